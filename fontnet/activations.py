@@ -1,0 +1,151 @@
+"""Table 7-1: the common activation functions, as one structure.
+
+The network, the Activations page's table and its plots all read `ACTIVATIONS`.
+Every function takes and returns NumPy arrays and is numerically stable for |z| up to 1e4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+LEAKY_SLOPE = 0.01
+
+
+def linear(z: Array) -> Array:
+    return np.asarray(z, dtype=float) * 1.0
+
+
+def d_linear(z: Array) -> Array:
+    return np.ones_like(np.asarray(z, dtype=float))
+
+
+def logistic(z: Array) -> Array:
+    # exp of a non-positive number never overflows; both branches share it.
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def d_logistic(z: Array) -> Array:
+    s = logistic(z)
+    return s * (1.0 - s)
+
+
+def tanh(z: Array) -> Array:
+    return np.tanh(np.asarray(z, dtype=float))
+
+
+def d_tanh(z: Array) -> Array:
+    t = np.tanh(np.asarray(z, dtype=float))
+    return 1.0 - t * t
+
+
+def relu(z: Array) -> Array:
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def d_relu(z: Array) -> Array:
+    return (np.asarray(z, dtype=float) > 0).astype(float)
+
+
+def leaky_relu(z: Array, slope: float = LEAKY_SLOPE) -> Array:
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, slope * z)
+
+
+def d_leaky_relu(z: Array, slope: float = LEAKY_SLOPE) -> Array:
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, 1.0, slope)
+
+
+def softmax(z: Array, axis: int = 0) -> Array:
+    """Softmax along `axis` (0: the chapter's column vectors). Shifting by the max keeps exp finite."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def d_softmax(z: Array, axis: int = 0) -> Array:
+    """The Jacobian's diagonal, dsoftmax_i/dz_i = s_i(1 - s_i); the full Jacobian is diag(s) - s sᵀ."""
+    s = softmax(z, axis=axis)
+    return s * (1.0 - s)
+
+
+def softmax_jacobian(z: Array) -> Array:
+    """Full Jacobian diag(s) - s sᵀ of softmax for one vector of logits."""
+    s = softmax(np.asarray(z, dtype=float).ravel())
+    return np.diag(s) - np.outer(s, s)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One row of Table 7-1, with what it takes to compute, plot and explain it."""
+
+    name: str
+    label: str
+    fn: Callable[[Array], Array]
+    derivative: Callable[[Array], Array]
+    typical_layer: str
+    description: str
+    notes: str
+    formula: str  # LaTeX
+    derivative_formula: str  # LaTeX
+    hidden: bool  # usable as a hidden-layer activation of fontnet's network
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in [
+        Activation(
+            "linear", "Linear", linear, d_linear,
+            "Output",
+            "Leaves values as they are.",
+            "Not commonly used; a network of linear layers is only a linear model.",
+            r"f(x) = x", r"f'(x) = 1", True,
+        ),
+        Activation(
+            "logistic", "Logistic", logistic, d_logistic,
+            "Output",
+            "S-shaped sigmoid curve.",
+            "Compresses values between 0 and 1, often assists binary classification.",
+            r"f(x) = \frac{1}{1 + e^{-x}}", r"f'(x) = f(x)\,\bigl(1 - f(x)\bigr)", True,
+        ),
+        Activation(
+            "tanh", "Tangent hyperbolic", tanh, d_tanh,
+            "Hidden",
+            "tanh, S-shaped sigmoid curve between -1 and 1.",
+            "Assists in \u201ccentering\u201d data by bringing mean close to 0.",
+            r"f(x) = \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"f'(x) = 1 - \tanh^2 x", True,
+        ),
+        Activation(
+            "relu", "ReLU", relu, d_relu,
+            "Hidden",
+            "Turns negative values to 0.",
+            "Popular activation faster than sigmoid and tanh, mitigates vanishing gradient "
+            "problems and computationally cheap.",
+            r"f(x) = \max(0, x)", r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}", True,
+        ),
+        Activation(
+            "leaky_relu", "Leaky ReLU", leaky_relu, d_leaky_relu,
+            "Hidden",
+            "Multiplies negative values by 0.01.",
+            "Controversial variant of ReLU that marginalizes rather than eliminates negative values.",
+            r"f(x) = \begin{cases} x & x > 0 \\ 0.01\,x & x \le 0 \end{cases}",
+            r"f'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}", True,
+        ),
+        Activation(
+            "softmax", "Softmax", softmax, d_softmax,
+            "Output",
+            "Ensures all output nodes add up to 1.0.",
+            "Useful for multiple classifications and rescaling outputs so they add up to 1.0.",
+            r"f(\mathbf{x})_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+            r"\frac{\partial f_i}{\partial x_j} = f_i\,(\delta_{ij} - f_j)", False,
+        ),
+    ]
+}
+
+HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(n for n, a in ACTIVATIONS.items() if a.hidden)

@@ -1,0 +1,183 @@
+"""The command line: `python -m fontnet train | predict | bench`.
+
+Every bad input exits with status 2 and one line naming the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import time
+
+from . import bench, colors, data
+from .model import decide, default_model, formula_agreement, p_dark, wants_dark
+from .network import HIDDEN_ACTIVATIONS, MODES, DivergenceError, ModelFileError, Network, NetworkError
+
+
+class UsageError(Exception):
+    """Bad command-line input; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of usage + message
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    return v
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return v
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(p) for p in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of layer widths like 3 or 8,4") from None
+    if not sizes or any(not 1 <= s <= 1024 for s in sizes):
+        raise argparse.ArgumentTypeError(f"layer widths must be 1-1024, got {text!r}")
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m fontnet", description="Dark or light text on a background colour: the chapter's neural network.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    t = sub.add_parser("train", help="train a network and report test accuracy and agreement with the formula")
+    t.add_argument("--mode", choices=list(MODES), default="chapter")
+    t.add_argument("--iterations", type=_positive_int, help="updates to run (default: the mode's)")
+    t.add_argument("--lr", type=_positive_float, help="learning rate (default: the mode's)")
+    t.add_argument("--hidden", type=_hidden, default=(3,), help="hidden layer widths, e.g. 3 or 8,4")
+    t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--data", metavar="FILE.csv", help="training data (default: the chapter-equivalent set)")
+    t.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+
+    q = sub.add_parser("predict", help="P(dark text) for colours")
+    q.add_argument("colours", nargs="*", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
+    q.add_argument("--csv", metavar="FILE", help="read colours from a CSV with columns red,green,blue")
+    q.add_argument("--model", metavar="model.json", help="a saved model (default: the project's default model)")
+    q.add_argument("--json", action="store_true")
+
+    b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")
+    b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
+    b.add_argument("--iterations", type=_positive_int, default=100_000)
+    b.add_argument("--json", action="store_true")
+    return p
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(data.MAX_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"cannot read {path!r}: {e.strerror}") from None
+    if len(raw) > data.MAX_BYTES:
+        raise UsageError(f"{path!r} is larger than {data.MAX_BYTES // 1_000_000} MB")
+    return raw
+
+
+def cmd_train(a, out) -> None:
+    ds = data.read_csv(_read_text(a.data), a.data) if a.data else data.chapter_dataset(seed=a.seed)
+    X_train, X_test, y_train, y_test = data.split(ds, seed=a.seed)
+    net = Network(a.hidden, a.activation, mode=a.mode, learning_rate=a.lr, max_iter=a.iterations, random_state=a.seed)
+    t = time.perf_counter()
+    net.fit(X_train, y_train)
+    seconds = time.perf_counter() - t
+    res = dict(mode=a.mode, iterations=net.n_iter_, hidden=list(a.hidden), activation=a.activation, seed=a.seed,
+               data=ds.name, rows=len(ds), test_accuracy=net.score(X_test, y_test),
+               formula_agreement=formula_agreement(net.predict), seconds=seconds)
+    if a.save:
+        try:
+            net.save(a.save)
+        except OSError as e:
+            raise UsageError(f"cannot write {a.save!r}: {e.strerror}") from None
+        res["saved"] = a.save
+    if a.json:
+        print(json.dumps(res), file=out)
+    else:
+        print(f"trained {a.mode} mode, {net.n_iter_:,} iterations on {ds.name} in {seconds:.2f} s", file=out)
+        print(f"test accuracy:      {res['test_accuracy']:.4f}  ({len(y_test)} held-out rows)", file=out)
+        print(f"formula agreement:  {res['formula_agreement']:.4f}  (100,000 random colours)", file=out)
+        if a.save:
+            print(f"saved to {a.save}", file=out)
+
+
+def _load_model(path: str | None) -> Network:
+    model = Network.load(path) if path else default_model()
+    if model.weights_[0].shape[1] != 3 or len(model.classes_) != 2:
+        raise ModelFileError(f"model {path!r} does not take 3 colour inputs and give P(dark text)")
+    return model
+
+
+def cmd_predict(a, out) -> None:
+    if a.csv and a.colours:
+        raise UsageError("give colours or --csv FILE, not both")
+    if not a.csv and not a.colours:
+        raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb or 255,192,203) or --csv FILE")
+    rgbs = (data.read_rows(_read_text(a.csv), want_label=False)[0] if a.csv
+            else [colors.parse_colour(c) for c in a.colours])
+    model = _load_model(a.model)
+    if a.csv:
+        p = p_dark(model, rgbs)
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["red", "green", "blue", "p_dark", "text"])
+        for (r, g, b), pd in zip(rgbs.tolist(), p):
+            w.writerow([r, g, b, f"{pd:.6f}", "dark" if wants_dark(pd) else "light"])
+        return
+    results = []
+    for rgb in rgbs:
+        d = decide(model, rgb)
+        results.append(dict(colour=colors.to_hex(rgb), rgb=list(rgb), p_dark=d.p_dark, text=d.shade,
+                            contrast_dark=round(d.contrast_dark, 3), contrast_light=round(d.contrast_light, 3),
+                            wcag_prefers="dark" if d.wcag_dark else "light", formula="dark" if d.formula_dark else "light"))
+    if a.json:
+        print(json.dumps(results if len(results) > 1 else results[0]), file=out)
+        return
+    for r in results:
+        print(f"{r['colour']}  P(dark text) = {r['p_dark']:.4f}  -> {r['text']} text   "
+              f"contrast dark {r['contrast_dark']:.2f}:1, light {r['contrast_light']:.2f}:1 "
+              f"(WCAG prefers {r['wcag_prefers']})", file=out)
+
+
+def cmd_bench(a, out) -> None:
+    res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations,
+                    progress=None if a.json else lambda m: print(m, file=sys.stderr, flush=True))
+    print(json.dumps(res) if a.json else bench.report(res), file=out)
+
+
+def main(argv=None, out=None) -> int:
+    out = out or sys.stdout
+    try:
+        a = build_parser().parse_args(argv)
+        {"train": cmd_train, "predict": cmd_predict, "bench": cmd_bench}[a.command](a, out)
+    except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError) as e:
+        print(f"fontnet: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def run_captured(argv) -> tuple[int, str]:
+    """Run the CLI in-process and return (exit status, stdout) — for tests."""
+    buf = io.StringIO()
+    return main(argv, buf), buf.getvalue()

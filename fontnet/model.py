@@ -1,0 +1,101 @@
+"""P(dark text) for a background colour: the default model, one colour explained, many colours at once.
+
+This is the one place that turns a colour into the network's answer; the CLI and every page call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sklearn.metrics import accuracy_score
+
+from . import colors, data
+from .network import Forward, Network
+
+THRESHOLD = 0.5
+DEFAULT_SEED = 0
+AGREEMENT_COLOURS = 100_000
+
+
+def default_model() -> Network:
+    """The chapter's network trained the chapter's way on the chapter-equivalent data: deterministic.
+
+    A fresh copy each call; callers that share it (the app) cache it themselves.
+    """
+    X_train, _, y_train, _ = data.split(data.chapter_dataset(seed=DEFAULT_SEED), seed=DEFAULT_SEED)
+    return Network((3,), "relu", mode="chapter", random_state=DEFAULT_SEED).fit(X_train, y_train)
+
+
+def p_dark(model: Network, rgb) -> np.ndarray:
+    """P(dark text) for an (n, 3) array of 0–255 colours."""
+    return model.predict_proba(data.scale(np.atleast_2d(rgb)))[:, 1]
+
+
+def wants_dark(p) -> np.ndarray | bool:
+    """The chapter's decision: dark text when P(dark) >= 0.5."""
+    return np.asarray(p) >= THRESHOLD
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Everything the app and CLI show for one background colour."""
+
+    rgb: colors.RGB
+    p_dark: float
+    dark: bool
+    forward: Forward  # Z1, A1, Z2, A2 ... for this colour (one column)
+    formula_luminance: float
+    formula_dark: bool
+    contrast_dark: float  # WCAG contrast ratio of the dark text shade on this background
+    contrast_light: float
+    wcag_dark: bool  # WCAG prefers dark text
+
+    @property
+    def text_rgb(self) -> colors.RGB:
+        return colors.text_colour(self.dark)
+
+    @property
+    def other_rgb(self) -> colors.RGB:
+        return colors.text_colour(not self.dark)
+
+    @property
+    def shade(self) -> str:
+        return "dark" if self.dark else "light"
+
+    @property
+    def agrees_with_wcag(self) -> bool:
+        return self.dark == self.wcag_dark
+
+    @property
+    def agrees_with_formula(self) -> bool:
+        return self.dark == self.formula_dark
+
+
+def decide(model: Network, rgb: colors.RGB) -> Decision:
+    """The network's answer for one background colour, with its arithmetic and second opinions."""
+    rgb = tuple(int(v) for v in rgb)
+    fwd = model.forward(data.scale(rgb).reshape(-1, 1))
+    p = float(fwd.output[0, 0]) if fwd.output.shape[0] == 1 else float(fwd.output[1, 0])
+    lum = float(colors.formula_luminance(rgb))
+    cd = colors.contrast_ratio(colors.DARK_TEXT, rgb)
+    cl = colors.contrast_ratio(colors.LIGHT_TEXT, rgb)
+    return Decision(rgb, p, bool(wants_dark(p)), fwd, lum, lum > 0.5, cd, cl, cd >= cl)
+
+
+def test_accuracy(predict, X_test, y_test) -> float:
+    """Share of held-out rows where the prediction equals the label (the chapter's accuracy)."""
+    return float(accuracy_score(y_test, predict(X_test)))
+
+
+@lru_cache(maxsize=1)
+def _agreement_set() -> tuple[np.ndarray, np.ndarray]:
+    rgb = data.uniform_colours(AGREEMENT_COLOURS)
+    return data.scale(rgb), colors.formula_label(rgb)
+
+
+def formula_agreement(predict) -> float:
+    """Share of 100,000 uniformly random colours where `predict(scaled inputs)` matches the formula."""
+    X, y = _agreement_set()
+    return float(accuracy_score(y, predict(X)))

@@ -1,0 +1,367 @@
+"""The chapter's neural network, shaped like a scikit-learn estimator.
+
+    Z1 = W1 @ X + B1;  A1 = relu(Z1);  Z2 = W2 @ A1 + B2;  A2 = logistic(Z2)
+
+X holds one sample per column, as in the chapter. Any number of inputs, hidden layers and widths;
+one logistic output for two classes, softmax outputs for more. Training continues in chunks
+(`partial_fit(X, y, steps)`), and a seeded run is bit-identical however it is chunked.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernel
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, logistic, softmax
+
+MODES = {
+    # the chapter: per-sample SGD on squared error from uniform [0, 1) weights
+    "chapter": dict(loss="squared", init="uniform", batch_size=1, optimizer="sgd",
+                    learning_rate=0.05, max_iter=100_000),
+    # what a practitioner would pick: full-batch Adam on cross-entropy from He/Xavier weights
+    "fast": dict(loss="cross_entropy", init="auto", batch_size=None, optimizer="adam",
+                 learning_rate=0.1, max_iter=400),
+}
+LOSSES = ("squared", "cross_entropy")
+INITS = ("uniform", "he", "xavier", "auto")
+OPTIMIZERS = ("sgd", "adam")
+MODEL_FORMAT = "fontnet-model"
+MAX_LAYER_WIDTH = 1024
+
+
+class NetworkError(ValueError):
+    """Hyperparameters or inputs the network cannot use."""
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded; the message names the problem."""
+
+
+class DivergenceError(ArithmeticError):
+    """Training produced a non-finite loss or exploding weights; the model keeps its last good state."""
+
+    def __init__(self, step: int, learning_rate: float):
+        self.step = step
+        super().__init__(
+            f"training diverged at iteration {step:,}: the loss or a weight stopped being finite "
+            f"(learning rate {learning_rate:g}). Try a smaller learning rate, then Reset."
+        )
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Every layer's weighted sums Z and activations A, in order (Z1, A1, Z2, A2, ...)."""
+
+    X: np.ndarray
+    Z: list[np.ndarray]
+    A: list[np.ndarray]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.A[-1]
+
+
+class Network:
+    """A fully connected network: hidden layers with one activation of Table 7-1, logistic or softmax output.
+
+    `mode` picks defaults for the training settings left as None (see MODES); any of them can be set.
+    Learned state: weights_, biases_ (W is (n_out, n_in), B is (n_out, 1)), classes_, n_iter_,
+    loss_curve_ (each iteration's training loss), t_ (optimizer steps), diverged_.
+    """
+
+    def __init__(self, hidden_layer_sizes=(3,), activation: str = "relu", *, mode: str = "chapter",
+                 loss: str | None = None, init: str | None = None, batch_size: int | None | str = "mode",
+                 optimizer: str | None = None, learning_rate: float | None = None,
+                 max_iter: int | None = None, random_state: int | None = None):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.mode = mode
+        self.loss = loss
+        self.init = init
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # ---- settings -------------------------------------------------------------------------
+    def _setting(self, name: str):
+        value = getattr(self, name)
+        if name == "batch_size":
+            return MODES[self.mode]["batch_size"] if value == "mode" else value
+        return MODES[self.mode][name] if value is None else value
+
+    def _check_params(self) -> None:
+        if self.mode not in MODES:
+            raise NetworkError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        sizes = tuple(self.hidden_layer_sizes)
+        if not sizes or any(not isinstance(h, (int, np.integer)) or not 1 <= h <= MAX_LAYER_WIDTH for h in sizes):
+            raise NetworkError(f"hidden layer sizes must be whole numbers 1-{MAX_LAYER_WIDTH}, got {sizes}")
+        if self.activation not in HIDDEN_ACTIVATIONS:
+            raise NetworkError(f"hidden activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, got {self.activation!r}")
+        for name, allowed in (("loss", LOSSES), ("init", INITS), ("optimizer", OPTIMIZERS)):
+            if self._setting(name) not in allowed:
+                raise NetworkError(f"{name} must be one of {', '.join(allowed)}, got {self._setting(name)!r}")
+        lr = self._setting("learning_rate")
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise NetworkError(f"learning rate must be a positive number, got {lr!r}")
+        it = self._setting("max_iter")
+        if not (isinstance(it, (int, np.integer)) and it >= 1):
+            raise NetworkError(f"iterations must be a whole number of at least 1, got {it!r}")
+        b = self._setting("batch_size")
+        if b is not None and not (isinstance(b, (int, np.integer)) and b >= 1):
+            raise NetworkError(f"batch size must be a whole number of at least 1 (or None for full batch), got {b!r}")
+
+    # ---- the maths --------------------------------------------------------------------------
+    def forward(self, X: np.ndarray) -> Forward:
+        """The forward pass on columns X (n_inputs, n): Z = W @ A + B for each layer, then f(Z)."""
+        f = ACTIVATIONS[self.activation].fn
+        A, Zs, As = X, [], []
+        for W, B in zip(self.weights_[:-1], self.biases_[:-1]):
+            Z = W @ A + B
+            A = f(Z)
+            Zs.append(Z)
+            As.append(A)
+        Z = self.weights_[-1] @ A + self.biases_[-1]
+        Zs.append(Z)
+        As.append(logistic(Z) if Z.shape[0] == 1 else softmax(Z, axis=0))
+        return Forward(X, Zs, As)
+
+    def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+        """Backpropagation by the chain rule on columns X (n_in, n), targets Y (n_out, n).
+
+        Returns (dC/dW per layer, dC/dB per layer, C), each averaged over the n samples.
+        """
+        fwd = self.forward(X)
+        A_out, Z_out = fwd.A[-1], fwd.Z[-1]
+        n = X.shape[1]
+        loss = self._setting("loss")
+        if loss == "squared":
+            C = np.sum((A_out - Y) ** 2) / n
+            dC_dA = 2 * (A_out - Y)                                # dC/dA2 = 2(A2 - Y)
+            if A_out.shape[0] == 1:
+                dC_dZ = dC_dA * ACTIVATIONS["logistic"].derivative(Z_out)   # dA2/dZ2 = logistic'(Z2)
+            else:                                                   # softmax: J^T dC/dA, J = diag(s) - s s^T
+                dC_dZ = A_out * (dC_dA - np.sum(A_out * dC_dA, axis=0, keepdims=True))
+        else:
+            if A_out.shape[0] == 1:
+                C = np.sum(Y * np.logaddexp(0, -Z_out) + (1 - Y) * np.logaddexp(0, Z_out)) / n
+            else:
+                lse = np.log(np.sum(np.exp(Z_out - Z_out.max(0)), axis=0)) + Z_out.max(0)
+                C = np.sum(Y * (lse - Z_out)) / n
+            dC_dZ = A_out - Y                                       # cross-entropy with its output: A - Y
+        f_prime = ACTIVATIONS[self.activation].derivative
+        dWs, dBs = [], []
+        for l in range(len(self.weights_) - 1, -1, -1):
+            A_prev = fwd.A[l - 1] if l > 0 else X                  # dZ/dW = A_prev  (n_in, n)
+            dWs.insert(0, dC_dZ @ A_prev.T / n)                    # (n_out, n_in)
+            dBs.insert(0, dC_dZ.sum(axis=1, keepdims=True) / n)    # dZ/dB = 1
+            if l > 0:
+                dC_dA_prev = self.weights_[l].T @ dC_dZ            # dZ/dA_prev = W
+                dC_dZ = dC_dA_prev * f_prime(fwd.Z[l - 1])         # dA/dZ = f'(Z)
+        return dWs, dBs, float(C)
+
+    # ---- estimator surface -------------------------------------------------------------------
+    def _init_params(self, n_inputs: int, n_outputs: int) -> None:
+        self._check_params()
+        self._rng = np.random.default_rng(self.random_state)
+        sizes = [n_inputs, *map(int, self.hidden_layer_sizes), n_outputs]
+        init = self._setting("init")
+        if init == "auto":
+            init = "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+        self.weights_, self.biases_ = [], []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            hidden = i < len(sizes) - 2
+            if init == "uniform":                                   # the chapter: np.random.rand
+                W, B = self._rng.random((n_out, n_in)), self._rng.random((n_out, 1))
+            elif init == "he":                                      # + a small positive bias keeps ReLUs alive
+                W = self._rng.normal(0, math.sqrt(2 / n_in), (n_out, n_in))
+                B = np.full((n_out, 1), 0.1 if hidden else 0.0)
+            else:
+                lim = math.sqrt(6 / (n_in + n_out))
+                W, B = self._rng.uniform(-lim, lim, (n_out, n_in)), np.zeros((n_out, 1))
+            self.weights_.append(W)
+            self.biases_.append(B)
+        self._moments = [np.zeros_like(p) for _ in range(2) for p in (*self.weights_, *self.biases_)]
+        self.t_ = 0
+        self.n_iter_ = 0
+        self.loss_curve_ = np.empty(0)
+        self.diverged_ = False
+
+    def _targets(self, y) -> tuple[np.ndarray, np.ndarray]:
+        y = np.asarray(y).ravel()
+        if not hasattr(self, "classes_"):
+            self.classes_ = np.unique(y)
+            if len(self.classes_) < 2:
+                raise NetworkError("training needs at least two classes in y")
+        idx = np.searchsorted(self.classes_, y)
+        if np.any(idx >= len(self.classes_)) or np.any(self.classes_[np.minimum(idx, len(self.classes_) - 1)] != y):
+            raise NetworkError("y holds a class not seen when training started")
+        if len(self.classes_) == 2:
+            return idx.astype(float)[:, None], idx
+        return np.eye(len(self.classes_))[idx], idx
+
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[0] == 0:
+            raise NetworkError(f"X must be a non-empty 2-D array (n_samples, n_features), got shape {X.shape}")
+        if hasattr(self, "weights_") and X.shape[1] != self.weights_[0].shape[1]:
+            raise NetworkError(f"X has {X.shape[1]} features, the network expects {self.weights_[0].shape[1]}")
+        if not np.all(np.isfinite(X)):
+            raise NetworkError("X contains NaN or infinite values")
+        return np.ascontiguousarray(X)
+
+    def fit(self, X, y) -> Network:
+        """Start from fresh random weights and train `max_iter` iterations."""
+        self._check_params()
+        for attr in ("weights_", "classes_"):
+            self.__dict__.pop(attr, None)
+        return self.partial_fit(X, y, self._setting("max_iter"))
+
+    def partial_fit(self, X, y, steps: int = 1) -> Network:
+        """Train `steps` more iterations (one update each), continuing where the last call stopped."""
+        X = self._inputs(X)
+        if len(np.asarray(y).ravel()) != len(X):
+            raise NetworkError(f"X has {len(X)} rows but y has {len(np.asarray(y).ravel())}")
+        if not hasattr(self, "weights_"):
+            self._targets(y)
+            self._init_params(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_))
+        if self.diverged_:
+            raise DivergenceError(self.n_iter_, self._setting("learning_rate"))
+        Y, _ = self._targets(y)
+        steps = int(steps)
+        if steps < 1:
+            raise NetworkError(f"steps must be at least 1, got {steps}")
+        batch = self._setting("batch_size")
+        n = len(X)
+        if batch is None or batch >= n:
+            rows = np.broadcast_to(np.arange(n), (steps, n))
+        else:
+            # one uniform double per sample keeps the stream identical however training is chunked
+            rows = (self._rng.random((steps, batch)) * n).astype(np.int64)
+        backup = [p.copy() for p in (*self.weights_, *self.biases_)]
+        losses = np.empty(steps)
+        L = len(self.weights_)
+        m = self._moments
+        done = _kernel.train_steps(
+            tuple(self.weights_), tuple(self.biases_), X, np.ascontiguousarray(Y), rows,
+            float(self._setting("learning_rate")), _kernel.KERNEL_CODES[self.activation],
+            _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
+            tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
+        )
+        self.t_ += done
+        self.n_iter_ += done
+        self.loss_curve_ = np.concatenate([self.loss_curve_, losses[:done]])
+        if done < steps:
+            # restore the last parameters known to be finite (the start of this chunk)
+            for p, b in zip((*self.weights_, *self.biases_), backup):
+                p[:] = b
+            self.diverged_ = True
+            raise DivergenceError(self.n_iter_ + 1, self._setting("learning_rate"))
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "weights_"):
+            raise NetworkError("this network has not been trained yet: call fit first")
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes); for the font data column 1 is P(dark text)."""
+        self._check_fitted()
+        out = self.forward(self._inputs(X).T).output.T
+        return np.hstack([1 - out, out]) if out.shape[1] == 1 else out
+
+    def predict(self, X) -> np.ndarray:
+        """Class labels; with two classes, class 1 when its probability is >= 0.5 as in the chapter."""
+        p = self.predict_proba(X)
+        return self.classes_[(p[:, 1] >= 0.5).astype(int)] if p.shape[1] == 2 else self.classes_[p.argmax(1)]
+
+    def score(self, X, y) -> float:
+        """Accuracy: the share of rows whose prediction equals the label."""
+        return float(np.mean(self.predict(X) == np.asarray(y).ravel()))
+
+    def loss_on(self, X, y) -> float:
+        """Mean loss (the training loss function) on a labelled set."""
+        Y, _ = self._targets(y)
+        return self.gradients(self._inputs(X).T, Y.T)[2]
+
+    # ---- JSON persistence ---------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        self._check_fitted()
+        return {
+            "format": MODEL_FORMAT, "version": 1,
+            "hidden_layer_sizes": [int(h) for h in self.hidden_layer_sizes], "activation": self.activation,
+            "mode": self.mode, "loss": self._setting("loss"), "learning_rate": float(self._setting("learning_rate")),
+            "random_state": self.random_state, "n_iter": int(self.n_iter_),
+            "classes": [c.item() for c in self.classes_],
+            "weights": [W.tolist() for W in self.weights_], "biases": [B.ravel().tolist() for B in self.biases_],
+        }
+
+    def save(self, path) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(self.to_dict(), fh)
+
+    @classmethod
+    def from_dict(cls, d) -> Network:
+        """Rebuild a trained network from `to_dict` output, checking every shape, number and name."""
+        if not isinstance(d, dict) or d.get("format") != MODEL_FORMAT:
+            raise ModelFileError(f"not a fontnet model (expected \"format\": \"{MODEL_FORMAT}\")")
+        try:
+            act = d["activation"]
+            if act not in HIDDEN_ACTIVATIONS:
+                raise ModelFileError(f"unknown activation {str(act)[:40]!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}")
+            Ws = [np.array(W, dtype=float) for W in d["weights"]]
+            Bs = [np.array(B, dtype=float) for B in d["biases"]]
+            classes = np.array(d["classes"])
+            sizes = [int(h) for h in d["hidden_layer_sizes"]]
+        except ModelFileError:
+            raise
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelFileError(f"model file is missing or has malformed field: {str(e)[:80]}") from None
+        if len(Ws) != len(sizes) + 1 or len(Bs) != len(Ws):
+            raise ModelFileError(f"model has {len(Ws)} weight and {len(Bs)} bias layers for hidden sizes {sizes}")
+        if classes.ndim != 1 or len(classes) < 2:
+            raise ModelFileError("model must list at least two classes")
+        n_out = 1 if len(classes) == 2 else len(classes)
+        for i, (W, B) in enumerate(zip(Ws, Bs), start=1):
+            rows = sizes[i - 1] if i <= len(sizes) else n_out
+            cols = Ws[i - 2].shape[0] if i > 1 else (W.shape[1] if W.ndim == 2 else -1)
+            if W.ndim != 2 or W.shape != (rows, cols) or W.shape[1] < 1:
+                raise ModelFileError(f"layer {i} weights have shape {W.shape}, expected ({rows}, {cols})")
+            if B.shape != (rows,):
+                raise ModelFileError(f"layer {i} biases have shape {B.shape}, expected ({rows},)")
+            if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
+                raise ModelFileError(f"layer {i} holds NaN or infinite numbers")
+        net = cls(tuple(sizes), act, mode=d.get("mode", "chapter") if d.get("mode") in MODES else "chapter",
+                  loss=d.get("loss") if d.get("loss") in LOSSES else None,
+                  random_state=d.get("random_state") if isinstance(d.get("random_state"), int) else None)
+        lr = d.get("learning_rate")
+        if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
+            net.learning_rate = float(lr)
+        net.weights_ = Ws
+        net.biases_ = [B[:, None] for B in Bs]
+        net.classes_ = classes
+        net.n_iter_ = int(d.get("n_iter", 0)) if isinstance(d.get("n_iter", 0), int) else 0
+        net.loss_curve_ = np.empty(0)
+        net.diverged_ = False
+        return net
+
+    @classmethod
+    def loads(cls, text: str | bytes) -> Network:
+        try:
+            d = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+            raise ModelFileError(f"model file is not valid JSON ({str(e)[:60]})") from None
+        return cls.from_dict(d)
+
+    @classmethod
+    def load(cls, path) -> Network:
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read()
+        except OSError as e:
+            raise ModelFileError(f"cannot read model file {str(path)!r}: {e.strerror}") from None
+        return cls.loads(text)

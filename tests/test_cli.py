@@ -1,0 +1,113 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from fontnet.cli import run_captured
+from fontnet.model import default_model, p_dark
+from tests.conftest import ROOT
+
+
+def _cli(*args):
+    """Run `python -m fontnet` as a user would, in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "fontnet", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_predict_prints_p_dark_shade_and_contrast():
+    code, out = run_captured(["predict", "#ffc0cb", "000080", "255,192,203"])
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 3
+    assert "dark text" in lines[0] and "light text" in lines[1] and "contrast dark" in lines[0]
+
+
+def test_predict_json_matches_the_default_model():
+    code, out = run_captured(["predict", "ffc0cb", "--json"])
+    res = json.loads(out)
+    assert res["p_dark"] == pytest.approx(float(p_dark(default_model(), [255, 192, 203])[0]))
+    assert res["text"] == "dark" and res["contrast_dark"] > res["contrast_light"]
+
+
+def test_predict_csv(tmp_path):
+    f = tmp_path / "c.csv"
+    f.write_text("RED,GREEN,BLUE\n255,255,255\n0,0,128\n")
+    code, out = run_captured(["predict", "--csv", str(f)])
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(rows[0]) == ["red", "green", "blue", "p_dark", "text"]
+    assert [r["text"] for r in rows] == ["dark", "light"] and float(rows[0]["p_dark"]) > 0.5
+
+
+def test_train_json_save_and_predict_with_the_model(tmp_path):
+    model = tmp_path / "m.json"
+    code, out = run_captured(["train", "--mode", "fast", "--seed", "1", "--save", str(model), "--json"])
+    res = json.loads(out)
+    assert code == 0 and {"test_accuracy", "formula_agreement", "seconds"} <= set(res)
+    assert res["formula_agreement"] > 0.99
+    code, out = run_captured(["predict", "fff", "--model", str(model), "--json"])
+    assert code == 0 and json.loads(out)["text"] == "dark"
+
+
+def test_train_on_a_csv_file(tmp_path):
+    from fontnet import data
+
+    f = tmp_path / "d.csv"
+    f.write_text(data.to_csv(data.random_dataset(300, seed=2)))
+    code, out = run_captured(["train", "--data", str(f), "--iterations", "20000", "--json"])
+    assert code == 0 and json.loads(out)["rows"] == 300
+
+
+def _bad_files(tmp_path):
+    (tmp_path / "missing_col.csv").write_text("red,green\n1,2\n")
+    (tmp_path / "non_numeric.csv").write_text("red,green,blue\n1,two,3\n")
+    (tmp_path / "corrupt.json").write_text('{"format": "fontnet-model", "weights": [[')
+    (tmp_path / "mismatched.json").write_text(json.dumps({**default_model().to_dict(), "activation": "swish"}))
+    return tmp_path
+
+
+@pytest.mark.parametrize("args,words", [
+    (["predict", "#zzz"], "#zzz"),
+    (["predict", "300,0,0"], "outside 0-255"),
+    (["predict", "--csv", "{d}/missing_col.csv"], "missing columns"),
+    (["predict", "--csv", "{d}/non_numeric.csv"], "'two' is not a number"),
+    (["predict", "fff", "--model", "{d}/nope.json"], "cannot read model file"),
+    (["predict", "fff", "--model", "{d}/corrupt.json"], "not valid JSON"),
+    (["predict", "fff", "--model", "{d}/mismatched.json"], "unknown activation"),
+    (["train", "--lr", "0"], "--lr"),
+    (["train", "--lr", "abc"], "--lr"),
+    (["train", "--iterations", "0"], "--iterations"),
+    (["train", "--hidden", "3,x"], "--hidden"),
+    (["train", "--activation", "softmax"], "--activation"),
+    (["train", "--data", "{d}/missing_col.csv"], "missing columns"),
+    (["predict"], "at least one COLOUR"),
+    (["frobnicate"], "invalid choice"),
+    ([], "required"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
+    d = _bad_files(tmp_path)
+    code, out = run_captured([a.format(d=d) for a in args])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("fontnet: error:") and words in err
+    assert "Traceback" not in err
+
+
+def test_a_real_process_exits_2_without_a_traceback():
+    res = _cli("predict", "#zzz")
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.strip().splitlines() == ["fontnet: error: colour '#zzz' is not #rrggbb, #rgb or r,g,b"]
+
+
+def test_a_real_process_predicts():
+    res = _cli("predict", "255,192,203")
+    assert res.returncode == 0 and "dark text" in res.stdout
+
+
+def test_bench_reports_the_contract_keys():
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json"])
+    res = json.loads(out)
+    assert code == 0
+    for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
+        assert res[key] > 0
+    assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
