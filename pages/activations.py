@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("Activations")
+st.info("Coming next.")

@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("Predict")
+st.info("Coming next.")
