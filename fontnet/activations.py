@@ -27,7 +27,8 @@ def logistic(z: Array) -> Array:
     # exp of a non-positive number never overflows; both branches share it.
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    p = 1.0 / (1.0 + e)
+    return np.where(z >= 0, p, e * p)
 
 
 def d_logistic(z: Array) -> Array:
@@ -149,3 +150,165 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(n for n, a in ACTIVATIONS.items() if a.hidden)
+
+
+# --- What the Activations page computes: curves, softmax with temperature, gradients through depth ---
+
+CURVE_POINTS = 401
+
+
+def curve(name: str, x: Array, slope: float = LEAKY_SLOPE) -> tuple[Array, Array]:
+    """Values f(x) and derivative f'(x) of activation `name` over the points `x`.
+
+    Softmax maps a vector to a vector, so its curve is the two-class case: the first output of
+    softmax([x, 0]) (which equals the logistic function), with derivative s(1 - s).
+    """
+    if name not in ACTIVATIONS:
+        raise KeyError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+    x = np.asarray(x, dtype=float)
+    if name == "leaky_relu":
+        return leaky_relu(x, slope), d_leaky_relu(x, slope)
+    if name == "softmax":
+        s = softmax(np.stack([x, np.zeros_like(x)]), axis=0)[0]
+        return s, s * (1.0 - s)
+    a = ACTIVATIONS[name]
+    return a.fn(x), a.derivative(x)
+
+
+def formulas(name: str, slope: float = LEAKY_SLOPE) -> tuple[str, str]:
+    """LaTeX of f and f' from Table 7-1; leaky ReLU's shows the slope actually in use."""
+    a = ACTIVATIONS[name]
+    if name == "leaky_relu" and slope != LEAKY_SLOPE:
+        shown = f"{slope:g}"
+        return a.formula.replace("0.01", shown), a.derivative_formula.replace("0.01", shown)
+    return a.formula, a.derivative_formula
+
+
+class LogitsError(ValueError):
+    """Logits text that cannot be read; the message names what is wrong."""
+
+
+MIN_LOGITS, MAX_LOGITS = 3, 10
+
+
+def parse_logits(text: str, min_count: int = MIN_LOGITS, max_count: int = MAX_LOGITS) -> Array:
+    """Read logits such as `2.0, 1.0, 0.1` (commas and/or spaces) into a float vector."""
+    if not isinstance(text, str):
+        raise LogitsError(f"logits must be text, got {type(text).__name__}")
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not min_count <= len(parts) <= max_count:
+        raise LogitsError(f"give {min_count} to {max_count} numbers separated by commas; got {len(parts)}")
+    values = []
+    for p in parts:
+        try:
+            v = float(p)
+        except ValueError:
+            shown = p if len(p) <= 20 else p[:17] + "..."
+            raise LogitsError(f"{shown!r} is not a number") from None
+        if not np.isfinite(v) or abs(v) > 1e4:
+            raise LogitsError(f"{p!r} is outside -10000 to 10000")
+        values.append(v)
+    return np.array(values)
+
+
+def softmax_with_temperature(logits: Array, t: float = 1.0) -> Array:
+    """softmax(z / t): t > 1 flattens the probabilities towards uniform, t < 1 sharpens them towards the argmax."""
+    if not (np.isfinite(t) and t > 0):
+        raise ValueError(f"temperature must be a positive number, got {t!r}")
+    return softmax(np.asarray(logits, dtype=float).ravel() / t)
+
+
+def gradient_through_layers(name: str, depth: int, x: float = 0.0, slope: float = LEAKY_SLOPE) -> Array:
+    """Gradient factor after 1..depth stacked layers whose weighted sums all equal `x`: f'(x)^k, k = 1..depth.
+
+    Backpropagation multiplies one f'(z) per layer (weights taken as 1), so a derivative below 1 shrinks
+    the gradient geometrically with depth.
+    """
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, got {depth}")
+    _, d = curve(name, np.array([float(x)]), slope)
+    return np.cumprod(np.full(int(depth), d[0]))
+
+
+def gradient_reading(depth: int, x: float = 0.0) -> str:
+    """One sentence reading the gradient chart for logistic, tanh and ReLU at input `x` after `depth` layers."""
+    def factor(name: str) -> tuple[float, float]:
+        return float(curve(name, np.array([float(x)]))[1][0]), float(gradient_through_layers(name, depth, x)[-1])
+
+    (dl, pl), (dt, pt), (dr, _) = factor("logistic"), factor("tanh"), factor("relu")
+    layers = "layer" if depth == 1 else "layers"
+    relu = ("ReLU passes it through unchanged (f' = 1 for positive inputs)" if dr == 1.0
+            else "ReLU stops it completely (f' = 0 for inputs ≤ 0)")
+    return (f"After {depth} logistic {layers} at x = {x:g} the gradient is {dl:.3g}^{depth} ≈ {pl:.1e} of what it was, "
+            f"after {depth} tanh {layers} {dt:.3g}^{depth} ≈ {pt:.1e}; {relu}.")
+
+
+# --- The Activations page's settings, read from a shareable URL ---
+
+PAGE_DEFAULTS: dict[str, object] = {
+    "fn": ["logistic", "relu"], "deriv": True, "xmin": -6.0, "xmax": 6.0, "slope": LEAKY_SLOPE,
+    "logits": "2.0, 1.0, 0.1", "temp": 1.0, "depth": 10, "at": 0.0,
+}
+PAGE_LIMITS: dict[str, tuple[float, float]] = {
+    "xmin": (-100.0, 100.0), "xmax": (-100.0, 100.0), "slope": (0.0, 1.0), "temp": (0.1, 5.0),
+    "depth": (1, 20), "at": (-5.0, 5.0),
+}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 30 else value[:27] + "...")
+
+
+def settings_from_query(params: dict[str, list[str]]) -> tuple[dict[str, object], list[str]]:
+    """Validate the page's URL parameters (each a list of raw strings); bad ones fall back to defaults.
+
+    Returns the settings for every key in PAGE_DEFAULTS and one plain-text notice per value not used.
+    `fn` accepts comma-separated names (`fn=relu,logistic`) as well as repeated keys.
+    """
+    settings, notices = dict(PAGE_DEFAULTS), []
+
+    def bad(key: str, raw: str, why: str) -> None:
+        notices.append(f"URL parameter {key}={_shown(raw)} {why}; using the default {PAGE_DEFAULTS[key]!r}.")
+
+    if "fn" in params:
+        names = [n.strip() for raw in params["fn"] for n in raw.split(",") if n.strip()]
+        unknown = [n for n in names if n not in ACTIVATIONS]
+        known = list(dict.fromkeys(n for n in names if n in ACTIVATIONS))
+        if unknown:
+            notices.append(f"URL parameter fn: unknown function {_shown(unknown[0])}; "
+                           f"known are {', '.join(ACTIVATIONS)}.")
+        settings["fn"] = known if known or not unknown else list(PAGE_DEFAULTS["fn"])
+    if "deriv" in params:
+        raw = params["deriv"][-1]
+        if raw.strip().lower() in _TRUE | _FALSE:
+            settings["deriv"] = raw.strip().lower() in _TRUE
+        else:
+            bad("deriv", raw, "is not 1/0 or true/false")
+    for key, (lo, hi) in PAGE_LIMITS.items():
+        if key not in params:
+            continue
+        raw = params[key][-1]
+        try:
+            v = float(raw)
+        except ValueError:
+            bad(key, raw, "is not a number")
+            continue
+        if key == "depth" and v != int(v):
+            bad(key, raw, "is not a whole number")
+        elif not (np.isfinite(v) and lo <= v <= hi):
+            bad(key, raw, f"is outside {lo:g} to {hi:g}")
+        else:
+            settings[key] = int(v) if key == "depth" else v
+    if settings["xmin"] >= settings["xmax"]:
+        notices.append(f"URL range xmin={settings['xmin']:g} is not below xmax={settings['xmax']:g}; "
+                       f"using the default range {PAGE_DEFAULTS['xmin']:g} to {PAGE_DEFAULTS['xmax']:g}.")
+        settings["xmin"], settings["xmax"] = PAGE_DEFAULTS["xmin"], PAGE_DEFAULTS["xmax"]
+    if "logits" in params:
+        raw = params["logits"][-1]
+        try:
+            parse_logits(raw)
+            settings["logits"] = raw
+        except LogitsError as e:
+            notices.append(f"URL parameter logits={_shown(raw)}: {e}; using the default {PAGE_DEFAULTS['logits']!r}.")
+    return settings, notices
