@@ -1,4 +1,113 @@
+"""Activations: Table 7-1 made interactive — the curves, softmax's probabilities and the vanishing gradient."""
+
+import re
+
+import numpy as np
 import streamlit as st
 
+from fontnet import activations as act
+from fontnet.figures import activations as figs
+
+D = act.PAGE_DEFAULTS
+URL_READ, URL_FIX, NOTICES = "_activations_url_read", "_activations_url_fix", "_activations_notices"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~:$])")
+
+
+def plain(text: str) -> str:
+    """Escape Markdown (and HTML) so text from the URL or a text box is shown as typed."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# Read the URL before any widget exists: Streamlit drops values it cannot read without a word, and it
+# reads `fn` only as repeated keys; here `fn=relu,logistic` works too and every rejected value is named.
+if URL_FIX in st.session_state:
+    for key, value in st.session_state.pop(URL_FIX).items():
+        st.session_state[key] = value
+elif URL_READ not in st.session_state:
+    st.session_state[URL_READ] = True
+    given = {k: st.query_params.get_all(k) for k in st.query_params if k in D}
+    settings, notices = act.settings_from_query(given)
+    keys = set(given) | ({"xmin", "xmax"} if {"xmin", "xmax"} & set(given) else set())
+    chosen = {k: settings[k] for k in keys}
+    st.session_state.update(chosen)
+    if notices:
+        # On the first load a valid-looking URL value beats session state, so apply the fallbacks on a rerun.
+        st.session_state[NOTICES], st.session_state[URL_FIX] = notices, chosen
+
 st.title("Activations")
-st.info("Coming next.")
+st.write("Every node adds up its weighted inputs and passes the sum through an **activation function**. "
+         "Table 7-1 lists the common ones; FontNet's network, this table and the charts below all read the same "
+         "definitions.")
+for notice in st.session_state.get(NOTICES, []):
+    st.warning(plain(notice), icon="⚠️")
+if URL_FIX not in st.session_state:
+    st.session_state.pop(NOTICES, None)
+
+st.subheader("Table 7-1: common activation functions")
+st.dataframe(
+    [{"Name": a.label, "Typical layer": a.typical_layer, "Description": a.description, "Notes": a.notes}
+     for a in act.ACTIVATIONS.values()],
+    hide_index=True, width="stretch")
+
+st.subheader("The curves")
+left, right = st.columns([2, 1])
+with left:
+    names = st.multiselect("Functions", list(act.ACTIVATIONS), default=D["fn"], key="fn", bind="query-params",
+                           format_func=lambda n: act.ACTIVATIONS[n].label)
+with right:
+    deriv = st.checkbox("Show derivatives (dashed)", value=D["deriv"], key="deriv", bind="query-params")
+c1, c2, c3 = st.columns(3)
+lo, hi = act.PAGE_LIMITS["xmin"]
+xmin = c1.number_input("x from", lo, hi, value=D["xmin"], step=0.5, key="xmin", bind="query-params")
+xmax = c2.number_input("x to", lo, hi, value=D["xmax"], step=0.5, key="xmax", bind="query-params")
+slope = c3.number_input("Leaky ReLU negative slope", *act.PAGE_LIMITS["slope"], value=D["slope"], step=0.01,
+                        format="%.3f", key="slope", bind="query-params")
+if xmin >= xmax:
+    st.warning(f"'x from' ({xmin:g}) must be below 'x to' ({xmax:g}); showing {D['xmin']:g} to {D['xmax']:g}.")
+    xmin, xmax = D["xmin"], D["xmax"]
+
+if not names:
+    st.info("Pick one or more functions to plot.")
+else:
+    x = np.linspace(xmin, xmax, act.CURVE_POINTS)
+    st.plotly_chart(figs.curves_figure(x, {n: act.curve(n, x, slope) for n in names}, deriv))
+    if "softmax" in names:
+        st.caption("Softmax turns a vector into a vector, so the chart draws its two-class case: the first output "
+                   "of softmax([x, 0]), which is exactly the logistic curve. Its many-output case is below.")
+    for n in names:
+        f, df = act.formulas(n, slope)
+        st.markdown(f"**{act.ACTIVATIONS[n].label}**")
+        cf, cd = st.columns(2)
+        cf.latex(f)
+        cd.latex(df)
+
+st.subheader("Softmax: a vector in, probabilities out")
+st.write("With several output nodes (Figure 7-8's multi-class case), softmax turns the raw scores (*logits*) into "
+         "probabilities that add up to 1. Dividing the logits by a *temperature* first flattens (t > 1) or "
+         "sharpens (t < 1) the result; the largest logit always keeps the largest probability.")
+c1, c2 = st.columns([2, 1])
+logits_text = c1.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
+                            value=D["logits"], key="logits", bind="query-params")
+temp = c2.slider("Temperature", *act.PAGE_LIMITS["temp"], value=D["temp"], step=0.1, key="temp",
+                 bind="query-params")
+try:
+    logits = act.parse_logits(logits_text)
+except act.LogitsError as e:
+    st.error(plain(f"Logits: {e}."))
+else:
+    p = act.softmax_with_temperature(logits, temp)
+    st.plotly_chart(figs.softmax_figure(p, temperature=temp))
+
+st.subheader("The vanishing gradient")
+st.write("Backpropagation multiplies one derivative per layer. Here every layer's weighted sum is the same input "
+         "x and every weight is 1, so after k layers the gradient has been multiplied by f'(x)^k.")
+c1, c2 = st.columns(2)
+depth = c1.slider("Layers", *act.PAGE_LIMITS["depth"], value=D["depth"], key="depth", bind="query-params")
+at = c2.slider("Input x at every layer", *act.PAGE_LIMITS["at"], value=D["at"], step=0.5, key="at",
+               bind="query-params")
+products = {n: act.gradient_through_layers(n, depth, at, slope) for n in ("logistic", "tanh", "relu", "leaky_relu")}
+st.plotly_chart(figs.gradient_figure(products))
+st.write(act.gradient_reading(depth, at))
+
+if URL_FIX in st.session_state:
+    st.rerun()
