@@ -211,9 +211,9 @@ class Network:
             raise NetworkError(f"X must be a non-empty 2-D array (n_samples, n_features), got shape {X.shape}")
         if hasattr(self, "weights_") and X.shape[1] != self.weights_[0].shape[1]:
             raise NetworkError(f"X has {X.shape[1]} features, the network expects {self.weights_[0].shape[1]}")
-        if not np.all(np.isfinite(X)):
+        if not np.isfinite(X).all():
             raise NetworkError("X contains NaN or infinite values")
-        return np.ascontiguousarray(X)
+        return X
 
     def fit(self, X, y) -> Network:
         """Start from fresh random weights and train `max_iter` iterations."""
@@ -248,7 +248,7 @@ class Network:
         L = len(self.weights_)
         m = self._moments
         done = _kernel.train_steps(
-            tuple(self.weights_), tuple(self.biases_), X, np.ascontiguousarray(Y), rows,
+            tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
             float(self._setting("learning_rate")), _kernel.KERNEL_CODES[self.activation],
             _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
             tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
@@ -271,8 +271,13 @@ class Network:
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (n_samples, n_classes); for the font data column 1 is P(dark text)."""
         self._check_fitted()
-        out = self.forward(self._inputs(X).T).output.T
-        return np.hstack([1 - out, out]) if out.shape[1] == 1 else out
+        out = self.forward(self._inputs(X).T).output
+        if out.shape[0] > 1:
+            return out.T
+        proba = np.empty((out.shape[1], 2))
+        proba[:, 1] = out[0]
+        proba[:, 0] = 1 - out[0]
+        return proba
 
     def predict(self, X) -> np.ndarray:
         """Class labels; with two classes, class 1 when its probability is >= 0.5 as in the chapter."""
