@@ -1,0 +1,188 @@
+"""The Activations page run headless with Streamlit's AppTest: table, curves, softmax, gradient, URL settings."""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fontnet import activations as act
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "activations.py")
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def values(v):
+    """A plotly JSON array: a plain list, or plotly's typed-array form {dtype, bdata}."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v)
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Each plotly chart's figure JSON, keyed by what it shows (its first trace's meta)."""
+    figures = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    out = {}
+    for fig in figures:
+        meta = fig["data"][0].get("meta", "")
+        kind = "softmax" if meta == "softmax" else "gradient" if fig["layout"]["yaxis"].get("type") == "log" else "curves"
+        out[kind] = fig
+    return out
+
+
+def traces(fig: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {t["meta"]: (values(t["x"]), values(t["y"])) for t in fig["data"]}
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning).replace("\\", "")
+
+
+def test_the_table_lists_all_six_functions_of_table_7_1():
+    at = run()
+    df = at.dataframe[0].value
+    assert list(df.columns) == ["Name", "Typical layer", "Description", "Notes"]
+    assert list(df["Name"]) == [a.label for a in act.ACTIVATIONS.values()]
+    assert list(df["Typical layer"]) == [a.typical_layer for a in act.ACTIVATIONS.values()]
+    assert df.loc[df["Name"] == "ReLU", "Description"].item() == "Turns negative values to 0."
+    assert not at.warning
+
+
+def test_default_page_draws_curves_softmax_and_gradient():
+    at = run()
+    got = charts(at)
+    assert set(got) == {"curves", "softmax", "gradient"}
+    assert list(traces(got["curves"])) == ["logistic", "d_logistic", "relu", "d_relu"]
+    assert len(at.latex) == 4
+
+
+def test_every_function_can_be_plotted_with_values_equal_to_fontnet():
+    at = run(fn=",".join(act.ACTIVATIONS), xmin="-4", xmax="3")
+    curves = traces(charts(at)["curves"])
+    assert set(curves) == set(act.ACTIVATIONS) | {f"d_{n}" for n in act.ACTIVATIONS}
+    for name in act.ACTIVATIONS:
+        x, y = curves[name]
+        _, dy = curves[f"d_{name}"]
+        assert x[0] == -4 and x[-1] == 3
+        for i in (0, 57, len(x) // 2, 300, len(x) - 1):  # chosen points across the range
+            f, df = act.curve(name, np.array([x[i]]))
+            assert y[i] == pytest.approx(f[0]) and dy[i] == pytest.approx(df[0])
+    assert "two-class case" in " ".join(c.value for c in at.caption)
+    assert len(at.latex) == 12
+
+
+def test_leaky_slope_changes_the_curve_and_the_formula():
+    at = run(fn="leaky_relu", slope="0.2")
+    (x, y), (_, dy) = traces(charts(at)["curves"]).values()
+    np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
+    np.testing.assert_allclose(dy, np.where(x > 0, 1.0, 0.2))
+    assert "0.2" in at.latex[0].value and "0.01" not in at.latex[0].value + at.latex[1].value
+    at.number_input(key="slope").set_value(0.01).run()
+    assert "0.01" in at.latex[0].value
+
+
+def test_widgets_change_the_curves():
+    at = run()
+    at.multiselect(key="fn").set_value(["tanh"]).run()
+    assert list(traces(charts(at)["curves"])) == ["tanh", "d_tanh"]
+    at.checkbox(key="deriv").uncheck().run()
+    assert list(traces(charts(at)["curves"])) == ["tanh"]
+    at.number_input(key="xmin").set_value(-1.0).run()
+    at.number_input(key="xmax").set_value(2.0).run()
+    x, y = traces(charts(at)["curves"])["tanh"]
+    assert (x[0], x[-1]) == (-1.0, 2.0)
+    np.testing.assert_allclose(y, np.tanh(x))
+    at.multiselect(key="fn").set_value([]).run()
+    assert "curves" not in charts(at) and "Pick one or more" in at.info[0].value
+    assert not at.exception
+
+
+def test_softmax_bars_sum_to_one_and_respond_to_temperature():
+    at = run(logits="2.0, 1.0, 0.1")
+    p1 = values(charts(at)["softmax"]["data"][0]["y"])
+    assert p1.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(p1, act.softmax(np.array([2.0, 1.0, 0.1])))
+    at.slider(key="temp").set_value(3.0).run()
+    p3 = values(charts(at)["softmax"]["data"][0]["y"])
+    assert p3.sum() == pytest.approx(1.0) and p3.max() < p1.max()
+    np.testing.assert_allclose(p3, act.softmax_with_temperature(np.array([2.0, 1.0, 0.1]), 3.0))
+    at.slider(key="temp").set_value(0.2).run()
+    assert values(charts(at)["softmax"]["data"][0]["y"]).max() > p1.max()
+
+
+def test_ten_logits_are_the_digits_and_the_argmax_is_marked():
+    at = run()
+    at.text_input(key="logits").input("0, 1, 0, 0, 0, 0, 0, 5, 0, 0").run()
+    fig = charts(at)["softmax"]
+    assert fig["data"][0]["x"] == list("0123456789")
+    assert fig["layout"]["annotations"][0]["text"] == "argmax" and fig["layout"]["annotations"][0]["x"] == "7"
+
+
+def test_typed_bad_logits_show_an_error_not_an_exception():
+    at = run()
+    at.text_input(key="logits").input("1, two, <b>3</b>").run()
+    assert not at.exception and "softmax" not in charts(at)
+    assert "is not a number" in at.error[0].value and "<b>" not in at.error[0].value
+
+
+def test_gradient_chart_and_its_reading_follow_depth():
+    at = run(depth="10", at="0")
+    got = traces(charts(at)["gradient"])
+    np.testing.assert_allclose(got["logistic"][1], 0.25 ** np.arange(1, 11))
+    assert "0.25^10" in " ".join(m.value for m in at.markdown)
+    at.slider(key="depth").set_value(20).run()
+    at.slider(key="at").set_value(1.0).run()
+    got = traces(charts(at)["gradient"])
+    assert len(got["relu"][1]) == 20 and np.all(got["relu"][1] == 1.0)
+    assert "passes it through unchanged" in " ".join(m.value for m in at.markdown)
+
+
+def test_url_settings_set_the_widgets():
+    at = run(fn="relu,logistic", deriv="1", xmin="-6", xmax="6", temp="0.5", depth="5", logits="1,2,3,4")
+    assert at.multiselect(key="fn").value == ["relu", "logistic"]
+    assert at.checkbox(key="deriv").value is True
+    assert at.slider(key="temp").value == 0.5 and at.slider(key="depth").value == 5
+    assert list(traces(charts(at)["curves"])) == ["relu", "d_relu", "logistic", "d_logistic"]
+    assert not at.warning
+
+
+def test_repeated_fn_keys_work_too():
+    at = run(fn=["tanh", "softmax"], deriv="false")
+    assert list(traces(charts(at)["curves"])) == ["tanh", "softmax"]
+
+
+@pytest.mark.parametrize("params,key", [
+    ({"xmin": "abc"}, "xmin"), ({"xmin": "5", "xmax": "-5"}, "xmin"), ({"fn": "bogus"}, "fn"),
+    ({"logits": "x,y"}, "logits"), ({"deriv": "maybe"}, "deriv"), ({"temp": "-3"}, "temp"),
+    ({"depth": "100"}, "depth"), ({"slope": "abc"}, "slope"),
+])
+def test_bad_url_values_fall_back_to_defaults_with_a_notice(params, key):
+    at = run(**params)
+    assert key in warnings(at)
+    assert at.multiselect(key="fn").value == act.PAGE_DEFAULTS["fn"]
+    assert at.number_input(key="xmin").value == act.PAGE_DEFAULTS["xmin"]
+    assert at.number_input(key="xmax").value == act.PAGE_DEFAULTS["xmax"]
+    assert at.text_input(key="logits").value == act.PAGE_DEFAULTS["logits"]
+    assert at.slider(key="temp").value == act.PAGE_DEFAULTS["temp"]
+    assert at.slider(key="depth").value == act.PAGE_DEFAULTS["depth"]
+    assert set(charts(at)) == {"curves", "softmax", "gradient"}
+    at.checkbox(key="deriv").uncheck().run()  # the notice goes once the visitor interacts
+    assert not at.warning and not at.exception
+
+
+def test_notices_escape_what_the_url_said():
+    at = run(fn="<img src=x onerror=alert(1)>", logits="[a](http://x)")
+    text = " ".join(w.value for w in at.warning)
+    assert len(at.warning) == 2 and "img src" in text and "http" in text
+    assert not re.search(r"(?<!\\)[<>\[\]()]", text)  # every Markdown/HTML bracket is backslash-escaped
