@@ -1,4 +1,124 @@
+"""Predict: pick a background colour, see the network's choice of text shade and the arithmetic behind it."""
+
+import html
+import re
+
 import streamlit as st
 
+from app import state
+from fontnet import colors, presets
+from fontnet.figures.network import forward_latex, network_diagram, probability_figure
+from fontnet.model import THRESHOLD, decide
+
+DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog"
+NOTICE = "bg_notice"
+
+
+def md_literal(text: str) -> str:
+    """Text shown literally inside Markdown (names come from files and uploads)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+def set_bg(hex_colour: str) -> None:
+    """Callback for presets and the random button: the picker (and with it the URL) follows."""
+    st.session_state["bg"] = hex_colour
+    st.session_state.pop(NOTICE, None)
+
+
+def preview(bg_hex: str, fg: colors.RGB, text: str, element_id: str) -> str:
+    """The sample text on the background in one shade; `text` is escaped here, nowhere else."""
+    return (f'<div id="{element_id}" style="background-color: {bg_hex}; color: {colors.to_hex(fg)}; '
+            f'font-size: 2.2rem; line-height: 1.25; font-weight: 600; padding: 1.4rem 1.6rem; '
+            f'border-radius: 0.6rem; min-height: 7rem; overflow-wrap: anywhere; '
+            f'border: 1px solid rgba(0,0,0,0.12)">{html.escape(text)}</div>')
+
+
 st.title("Predict")
-st.info("Coming next.")
+st.markdown("Pick a background colour. The chapter's small neural network decides whether text on it "
+            "should be **dark** or **light**, and below you can open up exactly how it got there.")
+
+model = state.active_model()
+if state.using_session_model():
+    with st.container(border=True):
+        st.info(f"You are using your own model, **{md_literal(state.session_model_name())}**, "
+                "for this session only. Everyone else sees the chapter's default model.")
+        st.button("Back to the default model", on_click=state.use_default_model)
+
+# Read the link's value before the picker exists: Streamlit silently drops a malformed bound value.
+problem = presets.url_problem(st.query_params.get("bg"))
+if problem:
+    st.session_state[NOTICE] = problem
+
+pick, choose = st.columns([1, 4], vertical_alignment="bottom")
+with pick:
+    bg = st.color_picker("Background colour", presets.DEFAULT_BG, key="bg", bind="query-params",
+                         help="The page's link keeps this colour (`?bg=ffc0cb`), so you can share it.")
+with choose:
+    with st.container(horizontal=True):
+        for name, rgb in presets.PRESETS.items():
+            st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
+        st.button("Random colour", key="random", on_click=lambda: set_bg(presets.random_colour()))
+
+rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
+if st.session_state.get(NOTICE) and colors.to_hex(rgb) == presets.DEFAULT_BG:
+    st.warning(st.session_state[NOTICE], icon="⚠️")
+else:
+    st.session_state.pop(NOTICE, None)
+
+text = st.text_input("Sample text", DEFAULT_TEXT, key="text", max_chars=200) or "Aa"
+d = decide(model, rgb)
+bg_hex = colors.to_hex(d.rgb)
+other = "light" if d.dark else "dark"
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**The network's choice: {d.shade} text** on `{bg_hex}` (R {d.rgb[0]}, G {d.rgb[1]}, B {d.rgb[2]})")
+    st.markdown(preview(bg_hex, d.text_rgb, text, "font-preview"), unsafe_allow_html=True)
+with right:
+    st.markdown(f"The alternative: {other} text")
+    st.markdown(preview(bg_hex, d.other_rgb, text, "font-preview-other"), unsafe_allow_html=True)
+
+st.subheader("How sure is it?")
+m1, m2 = st.columns([1, 3], vertical_alignment="center")
+with m1:
+    st.metric("P(dark text)", f"{d.p_dark:.4f}")
+    sign = "≥" if d.dark else "<"
+    st.markdown(f"{d.p_dark:.4f} {sign} {THRESHOLD:g}, so **{d.shade} text**.")
+with m2:
+    st.plotly_chart(probability_figure(d.p_dark, THRESHOLD), key="probability", config={"displayModeBar": False})
+st.caption("The output is 1 for dark text and 0 for light text. (The chapter's prose calls 1 \"light\", "
+           "but its data and code mean dark; this app follows the data.)")
+
+st.subheader("The mystery math, opened")
+st.markdown("Each input is divided by 255. Every hidden node takes a weighted sum of what comes in plus "
+            "its bias (Z), then applies its activation (A); the output node does the same with the logistic "
+            "function, which gives P(dark text). Edges are as wide as their weight is large: "
+            "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
+st.plotly_chart(network_diagram(model, d.forward), key="network", config={"displayModeBar": False})
+with st.expander("The same numbers as matrix arithmetic"):
+    st.markdown("Check one node by hand: multiply a row of W by the column below it, add the bias, "
+                "then apply the activation.")
+    for line in forward_latex(model, d.forward):
+        st.latex(line)
+
+st.subheader("Second opinions")
+f_col, w_col = st.columns(2)
+with f_col:
+    st.markdown("**The chapter's formula**  \n(0.299 R + 0.587 G + 0.114 B) / 255 > 0.5 means dark text")
+    st.metric("Formula luminance", f"{d.formula_luminance:.3f}")
+    verdict = "agrees" if d.agrees_with_formula else "disagrees"
+    st.markdown(f"Formula says **{'dark' if d.formula_dark else 'light'} text**: the network {verdict}.")
+with w_col:
+    st.markdown("**WCAG 2 contrast**  \nAA needs 4.5:1 for normal text, AAA needs 7:1")
+    c1, c2 = st.columns(2)
+    c1.metric("Dark text", f"{d.contrast_dark:.2f}:1", colors.wcag_verdict(d.contrast_dark), delta_color="off")
+    c2.metric("Light text", f"{d.contrast_light:.2f}:1", colors.wcag_verdict(d.contrast_light), delta_color="off")
+    st.markdown(f"WCAG favours **{'dark' if d.wcag_dark else 'light'} text** (the higher contrast).")
+if d.agrees_with_wcag:
+    st.success(f"The network and WCAG agree: {d.shade} text.")
+else:
+    st.warning(f"The network and WCAG disagree here: the network picks {d.shade} text, but {other} text has "
+               f"the higher contrast ({max(d.contrast_dark, d.contrast_light):.2f}:1 against "
+               f"{min(d.contrast_dark, d.contrast_light):.2f}:1). They disagree on about 12% of colours: "
+               "the network learned the chapter's formula, which weighs red, green and blue differently "
+               "from WCAG's luminance.")

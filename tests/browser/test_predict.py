@@ -1,0 +1,102 @@
+"""The Predict page in a real browser: the preview's computed colours, shared links, presets, escaping."""
+
+import pytest
+
+from fontnet import colors, presets
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+DARK = "rgb({}, {}, {})".format(*colors.DARK_TEXT)
+LIGHT = "rgb({}, {}, {})".format(*colors.LIGHT_TEXT)
+STYLE = "sel => { const s = getComputedStyle(document.querySelector(sel)); return [s.backgroundColor, s.color]; }"
+
+
+def rgb_css(hex_colour: str) -> str:
+    return "rgb({}, {}, {})".format(*colors.parse_colour(hex_colour))
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    page.locator("#font-preview").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def wait_for_preview(page, background: str, text_colour: str | None = None):
+    """Wait until #font-preview shows `background` (and `text_colour`), then return its computed style."""
+    page.wait_for_function(
+        "([bg, fg]) => { const e = document.querySelector('#font-preview'); if (!e) return false;"
+        " const s = getComputedStyle(e); return s.backgroundColor === bg && (!fg || s.color === fg); }",
+        arg=[background, text_colour], timeout=30_000)
+    return page.evaluate(STYLE, "#font-preview")
+
+
+def test_shared_link_to_pink_shows_dark_text(app_server, page):
+    open_page(page, app_server.url + "/?bg=ffc0cb")
+    assert page.evaluate(STYLE, "#font-preview") == ["rgb(255, 192, 203)", DARK]
+    assert page.evaluate(STYLE, "#font-preview-other") == ["rgb(255, 192, 203)", LIGHT]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "predict")
+
+
+def test_shared_link_to_navy_shows_light_text(app_server, page):
+    open_page(page, app_server.url + "/?bg=000080")
+    assert page.evaluate(STYLE, "#font-preview") == ["rgb(0, 0, 128)", LIGHT]
+    assert page.evaluate(STYLE, "#font-preview-other") == ["rgb(0, 0, 128)", DARK]
+    screenshot(page, "predict-navy")
+
+
+def test_malformed_link_opens_on_default_with_a_notice(app_server, page):
+    open_page(page, app_server.url + "/?bg=zzz")
+    assert page.evaluate(STYLE, "#font-preview")[0] == rgb_css(presets.DEFAULT_BG)
+    notice = page.locator('[data-testid="stAlert"]').filter(has_text="not a hex colour")
+    assert notice.is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "predict-malformed-link")
+
+
+def test_preset_button_changes_preview_and_url(app_server, page):
+    open_page(page, app_server.url + "/")
+    page.get_by_role("button", name="navy", exact=True).click()
+    assert wait_for_preview(page, "rgb(0, 0, 128)", LIGHT) == ["rgb(0, 0, 128)", LIGHT]
+    page.wait_for_url("**bg=*000080*", timeout=10_000)
+    page.get_by_role("button", name="pink", exact=True).click()
+    assert wait_for_preview(page, "rgb(255, 192, 203)", DARK) == ["rgb(255, 192, 203)", DARK]
+
+
+def test_typing_a_hex_value_into_the_colour_picker(app_server, page):
+    open_page(page, app_server.url + "/")
+    page.get_by_role("button", name="Background colour color picker").click()
+    hex_input = page.locator('[data-testid="stColorPickerPopover"] input').first
+    hex_input.fill("000080")
+    hex_input.press("Enter")
+    page.keyboard.press("Escape")  # closing the popover commits the colour
+    assert wait_for_preview(page, "rgb(0, 0, 128)", LIGHT) == ["rgb(0, 0, 128)", LIGHT]
+
+
+def test_sample_text_is_shown_literally_and_runs_nothing(app_server, page):
+    open_page(page, app_server.url + "/?bg=ffc0cb")
+    payload = "<img src=x onerror=alert(1)>"
+    box = page.get_by_label("Sample text")
+    box.fill(payload)
+    box.press("Enter")
+    page.wait_for_function("t => document.querySelector('#font-preview')?.textContent === t", arg=payload,
+                           timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("#font-preview img").count() == 0
+    assert page.locator("#font-preview-other img").count() == 0
+    assert page.locator("#font-preview-other").text_content() == payload
+    page.wait_for_timeout(500)  # give a (wrongly) injected onerror handler time to fire
+    assert page.dialogs == []
+    screenshot(page, "predict-escaped-text")
+
+
+def test_network_diagram_renders(app_server, page):
+    open_page(page, app_server.url + "/?bg=ff0000")
+    chart = page.locator(".js-plotly-plot").nth(1)
+    chart.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot')[1]?.querySelectorAll('path').length > 10",
+                           timeout=30_000)
+    assert page.get_by_text("The network and WCAG disagree").count() == 1
+    screenshot(page, "predict-network")
