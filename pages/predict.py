@@ -19,6 +19,11 @@ def md_literal(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
+def wcag_words(ratio: float) -> str:
+    verdict = colors.wcag_verdict(ratio)
+    return "fails AA" if verdict == "fail" else f"passes {verdict}"
+
+
 def set_bg(hex_colour: str) -> None:
     """Callback for presets and the random button: the picker (and with it the URL) follows."""
     st.session_state["bg"] = hex_colour
@@ -111,8 +116,8 @@ with f_col:
 with w_col:
     st.markdown("**WCAG 2 contrast**  \nAA needs 4.5:1 for normal text, AAA needs 7:1")
     c1, c2 = st.columns(2)
-    c1.metric("Dark text", f"{d.contrast_dark:.2f}:1", colors.wcag_verdict(d.contrast_dark), delta_color="off")
-    c2.metric("Light text", f"{d.contrast_light:.2f}:1", colors.wcag_verdict(d.contrast_light), delta_color="off")
+    for col, name, ratio in ((c1, "Dark text", d.contrast_dark), (c2, "Light text", d.contrast_light)):
+        col.metric(name, f"{ratio:.2f}:1", wcag_words(ratio), delta_color="off", delta_arrow="off")
     st.markdown(f"WCAG favours **{'dark' if d.wcag_dark else 'light'} text** (the higher contrast).")
 if d.agrees_with_wcag:
     st.success(f"The network and WCAG agree: {d.shade} text.")

@@ -1,0 +1,167 @@
+"""The Predict page through Streamlit's AppTest: shared links, presets, the session model, escaping."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.state import SESSION_MODEL, SESSION_MODEL_NAME
+from fontnet import colors, presets
+from fontnet.model import decide, default_model
+from fontnet.network import Network
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "predict.py")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return default_model()
+
+
+def run_page(bg: str | None = None, **session) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if bg is not None:
+        at.query_params["bg"] = bg
+    for k, v in session.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def preview_html(at: AppTest, element_id: str = "font-preview") -> str:
+    [body] = [m.value for m in at.markdown if f'id="{element_id}"' in m.value]
+    return body
+
+
+def metric(at: AppTest, label: str) -> str:
+    [value] = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+@pytest.mark.parametrize("bg,rgb,dark", [("ffc0cb", (255, 192, 203), True), ("000080", (0, 0, 128), False),
+                                         ("#FFC0CB", (255, 192, 203), True)])
+def test_shared_link_opens_on_its_colour_with_the_networks_answer(model, bg, rgb, dark):
+    at = run_page(bg)
+    d = decide(model, rgb)
+    assert d.dark is dark
+    assert colors.parse_colour(at.color_picker(key="bg").value) == rgb
+    assert metric(at, "P(dark text)") == f"{d.p_dark:.4f}"
+    body = preview_html(at)
+    assert f"background-color: {colors.to_hex(rgb)}" in body
+    assert f"color: {colors.to_hex(colors.DARK_TEXT if dark else colors.LIGHT_TEXT)}" in body
+    other = preview_html(at, "font-preview-other")
+    assert f"color: {colors.to_hex(colors.LIGHT_TEXT if dark else colors.DARK_TEXT)}" in other
+    shade = "dark" if dark else "light"
+    assert any(f"so **{shade} text**" in m.value for m in at.markdown)
+    assert not at.warning or all("not a hex colour" not in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("bg", ["zzz", "12345", "<script>", "", "ff00zz", "255,0,0"])
+def test_malformed_link_opens_on_the_default_colour_with_a_notice(bg):
+    at = run_page(bg)
+    assert at.color_picker(key="bg").value.lower() == presets.DEFAULT_BG
+    assert f"background-color: {presets.DEFAULT_BG}" in preview_html(at)
+    notices = [w.value for w in at.warning if "not a hex colour" in w.value]
+    assert len(notices) == 1
+    assert "<script>" not in notices[0]
+
+
+def test_notice_goes_once_a_colour_is_picked():
+    at = run_page("zzz")
+    at.button(key="preset-navy").click().run()
+    assert not any("not a hex colour" in w.value for w in at.warning)
+
+
+def test_no_link_opens_on_the_default_colour_without_a_notice():
+    at = run_page()
+    assert at.color_picker(key="bg").value == presets.DEFAULT_BG
+    assert not any("not a hex colour" in w.value for w in at.warning)
+
+
+def test_presets_change_the_colour_and_the_link(model):
+    at = run_page("ffc0cb")
+    for name, rgb in presets.PRESETS.items():
+        at.button(key=f"preset-{name}").click().run()
+        assert not at.exception
+        assert colors.parse_colour(at.color_picker(key="bg").value) == rgb
+        assert f"background-color: {colors.to_hex(rgb)}" in preview_html(at)
+        assert metric(at, "P(dark text)") == f"{decide(model, rgb).p_dark:.4f}"
+    # the URL follows the picker (Streamlit drops the parameter when it equals the default)
+    at.button(key="preset-navy").click().run()
+    assert at.query_params["bg"] in ("#000080", ["#000080"])
+
+
+def test_random_button_changes_the_colour():
+    at = run_page("ffc0cb")
+    seen = set()
+    for _ in range(3):
+        at.button(key="random").click().run()
+        assert not at.exception
+        seen.add(at.color_picker(key="bg").value)
+        assert f"background-color: {colors.to_hex(colors.parse_colour(at.color_picker(key='bg').value))}" \
+            in preview_html(at)
+    assert len(seen) >= 2  # three uniformly random colours are almost never all equal
+
+
+def test_picking_a_colour_in_the_picker_updates_the_preview():
+    at = run_page()
+    at.color_picker(key="bg").pick("#000080").run()
+    assert "background-color: #000080" in preview_html(at)
+    assert f"color: {colors.to_hex(colors.LIGHT_TEXT)}" in preview_html(at)
+
+
+def test_sample_text_is_escaped_in_the_preview():
+    at = run_page("ffc0cb")
+    at.text_input(key="text").input("<img src=x onerror=alert(1)>").run()
+    assert not at.exception
+    for element_id in ("font-preview", "font-preview-other"):
+        body = preview_html(at, element_id)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in body
+        assert "<img src=x" not in body
+    assert all("<img src=x" not in m.value for m in at.markdown)
+
+
+def test_empty_sample_text_still_shows_something():
+    at = run_page("ffc0cb")
+    at.text_input(key="text").input("").run()
+    assert ">Aa</div>" in preview_html(at)
+
+
+def test_session_model_banner_and_back_button(model):
+    # a different network: (8, 4) hidden layers, weights only meaningful enough to give some answer
+    other = Network((8, 4), "tanh", random_state=1)
+    other._init_params(3, 1)
+    other.classes_ = np.array([0, 1])
+    at = run_page("ffc0cb", **{SESSION_MODEL: other, SESSION_MODEL_NAME: "my *bold* net"})
+    assert any("your own model" in i.value for i in at.info)
+    assert any(r"my \*bold\* net" in i.value for i in at.info)  # the name is shown literally
+    assert metric(at, "P(dark text)") == f"{decide(other, (255, 192, 203)).p_dark:.4f}"
+    assert len(at.get("plotly_chart")) == 2
+    at.button(key=[b.key for b in at.button if b.label == "Back to the default model"][0]).click().run()
+    assert not at.exception
+    assert not any("your own model" in i.value for i in at.info)
+    assert SESSION_MODEL not in at.session_state
+    assert metric(at, "P(dark text)") == f"{decide(model, (255, 192, 203)).p_dark:.4f}"
+
+
+def test_second_opinions_and_disagreement(model):
+    at = run_page("ff0000")  # pure red: the network follows the formula (light), WCAG prefers dark
+    d = decide(model, (255, 0, 0))
+    assert not d.agrees_with_wcag
+    assert metric(at, "Dark text") == f"{d.contrast_dark:.2f}:1"
+    assert metric(at, "Light text") == f"{d.contrast_light:.2f}:1"
+    assert metric(at, "Formula luminance") == f"{d.formula_luminance:.3f}"
+    assert any("The network and WCAG disagree" in w.value for w in at.warning)
+    at = run_page("000080")
+    assert any("The network and WCAG agree" in s.value for s in at.success)
+
+
+def test_page_shows_the_forward_pass_in_latex(model):
+    at = run_page("ffc0cb")
+    d = decide(model, (255, 192, 203))
+    latex = [e.value for e in at.latex]
+    assert any("Z_{1} = W_{1} X + B_{1}" in latex_line for latex_line in latex)
+    assert any(f"{d.forward.Z[0][0, 0]:.3f}" in latex_line for latex_line in latex)
+    assert any("logistic" in latex_line for latex_line in latex)
