@@ -1,0 +1,26 @@
+# FontNet as a container: docker build -t fontnet . && docker run -p 8501:8501 fontnet
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    NUMBA_CACHE_DIR=/home/app/.numba-cache
+
+RUN useradd --create-home --uid 1000 app
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=app:app . .
+USER app
+
+# Train the default model once at build time: this compiles and caches the numba kernels,
+# so the first visitor does not wait for the compiler.
+RUN python -c "from fontnet.model import default_model; default_model()"
+
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4).status != 200)"
+
+CMD ["streamlit", "run", "streamlit_app.py", "--server.port", "8501", "--server.address", "0.0.0.0"]
