@@ -30,9 +30,11 @@ elif URL_READ not in st.session_state:
     keys = set(given) | ({"xmin", "xmax"} if {"xmin", "xmax"} & set(given) else set())
     chosen = {k: settings[k] for k in keys}
     st.session_state.update(chosen)
+    st.session_state[NOTICES] = notices
     if notices:
-        # On the first load a valid-looking URL value beats session state, so apply the fallbacks on a rerun.
-        st.session_state[NOTICES], st.session_state[URL_FIX] = notices, chosen
+        # On the first load a URL value Streamlit can read (xmin=5&xmax=-5, logits=x,y) beats session state,
+        # so the checked values are applied on a rerun.
+        st.session_state[URL_FIX] = chosen
 
 st.title("Activations")
 st.write("Every node adds up its weighted inputs and passes the sum through an **activation function**. "
@@ -44,10 +46,10 @@ if URL_FIX not in st.session_state:
     st.session_state.pop(NOTICES, None)
 
 st.subheader("Table 7-1: common activation functions")
-st.dataframe(
+st.table(
     [{"Name": a.label, "Typical layer": a.typical_layer, "Description": a.description, "Notes": a.notes}
      for a in act.ACTIVATIONS.values()],
-    hide_index=True, width="stretch")
+    hide_index=True)
 
 st.subheader("The curves")
 left, right = st.columns([2, 1])

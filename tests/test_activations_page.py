@@ -51,7 +51,7 @@ def warnings(at: AppTest) -> str:
 
 def test_the_table_lists_all_six_functions_of_table_7_1():
     at = run()
-    df = at.dataframe[0].value
+    df = at.table[0].value
     assert list(df.columns) == ["Name", "Typical layer", "Description", "Notes"]
     assert list(df["Name"]) == [a.label for a in act.ACTIVATIONS.values()]
     assert list(df["Typical layer"]) == [a.typical_layer for a in act.ACTIVATIONS.values()]
