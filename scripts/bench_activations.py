@@ -1,0 +1,85 @@
+"""Median server time of each interaction on the Activations page, measured with Streamlit's AppTest.
+
+Usage: python scripts/bench_activations.py [--runs 30]
+Each interaction is repeated --runs times, alternating between two values so every rerun does real work.
+"server" is the page script's own run (widgets, fontnet, figures, serialising them for the browser), timed
+around Streamlit's script execution; "AppTest" adds the test harness's thread start-up and polling.
+The target is 100 ms of server time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+SCRIPT_MS: list[float] = []
+_exec = script_runner.exec_func_with_error_handling
+
+
+def _timed_exec(*args, **kwargs):
+    t = time.perf_counter()
+    try:
+        return _exec(*args, **kwargs)
+    finally:
+        SCRIPT_MS.append((time.perf_counter() - t) * 1000)
+
+
+script_runner.exec_func_with_error_handling = _timed_exec
+
+TARGET_MS = 100.0
+
+# name -> (how to find the widget, the two values to alternate between)
+INTERACTIONS = {
+    "change functions": (lambda at: at.multiselect(key="fn"), (["logistic", "relu", "tanh"], ["leaky_relu"])),
+    "toggle derivative": (lambda at: at.checkbox(key="deriv"), (False, True)),
+    "change x range": (lambda at: at.number_input(key="xmin"), (-3.0, -8.0)),
+    "leaky slope": (lambda at: at.number_input(key="slope"), (0.2, 0.01)),
+    "edit logits": (lambda at: at.text_input(key="logits"), ("0, 1, 0, 0, 0, 0, 0, 5, 0, 0", "2.0, 1.0, 0.1")),
+    "temperature": (lambda at: at.slider(key="temp"), (0.5, 2.0)),
+    "depth": (lambda at: at.slider(key="depth"), (20, 3)),
+}
+
+
+def bench(runs: int) -> dict[str, tuple[float, float]]:
+    at = AppTest.from_file(str(ROOT / "pages" / "activations.py"), default_timeout=60)
+    at.run()
+    for _ in range(3):  # warm up imports and plotly's validators
+        at.run()
+    medians = {}
+    for name, (widget, pair) in INTERACTIONS.items():
+        times, SCRIPT_MS[:] = [], []
+        for i in range(runs):
+            w = widget(at)
+            (w.input if name == "edit logits" else w.set_value)(pair[i % 2])
+            t = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - t) * 1000)
+            if at.exception:
+                raise RuntimeError(f"{name}: {at.exception[0].value}")
+        medians[name] = (statistics.median(SCRIPT_MS), statistics.median(times))
+    return medians
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    medians = bench(args.runs)
+    print(f"median of {args.runs} reruns each; target: server ≤ {TARGET_MS:g} ms")
+    print(f"{'interaction':20} {'server ms':>10} {'AppTest ms':>11}")
+    for name, (server, wall) in medians.items():
+        print(f"{name:20} {server:10.1f} {wall:11.1f}   {'ok' if server <= TARGET_MS else 'SLOW'}")
+    return 0 if all(server <= TARGET_MS for server, _ in medians.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
