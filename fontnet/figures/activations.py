@@ -60,7 +60,7 @@ def softmax_figure(probabilities: np.ndarray, names: Sequence[str] | None = None
     colours = [ARGMAX_COLOUR if i == best else OTHER_COLOUR for i in range(len(p))]
     bar = dict(type="bar", x=names, y=p, marker=dict(color=colours), text=[f"{v:.3f}" for v in p],
                textposition="outside", meta="softmax", hovertemplate="%{x}: %{y:.4f}<extra></extra>")
-    argmax = dict(x=names[best], y=p[best], text="argmax", showarrow=True, arrowhead=2, ay=-40)
+    argmax = dict(x=names[best], y=p[best], yshift=22, text="argmax", showarrow=True, arrowhead=2, ay=-30)
     return _figure([bar], f"Softmax outputs at temperature {temperature:g} (sum = {p.sum():.3f})",
                    "output node", "probability", annotations=[argmax], xaxis=dict(type="category"),
                    yaxis=dict(range=[0, 1.15]))
