@@ -197,11 +197,18 @@ def to_csv(data: Dataset, chapter_columns: bool = True) -> str:
 
 
 def split(data: Dataset, test_size: float = 1 / 3, seed: int = 0):
-    """The chapter's hold-out split: (X_train, X_test, y_train, y_test), inputs scaled."""
-    from sklearn.model_selection import train_test_split
+    """The chapter's hold-out split: (X_train, X_test, y_train, y_test), inputs scaled.
 
+    A seeded shuffle, as scikit-learn's train_test_split does it, written out so that the app's first
+    visit (which trains the default model) does not wait for scikit-learn to load.
+    """
     if not 0 < test_size < 1:
         raise DataError(f"test share must be between 0 and 1, got {test_size}")
-    if len(data) < 4:
-        raise DataError(f"need at least 4 rows to hold some out, got {len(data)}")
-    return train_test_split(data.X, data.labels, test_size=test_size, random_state=seed)
+    n = len(data)
+    n_test = int(np.ceil(n * test_size))
+    if n < 4 or n_test >= n:
+        raise DataError(f"need at least 4 rows to hold some out, got {n}")
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    X = data.X
+    return X[train], X[test], data.labels[train], data.labels[test]
