@@ -1,4 +1,307 @@
+"""Train: watch the chapter's network learn, live — loss, decision map and weights after every chunk."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import fields
+
 import streamlit as st
 
+from app.state import use_model
+from fontnet import data, training
+from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.figures.training import decision_map_figure, loss_figure, weights_figure
+from fontnet.network import LOSSES, ModelFileError, NetworkError
+from fontnet.training import TrainingRun, TrainingSettings
+
+UPDATE_SECONDS = 0.2
+RUN = "train_run"
+UPLOADED = "train_uploaded_data"
+URL_READ = "train_url_read"
+NOTICES = "train_url_notices"
+FLASH = "train_flash"
+LIBRARY = "train_library"
+MODEL_FILE_ID = "train_model_file_id"
+DEFAULT = TrainingSettings()
+ss = st.session_state
+
+
+def md_literal(text: str) -> str:
+    """Text shown literally inside Markdown (messages can quote file names and cells)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown once on the next run (callbacks cannot draw)."""
+    ss.setdefault(FLASH, []).append((kind, message))
+
+
+def read_link() -> None:
+    """Once per session: read the link's settings before the widgets exist, so bad values get a notice."""
+    if ss.get(URL_READ):
+        return
+    ss[URL_READ] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    settings, notices = TrainingSettings.from_params(params)
+    for name in params:
+        if hasattr(DEFAULT, name) and not name.startswith("_"):
+            ss[name] = getattr(settings, name)
+    ss[NOTICES] = notices
+
+
+def current_settings() -> TrainingSettings:
+    """The settings the widgets hold now (also usable inside callbacks)."""
+    return TrainingSettings(**{f.name: ss.get(f.name, getattr(DEFAULT, f.name)) for f in fields(TrainingSettings)})
+
+
+def current_dataset(settings: TrainingSettings) -> data.Dataset:
+    return settings.dataset(ss.get(UPLOADED))
+
+
+def new_run(start: bool = False) -> TrainingRun | None:
+    try:
+        settings = current_settings()
+        run = TrainingRun(settings, current_dataset(settings))
+    except (training.SettingsError, data.DataError, NetworkError) as e:
+        flash("error", f"Cannot start a run: {e}")
+        return None
+    if start:
+        run.start()
+    ss[RUN] = run
+    ss.pop(LIBRARY, None)
+    return run
+
+
+def matches_controls(run: TrainingRun) -> bool:
+    """Whether `run` was started with the settings and data the controls show now."""
+    settings = current_settings()
+    if run.settings != settings:
+        return False
+    return settings.data != "upload" or ss.get(UPLOADED) is None or run.dataset is ss[UPLOADED]
+
+
+# ---- button callbacks -----------------------------------------------------------------------------
+def on_train() -> None:
+    new_run(start=True)
+
+
+def on_pause() -> None:
+    if run := ss.get(RUN):
+        run.pause()
+
+
+def on_resume() -> None:
+    if run := ss.get(RUN):
+        run.resume()
+
+
+def on_step() -> None:
+    run = ss.get(RUN)
+    if run is None or (run.status == "ready" and not matches_controls(run)):
+        run = new_run()
+    if run is not None:
+        run.step()
+
+
+def on_reset() -> None:
+    new_run()
+
+
+def on_data_upload() -> None:
+    """Validate an uploaded CSV; on success it becomes the data set, on failure the previous data is kept."""
+    f = ss.get("data_file")
+    if f is None:
+        return
+    try:
+        ds = training.load_data(f.getvalue(), f.name[:60])
+    except data.DataError as e:
+        flash("error", f"That CSV was not used: {e}. The previous data is kept.")
+        return
+    ss[UPLOADED] = ds
+    ss["data"] = "upload"
+    flash("success", f"Loaded {ds.name}: {int(ds.labels.sum()):,} dark-text and "
+                     f"{int(len(ds) - ds.labels.sum()):,} light-text colours. Press Train to use it.")
+
+
+def on_model_upload() -> None:
+    """Load an uploaded model JSON as the current model; on failure the current model is kept."""
+    f = ss.get("model_file")
+    if f is None:
+        return
+    try:
+        net = training.load_model(f.getvalue())
+        settings = current_settings()
+        run = TrainingRun.from_model(net, settings, current_dataset(settings), name=f"uploaded {f.name[:40]}")
+    except (ModelFileError, training.SettingsError, data.DataError, NetworkError) as e:
+        flash("error", f"That model was not loaded: {e}. The current model is kept.")
+        return
+    ss[RUN] = run
+    ss.pop(LIBRARY, None)
+    flash("success", f"Loaded the model {f.name[:40]}: a 3-{'-'.join(map(str, net.hidden_layer_sizes))}-1 "
+                     f"{net.activation} network.")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_engine() -> bool:
+    """Once per server: load the compiled training loop, so the first chunk of the first run is not slow."""
+    training.warm_up()
+    return True
+
+
+# ---- the page -------------------------------------------------------------------------------------
 st.title("Train")
-st.info("Coming next.")
+st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
+            "The defaults are the chapter's run: 3 inputs → 3 ReLU nodes → 1 logistic output, per-sample SGD "
+            "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
+            "copied URL reproduces the run.")
+
+read_link()
+warm_engine()
+
+with st.sidebar:
+    st.header("Settings")
+    st.select_slider("Learning rate", training.LR_CHOICES, value=DEFAULT.lr, format_func=training.format_lr,
+                     key="lr", bind="query-params", help="Log scale, 0.0001 to 2. The chapter uses 0.05.")
+    st.number_input("Iterations", 1, training.MAX_ITERATIONS, DEFAULT.iterations, step=1000, key="iterations",
+                    bind="query-params", help="One weight update each. The chapter runs 100,000.")
+    st.slider("Hidden layers", 1, training.MAX_LAYERS, DEFAULT.layers, key="layers", bind="query-params")
+    st.slider("Nodes per hidden layer", 1, training.MAX_NODES, DEFAULT.hidden, key="hidden", bind="query-params")
+    act = st.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(DEFAULT.activation),
+                       key="activation", bind="query-params")
+    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description}")
+    loss = st.selectbox("Loss", LOSSES, LOSSES.index(DEFAULT.loss), key="loss", bind="query-params")
+    st.caption(training.LOSS_LABELS[loss])
+    mode = st.selectbox("Mode", tuple(training.MODES), 0, key="mode", bind="query-params")
+    st.caption(training.MODES[mode])
+    st.number_input("Batch size", 1, training.MAX_BATCH, DEFAULT.batch, key="batch", bind="query-params",
+                    disabled=mode != "minibatch", help="Used in mini-batch mode.")
+    init = st.selectbox("Initialisation", tuple(training.INITS), 0, key="init", bind="query-params")
+    st.caption(training.INITS[init])
+    st.number_input("Random seed", 0, training.MAX_SEED, DEFAULT.seed, key="seed", bind="query-params",
+                    help="Seeds the data, the split, the first weights and the sample order.")
+    st.select_slider("Test share", training.TEST_CHOICES, value=DEFAULT.test, format_func=training.format_test,
+                     key="test", bind="query-params", help="Held out for testing; the chapter holds out 1/3.")
+    source = st.selectbox("Data set", tuple(training.DATASETS), 0, key="data", bind="query-params",
+                          format_func=lambda k: k)
+    st.caption(training.DATASETS[source])
+    st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, DEFAULT.n, step=100, key="n",
+                    bind="query-params", disabled=source != "random")
+    st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
+                     help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
+                          "at most 5 MB and 100,000 rows.")
+    if source == "upload" and ss.get(UPLOADED) is None:
+        st.info("No CSV uploaded yet: the chapter-equivalent data is used until you upload one.")
+
+for notice in ss.pop(NOTICES, []) or []:
+    st.warning(f"From the link: {md_literal(notice)}", icon="⚠️")
+for kind, message in ss.pop(FLASH, []) or []:
+    getattr(st, kind)(md_literal(message))
+
+run: TrainingRun | None = ss.get(RUN)
+if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
+    run = new_run()
+
+status = run.status if run else "ready"
+with st.container(horizontal=True, key="train_buttons"):
+    st.button("Train", type="primary", on_click=on_train, help="Start a fresh run with the settings on the left.")
+    st.button("Pause", on_click=on_pause, disabled=status != "running")
+    st.button("Resume", on_click=on_resume, disabled=status != "paused")
+    st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
+              help="One iteration, then paused.")
+    st.button("Reset", on_click=on_reset, help="Fresh random weights with the settings on the left.")
+if run is not None and not run.loaded and not matches_controls(run) and run.trained:
+    st.caption("The settings have changed since this run started: press Train or Reset to use them.")
+
+
+def show_live(run: TrainingRun) -> None:
+    """Progress, messages, the loss chart, the decision map and the weights, for the run as it is now."""
+    cp = run.latest
+    acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
+    loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
+    label = (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
+             f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
+    if run.loaded:
+        label = f"{run.name}: test accuracy {acc} · agreement with the formula {cp.agreement:.1%}"
+    st.progress(run.progress, text=md_literal(label))
+    if run.status == "diverged":
+        st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
+                 "with squared error a too-large learning rate more often collapses to one shade than blows up.",
+                 icon="💥")
+    for w in run.warnings():
+        st.warning(md_literal(w), icon="🧊")
+    if run.status == "done" and not run.loaded:
+        st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
+                   f"{run.final_agreement:.2%} on 100,000 random colours.")
+
+    left, right = st.columns([3, 2])
+    with left:
+        with st.container(key="loss_box"):
+            st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations), key="loss_chart")
+    with right:
+        with st.container(key="map_box"):
+            c1, c2 = st.columns([1, 2])
+            fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
+            value = c2.slider("at", 0, 255, 128, key="at")
+            sl = training.decision_slice(run.net, fixed, value)
+            pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
+            st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart")
+    its, weights, names = run.weight_history()
+    with st.container(key="weights_box"):
+        st.plotly_chart(weights_figure(its, weights, names), key="weights_chart")
+
+
+running = status == "running"
+
+
+@st.fragment(run_every=UPDATE_SECONDS if running else None)
+def live() -> None:
+    run = ss.get(RUN)
+    if run is None:
+        return
+    if run.status == "running":
+        run.advance()
+        if run.status != "running":
+            st.rerun()  # the whole page: the timer stops and the buttons follow the new status
+    show_live(run)
+
+
+live()
+
+if run is not None:
+    st.subheader("The library beside it")
+    st.markdown("The chapter fits scikit-learn's `MLPClassifier` with the same architecture and compares. "
+                "Here it gets the same split, learning rate and seed (its `max_iter` counts passes over the "
+                "data, and it stops early once the loss stops improving).")
+    if run.settings.activation == "leaky_relu":
+        st.info("scikit-learn's MLPClassifier has no leaky ReLU, so there is nothing to compare with for this "
+                "activation.")
+    elif st.button("Fit scikit-learn's MLPClassifier", disabled=status == "running" or not run.trained):
+        with st.spinner("Fitting MLPClassifier…"):
+            try:
+                ss[LIBRARY] = (run.library_result(), run.result())
+            except (ValueError, ArithmeticError) as e:
+                st.error(md_literal(f"MLPClassifier could not be fitted: {e}"))
+    if ss.get(LIBRARY):
+        lib, ours = ss[LIBRARY]
+        st.dataframe([{"model": r.name, "test accuracy": f"{r.test_accuracy:.2%}",
+                       "agreement with the formula": f"{r.formula_agreement:.2%}", "time (s)": f"{r.seconds:.2f}"}
+                      for r in (ours, lib)], hide_index=True)
+
+    st.subheader("Keep the model")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        if st.button("Use this model", type="primary", disabled=not run.trained or status == "running",
+                     help="The Predict page uses it for your session only."):
+            use_model(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120])
+            st.switch_page("pages/predict.py")
+    with c2:
+        st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
+                           file_name="fontnet-model.json", mime="application/json", on_click="ignore",
+                           disabled=not run.trained)
+    with c3:
+        st.download_button("Download the data (CSV)", lambda: data.to_csv(run.dataset),
+                           file_name="fontnet-data.csv", mime="text/csv", on_click="ignore")
+    st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
+                     on_change=on_model_upload)

@@ -1,0 +1,139 @@
+"""Training, drawn: the loss chart, the decision map over a slice of the RGB cube, the weights over time.
+
+Pure functions: arrays and data frames in, a plotly figure out. The Train page redraws them after
+every chunk, so they are kept light (one trace per series, a coarse grid for the map).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..training import DecisionSlice, slice_axes
+
+TRAIN = "#d9480f"
+TEST = "#1c7ed6"
+ACCURACY = "#2b8a3e"
+AGREEMENT = "#7048e8"
+# P(dark text): light text wanted (0) on a dark blue, dark text wanted (1) on a pale yellow
+MAP_SCALE = [[0.0, "#1d3557"], [0.5, "#f1f3f5"], [1.0, "#f6d365"]]
+PALETTE = ["#d9480f", "#1c7ed6", "#2b8a3e", "#7048e8", "#e8590c", "#0c8599", "#5c940d", "#c2255c", "#495057"]
+MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A Figure from plain dicts without plotly's per-property validation, which costs ~50 ms a figure.
+
+    The builders only write properties they know to be valid (the tests validate every figure once);
+    the live page redraws three figures five times a second, so this matters.
+    """
+    layout = {"template": {}, "margin": MARGIN, "uirevision": "keep", **layout}
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _finite(values) -> list:
+    """Values with NaN/inf as None, so plotly leaves a gap instead of failing."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
+
+
+def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go.Figure:
+    """Train loss (mean over each chunk) and test loss on a log axis; test accuracy and agreement on the right.
+
+    The first trace is always the training loss, one point per checkpoint.
+    """
+    it = [int(v) for v in history["iteration"]]
+    line = lambda col, name, color, axis, **kw: dict(  # noqa: E731
+        type="scatter", x=it, y=_finite(history[col]), name=name, mode="lines", yaxis=axis,
+        line=dict(color=color, width=kw.pop("width", 2), **kw))
+    data = [
+        line("train_loss", "train loss (mean per chunk)", TRAIN, "y"),
+        line("test_loss", "test loss", TEST, "y", dash="dot"),
+        line("test_accuracy", "test accuracy", ACCURACY, "y2", width=1.5),
+        line("agreement", "agreement with the formula", AGREEMENT, "y2", width=1.5, dash="dash"),
+    ]
+    layout = dict(
+        height=height, title=dict(text="Loss while training"),
+        xaxis=dict(title=dict(text="iteration"), range=[0, max(int(iterations), 1)]),
+        yaxis=dict(title=dict(text="loss"), type="log"),
+        yaxis2=dict(title=dict(text="accuracy / agreement"), range=[0, 1.02], overlaying="y", side="right",
+                    showgrid=False),
+        legend=dict(orientation="h", y=-0.25, x=0),
+    )
+    return _figure(data, layout)
+
+
+def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
+                        points_labels: np.ndarray | None = None, height: int = 440) -> go.Figure:
+    """P(dark text) over the slice as a heatmap, the network's 0.5 contour, the formula's line, nearby colours."""
+    axis = sl.axis.tolist()
+    z = np.round(sl.p_dark, 4).tolist()
+    data = [dict(type="heatmap", x=axis, y=axis, z=z, zmin=0, zmax=1, colorscale=MAP_SCALE, name="P(dark)",
+                 colorbar=dict(title=dict(text="P(dark)"), thickness=12),
+                 hovertemplate=f"{sl.x_channel}=%{{x:.0f}} {sl.y_channel}=%{{y:.0f}}<br>P(dark)=%{{z:.3f}}"
+                               "<extra></extra>")]
+    if np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
+        data.append(dict(type="contour", x=axis, y=axis, z=z, contours=dict(start=0.5, end=0.5, size=1,
+                         coloring="none"), line=dict(color="#c92a2a", width=2, dash="dash"), showscale=False,
+                         name="network: P(dark) = 0.5", showlegend=True, hoverinfo="skip"))
+    data.append(dict(type="scatter", x=sl.boundary_x.tolist(), y=sl.boundary_y.tolist(), mode="lines",
+                     name="the formula's boundary", line=dict(color="#111111", width=2), hoverinfo="skip"))
+    if points_rgb is not None and len(points_rgb):
+        _, xi, yi = slice_axes(sl.fixed)
+        rgb = np.asarray(points_rgb, dtype=int)
+        lab = np.asarray(points_labels)
+        for label, symbol, name in ((1, "circle", "data: dark text"), (0, "diamond", "data: light text")):
+            sel = lab == label
+            if not sel.any():
+                continue
+            data.append(dict(
+                type="scatter", x=rgb[sel, xi].tolist(), y=rgb[sel, yi].tolist(), mode="markers", name=name,
+                marker=dict(symbol=symbol, size=7, color=[f"rgb({r},{g},{b})" for r, g, b in rgb[sel]],
+                            line=dict(color="#111111" if label else "#ffffff", width=1)),
+                customdata=[f"{r},{g},{b}" for r, g, b in rgb[sel]],
+                hovertemplate="rgb(%{customdata})<extra>" + name + "</extra>"))
+    layout = dict(
+        height=height, title=dict(text=f"P(dark text) where {sl.fixed} = {sl.value}"),
+        xaxis=dict(title=dict(text=sl.x_channel), range=[0, 255], constrain="domain"),
+        yaxis=dict(title=dict(text=sl.y_channel), range=[0, 255], scaleanchor="x"),
+        legend=dict(orientation="h", y=-0.2, x=0),
+    )
+    return _figure(data, layout)
+
+
+def _layer_of(name: str) -> int:
+    return int(name[1:name.index("[")])
+
+
+def weights_figure(iterations: np.ndarray, weights: np.ndarray, names: list[str], height_per_layer: int = 200,
+                   max_lines: int = 400) -> go.Figure:
+    """Every weight and bias against iteration, one panel per layer (W1 with B1, W2 with B2, ...); biases dotted."""
+    weights = np.atleast_2d(np.asarray(weights, dtype=float))
+    layers = sorted({_layer_of(n) for n in names})
+    n = len(layers)
+    gap = 0.08 if n > 1 else 0.0
+    h = (1 - gap * (n - 1)) / n
+    x = [int(v) for v in np.asarray(iterations)]
+    few = len(names) <= 24
+    data = []
+    for j, name in enumerate(names[:max_lines]):
+        row = layers.index(_layer_of(name))
+        data.append(dict(type="scatter", x=x, y=_finite(weights[:, j]), mode="lines", name=name, showlegend=few,
+                         xaxis="x" if row == 0 else f"x{row + 1}", yaxis="y" if row == 0 else f"y{row + 1}",
+                         line=dict(width=1.2, dash="dot" if name.startswith("B") else "solid",
+                                   color=PALETTE[j % len(PALETTE)]),
+                         hovertemplate=name + " = %{y:.3f} at iteration %{x}<extra></extra>"))
+    layout: dict = dict(height=max(height_per_layer * n, 260), title=dict(text="Weights over time"),
+                        legend=dict(font=dict(size=10)), annotations=[])
+    for row, l in enumerate(layers):
+        top = 1 - row * (h + gap)
+        suffix = "" if row == 0 else str(row + 1)
+        layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", matches="x" if row else None,
+                                        showticklabels=row == n - 1,
+                                        title=dict(text="iteration") if row == n - 1 else None)
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=[max(top - h, 0), top])
+        layout["annotations"].append(dict(text=f"layer {l}: W{l} and B{l}", xref="paper", yref="paper", x=0,
+                                          y=top, xanchor="left", yanchor="bottom", showarrow=False))
+        for k in [k for k, v in layout[f"xaxis{suffix}"].items() if v is None]:
+            del layout[f"xaxis{suffix}"][k]
+    return _figure(data, layout)

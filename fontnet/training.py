@@ -1,0 +1,582 @@
+"""A training session you can watch: settings, a run that trains in chunks, its history and diagnoses.
+
+The Train page is a thin view over this module. `TrainingSettings` reads and checks every control
+(also from URL strings); `TrainingRun` holds the data, the split, the network and a checkpoint after
+every chunk, and moves between ready, running, paused, done and diverged. Nothing here imports a UI.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from . import colors, data
+from .activations import HIDDEN_ACTIVATIONS
+from .baselines import Result, evaluate, sklearn_mlp
+from .model import formula_agreement
+from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError
+
+# ---- the controls -------------------------------------------------------------------------------
+LR_CHOICES: tuple[float, ...] = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+TEST_CHOICES: tuple[float, ...] = (0.1, 0.2, 0.25, 1 / 3, 0.4, 0.5)
+MODES: dict[str, str] = {
+    "chapter": "per-sample SGD (the chapter)",
+    "minibatch": "mini-batch SGD",
+    "full": "full-batch gradient descent",
+}
+INITS: dict[str, str] = {
+    "uniform": "uniform [0, 1) (the chapter)",
+    "he": "He (normal, for ReLU)",
+    "xavier": "Xavier (uniform, for tanh/logistic)",
+}
+LOSS_LABELS: dict[str, str] = {"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}
+DATASETS: dict[str, str] = {
+    "chapter": "chapter-equivalent (1,345 colours)",
+    "random": "N uniform random colours",
+    "upload": "your CSV",
+}
+MAX_ITERATIONS = 1_000_000
+MAX_LAYERS = 3
+MAX_NODES = 16
+MAX_BATCH = 1024
+MAX_SEED = 2**32 - 1
+MIN_RANDOM_ROWS = 10
+MAX_MODEL_BYTES = 1_000_000
+
+# ---- live playback ------------------------------------------------------------------------------
+TARGET_UPDATES = 50          # a run plays in about this many chunks: 10 s at 5 updates per second
+CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
+MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
+LIVE_AGREEMENT_COLOURS = 20_000
+
+STATUSES = ("ready", "running", "paused", "done", "diverged")
+
+
+class SettingsError(ValueError):
+    """A control value the trainer cannot use; the message names the control and the problem."""
+
+
+def format_lr(v: float) -> str:
+    """How a learning rate is written on the slider and in the URL: 0.05, 0.0001, 2."""
+    return f"{v:g}"
+
+
+def format_test(v: float) -> str:
+    """How a test share is written on the slider and in the URL: 1/3 for a third, else 0.25."""
+    return "1/3" if math.isclose(v, 1 / 3) else f"{v:g}"
+
+
+def _short(value) -> str:
+    s = value if isinstance(value, str) else str(value)
+    return s if len(s) <= 30 else s[:27] + "..."
+
+
+def _parse_int(text: str, lo: int, hi: int) -> int:
+    try:
+        v = float(str(text).replace(",", "").replace("_", "").strip())
+    except ValueError:
+        raise SettingsError("not a number") from None
+    if not math.isfinite(v) or v != int(v):
+        raise SettingsError("not a whole number")
+    if not lo <= v <= hi:
+        raise SettingsError(f"outside {lo:,}-{hi:,}")
+    return int(v)
+
+
+def _parse_choice(text: str, choices: Sequence[str]) -> str:
+    s = str(text).strip()
+    if s not in choices:
+        raise SettingsError(f"not one of {', '.join(choices)}")
+    return s
+
+
+def parse_lr(text: str) -> float:
+    """A learning rate from text, snapped to the nearest value of the log-spaced scale."""
+    try:
+        v = float(str(text).strip())
+    except ValueError:
+        raise SettingsError("not a number") from None
+    lo, hi = LR_CHOICES[0], LR_CHOICES[-1]
+    if not math.isfinite(v) or not lo * 0.999 <= v <= hi * 1.001:
+        raise SettingsError(f"outside {format_lr(lo)}-{format_lr(hi)}")
+    return min(LR_CHOICES, key=lambda c: abs(math.log(c) - math.log(v)))
+
+
+def parse_test(text: str) -> float:
+    """A test share from text ('1/3', '0.25', '25%'), snapped to the nearest offered share."""
+    s = str(text).strip()
+    try:
+        if "/" in s:
+            a, b = s.split("/", 1)
+            v = float(a) / float(b)
+        elif s.endswith("%"):
+            v = float(s[:-1]) / 100
+        else:
+            v = float(s)
+    except (ValueError, ZeroDivisionError):
+        raise SettingsError("not a share such as 1/3 or 0.25") from None
+    if not math.isfinite(v) or not 0.05 <= v <= 0.55:
+        raise SettingsError("outside 0.1-0.5")
+    return min(TEST_CHOICES, key=lambda c: abs(c - v))
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Every control of the Train page; the defaults are the chapter's run. Field names are the URL keys."""
+
+    lr: float = 0.05
+    iterations: int = 100_000
+    layers: int = 1
+    hidden: int = 3
+    activation: str = "relu"
+    loss: str = "squared"
+    mode: str = "chapter"
+    batch: int = 32
+    init: str = "uniform"
+    seed: int = 0
+    test: float = 1 / 3
+    data: str = "chapter"
+    n: int = 1000
+
+    def __post_init__(self):
+        checks = [
+            ("lr", lambda v: any(math.isclose(v, c) for c in LR_CHOICES), "not on the learning-rate scale"),
+            ("iterations", lambda v: 1 <= v <= MAX_ITERATIONS, f"must be 1-{MAX_ITERATIONS:,}"),
+            ("layers", lambda v: 1 <= v <= MAX_LAYERS, f"must be 1-{MAX_LAYERS}"),
+            ("hidden", lambda v: 1 <= v <= MAX_NODES, f"must be 1-{MAX_NODES}"),
+            ("activation", lambda v: v in HIDDEN_ACTIVATIONS, f"must be one of {', '.join(HIDDEN_ACTIVATIONS)}"),
+            ("loss", lambda v: v in LOSSES, f"must be one of {', '.join(LOSSES)}"),
+            ("mode", lambda v: v in MODES, f"must be one of {', '.join(MODES)}"),
+            ("batch", lambda v: 1 <= v <= MAX_BATCH, f"must be 1-{MAX_BATCH}"),
+            ("init", lambda v: v in INITS, f"must be one of {', '.join(INITS)}"),
+            ("seed", lambda v: 0 <= v <= MAX_SEED, f"must be 0-{MAX_SEED}"),
+            ("test", lambda v: any(math.isclose(v, c) for c in TEST_CHOICES), "not one of the offered test shares"),
+            ("data", lambda v: v in DATASETS, f"must be one of {', '.join(DATASETS)}"),
+            ("n", lambda v: MIN_RANDOM_ROWS <= v <= data.MAX_ROWS, f"must be {MIN_RANDOM_ROWS}-{data.MAX_ROWS:,}"),
+        ]
+        types = {f.name: f.type for f in fields(self)}
+        for name, ok, why in checks:
+            value = getattr(self, name)
+            expected = types[name]
+            if expected == "int" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
+                raise SettingsError(f"{name}: expected a whole number, got {_short(repr(value))}")
+            if expected == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise SettingsError(f"{name}: expected a number, got {_short(repr(value))}")
+            if expected == "str" and not isinstance(value, str):
+                raise SettingsError(f"{name}: expected text, got {_short(repr(value))}")
+            if not ok(value):
+                raise SettingsError(f"{name}: {_short(value)} {why}")
+
+    # ---- URL ------------------------------------------------------------------------------------
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> tuple[TrainingSettings, list[str]]:
+        """Settings from URL query parameters; each malformed value falls back to its default with a notice."""
+        values: dict = {}
+        notices: list[str] = []
+        default = cls()
+        for f in fields(cls):
+            if f.name not in params:
+                continue
+            raw = params[f.name]
+            if not isinstance(raw, str):
+                raw = raw[-1] if len(raw) else ""
+            try:
+                values[f.name] = _PARSERS[f.name](raw)
+                if f.name in ("lr", "test") and _format(f.name, values[f.name]) != str(raw).strip():
+                    notices.append(f"{f.name}={_short(raw)!r} is not on the offered scale; "
+                                   f"using the nearest value, {_format(f.name, values[f.name])}")
+            except SettingsError as e:
+                notices.append(f"{f.name}={_short(raw)!r} is not valid ({e}); "
+                               f"using the default, {_format(f.name, getattr(default, f.name))}")
+        return cls(**values), notices
+
+    def to_params(self, only_changed: bool = True) -> dict[str, str]:
+        """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
+        default = TrainingSettings()
+        return {k: _format(k, v) for k, v in asdict(self).items()
+                if not only_changed or v != getattr(default, k)}
+
+    # ---- what they mean -------------------------------------------------------------------------
+    @property
+    def hidden_layer_sizes(self) -> tuple[int, ...]:
+        return (self.hidden,) * self.layers
+
+    @property
+    def batch_size(self) -> int | None:
+        """1 for the chapter's per-sample SGD, the batch for mini-batch, None for the full batch."""
+        return {"chapter": 1, "minibatch": self.batch, "full": None}[self.mode]
+
+    def network(self) -> Network:
+        """An untrained network with these settings."""
+        return Network(self.hidden_layer_sizes, self.activation, mode="chapter", loss=self.loss, init=self.init,
+                       batch_size=self.batch_size, optimizer="sgd", learning_rate=self.lr,
+                       max_iter=self.iterations, random_state=self.seed)
+
+    def dataset(self, uploaded: data.Dataset | None = None) -> data.Dataset:
+        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one)."""
+        if self.data == "random":
+            return data.random_dataset(self.n, seed=self.seed)
+        if self.data == "upload" and uploaded is not None:
+            return uploaded
+        return data.chapter_dataset(seed=self.seed)
+
+    def describe(self) -> str:
+        sizes = "-".join(map(str, self.hidden_layer_sizes))
+        batch = f", batch {self.batch}" if self.mode == "minibatch" else ""
+        return (f"3-{sizes}-1 {self.activation}, {self.loss.replace('_', '-')} loss, {MODES[self.mode]}{batch}, "
+                f"lr {format_lr(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
+
+
+_PARSERS = {
+    "lr": parse_lr,
+    "iterations": lambda s: _parse_int(s, 1, MAX_ITERATIONS),
+    "layers": lambda s: _parse_int(s, 1, MAX_LAYERS),
+    "hidden": lambda s: _parse_int(s, 1, MAX_NODES),
+    "activation": lambda s: _parse_choice(s, HIDDEN_ACTIVATIONS),
+    "loss": lambda s: _parse_choice(s, LOSSES),
+    "mode": lambda s: _parse_choice(s, tuple(MODES)),
+    "batch": lambda s: _parse_int(s, 1, MAX_BATCH),
+    "init": lambda s: _parse_choice(s, tuple(INITS)),
+    "seed": lambda s: _parse_int(s, 0, MAX_SEED),
+    "test": parse_test,
+    "data": lambda s: _parse_choice(s, tuple(DATASETS)),
+    "n": lambda s: _parse_int(s, MIN_RANDOM_ROWS, data.MAX_ROWS),
+}
+
+
+def _format(name: str, value) -> str:
+    if name == "lr":
+        return format_lr(value)
+    if name == "test":
+        return format_test(value)
+    return str(value)
+
+
+# ---- what the network has learned ---------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _live_agreement_set() -> tuple[np.ndarray, np.ndarray]:
+    rgb = data.uniform_colours(LIVE_AGREEMENT_COLOURS, seed=2024)
+    return data.scale(rgb), colors.formula_label(rgb)
+
+
+def live_agreement(net: Network) -> float:
+    """Agreement with the formula on a fixed set of 20,000 uniform colours (fast enough for every update)."""
+    X, y = _live_agreement_set()
+    return float(np.mean(net.predict(X) == y))
+
+
+def weight_names(net: Network) -> list[str]:
+    """Names of every weight and bias in the order of `flat_weights`: W1[1,1] ... B2[1], as in the chapter."""
+    names = []
+    for l, (W, B) in enumerate(zip(net.weights_, net.biases_), start=1):
+        names += [f"W{l}[{i + 1},{j + 1}]" for i in range(W.shape[0]) for j in range(W.shape[1])]
+        names += [f"B{l}[{i + 1}]" for i in range(B.shape[0])]
+    return names
+
+
+def flat_weights(net: Network) -> np.ndarray:
+    return np.concatenate([np.concatenate([W.ravel(), B.ravel()]) for W, B in zip(net.weights_, net.biases_)])
+
+
+def diagnose(net: Network, X: np.ndarray) -> list[str]:
+    """Warnings when a network is stuck: one answer for every colour, or a layer of ReLUs that never fire."""
+    out = []
+    fwd = net.forward(np.asarray(X, dtype=float).T)
+    if net.activation == "relu":
+        for l, Z in enumerate(fwd.Z[:-1], start=1):
+            dead = np.all(Z <= 0, axis=1)
+            if dead.all():
+                out.append(f"Every ReLU in hidden layer {l} outputs 0 for every training colour (they are \"dead\"): "
+                           "no gradient flows back through them, so the network cannot learn. "
+                           "Try He initialisation, a smaller learning rate or another seed, then Reset.")
+    p = fwd.output[0] if fwd.output.shape[0] == 1 else fwd.output[1]
+    if len(p) and (np.all(p >= 0.5) or np.all(p < 0.5)):
+        shade = "dark" if p[0] >= 0.5 else "light"
+        out.append(f"The network answers {shade} text for every training colour: it is stuck predicting one class "
+                   f"(P(dark) ranges only {p.min():.3f}-{p.max():.3f}). "
+                   "A learning rate that is too large often does this; try a smaller one, then Reset.")
+    return out
+
+
+CHANNELS = ("R", "G", "B")
+
+
+@dataclass(frozen=True)
+class DecisionSlice:
+    """P(dark text) over a slice of the RGB cube with one channel held fixed, plus the formula's boundary."""
+
+    fixed: str
+    value: int
+    x_channel: str
+    y_channel: str
+    axis: np.ndarray               # 0-255 grid values along x and y
+    p_dark: np.ndarray             # (len(axis), len(axis)): rows follow y, columns follow x
+    boundary_x: np.ndarray         # the formula's line 0.299R + 0.587G + 0.114B = 127.5 in this slice
+    boundary_y: np.ndarray
+
+
+def slice_axes(fixed: str) -> tuple[int, int, int]:
+    """(fixed, x, y) channel indices for a slice holding `fixed` ('R', 'G' or 'B') constant."""
+    if fixed not in CHANNELS:
+        raise ValueError(f"fixed channel must be one of {', '.join(CHANNELS)}, got {_short(fixed)!r}")
+    c = CHANNELS.index(fixed)
+    x, y = (i for i in range(3) if i != c)
+    return c, x, y
+
+
+def decision_slice(net: Network, fixed: str = "B", value: int = 128, size: int = 52) -> DecisionSlice:
+    """The network's P(dark) on a size x size grid of the slice `fixed` = value, and the formula's true boundary."""
+    c, xi, yi = slice_axes(fixed)
+    value = int(np.clip(value, 0, 255))
+    axis = np.linspace(0, 255, size)
+    gx, gy = np.meshgrid(axis, axis)
+    rgb = np.empty((size * size, 3))
+    rgb[:, c], rgb[:, xi], rgb[:, yi] = value, gx.ravel(), gy.ravel()
+    p = net.predict_proba(data.scale(rgb))[:, 1].reshape(size, size)
+    w = colors.FORMULA_WEIGHTS
+    bx = np.linspace(0, 255, 256)
+    by = (127.5 - w[c] * value - w[xi] * bx) / w[yi]
+    inside = (by >= 0) & (by <= 255)
+    return DecisionSlice(fixed, value, CHANNELS[xi], CHANNELS[yi], axis, p, bx[inside], by[inside])
+
+
+def colours_near_slice(rgb: np.ndarray, labels: np.ndarray, fixed: str, value: int,
+                       tolerance: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """The colours (and labels) within `tolerance` of the slice, to draw on the decision map."""
+    c, _, _ = slice_axes(fixed)
+    near = np.abs(np.asarray(rgb)[:, c] - value) <= tolerance
+    return np.asarray(rgb)[near], np.asarray(labels)[near]
+
+
+# ---- a run ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Checkpoint:
+    """The state of a run after a chunk: losses, accuracy, agreement and every weight."""
+
+    iteration: int
+    train_loss: float     # mean training loss over the iterations since the previous checkpoint
+    test_loss: float
+    test_accuracy: float
+    agreement: float      # with the formula, on LIVE_AGREEMENT_COLOURS uniform colours
+    seconds: float        # training time so far
+    weights: np.ndarray = field(repr=False)
+
+
+class TrainingRun:
+    """One training session: data, split, network, checkpoints and a status.
+
+    ready -> (start) running -> (pause) paused -> (resume) running -> ... -> done, or diverged on a blow-up.
+    `advance` trains one chunk while running; `step` trains a single iteration and leaves the run paused.
+    """
+
+    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None):
+        self.settings = settings
+        self.dataset = dataset if dataset is not None else settings.dataset()
+        self.X_train, self.X_test, self.y_train, self.y_test = data.split(self.dataset, settings.test, settings.seed)
+        if len(np.unique(self.y_train)) < 2:
+            raise SettingsError("the training rows hold only one class; use more data or a smaller test share")
+        self.name = f"trained here: {settings.describe()}"
+        self.reset()
+
+    @classmethod
+    def from_model(cls, net: Network, settings: TrainingSettings, dataset: data.Dataset | None = None,
+                   name: str = "uploaded model") -> TrainingRun:
+        """A finished run around a loaded model, scored on the current data so it can be compared and used."""
+        run = cls(settings, dataset)
+        run.net = net
+        run.names = weight_names(net)
+        run.name = name
+        run.loaded = True
+        run.history = []
+        run._record(float("nan"))
+        run.status = "done"
+        run.final_agreement = formula_agreement(net.predict)
+        return run
+
+    # ---- state machine --------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
+        self.net = self.settings.network()
+        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
+        self.net._targets(self.y_train)
+        self.net._init_params(self.X_train.shape[1], 1)
+        self.status = "ready"
+        self.message = ""
+        self.loaded = False
+        self.seconds = 0.0
+        self.final_agreement: float | None = None
+        self._sec_per_iter: float | None = None
+        self.history: list[Checkpoint] = []
+        self.names = weight_names(self.net)
+        self._record(float("nan"))
+
+    def start(self) -> None:
+        """Begin (or continue) training live."""
+        if self.status in ("ready", "paused"):
+            self.status = "running"
+
+    def pause(self) -> None:
+        if self.status == "running":
+            self.status = "paused"
+
+    def resume(self) -> None:
+        if self.status == "paused":
+            self.status = "running"
+
+    @property
+    def iteration(self) -> int:
+        return int(self.net.n_iter_)
+
+    @property
+    def remaining(self) -> int:
+        return 0 if self.loaded else max(self.settings.iterations - self.iteration, 0)
+
+    @property
+    def trained(self) -> bool:
+        """Whether there is a model worth using: at least one iteration, or a loaded one."""
+        return self.loaded or self.iteration > 0
+
+    @property
+    def can_train(self) -> bool:
+        return not self.loaded and self.status in ("ready", "running", "paused") and self.remaining > 0
+
+    def chunk_size(self) -> int:
+        """Iterations per live update: the run in about TARGET_UPDATES chunks, each within CHUNK_BUDGET_S."""
+        size = max(1, math.ceil(self.settings.iterations / TARGET_UPDATES))
+        if self._sec_per_iter:
+            size = min(size, max(1, int(CHUNK_BUDGET_S / self._sec_per_iter)))
+        return size
+
+    def advance(self, steps: int | None = None) -> Checkpoint | None:
+        """Train one chunk (or `steps` iterations) while running; records a checkpoint. Returns it, or None."""
+        if self.status != "running":
+            return None
+        return self._train(steps or self.chunk_size())
+
+    def step(self) -> Checkpoint | None:
+        """One iteration, then paused (from ready, running or paused)."""
+        if not self.can_train:
+            return None
+        cp = self._train(1)
+        if self.status == "running" or (self.status == "ready" and cp is not None):
+            self.status = "paused"
+        return cp
+
+    def _train(self, steps: int) -> Checkpoint | None:
+        steps = min(int(steps), self.remaining)
+        if steps < 1 or not self.can_train:
+            return None
+        start = self.iteration
+        t = time.perf_counter()
+        try:
+            self.net.partial_fit(self.X_train, self.y_train, steps)
+        except DivergenceError as e:
+            self.seconds += time.perf_counter() - t
+            self.status = "diverged"
+            self.message = str(e)
+            self._record(self._chunk_loss(start))
+            return None
+        dt = time.perf_counter() - t
+        self.seconds += dt
+        if steps >= 10:  # the fastest chunk seen: one slow chunk (compiling, a busy server) should not stick
+            per = dt / steps
+            self._sec_per_iter = per if self._sec_per_iter is None else min(self._sec_per_iter, per)
+        cp = self._record(self._chunk_loss(start))
+        if self.remaining == 0:
+            self.status = "done"
+            self.final_agreement = formula_agreement(self.net.predict)
+        return cp
+
+    def _chunk_loss(self, start: int) -> float:
+        curve = self.net.loss_curve_[start:]
+        curve = curve[np.isfinite(curve)]
+        return float(curve.mean()) if len(curve) else float("nan")
+
+    def _record(self, train_loss: float) -> Checkpoint:
+        try:
+            test_loss = self.net.loss_on(self.X_test, self.y_test)
+        except (NetworkError, FloatingPointError):
+            test_loss = float("nan")
+        cp = Checkpoint(self.iteration, train_loss, test_loss, self.net.score(self.X_test, self.y_test),
+                        live_agreement(self.net), self.seconds, flat_weights(self.net))
+        if self.history and self.history[-1].iteration == cp.iteration:
+            self.history[-1] = cp
+        else:
+            self.history.append(cp)
+        if len(self.history) > MAX_CHECKPOINTS:   # keep the first and the latest, thin the middle
+            self.history = self.history[:1] + self.history[1:-1:2] + self.history[-1:]
+        return cp
+
+    # ---- what to show -----------------------------------------------------------------------------
+    @property
+    def latest(self) -> Checkpoint:
+        return self.history[-1]
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.loaded else min(self.iteration / self.settings.iterations, 1.0)
+
+    def warnings(self) -> list[str]:
+        """Stuck diagnoses for the current weights (see `diagnose`)."""
+        return diagnose(self.net, self.X_train) if self.trained else []
+
+    def history_frame(self) -> pd.DataFrame:
+        """One row per checkpoint: iteration, train_loss, test_loss, test_accuracy, agreement, seconds."""
+        cols = ("iteration", "train_loss", "test_loss", "test_accuracy", "agreement", "seconds")
+        return pd.DataFrame([{c: getattr(cp, c) for c in cols} for cp in self.history], columns=list(cols))
+
+    def weight_history(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(iterations (n,), weights (n, p), names (p)) over the checkpoints."""
+        its = np.array([cp.iteration for cp in self.history])
+        return its, np.vstack([cp.weights for cp in self.history]), list(self.names)
+
+    def result(self) -> Result:
+        """This run scored the way the baselines are: test accuracy, agreement on 100,000 colours, time."""
+        agreement = self.final_agreement if self.final_agreement is not None else formula_agreement(self.net.predict)
+        return Result("fontnet", self.net.score(self.X_test, self.y_test), agreement, self.seconds)
+
+    def library_result(self) -> Result:
+        """scikit-learn's MLPClassifier with the same architecture, split, learning rate and seed.
+
+        Raises ValueError when it has no such activation (leaky ReLU).
+        """
+        s = self.settings
+        mlp = sklearn_mlp(s.hidden_layer_sizes, s.activation, s.lr, max_iter=s.iterations, random_state=s.seed)
+        return evaluate("scikit-learn MLPClassifier", mlp, self.X_train, self.X_test, self.y_train, self.y_test)
+
+
+def warm_up() -> None:
+    """Train a tiny network a few iterations so the compiled training loop is loaded before anyone waits for it."""
+    X = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    Network((1,), max_iter=2, random_state=0).fit(X, [0, 1])
+
+
+# ---- files ------------------------------------------------------------------------------------------
+def load_model(raw: bytes | str) -> Network:
+    """A model from an uploaded JSON file: at most 1 MB, 3 inputs, 2 classes, every number finite."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_MODEL_BYTES:
+        raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {MAX_MODEL_BYTES / 1e6:g} MB")
+    net = Network.loads(raw)
+    if net.weights_[0].shape[1] != 3:
+        raise ModelFileError(f"the model takes {net.weights_[0].shape[1]} inputs; a colour model takes 3 (R, G, B)")
+    if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:
+        raise ModelFileError(f"the model has classes {_short(net.classes_.tolist())}; a colour model has two, 0 and 1")
+    if max(net.hidden_layer_sizes) > 1024 or len(net.hidden_layer_sizes) > 10:
+        raise ModelFileError("the model is larger than this app handles")
+    return net
+
+
+def load_data(raw: bytes | str, name: str = "uploaded data") -> data.Dataset:
+    """A labelled data set from an uploaded CSV: at most 5 MB and 100,000 rows, validated by data.read_csv."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > data.MAX_BYTES:
+        raise data.DataError(f"the file is {size / 1e6:.1f} MB; a data file may be at most {data.MAX_BYTES / 1e6:g} MB")
+    ds = data.read_csv(raw, name)
+    return data.Dataset(ds.rgb, ds.labels, f"{name} ({len(ds):,} rows)")
