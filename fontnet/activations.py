@@ -294,10 +294,10 @@ def settings_from_query(params: dict[str, list[str]]) -> tuple[dict[str, object]
         except ValueError:
             bad(key, raw, "is not a number")
             continue
-        if key == "depth" and v != int(v):
-            bad(key, raw, "is not a whole number")
-        elif not (np.isfinite(v) and lo <= v <= hi):
+        if not (np.isfinite(v) and lo <= v <= hi):
             bad(key, raw, f"is outside {lo:g} to {hi:g}")
+        elif key == "depth" and v != int(v):
+            bad(key, raw, "is not a whole number")
         else:
             settings[key] = int(v) if key == "depth" else v
     if settings["xmin"] >= settings["xmax"]:

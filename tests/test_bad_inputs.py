@@ -1,0 +1,159 @@
+"""Every entry point, driven with one corpus of bad input: a clear message, prior state kept, no traceback.
+
+URL parameters of every page, uploaded data CSVs and model JSON, CLI arguments and text typed into the
+preview. The README quotes the number of cases collected here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fontnet import activations as act
+from fontnet import presets
+from fontnet.cli import run_captured
+from fontnet.model import default_model
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "pages"
+
+HUGE = "9" * 20_000
+# Values that are wrong for any parameter: malformed, empty, huge, script tags, unicode, control codes.
+BAD_VALUES = {
+    "empty": "", "word": "zzz", "script": "<script>alert(1)</script>", "img": "<img src=x onerror=alert(1)>",
+    "markdown-link": "[click](javascript:alert(1))", "unicode": "💥ünïcødé", "huge": HUGE, "nul": "a\x00b",
+    "sql": "' OR 1=1 --", "nan": "nan", "inf": "1e309", "neg": "-1",
+}
+# An opening tag not escaped as &lt; (HTML) or \< (Markdown) would be markup, not text.
+RAW_HTML = re.compile(r"(?<!\\)<(script|img|b>|style)", re.IGNORECASE)
+
+
+def run(page: str, params: dict | None = None, **session) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=120)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    for k, v in session.items():
+        at.session_state[k] = v
+    at.run()
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything the page shows as Markdown/HTML (where unescaped input would do harm)."""
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [e.value for kind in (at.warning, at.error, at.info, at.success) for e in kind]
+    return "\n".join(parts)
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element, no traceback, and no raw HTML from the input anywhere on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown_text(at)
+    assert "Traceback" not in text
+    assert not RAW_HTML.search(text), f"unescaped markup on the page: {RAW_HTML.search(text).group(0)!r}"
+
+
+# ---- URL parameters --------------------------------------------------------------------------------
+
+PREDICT_URLS = {f"bg-{k}": v for k, v in BAD_VALUES.items()} | {
+    "bg-5-hex": "12345", "bg-7-hex": "#ffc0cb0", "bg-rgb-triple": "255,0,0", "bg-repeated": ["ffc0cb", "zzz"],
+}
+
+
+@pytest.mark.parametrize("value", PREDICT_URLS.values(), ids=PREDICT_URLS.keys())
+def test_predict_url(value):
+    at = run("predict.py", {"bg": value})
+    assert_clean(at)
+    assert at.color_picker(key="bg").value == presets.DEFAULT_BG
+    assert any("not a hex colour" in w.value for w in at.warning)
+    assert any('id="font-preview"' in m.value for m in at.markdown)
+
+
+ACTIVATION_KEYS = ["fn", "deriv", "xmin", "xmax", "slope", "logits", "temp", "depth", "at"]
+ACTIVATION_URLS = {f"{key}-{name}": (key, value) for key in ACTIVATION_KEYS
+                   for name, value in BAD_VALUES.items()
+                   if not (key in ("xmin", "xmax", "at") and name == "neg")}  # -1 is fine there
+ACTIVATION_URLS |= {"fn-repeated-bad": ("fn", ["relu", "<b>x</b>"]), "xmin-above-xmax": ("xmin", "50")}
+
+
+@pytest.mark.parametrize("key,value", ACTIVATION_URLS.values(), ids=ACTIVATION_URLS.keys())
+def test_activations_url(key, value):
+    params = {key: value} | ({"xmax": "10"} if key == "xmin" and value == "50" else {})
+    at = run("activations.py", params)
+    assert_clean(at)
+    if key == "fn" and not isinstance(value, str):
+        assert at.multiselect(key="fn").value == ["relu"]
+    elif value != "":  # an empty value is simply no value
+        assert at.warning, f"no notice for {key}={value[:20]!r}"
+    for k in ("xmin", "xmax"):
+        assert at.number_input(key=k).value == act.PAGE_DEFAULTS[k]
+    if key == "logits":
+        assert at.text_input(key="logits").value == act.PAGE_DEFAULTS["logits"]
+
+
+# ---- text typed into the preview ---------------------------------------------------------------
+
+TYPED = {
+    "img": "<img src=x onerror=alert(1)>", "script": "<script>alert('x')</script>",
+    "closing-div": "</div><b>bold</b><div>", "style": "<style>*{display:none}</style>",
+    "entity": "&lt;already escaped&gt;", "markdown": "**bold** [link](javascript:alert(1))",
+    "unicode": "ünïcødé 💥 \u202eRTL", "longest": "x" * 200,
+}
+
+
+@pytest.mark.parametrize("text", TYPED.values(), ids=TYPED.keys())
+def test_text_typed_into_the_preview(text):
+    at = run("predict.py")
+    at.text_input(key="text").input(text).run()
+    assert_clean(at)
+    [body] = [m.value for m in at.markdown if 'id="font-preview"' in m.value]
+    assert html.escape(text) in body
+
+
+# ---- CLI arguments -------------------------------------------------------------------------------
+
+def _files(tmp_path: Path) -> Path:
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("red,green,blue\n")
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "nan.csv").write_text("red,green,blue\n1,nan,3\n")
+    (tmp_path / "range.csv").write_text("red,green,blue\n1,256,3\n")
+    (tmp_path / "nested.json").write_text("[" * 50_000 + "]" * 50_000)
+    (tmp_path / "nan.json").write_text(json.dumps(default_model().to_dict()).replace("[[", "[[NaN, ", 1))
+    (tmp_path / "big.csv").write_text("red,green,blue\n" + "1,2,3\n" * 900_000)
+    return tmp_path
+
+
+CLI = {
+    "colour-word": ["predict", "zzz"], "colour-empty": ["predict", ""], "colour-4-hex": ["predict", "#abcd"],
+    "colour-negative": ["predict", "-1,0,0"], "colour-float": ["predict", "1.5,2,3"],
+    "colour-script": ["predict", "<script>"], "colour-unicode": ["predict", "💥"],
+    "csv-and-colour": ["predict", "fff", "--csv", "{d}/header.csv"], "csv-missing": ["predict", "--csv", "{d}/nope.csv"],
+    "csv-empty": ["predict", "--csv", "{d}/empty.csv"], "csv-header-only": ["predict", "--csv", "{d}/header.csv"],
+    "csv-binary": ["predict", "--csv", "{d}/binary.csv"], "csv-nan": ["predict", "--csv", "{d}/nan.csv"],
+    "csv-range": ["predict", "--csv", "{d}/range.csv"], "csv-too-big": ["predict", "--csv", "{d}/big.csv"],
+    "model-dir": ["predict", "fff", "--model", "{d}"], "model-nested": ["predict", "fff", "--model", "{d}/nested.json"],
+    "model-nan": ["predict", "fff", "--model", "{d}/nan.json"], "model-csv": ["predict", "fff", "--model", "{d}/nan.csv"],
+    "lr-negative": ["train", "--lr", "-0.1"], "lr-nan": ["train", "--lr", "nan"], "lr-inf": ["train", "--lr", "inf"],
+    "iterations-word": ["train", "--iterations", "many"], "iterations-float": ["train", "--iterations", "1.5"],
+    "hidden-zero": ["train", "--hidden", "0"], "hidden-empty": ["train", "--hidden", ""],
+    "hidden-huge": ["train", "--hidden", "100000"], "mode-unknown": ["train", "--mode", "turbo"],
+    "seed-word": ["train", "--seed", "x"], "data-empty": ["train", "--data", "{d}/empty.csv"],
+    "data-single-class": ["train", "--data", "{d}/range.csv"], "save-to-dir": ["train", "--iterations", "1", "--save", "{d}"],
+    "bench-seeds-zero": ["bench", "--seeds", "0"], "unknown-flag": ["predict", "fff", "--frobnicate"],
+}
+
+
+@pytest.mark.parametrize("argv", CLI.values(), ids=CLI.keys())
+def test_cli_arguments(tmp_path, capsys, argv):
+    d = _files(tmp_path)
+    code, out = run_captured([a.format(d=d) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("fontnet: error: ") and len(err) > 20
+    assert "Traceback" not in err
