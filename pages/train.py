@@ -17,6 +17,7 @@ from fontnet.network import LOSSES, ModelFileError, NetworkError
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.2
+LEARNED_SECONDS = 1.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
 URL_READ = "train_url_read"
@@ -215,8 +216,8 @@ if run is not None and not run.loaded and not matches_controls(run) and run.trai
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
 
-def show_live(run: TrainingRun) -> None:
-    """Progress, messages, the loss chart, the decision map and the weights, for the run as it is now."""
+def show_progress(run: TrainingRun) -> None:
+    """The progress bar with iteration, loss and accuracy, and any message about how training is going."""
     cp = run.latest
     acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
     loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
@@ -235,26 +236,29 @@ def show_live(run: TrainingRun) -> None:
         st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
 
-    left, right = st.columns([3, 2])
-    with left:
-        with st.container(key="loss_box"):
-            st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations), key="loss_chart")
-    with right:
-        with st.container(key="map_box"):
-            c1, c2 = st.columns([1, 2])
-            fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
-            value = c2.slider("at", 0, 255, 128, key="at")
-            sl = training.decision_slice(run.net, fixed, value)
-            pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
-            st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart")
-    its, weights, names = run.weight_history()
-    with st.container(key="weights_box"):
-        st.plotly_chart(weights_figure(its, weights, names), key="weights_chart")
+
+def show_learned(run: TrainingRun) -> None:
+    """The decision map over a slice of the RGB cube (the visitor picks the slice) and the weights over time."""
+    left, right = st.columns([2, 3])
+    with left, st.container(key="map_box"):
+        c1, c2 = st.columns([1, 2])
+        fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
+        value = c2.slider("at", 0, 255, 128, key="at")
+        sl = training.decision_slice(run.net, fixed, value)
+        pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
+        st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
+                    "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
+        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart")
+    with right, st.container(key="weights_box"):
+        st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer; "
+                    "hover a line for its name.")
+        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart")
 
 
 running = status == "running"
 
 
+# Two fragments: the loss chart (which also trains) five times a second, what was learned once a second.
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
 def live() -> None:
     run = ss.get(RUN)
@@ -263,11 +267,21 @@ def live() -> None:
     if run.status == "running":
         run.advance()
         if run.status != "running":
-            st.rerun()  # the whole page: the timer stops and the buttons follow the new status
-    show_live(run)
+            st.rerun()  # the whole page: the timers stop and the buttons follow the new status
+    show_progress(run)
+    with st.container(key="loss_box"):
+        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=340), key="loss_chart")
+
+
+@st.fragment(run_every=LEARNED_SECONDS if running else None)
+def learned() -> None:
+    if (run := ss.get(RUN)) is not None:
+        show_learned(run)
 
 
 live()
+st.subheader("What the network has learned")
+learned()
 
 if run is not None:
     st.subheader("The library beside it")

@@ -19,7 +19,7 @@ AGREEMENT = "#7048e8"
 # P(dark text): light text wanted (0) on a dark blue, dark text wanted (1) on a pale yellow
 MAP_SCALE = [[0.0, "#1d3557"], [0.5, "#f1f3f5"], [1.0, "#f6d365"]]
 PALETTE = ["#d9480f", "#1c7ed6", "#2b8a3e", "#7048e8", "#e8590c", "#0c8599", "#5c940d", "#c2255c", "#495057"]
-MARGIN = dict(l=10, r=10, t=40, b=10)
+MARGIN = dict(l=10, r=10, t=24, b=10)
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:
@@ -53,7 +53,7 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
         line("agreement", "agreement with the formula", AGREEMENT, "y2", width=1.5, dash="dash"),
     ]
     layout = dict(
-        height=height, title=dict(text="Loss while training"),
+        height=height,
         xaxis=dict(title=dict(text="iteration"), range=[0, max(int(iterations), 1)]),
         yaxis=dict(title=dict(text="loss"), type="log"),
         yaxis2=dict(title=dict(text="accuracy / agreement"), range=[0, 1.02], overlaying="y", side="right",
@@ -93,7 +93,7 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
                 customdata=[f"{r},{g},{b}" for r, g, b in rgb[sel]],
                 hovertemplate="rgb(%{customdata})<extra>" + name + "</extra>"))
     layout = dict(
-        height=height, title=dict(text=f"P(dark text) where {sl.fixed} = {sl.value}"),
+        height=height,
         xaxis=dict(title=dict(text=sl.x_channel), range=[0, 255], constrain="domain"),
         yaxis=dict(title=dict(text=sl.y_channel), range=[0, 255], scaleanchor="x"),
         legend=dict(orientation="h", y=-0.2, x=0),
@@ -114,17 +114,15 @@ def weights_figure(iterations: np.ndarray, weights: np.ndarray, names: list[str]
     gap = 0.08 if n > 1 else 0.0
     h = (1 - gap * (n - 1)) / n
     x = [int(v) for v in np.asarray(iterations)]
-    few = len(names) <= 24
     data = []
     for j, name in enumerate(names[:max_lines]):
         row = layers.index(_layer_of(name))
-        data.append(dict(type="scatter", x=x, y=_finite(weights[:, j]), mode="lines", name=name, showlegend=few,
+        data.append(dict(type="scatter", x=x, y=_finite(weights[:, j]), mode="lines", name=name, showlegend=False,
                          xaxis="x" if row == 0 else f"x{row + 1}", yaxis="y" if row == 0 else f"y{row + 1}",
                          line=dict(width=1.2, dash="dot" if name.startswith("B") else "solid",
                                    color=PALETTE[j % len(PALETTE)]),
                          hovertemplate=name + " = %{y:.3f} at iteration %{x}<extra></extra>"))
-    layout: dict = dict(height=max(height_per_layer * n, 260), title=dict(text="Weights over time"),
-                        legend=dict(font=dict(size=10)), annotations=[])
+    layout: dict = dict(height=max(height_per_layer * n, 260), annotations=[])
     for row, l in enumerate(layers):
         top = 1 - row * (h + gap)
         suffix = "" if row == 0 else str(row + 1)
