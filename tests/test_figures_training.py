@@ -1,0 +1,88 @@
+"""The Train page's figures: valid plotly, the data they were given, and quick enough to redraw live."""
+
+import time
+
+import numpy as np
+import plotly.graph_objects as go
+
+from fontnet.figures.training import decision_map_figure, loss_figure, weights_figure
+from fontnet.training import TrainingRun, TrainingSettings, colours_near_slice, decision_slice
+
+
+def _run(iterations=2000, **kw) -> TrainingRun:
+    run = TrainingRun(TrainingSettings(iterations=iterations, **kw))
+    run.start()
+    for _ in range(4):
+        run.advance(iterations // 4)
+    return run
+
+
+def _valid(fig: go.Figure) -> dict:
+    """Plotly's full validation, which the builders skip for speed, passes on every figure."""
+    return go.Figure(fig.to_dict()).to_dict()
+
+
+def test_loss_figure_grows_one_point_per_checkpoint():
+    run = _run()
+    fig = loss_figure(run.history_frame(), run.settings.iterations)
+    d = _valid(fig)
+    assert [t["name"] for t in d["data"]][:2] == ["train loss (mean per chunk)", "test loss"]
+    assert list(d["data"][0]["x"]) == [0, 500, 1000, 1500, 2000]
+    assert d["data"][0]["y"][0] is None and d["data"][0]["y"][1] > 0  # no training loss before iteration 1
+    assert d["data"][2]["yaxis"] == "y2" and d["layout"]["yaxis"]["type"] == "log"
+    assert list(d["layout"]["xaxis"]["range"]) == [0, 2000]
+
+
+def test_decision_map_figure_shows_p_dark_both_boundaries_and_nearby_colours():
+    run = _run(iterations=20_000)
+    sl = decision_slice(run.net, "G", 100, size=30)
+    pts, labels = colours_near_slice(run.dataset.rgb, run.dataset.labels, "G", 100)
+    d = _valid(decision_map_figure(sl, pts, labels))
+    types = [t["type"] for t in d["data"]]
+    assert types[0] == "heatmap" and "contour" in types
+    heat = d["data"][0]
+    assert np.asarray(heat["z"]).shape == (30, 30) and heat["zmin"] == 0 and heat["zmax"] == 1
+    formula = next(t for t in d["data"] if t.get("name") == "the formula's boundary")
+    assert np.allclose(0.299 * np.asarray(formula["x"]) + 0.587 * 100 + 0.114 * np.asarray(formula["y"]), 127.5)
+    markers = [t for t in d["data"] if t.get("mode") == "markers"]
+    assert sum(len(t["x"]) for t in markers) == len(pts) > 0
+    assert d["layout"]["xaxis"]["title"]["text"] == "R" and d["layout"]["yaxis"]["title"]["text"] == "B"
+
+
+def test_decision_map_without_a_boundary_skips_the_contour():
+    run = TrainingRun(TrainingSettings())
+    run.net.biases_[-1][:] = 50.0  # P(dark) is 1 everywhere
+    d = _valid(decision_map_figure(decision_slice(run.net, "B", 0)))
+    assert "contour" not in [t["type"] for t in d["data"]]
+
+
+def test_weights_figure_has_one_line_per_weight_in_one_panel_per_layer():
+    run = _run(layers=2, hidden=4)
+    its, W, names = run.weight_history()
+    d = _valid(weights_figure(its, W, names))
+    assert len(d["data"]) == len(names) == 3 * 4 + 4 + 4 * 4 + 4 + 4 + 1
+    assert {t["yaxis"] for t in d["data"]} == {"y", "y2", "y3"}
+    w = next(t for t in d["data"] if t["name"] == "W2[1,1]")
+    assert w["yaxis"] == "y2" and list(w["x"]) == its.tolist()
+    assert np.allclose(w["y"], W[:, names.index("W2[1,1]")])
+    assert next(t for t in d["data"] if t["name"] == "B1[1]")["line"]["dash"] == "dot"
+
+
+def test_figures_take_nan_weights_and_losses():
+    run = _run()
+    df = run.history_frame()
+    df.loc[1, "test_loss"] = np.inf
+    d = _valid(loss_figure(df, 10))
+    assert d["data"][1]["y"][1] is None
+
+
+def test_redrawing_all_three_is_quick():
+    run = _run(iterations=100_000)
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        loss_figure(run.history_frame(), 100_000).to_dict()
+        decision_map_figure(decision_slice(run.net, "B", 128)).to_dict()
+        weights_figure(*run.weight_history()).to_dict()
+        times.append(time.perf_counter() - t)
+    assert sorted(times)[2] < 0.25

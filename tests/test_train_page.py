@@ -1,0 +1,232 @@
+"""The Train page in Streamlit's AppTest: buttons, live chunks, divergence, uploads, links and 'Use this model'."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fontnet.network import Network
+from fontnet.training import TrainingRun, TrainingSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "pages/train.py"
+RUN = "train_run"
+
+
+def page(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def run_of(at):
+    return at.session_state[RUN]
+
+
+def click(at, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def shown(element) -> str:
+    """An element's Markdown as a reader sees it (user text is backslash-escaped on the page)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
+
+
+def no_exception(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_defaults_reproduce_the_chapter_and_every_button_is_there():
+    at = page()
+    no_exception(at)
+    assert at.title[0].value == "Train"
+    assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iterations").value == 100_000
+    assert at.slider(key="layers").value == 1 and at.slider(key="hidden").value == 3
+    assert at.selectbox(key="activation").value == "relu" and at.selectbox(key="loss").value == "squared"
+    assert at.selectbox(key="mode").value == "chapter" and at.selectbox(key="init").value == "uniform"
+    assert at.number_input(key="seed").value == 0 and at.select_slider(key="test").value == pytest.approx(1 / 3)
+    assert at.selectbox(key="data").value == "chapter"
+    assert {"Train", "Pause", "Resume", "Step", "Reset"} <= {b.label for b in at.button}
+    assert run_of(at).status == "ready" and run_of(at).iteration == 0
+
+
+def test_train_pause_resume_step_reset():
+    at = page()
+    click(at, "Train")
+    no_exception(at)
+    run = run_of(at)
+    assert run.status == "running" and run.iteration > 0  # the live fragment trained one chunk
+    first = run.iteration
+    at.run()
+    at.run()
+    assert run_of(at).iteration > first
+    assert any("running: iteration" in p.proto.text for p in at.get("progress"))
+    click(at, "Pause")
+    paused_at = run_of(at).iteration
+    assert run_of(at).status == "paused"
+    at.run()
+    assert run_of(at).iteration == paused_at  # nothing moves while paused
+    click(at, "Step")
+    assert run_of(at).iteration == paused_at + 1 and run_of(at).status == "paused"
+    click(at, "Resume")
+    assert run_of(at).status == "running" and run_of(at).iteration > paused_at + 1
+    click(at, "Reset")
+    assert run_of(at).status == "ready" and run_of(at).iteration == 0
+    no_exception(at)
+
+
+def test_a_short_run_finishes_with_a_success_message():
+    at = page(iterations="300")
+    click(at, "Train")
+    for _ in range(60):
+        if run_of(at).status == "done":
+            break
+        at.run()
+    assert run_of(at).status == "done" and run_of(at).iteration == 300
+    assert any("Done in" in s.value for s in at.success)
+    no_exception(at)
+
+
+def test_divergence_stops_with_a_message_and_reset_recovers():
+    at = page(activation="linear", loss="cross_entropy", lr="2", iterations="20000")
+    click(at, "Train")
+    for _ in range(60):
+        if run_of(at).status != "running":
+            break
+        at.run()
+    assert run_of(at).status == "diverged"
+    assert any("Training stopped" in e.value and "smaller learning rate" in e.value for e in at.error)
+    no_exception(at)
+    at.select_slider(key="lr").set_value(0.001)
+    at.run()
+    click(at, "Reset")
+    assert run_of(at).status == "ready" and run_of(at).settings.lr == 0.001
+    click(at, "Train")
+    assert run_of(at).status == "running"
+    no_exception(at)
+
+
+def test_link_sets_the_controls():
+    at = page(mode="minibatch", batch="16", lr="0.2", iterations="5000", layers="2", hidden="5",
+              activation="tanh", loss="cross_entropy", init="xavier", seed="9", test="0.25", data="random", n="400")
+    no_exception(at)
+    assert at.select_slider(key="lr").value == 0.2 and at.number_input(key="iterations").value == 5000
+    assert at.slider(key="layers").value == 2 and at.slider(key="hidden").value == 5
+    assert at.selectbox(key="activation").value == "tanh" and at.selectbox(key="loss").value == "cross_entropy"
+    assert at.selectbox(key="mode").value == "minibatch" and at.number_input(key="batch").value == 16
+    assert at.selectbox(key="init").value == "xavier" and at.number_input(key="seed").value == 9
+    assert at.select_slider(key="test").value == 0.25 and at.selectbox(key="data").value == "random"
+    s = run_of(at).settings
+    assert (s.hidden_layer_sizes, s.batch_size, len(run_of(at).dataset)) == ((5, 5), 16, 400)
+    assert not at.warning
+
+
+def test_malformed_link_values_fall_back_with_a_visible_notice():
+    at = page(lr="fast", hidden="99", activation="<img src=x onerror=alert(1)>", seed="4")
+    no_exception(at)
+    assert at.select_slider(key="lr").value == 0.05 and at.slider(key="hidden").value == 3
+    assert at.selectbox(key="activation").value == "relu" and at.number_input(key="seed").value == 4
+    notices = [w.value for w in at.warning if w.value.startswith("From the link")]
+    assert len(notices) == 3
+    shown = " ".join(notices)
+    assert "lr=" in shown and "hidden=" in shown and "\\<img" in shown  # escaped, shown as text
+    at.run()
+    assert not [w for w in at.warning if w.value.startswith("From the link")]  # shown once
+
+
+def test_an_off_scale_learning_rate_snaps_to_the_nearest():
+    at = page(lr="0.07")
+    assert at.select_slider(key="lr").value == 0.05
+    assert any("nearest" in w.value for w in at.warning)
+
+
+def csv_bytes(rows, header="red,green,blue,label") -> bytes:
+    return (header + "\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n").encode()
+
+
+GOOD = csv_bytes([(0, 0, 0, 0), (255, 255, 255, 1), (10, 20, 30, 0), (240, 230, 220, 1), (128, 128, 128, 1),
+                  (30, 30, 30, 0), (200, 200, 0, 1), (0, 0, 200, 0), (250, 250, 250, 1), (5, 5, 5, 0)])
+
+
+def test_uploading_a_good_csv_uses_it_and_a_bad_one_keeps_it():
+    at = page()
+    at.file_uploader(key="data_file").upload("mine.csv", GOOD, "text/csv")
+    at.run()
+    no_exception(at)
+    assert any("Loaded mine.csv (10 rows)" in shown(s) for s in at.success)
+    assert at.selectbox(key="data").value == "upload"
+    assert len(at.session_state["train_uploaded_data"]) == 10
+    click(at, "Train")
+    assert len(run_of(at).dataset) == 10
+    for bad, why in [(b"", "empty"), (b"a,b\n1,2\n", "missing columns"),
+                     (csv_bytes([(0, 0, 0, 0), (1, 2, 999, 1)]), "outside 0-255"),
+                     (csv_bytes([(0, 0, 0, 0), (1, 2, 3, 7)]), "not 0 or 1"),
+                     (csv_bytes([(0, 0, 0, 1), (1, 2, 3, 1)]), "both classes"),
+                     (csv_bytes([(0, 0, "x", 1), (1, 2, 3, 0)]), "not a number")]:
+        uploader = at.file_uploader(key="data_file")
+        uploader.clear()
+        at.run()
+        at.file_uploader(key="data_file").upload("bad.csv", bad, "text/csv")
+        at.run()
+        no_exception(at)
+        errors = [shown(e) for e in at.error]
+        assert any("was not used" in e and why in e and "previous data is kept" in e for e in errors), (why, errors)
+        assert len(at.session_state["train_uploaded_data"]) == 10
+
+
+def model_json(**change) -> bytes:
+    run = TrainingRun(TrainingSettings(iterations=400))
+    run.start()
+    run.advance()
+    d = run.net.to_dict()
+    d.update(change)
+    return json.dumps(d).encode()
+
+
+def test_uploading_a_model_loads_it_and_a_bad_one_keeps_the_current():
+    at = page()
+    at.file_uploader(key="model_file").upload("m.json", model_json(), "application/json")
+    at.run()
+    no_exception(at)
+    run = run_of(at)
+    assert run.loaded and run.status == "done" and "m.json" in run.name
+    for bad, why in [(model_json(activation="swish"), "unknown activation"), (b"{", "JSON"),
+                     (model_json(weights=[[[1.0]]]), "layer"), (b" " * 1_000_001, "MB")]:
+        at.file_uploader(key="model_file").clear()
+        at.run()
+        at.file_uploader(key="model_file").upload("bad.json", bad, "application/json")
+        at.run()
+        no_exception(at)
+        assert any("was not loaded" in shown(e) and why in shown(e) for e in at.error), why
+        assert run_of(at) is run
+
+
+def test_library_comparison_sits_beside_fontnet():
+    at = page(iterations="300")
+    click(at, "Step")
+    click(at, "Fit scikit-learn's MLPClassifier")
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["fontnet", "scikit-learn MLPClassifier"]
+    at2 = page(activation="leaky_relu")
+    assert any("no leaky ReLU" in i.value for i in at2.info)
+
+
+def test_use_this_model_reaches_the_predict_page():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    at.query_params["iterations"] = "200"
+    click(at, "Step")
+    run = at.session_state[RUN]
+    assert run.trained
+    click(at, "Use this model")
+    no_exception(at)
+    model = at.session_state["fontnet_session_model"]
+    assert isinstance(model, Network) and model is not run.net
+    assert all(np.array_equal(a, b) for a, b in zip(model.weights_, run.net.weights_))
+    assert at.title[0].value == "Predict"  # switch_page happened

@@ -1,0 +1,343 @@
+"""The training session engine: settings from controls and URLs, the run's state machine, diagnoses, files."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from fontnet import data, training
+from fontnet.network import ModelFileError, Network
+from fontnet.training import SettingsError, TrainingRun, TrainingSettings
+
+SMALL = TrainingSettings(iterations=3000)
+
+
+# ---- settings ---------------------------------------------------------------------------------------
+def test_defaults_are_the_chapter():
+    s = TrainingSettings()
+    assert (s.lr, s.iterations, s.hidden_layer_sizes, s.activation, s.loss) == (0.05, 100_000, (3,), "relu", "squared")
+    assert s.batch_size == 1 and s.init == "uniform" and math.isclose(s.test, 1 / 3) and s.data == "chapter"
+    net = s.network()
+    assert net.learning_rate == 0.05 and net.batch_size == 1 and net.init == "uniform" and net.optimizer == "sgd"
+
+
+def test_url_params_set_every_control():
+    s, notices = TrainingSettings.from_params({
+        "mode": "minibatch", "batch": "64", "lr": "0.2", "iterations": "5000", "layers": "2", "hidden": "8",
+        "activation": "tanh", "loss": "cross_entropy", "init": "xavier", "seed": "7", "test": "0.25",
+        "data": "random", "n": "500"})
+    assert notices == []
+    assert s == TrainingSettings(lr=0.2, iterations=5000, layers=2, hidden=8, activation="tanh", loss="cross_entropy",
+                                 mode="minibatch", batch=64, init="xavier", seed=7, test=0.25, data="random", n=500)
+    assert s.batch_size == 64 and s.hidden_layer_sizes == (8, 8)
+    assert TrainingSettings(mode="full").batch_size is None
+
+
+def test_to_params_round_trips_and_leaves_defaults_out():
+    s = TrainingSettings(lr=0.001, seed=3, test=1 / 3, activation="leaky_relu")
+    params = s.to_params()
+    assert params == {"lr": "0.001", "seed": "3", "activation": "leaky_relu"}
+    assert TrainingSettings.from_params(params) == (s, [])
+    assert TrainingSettings().to_params(only_changed=False)["test"] == "1/3"
+
+
+@pytest.mark.parametrize("key,value,why", [
+    ("lr", "fast", "not a number"), ("lr", "9", "outside"), ("lr", "nan", "outside"), ("iterations", "0", "outside"),
+    ("iterations", "2.5", "whole number"), ("iterations", "1e99", "outside"), ("layers", "4", "outside"),
+    ("hidden", "-1", "outside"), ("activation", "softmax", "not one of"), ("activation", "<script>", "not one of"),
+    ("loss", "hinge", "not one of"), ("mode", "turbo", "not one of"), ("init", "zeros", "not one of"),
+    ("seed", "abc", "not a number"), ("test", "2/0", "not a share"), ("test", "0.9", "outside"),
+    ("data", "../etc/passwd", "not one of"), ("n", "5", "outside"), ("batch", "", "not a number"),
+])
+def test_malformed_url_values_fall_back_to_defaults_with_a_notice(key, value, why):
+    s, notices = TrainingSettings.from_params({key: value, "seed": "5"} if key != "seed" else {key: value})
+    assert getattr(s, key) == getattr(TrainingSettings(), key)
+    assert len(notices) == 1 and notices[0].startswith(f"{key}=") and why in notices[0] and "default" in notices[0]
+    if key != "seed":
+        assert s.seed == 5  # the valid values in the same link are kept
+
+
+def test_off_scale_values_snap_to_the_nearest_with_a_notice():
+    s, notices = TrainingSettings.from_params({"lr": "0.07", "test": "30%"})
+    assert s.lr == 0.05 and math.isclose(s.test, 1 / 3)
+    assert len(notices) == 2 and "nearest" in notices[0]
+    s, notices = TrainingSettings.from_params({"lr": "5e-2", "iterations": "100,000", "test": "1/3"})
+    assert s.lr == 0.05 and s.iterations == 100_000 and len(notices) == 1  # 5e-2 is written 0.05 on the scale
+
+
+def test_repeated_and_long_values_are_handled():
+    s, notices = TrainingSettings.from_params({"hidden": ["2", "5"], "activation": "x" * 500})
+    assert s.hidden == 5
+    assert len(notices) == 1 and len(notices[0]) < 200
+
+
+@pytest.mark.parametrize("changes", [dict(lr=0.07), dict(iterations=0), dict(layers=0), dict(hidden=17),
+                                     dict(activation="softmax"), dict(mode="x"), dict(seed=-1), dict(test=0.3),
+                                     dict(iterations=1.5), dict(activation=3), dict(n=True)])
+def test_settings_are_validated(changes):
+    with pytest.raises(SettingsError):
+        TrainingSettings(**changes)
+
+
+# ---- the run's state machine -------------------------------------------------------------------------
+def test_a_run_starts_ready_at_iteration_zero_with_a_checkpoint():
+    run = TrainingRun(SMALL)
+    assert run.status == "ready" and run.iteration == 0 and len(run.history) == 1 and not run.trained
+    assert run.advance() is None and run.iteration == 0  # nothing happens until it is started
+    assert len(run.X_train) + len(run.X_test) == data.CHAPTER_ROWS
+    assert abs(len(run.X_test) / data.CHAPTER_ROWS - 1 / 3) < 0.01
+
+
+def test_train_pause_resume_step_reset():
+    run = TrainingRun(SMALL)
+    run.start()
+    assert run.status == "running"
+    cp = run.advance(500)
+    assert cp.iteration == 500 and run.iteration == 500 and len(run.history) == 2
+    run.pause()
+    assert run.status == "paused" and run.advance(500) is None and run.iteration == 500
+    run.step()
+    assert run.iteration == 501 and run.status == "paused"
+    run.resume()
+    assert run.status == "running"
+    run.advance(1000)
+    assert run.iteration == 1501
+    run.step()  # a step while running pauses
+    assert run.status == "paused" and run.iteration == 1502
+    run.resume()
+    while run.status == "running":
+        run.advance()
+    assert run.status == "done" and run.iteration == SMALL.iterations
+    assert run.advance() is None and run.step() is None and run.iteration == SMALL.iterations
+    assert run.final_agreement is not None and run.final_agreement > 0.9
+    run.reset()
+    assert run.status == "ready" and run.iteration == 0 and len(run.history) == 1
+
+
+def test_step_from_ready_trains_one_iteration_and_pauses():
+    run = TrainingRun(SMALL)
+    run.step()
+    assert (run.status, run.iteration) == ("paused", 1)
+
+
+def test_advance_never_passes_the_iteration_count():
+    run = TrainingRun(TrainingSettings(iterations=120))
+    run.start()
+    run.advance(100)
+    run.advance(100)
+    assert run.iteration == 120 and run.status == "done"
+
+
+def test_chunked_training_gives_the_same_weights_as_one_fit():
+    s = TrainingSettings(iterations=2500, seed=3)
+    run = TrainingRun(s)
+    run.start()
+    for steps in (1, 7, 300, 1000):
+        run.advance(steps)
+    run.step()
+    run.resume()
+    while run.status == "running":
+        run.advance()
+    one = Network((3,), "relu", mode="chapter", max_iter=2500, random_state=3).fit(run.X_train, run.y_train)
+    for a, b in zip((*run.net.weights_, *run.net.biases_), (*one.weights_, *one.biases_)):
+        assert np.array_equal(a, b)
+
+
+def test_reset_repeats_the_run_exactly():
+    run = TrainingRun(SMALL)
+    run.start()
+    run.advance(800)
+    w = training.flat_weights(run.net).copy()
+    run.reset()
+    run.start()
+    run.advance(800)
+    assert np.array_equal(training.flat_weights(run.net), w)
+
+
+def test_the_chapter_run_plays_in_about_fifty_chunks_and_lands_in_the_band():
+    from fontnet.bench import ACCURACY_BAND
+
+    run = TrainingRun(TrainingSettings())
+    run.start()
+    updates = 0
+    while run.status == "running":
+        run.advance()
+        updates += 1
+    assert updates <= training.TARGET_UPDATES + 10
+    assert run.chunk_size() >= 1 and updates >= training.TARGET_UPDATES
+    assert ACCURACY_BAND[0] <= run.latest.test_accuracy <= ACCURACY_BAND[1]
+
+
+def test_history_frame_and_weight_history():
+    run = TrainingRun(SMALL)
+    run.start()
+    run.advance(100)
+    run.advance(100)
+    df = run.history_frame()
+    assert list(df.columns) == ["iteration", "train_loss", "test_loss", "test_accuracy", "agreement", "seconds"]
+    assert df["iteration"].tolist() == [0, 100, 200]
+    assert math.isnan(df["train_loss"][0]) and df["train_loss"][1] > 0
+    assert np.isclose(df["train_loss"][2], run.net.loss_curve_[100:200].mean())
+    its, W, names = run.weight_history()
+    assert its.tolist() == [0, 100, 200] and W.shape == (3, 16) and len(names) == 16
+    assert names[:3] == ["W1[1,1]", "W1[1,2]", "W1[1,3]"] and "B2[1]" in names
+    assert np.array_equal(W[-1], training.flat_weights(run.net))
+    assert not np.array_equal(W[0], W[-1])
+
+
+def test_diverging_stops_with_a_message_and_reset_recovers():
+    run = TrainingRun(TrainingSettings(activation="linear", loss="cross_entropy", lr=2.0, iterations=5000))
+    run.start()
+    for _ in range(100):
+        if run.status != "running":
+            break
+        run.advance()
+    assert run.status == "diverged"
+    assert "diverged" in run.message and "smaller learning rate" in run.message
+    assert all(np.all(np.isfinite(W)) for W in run.net.weights_)
+    assert run.advance() is None and run.step() is None and not run.can_train
+    run.history_frame()  # still drawable
+    run.reset()
+    assert run.status == "ready" and run.iteration == 0
+    run.start()
+    assert run.advance(10) is not None
+
+
+def test_stuck_on_one_class_is_diagnosed():
+    net = TrainingRun(SMALL).net
+    net.weights_[-1][:] = 0.0
+    net.biases_[-1][:] = -5.0  # P(dark) is tiny for every colour
+    X = data.chapter_dataset().X
+    warnings = training.diagnose(net, X)
+    assert any("light text for every" in w and "one class" in w for w in warnings)
+
+
+def test_dead_relus_are_diagnosed():
+    net = TrainingRun(SMALL).net
+    net.weights_[0][:] = -1.0
+    net.biases_[0][:] = -0.5  # every hidden ReLU is off for every colour
+    warnings = training.diagnose(net, data.chapter_dataset().X)
+    assert any("Every ReLU in hidden layer 1" in w for w in warnings)
+    assert any("one class" in w for w in warnings)  # and so the output is constant
+
+
+def test_a_healthy_network_has_no_warnings():
+    run = TrainingRun(SMALL)
+    run.start()
+    while run.status == "running":
+        run.advance()
+    assert run.warnings() == []
+
+
+def test_library_result_uses_the_same_split_and_refuses_leaky_relu():
+    run = TrainingRun(TrainingSettings(iterations=200))
+    run.start()
+    run.advance()
+    lib = run.library_result()
+    assert lib.name == "scikit-learn MLPClassifier" and 0.5 < lib.test_accuracy <= 1 and lib.seconds > 0
+    ours = run.result()
+    assert ours.name == "fontnet" and ours.test_accuracy == run.net.score(run.X_test, run.y_test)
+    with pytest.raises(ValueError, match="leaky_relu"):
+        TrainingRun(TrainingSettings(activation="leaky_relu")).library_result()
+
+
+# ---- what it has learned --------------------------------------------------------------------------
+def test_decision_slice_and_the_formula_boundary():
+    run = TrainingRun(TrainingSettings())
+    run.start()
+    while run.status == "running":
+        run.advance()
+    sl = training.decision_slice(run.net, "B", 128, size=40)
+    assert (sl.x_channel, sl.y_channel) == ("R", "G") and sl.p_dark.shape == (40, 40)
+    assert sl.p_dark[0, 0] < 0.5 < sl.p_dark[-1, -1]  # black corner wants light text, yellow-white dark text
+    lum = 0.299 * sl.boundary_x + 0.587 * sl.boundary_y + 0.114 * 128
+    assert np.allclose(lum, 127.5) and len(sl.boundary_x) > 10
+    sl = training.decision_slice(run.net, "R", 300)
+    assert sl.value == 255 and (sl.x_channel, sl.y_channel) == ("G", "B")
+    with pytest.raises(ValueError):
+        training.decision_slice(run.net, "Q", 1)
+
+
+def test_colours_near_slice():
+    rgb = np.array([[0, 0, 100], [0, 0, 130], [0, 0, 200]])
+    near, labels = training.colours_near_slice(rgb, np.array([0, 1, 1]), "B", 120, tolerance=20)
+    assert near.tolist() == [[0, 0, 100], [0, 0, 130]] and labels.tolist() == [0, 1]
+
+
+# ---- files ---------------------------------------------------------------------------------------
+def _trained() -> Network:
+    run = TrainingRun(TrainingSettings(iterations=500))
+    run.start()
+    run.advance()
+    return run.net
+
+
+def test_model_round_trip_and_loaded_runs():
+    net = _trained()
+    back = training.load_model(json.dumps(net.to_dict()).encode())
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights_, back.weights_))
+    run = TrainingRun.from_model(back, TrainingSettings())
+    assert run.status == "done" and run.loaded and run.trained and not run.can_train
+    assert run.step() is None and run.names == training.weight_names(back)
+    assert run.latest.test_accuracy == back.score(run.X_test, run.y_test)
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d["weights"][0].pop(), "shape"),
+    (lambda d: d["weights"][0][0].__setitem__(0, float("nan")), "NaN or infinite"),
+    (lambda d: d.__setitem__("activation", "swish"), "unknown activation"),
+    (lambda d: d.__setitem__("classes", [0, 1, 2]), "shape"),
+    (lambda d: d.__setitem__("format", "other"), "not a fontnet model"),
+])
+def test_bad_model_files_are_refused(mutate, message):
+    d = _trained().to_dict()
+    mutate(d)
+    with pytest.raises(ModelFileError, match=message):
+        training.load_model(json.dumps(d))
+
+
+def test_model_files_need_three_inputs_two_classes_and_at_most_a_megabyte():
+    d = _trained().to_dict()
+    d["weights"][0] = [row + [0.5] for row in d["weights"][0]]  # 4 inputs
+    with pytest.raises(ModelFileError, match="3"):
+        training.load_model(json.dumps(d))
+    d = _trained().to_dict()
+    d["classes"] = ["a", "b"]
+    with pytest.raises(ModelFileError, match="classes"):
+        training.load_model(json.dumps(d))
+    with pytest.raises(ModelFileError, match="MB"):
+        training.load_model(b" " * (training.MAX_MODEL_BYTES + 1))
+    with pytest.raises(ModelFileError, match="JSON"):
+        training.load_model(b"{not json")
+
+
+def test_load_data_checks_size_then_content():
+    good = "red,green,blue,label\n0,0,0,0\n255,255,255,1\n"
+    ds = training.load_data(good.encode(), "mine.csv")
+    assert len(ds) == 2 and "mine.csv" in ds.name
+    with pytest.raises(data.DataError, match="MB"):
+        training.load_data(b"x" * (data.MAX_BYTES + 1))
+    for bad, message in [("", "empty"), ("a,b\n1,2\n", "missing columns"), ("red,green,blue,label\n0,0,x,1\n1,1,1,0\n",
+                          "not a number"), ("red,green,blue,label\n0,0,300,1\n1,1,1,0\n", "outside 0-255"),
+                         ("red,green,blue,label\n0,0,0,2\n1,1,1,0\n", "not 0 or 1"),
+                         ("red,green,blue,label\n0,0,0,1\n1,1,1,1\n", "both classes")]:
+        with pytest.raises(data.DataError, match=message):
+            training.load_data(bad.encode())
+
+
+def test_uploaded_and_random_data_sets():
+    s = TrainingSettings(data="random", n=200, seed=4)
+    assert len(s.dataset()) == 200
+    own = data.Dataset(np.array([[0, 0, 0], [255, 255, 255]] * 10), np.array([0, 1] * 10), "own")
+    assert TrainingSettings(data="upload").dataset(own) is own
+    assert len(TrainingSettings(data="upload").dataset(None)) == data.CHAPTER_ROWS
+    run = TrainingRun(TrainingSettings(data="upload", iterations=50), own)
+    assert run.dataset is own and len(run.X_train) + len(run.X_test) == 20
+
+
+def test_one_class_in_training_rows_is_refused():
+    one = data.Dataset(np.array([[0, 0, 0]] * 9 + [[255, 255, 255]]), np.array([0] * 9 + [1]), "skewed")
+    with pytest.raises((SettingsError, data.DataError)):
+        for seed in range(20):  # some split puts the single dark colour in the test rows
+            TrainingRun(TrainingSettings(data="upload", seed=seed), one)
