@@ -8,6 +8,7 @@ import re
 from dataclasses import fields
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from app.state import use_model
 from fontnet import data, training
@@ -309,7 +310,10 @@ if run is not None:
         if st.button("Use this model", type="primary", disabled=not run.trained or status == "running",
                      help="The Predict page uses it for your session only."):
             use_model(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120])
-            st.switch_page("pages/predict.py")
+            try:  # an empty dict: this page's settings stay out of the Predict page's link
+                st.switch_page("pages/predict.py", query_params={})
+            except StreamlitAPIException:
+                st.page_link("pages/predict.py", label="The Predict page now uses this model: open it", icon="🎨")
     with c2:
         st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
                            file_name="fontnet-model.json", mime="application/json", on_click="ignore",

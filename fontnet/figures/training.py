@@ -94,8 +94,8 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
                 hovertemplate="rgb(%{customdata})<extra>" + name + "</extra>"))
     layout = dict(
         height=height,
-        xaxis=dict(title=dict(text=sl.x_channel), range=[0, 255], constrain="domain"),
-        yaxis=dict(title=dict(text=sl.y_channel), range=[0, 255], scaleanchor="x"),
+        xaxis=dict(title=dict(text=sl.x_channel), range=[0, 255]),
+        yaxis=dict(title=dict(text=sl.y_channel), range=[0, 255]),
         legend=dict(orientation="h", y=-0.2, x=0),
     )
     return _figure(data, layout)
