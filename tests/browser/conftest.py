@@ -32,14 +32,14 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` in its own process group, stopped by its process id."""
 
-    def __init__(self):
+    def __init__(self, *extra_args: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(ROOT / "artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.first_answer = self._wait_healthy()
 
@@ -55,6 +55,12 @@ class AppServer:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"streamlit did not answer on port {self.port} within {timeout} s")
+
+    def rss_mb(self) -> float:
+        """The server process's resident memory in MB."""
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        return kb / 1024
 
     def stop(self):
         try:
