@@ -51,6 +51,7 @@ MAX_MODEL_BYTES = 1_000_000
 
 # ---- live playback ------------------------------------------------------------------------------
 TARGET_UPDATES = 50          # a run plays in about this many chunks: 10 s at 5 updates per second
+PLAY_SECONDS = 10.0          # ...and chunks grow when updates come slower, so a run still plays in about this long
 CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
 MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
 LIVE_AGREEMENT_COLOURS = 20_000
@@ -412,6 +413,8 @@ class TrainingRun:
         self.seconds = 0.0
         self.final_agreement: float | None = None
         self._sec_per_iter: float | None = None
+        self._played = 0.0
+        self._running_since: float | None = None
         self.history: list[Checkpoint] = []
         self.names = weight_names(self.net)
         self._record(float("nan"))
@@ -419,15 +422,29 @@ class TrainingRun:
     def start(self) -> None:
         """Begin (or continue) training live."""
         if self.status in ("ready", "paused"):
-            self.status = "running"
+            self._set_status("running")
 
     def pause(self) -> None:
         if self.status == "running":
-            self.status = "paused"
+            self._set_status("paused")
 
     def resume(self) -> None:
         if self.status == "paused":
-            self.status = "running"
+            self._set_status("running")
+
+    def _set_status(self, status: str) -> None:
+        """Change status, keeping the clock of time spent running (chunks keep a run to PLAY_SECONDS)."""
+        if self._running_since is not None:
+            self._played += time.monotonic() - self._running_since
+            self._running_since = None
+        if status == "running":
+            self._running_since = time.monotonic()
+        self.status = status
+
+    @property
+    def played_seconds(self) -> float:
+        """Wall time spent running so far (paused time does not count)."""
+        return self._played + (time.monotonic() - self._running_since if self._running_since is not None else 0.0)
 
     @property
     def iteration(self) -> int:
@@ -447,8 +464,13 @@ class TrainingRun:
         return not self.loaded and self.status in ("ready", "running", "paused") and self.remaining > 0
 
     def chunk_size(self) -> int:
-        """Iterations per live update: the run in about TARGET_UPDATES chunks, each within CHUNK_BUDGET_S."""
+        """Iterations per live update: the run in about TARGET_UPDATES chunks, or larger ones when updates come
+        slower than PLAY_SECONDS / TARGET_UPDATES apart (so a run plays in about PLAY_SECONDS); each chunk
+        trains within CHUNK_BUDGET_S."""
         size = max(1, math.ceil(self.settings.iterations / TARGET_UPDATES))
+        if self._running_since is not None:
+            due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
+            size = max(size, due - self.iteration)
         if self._sec_per_iter:
             size = min(size, max(1, int(CHUNK_BUDGET_S / self._sec_per_iter)))
         return size
@@ -465,7 +487,7 @@ class TrainingRun:
             return None
         cp = self._train(1)
         if self.status == "running" or (self.status == "ready" and cp is not None):
-            self.status = "paused"
+            self._set_status("paused")
         return cp
 
     def _train(self, steps: int) -> Checkpoint | None:
@@ -478,7 +500,7 @@ class TrainingRun:
             self.net.partial_fit(self.X_train, self.y_train, steps)
         except DivergenceError as e:
             self.seconds += time.perf_counter() - t
-            self.status = "diverged"
+            self._set_status("diverged")
             self.message = str(e)
             self._record(self._chunk_loss(start))
             return None
@@ -489,7 +511,7 @@ class TrainingRun:
             self._sec_per_iter = per if self._sec_per_iter is None else min(self._sec_per_iter, per)
         cp = self._record(self._chunk_loss(start))
         if self.remaining == 0:
-            self.status = "done"
+            self._set_status("done")
             self.final_agreement = formula_agreement(self.net.predict)
         return cp
 

@@ -341,3 +341,22 @@ def test_one_class_in_training_rows_is_refused():
     with pytest.raises((SettingsError, data.DataError)):
         for seed in range(20):  # some split puts the single dark colour in the test rows
             TrainingRun(TrainingSettings(data="upload", seed=seed), one)
+
+
+def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
+    run = TrainingRun(TrainingSettings())
+    run.start()
+    assert run.chunk_size() == 2000  # on schedule: a fiftieth of the run
+    clock[0] += training.PLAY_SECONDS / 2  # the browser asked for the next update late
+    assert run.chunk_size() == 50_000
+    run.advance()
+    assert run.iteration == 50_000
+    run.pause()
+    clock[0] += 60  # paused time does not count
+    run.resume()
+    assert run.played_seconds == training.PLAY_SECONDS / 2 and run.chunk_size() == 2000
+    clock[0] += training.PLAY_SECONDS
+    run.advance()
+    assert run.status == "done" and run.iteration == 100_000
