@@ -27,6 +27,7 @@ FLASH = "train_flash"
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 DEFAULT = TrainingSettings()
+CHART_CONFIG = {"displayModeBar": False}  # redrawn five times a second: no toolbar to rebuild each time
 ss = st.session_state
 
 
@@ -249,11 +250,11 @@ def show_learned(run: TrainingRun) -> None:
         pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
         st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
                     "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
-        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart")
+        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart", config=CHART_CONFIG)
     with right, st.container(key="weights_box"):
         st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer; "
                     "hover a line for its name.")
-        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart")
+        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart", config=CHART_CONFIG)
 
 
 running = status == "running"
@@ -271,7 +272,7 @@ def live() -> None:
             st.rerun()  # the whole page: the timers stop and the buttons follow the new status
     show_progress(run)
     with st.container(key="loss_box"):
-        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=340), key="loss_chart")
+        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=340), key="loss_chart", config=CHART_CONFIG)
 
 
 @st.fragment(run_every=LEARNED_SECONDS if running else None)
