@@ -29,20 +29,21 @@ def progress(page) -> str:
 
 
 def test_train_grows_the_chart_and_pause_stops_it(app_server, page):
-    open_train(page, app_server)
+    # a slow network (full batch, 3 x 16 nodes, a million iterations): it is still running when Pause is pressed
+    open_train(page, app_server, "?mode=full&layers=3&hidden=16&iterations=1000000")
     assert points(page) == 1  # iteration 0 only
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(f"() => ({LOSS_POINTS})() >= 4", timeout=60_000)
     before = points(page)
     page.wait_for_function(f"() => ({LOSS_POINTS})() > {before}", timeout=30_000)
     assert progress(page).startswith("running")
-    screenshot(page, "train")
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
                            timeout=30_000)
     paused = points(page)
     time.sleep(2.0)
     assert points(page) == paused
+    screenshot(page, "train")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.dialogs == []
 
