@@ -301,7 +301,9 @@ def diagnose(net: Network, X: np.ndarray) -> list[str]:
         shade = "dark" if p[0] >= 0.5 else "light"
         out.append(f"The network answers {shade} text for every training colour: it is stuck predicting one class "
                    f"(P(dark) ranges only {p.min():.3f}-{p.max():.3f}). "
-                   "A learning rate that is too large often does this; try a smaller one, then Reset.")
+                   "A learning rate that is too large often does this, and so does the chapter's uniform [0, 1) "
+                   "initialisation in a wider or deeper network; try a smaller learning rate or He/Xavier "
+                   "initialisation, then Reset.")
     return out
 
 

@@ -198,7 +198,7 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter-equivalent data is used until you upload one.")
 
 for notice in ss.pop(NOTICES, []) or []:
-    st.warning(f"From the link: {md_literal(notice)}", icon="⚠️")
+    st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")
 for kind, message in ss.pop(FLASH, []) or []:
     getattr(st, kind)(md_literal(message))
 
@@ -231,9 +231,9 @@ def show_progress(run: TrainingRun) -> None:
     if run.status == "diverged":
         st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
                  "with squared error a too-large learning rate more often collapses to one shade than blows up.",
-                 icon="💥")
+                 icon=":material/error:")
     for w in run.warnings():
-        st.warning(md_literal(w), icon="🧊")
+        st.warning(md_literal(w), icon=":material/ac_unit:")
     if run.status == "done" and not run.loaded:
         st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
