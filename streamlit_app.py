@@ -5,7 +5,7 @@ import streamlit as st
 st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
 
 st.navigation([
-    st.Page("pages/predict.py", title="Predict", icon=":material/palette:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
-    st.Page("pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
+    st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
+    st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+    st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
 ]).run()

@@ -215,6 +215,16 @@ class Network:
             raise NetworkError("X contains NaN or infinite values")
         return X
 
+    def initialize(self, X, y) -> Network:
+        """Draw fresh starting weights for data shaped like (X, y) without training (iteration 0)."""
+        self._check_params()
+        X = self._inputs(X)
+        for attr in ("weights_", "classes_"):
+            self.__dict__.pop(attr, None)
+        self._targets(y)
+        self._init_params(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_))
+        return self
+
     def fit(self, X, y) -> Network:
         """Start from fresh random weights and train `max_iter` iterations."""
         self._check_params()
@@ -228,8 +238,7 @@ class Network:
         if len(np.asarray(y).ravel()) != len(X):
             raise NetworkError(f"X has {len(X)} rows but y has {len(np.asarray(y).ravel())}")
         if not hasattr(self, "weights_"):
-            self._targets(y)
-            self._init_params(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_))
+            self.initialize(X, y)
         if self.diverged_:
             raise DivergenceError(self.n_iter_, self._setting("learning_rate"))
         Y, _ = self._targets(y)

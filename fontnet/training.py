@@ -407,8 +407,7 @@ class TrainingRun:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
         self.net = self.settings.network()
         # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
-        self.net._targets(self.y_train)
-        self.net._init_params(self.X_train.shape[1], 1)
+        self.net.initialize(self.X_train, self.y_train)
         self.status = "ready"
         self.message = ""
         self.loaded = False

@@ -50,7 +50,7 @@ INTERACTIONS = {
 
 
 def bench(runs: int) -> dict[str, tuple[float, float]]:
-    at = AppTest.from_file(str(ROOT / "pages" / "activations.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "activations.py"), default_timeout=60)
     at.run()
     for _ in range(3):  # warm up imports and plotly's validators
         at.run()

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 def rerun_ms(reruns: int) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "predict.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "predict.py"), default_timeout=120)
     at.run()  # trains and caches the default model; not timed
     rng = np.random.default_rng(0)
     times = []

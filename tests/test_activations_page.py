@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from fontnet import activations as act
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "activations.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
 
 
 def run(**params) -> AppTest:

@@ -20,7 +20,7 @@ from fontnet.cli import run_captured
 from fontnet.model import default_model
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT / "pages"
+PAGES = ROOT / "app_pages"
 
 HUGE = "9" * 20_000
 # Values that are wrong for any parameter: malformed, empty, huge, script tags, unicode, control codes.

@@ -93,17 +93,20 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_real_process_exits_2_without_a_traceback():
     res = _cli("predict", "#zzz")
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.strip().splitlines() == ["fontnet: error: colour '#zzz' is not #rrggbb, #rgb or r,g,b"]
 
 
+@pytest.mark.slow
 def test_a_real_process_predicts():
     res = _cli("predict", "255,192,203")
     assert res.returncode == 0 and "dark text" in res.stdout
 
 
+@pytest.mark.slow
 def test_bench_reports_the_contract_keys():
     code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json"])
     res = json.loads(out)

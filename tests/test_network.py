@@ -218,3 +218,14 @@ def test_invalid_model_files_are_refused_with_a_reason(text, match):
 def test_missing_model_file(tmp_path):
     with pytest.raises(ModelFileError, match="cannot read"):
         Network.load(tmp_path / "nope.json")
+
+
+def test_initialize_is_iteration_zero_of_the_same_run():
+    X, y = _toy()
+    net = Network(random_state=3, max_iter=200).initialize(X, y)
+    assert net.n_iter_ == 0 and len(net.loss_curve_) == 0
+    start = [p.copy() for p in _params(net)]
+    net.partial_fit(X, y, 200)
+    fitted = Network(random_state=3, max_iter=200).fit(X, y)
+    assert all(np.array_equal(a, b) for a, b in zip(_params(net), _params(fitted)))
+    assert not np.array_equal(start[0], net.weights_[0])

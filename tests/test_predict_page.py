@@ -11,7 +11,7 @@ from fontnet import colors, presets
 from fontnet.model import decide, default_model
 from fontnet.network import Network
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "predict.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "predict.py")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from fontnet.network import Network
 from fontnet.training import TrainingRun, TrainingSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/train.py"
+PAGE = "app_pages/train.py"
 RUN = "train_run"
 
 
@@ -79,6 +79,7 @@ def test_train_pause_resume_step_reset():
     no_exception(at)
 
 
+@pytest.mark.slow
 def test_a_short_run_finishes_with_a_success_message():
     at = page(iterations="300")
     click(at, "Train")

@@ -14,3 +14,18 @@ def test_every_page_opens_without_an_exception(app_server, page, path, title):
     nav = page.locator('[data-testid="stSidebarNav"]')
     assert nav.get_by_text("Train").count() == 1 and nav.get_by_text("Activations").count() == 1
     screenshot(page, f"shell{path.replace('/', '-') or '-'}")
+
+
+def test_a_deep_link_as_the_very_first_visit_gets_the_apps_navigation(page):
+    """A fresh server whose first visitor opens /activations must still use st.navigation's pages."""
+    from tests.browser.conftest import AppServer
+
+    server = AppServer()
+    try:
+        page.goto(server.url + "/activations")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Activations"]
+    finally:
+        server.stop()

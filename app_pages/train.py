@@ -312,9 +312,9 @@ if run is not None:
                      help="The Predict page uses it for your session only."):
             use_model(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120])
             try:  # an empty dict: this page's settings stay out of the Predict page's link
-                st.switch_page("pages/predict.py", query_params={})
+                st.switch_page("app_pages/predict.py", query_params={})
             except StreamlitAPIException:
-                st.page_link("pages/predict.py", label="The Predict page now uses this model: open it", icon="🎨")
+                st.page_link("app_pages/predict.py", label="The Predict page now uses this model: open it", icon="🎨")
     with c2:
         st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
                            file_name="fontnet-model.json", mime="application/json", on_click="ignore",
