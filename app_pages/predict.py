@@ -100,11 +100,14 @@ st.markdown("Each input is divided by 255. Every hidden node takes a weighted su
             "function, which gives P(dark text). Edges are as wide as their weight is large: "
             "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
 st.plotly_chart(network_diagram(model, d.forward), key="network", config={"displayModeBar": False})
-with st.expander("The same numbers as matrix arithmetic"):
-    st.markdown("Check one node by hand: multiply a row of W by the column below it, add the bias, "
-                "then apply the activation.")
-    for line in forward_latex(model, d.forward):
-        st.latex(line)
+# A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
+# colour change cheap for the browser (and `?math=true` shares the page with them open).
+if st.toggle("Show the same numbers as matrix arithmetic", key="math", bind="query-params"):
+    with st.container(border=True, key="math_box"):
+        st.markdown("Check one node by hand: multiply a row of W by the column below it, add the bias, "
+                    "then apply the activation.")
+        for line in forward_latex(model, d.forward):
+            st.latex(line)
 
 st.subheader("Second opinions")
 f_col, w_col = st.columns(2)

@@ -160,6 +160,8 @@ def test_second_opinions_and_disagreement(model):
 
 def test_page_shows_the_forward_pass_in_latex(model):
     at = run_page("ffc0cb")
+    assert not at.latex  # typeset only on request
+    at.toggle(key="math").set_value(True).run()
     d = decide(model, (255, 192, 203))
     latex = [e.value for e in at.latex]
     assert any("Z_{1} = W_{1} X + B_{1}" in latex_line for latex_line in latex)

@@ -100,8 +100,9 @@ def test_network_diagram_renders(app_server, page):
                            timeout=30_000)
     assert page.get_by_text("The network and WCAG disagree").count() == 1
     screenshot(page, "predict-network")
-    page.get_by_text("The same numbers as matrix arithmetic").click()
-    page.locator('[data-testid="stExpander"] .katex').first.wait_for(timeout=30_000)
-    assert page.locator('[data-testid="stExpander"] .katex').count() >= 4
+    assert page.locator(".katex").count() == 0
+    page.get_by_text("Show the same numbers as matrix arithmetic").click()
+    page.locator(".st-key-math_box .katex").first.wait_for(timeout=30_000)
+    assert page.locator(".st-key-math_box .katex").count() >= 4
     assert page.locator(".katex-error").count() == 0
     screenshot(page, "predict-latex")
