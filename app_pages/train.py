@@ -48,10 +48,20 @@ def read_link() -> None:
     ss[URL_READ] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     settings, notices = TrainingSettings.from_params(params)
+    canonical = settings.to_params(only_changed=False)
+    removed = False
     for name in params:
         if hasattr(DEFAULT, name) and not name.startswith("_"):
             ss[name] = getattr(settings, name)
+            if params[name][-1:] != [canonical[name]]:
+                # a corrected or rejected value is replaced in the link by the value in use before any widget
+                # reads it (Streamlit would otherwise seed the widget from the raw value, and fails on some,
+                # such as iterations=1e309); the rerun below lets the widgets read the corrected link
+                st.query_params[name] = canonical[name]
+                removed = True
     ss[NOTICES] = notices
+    if removed:
+        st.rerun()
 
 
 def current_settings() -> TrainingSettings:

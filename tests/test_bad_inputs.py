@@ -157,3 +157,99 @@ def test_cli_arguments(tmp_path, capsys, argv):
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1 and err.startswith("fontnet: error: ") and len(err) > 20
     assert "Traceback" not in err
+
+
+# ---- the Train page: URL parameters, uploaded data CSVs and model JSON ----------------------------
+
+from dataclasses import asdict, fields  # noqa: E402
+
+from fontnet import data  # noqa: E402
+from fontnet.training import MAX_MODEL_BYTES, TrainingSettings  # noqa: E402
+
+TRAIN_DEFAULTS = asdict(TrainingSettings())
+TRAIN_KEYS = [f.name for f in fields(TrainingSettings)]
+TRAIN_URLS = {f"{key}-{name}": (key, value) for key in TRAIN_KEYS for name, value in BAD_VALUES.items()
+              if name not in ("empty",)}
+TRAIN_URLS |= {"lr-above-scale": ("lr", "50"), "iterations-zero": ("iterations", "0"),
+               "hidden-17": ("hidden", "17"), "layers-4": ("layers", "4"), "test-one": ("test", "1"),
+               "iterations-repeated": ("iterations", ["100", "abc"])}
+WIDGET_VALUE = {"lr": "select_slider", "test": "select_slider", "layers": "slider", "hidden": "slider",
+                "iterations": "number_input", "batch": "number_input", "seed": "number_input", "n": "number_input"}
+
+
+def run_train(params: dict | None = None) -> AppTest:
+    return run("train.py", params)
+
+
+@pytest.mark.parametrize("key,value", TRAIN_URLS.values(), ids=TRAIN_URLS.keys())
+def test_train_url(key, value):
+    at = run_train({key: value})
+    assert_clean(at)
+    assert at.warning, f"no notice for {key}={str(value)[:20]!r}"
+    kind = WIDGET_VALUE.get(key, "selectbox")
+    widget_value = getattr(at, kind)(key=key).value
+    assert widget_value == pytest.approx(TRAIN_DEFAULTS[key]), (key, widget_value)
+
+
+def _csv(rows) -> bytes:
+    return ("red,green,blue,label\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)).encode()
+
+
+GOOD_CSV = _csv([(0, 0, 0, 0), (255, 255, 255, 1), (10, 20, 30, 0), (240, 230, 220, 1), (128, 128, 128, 1)])
+BAD_CSVS = {
+    "empty": b"", "header-only": b"red,green,blue,label\n", "wrong-columns": b"r,g,b,y\n1,2,3,0\n",
+    "non-numeric": _csv([(0, 0, 0, 0), (1, "two", 3, 1)]), "out-of-range": _csv([(0, 0, 0, 0), (1, 2, 256, 1)]),
+    "negative": _csv([(0, 0, 0, 0), (1, -2, 3, 1)]), "nan": _csv([(0, 0, 0, 0), (1, "nan", 3, 1)]),
+    "fraction": _csv([(0, 0, 0, 0), (1, 2.5, 3, 1)]), "label-2": _csv([(0, 0, 0, 0), (1, 2, 3, 2)]),
+    "single-class": _csv([(0, 0, 0, 1), (1, 2, 3, 1)]), "binary-garbage": bytes(range(256)) * 40,
+    "latin-1": "red,green,blue,label\n1,2,3,0\n4,5,6,1\n\xe9".encode("latin-1"),
+    "script-cell": _csv([(0, 0, 0, 0), (1, "<script>alert(1)</script>", 3, 1)]),
+    "too-many-rows": _csv([(1, 2, 3, i % 2) for i in range(data.MAX_ROWS + 1)]),
+    "over-5-MB": b"red,green,blue,label\n" + b"1,2,3,0\n" * (data.MAX_BYTES // 8 + 1),
+}
+
+
+@pytest.mark.parametrize("payload", BAD_CSVS.values(), ids=BAD_CSVS.keys())
+def test_uploaded_data_csv(payload):
+    at = run_train()
+    at.file_uploader(key="data_file").upload("mine.csv", GOOD_CSV, "text/csv")
+    at.run()
+    kept = at.session_state["train_uploaded_data"]
+    at.file_uploader(key="data_file").clear()
+    at.run()
+    at.file_uploader(key="data_file").upload("<img src=x onerror=alert(1)>.csv", payload, "text/csv")
+    at.run()
+    assert_clean(at)
+    assert any("was not used" in e.value and "previous data is kept" in e.value for e in at.error)
+    assert at.session_state["train_uploaded_data"] is kept
+
+
+def _model(**change) -> bytes:
+    d = default_model().to_dict()
+    d.update(change)
+    return json.dumps(d).encode()
+
+
+BAD_MODELS = {
+    "empty": b"", "truncated": _model()[:200], "not-json": b"not json at all", "binary": bytes(range(256)),
+    "a-list": b"[1, 2, 3]", "wrong-format": json.dumps({"format": "pickle"}).encode(),
+    "wrong-shapes": _model(weights=[[[1.0, 2.0]], [[1.0]]]),
+    "nan-weight": _model().replace(b"[[", b"[[NaN, ", 1), "infinite-bias": _model(biases=[[1e999, 0, 0], [0]]),
+    "unknown-activation": _model(activation="<img src=x onerror=alert(1)>"),
+    "four-inputs": _model(weights=[[[1, 2, 3, 4]] * 3, [[1, 2, 3]]]),
+    "deeply-nested": b"[" * 100_000 + b"]" * 100_000,
+    "over-1-MB": b" " * (MAX_MODEL_BYTES + 1),
+}
+
+
+@pytest.mark.parametrize("payload", BAD_MODELS.values(), ids=BAD_MODELS.keys())
+def test_uploaded_model_json(payload):
+    at = run_train({"iterations": "50"})
+    next(b for b in at.button if b.label == "Step").click()
+    at.run()
+    current = at.session_state["train_run"]
+    at.file_uploader(key="model_file").upload("<script>x</script>.json", payload, "application/json")
+    at.run()
+    assert_clean(at)
+    assert any("was not loaded" in e.value and "current model is kept" in e.value for e in at.error)
+    assert at.session_state["train_run"] is current
