@@ -1,0 +1,20 @@
+"""The load and soak script, short: three visitors at once against a fresh server, no errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser.conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_three_concurrent_visitors_get_through_without_errors():
+    proc = subprocess.run([sys.executable, "scripts/load_test.py", "--sessions", "3", "--changes", "4", "--think", "1",
+                           "--iterations", "1000", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["errors"] == [] and proc.returncode == 0, res["errors"]
+    assert res["colour_changes"] == 12 and res["trainings"] == 3
+    assert res["rss_after_mb"] < 2 * res["rss_before_mb"]

@@ -1,0 +1,146 @@
+"""Real-browser checks of what visitors cannot do to each other or to the page.
+
+Session isolation: two browser contexts against one server. XSS: script and markup payloads everywhere a
+visitor can put text (links, text boxes, uploaded file names and contents) run nothing and inject nothing.
+"""
+
+import json
+import re
+
+import pytest
+
+from fontnet.model import default_model
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+SVG = '"><svg onload=alert(3)>'
+# Elements a payload would have created: its <img>/<svg>, or an inline script carrying its alert.
+INJECTED = ("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length + "
+            "[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length")
+
+
+def settle(page):
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+
+
+def assert_nothing_ran(page):
+    assert page.dialogs == []
+    assert page.evaluate(INJECTED) == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def p_dark(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text="P(dark text)").first
+    metric.wait_for(timeout=60_000)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_two_visitors_do_not_see_each_others_model_data_or_controls(app_server, browser, page, tmp_path):
+    # visitor B: the Predict page on pink, and the Train page, both open before A does anything
+    b_predict = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    b_predict.goto(app_server.url + "/?bg=ffc0cb")
+    b_p = p_dark(b_predict)
+    b_train = b_predict.context.new_page()
+    b_train.goto(app_server.url + "/train")
+    b_train.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    settle(b_train)
+    b_progress = b_train.locator('[data-testid="stProgress"]').first.inner_text()
+
+    # visitor A: uploads data, trains a deliberately poor model, uses it, changes the colour
+    a = page
+    a.goto(app_server.url + "/train?activation=linear&lr=0.0001&iterations=50")
+    a.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    settle(a)
+    csv = tmp_path / "mine.csv"
+    csv.write_text("red,green,blue,label\n" + "".join(f"{v},{v},{v},{int(v > 127)}\n" for v in range(0, 256, 15)))
+    a.locator(".st-key-data_file input[type=file]").set_input_files(str(csv))
+    a.get_by_text(re.compile(r"Loaded mine\.csv")).wait_for(timeout=30_000)
+    settle(a)
+    a.get_by_role("button", name="Step", exact=True).click()
+    a.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
+                        timeout=30_000)
+    settle(a)
+    a.get_by_role("button", name="Use this model").click()
+    a.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+    settle(a)
+    a.get_by_role("button", name="navy", exact=True).click()
+    settle(a)
+
+    # B's pages rerun (a colour round trip, a Reset) and still show the shared default and B's own controls
+    b_predict.get_by_role("button", name="white", exact=True).click()
+    settle(b_predict)
+    b_predict.get_by_role("button", name="pink", exact=True).click()
+    settle(b_predict)
+    assert p_dark(b_predict) == b_p
+    assert b_predict.get_by_text("You are using your own model").count() == 0
+    assert b_predict.url.endswith("ffc0cb")
+    b_train.get_by_role("button", name="Reset", exact=True).click()
+    settle(b_train)
+    assert b_train.locator('[data-testid="stProgress"]').first.inner_text() == b_progress
+    assert b_train.locator(".st-key-activation input").input_value() == "relu"
+    assert b_train.locator(".st-key-data input").input_value() != "upload"
+    assert b_train.get_by_text("mine.csv").count() == 0
+    b_predict.context.close()
+
+
+def test_payloads_in_links_run_nothing(app_server, page):
+    for path in (f"/?bg={SCRIPT}", f"/?bg={IMG}", f"/activations?fn={IMG}&logits={SCRIPT}&xmin={SVG}",
+                 f"/train?activation={IMG}&lr={SCRIPT}&data={SVG}"):
+        page.goto(app_server.url + path)
+        page.locator('[data-testid="stAlert"]').first.wait_for(timeout=60_000)
+        settle(page)
+        assert_nothing_ran(page)
+
+
+def test_payloads_typed_into_text_boxes_run_nothing(app_server, page):
+    page.goto(app_server.url + "/")
+    page.locator("#font-preview").wait_for(timeout=60_000)
+    for payload in (IMG, SCRIPT, SVG):
+        box = page.get_by_label("Sample text")
+        box.fill(payload)
+        box.press("Enter")
+        page.wait_for_function("(t) => document.querySelector('#font-preview')?.textContent === t", arg=payload,
+                               timeout=30_000)
+        assert_nothing_ran(page)
+    page.goto(app_server.url + "/activations")
+    box = page.locator(".st-key-logits input")
+    box.wait_for(timeout=60_000)
+    box.fill(SCRIPT + IMG)
+    box.press("Enter")
+    page.locator('[data-testid="stAlert"]', has_text="Logits").first.wait_for(timeout=30_000)
+    settle(page)
+    assert_nothing_ran(page)
+
+
+def test_payloads_in_uploaded_files_run_nothing(app_server, page, tmp_path):
+    page.goto(app_server.url + "/train")
+    page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    settle(page)
+    bad_csv = tmp_path / f"{IMG}.csv"
+    bad_csv.write_text(f"red,green,blue,label\n1,2,3,0\n{IMG},{SCRIPT},3,1\n")
+    page.locator(".st-key-data_file input[type=file]").set_input_files(str(bad_csv))
+    page.get_by_text("That CSV was not used").first.wait_for(timeout=30_000)
+    settle(page)
+    assert_nothing_ran(page)
+    model = default_model().to_dict()
+    model["activation"] = IMG
+    bad_model = tmp_path / "<script>alert(2)<script>.json"  # a file name cannot hold the closing tag's slash
+    bad_model.write_text(json.dumps(model))
+    page.locator(".st-key-model_file input[type=file]").set_input_files(str(bad_model))
+    page.get_by_text("That model was not loaded").first.wait_for(timeout=30_000)
+    settle(page)
+    assert_nothing_ran(page)
+    # a good model under a hostile file name: its name travels to the Predict page's banner
+    good_model = tmp_path / f"{SVG}.json"
+    good_model.write_text(json.dumps(default_model().to_dict()))
+    page.locator(".st-key-model_file input[type=file]").set_input_files(str(good_model))
+    page.get_by_text("Loaded the model").first.wait_for(timeout=30_000)
+    settle(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+    settle(page)
+    assert_nothing_ran(page)
