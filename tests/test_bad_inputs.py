@@ -19,6 +19,9 @@ from fontnet import presets
 from fontnet.cli import run_captured
 from fontnet.model import default_model
 
+# A sweep of a few hundred cases: part of the full run (CI), not of the quick check.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "app_pages"
 
