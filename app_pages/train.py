@@ -13,11 +13,18 @@ from streamlit.errors import StreamlitAPIException
 from app.state import use_model
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from fontnet.figures.training import decision_map_figure, loss_figure, weights_figure
+from fontnet.figures.training import (
+    LOSS_LEGEND,
+    MAP_LEGEND,
+    decision_map_figure,
+    legend_html,
+    loss_figure,
+    weights_figure,
+)
 from fontnet.network import LOSSES, ModelFileError, NetworkError
 from fontnet.training import TrainingRun, TrainingSettings
 
-UPDATE_SECONDS = 0.2
+UPDATE_SECONDS = 0.12
 LEARNED_SECONDS = 1.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
@@ -27,7 +34,9 @@ FLASH = "train_flash"
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 DEFAULT = TrainingSettings()
-CHART_CONFIG = {"displayModeBar": False}  # redrawn five times a second: no toolbar to rebuild each time
+# Redrawn several times a second: no toolbar to rebuild, and plotly's own look rather than Streamlit's theme,
+# which Streamlit re-applies in the browser on every redraw (the figures set their own fonts and colours).
+CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
 
 
@@ -260,17 +269,18 @@ def show_learned(run: TrainingRun) -> None:
         pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
         st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
                     "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
-        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart", config=CHART_CONFIG)
+        st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
+        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart", **CHART)
     with right, st.container(key="weights_box"):
         st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer; "
                     "hover a line for its name.")
-        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart", config=CHART_CONFIG)
+        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart", **CHART)
 
 
 running = status == "running"
 
 
-# Two fragments: the loss chart (which also trains) five times a second, what was learned once a second.
+# Two fragments: the loss chart (which also trains) up to eight times a second, what was learned once a second.
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
 def live() -> None:
     run = ss.get(RUN)
@@ -282,7 +292,8 @@ def live() -> None:
             st.rerun()  # the whole page: the timers stop and the buttons follow the new status
     show_progress(run)
     with st.container(key="loss_box"):
-        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=340), key="loss_chart", config=CHART_CONFIG)
+        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=320), key="loss_chart",
+                        **CHART)
 
 
 @st.fragment(run_every=LEARNED_SECONDS if running else None)
@@ -292,6 +303,7 @@ def learned() -> None:
 
 
 live()
+st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
 st.subheader("What the network has learned")
 learned()
 

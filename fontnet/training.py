@@ -50,7 +50,7 @@ MIN_RANDOM_ROWS = 10
 MAX_MODEL_BYTES = 1_000_000
 
 # ---- live playback ------------------------------------------------------------------------------
-TARGET_UPDATES = 50          # a run plays in about this many chunks: 10 s at 5 updates per second
+TARGET_UPDATES = 80          # a run plays in about this many chunks: 10 s at 8 updates per second
 PLAY_SECONDS = 10.0          # ...and chunks grow when updates come slower, so a run still plays in about this long
 CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
 MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this

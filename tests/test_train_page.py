@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from fontnet import training
 from fontnet.network import Network
 from fontnet.training import TrainingRun, TrainingSettings
 
@@ -83,7 +84,7 @@ def test_train_pause_resume_step_reset():
 def test_a_short_run_finishes_with_a_success_message():
     at = page(iterations="300")
     click(at, "Train")
-    for _ in range(60):
+    for _ in range(2 * training.TARGET_UPDATES):
         if run_of(at).status == "done":
             break
         at.run()
@@ -95,7 +96,7 @@ def test_a_short_run_finishes_with_a_success_message():
 def test_divergence_stops_with_a_message_and_reset_recovers():
     at = page(activation="linear", loss="cross_entropy", lr="2", iterations="20000")
     click(at, "Train")
-    for _ in range(60):
+    for _ in range(2 * training.TARGET_UPDATES):
         if run_of(at).status != "running":
             break
         at.run()

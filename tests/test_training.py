@@ -348,7 +348,8 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
     monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
     run = TrainingRun(TrainingSettings())
     run.start()
-    assert run.chunk_size() == 2000  # on schedule: a fiftieth of the run
+    per_update = 100_000 // training.TARGET_UPDATES
+    assert run.chunk_size() == per_update  # on schedule: the run in TARGET_UPDATES chunks
     clock[0] += training.PLAY_SECONDS / 2  # the browser asked for the next update late
     assert run.chunk_size() == 50_000
     run.advance()
@@ -356,7 +357,7 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
     run.pause()
     clock[0] += 60  # paused time does not count
     run.resume()
-    assert run.played_seconds == training.PLAY_SECONDS / 2 and run.chunk_size() == 2000
+    assert run.played_seconds == training.PLAY_SECONDS / 2 and run.chunk_size() == per_update
     clock[0] += training.PLAY_SECONDS
     run.advance()
     assert run.status == "done" and run.iteration == 100_000

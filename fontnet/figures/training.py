@@ -19,17 +19,40 @@ AGREEMENT = "#7048e8"
 # P(dark text): light text wanted (0) on a dark blue, dark text wanted (1) on a pale yellow
 MAP_SCALE = [[0.0, "#1d3557"], [0.5, "#f1f3f5"], [1.0, "#f6d365"]]
 PALETTE = ["#d9480f", "#1c7ed6", "#2b8a3e", "#7048e8", "#e8590c", "#0c8599", "#5c940d", "#c2255c", "#495057"]
-MARGIN = dict(l=10, r=10, t=24, b=10)
+FONT = dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f")
+# Redrawn several times a second while training: fixed margins (no automargin pass), no plotly legend (the page
+# draws one once, with `legend_html`) and few tick labels keep each redraw cheap in the browser.
+FIXED_AXIS = dict(automargin=False, gridcolor="#ebe9e3", zeroline=False)
+LOSS_LEGEND = (("train loss (mean per chunk)", TRAIN, "solid"), ("test loss", TEST, "dot"),
+               ("test accuracy", ACCURACY, "solid"), ("agreement with the formula", AGREEMENT, "dash"))
+MAP_LEGEND = (("the formula's boundary", "#111111", "solid"), ("network: P(dark) = 0.5", "#c92a2a", "dash"),
+              ("data: dark text ●", None, None), ("data: light text ◆", None, None))
+_DASHES = {"solid": "", "dot": "2 3", "dash": "6 4"}
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:
     """A Figure from plain dicts without plotly's per-property validation, which costs ~50 ms a figure.
 
     The builders only write properties they know to be valid (the tests validate every figure once);
-    the live page redraws three figures five times a second, so this matters.
+    the live page redraws the loss chart up to eight times a second and the other two once a second.
     """
-    layout = {"template": {}, "margin": MARGIN, "uirevision": "keep", **layout}
+    layout = {"template": {}, "font": FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+              "uirevision": "keep", "showlegend": False, **layout}
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def legend_html(items) -> str:
+    """A static HTML legend for a figure drawn without plotly's legend: (name, colour, dash) per entry.
+
+    Built from the constants above only (never from user text); a colour of None is a plain label.
+    """
+    parts = []
+    for name, color, dash in items:
+        swatch = "" if color is None else (
+            f'<svg width="26" height="10" aria-hidden="true"><line x1="1" y1="5" x2="25" y2="5" stroke="{color}" '
+            f'stroke-width="2.5" stroke-dasharray="{_DASHES[dash]}"/></svg> ')
+        parts.append(f'<span style="white-space:nowrap;margin-right:1.1em">{swatch}{name}</span>')
+    return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(parts)}</div>'
 
 
 def _finite(values) -> list:
@@ -53,12 +76,12 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
         line("agreement", "agreement with the formula", AGREEMENT, "y2", width=1.5, dash="dash"),
     ]
     layout = dict(
-        height=height,
-        xaxis=dict(title=dict(text="iteration"), range=[0, max(int(iterations), 1)]),
-        yaxis=dict(title=dict(text="loss"), type="log"),
+        height=height, margin=dict(l=62, r=62, t=12, b=46),
+        xaxis=dict(title=dict(text="iteration", standoff=6), range=[0, max(int(iterations), 1)], nticks=6,
+                   **FIXED_AXIS),
+        yaxis=dict(title=dict(text="loss"), type="log", dtick="D2", **FIXED_AXIS),
         yaxis2=dict(title=dict(text="accuracy / agreement"), range=[0, 1.02], overlaying="y", side="right",
-                    showgrid=False),
-        legend=dict(orientation="h", y=-0.25, x=0),
+                    tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", showgrid=False, automargin=False),
     )
     return _figure(data, layout)
 
@@ -69,13 +92,13 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
     axis = sl.axis.tolist()
     z = np.round(sl.p_dark, 4).tolist()
     data = [dict(type="heatmap", x=axis, y=axis, z=z, zmin=0, zmax=1, colorscale=MAP_SCALE, name="P(dark)",
-                 colorbar=dict(title=dict(text="P(dark)"), thickness=12),
+                 colorbar=dict(title=dict(text="P(dark)"), thickness=10, tickvals=[0, 0.5, 1], len=0.9),
                  hovertemplate=f"{sl.x_channel}=%{{x:.0f}} {sl.y_channel}=%{{y:.0f}}<br>P(dark)=%{{z:.3f}}"
                                "<extra></extra>")]
     if np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
         data.append(dict(type="contour", x=axis, y=axis, z=z, contours=dict(start=0.5, end=0.5, size=1,
                          coloring="none"), line=dict(color="#c92a2a", width=2, dash="dash"), showscale=False,
-                         name="network: P(dark) = 0.5", showlegend=True, hoverinfo="skip"))
+                         name="network: P(dark) = 0.5", hoverinfo="skip"))
     data.append(dict(type="scatter", x=sl.boundary_x.tolist(), y=sl.boundary_y.tolist(), mode="lines",
                      name="the formula's boundary", line=dict(color="#111111", width=2), hoverinfo="skip"))
     if points_rgb is not None and len(points_rgb):
@@ -93,10 +116,11 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
                 customdata=[f"{r},{g},{b}" for r, g, b in rgb[sel]],
                 hovertemplate="rgb(%{customdata})<extra>" + name + "</extra>"))
     layout = dict(
-        height=height,
-        xaxis=dict(title=dict(text=sl.x_channel), range=[0, 255]),
-        yaxis=dict(title=dict(text=sl.y_channel), range=[0, 255]),
-        legend=dict(orientation="h", y=-0.2, x=0),
+        height=height, margin=dict(l=60, r=8, t=8, b=44),
+        xaxis=dict(title=dict(text=sl.x_channel, standoff=6), range=[0, 255], tickvals=[0, 64, 128, 192, 255],
+                   **FIXED_AXIS),
+        yaxis=dict(title=dict(text=sl.y_channel, standoff=6), range=[0, 255], tickvals=[0, 64, 128, 192, 255],
+                   **FIXED_AXIS),
     )
     return _figure(data, layout)
 
@@ -122,14 +146,14 @@ def weights_figure(iterations: np.ndarray, weights: np.ndarray, names: list[str]
                          line=dict(width=1.2, dash="dot" if name.startswith("B") else "solid",
                                    color=PALETTE[j % len(PALETTE)]),
                          hovertemplate=name + " = %{y:.3f} at iteration %{x}<extra></extra>"))
-    layout: dict = dict(height=max(height_per_layer * n, 260), annotations=[])
+    layout: dict = dict(height=max(height_per_layer * n, 260), annotations=[], margin=dict(l=48, r=8, t=22, b=44))
     for row, l in enumerate(layers):
         top = 1 - row * (h + gap)
         suffix = "" if row == 0 else str(row + 1)
         layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", matches="x" if row else None,
-                                        showticklabels=row == n - 1,
+                                        showticklabels=row == n - 1, nticks=6, **FIXED_AXIS,
                                         title=dict(text="iteration") if row == n - 1 else None)
-        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=[max(top - h, 0), top])
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=[max(top - h, 0), top], nticks=5, **FIXED_AXIS)
         layout["annotations"].append(dict(text=f"layer {l}: W{l} and B{l}", xref="paper", yref="paper", x=0,
                                           y=top, xanchor="left", yanchor="bottom", showarrow=False))
         for k in [k for k, v in layout[f"xaxis{suffix}"].items() if v is None]:
