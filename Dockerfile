@@ -15,8 +15,8 @@ RUN pip install -r requirements.txt
 COPY --chown=app:app . .
 USER app
 
-# Train the default model once at build time: this compiles and caches the numba kernels,
-# so the first visitor does not wait for the compiler.
+# Train the default model once at build time: this compiles and caches the numba kernels and keeps the
+# trained model in ~/.cache/fontnet, so the first visitor waits for neither.
 RUN python -c "from fontnet.model import default_model; default_model()"
 
 EXPOSE 8501

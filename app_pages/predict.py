@@ -12,6 +12,9 @@ from fontnet.model import THRESHOLD, decide
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog"
 NOTICE = "bg_notice"
+# Redrawn on every colour change: no toolbar, and the figures' own look rather than Streamlit's chart theme,
+# which the browser would re-apply to each new figure.
+CHART = dict(config={"displayModeBar": False}, theme=None)
 
 
 def md_literal(text: str) -> str:
@@ -90,7 +93,7 @@ with m1:
     sign = "≥" if d.dark else "<"
     st.markdown(f"{d.p_dark:.4f} {sign} {THRESHOLD:g}, so **{d.shade} text**.")
 with m2:
-    st.plotly_chart(probability_figure(d.p_dark, THRESHOLD), key="probability", config={"displayModeBar": False})
+    st.plotly_chart(probability_figure(d.p_dark, THRESHOLD), key="probability", **CHART)
 st.caption("The output is 1 for dark text and 0 for light text. (The chapter's prose calls 1 \"light\", "
            "but its data and code mean dark; this app follows the data.)")
 
@@ -99,7 +102,7 @@ st.markdown("Each input is divided by 255. Every hidden node takes a weighted su
             "its bias (Z), then applies its activation (A); the output node does the same with the logistic "
             "function, which gives P(dark text). Edges are as wide as their weight is large: "
             "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
-st.plotly_chart(network_diagram(model, d.forward), key="network", config={"displayModeBar": False})
+st.plotly_chart(network_diagram(model, d.forward), key="network", **CHART)
 # A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
 # colour change cheap for the browser (and `?math=true` shares the page with them open).
 if st.toggle("Show the same numbers as matrix arithmetic", key="math", bind="query-params"):

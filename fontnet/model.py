@@ -5,13 +5,20 @@ This is the one place that turns a colour into the network's answer; the CLI and
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import platform
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
 from . import colors, data
-from .network import Forward, Network
+from .network import Forward, Network, NetworkError
 
 THRESHOLD = 0.5
 DEFAULT_SEED = 0  # the data set and the split
@@ -21,13 +28,54 @@ DEFAULT_MODEL_SEED = 1
 AGREEMENT_COLOURS = 100_000
 
 
-def default_model() -> Network:
-    """The chapter's network trained the chapter's way on the chapter-equivalent data: deterministic.
-
-    A fresh copy each call; callers that share it (the app) cache it themselves.
-    """
+def train_default_model() -> Network:
+    """The chapter's network trained the chapter's way on the chapter-equivalent data: deterministic."""
     X_train, _, y_train, _ = data.split(data.chapter_dataset(seed=DEFAULT_SEED), seed=DEFAULT_SEED)
     return Network((3,), "relu", mode="chapter", random_state=DEFAULT_MODEL_SEED).fit(X_train, y_train)
+
+
+def _training_fingerprint() -> str:
+    """Everything the default model's numbers depend on: the training code, the seeds and the numeric stack."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("model.py", "network.py", "_kernel.py", "data.py", "activations.py", "colors.py"):
+        h.update((here / name).read_bytes())
+    for package in ("numpy", "numba", "llvmlite"):
+        h.update(f"{package}={metadata.version(package)};".encode())
+    h.update(f"{DEFAULT_SEED},{DEFAULT_MODEL_SEED},{platform.python_version()},{platform.machine()}".encode())
+    return h.hexdigest()[:16]
+
+
+def default_model_cache() -> Path:
+    """Where the trained default model is kept between server starts: $FONTNET_CACHE_DIR, else the user cache."""
+    base = os.environ.get("FONTNET_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fontnet"
+    return Path(base) / f"default-model-{_training_fingerprint()}.json"
+
+
+def default_model(cache: bool = True) -> Network:
+    """The default model: trained on first use, then read back from a JSON file on later server starts.
+
+    Training needs the compiled loop (about a second to load on a cold server); the file holds exactly the
+    numbers training produced, under a name that changes whenever the training code, the seeds or the numeric
+    libraries do. A missing, unreadable or invalid file (it is checked like any uploaded model) means training
+    again; a cache that cannot be written is skipped. A fresh copy each call; the app shares one itself.
+    """
+    path = default_model_cache() if cache else None
+    if path is not None:
+        try:
+            return Network.loads(path.read_bytes())
+        except (OSError, ValueError, NetworkError):  # ModelFileError is a ValueError
+            pass
+    model = train_default_model()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
+                json.dump(model.to_dict(), fh)
+            os.replace(fh.name, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        except OSError:
+            pass
+    return model
 
 
 def p_dark(model: Network, rgb) -> np.ndarray:

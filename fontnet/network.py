@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernel
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, logistic, softmax
 
 MODES = {
@@ -256,6 +255,8 @@ class Network:
         losses = np.empty(steps)
         L = len(self.weights_)
         m = self._moments
+        from . import _kernel  # numba loads on the first training, not when a saved model only predicts
+
         done = _kernel.train_steps(
             tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
             float(self._setting("learning_rate")), _kernel.KERNEL_CODES[self.activation],

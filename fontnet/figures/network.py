@@ -15,6 +15,8 @@ POSITIVE = "#d9480f"  # edges with a positive weight (the app's primary colour)
 NEGATIVE = "#1c7ed6"  # edges with a negative weight
 NODE_FILL = "#ffffff"
 NODE_LINE = "#1f2328"
+# The page draws these without Streamlit's chart theme (it is re-applied in the browser on every colour change)
+FONT = dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f")
 INPUT_NAMES = ("R", "G", "B")
 WIDTH_BINS = 6  # edges are drawn in this many line widths per sign (one trace each, not one per edge)
 MAX_EDGE_WIDTH = 8.0
@@ -127,7 +129,7 @@ def network_diagram(model: Network, fwd: Forward | None = None) -> go.Figure:
         height=max(320, 70 * tallest + 120), margin=dict(l=10, r=10, t=10, b=10), hovermode="closest",
         annotations=annotations, xaxis=dict(visible=False, range=[-0.4, n_layers - 1 + 0.6]),
         yaxis=dict(visible=False, range=[-(tallest - 1) / 2 - 0.6, (tallest - 1) / 2 + 1.2]),
-        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)"))
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", font=FONT))
 
 
 def probability_figure(p_dark: float, threshold: float = 0.5) -> go.Figure:
@@ -145,7 +147,8 @@ def probability_figure(p_dark: float, threshold: float = 0.5) -> go.Figure:
                      dict(note, x=0, y=1, text="← light text", xanchor="left", yanchor="bottom"),
                      dict(note, x=1, y=1, text="dark text →", xanchor="right", yanchor="bottom")],
         xaxis=dict(range=[0, 1.08], tickvals=[0, 0.25, 0.5, 0.75, 1], fixedrange=True),
-        yaxis=dict(visible=False, fixedrange=True), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)"))
+        yaxis=dict(visible=False, fixedrange=True), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+        font=FONT))
 
 
 def _matrix(M: np.ndarray, digits: int = 3) -> str:
