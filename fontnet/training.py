@@ -50,8 +50,10 @@ MIN_RANDOM_ROWS = 10
 MAX_MODEL_BYTES = 1_000_000
 
 # ---- live playback ------------------------------------------------------------------------------
-TARGET_UPDATES = 80          # a run plays in about this many chunks: 10 s at 8 updates per second
+TARGET_UPDATES = 80          # the chapter's run plays in about this many chunks: 10 s at 8 updates per second
 PLAY_SECONDS = 10.0          # ...and chunks grow when updates come slower, so a run still plays in about this long
+ITERATIONS_PER_SECOND = 10_000  # shorter runs play for less time (iterations / this, at least MIN_PLAY_SECONDS)
+MIN_PLAY_SECONDS = 2.0
 CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
 MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
 LIVE_AGREEMENT_COLOURS = 20_000
@@ -434,7 +436,7 @@ class TrainingRun:
             self._set_status("running")
 
     def _set_status(self, status: str) -> None:
-        """Change status, keeping the clock of time spent running (chunks keep a run to PLAY_SECONDS)."""
+        """Change status, keeping the clock of time spent running (chunks keep a run to its play time)."""
         if self._running_since is not None:
             self._played += time.monotonic() - self._running_since
             self._running_since = None
@@ -464,13 +466,24 @@ class TrainingRun:
     def can_train(self) -> bool:
         return not self.loaded and self.status in ("ready", "running", "paused") and self.remaining > 0
 
+    @property
+    def play_seconds(self) -> float:
+        """How long the run takes to play live: PLAY_SECONDS for the chapter's 100,000 iterations, less for
+        shorter runs (a 3,000-iteration run is over in MIN_PLAY_SECONDS), never more."""
+        return min(max(self.settings.iterations / ITERATIONS_PER_SECOND, MIN_PLAY_SECONDS), PLAY_SECONDS)
+
+    @property
+    def target_updates(self) -> int:
+        """Live updates the run aims for: TARGET_UPDATES per PLAY_SECONDS of play."""
+        return max(1, round(TARGET_UPDATES * self.play_seconds / PLAY_SECONDS))
+
     def chunk_size(self) -> int:
-        """Iterations per live update: the run in about TARGET_UPDATES chunks, or larger ones when updates come
-        slower than PLAY_SECONDS / TARGET_UPDATES apart (so a run plays in about PLAY_SECONDS); each chunk
-        trains within CHUNK_BUDGET_S."""
-        size = max(1, math.ceil(self.settings.iterations / TARGET_UPDATES))
+        """Iterations per live update: the run in about `target_updates` chunks, or larger ones when updates
+        come slower than that (so a run still plays in about `play_seconds`); each chunk trains within
+        CHUNK_BUDGET_S."""
+        size = max(1, math.ceil(self.settings.iterations / self.target_updates))
         if self._running_since is not None:
-            due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
+            due = math.ceil(self.settings.iterations * min(self.played_seconds / self.play_seconds, 1.0))
             size = max(size, due - self.iteration)
         if self._sec_per_iter:
             size = min(size, max(1, int(CHUNK_BUDGET_S / self._sec_per_iter)))

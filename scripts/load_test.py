@@ -2,13 +2,15 @@
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
 
-Each visitor opens the Predict page, changes the colour `--changes` times through the preset buttons
-(timing each click until the preview's computed background is the new colour, then pausing `--think`
-seconds as a reader would), then opens the Train page and runs one short training to the end. Reported:
-p50/p95 colour-change latency, errors (exception elements, dialogs, timeouts), and the server's memory
-before (after one warm-up visit to every page, so the shared default model and one-time imports are in),
-at its peak during the load, and after every session has closed. The browsers run on the same machine
-as the server, so on 2 cores the latency measures both.
+Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
+script finished), as a reader would before picking colours. It then changes the colour `--changes` times
+through the preset buttons (timing each click until the preview's computed background is the new colour,
+then pausing `--think` seconds), opens the Train page and runs one short training to the end. Reported:
+p50/p95 colour-change latency and the slowest changes, how long the simultaneous page opening took (preview
+shown, page drawn), errors (exception elements, dialogs, timeouts), and the server's memory before (after
+one warm-up visit to every page, so the shared default model and one-time imports are in), at its peak
+during the load, and after every session has closed. One Chromium with a context per visitor runs on the
+same machine as the server, so on 2 cores the latencies measure the browsers' work as well as the server's.
 Targets on a 2-core machine: 10 sessions, p95 <= 1 s, 0 errors, memory back within 20% of before.
 Traffic goes to 127.0.0.1 only; every wait is bounded.
 """

@@ -155,10 +155,11 @@ def test_reset_repeats_the_run_exactly():
     assert np.array_equal(training.flat_weights(run.net), w)
 
 
-def test_the_chapter_run_plays_in_about_fifty_chunks_and_lands_in_the_band():
+def test_the_chapter_run_plays_in_about_target_updates_chunks_and_lands_in_the_band():
     from fontnet.bench import ACCURACY_BAND
 
     run = TrainingRun(TrainingSettings())
+    assert run.play_seconds == training.PLAY_SECONDS and run.target_updates == training.TARGET_UPDATES
     run.start()
     updates = 0
     while run.status == "running":
@@ -341,6 +342,15 @@ def test_one_class_in_training_rows_is_refused():
     with pytest.raises((SettingsError, data.DataError)):
         for seed in range(20):  # some split puts the single dark colour in the test rows
             TrainingRun(TrainingSettings(data="upload", seed=seed), one)
+
+
+@pytest.mark.parametrize("iterations, seconds", [(100, 2.0), (3000, 2.0), (50_000, 5.0), (100_000, 10.0),
+                                                 (1_000_000, 10.0)])
+def test_short_runs_play_for_less_time_at_the_same_update_rate(iterations, seconds):
+    run = TrainingRun(TrainingSettings(iterations=iterations))
+    assert run.play_seconds == seconds
+    assert run.target_updates == round(training.TARGET_UPDATES * seconds / training.PLAY_SECONDS)
+    assert run.chunk_size() == -(-iterations // run.target_updates)
 
 
 def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypatch):
