@@ -25,7 +25,7 @@ from fontnet.network import LOSSES, ModelFileError, NetworkError
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
-LEARNED_SECONDS = 1.0
+LEARNED_SECONDS = 2.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
 URL_READ = "train_url_read"
@@ -280,7 +280,9 @@ def show_learned(run: TrainingRun) -> None:
 running = status == "running"
 
 
-# Two fragments: the loss chart (which also trains) up to eight times a second, what was learned once a second.
+# Two fragments: the loss chart (which also trains) up to eight times a second; what was learned every two
+# seconds while running (each redraw of the map and the weights costs the browser about three loss updates),
+# and once more when the run stops (the whole page reruns then).
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
 def live() -> None:
     run = ss.get(RUN)

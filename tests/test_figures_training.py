@@ -8,6 +8,7 @@ from fontnet.figures.training import (
     MAP_LEGEND,
     decision_map_figure,
     legend_html,
+    log_ticks,
     loss_figure,
     weights_figure,
 )
@@ -91,7 +92,16 @@ def test_live_figures_skip_the_costly_browser_passes():
         assert d["layout"]["showlegend"] is False
         axes = [v for k, v in d["layout"].items() if k.startswith(("xaxis", "yaxis"))]
         assert len(axes) >= 2 and all(ax["automargin"] is False for ax in axes)
-    assert _valid(figs[0])["layout"]["yaxis"]["dtick"] == "D2"  # log axis: labels at 1, 2 and 5 of each decade
+    ticks = list(_valid(figs[0])["layout"]["yaxis"]["tickvals"])
+    assert 2 <= len(ticks) <= 12 and ticks == sorted(ticks)
+
+
+def test_log_ticks_label_narrow_ranges_and_stay_few_on_wide_ones():
+    assert log_ticks([0.003, 0.5]) == [0.001, 0.01, 0.1, 1.0]
+    assert {0.1, 0.2, 0.5} <= set(log_ticks([0.08, 0.6]))  # one power of ten inside: 1, 2, 5 of each decade
+    narrow = log_ticks([0.21, 0.24])  # none of those inside: rounded values across the data
+    assert len(narrow) >= 2 and all(0.205 <= t <= 0.245 for t in narrow)
+    assert log_ticks([np.nan, np.inf, -1]) == [0.01, 0.1, 1.0]
 
 
 def test_the_page_legends_name_every_trace_in_its_colour():

@@ -34,7 +34,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     """A Figure from plain dicts without plotly's per-property validation, which costs ~50 ms a figure.
 
     The builders only write properties they know to be valid (the tests validate every figure once);
-    the live page redraws the loss chart up to eight times a second and the other two once a second.
+    the live page redraws the loss chart up to eight times a second and the other two every two seconds.
     """
     layout = {"template": {}, "font": FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
               "uirevision": "keep", "showlegend": False, **layout}
@@ -60,6 +60,25 @@ def _finite(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
+def log_ticks(values) -> list[float]:
+    """Tick values for a log axis over `values`: the powers of ten; 1, 2 and 5 of each decade when fewer than two
+    powers fall inside the data; three rounded values across the data when even those do not (so a narrow
+    range still gets labels, and a wide one only a few)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return [0.01, 0.1, 1.0]
+    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
+    decades = [10.0 ** k for k in range(lo, hi + 1)]
+    inside = [t for t in decades if v.min() <= t <= v.max()]
+    if len(inside) >= 2:
+        return decades
+    series = [m * 10.0 ** k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+    if sum(v.min() <= t <= v.max() for t in series) >= 2:
+        return series
+    return sorted({float(f"{t:.2g}") for t in np.geomspace(v.min(), v.max(), 3)})
+
+
 def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go.Figure:
     """Train loss (mean over each chunk) and test loss on a log axis; test accuracy and agreement on the right.
 
@@ -79,7 +98,8 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
         height=height, margin=dict(l=62, r=62, t=12, b=46),
         xaxis=dict(title=dict(text="iteration", standoff=6), range=[0, max(int(iterations), 1)], nticks=6,
                    **FIXED_AXIS),
-        yaxis=dict(title=dict(text="loss"), type="log", dtick="D2", **FIXED_AXIS),
+        yaxis=dict(title=dict(text="loss"), type="log", tickvals=log_ticks(history[["train_loss", "test_loss"]]),
+                   **FIXED_AXIS),
         yaxis2=dict(title=dict(text="accuracy / agreement"), range=[0, 1.02], overlaying="y", side="right",
                     tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", showgrid=False, automargin=False),
     )
