@@ -60,7 +60,10 @@ def default_model(cache: bool = True) -> Network:
     libraries do. A missing, unreadable or invalid file (it is checked like any uploaded model) means training
     again; a cache that cannot be written is skipped. A fresh copy each call; the app shares one itself.
     """
-    path = default_model_cache() if cache else None
+    try:
+        path = default_model_cache() if cache else None
+    except (OSError, metadata.PackageNotFoundError):  # no fingerprint (an unusual install): no file either
+        path = None
     if path is not None:
         try:
             return Network.loads(path.read_bytes())
@@ -68,13 +71,16 @@ def default_model(cache: bool = True) -> Network:
             pass
     model = train_default_model()
     if path is not None:
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
+                tmp = fh.name
                 json.dump(model.to_dict(), fh)
-            os.replace(fh.name, path)  # atomic: a concurrent reader sees the old file or the whole new one
+            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
         except OSError:
-            pass
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
     return model
 
 

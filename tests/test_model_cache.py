@@ -67,6 +67,14 @@ def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch, trained):
     assert same(default_model(), trained)
 
 
+def test_without_a_fingerprint_there_is_no_file_and_still_a_model(cache_dir, monkeypatch, trained):
+    def missing(name):
+        raise model.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(model.metadata, "version", missing)
+    assert same(default_model(), trained) and not cache_dir.exists()
+
+
 def test_the_file_name_follows_the_seed_and_the_code(cache_dir, monkeypatch):
     before = default_model_cache()
     monkeypatch.setattr(model, "DEFAULT_MODEL_SEED", model.DEFAULT_MODEL_SEED + 1)
