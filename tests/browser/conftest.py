@@ -114,6 +114,15 @@ def wait_for_app(page, timeout: float = 30_000):
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+def type_sample_text(page, text: str, timeout: float = 30_000):
+    """Type into the Predict page's sample-text box and wait until the preview shows exactly that text."""
+    box = page.get_by_label("Sample text")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function("t => document.querySelector('#font-preview')?.textContent === t", arg=text,
+                           timeout=timeout)
+
+
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from fontnet import colors, presets
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, type_sample_text, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -77,11 +77,7 @@ def test_typing_a_hex_value_into_the_colour_picker(app_server, page):
 def test_sample_text_is_shown_literally_and_runs_nothing(app_server, page):
     open_page(page, app_server.url + "/?bg=ffc0cb")
     payload = "<img src=x onerror=alert(1)>"
-    box = page.get_by_label("Sample text")
-    box.fill(payload)
-    box.press("Enter")
-    page.wait_for_function("t => document.querySelector('#font-preview')?.textContent === t", arg=payload,
-                           timeout=30_000)
+    type_sample_text(page, payload)
     wait_for_app(page)
     assert page.locator("#font-preview img").count() == 0
     assert page.locator("#font-preview-other img").count() == 0

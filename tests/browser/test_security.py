@@ -10,7 +10,7 @@ import re
 import pytest
 
 from fontnet.model import default_model
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import type_sample_text, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -100,11 +100,7 @@ def test_payloads_typed_into_text_boxes_run_nothing(app_server, page):
     page.goto(app_server.url + "/")
     page.locator("#font-preview").wait_for(timeout=60_000)
     for payload in (IMG, SCRIPT, SVG):
-        box = page.get_by_label("Sample text")
-        box.fill(payload)
-        box.press("Enter")
-        page.wait_for_function("(t) => document.querySelector('#font-preview')?.textContent === t", arg=payload,
-                               timeout=30_000)
+        type_sample_text(page, payload)
         assert_nothing_ran(page)
     page.goto(app_server.url + "/activations")
     box = page.locator(".st-key-logits input")
