@@ -15,9 +15,9 @@ RUN pip install -r requirements.txt
 COPY --chown=app:app . .
 USER app
 
-# Train the default model once at build time: this compiles and caches the numba kernels and keeps the
-# trained model in ~/.cache/fontnet, so the first visitor waits for neither.
-RUN python -c "from fontnet.model import default_model; default_model()"
+# At build time: keep the trained default model in ~/.cache/fontnet and compile (and cache) the training
+# loop, so no visitor waits for either.
+RUN python -m fontnet prepare
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \

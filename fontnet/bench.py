@@ -107,6 +107,8 @@ def run(seeds=(0, 1, 2, 3, 4), iterations: int = 100_000, progress=None) -> dict
     """Measure everything over `seeds` on the chapter-equivalent data and return medians and ratios."""
     say = progress or (lambda msg: None)
     warm = data.split(data.chapter_dataset(), seed=0)
+    from . import _kernel  # noqa: F401  # the compiled loop, which chapter runs use once it is loaded
+
     Network(mode="chapter", random_state=0, max_iter=10).fit(warm[0], warm[2])  # load compiled code once
     Network(mode="fast", random_state=0, max_iter=10).fit(warm[0], warm[2])
     rows = []

@@ -1,4 +1,4 @@
-"""The command line: `python -m fontnet train | predict | bench`.
+"""The command line: `python -m fontnet train | predict | bench | prepare`.
 
 Every bad input exits with status 2 and one line naming the problem, never a traceback.
 """
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
     b.add_argument("--iterations", type=_positive_int, default=100_000)
     b.add_argument("--json", action="store_true")
+
+    sub.add_parser("prepare", help="a setup step before serving: keep the default model's file and compile the "
+                                   "training loop, so no visitor waits for either")
     return p
 
 
@@ -166,11 +169,24 @@ def cmd_bench(a, out) -> None:
     print(json.dumps(res) if a.json else bench.report(res), file=out)
 
 
+def cmd_prepare(a, out) -> None:
+    t = time.perf_counter()
+    model = default_model()
+    from . import _kernel  # noqa: F401  # loaded, so the run below compiles (or loads) the compiled loop
+
+    X_train, _, y_train, _ = data.split(data.chapter_dataset())
+    for mode in MODES:
+        Network((3,), mode=mode, max_iter=2, random_state=0).fit(X_train, y_train)
+    print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
+          f"in {time.perf_counter() - t:.1f} s", file=out)
+
+
 def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     try:
         a = build_parser().parse_args(argv)
-        {"train": cmd_train, "predict": cmd_predict, "bench": cmd_bench}[a.command](a, out)
+        commands = {"train": cmd_train, "predict": cmd_predict, "bench": cmd_bench, "prepare": cmd_prepare}
+        commands[a.command](a, out)
     except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError) as e:
         print(f"fontnet: error: {e}", file=sys.stderr)
         return 2

@@ -38,7 +38,7 @@ def _training_fingerprint() -> str:
     """Everything the default model's numbers depend on: the training code, the seeds and the numeric stack."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("model.py", "network.py", "_kernel.py", "data.py", "activations.py", "colors.py"):
+    for name in ("model.py", "network.py", "_plain.py", "_kernel.py", "data.py", "activations.py", "colors.py"):
         h.update((here / name).read_bytes())
     for package in ("numpy", "numba", "llvmlite"):
         h.update(f"{package}={metadata.version(package)};".encode())
@@ -55,9 +55,9 @@ def default_model_cache() -> Path:
 def default_model(cache: bool = True) -> Network:
     """The default model: trained on first use, then read back from a JSON file on later server starts.
 
-    Training needs the compiled loop (about a second to load on a cold server); the file holds exactly the
-    numbers training produced, under a name that changes whenever the training code, the seeds or the numeric
-    libraries do. A missing, unreadable or invalid file (it is checked like any uploaded model) means training
+    Training takes about half a second (in the plain-Python loop: a fresh server never waits for Numba); the
+    file holds exactly the numbers training produced, under a name that changes whenever the training code,
+    the seeds or the numeric libraries do. A missing, unreadable or invalid file (it is checked like any uploaded model) means training
     again; a cache that cannot be written is skipped. A fresh copy each call; the app shares one itself.
     """
     try:

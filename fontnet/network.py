@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _plain
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, logistic, softmax
 
 MODES = {
@@ -254,15 +256,23 @@ class Network:
         backup = [p.copy() for p in (*self.weights_, *self.biases_)]
         losses = np.empty(steps)
         L = len(self.weights_)
-        m = self._moments
-        from . import _kernel  # numba loads on the first training, not when a saved model only predicts
+        lr = float(self._setting("learning_rate"))
+        # Both loops give identical numbers. The plain one spares a process that has not loaded Numba yet (a
+        # fresh server training the default model) Numba's load, and on a fresh install its compile.
+        if "fontnet._kernel" not in sys.modules and _plain.fits(
+                self.activation, X.shape[1], L, Y.shape[1], self._setting("loss"), self._setting("optimizer"),
+                rows.shape[1]):
+            done = _plain.train_steps(self.weights_, self.biases_, X, Y, rows, lr, losses)
+        else:
+            from . import _kernel  # numba loads on the first training that needs it, never to predict
 
-        done = _kernel.train_steps(
-            tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
-            float(self._setting("learning_rate")), _kernel.KERNEL_CODES[self.activation],
-            _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
-            tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
-        )
+            m = self._moments
+            done = _kernel.train_steps(
+                tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
+                lr, _kernel.KERNEL_CODES[self.activation],
+                _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
+                tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
+            )
         self.t_ += done
         self.n_iter_ += done
         self.loss_curve_ = np.concatenate([self.loss_curve_, losses[:done]])

@@ -8,6 +8,7 @@ import pytest
 
 from fontnet.cli import run_captured
 from fontnet.model import default_model, p_dark
+from fontnet.network import Network
 from tests.conftest import ROOT
 
 
@@ -114,3 +115,13 @@ def test_bench_reports_the_contract_keys():
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
+
+
+@pytest.mark.slow
+def test_prepare_keeps_the_default_models_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
+    res = _cli("prepare")
+    assert res.returncode == 0 and "default model ready (100,000 iterations)" in res.stdout
+    files = list(tmp_path.glob("default-model-*.json"))
+    assert len(files) == 1
+    assert Network.load(files[0]).n_iter_ == 100_000

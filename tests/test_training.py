@@ -354,6 +354,7 @@ def test_short_runs_play_for_less_time_at_the_same_update_rate(iterations, secon
 
 
 def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypatch):
+    monkeypatch.setattr(training, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
     clock = [100.0]
     monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
     run = TrainingRun(TrainingSettings())
@@ -371,3 +372,15 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
     clock[0] += training.PLAY_SECONDS
     run.advance()
     assert run.status == "done" and run.iteration == 100_000
+
+
+def test_a_chunk_is_kept_within_the_training_budget(monkeypatch):
+    ticks = iter(range(0, 10_000))
+    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.5)  # every chunk seems to take 0.5 s
+    run = TrainingRun(TrainingSettings())
+    run.start()
+    first = run.chunk_size()
+    run.advance()
+    assert run.iteration == first
+    per_iteration = 0.5 / first
+    assert run.chunk_size() == int(training.CHUNK_BUDGET_S / per_iteration) < first
