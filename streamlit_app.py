@@ -2,10 +2,15 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
+if __name__ == "__main__":  # a visitor's script run
+    st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
 
-st.navigation([
-    st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
-    st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
-    st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
-]).run()
+    st.navigation([
+        st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
+        st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+        st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
+    ]).run()
+else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
+    from app.server import lifespan
+
+    app = st.App(__file__, lifespan=lifespan)

@@ -22,6 +22,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
+# An init script for measuring what a visitor sees, by the page's own clock (epoch milliseconds): every time
+# #font-preview shows a new background colour, the frame that paints it (the next animation frame after the
+# DOM change), and when the visitor last pressed the mouse. Polling from outside the page would also time
+# whatever the page does next (redrawing its charts) before the poll gets a turn on the main thread.
+PAINT_CLOCK_JS = """
+window.__fontnet = {painted: [], pressed: null};
+addEventListener('pointerdown', e => { window.__fontnet.pressed = performance.timeOrigin + e.timeStamp; }, true);
+let last = null;
+new MutationObserver(() => {
+  const el = document.getElementById('font-preview');
+  const bg = el ? el.style.backgroundColor : null;
+  if (!bg || bg === last) return;
+  last = bg;
+  requestAnimationFrame(() => window.__fontnet.painted.push([bg, performance.timeOrigin + performance.now()]));
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['style']});
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -32,15 +49,17 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` in its own process group, stopped by its process id."""
 
-    def __init__(self, *extra_args: str):
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(ROOT / "artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
+        self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})})
         self.first_answer = self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 60) -> float:
@@ -51,6 +70,7 @@ class AppServer:
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
                     if r.status == 200:
+                        self.first_answer_epoch = time.time()  # to compare with the browser's clock
                         return time.monotonic()
             except OSError:
                 time.sleep(0.1)

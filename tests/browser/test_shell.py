@@ -1,5 +1,6 @@
 import pytest
 
+from fontnet import colors
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -27,5 +28,21 @@ def test_a_deep_link_as_the_very_first_visit_gets_the_apps_navigation(page):
         page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
         links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
         assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Activations"]
+    finally:
+        server.stop()
+
+
+def test_a_fresh_server_has_the_default_model_ready_before_it_answers(page, tmp_path):
+    """Its start-up work (app/server.py) runs before the port answers: the model file is there at once."""
+    from tests.browser.conftest import AppServer
+
+    server = AppServer(env={"FONTNET_CACHE_DIR": str(tmp_path)})
+    try:
+        assert [p.name.startswith("default-model-") for p in tmp_path.iterdir()] == [True]
+        page.goto(server.url + "/?bg=ffc0cb")
+        preview = page.locator("#font-preview")
+        preview.wait_for(timeout=60_000)
+        dark = "rgb({}, {}, {})".format(*colors.DARK_TEXT)
+        assert page.evaluate("() => getComputedStyle(document.querySelector('#font-preview')).color") == dark
     finally:
         server.stop()

@@ -1,0 +1,41 @@
+"""What the server does once, as it starts and before it answers: the first visitor's slow work.
+
+`streamlit run streamlit_app.py` finds the `st.App` there and runs `lifespan` before it listens, so the
+first visitor finds the default model's file ready and the Predict page's modules imported, instead of
+waiting for them while the page loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+
+from streamlit.logger import get_logger
+
+log = get_logger(__name__)
+
+
+def warm_up() -> float:
+    """Import what the Predict page uses and have the default model's file ready; returns the seconds taken.
+
+    Anything that goes wrong is logged and left to the first visitor, who then does this work as before.
+    """
+    start = time.perf_counter()
+    try:
+        import streamlit.emojis  # noqa: F401  # checking the page icon loads this large table
+
+        from fontnet.figures import network  # noqa: F401
+        from fontnet.model import default_model
+
+        default_model()  # read from its file, or trained (about half a second) and written there
+    except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
+        log.exception("warm-up failed; the first visitor will train the default model")
+    return time.perf_counter() - start
+
+
+@asynccontextmanager
+async def lifespan(app):
+    seconds = await asyncio.to_thread(warm_up)
+    log.info("default model ready in %.1f s", seconds)
+    yield

@@ -1,0 +1,37 @@
+"""The server's start-up work (app/server.py) and how `streamlit run` finds it."""
+
+import asyncio
+from pathlib import Path
+
+from app import server
+from fontnet import model
+from tests.conftest import ROOT
+
+
+def test_streamlit_run_finds_the_app_and_its_start_up_hook():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(ROOT / "streamlit_app.py"))
+    assert found.is_asgi_app and found.import_string == "streamlit_app:app"
+
+
+def test_warm_up_leaves_the_default_models_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
+    assert server.warm_up() > 0
+    files = list(tmp_path.glob("default-model-*.json"))
+    assert len(files) == 1
+    assert model.Network.load(files[0]).n_iter_ == 100_000
+
+
+def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, caplog):
+    def broken(cache=True):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(model, "default_model", broken)
+    with caplog.at_level("ERROR"):
+        async def start():
+            async with server.lifespan(None):
+                return "serving"
+
+        assert asyncio.run(start()) == "serving"
+    assert "warm-up failed" in caplog.text and "disk on fire" in caplog.text
