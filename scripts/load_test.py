@@ -4,8 +4,13 @@
 
 Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
 script finished), as a reader would before picking colours. It then changes the colour `--changes` times
-through the preset buttons (timing each click until the preview's computed background is the new colour,
-then pausing `--think` seconds), opens the Train page and runs one short training to the end. Reported:
+through the preset buttons, pausing `--think` seconds on average between changes (uniform between half and
+one and a half times that, and up to one pause before the first change, seeded per visitor: visitors who
+opened the page together do not click in lockstep), opens the Train page and runs one short
+training to the end. A colour change is timed by the page's own clock, from the visitor pressing the button
+to the frame that paints the preview in the new colour (tests/browser/conftest.py: PAINT_CLOCK_JS); the time
+until the automation sees it (from before its click to its check passing) is reported too: it also counts
+the click's own checks and the charts the page draws after the preview. Reported:
 p50/p95 colour-change latency and the slowest changes, how long the simultaneous page opening took (preview
 shown, page drawn), errors (exception elements, dialogs, timeouts), and the server's memory before (after
 one warm-up visit to every page, so the shared default model and one-time imports are in), at its peak
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import time
@@ -30,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from fontnet.colors import to_hex  # noqa: E402
 from fontnet.presets import PRESETS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer  # noqa: E402
 
 TIMEOUT_MS = 60_000
 SESSION_TTL_S = 2  # how long the test server keeps a closed session around (Streamlit's default is 120)
@@ -42,6 +48,12 @@ PREVIEW_BG = """(want) => {
   const e = document.querySelector('#font-preview');
   return e !== null && getComputedStyle(e).backgroundColor === want;
 }"""
+# milliseconds from the last press to the first frame painting the preview in `want` since then
+PRESS_TO_PAINT = """(want) => {
+  const f = window.__fontnet;
+  const hit = f.painted.find(([bg, t]) => bg === want && t >= f.pressed);
+  return hit ? hit[1] - f.pressed : null;
+}"""
 
 
 def _css_rgb(rgb) -> str:
@@ -51,6 +63,7 @@ def _css_rgb(rgb) -> str:
 async def visitor(browser, url: str, index: int, changes: int, think: float, iterations: int, out: dict) -> None:
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
+    await page.add_init_script(PAINT_CLOCK_JS)
     page.on("dialog", lambda d: (out["errors"].append(f"visitor {index}: dialog {d.message!r}"),
                                  asyncio.ensure_future(d.dismiss())))
     names = list(PRESETS)
@@ -63,15 +76,21 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
         out["drawn_s"].append(time.monotonic() - opened)
         current = index % len(names)
+        pauses = random.Random(index)
+        await asyncio.sleep(pauses.uniform(0, think))
         for k in range(changes):
             current = (current + 1 + k % 3) % len(names)
             name = names[current]
             start = time.monotonic()
             await page.get_by_role("button", name=name, exact=True).click(timeout=TIMEOUT_MS)
             await page.wait_for_function(PREVIEW_BG, arg=_css_rgb(PRESETS[name]), timeout=TIMEOUT_MS, polling=POLL_MS)
-            out["latencies"].append(time.monotonic() - start)
-            out["samples"].append((round(start - out["t0"], 1), index, k, round(time.monotonic() - start, 2)))
-            await asyncio.sleep(think)
+            out["seen"].append(time.monotonic() - start)
+            painted_ms = await page.evaluate(PRESS_TO_PAINT, _css_rgb(PRESETS[name]))
+            if painted_ms is None:
+                raise RuntimeError(f"no paint of the preview in {name} recorded after the press")
+            out["latencies"].append(painted_ms / 1000)
+            out["samples"].append((round(start - out["t0"], 1), index, k, round(painted_ms / 1000, 2)))
+            await asyncio.sleep(pauses.uniform(0.5, 1.5) * think)
         await page.goto(f"{url}/train?iterations={iterations}&seed={index}", timeout=TIMEOUT_MS)
         await page.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
         await page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(
@@ -101,7 +120,7 @@ async def _warm_up(browser, url: str) -> None:
 async def _run(server: AppServer, sessions: int, changes: int, think: float, iterations: int) -> dict:
     from playwright.async_api import async_playwright
 
-    out = {"latencies": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": []}
+    out = {"latencies": [], "seen": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": []}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         await _warm_up(browser, server.url)
@@ -127,10 +146,12 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
     await asyncio.sleep(SESSION_TTL_S + 8)
     after = server.rss_mb()
     lat = sorted(out["latencies"])
-    p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan"))
+    seen = sorted(out["seen"])
+    p = (lambda q, xs=lat: xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan"))
     return dict(
         sessions=sessions, changes_per_session=changes, think_s=think, colour_changes=len(lat), trainings=out["trainings"],
         p50_s=statistics.median(lat) if lat else float("nan"), p95_s=p(0.95), max_s=lat[-1] if lat else float("nan"),
+        seen_p50_s=statistics.median(seen) if seen else float("nan"), seen_p95_s=p(0.95, seen),
         errors=out["errors"], wall_s=wall, rss_before_mb=before, rss_peak_mb=peak, rss_after_mb=after,
         rss_after_vs_before=after / before,
         slowest=sorted(out["samples"], key=lambda x: -x[3])[:10],
@@ -165,8 +186,10 @@ def main() -> int:
     else:
         print(f"{res['sessions']} sessions, {res['colour_changes']} colour changes, {res['trainings']} trainings "
               f"in {res['wall_s']:.1f} s")
-        print(f"colour change -> updated preview: p50 {res['p50_s'] * 1000:.0f} ms, p95 {res['p95_s'] * 1000:.0f} ms, "
-              f"max {res['max_s'] * 1000:.0f} ms (target p95 <= 1000 ms)")
+        print(f"colour change (press -> preview painted): p50 {res['p50_s'] * 1000:.0f} ms, "
+              f"p95 {res['p95_s'] * 1000:.0f} ms, max {res['max_s'] * 1000:.0f} ms (target p95 <= 1000 ms)")
+        print(f"  ... until the automation sees it: p50 {res['seen_p50_s'] * 1000:.0f} ms, "
+              f"p95 {res['seen_p95_s'] * 1000:.0f} ms")
         print(f"opening the page with every visitor at once: preview p50 {res['first_preview_p50_s']:.1f} s "
               f"(max {res['first_preview_max_s']:.1f} s), page drawn p50 {res['page_drawn_p50_s']:.1f} s "
               f"(max {res['page_drawn_max_s']:.1f} s)")
