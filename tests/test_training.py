@@ -384,3 +384,13 @@ def test_a_chunk_is_kept_within_the_training_budget(monkeypatch):
     assert run.iteration == first
     per_iteration = 0.5 / first
     assert run.chunk_size() == int(training.CHUNK_BUDGET_S / per_iteration) < first
+
+
+def test_the_train_pages_runs_use_the_compiled_loop():
+    """Importing the live-run module loads it (a chapter run in plain Python would make every update slower)."""
+    import subprocess
+    import sys
+
+    code = "import sys, fontnet.training; print('fontnet._kernel' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
