@@ -1,4 +1,8 @@
-"""FontNet: the table of contents."""
+"""FontNet: the table of contents.
+
+Each visitor's run executes this file as a script (`__main__`): the pages. `streamlit run` also imports it
+once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers.
+"""
 
 import streamlit as st
 
