@@ -1,6 +1,7 @@
 """The server's start-up work (app/server.py) and how `streamlit run` finds it."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app import server
@@ -33,5 +34,7 @@ def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, cap
             async with server.lifespan(None):
                 return "serving"
 
-        assert asyncio.run(start()) == "serving"
+        # in a thread of its own: the browser tests' Playwright may hold an event loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(asyncio.run, start()).result() == "serving"
     assert "warm-up failed" in caplog.text and "disk on fire" in caplog.text
