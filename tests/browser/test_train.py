@@ -40,6 +40,7 @@ def test_train_grows_the_chart_and_pause_stops_it(app_server, page):
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
                            timeout=30_000)
+    wait_for_app(page)  # the paused run may still be drawing its chart, with the last chunk's points
     paused = points(page)
     time.sleep(2.0)
     assert points(page) == paused
