@@ -53,12 +53,12 @@ def default_model_cache() -> Path:
 
 
 def default_model(cache: bool = True) -> Network:
-    """The default model: trained on first use, then read back from a JSON file on later server starts.
+    """The default model: trained once, then read back from a JSON file (the server does this as it starts).
 
-    Training takes about half a second (in the plain-Python loop: a fresh server never waits for Numba); the
+    Training takes about half a second (in the plain-Python loop: a fresh server never waits for Numba). The
     file holds exactly the numbers training produced, under a name that changes whenever the training code,
-    the seeds or the numeric libraries do. A missing, unreadable or invalid file (it is checked like any uploaded model) means training
-    again; a cache that cannot be written is skipped. A fresh copy each call; the app shares one itself.
+    the seeds or the numeric libraries do. A missing, unreadable or invalid file (it is checked like any
+    uploaded model) means training again; a cache that cannot be written is skipped. A fresh copy each call.
     """
     try:
         path = default_model_cache() if cache else None
