@@ -40,10 +40,16 @@ def test_train_grows_the_chart_and_pause_stops_it(app_server, page):
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
                            timeout=30_000)
-    wait_for_app(page)  # the paused run may still be drawing its chart, with the last chunk's points
+    wait_for_app(page)
+    # the progress bar says where the run paused; the chart (plotly draws after the bar) catches up to it
+    paused_at = int(re.search(r"iteration ([\d,]+) of", progress(page)).group(1).replace(",", ""))
+    assert 0 < paused_at < 1_000_000
+    page.wait_for_function(f"() => {{ const el = document.querySelector('.st-key-loss_box .js-plotly-plot');"
+                           f" return el && el.data && el.data[0].x.at(-1) === {paused_at}; }}", timeout=30_000)
     paused = points(page)
     time.sleep(2.0)
-    assert points(page) == paused
+    assert points(page) == paused  # nothing trains while paused
+    assert progress(page).startswith(f"paused: iteration {paused_at:,} of")
     screenshot(page, "train")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.dialogs == []
