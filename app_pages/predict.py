@@ -6,6 +6,7 @@ import re
 import streamlit as st
 
 from app import state
+from app.instant import NEXT_RANDOM, instant_preview
 from fontnet import colors, presets
 from fontnet.figures.network import forward_latex, network_diagram, probability_figure
 from fontnet.model import THRESHOLD, decide
@@ -61,11 +62,15 @@ pick, choose = st.columns([1, 4], vertical_alignment="bottom")
 with pick:
     bg = st.color_picker("Background colour", presets.DEFAULT_BG, key="bg", bind="query-params",
                          help="The page's link keeps this colour (`?bg=ffc0cb`), so you can share it.")
+if NEXT_RANDOM not in st.session_state:
+    st.session_state[NEXT_RANDOM] = presets.random_colour()
+targets = {f"preset-{name}": colors.to_hex(rgb) for name, rgb in presets.PRESETS.items()}
+targets["random"] = st.session_state[NEXT_RANDOM]
 with choose:
     with st.container(horizontal=True):
-        for name, rgb in presets.PRESETS.items():
-            st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
-        st.button("Random colour", key="random", on_click=lambda: set_bg(presets.random_colour()))
+        for name in presets.PRESETS:
+            st.button(name, key=f"preset-{name}", on_click=set_bg, args=(targets[f"preset-{name}"],))
+        st.button("Random colour", key="random", on_click=lambda: set_bg(st.session_state.pop(NEXT_RANDOM)))
 
 rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
 if st.session_state.get(NOTICE) and colors.to_hex(rgb) == presets.DEFAULT_BG:
@@ -85,6 +90,7 @@ with left:
 with right:
     st.markdown(f"The alternative: {other} text")
     st.markdown(preview(bg_hex, d.other_rgb, text, "font-preview-other"), unsafe_allow_html=True)
+instant_preview(model, targets)
 
 st.subheader("How sure is it?")
 m1, m2 = st.columns([1, 3], vertical_alignment="center")

@@ -1,11 +1,13 @@
 """The Predict page through Streamlit's AppTest: shared links, presets, the session model, escaping."""
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.instant import NEXT_RANDOM, key_class
 from app.state import SESSION_MODEL, SESSION_MODEL_NAME
 from fontnet import colors, presets
 from fontnet.model import decide, default_model
@@ -97,8 +99,11 @@ def test_random_button_changes_the_colour():
     at = run_page("ffc0cb")
     seen = set()
     for _ in range(3):
+        announced = at.session_state[NEXT_RANDOM]  # chosen ahead: the browser paints it as the button is pressed
         at.button(key="random").click().run()
         assert not at.exception
+        assert at.color_picker(key="bg").value.lower() == announced
+        assert at.session_state[NEXT_RANDOM] != announced  # and the next one is chosen
         seen.add(at.color_picker(key="bg").value)
         assert f"background-color: {colors.to_hex(colors.parse_colour(at.color_picker(key='bg').value))}" \
             in preview_html(at)
@@ -167,3 +172,38 @@ def test_page_shows_the_forward_pass_in_latex(model):
     assert any("Z_{1} = W_{1} X + B_{1}" in latex_line for latex_line in latex)
     assert any(f"{d.forward.Z[0][0, 0]:.3f}" in latex_line for latex_line in latex)
     assert any("logistic" in latex_line for latex_line in latex)
+
+
+def instant_data(at: AppTest) -> dict:
+    """What the page hands its browser script (app/instant_preview.js)."""
+    [element] = at.get("bidi_component")
+    assert element.proto.component_name == "fontnet_instant_preview"
+    return json.loads(element.proto.json)
+
+
+def test_the_browser_script_knows_every_colour_button_and_the_model_in_use(model):
+    at = run_page("ffc0cb")
+    d = instant_data(at)
+    colour_buttons = [b.key for b in at.button if b.key.startswith("preset-") or b.key == "random"]
+    assert len(colour_buttons) == len(presets.PRESETS) + 1
+    assert set(d["targets"]) == {key_class(k) for k in colour_buttons}
+    assert d["targets"]["st-key-preset-dark-orange"] == "#ff8c00"
+    assert d["targets"]["st-key-random"] == at.session_state[NEXT_RANDOM]
+    assert (d["model"]["weights"], d["model"]["activation"]) == (model.to_dict()["weights"], "relu")
+    assert (d["dark_text"], d["light_text"]) == (colors.to_hex(colors.DARK_TEXT), colors.to_hex(colors.LIGHT_TEXT))
+    # pressing one of them lands on exactly the colour the script was told
+    at.button(key="preset-dark orange").click().run()
+    assert at.color_picker(key="bg").value.lower() == "#ff8c00"
+
+    other = Network((2,), "tanh", mode="fast", max_iter=5, random_state=3).fit(np.random.default_rng(0).random((40, 3)),
+                                                                              np.arange(40) % 2)
+    at = run_page("ffc0cb", **{SESSION_MODEL: other})
+    d = instant_data(at)
+    assert (d["model"]["weights"], d["model"]["biases"], d["model"]["activation"]) == \
+        (other.to_dict()["weights"], other.to_dict()["biases"], "tanh")
+
+
+@pytest.mark.parametrize("key, css_class", [("preset-dark orange", "st-key-preset-dark-orange"),
+                                            ("random", "st-key-random"), (" a.b/c ", "st-key-a-b-c")])
+def test_key_class_follows_streamlits_rule(key, css_class):
+    assert key_class(key) == css_class

@@ -143,6 +143,15 @@ def type_sample_text(page, text: str, timeout: float = 30_000):
                            timeout=timeout)
 
 
+def use_uploaded_model(page, path) -> None:
+    """On the Train page: upload a model file and press 'Use this model' (the app moves to Predict)."""
+    page.locator(".st-key-model_file input[type=file]").set_input_files(str(path))
+    page.get_by_text("Loaded the model").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+
+
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -19,4 +19,6 @@ def test_three_concurrent_visitors_get_through_without_errors():
     assert res["colour_changes"] == 12 and res["trainings"] == 3
     # by the page's clock a change is painted before the automation's check can see it
     assert 0 < res["p50_s"] <= res["seen_p50_s"] and res["p95_s"] <= res["max_s"]
+    # ... and the whole page follows once the server's answer is drawn
+    assert res["seen_p50_s"] <= res["page_p50_s"] and res["seen_p95_s"] <= res["page_p95_s"]
     assert res["rss_after_mb"] < 2 * res["rss_before_mb"]

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from fontnet.model import default_model
-from tests.browser.conftest import type_sample_text, wait_for_app
+from tests.browser.conftest import type_sample_text, use_uploaded_model, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -133,10 +133,6 @@ def test_payloads_in_uploaded_files_run_nothing(app_server, page, tmp_path):
     # a good model under a hostile file name: its name travels to the Predict page's banner
     good_model = tmp_path / f"{SVG}.json"
     good_model.write_text(json.dumps(default_model().to_dict()))
-    page.locator(".st-key-model_file input[type=file]").set_input_files(str(good_model))
-    page.get_by_text("Loaded the model").first.wait_for(timeout=30_000)
-    settle(page)
-    page.get_by_role("button", name="Use this model").click()
-    page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+    use_uploaded_model(page, good_model)
     settle(page)
     assert_nothing_ran(page)
