@@ -14,7 +14,15 @@ import time
 
 from . import bench, colors, data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
-from .network import HIDDEN_ACTIVATIONS, MODES, DivergenceError, ModelFileError, Network, NetworkError
+from .network import (
+    HIDDEN_ACTIVATIONS,
+    MODES,
+    DivergenceError,
+    ModelFileError,
+    Network,
+    NetworkError,
+    use_compiled_loop,
+)
 
 
 class UsageError(Exception):
@@ -172,7 +180,7 @@ def cmd_bench(a, out) -> None:
 def cmd_prepare(a, out) -> None:
     t = time.perf_counter()
     model = default_model()
-    from . import _kernel  # noqa: F401  # loaded, so the run below compiles (or loads) the compiled loop
+    use_compiled_loop()  # the runs below compile the loop (or read it from Numba's cache)
 
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     for mode in MODES:

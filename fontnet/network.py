@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +31,26 @@ INITS = ("uniform", "he", "xavier", "auto")
 OPTIMIZERS = ("sgd", "adam")
 MODEL_FORMAT = "fontnet-model"
 MAX_LAYER_WIDTH = 1024
+
+# Which loop trains the chapter's kind of run (one ReLU hidden layer, a logistic output, squared error, one row
+# per SGD update): plain Python until use_compiled_loop() is called, the compiled loop after. Every other run
+# uses the compiled loop. Both give identical numbers (tests/test_plain.py); only speed differs.
+_compiled_loop = False
+
+
+def use_compiled_loop() -> None:
+    """Train every later run in the compiled (Numba) loop: loads Numba and the loop (compiled, or read from
+    Numba's cache). For processes that train live or often (the Train page, the benchmark). Until it is called,
+    a process that only needs the default model never loads Numba: on a fresh install that would mean a compile
+    of several seconds, against about half a second for the chapter's run in plain Python."""
+    global _compiled_loop
+    from . import _kernel  # noqa: F401
+
+    _compiled_loop = True
+
+
+def compiled_loop_in_use() -> bool:
+    return _compiled_loop
 
 
 class NetworkError(ValueError):
@@ -257,9 +276,7 @@ class Network:
         losses = np.empty(steps)
         L = len(self.weights_)
         lr = float(self._setting("learning_rate"))
-        # Both loops give identical numbers. The plain one spares a process that has not loaded Numba yet (a
-        # fresh server training the default model) Numba's load, and on a fresh install its compile.
-        if "fontnet._kernel" not in sys.modules and _plain.fits(
+        if not _compiled_loop and _plain.fits(  # see use_compiled_loop
                 self.activation, X.shape[1], L, Y.shape[1], self._setting("loss"), self._setting("optimizer"),
                 rows.shape[1]):
             done = _plain.train_steps(self.weights_, self.biases_, X, Y, rows, lr, losses)

@@ -7,7 +7,6 @@ every chunk, and moves between ready, running, paused, done and diverged. Nothin
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -21,10 +20,10 @@ from . import colors, data
 from .activations import HIDDEN_ACTIVATIONS
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
-from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError
+from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
 
-# A live run's chunks must be quick: load the compiled loop now, and Network.partial_fit uses it from then on.
-importlib.import_module(f"{__package__}._kernel")
+# A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
+use_compiled_loop()
 
 # ---- the controls -------------------------------------------------------------------------------
 LR_CHOICES: tuple[float, ...] = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)

@@ -90,3 +90,22 @@ def test_training_the_default_model_never_loads_numba():
             "assert m.n_iter_ == 100_000; print('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_chapters_runs_train_in_plain_python_until_the_compiled_loop_is_asked_for(monkeypatch):
+    from fontnet import network
+
+    calls = []
+    real = _plain.train_steps
+    monkeypatch.setattr(_plain, "train_steps", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(network, "_compiled_loop", False)
+    X_train, _, y_train, _ = data.split(data.chapter_dataset())
+    plain = network.Network(mode="chapter", max_iter=500, random_state=2).fit(X_train, y_train)
+    network.Network(mode="fast", max_iter=5, random_state=2).fit(X_train, y_train)  # always compiled
+    assert len(calls) == 1
+    network.use_compiled_loop()
+    assert network.compiled_loop_in_use()
+    compiled = network.Network(mode="chapter", max_iter=500, random_state=2).fit(X_train, y_train)
+    assert len(calls) == 1
+    for a, b in zip((*plain.weights_, *plain.biases_), (*compiled.weights_, *compiled.biases_)):
+        assert np.array_equal(a, b)
