@@ -34,6 +34,11 @@ def set_bg(hex_colour: str) -> None:
     st.session_state.pop(NOTICE, None)
 
 
+def on_random() -> None:
+    """The colour announced to the browser script; a fresh one if a quick second press got here first."""
+    set_bg(st.session_state.pop(NEXT_RANDOM, None) or presets.random_colour())
+
+
 def preview(bg_hex: str, fg: colors.RGB, text: str, element_id: str) -> str:
     """The sample text on the background in one shade; `text` is escaped here, nowhere else."""
     return (f'<div id="{element_id}" style="background-color: {bg_hex}; color: {colors.to_hex(fg)}; '
@@ -70,7 +75,7 @@ with choose:
     with st.container(horizontal=True):
         for name in presets.PRESETS:
             st.button(name, key=f"preset-{name}", on_click=set_bg, args=(targets[f"preset-{name}"],))
-        st.button("Random colour", key="random", on_click=lambda: set_bg(st.session_state.pop(NEXT_RANDOM)))
+        st.button("Random colour", key="random", on_click=on_random)
 
 rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
 if st.session_state.get(NOTICE) and colors.to_hex(rgb) == presets.DEFAULT_BG:

@@ -108,6 +108,11 @@ def test_random_button_changes_the_colour():
         assert f"background-color: {colors.to_hex(colors.parse_colour(at.color_picker(key='bg').value))}" \
             in preview_html(at)
     assert len(seen) >= 2  # three uniformly random colours are almost never all equal
+    # a second press handled before the page re-announced its next colour still gets a random colour
+    del at.session_state[NEXT_RANDOM]
+    at.button(key="random").click().run()
+    assert not at.exception
+    assert NEXT_RANDOM in at.session_state
 
 
 def test_picking_a_colour_in_the_picker_updates_the_preview():
