@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from fontnet import colors
+from fontnet.activations import LEAKY_SLOPE
 from fontnet.model import THRESHOLD
 from fontnet.network import Network
 
@@ -30,7 +31,8 @@ def instant_preview(model: Network, targets: dict[str, str]) -> None:
     """Mount the script: `targets` maps a button's key to the '#rrggbb' colour pressing it will pick."""
     d = model.to_dict()
     _component(key=KEY, data={
-        "model": {"activation": d["activation"], "weights": d["weights"], "biases": d["biases"]},
+        "model": {"activation": d["activation"], "weights": d["weights"], "biases": d["biases"],
+                  "leaky_slope": LEAKY_SLOPE},
         "threshold": THRESHOLD,
         "dark_text": colors.to_hex(colors.DARK_TEXT), "light_text": colors.to_hex(colors.LIGHT_TEXT),
         "targets": {key_class(k): v for k, v in targets.items()},

@@ -11,7 +11,7 @@ const ACTIVATIONS = {
   logistic: (z) => 1 / (1 + Math.exp(-z)),
   tanh: Math.tanh,
   relu: (z) => Math.max(z, 0),
-  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
+  leaky_relu: (z, slope) => (z > 0 ? z : slope * z),  // slope: the engine's LEAKY_SLOPE, sent with the model
 };
 
 export function pDark(model, rgb) {
@@ -22,7 +22,7 @@ export function pDark(model, rgb) {
     const b = model.biases[l];
     const z = W.map((row, i) => row.reduce((s, w, j) => s + w * a[j], 0) + b[i]);
     if (l < last) {
-      a = z.map(ACTIVATIONS[model.activation]);
+      a = z.map((v) => ACTIVATIONS[model.activation](v, model.leaky_slope));
     } else if (z.length === 1) {
       return ACTIVATIONS.logistic(z[0]);
     } else {

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from app.instant import NEXT_RANDOM, key_class
 from app.state import SESSION_MODEL, SESSION_MODEL_NAME
 from fontnet import colors, presets
+from fontnet.activations import LEAKY_SLOPE
 from fontnet.model import decide, default_model
 from fontnet.network import Network
 
@@ -195,6 +196,7 @@ def test_the_browser_script_knows_every_colour_button_and_the_model_in_use(model
     assert d["targets"]["st-key-preset-dark-orange"] == "#ff8c00"
     assert d["targets"]["st-key-random"] == at.session_state[NEXT_RANDOM]
     assert (d["model"]["weights"], d["model"]["activation"]) == (model.to_dict()["weights"], "relu")
+    assert d["model"]["leaky_slope"] == LEAKY_SLOPE  # the script's leaky ReLU takes the engine's slope
     assert (d["dark_text"], d["light_text"]) == (colors.to_hex(colors.DARK_TEXT), colors.to_hex(colors.LIGHT_TEXT))
     # pressing one of them lands on exactly the colour the script was told
     at.button(key="preset-dark orange").click().run()

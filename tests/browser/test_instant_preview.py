@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from fontnet import colors, presets
+from fontnet.activations import LEAKY_SLOPE
 from fontnet.model import default_model, p_dark
 from fontnet.network import Network
 from tests.browser.conftest import use_uploaded_model, wait_for_app
@@ -38,7 +39,8 @@ def js_p_dark(page, model: Network, rgb: np.ndarray) -> list[float]:
     return page.evaluate("""async ([src, model, colours]) => {
       const m = await import('data:text/javascript,' + encodeURIComponent(src));
       return colours.map(c => m.pDark(model, c));
-    }""", [JS, {k: model.to_dict()[k] for k in ("activation", "weights", "biases")}, rgb.tolist()])
+    }""", [JS, {**{k: model.to_dict()[k] for k in ("activation", "weights", "biases")}, "leaky_slope": LEAKY_SLOPE},
+          rgb.tolist()])
 
 
 def trained(activation: str, hidden=(3,), classes=2, seed=0) -> Network:
