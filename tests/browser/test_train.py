@@ -87,8 +87,13 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     page.locator(".st-key-data_file input[type=file]").set_input_files(str(bad))
     page.get_by_text(re.compile(r"That CSV was not used: line 3: value 700 is outside 0-255")).wait_for(timeout=30_000)
     page.get_by_role("button", name="Reset", exact=True).click()
+    # while that rerun draws, the page can hold the old row of buttons beside the new one: wait for one row
+    step = page.get_by_role("button", name="Step", exact=True)
+    deadline = time.monotonic() + 30
+    while step.count() != 1 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     wait_for_app(page)
-    page.get_by_role("button", name="Step", exact=True).click()
+    step.click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
                            timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
