@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")
     b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
     b.add_argument("--iterations", type=_positive_int, default=100_000)
+    b.add_argument("--data", choices=list(bench.DATA_SETS), default="chapter",
+                   help="the chapter's rows (default) or the generated colours, drawn with each seed")
     b.add_argument("--json", action="store_true")
 
     sub.add_parser("prepare", help="a setup step before serving: keep the default model's file and compile the "
@@ -183,7 +185,7 @@ def cmd_predict(a, out) -> None:
 
 
 def cmd_bench(a, out) -> None:
-    res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations,
+    res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
                     progress=None if a.json else lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(res) if a.json else bench.report(res), file=out)
 

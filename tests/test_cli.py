@@ -108,6 +108,8 @@ def _bad_files(tmp_path):
     (["train", "--hidden", "3,x"], "--hidden"),
     (["train", "--activation", "softmax"], "--activation"),
     (["train", "--data", "{d}/missing_col.csv"], "missing columns"),
+    (["train", "--data", "{d}/no-such.csv"], "cannot read"),
+    (["bench", "--data", "random"], "--data"),
     (["predict"], "at least one COLOUR"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
@@ -145,10 +147,11 @@ def test_a_real_process_predicts_a_colour_name_and_refuses_an_unknown_one():
 
 
 @pytest.mark.slow
-def test_bench_reports_the_contract_keys():
-    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json"])
+@pytest.mark.parametrize("data_args,dataset", [([], "chapter"), (["--data", "generated"], "generated")])
+def test_bench_reports_the_contract_keys(data_args, dataset):
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json", *data_args])
     res = json.loads(out)
-    assert code == 0
+    assert code == 0 and res["dataset"] == dataset
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
