@@ -10,7 +10,7 @@ from fontnet import backprop as bp
 from fontnet import colors, presets
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.figures.backprop import (
-    cost_figure,
+    cost_chart,
     gradient_rows,
     graph_dot,
     markdown_table,
@@ -116,10 +116,9 @@ def printed_error(b: bp.Backprop, chk: bp.Check, names: tuple[str, ...], chain: 
 
 
 def steps_chart(work: dict) -> None:
-    """The cost of every applied step; the figure is rebuilt only when steps were added (plotly is slow to build)."""
-    if work.get("figure", (None,))[0] != len(work["costs"]):
-        work["figure"] = (len(work["costs"]), cost_figure(np.array(work["costs"])))
-    st.plotly_chart(work["figure"][1], key="costs", config={"displayModeBar": False}, theme=None)
+    """The cost of every step applied here, with a running mean of 20 (orange)."""
+    with st.container(key="costs"):
+        st.vega_lite_chart(spec=cost_chart(np.array(work["costs"])), width="stretch")
 
 
 def on_reset() -> None:

@@ -369,19 +369,16 @@ def random_steps(net: Network, n: int, learning_rate: float, seed: int = 0) -> S
     rows = np.random.default_rng(seed).integers(0, len(X_train), int(n))
     lr = float(learning_rate)
     current = configured(net)
-    Ps = (*current.weights_, *current.biases_)
     costs = np.empty(len(rows))
     for k, r in enumerate(rows):
         dWs, dBs, costs[k] = current.gradients(X_train[r].reshape(3, 1), np.array([[float(y_train[r])]]))
-        backup = [P.copy() for P in Ps]
-        for P, G in zip(Ps, (*dWs, *dBs)):
-            P -= lr * G
-        if blew_up(current) or not math.isfinite(costs[k]):
-            for P, b in zip(Ps, backup):
-                P[:] = b
+        new = [P - lr * G for P, G in zip((*current.weights_, *current.biases_), (*dWs, *dBs))]
+        # NaN fails `<` too, so this also stops at a cost or weight that is no longer a number
+        if not (math.isfinite(costs[k]) and all(np.abs(P).max() < EXPLODED for P in new)):
             return Steps(current, costs[:k], rows[:k],
                          f"step {k + 1} of {len(rows)} blew up (learning rate {lr:g}): the network is kept as it "
                          f"was after {k} steps. Try a smaller learning rate.")
+        current.weights_, current.biases_ = new[:2], new[2:]
         current.n_iter_ += 1
     return Steps(current, costs, rows)
 

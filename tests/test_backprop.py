@@ -231,3 +231,12 @@ def test_the_comparison_reports_both_loops_from_the_same_start():
             assert 0 <= row[key] <= 1
     assert res["median"]["printed_accuracy"] == pytest.approx(
         np.median([r["printed_accuracy"] for r in res["per_seed"]]))
+
+
+def test_the_cost_chart_holds_every_cost_and_its_running_mean():
+    from fontnet.figures.backprop import cost_chart
+
+    costs = np.arange(1, 31, dtype=float)
+    values = cost_chart(costs)["data"]["values"]
+    assert [v["cost"] for v in values] == list(costs)
+    assert values[0]["mean"] == 1 and values[1]["mean"] == 1.5 and values[25]["mean"] == pytest.approx(costs[6:26].mean())

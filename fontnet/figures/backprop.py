@@ -6,7 +6,6 @@ Pure functions of the engine's results (fontnet.backprop); only numbers and the 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..backprop import PARAMS, Backprop, Check, Step, Term
 
@@ -120,16 +119,22 @@ def graph_dot(bp: Backprop) -> str:
     return "\n".join(lines)
 
 
-def cost_figure(costs: np.ndarray) -> go.Figure:
-    """Each applied step's cost on its training row, and a running mean over 20 steps."""
-    x = np.arange(1, len(costs) + 1)
-    fig = go.Figure(go.Scatter(x=x, y=costs, mode="markers", marker=dict(size=4, color="#9aa0a6"), name="cost on the row"))
-    if len(costs) >= 2:
-        k = min(20, len(costs))
-        mean = np.convolve(costs, np.ones(k) / k, mode="valid")
-        fig.add_trace(go.Scatter(x=x[k - 1:], y=mean, mode="lines", line=dict(color=POSITIVE, width=2),
-                                 name=f"mean of {k}"))
-    fig.update_layout(height=220, margin=dict(l=40, r=10, t=10, b=30), font=FONT, showlegend=True,
-                      legend=dict(orientation="h", y=1.1), xaxis_title="step", yaxis_title="cost",
-                      plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)")
-    return fig
+def cost_chart(costs: np.ndarray) -> dict:
+    """A Vega-Lite spec: each applied step's cost on its training row, and a running mean over 20 steps.
+
+    Vega-Lite rather than plotly: the spec is plain data, cheap to build on every step the visitor applies.
+    """
+    costs = np.asarray(costs, dtype=float)
+    k = max(1, min(20, len(costs)))
+    mean = np.convolve(costs, np.ones(k))[:len(costs)] / np.minimum(np.arange(1, len(costs) + 1), k)
+    values = [{"step": i + 1, "cost": float(c), "mean": float(m)} for i, (c, m) in enumerate(zip(costs, mean))]
+    x = {"field": "step", "type": "quantitative", "title": "step"}
+    return {
+        "data": {"values": values}, "height": 200,
+        "layer": [
+            {"mark": {"type": "point", "size": 10, "color": "#9aa0a6"},
+             "encoding": {"x": x, "y": {"field": "cost", "type": "quantitative", "title": "cost on the row"}}},
+            {"mark": {"type": "line", "color": POSITIVE},
+             "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}}},
+        ],
+    }
