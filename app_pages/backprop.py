@@ -126,7 +126,8 @@ def on_reset() -> None:
 
 
 st.title("Backprop")
-st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)²; the chain rule gives its slope "
+st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
+            "the chain rule gives its slope "
             "with respect to every weight and bias, and the step moves each one a little downhill: "
             "W ← W − L · dC/dW. Every number below is this network's, for this colour.")
 
