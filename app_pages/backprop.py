@@ -121,6 +121,24 @@ def steps_chart(work: dict) -> None:
         st.vega_lite_chart(spec=cost_chart(np.array(work["costs"])), width="stretch")
 
 
+def show_sympy(b: bp.Backprop) -> None:
+    """The factors derived by SymPy, and its derivatives of the whole network evaluated here."""
+    with st.spinner("SymPy is deriving the expressions (a few seconds the first time)…"):
+        from fontnet import symbolic  # SymPy loads only here, when asked for
+
+        d = symbolic.derive(b.network.activation, b.network._setting("loss"))
+        sym = symbolic.gradients_at(b)
+    with st.container(border=True, key="sympy_box"):
+        for line in d.lines:
+            st.latex(line)
+        gap = max(float(np.max(np.abs(sym[k] - b.gradients[k]))) for k in bp.PARAMS)
+        st.markdown(f"SymPy also differentiates the whole network's cost with respect to each of the 16 weights "
+                    f"and biases. Evaluated at this colour and these weights, its derivatives differ from the "
+                    f"chain rule's by at most **{num(gap, 2)}**.")
+        if st.toggle("Show SymPy's dC/dw₁₁ in full", key="sympy_full"):
+            st.latex(d.example)
+
+
 def on_reset() -> None:
     ss.pop(WORK, None)
 
@@ -189,6 +207,10 @@ with st.expander("The computation graph", expanded=True):
                "carries its weight and that weight's gradient, as micrograd's draw_dot does.")
     with st.container(key="graph"):
         st.graphviz_chart(graph_dot(b), width="stretch")
+
+if st.toggle("Derive it with SymPy", key="sympy", bind="query-params",
+             help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):
+    show_sympy(b)
 
 st.subheader("Checked, not claimed")
 st.markdown("Beside every gradient entry: a central finite difference, (C(w + h) − C(w − h)) / 2h, computed "

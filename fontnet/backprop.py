@@ -516,7 +516,7 @@ LR_LIMITS = (1e-6, 1e15)
 MAX_STEPS = 1000
 LINK_DEFAULTS: dict[str, object] = {
     "bg": DEFAULT_BG, "label": "formula", "model": "fresh", "seed": 0, "act": "relu", "loss": "squared",
-    "lr": 0.05, "steps": 100, "printed": False,
+    "lr": 0.05, "steps": 100, "printed": False, "sympy": False,
 }
 LINK_KEYS = tuple(LINK_DEFAULTS)
 
@@ -527,7 +527,7 @@ def format_setting(key: str, value: object) -> str:
         return str(value).lstrip("#")
     if key == "lr":
         return f"{value:g}"
-    if key == "printed":
+    if key in ("printed", "sympy"):
         return "true" if value else "false"
     return str(value)
 

@@ -197,3 +197,14 @@ def test_as_printed_shows_the_listing_the_identical_rows_and_the_measured_compar
     comparison = markdown_with(at, "| seed |")
     assert len(comparison.splitlines()) == 2 + len(cmp["per_seed"])
     assert f"{cmp['median']['printed_accuracy']:.4f}" in markdown_with(at, "Medians:")
+
+
+def test_sympy_derives_the_factors_and_agrees_with_the_chain_rule():
+    at = run_page({"bg": "ffc0cb", "seed": "3", "sympy": "true", "loss": "cross_entropy"})
+    lines = [m.value for m in at.latex]
+    assert any(r"\frac{\partial C}{\partial Z_2}" in v and v.rstrip("$\n ").endswith("= A_{2} - Y") for v in lines)
+    [agreement] = [m.value for m in at.markdown if "SymPy also differentiates" in m.value]
+    gap = float(agreement.split("**")[1])
+    assert gap <= 1e-12
+    at.toggle(key="sympy").set_value(False).run()
+    assert not at.latex
