@@ -1,6 +1,8 @@
 """Median server time of each interaction on the Backprop page, measured with Streamlit's AppTest.
 
 Usage: python scripts/bench_backprop.py [--runs 30]
+       python scripts/bench_backprop.py --check [--cases 1000]   (the finite-difference check, every activation
+       and loss: worst relative error, entries compared, cases skipped at a ReLU kink)
 Each interaction is repeated --runs times (widgets alternate between two values, buttons are pressed), so every
 rerun does real work. "server" is the page script's own run (widgets, fontnet, tables, the graph, serialising
 them for the browser), timed around Streamlit's script execution; "AppTest" adds the harness's thread start-up
@@ -12,6 +14,7 @@ the derivation done once; both happen before timing.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,5 +58,23 @@ def bench(runs: int) -> dict[str, tuple[float, float]]:
     return time_interactions(at, INTERACTIONS, runs)
 
 
+def gradient_checks(cases: int) -> None:
+    from fontnet.activations import HIDDEN_ACTIVATIONS
+    from fontnet.backprop import gradient_check
+    from fontnet.network import LOSSES
+
+    print("| activation | loss | cases | worst relative error | entries compared | skipped at a kink | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    for act in HIDDEN_ACTIVATIONS:
+        for loss in LOSSES:
+            t = time.perf_counter()
+            r = gradient_check(act, loss, cases)
+            print(f"| {act} | {loss} | {cases} | {r['worst']:.2e} | {r['compared']:,} | {r['skipped']} | "
+                  f"{time.perf_counter() - t:.1f} |")
+
+
 if __name__ == "__main__":
+    if "--check" in sys.argv:
+        gradient_checks(int(sys.argv[sys.argv.index("--cases") + 1]) if "--cases" in sys.argv else 1000)
+        raise SystemExit(0)
     raise SystemExit(main(bench, __doc__))

@@ -151,31 +151,28 @@ def test_random_steps_stop_at_a_blow_up_and_keep_the_last_good_network():
 
 
 # ---- finite differences --------------------------------------------------------------------------------
-def cases(activation: str, loss: str, n: int):
-    """n random (colour, label, seeded network) cases: half the chapter's uniform start, half weights in [-1, 1)."""
-    rng = np.random.default_rng(zlib.crc32(f"{activation},{loss}".encode()))
-    for k in range(n):
-        seed = int(rng.integers(0, 2**31))
-        net = (bp.fresh_network(seed) if k % 2 == 0
-               else bp.network_from(*(np.random.default_rng(seed).uniform(-1, 1, s) for s in bp.SHAPES.values())))
-        yield net, tuple(int(c) for c in rng.integers(0, 256, 3)), int(rng.integers(0, 2))
-
-
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_gradients_match_central_differences_on_1000_random_cases(activation, loss):
-    worst, skipped, compared = 0.0, 0, 0
-    for net, rgb, label in cases(activation, loss, 1000):
-        b = bp.explain(net, rgb, label, activation=activation, loss=loss)
-        if b.kinks:
-            skipped += 1
-            continue
-        c = bp.check(b)
-        compared += sum(int(np.sum(~np.isnan(e))) for e in c.error.values())
-        worst = max(worst, c.worst)
-    assert worst <= 1e-6, worst
-    assert compared >= 0.9 * (1000 - skipped) * 16  # nearly every one of the 16 entries had digits to compare
-    assert skipped <= 5  # a ReLU input within 1e-6 of 0 is rare on random cases; each one is counted
+    res = bp.gradient_check(activation, loss, 1000, seed=zlib.crc32(f"{activation},{loss}".encode()))
+    assert res["worst"] <= 1e-6, res
+    assert res["compared"] >= 0.9 * (1000 - res["skipped"]) * 16  # nearly every one of the 16 entries compared
+    assert res["skipped"] <= 5  # a ReLU input within 1e-6 of 0 is rare on random cases; each one is counted
+
+
+def test_the_check_skips_and_counts_cases_at_a_kink(monkeypatch):
+    real = bp.random_case
+
+    def at_the_kink_every_third(rng, k):
+        net, rgb, label = real(rng, k)
+        if k % 3 == 0:  # node 1's bias set so that its input is exactly 0
+            net.biases_[0][0, 0] -= net.forward(bp.sample(rgb)[0]).Z[0][0, 0]
+        return net, rgb, label
+
+    monkeypatch.setattr(bp, "random_case", at_the_kink_every_third)
+    res = bp.gradient_check("relu", "squared", 30)
+    assert res["skipped"] >= 10 and res["worst"] <= 1e-6
+    assert bp.gradient_check("tanh", "squared", 30)["skipped"] == 0  # no kink in a smooth activation
 
 
 def test_a_relu_at_its_kink_is_detected_and_left_out():
