@@ -101,7 +101,8 @@ def on_use() -> None:
     work, _ = working()
     name = {"fresh": f"fresh weights (seed {work['source'][-1]})", "default": "the default model",
             "session": "your model"}[work["source"][0]]
-    state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {work['steps']} steps")
+    n = work["steps"]
+    state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
     flash("success", "The Predict page now uses this network, for this session only.")
 
 

@@ -156,7 +156,7 @@ def test_use_this_model_sends_the_network_to_predict_for_this_session():
     at.button(key="use").click().run()
     model = at.session_state[SESSION_MODEL]
     assert np.array_equal(model.weights_[0], working(at).weights_[0])
-    assert "fresh weights (seed 3) after 1 steps" in at.session_state[SESSION_MODEL_NAME]
+    assert at.session_state[SESSION_MODEL_NAME] == "Backprop: fresh weights (seed 3) after 1 step"
     predict = AppTest.from_file(str(ROOT / "app_pages" / "predict.py"), default_timeout=120)
     predict.session_state[SESSION_MODEL] = model
     predict.session_state[SESSION_MODEL_NAME] = at.session_state[SESSION_MODEL_NAME]
