@@ -90,9 +90,9 @@ def graph_dot(bp: Backprop) -> str:
 
     def node(name: str, title: str, value: float, grad: float | None, fill: str = "#ffffff") -> str:
         g = "" if grad is None else f" | grad {num(grad)}"
-        return f'  {name} [label="{{ {title} | data {num(value)}{g} }}", fillcolor="{fill}"];'
+        return f'  {name} [label="{title} | data {num(value)}{g}", fillcolor="{fill}"];'  # stacked: LR flips records
 
-    lines = ["digraph backprop {", "  rankdir=LR; nodesep=0.25; ranksep=0.6;",
+    lines = ["digraph backprop {", "  rankdir=LR; nodesep=0.15; ranksep=0.9;",
              '  node [shape=record, style="rounded,filled", fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9];']
     for j, ch in enumerate("RGB"):
