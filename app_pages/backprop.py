@@ -127,7 +127,7 @@ def show_sympy(b: bp.Backprop) -> None:
     with st.spinner("SymPy is deriving the expressions (a few seconds the first time)…"):
         from fontnet import symbolic  # SymPy loads only here, when asked for
 
-        d = symbolic.derive(b.network.activation, b.network._setting("loss"))
+        d = symbolic.derive(b.network.activation, b.loss)
         sym = symbolic.gradients_at(b)
     with st.container(border=True, key="sympy_box"):
         for line in d.lines:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _plain, colors, data
-from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, d_logistic
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, d_logistic, logistic
 from .network import LOSSES, Network
 from .presets import DEFAULT_BG, url_colour
 
@@ -104,6 +104,10 @@ class Backprop:
     @property
     def weights(self) -> dict[str, np.ndarray]:
         return params(self.network)
+
+    @property
+    def loss(self) -> str:
+        return self.network._setting("loss")
 
 
 def params(net: Network) -> dict[str, np.ndarray]:
@@ -194,8 +198,9 @@ def explain(net: Network, rgb, label: int | str | None = None, *, activation: st
     if squared:
         dC_dA2 = Term("dC/dA2", "2(A2 − Y)", 2 * (A2 - Y))
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dC_dA2 = Term("dC/dA2", "(A2 − Y) / (A2(1 − A2))", (A2 - Y) / (A2 * (1 - A2)))
+        # −Y/A2 + (1 − Y)/(1 − A2), one term per label, with 1 − A2 = logistic(−Z2): finite where A2 rounds to 1
+        dC_dA2 = Term("dC/dA2", "−Y / A2 + (1 − Y) / (1 − A2)",
+                      np.where(Y == 1, -1 / A2, 1 / logistic(-Z2)))
     dA2_dZ2 = Term("dA2/dZ2", "logistic′(Z2) = A2(1 − A2)", d_logistic(Z2))
     dZ2_dW2 = Term("dZ2/dW2", "A1", A1.copy())
     dZ2_dB2 = Term("dZ2/dB2", "1", np.ones((1, 1)))
@@ -530,7 +535,7 @@ def summary(bp: Backprop, learning_rate: float) -> dict:
     fwd = {t.name: t.value.tolist() for t in bp.forward[1:]}
     return {
         "colour": colors.to_hex(bp.rgb), "label": "dark" if bp.label else "light",
-        "activation": bp.network.activation, "loss": bp.network._setting("loss"), "learning_rate": learning_rate,
+        "activation": bp.network.activation, "loss": bp.loss, "learning_rate": learning_rate,
         "weights": {k: v.tolist() for k, v in bp.weights.items()},
         "forward": fwd, "cost": bp.cost,
         "gradients": {k: v.tolist() for k, v in bp.gradients.items()},

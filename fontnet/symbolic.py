@@ -89,7 +89,7 @@ def derive(activation: str, loss: str) -> Derivation:
 
 def gradients_at(bp: Backprop) -> dict[str, np.ndarray]:
     """SymPy's derivatives of the whole network's cost, evaluated at this sample and these weights."""
-    d = derive(bp.network.activation, bp.network._setting("loss"))
+    d = derive(bp.network.activation, bp.loss)
     w = bp.weights
     values = np.array(d.gradient(*w["W1"].ravel(), *w["B1"].ravel(), *w["W2"].ravel(), w["B2"][0, 0],
                                  *bp.X.ravel(), float(bp.label)), dtype=float)

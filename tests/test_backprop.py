@@ -69,6 +69,7 @@ def test_products_are_the_networks_own_gradients(activation, loss):
         A2, Y = b.term("A2").value, b.Y
         if loss == "cross_entropy":
             assert np.allclose(b.term("dC/dZ2").value, A2 - Y, rtol=0, atol=0)
+            assert np.allclose(b.term("dC/dA2").value * b.term("dA2/dZ2").value, A2 - Y, rtol=1e-9, atol=1e-15)
         else:
             assert np.allclose(b.term("dC/dA2").value, 2 * (A2 - Y))
 
@@ -98,6 +99,15 @@ def test_a_small_step_lowers_the_cost_and_leaves_the_input_network_alone():
         for (name, P), G in zip(bp.params(s.after).items(), (dWs[0], dBs[0], dWs[1], dBs[1])):
             assert np.allclose(P, before[name] - 0.01 * G, rtol=0, atol=1e-15)
         assert all(np.array_equal(v, before[k]) for k, v in bp.params(net).items())
+
+
+def test_cross_entropy_factors_stay_finite_where_the_output_rounds_to_1():
+    b = bp.explain(default_model(), (255, 255, 255), "dark", loss="cross_entropy")
+    assert b.term("A2").value[0, 0] == 1.0  # saturated in double precision
+    assert all(np.all(np.isfinite(t.value)) for t in (*b.factors, *b.products))
+    assert b.term("dC/dA2").value[0, 0] == -1.0  # −Y/A2 with Y = 1
+    light = bp.explain(default_model(), (255, 255, 255), "light", loss="cross_entropy")
+    assert np.isfinite(light.term("dC/dA2").value[0, 0]) and light.term("dC/dA2").value[0, 0] > 1e6
 
 
 def test_the_default_models_read_only_arrays_can_be_explained_and_stepped():
