@@ -68,6 +68,11 @@ def settings() -> tuple[colors.RGB, str, str, str, float]:
     return rgb, ss.get("label", D["label"]), ss.get("act", D["act"]), ss.get("loss", D["loss"]), float(ss.get("lr", D["lr"]))
 
 
+def network_words(key: tuple) -> str:
+    return {"fresh": f"fresh weights, seed {key[-1]}", "default": "the default model",
+            "session": "this session's model"}[key[0]]
+
+
 def flash(kind: str, message: str) -> None:
     ss[FLASH] = (kind, message)
 
@@ -99,8 +104,7 @@ def on_apply_n() -> None:
 
 def on_use() -> None:
     work, _ = working()
-    name = {"fresh": f"fresh weights (seed {work['source'][-1]})", "default": "the default model",
-            "session": "your model"}[work["source"][0]]
+    name = network_words(work["source"])
     n = work["steps"]
     state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
     flash("success", "The Predict page now uses this network, for this session only.")
@@ -190,8 +194,17 @@ hex_bg = colors.to_hex(rgb)
 where = (f" after {work['steps']} applied step{'s' if work['steps'] != 1 else ''}" if work["steps"] else "")
 st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label Y = {b.label} "
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
-            f"**Network:** {SOURCE_NAMES[work['source'][0]].lower()}{where}; {ACTIVATIONS[act].label} hidden nodes, "
+            f"**Network:** {network_words(work['source'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
             f"{bp.LOSS_NAMES[loss]}.")
+
+if not any(np.any(g) for g in b.gradients.values()):
+    if b.cost == 0:
+        st.info("The output is saturated: in double precision A2 equals Y, so the cost and every slope below are "
+                "exactly 0. Pick another colour, the other label, or fresh weights to see the arithmetic at work.")
+    else:
+        st.info(f"The output is saturated: dA2/dZ2 = A2(1 − A2) is 0 in double precision, so no slope reaches "
+                f"any weight although the cost is {num(b.cost, 6)}. That is squared error's weak spot with a "
+                "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
 
 st.subheader("Forward pass")
 st.markdown(terms_table(b.forward))
@@ -224,8 +237,13 @@ printed_on = st.toggle("As printed in the chapter", key="printed", bind="query-p
                        help="The listing's dC_dW1 line, and what it does.")
 with st.container(key="fd_table"):
     st.markdown(markdown_table(gradient_rows(b, chk, s, printed=printed_on)))
-st.caption(f"Worst relative error: {num(chk.worst, 2)}. Entries where both numbers are below 1e-12 have no "
-           "digits left to compare in double precision.")
+if chk.compared:
+    st.caption(f"Worst relative error over the {chk.compared} entries compared: {num(chk.worst, 2)}."
+               + ("" if chk.compared == 16 else " The others are below 1e-12 on both sides: no digits are left "
+                                                "to compare in double precision."))
+else:
+    st.caption("Every gradient here is below 1e-12 on both sides (the output is saturated: the cost on this "
+               "colour is as good as 0), so no digits are left to compare in double precision.")
 
 st.subheader("The step")
 if s.after is None:

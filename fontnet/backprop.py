@@ -304,6 +304,11 @@ class Check:
     kinks: tuple[int, ...]
 
     @property
+    def compared(self) -> int:
+        """How many of the 16 entries have digits to compare (the rest are below TINY on both sides)."""
+        return int(sum(np.sum(~np.isnan(e)) for e in self.error.values()))
+
+    @property
     def worst(self) -> float:
         """The largest relative error over the entries that have digits to compare (0 if none)."""
         vals = np.concatenate([e.ravel() for e in self.error.values()])
@@ -338,7 +343,7 @@ def gradient_check(activation: str, loss: str, n: int = 1000, seed: int = 0) -> 
             skipped += 1
             continue
         c = check(b)
-        compared += sum(int(np.sum(~np.isnan(e))) for e in c.error.values())
+        compared += c.compared
         worst = max(worst, c.worst)
     return {"activation": activation, "loss": loss, "cases": n, "worst": worst, "compared": compared,
             "skipped": skipped}

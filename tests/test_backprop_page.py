@@ -156,12 +156,22 @@ def test_use_this_model_sends_the_network_to_predict_for_this_session():
     at.button(key="use").click().run()
     model = at.session_state[SESSION_MODEL]
     assert np.array_equal(model.weights_[0], working(at).weights_[0])
-    assert at.session_state[SESSION_MODEL_NAME] == "Backprop: fresh weights (seed 3) after 1 step"
+    assert at.session_state[SESSION_MODEL_NAME] == "Backprop: fresh weights, seed 3 after 1 step"
     predict = AppTest.from_file(str(ROOT / "app_pages" / "predict.py"), default_timeout=120)
     predict.session_state[SESSION_MODEL] = model
     predict.session_state[SESSION_MODEL_NAME] = at.session_state[SESSION_MODEL_NAME]
     predict.run()
     assert any("You are using your own model" in i.value for i in predict.info)
+
+
+def test_a_saturated_output_is_explained():
+    at = run_page({"bg": "ffffff", "model": "default", "label": "dark"})
+    assert any("The output is saturated" in i.value for i in at.info) and metric(at, "Cost C") == "0"
+    at.radio(key="label").set_value("light").run()  # wrong and sure: the cost is 1, yet every slope is 0
+    assert any("no slope reaches any weight although the cost is 1" in i.value for i in at.info)
+    at.selectbox(key="loss").set_value("cross_entropy").run()
+    assert not any("saturated" in i.value for i in at.info)
+    assert np.any(bp.explain(default_model(), (255, 255, 255), "light", loss="cross_entropy").gradients["B2"])
 
 
 def test_this_sessions_model_and_a_relu_at_its_kink():
