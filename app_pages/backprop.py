@@ -18,7 +18,7 @@ from fontnet.figures.backprop import (
     num,
     terms_table,
 )
-from fontnet.network import LOSSES
+from fontnet.network import LOSSES, Network
 
 WORK = "backprop_network"  # {"source": ..., "net": Network, "steps": int, "costs": list[float]}
 FLASH = "backprop_flash"
@@ -33,7 +33,7 @@ def set_bg(hex_colour: str) -> None:
     ss["bg"] = hex_colour
 
 
-def source() -> tuple[tuple, object, str | None]:
+def source() -> tuple[tuple, Network, str | None]:
     """The network the controls pick: (a key naming it, the network, a note when the pick could not be used)."""
     pick = ss.get("model", D["model"])
     if pick == "fresh":
@@ -108,16 +108,6 @@ def on_use() -> None:
     n = work["steps"]
     state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
     flash("success", "The Predict page now uses this network, for this session only.")
-
-
-def printed_error(b: bp.Backprop, chk: bp.Check, names: tuple[str, ...], chain: bool = False) -> float:
-    """The worst relative error against the finite differences, of the printed update or of the chain rule."""
-    errs = []
-    for k in names:
-        mine = chk.analytic[k] if chain else b.term(f"printed {k} update").value
-        e = bp.relative_error(mine, chk.numeric[k])
-        errs.append(np.nanmax(e) if not np.all(np.isnan(e)) else 0.0)
-    return float(max(errs))
 
 
 def steps_chart(work: dict) -> None:
@@ -274,8 +264,8 @@ if printed_on:
                 "moves **every hidden node by the same row**. The table's \"as printed\" column shows it beside "
                 "each node's own slope and the finite difference.")
     st.markdown(f"Against the finite differences for W1 and B1, the worst relative error is "
-                f"**{num(printed_error(b, chk, ('W1', 'B1')), 2)} for the printed update** and "
-                f"**{num(printed_error(b, chk, ('W1', 'B1'), chain=True), 2)} for the chain rule**.")
+                f"**{num(bp.worst_error(chk, printed=b), 2)} for the printed update** and "
+                f"**{num(bp.worst_error(chk), 2)} for the chain rule**.")
     with st.spinner("Training 100,000 iterations both ways for each seed (measured once, then kept)…"):
         cmp = bp.cached_comparison()
     rows = [{"seed": str(r["seed"]),

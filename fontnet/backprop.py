@@ -349,6 +349,16 @@ def gradient_check(activation: str, loss: str, n: int = 1000, seed: int = 0) -> 
             "skipped": skipped}
 
 
+def worst_error(chk: Check, printed: Backprop | None = None, names: tuple[str, ...] = ("W1", "B1")) -> float:
+    """The worst relative error against the finite differences over W1 and B1: of the chain rule's gradient,
+    or, given `printed`, of the update the chapter's listing gives for that sample."""
+    errs = [relative_error(printed.term(f"printed {k} update").value if printed else chk.analytic[k], chk.numeric[k])
+            for k in names]
+    vals = np.concatenate([e.ravel() for e in errs])
+    vals = vals[~np.isnan(vals)]
+    return float(vals.max()) if len(vals) else 0.0
+
+
 # ---- the step ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step:

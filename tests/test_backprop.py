@@ -87,6 +87,13 @@ def test_printed_rows_are_identical_and_sum_the_true_rows(activation):
         assert np.isclose(B1u[0, 0], b.gradients["B1"].sum(), rtol=1e-12, atol=1e-16)
 
 
+def test_the_finite_differences_side_with_the_chain_rule_not_the_printed_rows():
+    b = bp.explain(bp.fresh_network(3), (255, 192, 203), "dark")
+    chk = bp.check(b)
+    assert bp.worst_error(chk) <= 1e-6
+    assert bp.worst_error(chk, printed=b) > 0.5  # the one row is the sum of three nodes' rows, not any one of them
+
+
 def test_a_small_step_lowers_the_cost_and_leaves_the_input_network_alone():
     rng = np.random.default_rng(2)
     for seed in range(200):
