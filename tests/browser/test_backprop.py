@@ -62,3 +62,28 @@ def test_a_link_shows_the_numbers_the_graph_and_the_finite_differences_and_a_ste
     assert num(after.cost_after, 6) != num(b.cost, 6)
     page.get_by_text("Step applied").first.wait_for(timeout=30_000)
     assert not page.dialogs
+
+
+def test_use_this_model_reaches_the_predict_page_in_the_same_session(app_server, page):
+    page.goto(app_server.url + LINK)
+    wait_for_app(page)
+    page.get_by_role("button", name="Apply this step").click()
+    page.get_by_text("Step applied").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_text("The Predict page now uses this network").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Predict").first.click()  # in-app navigation keeps the session
+    page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+    assert "fresh weights, seed 3 after 1 step" in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_a_malformed_link_gives_notices_and_the_defaults(app_server, page):
+    page.goto(app_server.url + "/backprop?bg=zzz&label=grey&seed=abc")
+    wait_for_app(page)
+    alerts = page.locator('[data-testid="stAlert"]')
+    alerts.first.wait_for(timeout=60_000)
+    text = " ".join(alerts.all_inner_texts())
+    assert "'zzz' is not a hex colour" in text and "'grey' is not one of" in text and "'abc' is not a whole number" in text
+    b = bp.explain(bp.fresh_network(0), (255, 140, 0))  # the defaults: dark orange, fresh weights from seed 0
+    wait_for_metric(page, "Cost C", num(b.cost, 6))
+    assert page.locator('[data-testid="stException"]').count() == 0
