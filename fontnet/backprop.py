@@ -294,6 +294,13 @@ def finite_differences(net: Network, X: np.ndarray, Y: np.ndarray, h: float = FD
     return out
 
 
+def _worst(errors) -> float:
+    """The largest of several relative-error arrays, leaving out NaN (no digits to compare); 0 if nothing is left."""
+    vals = np.concatenate([np.ravel(e) for e in errors])
+    vals = vals[~np.isnan(vals)]
+    return float(vals.max()) if len(vals) else 0.0
+
+
 @dataclass(frozen=True)
 class Check:
     """The analytic gradient, its finite-difference estimate and their relative error, per parameter."""
@@ -311,9 +318,7 @@ class Check:
     @property
     def worst(self) -> float:
         """The largest relative error over the entries that have digits to compare (0 if none)."""
-        vals = np.concatenate([e.ravel() for e in self.error.values()])
-        vals = vals[~np.isnan(vals)]
-        return float(vals.max()) if len(vals) else 0.0
+        return _worst(self.error.values())
 
 
 def check(bp: Backprop, h: float = FD_STEP) -> Check:
@@ -352,11 +357,8 @@ def gradient_check(activation: str, loss: str, n: int = 1000, seed: int = 0) -> 
 def worst_error(chk: Check, printed: Backprop | None = None, names: tuple[str, ...] = ("W1", "B1")) -> float:
     """The worst relative error against the finite differences over W1 and B1: of the chain rule's gradient,
     or, given `printed`, of the update the chapter's listing gives for that sample."""
-    errs = [relative_error(printed.term(f"printed {k} update").value if printed else chk.analytic[k], chk.numeric[k])
-            for k in names]
-    vals = np.concatenate([e.ravel() for e in errs])
-    vals = vals[~np.isnan(vals)]
-    return float(vals.max()) if len(vals) else 0.0
+    return _worst(relative_error(printed.term(f"printed {k} update").value if printed else chk.analytic[k],
+                                 chk.numeric[k]) for k in names)
 
 
 # ---- the step ----------------------------------------------------------------------------------------------
