@@ -5,7 +5,7 @@ import pytest
 
 from fontnet import backprop as bp
 from fontnet.figures.backprop import num
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import link_notices, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 LINK = "/backprop?bg=ffc0cb&label=dark&model=fresh&seed=3&lr=0.05"
@@ -78,11 +78,7 @@ def test_use_this_model_reaches_the_predict_page_in_the_same_session(app_server,
 
 
 def test_a_malformed_link_gives_notices_and_the_defaults(app_server, page):
-    page.goto(app_server.url + "/backprop?bg=zzz&label=grey&seed=abc")
-    wait_for_app(page)
-    alerts = page.locator('[data-testid="stAlert"]')
-    alerts.first.wait_for(timeout=60_000)
-    text = " ".join(alerts.all_inner_texts())
+    text = link_notices(page, app_server.url + "/backprop?bg=zzz&label=grey&seed=abc")
     assert "'zzz' is not a hex colour" in text and "'grey' is not one of" in text and "'abc' is not a whole number" in text
     b = bp.explain(bp.fresh_network(0), (255, 140, 0))  # the defaults: dark orange, fresh weights from seed 0
     wait_for_metric(page, "Cost C", num(b.cost, 6))
