@@ -523,7 +523,7 @@ def _comparison_file(seeds, iterations) -> Path:
     from .model import default_model_cache  # the same cache folder as the default model
 
     h = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "_plain.py").read_bytes()
-                        + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
+                        + data.chapter_csv() + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
     return default_model_cache().parent / f"printed-comparison-{h}.json"
 
 
