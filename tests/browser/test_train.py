@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -163,8 +164,7 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     page.get_by_role("button", name="Reset", exact=True).click()
     # while that rerun draws, the page can hold the old row of buttons beside the new one: wait for one row
     step = page.get_by_role("button", name="Step", exact=True)
-    page.wait_for_function("() => [...document.querySelectorAll('button')].filter(b => b.innerText.trim() === 'Step')"
-                           ".length === 1", timeout=30_000)
+    expect(step).to_have_count(1, timeout=30_000)
     wait_for_app(page)
     step.click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
