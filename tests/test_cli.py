@@ -83,6 +83,8 @@ def _bad_files(tmp_path):
     (["train", "--data", "{d}/missing_col.csv"], "missing columns"),
     (["predict"], "at least one COLOUR"),
     (["frobnicate"], "invalid choice"),
+    (["bench", "--only", "everything"], "--only"),
+    (["bench", "--teach-seeds", "0"], "--teach-seeds"),
     ([], "required"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
@@ -109,12 +111,24 @@ def test_a_real_process_predicts():
 
 @pytest.mark.slow
 def test_bench_reports_the_contract_keys():
-    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json"])
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--teach-seeds", "1", "--json"])
     res = json.loads(out)
     assert code == 0
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
+    for key in ("teach_labels_active", "teach_labels_random", "teach_labels_wcag", "teach_labels_slips"):
+        assert 1 <= res[key] <= 201
+    assert res["teach_retrain_ms"] > 0 and res["teach_retrains"] >= res["teach_labels_active"]
+
+
+@pytest.mark.slow
+def test_bench_teach_alone_runs_only_the_teach_part():
+    code, out = run_captured(["bench", "--only", "teach", "--teach-seeds", "2", "--json"])
+    res = json.loads(out)
+    assert code == 0 and "chapter_speedup" not in res and res["teach_seeds"] == [0, 1]
+    assert all(len(v) == 2 for v in res["teach_per_seed"].values())
+    assert res["teach_labels_active"] == sum(res["teach_per_seed"]["active"]) / 2
 
 
 @pytest.mark.slow
