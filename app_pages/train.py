@@ -10,7 +10,9 @@ from dataclasses import fields
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app import links
 from app.state import use_model
+from app.text import md_literal
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.figures.training import (
@@ -28,21 +30,15 @@ UPDATE_SECONDS = 0.12
 LEARNED_SECONDS = 2.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
-URL_READ = "train_url_read"
-NOTICES = "train_url_notices"
 FLASH = "train_flash"
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 DEFAULT = TrainingSettings()
+LINK_KEYS = tuple(f.name for f in fields(TrainingSettings))
 # Redrawn several times a second: no toolbar to rebuild, and plotly's own look rather than Streamlit's theme,
 # which Streamlit re-applies in the browser on every redraw (the figures set their own fonts and colours).
 CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
-
-
-def md_literal(text: str) -> str:
-    """Text shown literally inside Markdown (messages can quote file names and cells)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def flash(kind: str, message: str) -> None:
@@ -50,27 +46,10 @@ def flash(kind: str, message: str) -> None:
     ss.setdefault(FLASH, []).append((kind, message))
 
 
-def read_link() -> None:
-    """Once per session: read the link's settings before the widgets exist, so bad values get a notice."""
-    if ss.get(URL_READ):
-        return
-    ss[URL_READ] = True
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+def link_settings(params: dict[str, list[str]]) -> tuple[dict[str, object], list[str]]:
+    """The Train page's settings from its link: the engine's parser, each given key's value in use."""
     settings, notices = TrainingSettings.from_params(params)
-    canonical = settings.to_params(only_changed=False)
-    removed = False
-    for name in params:
-        if hasattr(DEFAULT, name) and not name.startswith("_"):
-            ss[name] = getattr(settings, name)
-            if params[name][-1:] != [canonical[name]]:
-                # a corrected or rejected value is replaced in the link by the value in use before any widget
-                # reads it (Streamlit would otherwise seed the widget from the raw value, and fails on some,
-                # such as iterations=1e309); the rerun below lets the widgets read the corrected link
-                st.query_params[name] = canonical[name]
-                removed = True
-    ss[NOTICES] = notices
-    if removed:
-        st.rerun()
+    return {name: getattr(settings, name) for name in params}, notices
 
 
 def current_settings() -> TrainingSettings:
@@ -179,7 +158,7 @@ st.markdown("Watch the chapter's network learn which text shade suits a backgrou
             "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
             "copied URL reproduces the run.")
 
-read_link()
+links.read_link("train", LINK_KEYS, link_settings, fmt=training.format_setting)
 warm_engine()
 
 with st.sidebar:
@@ -216,8 +195,7 @@ with st.sidebar:
     if source == "upload" and ss.get(UPLOADED) is None:
         st.info("No CSV uploaded yet: the chapter-equivalent data is used until you upload one.")
 
-for notice in ss.pop(NOTICES, []) or []:
-    st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")
+links.show_notices("train")
 for kind, message in ss.pop(FLASH, []) or []:
     getattr(st, kind)(md_literal(message))
 

@@ -194,18 +194,18 @@ class TrainingSettings:
                 raw = raw[-1] if len(raw) else ""
             try:
                 values[f.name] = _PARSERS[f.name](raw)
-                if f.name in ("lr", "test") and _format(f.name, values[f.name]) != str(raw).strip():
+                if f.name in ("lr", "test") and format_setting(f.name, values[f.name]) != str(raw).strip():
                     notices.append(f"{f.name}={_short(raw)!r} is not on the offered scale; "
-                                   f"using the nearest value, {_format(f.name, values[f.name])}")
+                                   f"using the nearest value, {format_setting(f.name, values[f.name])}")
             except SettingsError as e:
                 notices.append(f"{f.name}={_short(raw)!r} is not valid ({e}); "
-                               f"using the default, {_format(f.name, getattr(default, f.name))}")
+                               f"using the default, {format_setting(f.name, getattr(default, f.name))}")
         return cls(**values), notices
 
     def to_params(self, only_changed: bool = True) -> dict[str, str]:
         """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
         default = TrainingSettings()
-        return {k: _format(k, v) for k, v in asdict(self).items()
+        return {k: format_setting(k, v) for k, v in asdict(self).items()
                 if not only_changed or v != getattr(default, k)}
 
     # ---- what they mean -------------------------------------------------------------------------
@@ -256,7 +256,8 @@ _PARSERS = {
 }
 
 
-def _format(name: str, value) -> str:
+def format_setting(name: str, value) -> str:
+    """A setting as its link writes it."""
     if name == "lr":
         return format_lr(value)
     if name == "test":
