@@ -12,7 +12,7 @@ trained the way a few rows need, see `train`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +51,8 @@ WHY_ACTIVE = ("A colour far from the boundary between dark and light teaches the
 
 LETTERS = {"d": 1, "l": 0}          # the share link's label letters: d = dark text reads better (label 1)
 LINK_KEY = "labels"
+ASK_KEY = "ask"
+DEFAULT_STRATEGY = "active"
 
 
 @dataclass(frozen=True)
@@ -296,13 +298,21 @@ def decode_link(text: str) -> tuple[list[Answer], list[str]]:
     return answers, notices + more
 
 
-def parse_link(params) -> tuple[dict[str, object], list[str]]:
-    """The page's URL keys (app/links.py's parser shape): {'labels': canonical link value}, notices."""
-    raw = params.get(LINK_KEY)
-    if not raw:
-        return {}, []
-    answers, notices = decode_link(raw[-1] if isinstance(raw, (list, tuple)) else raw)
-    return {LINK_KEY: encode_link(answers)}, notices
+def link_settings(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, str], list[str]]:
+    """The Teach page's link keys, each given as its list of raw strings: `labels` (the answers, returned as
+    the canonical link value of the valid part) and `ask` (active or random). One notice per problem."""
+    values: dict[str, str] = {}
+    notices: list[str] = []
+    if LINK_KEY in params:
+        answers, notices = decode_link((params[LINK_KEY] or [""])[-1])
+        values[LINK_KEY] = encode_link(answers)
+    if ASK_KEY in params:
+        raw = (params[ASK_KEY] or [""])[-1].strip()
+        values[ASK_KEY] = raw if raw in STRATEGIES else DEFAULT_STRATEGY
+        if raw not in STRATEGIES:
+            notices.append(f"{ASK_KEY}={_short(raw)!r} is not {' or '.join(STRATEGIES)}; "
+                           f"using the default, {DEFAULT_STRATEGY}")
+    return values, notices
 
 
 def to_csv(answers: Sequence[Answer]) -> str:
