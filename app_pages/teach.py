@@ -188,8 +188,9 @@ if answers():
     st.markdown(f'<div id="teach-answers">{swatches}</div>', unsafe_allow_html=True)
     st.caption("Each swatch shows your answer's colour with the number in the shade you picked.")
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.multiselect("Remove answers", range(len(answers())), key="teach_remove",
-                       format_func=lambda i: f"{i + 1}. {answers()[i].hex} {'dark' if answers()[i].dark else 'light'}",
+        given = answers()
+        st.multiselect("Remove answers", range(len(given)), key="teach_remove",
+                       format_func=lambda i: f"{i + 1}. {given[i].hex} {'dark' if given[i].dark else 'light'}",
                        placeholder="Pick answers to remove", width=420)
         st.button("Remove", key="teach_remove_button", on_click=on_remove)
         st.button("Remove all", key="teach_clear", on_click=on_clear)
