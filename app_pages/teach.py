@@ -53,7 +53,7 @@ def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
         st.query_params.pop(teach.LINK_KEY, None)
     taken = {a.rgb for a in new}
     if question is None or question in taken:
-        question = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), taken)
+        question = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), new)
     ss[QUESTION] = question
 
 

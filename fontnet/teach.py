@@ -12,7 +12,7 @@ trained the way a few rows need, see `train`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -174,18 +174,35 @@ def most_uncertain(net: Network, pool: np.ndarray) -> int:
     return int(np.argmin(np.abs(p_dark(net, pool) - THRESHOLD)))
 
 
+def farthest(pool: np.ndarray, seen: np.ndarray) -> int:
+    """Index of the colour in `pool` (n, 3) farthest in RGB from its nearest colour in `seen` (m, 3)."""
+    d = ((pool[:, None, :].astype(float) - seen[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+    return int(np.argmax(d))
+
+
 def next_colour(net: Network, rng: np.random.Generator, strategy: str = "active",
-                answered: Iterable[colors.RGB] = ()) -> colors.RGB:
-    """The colour to ask about next: the least sure of a fresh random pool (with EXPLORE random questions mixed
-    in, so it also looks where it wrongly feels sure), or uniformly random. Never one already answered."""
+                answers: Sequence[Answer] = ()) -> colors.RGB:
+    """The colour to ask about next, from a fresh pool of POOL_SIZE random colours, never one already answered.
+
+    "random": the first of the pool (uniformly random). "active": the one the network is least sure about,
+    except for EXPLORE of the questions, which take a random one (so it also looks where it wrongly feels
+    sure), and except while every answer so far is the same shade: then the network has no boundary to be
+    unsure about (it is sure of that shade everywhere), and the colour farthest from every answered one is
+    asked instead, which soon finds the other shade.
+    """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
-    seen = {tuple(int(c) for c in rgb) for rgb in answered}
+    seen = {a.rgb for a in answers}
     pool = rng.integers(0, 256, size=(POOL_SIZE, 3))
     fresh = np.array([tuple(c) not in seen for c in pool.tolist()])
     pool = pool[fresh] if fresh.any() else pool
     explore = rng.random() < EXPLORE
-    pick = 0 if strategy == "random" or explore else most_uncertain(net, pool)
+    if strategy == "random" or explore or not answers:
+        pick = 0
+    elif len({a.label for a in answers}) < 2:
+        pick = farthest(pool, np.array([a.rgb for a in answers]))
+    else:
+        pick = most_uncertain(net, pool)
     return tuple(int(c) for c in pool[pick])  # type: ignore[return-value]
 
 
@@ -366,7 +383,7 @@ def answers_needed(visitor: Visitor, strategy: str, seed: int, target: float = T
     answers: list[Answer] = []
     net = starting_network()
     for k in range(1, max_answers + 1):
-        rgb = next_colour(net, rng, strategy, (a.rgb for a in answers))
+        rgb = next_colour(net, rng, strategy, answers)
         answers.append(Answer(rgb, int(visitor(np.array([rgb]))[0])))
         t = time.perf_counter()
         net = train(answers)

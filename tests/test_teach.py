@@ -93,24 +93,49 @@ def test_active_choice_picks_the_most_uncertain_colour_of_the_pool():
 
 
 def test_next_colour_is_mostly_near_the_boundary_when_active_and_spread_when_random():
-    net = teach.train(random_answers(40, seed=2))
+    given = random_answers(40, seed=2)
+    net = teach.train(given)
     rng = np.random.default_rng(0)
-    active = [teach.guess(net, teach.next_colour(net, rng, "active")).confidence for _ in range(60)]
+    active = [teach.guess(net, teach.next_colour(net, rng, "active", given)).confidence for _ in range(60)]
     rng = np.random.default_rng(0)
-    uniform = [teach.guess(net, teach.next_colour(net, rng, "random")).confidence for _ in range(60)]
+    uniform = [teach.guess(net, teach.next_colour(net, rng, "random", given)).confidence for _ in range(60)]
     assert np.median(active) < 0.55 < np.median(uniform)
     near = np.mean(np.array(active) < 0.55)
     assert 1 - teach.EXPLORE - 0.2 < near < 1  # some exploration is mixed in
 
 
 def test_next_colour_never_repeats_an_answered_colour_and_refuses_unknown_strategies():
-    net = teach.starting_network()
-    answered = [tuple(c) for c in data.uniform_colours(50, seed=4).tolist()]
+    given = random_answers(50, seed=4)
+    net = teach.train(given)
     for seed in range(20):
-        c = teach.next_colour(net, np.random.default_rng(seed), "active", answered)
-        assert c not in answered and all(isinstance(v, int) and 0 <= v <= 255 for v in c)
+        for strategy in teach.STRATEGIES:
+            c = teach.next_colour(net, np.random.default_rng(seed), strategy, given)
+            assert c not in {a.rgb for a in given} and all(isinstance(v, int) and 0 <= v <= 255 for v in c)
     with pytest.raises(ValueError, match="strategy"):
         teach.next_colour(net, np.random.default_rng(0), "greedy")
+
+
+def test_while_every_answer_is_one_shade_it_asks_the_colour_farthest_from_them():
+    dark_only = [Answer((250, 250, 250), 1), Answer((240, 250, 200), 1)]
+    net = teach.train(dark_only)
+    picks = [teach.next_colour(net, np.random.default_rng(seed), "active", dark_only) for seed in range(40)]
+    assert sum(colors.formula_label(p) == 0 for p in picks) >= 0.75 * len(picks)  # dark colours, mostly
+    pool = np.array([[255, 255, 255], [0, 0, 0], [128, 128, 128], [250, 0, 0]])
+    assert teach.farthest(pool, np.array([[250, 250, 250], [240, 250, 200]])) == 1
+    assert teach.farthest(pool, np.array([[0, 0, 0], [255, 255, 255]])) == 3
+
+
+def test_a_formula_visitor_is_never_stuck_on_one_shade():
+    """Once a visitor gave one shade, the next questions soon find the other (it used to ask dark colours only)."""
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        answers = [Answer((30, 30, 30), 0)]
+        net = teach.train(answers)
+        for _ in range(4):
+            rgb = teach.next_colour(net, rng, "active", answers)
+            answers.append(Answer(rgb, int(colors.formula_label(rgb))))
+            net = teach.train(answers)
+        assert {a.label for a in answers} == {0, 1}, seed
 
 
 def test_running_score_counts_the_last_ten_answers_predicted_beforehand():
@@ -245,7 +270,7 @@ def test_a_formula_visitor_teaches_the_network_in_a_few_dozen_answers():
     rng = np.random.default_rng(0)
     answers, net = [], teach.starting_network()
     for _ in range(needed):
-        rgb = teach.next_colour(net, rng, "active", (a.rgb for a in answers))
+        rgb = teach.next_colour(net, rng, "active", answers)
         answers.append(Answer(rgb, int(colors.formula_label(rgb))))
         net = teach.train(answers)
     assert teach.agreement(net).formula >= 0.95
