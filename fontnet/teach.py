@@ -41,6 +41,7 @@ SCORE_WINDOW = 10        # the running score counts the last this-many answers
 AGREEMENT_COLOURS = 20_000
 AGREEMENT_SEED = 14
 TARGET_AGREEMENT = 0.95
+DISAGREE_SPREAD = 48     # the disagreement swatches are at least this far apart in RGB
 STRATEGIES: dict[str, str] = {
     "active": "where the network is least sure",
     "random": "uniformly random",
@@ -242,15 +243,21 @@ def agreement_with(net: Network, labels: np.ndarray) -> float:
     return float(np.mean((p_dark(net, yardstick()[0]) >= THRESHOLD).astype(int) == labels))
 
 
-def disagreements(net: Network, k: int = 8) -> tuple[np.ndarray, np.ndarray]:
-    """The k yardstick colours where the network most surely picks the other shade than the formula:
-    (rgb (k', 3), the network's P(dark)), most sure first; fewer than k when they disagree on fewer."""
+def disagreements(net: Network, k: int = 8, spread: float = DISAGREE_SPREAD) -> tuple[np.ndarray, np.ndarray]:
+    """Up to k yardstick colours where the network most surely picks the other shade than the formula:
+    (rgb (k', 3), the network's P(dark)), most sure first. Each is at least `spread` away in RGB from those
+    before it, so the swatches show different places of disagreement rather than eight near-copies of one."""
     rgb, f, _ = yardstick()
     p = p_dark(net, rgb)
     against = np.where(f == 1, 1 - p, p)         # the network's probability for the formula's other shade
     idx = np.flatnonzero(against > 1 - THRESHOLD)
-    idx = idx[np.argsort(-against[idx], kind="stable")][:k]
-    return rgb[idx], p[idx]
+    chosen: list[int] = []
+    for i in idx[np.argsort(-against[idx], kind="stable")]:
+        if len(chosen) == k:
+            break
+        if not chosen or np.min(np.sum((rgb[chosen] - rgb[i]) ** 2, axis=1)) >= spread ** 2:
+            chosen.append(int(i))
+    return rgb[chosen].reshape(-1, 3), p[chosen]
 
 
 # ---- keep and share -----------------------------------------------------------------------------

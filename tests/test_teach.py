@@ -172,8 +172,12 @@ def test_disagreements_are_the_colours_the_network_most_surely_picks_against_the
     all_rgb, all_f, _ = teach.yardstick()
     all_p = net.predict_proba(data.scale(all_rgb))[:, 1]
     assert against[0] == pytest.approx(np.max(np.where(all_f == 1, 1 - all_p, all_p)))
+    gaps = [np.sqrt(((rgb[i] - rgb[j]) ** 2).sum()) for i in range(8) for j in range(i)]
+    assert min(gaps) >= teach.DISAGREE_SPREAD                # spread out, not eight near-copies
     agreeing = teach.train(random_answers(200, seed=3))
-    assert len(teach.disagreements(agreeing, k=10_000)[0]) == round((1 - teach.agreement(agreeing).formula) * 20_000)
+    every = teach.disagreements(agreeing, k=10_000, spread=0)[0]
+    assert len(every) == round((1 - teach.agreement(agreeing).formula) * 20_000)
+    assert len(teach.disagreements(agreeing, k=10_000)[0]) < len(every)
 
 
 # ---- share links --------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_a_fresh_page_asks_about_one_colour_with_both_shades():
     labels = {b.label for b in at.button}
     assert {"Dark reads better", "Light reads better", "Undo", "Use this model"} <= labels
     assert at.button(key="teach_undo").disabled and at.button(key="teach_use").disabled
-    assert answers(at) == [] and metric(at, "Predicted before you answered") == "–"
+    assert answers(at) == [] and metric(at, "Guessed right") == "–"
     assert at.radio(key="ask").value == "active"
     assert any(teach.WHY_ACTIVE in c.value for c in at.caption)
     assert "labels" not in at.query_params
@@ -87,10 +87,10 @@ def test_answering_records_a_row_retrains_updates_the_link_and_asks_another_colo
     assert answers(at)[-1].rgb == second and answers(at)[-1].label == 0
     assert at.query_params["labels"] == teach.encode_link(answers(at))
     hits, asked = teach.running_score(answers(at))
-    assert asked == 2 and metric(at, "Predicted before you answered") == f"{hits} of 2"
+    assert asked == 2 and metric(at, "Guessed right") == f"{hits} of 2"
     ag = teach.agreement(at.session_state["teach_net"])
-    assert metric(at, "Agrees with the formula") == f"{ag.formula:.1%}"
-    assert metric(at, "Agrees with WCAG") == f"{ag.wcag:.1%}"
+    assert metric(at, "Formula agrees") == f"{ag.formula:.1%}"
+    assert metric(at, "WCAG agrees") == f"{ag.wcag:.1%}"
     swatches = next(m.value for m in at.markdown if 'id="teach-answers"' in m.value)
     assert f"background: {colors.to_hex(first)}; color: {colors.to_hex(colors.DARK_TEXT)}" in swatches
     assert f"background: {colors.to_hex(second)}; color: {colors.to_hex(colors.LIGHT_TEXT)}" in swatches
