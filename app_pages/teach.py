@@ -20,7 +20,8 @@ ANSWERS = "teach_answers"       # list[Answer], this session only
 NET = "teach_net"               # the network trained on ANSWERS
 QUESTION = "teach_question"     # the colour being asked about
 RNG = "teach_rng"
-BEFORE = "teach_agreement_before"
+AGREEMENT = "teach_agreement"   # the network's agreement with the formula and WCAG
+BEFORE = "teach_agreement_before"  # ... before the last change, for the deltas
 RETRAIN_MS = "teach_retrain_ms"
 FLASH = "teach_flash"
 UPLOAD_ID = "teach_upload_id"
@@ -41,10 +42,11 @@ def answers() -> list[Answer]:
 
 def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
     """Keep `new`, retrain on it, write it into the link and pick the next question (or ask `question`)."""
-    ss[BEFORE] = teach.agreement(ss[NET]) if NET in ss else None
     t = time.perf_counter()
     ss[NET] = teach.train(new)
     ss[RETRAIN_MS] = (time.perf_counter() - t) * 1000
+    ss[BEFORE] = ss.get(AGREEMENT)
+    ss[AGREEMENT] = teach.agreement(ss[NET])
     ss[ANSWERS] = new
     ss[teach.LINK_KEY] = teach.encode_link(new)
     if new:
@@ -120,7 +122,6 @@ links.show_notices("teach")
 if RNG not in ss:
     ss[RNG] = np.random.default_rng()
 if ANSWERS not in ss:
-    ss[NET] = teach.starting_network()
     set_answers(teach.decode_link(ss.get(teach.LINK_KEY, ""))[0])
     ss[BEFORE] = None
 for kind, message in ss.pop(FLASH, []):
@@ -153,7 +154,7 @@ with ask:
 
 with side:
     hits, asked = teach.running_score(answers())
-    ag = teach.agreement(net)
+    ag = ss[AGREEMENT]
     before = ss.get(BEFORE)
     c1, c2, c3 = st.columns(3)
     c1.metric("Guessed right", f"{hits} of {asked}" if asked else "–",
@@ -213,7 +214,8 @@ with left:
     st.markdown(f"**Your network's P(dark text) where {fixed} = {value}**: the formula's boundary is the black "
                 "line, your network's the red dashes; dots are your answers near the slice.")
     st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
-    st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380), key="teach_map", **CHART)
+    st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380, boundary="lines"), key="teach_map",
+                    **CHART)
 with right:
     far, p = teach.disagreements(net, k=8)
     st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "
