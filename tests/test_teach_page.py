@@ -1,6 +1,5 @@
 """The Teach page in Streamlit's AppTest: answering, undo, removal, links with bad parts, files and 'Use this model'."""
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from fontnet import colors, teach
 from fontnet.network import Network
 from fontnet.teach import Answer
+from tests.page_helpers import click, no_exception, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/teach.py"
@@ -18,20 +18,6 @@ def page(**query) -> AppTest:
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params.update(query)
     return at.run()
-
-
-def click(at, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click()
-    return at.run()
-
-
-def shown(element) -> str:
-    """An element's Markdown as a reader sees it (text from links and files is backslash-escaped on the page)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-def no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def answers(at) -> list[Answer]:
