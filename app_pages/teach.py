@@ -124,6 +124,8 @@ if RNG not in ss:
 if ANSWERS not in ss:
     set_answers(teach.decode_link(ss.get(teach.LINK_KEY, ""))[0])
     ss[BEFORE] = None
+elif answers() and st.query_params.get(teach.LINK_KEY) != ss[teach.LINK_KEY]:
+    st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]  # back from another page: the link holds them again
 for kind, message in ss.pop(FLASH, []):
     getattr(st, kind)(md_literal(message))
 

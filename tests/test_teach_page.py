@@ -112,6 +112,14 @@ def test_any_answer_can_be_removed():
     assert answers(at) == []
 
 
+def test_coming_back_to_the_page_puts_the_answers_back_in_the_link():
+    at = page(labels="ffc0cb.d,000080.l")
+    del at.query_params["labels"]  # as after a visit to another page
+    at.run()
+    no_exception(at)
+    assert at.query_params["labels"] == "ffc0cb.d,000080.l" and len(answers(at)) == 2
+
+
 def test_a_share_link_opens_the_taste_and_its_network_keeping_the_valid_part():
     at = page(labels="ffc0cb.d,zzzzzz.l,000080.x,ffffff.d,ffc0cb.l,<b>x</b>", ask="sideways")
     no_exception(at)
