@@ -53,10 +53,15 @@ def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
         st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]
     else:
         st.query_params.pop(teach.LINK_KEY, None)
-    taken = {a.rgb for a in new}
-    if question is None or question in taken:
-        question = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), new)
-    ss[QUESTION] = question
+    if question is None or question in {a.rgb for a in new}:
+        ask_next()
+    else:
+        ss[QUESTION] = question
+
+
+def ask_next() -> None:
+    """The next question, chosen the way the visitor picked (active or random)."""
+    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), answers())
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
@@ -86,10 +91,6 @@ def on_remove() -> None:
 
 def on_clear() -> None:
     set_answers([], question=ss[QUESTION])
-
-
-def on_skip() -> None:
-    set_answers(answers())
 
 
 def on_upload() -> None:
@@ -148,7 +149,7 @@ with ask:
         st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary")
         st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary")
         st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
-        st.button("Skip", key="teach_skip", on_click=on_skip, help="Ask about another colour.")
+        st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
     st.caption(f"Background {hex_bg} · rgb{rgb}")
     if st.toggle("Show the network's guess before I answer", key="teach_show_guess",
                  help="Hidden by default, so it does not sway you."):

@@ -97,6 +97,14 @@ def test_undo_removes_the_last_answer_and_asks_that_colour_again():
     assert at.button(key="teach_undo").disabled
 
 
+def test_skip_asks_another_colour_without_an_answer():
+    at = page(labels="ffc0cb.d")
+    first, net = question(at), at.session_state["teach_net"]
+    click(at, "Skip")
+    no_exception(at)
+    assert question(at) != first and len(answers(at)) == 1 and at.session_state["teach_net"] is net
+
+
 def test_any_answer_can_be_removed():
     at = page(labels="ffc0cb.d,000080.l,ffff00.d,202020.l")
     no_exception(at)
