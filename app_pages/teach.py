@@ -248,7 +248,7 @@ if answers():
             else f"/teach?{teach.LINK_KEY}={ss[teach.LINK_KEY]}", language=None, wrap_lines=True)
 c1, c2 = st.columns(2)
 with c1:
-    st.download_button("Download answers (CSV)", teach.to_csv(answers()), file_name="fontnet-answers.csv",
+    st.download_button("Download answers (CSV)", lambda rows=answers(): teach.to_csv(rows), file_name="fontnet-answers.csv",
                        mime="text/csv", on_click="ignore", disabled=not answers(),
                        help="Columns red,green,blue,label (1 = dark): the Train page reads this file too.")
 with c2:

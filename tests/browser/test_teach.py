@@ -1,8 +1,10 @@
 """The Teach page in a real browser: answer 15 colours by the formula, watch agreement rise, use the model."""
 
+from pathlib import Path
+
 import pytest
 
-from fontnet import colors
+from fontnet import colors, data
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -60,6 +62,12 @@ def test_fifteen_formula_answers_raise_agreement_and_the_model_reaches_predict(a
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "labels=" in page.url and page.url.count(".d") + page.url.count(".l") == 15
     screenshot(page, "teach")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download answers (CSV)").click()
+    rows = data.read_rows(Path(download.value.path()).read_bytes())
+    assert [colors.to_hex(c) for c in rows[0].tolist()] == given
+    assert rows[1].tolist() == [int(colors.formula_label(colors.parse_colour(h))) for h in given]
 
     page.get_by_role("button", name="Use this model").click()
     page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
