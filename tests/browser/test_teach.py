@@ -1,11 +1,13 @@
 """The Teach page in a real browser: answer 15 colours by the formula, watch agreement rise, use the model."""
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from fontnet import colors, data
 from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.test_security import IMG, SCRIPT, SVG, assert_nothing_ran
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +86,22 @@ def test_undo_in_the_browser_asks_the_same_colour_again(app_server, page):
         "old => { const s = document.querySelector('#teach-scores'); const q = document.querySelector('#teach-colour');"
         " return s && q && s.dataset.answers === '0' && q.dataset.colour === old; }", arg=answered, timeout=30_000)
     assert page.locator("#teach-answers").count() == 0
+
+
+def test_markup_in_the_link_and_the_sample_text_runs_nothing(app_server, page):
+    link = quote(f"ffc0cb.d,{IMG}.d,000080.{SCRIPT},{SVG}", safe="")
+    page.goto(f"{app_server.url}/teach?labels={link}&ask={quote(SCRIPT)}")
+    page.locator('#teach-scores[data-answers="1"]').wait_for(timeout=60_000)
+    wait_for_app(page)
+    notices = page.locator('[data-testid="stAlert"]')
+    assert notices.filter(has_text="are not a colour").count() == 1
+    assert notices.filter(has_text="unknown label letter").count() == 1
+    assert notices.filter(has_text="'<img src=x onerror=").count() == 1   # shown as text (cut short)
+    assert notices.filter(has_text="ask=").count() == 1
+    box = page.get_by_label("Sample text")
+    box.fill(IMG + SVG)
+    box.press("Enter")
+    page.wait_for_function("t => document.querySelector('#teach-colour')?.textContent.includes(t)",
+                           arg=IMG + SVG, timeout=30_000)
+    wait_for_app(page)
+    assert_nothing_ran(page)
