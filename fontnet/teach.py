@@ -12,6 +12,7 @@ trained the way a few rows need, see `train`.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -383,8 +384,6 @@ def answers_needed(visitor: Visitor, strategy: str, seed: int, target: float = T
     is measured against what they meant). Returns max_answers + 1 when the target is never reached. Each
     retraining's seconds are appended to `timings` when given.
     """
-    import time
-
     rng = np.random.default_rng(seed)
     goal = (truth or visitor)(yardstick()[0])
     answers: list[Answer] = []
