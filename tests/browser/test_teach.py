@@ -56,8 +56,9 @@ def test_fifteen_formula_answers_raise_agreement_and_the_model_reaches_predict(a
     wait_for_app(page)
     final = agreement_with_formula(page)
     # after one answer the network picks one shade nearly everywhere (about 50%); after 15 well-chosen
-    # answers it agrees with the formula on most colours (0.89 or more in 150 simulated visitors)
-    assert first < 0.75 and final >= 0.85 and final > first, (first, final)
+    # answers it agrees with the formula on most colours (0.86 or more, 0.97 typically, in 600 simulated
+    # visitors; at least 0.36 more than after the first answer)
+    assert first < 0.75 and final >= 0.8 and final > first + 0.25, (first, final)
     assert len(set(given)) == 15
     swatches = page.locator("#teach-answers span")
     assert swatches.count() == 15
