@@ -11,23 +11,17 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import links
+from app.live_chart import Chart, live_charts
 from app.state import use_model
 from app.text import md_literal
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from fontnet.figures.training import (
-    LOSS_LEGEND,
-    MAP_LEGEND,
-    decision_map_figure,
-    legend_html,
-    loss_figure,
-    weights_figure,
-)
+from fontnet.figures import live
+from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import LOSSES, ModelFileError, NetworkError
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
-LEARNED_SECONDS = 2.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
 FLASH = "train_flash"
@@ -236,56 +230,71 @@ def show_progress(run: TrainingRun) -> None:
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
 
 
-def show_learned(run: TrainingRun) -> None:
-    """The decision map over a slice of the RGB cube (the visitor picks the slice) and the weights over time."""
-    left, right = st.columns([2, 3])
-    with left, st.container(key="map_box"):
-        c1, c2 = st.columns([1, 2])
-        fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
-        value = c2.slider("at", 0, 255, 128, key="at")
+MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
+
+
+def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
+    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time: one element
+    that stays mounted, sent only the points that are new on each live update."""
+
+    def map_points(start: int) -> dict:
+        if start and run.status == "running" and len(run.history) % MAP_EVERY:
+            return {}   # not due: the map keeps what it shows
         sl = training.decision_slice(run.net, fixed, value)
-        pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
-        st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
-                    "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
-        st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
-        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart", **CHART)
-    with right, st.container(key="weights_box"):
-        st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer; "
-                    "hover a line for its name.")
-        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart", **CHART)
+        if start:
+            return live.map_points(sl)
+        return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value))
+
+    n = len(run.history)
+    _, xi, yi = training.slice_axes(fixed)
+    layers = live.layers_of(run.names)
+    charts = [
+        Chart("loss", live.loss_spec(run.settings.iterations), run.run_id, n,
+              lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start),
+              "Loss, test accuracy and agreement with the formula"),
+        Chart("map", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
+              f"{run.run_id}:{fixed}:{value}", n, map_points, f"What it has learned: P(dark text) where {fixed} = {value}"),
+    ]
+    for i, (layer, spec) in enumerate(zip(layers, live.weights_specs(run.settings.iterations, run.names))):
+        charts.append(Chart(f"w{layer}", spec, run.run_id, n,
+                            lambda start, i=i: live.weights_points(run.history, run.names, start)[i],
+                            f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))
+    areas = ["loss loss"] + [f"map w{layer}" for layer in layers]
+    live_charts("train_live", charts, columns="2fr 3fr", areas=areas)
 
 
 running = status == "running"
 
 
-# Two fragments: the loss chart (which also trains) up to eight times a second; what was learned every two
-# seconds while running (each redraw of the map and the weights costs the browser about three loss updates),
-# and once more when the run stops (the whole page reruns then).
+# One fragment, up to eight times a second while a run plays: train a chunk, then send each chart only the
+# points that are new (the charts stay mounted in the browser). A whole page run sends them their full history.
+# It holds just the progress bar and the charts: every element in it is re-sent on every update.
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
-def live() -> None:
+def live_view() -> None:
     run = ss.get(RUN)
     if run is None:
         return
     if run.status == "running":
         run.advance()
         if run.status != "running":
-            st.rerun()  # the whole page: the timers stop and the buttons follow the new status
-    show_progress(run)
-    with st.container(key="loss_box"):
-        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=320), key="loss_chart",
-                        **CHART)
+            st.rerun()  # the whole page: the timers stop, the buttons follow, every chart gets its full history
+    with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
+        show_progress(run)
+    live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
 
 
-@st.fragment(run_every=LEARNED_SECONDS if running else None)
-def learned() -> None:
-    if (run := ss.get(RUN)) is not None:
-        show_learned(run)
-
-
-live()
-st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
-st.subheader("What the network has learned")
-learned()
+live_view()
+with st.container(key="learned_box"):
+    legends, controls = st.columns([3, 2])
+    with legends:
+        st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
+        st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
+        st.caption("The map: the formula's boundary is the black line, the network's (P = 0.5) the red dashes; "
+                   "dots are data colours near the slice. The weights: every weight (solid) and bias (dotted).")
+    with controls, st.container(key="map_box"):
+        c1, c2 = st.columns([1, 2])
+        c1.radio("Map slice: fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
+        c2.slider("at", 0, 255, 128, key="at")
 
 if run is not None:
     st.subheader("The library beside it")

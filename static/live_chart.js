@@ -1,0 +1,326 @@
+// Live charts that stay mounted and receive only what is new (see app/live_chart.py, which mounts a small loader
+// that imports this module once per page from the app's static files).
+
+import uPlot from "./vendor/uplot/uPlot.esm.js";
+
+// uPlot's stylesheet, once per page
+if (!document.querySelector("link[data-fontnet-uplot]")) {
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("./vendor/uplot/uPlot.min.css", import.meta.url).href;
+  link.dataset.fontnetUplot = "";
+  document.head.appendChild(link);
+}
+//
+// Each payload carries `run` (which run the points belong to), `start` (the index of its first point) and the
+// points themselves. A payload that continues what this chart holds is appended; anything else (`full`, a new
+// run, a gap) replaces the chart's data with the payload. The server sends the whole history on every page
+// run, so a chart that somehow missed points is whole again at the next Pause, reload or finished run.
+// Everything here is numbers and colours the server chose; nothing is written into the page as text except
+// the server's own axis titles and series names (set as textContent, never as HTML).
+
+const FONT = '13px "Source Sans Pro", "Source Sans 3", sans-serif';
+const INK = "#31333f";
+const GRID = "#ebe9e3";
+
+function dashOf(d) {
+  return { solid: [], dot: [2, 3], dash: [6, 4] }[d] || [];
+}
+
+function percent(v) {
+  return Math.round(v * 100) + "%";
+}
+
+function compact(v) {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1000) return (v / 1000).toLocaleString("en", { maximumFractionDigits: 1 }) + "k";
+  return Number(v.toPrecision(3)).toString();
+}
+
+// ---- lines: uPlot ---------------------------------------------------------------------------------------
+function linesOptions(spec, width) {
+  const scales = { x: { time: false, range: [spec.x.min, spec.x.max] } };
+  const axes = [{
+    scale: "x", label: spec.x.label, stroke: INK, font: FONT, labelFont: FONT, size: 34, labelSize: 18,
+    grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID }, values: (u, vals) => vals.map(compact),
+  }];
+  for (const [name, ax] of Object.entries(spec.axes)) {
+    scales[name] = ax.log ? { distr: 3, log: 10 } : { auto: ax.min == null, range: ax.min == null ? undefined : [ax.min, ax.max] };
+    axes.push({
+      scale: name, label: ax.label, side: ax.side === "right" ? 1 : 3, stroke: INK, font: FONT, labelFont: FONT,
+      size: 54, labelSize: 18, grid: { show: ax.side !== "right", stroke: GRID, width: 1 }, ticks: { stroke: GRID },
+      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : compact(v))),
+      ...(ax.ticks ? { splits: () => ax.ticks } : {}),
+    });
+  }
+  const series = [{ label: spec.x.label }].concat(spec.series.map((s) => ({
+    label: s.label, scale: s.scale, stroke: s.color, width: s.width || 2, dash: dashOf(s.dash), points: { show: false },
+    spanGaps: false,
+  })));
+  return {
+    width, height: spec.height, scales, axes, series, legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { show: false } },
+    padding: [10, 6, 0, 6],
+  };
+}
+
+function linesData(state) {
+  return [state.x].concat(state.ys);
+}
+
+class Lines {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.x = [];
+    this.ys = spec.series.map(() => []);
+    this.plot = new uPlot(linesOptions(spec, Math.max(root.clientWidth, 200)), linesData(this), root);
+    this.resize = new ResizeObserver(() => {
+      const w = Math.max(root.clientWidth, 200);
+      if (Math.abs(w - this.plot.width) > 1) this.plot.setSize({ width: w, height: spec.height });
+    });
+    this.resize.observe(root);
+  }
+  replace(p) {
+    this.x = p.x.slice();
+    this.ys = p.ys.map((y) => y.slice());
+  }
+  append(p, skip) {
+    for (let k = skip; k < p.x.length; k++) this.x.push(p.x[k]);
+    p.ys.forEach((y, i) => { for (let k = skip; k < y.length; k++) this.ys[i].push(y[k]); });
+  }
+  draw() {
+    this.plot.setData(linesData(this));  // rescales y (x keeps its fixed range) and redraws
+  }
+  get length() {
+    return this.x.length;
+  }
+  destroy() {
+    this.resize.disconnect();
+    this.plot.destroy();
+  }
+}
+
+// ---- map: P(dark) over a slice of the RGB cube, on a canvas ------------------------------------------------
+function hexToRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function colourScale(stops) {
+  const s = stops.map(([t, c]) => [t, hexToRgb(c)]);
+  return (t) => {
+    for (let i = 1; i < s.length; i++) {
+      if (t <= s[i][0]) {
+        const [t0, c0] = s[i - 1];
+        const [t1, c1] = s[i];
+        const f = (t - t0) / (t1 - t0 || 1);
+        return c0.map((v, k) => Math.round(v + f * (c1[k] - v)));
+      }
+    }
+    return s[s.length - 1][1];
+  };
+}
+
+class MapChart {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.scale = colourScale(spec.scale);
+    this.canvas = document.createElement("canvas");
+    this.canvas.style.width = "100%";
+    this.canvas.style.height = spec.height + "px";
+    root.appendChild(this.canvas);
+    this.state = null;
+    this.count = 0;
+    this.resize = new ResizeObserver(() => this.draw(true));
+    this.resize.observe(root);
+  }
+  replace(p) {
+    this.append(p);
+  }
+  // eslint-disable-next-line no-unused-vars
+  append(p, skip) {
+    // a map has no history: each payload brings the latest grid (or nothing new), and the data points on a full one
+    this.state = { ...(this.state || {}), ...p };
+    this.count = p.length;
+    this.dirty = this.dirty || "grid" in p || "points" in p;
+  }
+  get length() {
+    return this.count;
+  }
+  draw(force = false) {
+    const s = this.state;
+    if (!s || !s.grid || !(this.dirty || force)) return;
+    this.dirty = false;
+    const dpr = window.devicePixelRatio || 1;
+    const W = Math.max(this.root.clientWidth, 200);
+    const H = this.spec.height;
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const m = { l: 52, r: 10, t: 8, b: 40 };
+    const side = Math.min(W - m.l - m.r, H - m.t - m.b);
+    const n = this.spec.size;
+    const cell = side / n;
+    const px = (v) => m.l + (v / 255) * side;
+    const py = (v) => m.t + side - (v / 255) * side;
+    // the grid: row j is the y channel's j-th value, column i the x channel's
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const [r, g, b] = this.scale(s.grid[j * n + i] / 255);
+        ctx.fillStyle = `rgb(${r},${g},${b})`;
+        ctx.fillRect(m.l + i * cell, m.t + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
+      }
+    }
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = "#c92a2a";
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    for (const [x0, y0, x1, y1] of s.contour || []) {
+      ctx.moveTo(px(x0), py(y0));
+      ctx.lineTo(px(x1), py(y1));
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.strokeStyle = "#111111";
+    if (s.boundary && s.boundary.length === 2) {
+      ctx.beginPath();
+      ctx.moveTo(px(s.boundary[0][0]), py(s.boundary[0][1]));
+      ctx.lineTo(px(s.boundary[1][0]), py(s.boundary[1][1]));
+      ctx.stroke();
+    }
+    ctx.lineWidth = 1;
+    for (const [x, y, r, g, b, label] of s.points || []) {
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.strokeStyle = label ? "#111111" : "#ffffff";
+      ctx.beginPath();
+      if (label) {
+        ctx.arc(px(x), py(y), 3.5, 0, 2 * Math.PI);
+      } else {
+        ctx.moveTo(px(x), py(y) - 4.5);
+        ctx.lineTo(px(x) + 4.5, py(y));
+        ctx.lineTo(px(x), py(y) + 4.5);
+        ctx.lineTo(px(x) - 4.5, py(y));
+        ctx.closePath();
+      }
+      ctx.fill();
+      ctx.stroke();
+    }
+    // axes
+    ctx.strokeStyle = GRID;
+    ctx.strokeRect(m.l, m.t, side, side);
+    ctx.fillStyle = INK;
+    ctx.font = FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of [0, 64, 128, 192, 255]) {
+      ctx.fillText(String(v), px(v), m.t + side + 4);
+    }
+    ctx.fillText(this.spec.x_label, m.l + side / 2, m.t + side + 20);
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const v of [0, 64, 128, 192, 255]) {
+      ctx.fillText(String(v), m.l - 6, py(v));
+    }
+    ctx.save();
+    ctx.translate(12, m.t + side / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(this.spec.y_label, 0, 0);
+    ctx.restore();
+  }
+  destroy() {
+    this.resize.disconnect();
+    this.canvas.remove();
+  }
+}
+
+const KINDS = { lines: Lines, map: MapChart };
+
+// One chart of a panel: its own box (with the server's title, as text) and its own state.
+function chartBox(root, name, title, area) {
+  let box = root.querySelector(`:scope > .fontnet-live-grid > [data-chart="${name}"]`);
+  if (!box) {
+    box = document.createElement("div");
+    box.dataset.chart = name;
+    box.style.gridArea = area;
+    box.style.minWidth = "0";
+    const h = document.createElement("div");
+    h.className = "fontnet-live-title";
+    h.style.cssText = "font-size:0.9rem;font-weight:600;margin:0.2rem 0 0.1rem 0;color:" + INK;
+    box.appendChild(h);
+    const plot = document.createElement("div");
+    box.appendChild(plot);
+    root.querySelector(":scope > .fontnet-live-grid").appendChild(box);
+  }
+  box.firstChild.textContent = title || "";
+  return box;
+}
+
+function update(component, box, data) {
+  const t0 = performance.now();
+  let chart = box.__fontnetChart;
+  const specKey = JSON.stringify(data.spec);
+  if (!chart || chart.specKey !== specKey) {
+    if (chart) chart.destroy();
+    chart = new KINDS[data.spec.kind](box.lastChild, data.spec);
+    chart.specKey = specKey;
+    chart.run = null;
+    box.__fontnetChart = chart;
+    box.dataset.mounts = String(Number(box.dataset.mounts || 0) + 1);
+  }
+  // A payload holds the points from `start` to `length` - 1: the new ones and those of the last few updates,
+  // because the browser may skip a render when updates come quickly. Whatever this chart lacks is appended.
+  const have = chart.run === data.run ? chart.length : -1;
+  const continues = !data.full && have >= data.start && have <= data.length;
+  if (continues) {
+    chart.append(data, have - data.start);
+  } else if (data.full || data.start === 0) {
+    chart.replace(data);
+    chart.run = data.run;
+  } else {
+    // a gap (the chart missed more than the overlap, or holds another run): ask the server for everything
+    if (component.setTriggerValue) component.setTriggerValue("resync", true);
+    box.dataset.resyncs = String(Number(box.dataset.resyncs || 0) + 1);
+    return;
+  }
+  chart.draw();
+  // for tests and scripts: what this chart holds now, and how it got there
+  box.dataset.run = String(data.run);
+  box.dataset.points = String(chart.length);
+  box.dataset.length = String(data.length);
+  box.dataset.lastX = chart.x && chart.x.length ? String(chart.x[chart.x.length - 1]) : "";
+  box.dataset.updates = String(Number(box.dataset.updates || 0) + 1);
+  box.dataset.appended = String(Number(box.dataset.appended || 0) + (continues ? 1 : 0));
+  // main-thread time this chart has spent on its updates (data handling and drawing), for the benchmarks
+  box.dataset.drawMs = (Number(box.dataset.drawMs || 0) + performance.now() - t0).toFixed(2);
+}
+
+// data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}]}
+export function render(component) {
+  const { data, parentElement } = component;
+  if (!data || !data.charts) return;
+  const root = parentElement;
+  let grid = root.querySelector(":scope > .fontnet-live-grid");
+  if (!grid) {
+    grid = document.createElement("div");
+    grid.className = "fontnet-live-grid";
+    grid.style.display = "grid";
+    grid.style.columnGap = "1.5rem";
+    root.appendChild(grid);
+  }
+  grid.style.gridTemplateColumns = data.layout.columns;
+  grid.style.gridTemplateAreas = data.layout.areas.map((row) => `"${row}"`).join(" ");
+  const names = new Set(data.charts.map((c) => c.name));
+  for (const box of [...grid.children]) {
+    if (!names.has(box.dataset.chart)) {
+      if (box.__fontnetChart) box.__fontnetChart.destroy();
+      box.remove();
+    }
+  }
+  for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+  root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+}
