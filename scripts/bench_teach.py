@@ -67,37 +67,27 @@ def server_ms(answers: int) -> tuple[list[float], list[float]]:
 
 def browser_ms(clicks: int) -> list[float]:
     """Click -> next colour and scores painted, for `clicks` answers after a warm-up answer."""
-    from playwright.sync_api import sync_playwright
+    from tests.browser.conftest import served_chromium, wait_for_app
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, wait_for_app
-
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
     out = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.add_init_script(TEACH_CLOCK_JS)
-            page.goto(server.url + "/teach")
-            page.locator('#teach-scores[data-answers="0"]').wait_for(timeout=120_000)
-            wait_for_app(page)
-            for n in range(clicks + 1):
-                old = page.evaluate("document.querySelector('#teach-colour').dataset.colour")
-                page.get_by_role("button", name=formula_button(old), exact=True).click()
-                page.wait_for_function(
-                    "([n, old]) => window.__teach.shown.some(([a, c]) => a === String(n) && c !== old)",
-                    arg=[n + 1, old], timeout=30_000)
-                wait_for_app(page)  # the rest of the page (map, swatches) too, so clicks do not overlap
-                if n == 0:
-                    continue  # warm-up
-                shown = page.evaluate("window.__teach.shown")
-                answers, colour, pressed, painted = next(
-                    s for s in shown if s[0] == str(n + 1) and s[1] != old)
-                out.append(painted - pressed)
-            browser.close()
-    finally:
-        server.stop()
+    with served_chromium() as (server, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(TEACH_CLOCK_JS)
+        page.goto(server.url + "/teach")
+        page.locator('#teach-scores[data-answers="0"]').wait_for(timeout=120_000)
+        wait_for_app(page)
+        for n in range(clicks + 1):
+            old = page.evaluate("document.querySelector('#teach-colour').dataset.colour")
+            page.get_by_role("button", name=formula_button(old), exact=True).click()
+            page.wait_for_function(
+                "([n, old]) => window.__teach.shown.some(([a, c]) => a === String(n) && c !== old)",
+                arg=[n + 1, old], timeout=30_000)
+            wait_for_app(page)  # the rest of the page (map, swatches) too, so clicks do not overlap
+            if n == 0:
+                continue  # warm-up
+            shown = page.evaluate("window.__teach.shown")
+            _, _, pressed, painted = next(s for s in shown if s[0] == str(n + 1) and s[1] != old)
+            out.append(painted - pressed)
     return out
 
 
