@@ -409,7 +409,7 @@ class Steps:
 
 @lru_cache(maxsize=1)
 def training_rows() -> tuple[np.ndarray, np.ndarray]:
-    """The chapter-equivalent training rows (inputs scaled, labels), as the default model was trained on."""
+    """The chapter's training rows (inputs scaled, labels), as the default model was trained on."""
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     X_train.setflags(write=False)
     y_train.setflags(write=False)
@@ -523,7 +523,7 @@ def _comparison_file(seeds, iterations) -> Path:
     from .model import default_model_cache  # the same cache folder as the default model
 
     h = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "_plain.py").read_bytes()
-                        + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
+                        + data.chapter_csv() + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
     return default_model_cache().parent / f"printed-comparison-{h}.json"
 
 

@@ -86,12 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--hidden", type=_hidden, default=(3,), help="hidden layer widths, e.g. 3 or 8,4")
     t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--data", metavar="FILE.csv", help="training data (default: the chapter-equivalent set)")
+    t.add_argument("--data", metavar="DATA", default="chapter",
+                   help="training data: 'chapter' (the chapter's CSV, the default), 'generated' (CSS names, a grey "
+                        "ramp and random colours drawn with --seed) or a CSV file")
     t.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
     t.add_argument("--json", action="store_true", help="print one JSON object")
 
     q = sub.add_parser("predict", help="P(dark text) for colours")
-    q.add_argument("colours", nargs="*", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
+    q.add_argument("colours", nargs="*", metavar="COLOUR", help="#ffc0cb, ffc0cb, 255,192,203 or a CSS name (pink)")
     q.add_argument("--csv", metavar="FILE", help="read colours from a CSV with columns red,green,blue")
     q.add_argument("--model", metavar="model.json", help="a saved model (default: the project's default model)")
     q.add_argument("--json", action="store_true")
@@ -111,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")
     b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
     b.add_argument("--iterations", type=_positive_int, default=100_000)
+    b.add_argument("--data", choices=list(bench.DATA_SETS), default="chapter",
+                   help="the chapter's rows (default) or the generated colours, drawn with each seed")
     b.add_argument("--teach-seeds", type=_positive_int, default=bench.TEACH_SEEDS,
                    help=f"seeds for the Teach page's simulated visitors (default {bench.TEACH_SEEDS})")
     b.add_argument("--only", choices=["engine", "teach"], help="run one part (default: both)")
@@ -132,8 +136,17 @@ def _read_text(path: str) -> str:
     return raw
 
 
+def _training_data(name: str, seed: int) -> data.Dataset:
+    """--data: the chapter's rows, the generated colours (drawn with the seed) or a CSV file by its path."""
+    if name == "chapter":
+        return data.chapter_dataset()
+    if name == "generated":
+        return data.generated_dataset(seed=seed)
+    return data.read_csv(_read_text(name), name)
+
+
 def cmd_train(a, out) -> None:
-    ds = data.read_csv(_read_text(a.data), a.data) if a.data else data.chapter_dataset(seed=a.seed)
+    ds = _training_data(a.data, a.seed)
     X_train, X_test, y_train, y_test = data.split(ds, seed=a.seed)
     net = Network(a.hidden, a.activation, mode=a.mode, learning_rate=a.lr, max_iter=a.iterations, random_state=a.seed)
     warm = Network(a.hidden, a.activation, mode=a.mode, max_iter=1, random_state=a.seed)
@@ -171,7 +184,7 @@ def cmd_predict(a, out) -> None:
     if a.csv and a.colours:
         raise UsageError("give colours or --csv FILE, not both")
     if not a.csv and not a.colours:
-        raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb or 255,192,203) or --csv FILE")
+        raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb, 255,192,203 or a CSS name) or --csv FILE")
     rgbs = (data.read_rows(_read_text(a.csv), want_label=False)[0] if a.csv
             else [colors.parse_colour(c) for c in a.colours])
     model = _load_model(a.model)
@@ -236,7 +249,8 @@ def cmd_bench(a, out) -> None:
     progress = None if a.json else lambda m: print(m, file=sys.stderr, flush=True)
     res, parts = {}, []
     if a.only in (None, "engine"):
-        res.update(bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, progress=progress))
+        res.update(bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
+                             progress=progress))
         parts.append(bench.report(res))
     if a.only in (None, "teach"):
         res.update(bench.run_teach(seeds=tuple(range(a.teach_seeds)), progress=progress))
