@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--iterations", type=_positive_int, default=100_000)
     b.add_argument("--data", choices=list(bench.DATA_SETS), default="chapter",
                    help="the chapter's rows (default) or the generated colours, drawn with each seed")
+    b.add_argument("--teach-seeds", type=_positive_int, default=bench.TEACH_SEEDS,
+                   help=f"seeds for the Teach page's simulated visitors (default {bench.TEACH_SEEDS})")
+    b.add_argument("--only", choices=["engine", "teach"], help="run one part (default: both)")
     b.add_argument("--json", action="store_true")
 
     sub.add_parser("prepare", help="a setup step before serving: keep the default model's file, compile the "
@@ -243,9 +246,16 @@ def cmd_backprop(a, out) -> None:
 
 
 def cmd_bench(a, out) -> None:
-    res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
-                    progress=None if a.json else lambda m: print(m, file=sys.stderr, flush=True))
-    print(json.dumps(res) if a.json else bench.report(res), file=out)
+    progress = None if a.json else lambda m: print(m, file=sys.stderr, flush=True)
+    res, parts = {}, []
+    if a.only in (None, "engine"):
+        res.update(bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
+                             progress=progress))
+        parts.append(bench.report(res))
+    if a.only in (None, "teach"):
+        res.update(bench.run_teach(seeds=tuple(range(a.teach_seeds)), progress=progress))
+        parts.append(bench.teach_report(res))
+    print(json.dumps(res) if a.json else "\n\n".join(parts), file=out)
 
 
 def cmd_prepare(a, out) -> None:

@@ -112,6 +112,8 @@ def _bad_files(tmp_path):
     (["bench", "--data", "random"], "--data"),
     (["predict"], "at least one COLOUR"),
     (["frobnicate"], "invalid choice"),
+    (["bench", "--only", "everything"], "--only"),
+    (["bench", "--teach-seeds", "0"], "--teach-seeds"),
     ([], "required"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
@@ -149,12 +151,25 @@ def test_a_real_process_predicts_a_colour_name_and_refuses_an_unknown_one():
 @pytest.mark.slow
 @pytest.mark.parametrize("data_args,dataset", [([], "chapter"), (["--data", "generated"], "generated")])
 def test_bench_reports_the_contract_keys(data_args, dataset):
-    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json", *data_args])
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--teach-seeds", "1", "--json",
+                              *data_args])
     res = json.loads(out)
     assert code == 0 and res["dataset"] == dataset
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
+    for key in ("teach_labels_active", "teach_labels_random", "teach_labels_wcag", "teach_labels_slips"):
+        assert 1 <= res[key] <= 201
+    assert res["teach_retrain_ms"] > 0 and res["teach_retrains"] >= res["teach_labels_active"]
+
+
+@pytest.mark.slow
+def test_bench_teach_alone_runs_only_the_teach_part():
+    code, out = run_captured(["bench", "--only", "teach", "--teach-seeds", "2", "--json"])
+    res = json.loads(out)
+    assert code == 0 and "chapter_speedup" not in res and res["teach_seeds"] == [0, 1]
+    assert all(len(v) == 2 for v in res["teach_per_seed"].values())
+    assert res["teach_labels_active"] == sum(res["teach_per_seed"]["active"]) / 2
 
 
 @pytest.mark.slow

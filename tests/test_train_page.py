@@ -1,7 +1,6 @@
 """The Train page in Streamlit's AppTest: buttons, live chunks, divergence, uploads, links and 'Use this model'."""
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from fontnet import data, training
 from fontnet.network import Network
 from fontnet.training import TrainingRun, TrainingSettings
+from tests.page_helpers import click, no_exception, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/train.py"
@@ -25,20 +25,6 @@ def page(**query) -> AppTest:
 
 def run_of(at):
     return at.session_state[RUN]
-
-
-def click(at, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click()
-    return at.run()
-
-
-def shown(element) -> str:
-    """An element's Markdown as a reader sees it (user text is backslash-escaped on the page)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-def no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def test_defaults_reproduce_the_chapter_and_every_button_is_there():

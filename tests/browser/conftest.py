@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,24 @@ class AppServer:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
+
+
+@contextmanager
+def served_chromium(*server_args: str):
+    """For benchmark scripts: a fresh `streamlit run` server and headless Chromium, both stopped on exit."""
+    from playwright.sync_api import sync_playwright
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer(*server_args)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield server, browser
+            finally:
+                browser.close()
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
