@@ -143,7 +143,7 @@ class DigitsSettings:
             raise SettingsError(f"hidden={self.hidden!r} must be a tuple of whole numbers")
         for key in ("hidden", "activation"):
             try:
-                _PARSERS[key](fmt(key, getattr(self, key)))
+                PARSERS[key](fmt(key, getattr(self, key)))
             except SettingsError as e:
                 raise SettingsError(f"{key}={fmt(key, getattr(self, key))!r} {e}") from None
         if not any(math.isclose(self.lr, c) for c in LR_CHOICES):
@@ -165,7 +165,7 @@ class DigitsSettings:
 
 
 KEYS = ("hidden", "activation", "lr", "iterations", "seed")
-_PARSERS = {
+PARSERS = {
     "hidden": parse_hidden, "activation": parse_activation, "lr": parse_lr,
     "iterations": lambda t: _parse_int(t, 1, MAX_ITERATIONS), "seed": lambda t: _parse_int(t, 0, MAX_SEED),
 }
@@ -184,7 +184,7 @@ def parse(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[
         raw = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
         shown = raw if len(raw) <= 30 else raw[:27] + "..."
         try:
-            values[key] = _PARSERS[key](raw)
+            values[key] = PARSERS[key](raw)
             if key == "lr" and fmt(key, values[key]) != raw.strip():
                 notices.append(f"lr={shown!r} is not on the offered scale; using the nearest value, {fmt(key, values[key])}")
         except SettingsError as e:

@@ -333,3 +333,28 @@ def test_the_library_baseline_uses_the_same_split_and_layers():
     assert mlp.hidden_layer_sizes == (20,) and mlp.activation == "tanh" and mlp.random_state == 5
     with pytest.raises(ValueError, match="leaky"):
         digits.sklearn_mlp(DigitsSettings(activation="leaky_relu"))
+
+
+# ---- the command line ----------------------------------------------------------------------------------------
+def test_the_digits_command_reports_both_networks():
+    from fontnet.cli import run_captured
+
+    code, out = run_captured(["digits", "--hidden", "16", "--iterations", "300", "--seed", "2", "--json"])
+    res = json.loads(out)
+    assert code == 0 and res["hidden"] == [16] and res["iterations"] == 300 and res["test_images"] == 599
+    assert 0.8 < res["test_accuracy"] <= 1 and 0.8 < res["sklearn_accuracy"] <= 1
+    assert res["seconds"] > 0 and res["sklearn_seconds"] > 0
+    code, out = run_captured(["digits", "--activation", "leaky_relu", "--iterations", "50"])
+    assert code == 0 and "no 'leaky_relu' activation" in out and "test accuracy" in out
+
+
+@pytest.mark.parametrize("args,word", [
+    (["--hidden", "3,16"], "4-64"), (["--hidden", "8,8,8"], "layers"), (["--lr", "0.003"], "nearest is 0.002"),
+    (["--seed", "x"], "number"), (["--iterations", "0"], "outside"), (["--activation", "softmax"], "invalid choice"),
+])
+def test_bad_digits_arguments_exit_2_with_one_line(args, word, capsys):
+    from fontnet.cli import main
+
+    assert main(["digits", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("fontnet: error:") and word in err
