@@ -1,0 +1,154 @@
+"""The Digits page, drawn: the ten outputs, Figure 7-8 for the current image, what each first-layer node looks
+for, the confusion matrix and the training curves.
+
+Pure functions: arrays in, a plotly figure out. Figures are built from plain dicts without plotly's
+per-property validation (the tests validate each once): the pad redraws them on every stroke.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..digits import Reading
+from ..network import Network
+from .network import FONT, NEGATIVE, POSITIVE
+
+INK = "#1f2328"
+BAR = "#adb5bd"
+CHOSEN = POSITIVE
+TRAIN = "#d9480f"
+TEST = "#1c7ed6"
+LOSS = "#495057"
+GREYS = [[0.0, "#ffffff"], [1.0, "#111111"]]
+WEIGHTS = [[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]]
+MAX_EDGES = 80        # Figure 7-8 draws this many of the strongest connections between its later layers
+TILES_PER_ROW = 8
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    layout = {"template": {}, "font": FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+              "showlegend": False, "uirevision": "keep", **layout}
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+_HIDDEN_AXIS = dict(visible=False, fixedrange=True)
+
+
+def probabilities_figure(proba: np.ndarray, height: int = 260) -> go.Figure:
+    """The output layer: P(digit) for 0-9 as bars, the most likely one highlighted."""
+    proba = np.asarray(proba, dtype=float)
+    best = int(np.argmax(proba))
+    return _figure(
+        [dict(type="bar", x=[str(d) for d in range(10)], y=proba.tolist(),
+              marker=dict(color=[CHOSEN if d == best else BAR for d in range(10)]),
+              text=[f"{p:.0%}" for p in proba], textposition="outside", cliponaxis=False,
+              hovertemplate="P(%{x}) = %{y:.3f}<extra></extra>")],
+        dict(height=height, margin=dict(l=40, r=10, t=20, b=30),
+             xaxis=dict(title=dict(text="digit"), type="category", fixedrange=True),
+             yaxis=dict(range=[0, 1.12], tickformat=".0%", fixedrange=True, gridcolor="#ebe9e3")))
+
+
+def network_figure(model: Network, reading: Reading, height: int = 460) -> go.Figure:
+    """Figure 7-8 for this network: the 8x8 input grid, each hidden layer's nodes shaded by their activation, the
+    ten outputs by probability, and the strongest connections between the later layers (positive orange,
+    negative blue). The 64 x n connections from the pixels are left out: the weight tiles show them."""
+    acts = [a[:, 0] for a in reading.forward.A]
+    n_layers = len(acts)
+    data: list[dict] = []
+    # inputs: an 8x8 grid of squares on the left, x in [0, 1.6]
+    gx, gy = np.meshgrid(np.arange(8), np.arange(8))
+    data.append(dict(type="scatter", mode="markers", x=(gx.ravel() * 0.2).tolist(), y=(7 - gy.ravel()).tolist(),
+                     marker=dict(symbol="square", size=13, color=reading.image.ravel().tolist(), cmin=0, cmax=16,
+                                 colorscale=GREYS, line=dict(color="#ced4da", width=1)),
+                     hovertemplate="pixel %{text}<extra></extra>",
+                     text=[f"({r}, {c}) = {int(v)}" for (r, c), v in np.ndenumerate(reading.image)]))
+    xs = [3.0 + 2.2 * i for i in range(n_layers)]
+    positions = [np.linspace(7.5, -0.5, len(a)) if len(a) > 1 else np.array([3.5]) for a in acts]
+    # edges between consecutive later layers: the largest |w * a_prev| contributions, in two traces by sign
+    for layer in range(1, n_layers):
+        W = model.weights_[layer]
+        contrib = W * acts[layer - 1][None, :]
+        flat = np.argsort(-np.abs(contrib).ravel())[:MAX_EDGES]
+        for sign, colour in ((1, POSITIVE), (-1, NEGATIVE)):
+            ex, ey = [], []
+            for k in flat:
+                i, j = divmod(int(k), W.shape[1])
+                if np.sign(contrib[i, j]) == sign and contrib[i, j] != 0:
+                    ex += [xs[layer - 1], xs[layer], None]
+                    ey += [positions[layer - 1][j], positions[layer][i], None]
+            data.append(dict(type="scatter", mode="lines", x=ex, y=ey, hoverinfo="skip",
+                             line=dict(color=colour, width=1), opacity=0.45))
+    for layer, (x, y, a) in enumerate(zip(xs, positions, acts)):
+        out = layer == n_layers - 1
+        scale = 1.0 if out else max(float(np.max(np.abs(a))), 1e-9)
+        shade = (a / scale).clip(-1, 1)
+        data.append(dict(
+            type="scatter", mode="markers+text" if out else "markers", x=[x] * len(a), y=y.tolist(),
+            text=[str(d) for d in range(len(a))] if out else None, textposition="middle right",
+            marker=dict(size=(14 + 20 * a).tolist() if out else 11, color=shade.tolist(), cmin=-1, cmax=1,
+                        colorscale=WEIGHTS, line=dict(color=INK, width=1)),
+            customdata=a.tolist(),
+            hovertemplate=("P(%{text}) = %{customdata:.3f}<extra>output</extra>" if out else
+                           f"hidden layer {layer + 1}, node %{{pointNumber}}: A = %{{customdata:.3f}}<extra></extra>")))
+    labels = ["inputs: 8x8 pixels"] + [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
+    ann = [dict(x=x, y=8.4, text=t, showarrow=False, font=dict(size=12)) for x, t in zip([0.7, *xs], labels)]
+    return _figure(data, dict(height=height, margin=dict(l=10, r=30, t=30, b=10), annotations=ann,
+                              xaxis={**_HIDDEN_AXIS, "range": [-0.4, xs[-1] + 0.8]},
+                              yaxis={**_HIDDEN_AXIS, "range": [-1, 8.8]}))
+
+
+def weight_tiles_figure(W1: np.ndarray, height: int | None = None) -> go.Figure:
+    """Each first-layer node's 64 weights as an 8x8 tile (orange positive, blue negative): what it looks for.
+
+    One heatmap of all tiles with a blank line between them, so any number of nodes is a single trace."""
+    n = W1.shape[0]
+    cols = min(TILES_PER_ROW, n)
+    rows = math.ceil(n / cols)
+    canvas = np.full((rows * 9 - 1, cols * 9 - 1), np.nan)
+    for k in range(n):
+        r, c = divmod(k, cols)
+        canvas[r * 9:r * 9 + 8, c * 9:c * 9 + 8] = W1[k].reshape(8, 8)
+    lim = float(np.nanmax(np.abs(W1))) or 1.0
+    z = [[None if np.isnan(v) else float(v) for v in row] for row in canvas]
+    return _figure(
+        [dict(type="heatmap", z=z, zmin=-lim, zmax=lim, colorscale=WEIGHTS, showscale=False,
+              hovertemplate="weight %{z:.3f}<extra></extra>", xgap=0, ygap=0)],
+        dict(height=height or 40 + 62 * rows, margin=dict(l=5, r=5, t=5, b=5),
+             xaxis={**_HIDDEN_AXIS, "constrain": "domain"},
+             yaxis={**_HIDDEN_AXIS, "autorange": "reversed", "scaleanchor": "x"}))
+
+
+def confusion_figure(confusion: np.ndarray, height: int = 380) -> go.Figure:
+    """Rows the true digit, columns the prediction; the diagonal is right, the rest shows what gets mixed up."""
+    C = np.asarray(confusion)
+    off = C.astype(float).copy()
+    np.fill_diagonal(off, np.nan)
+    shade = np.where(np.eye(len(C), dtype=bool), 0.0, off)
+    labels = [str(d) for d in range(len(C))]
+    return _figure(
+        [dict(type="heatmap", z=shade.tolist(), x=labels, y=labels, text=C.tolist(), texttemplate="%{text}",
+              colorscale=[[0, "#f8f9fa"], [1, "#e03131"]], zmin=0, zmax=max(float(np.nanmax(off)), 1.0),
+              showscale=False, hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>")],
+        dict(height=height, margin=dict(l=50, r=10, t=10, b=40),
+             xaxis=dict(title=dict(text="predicted"), type="category", fixedrange=True, side="bottom"),
+             yaxis=dict(title=dict(text="true digit"), type="category", autorange="reversed", fixedrange=True)))
+
+
+def training_figure(columns: dict[str, list], iterations: int, height: int = 300) -> go.Figure:
+    """Loss (left axis) and train and test accuracy (right axis) against iterations."""
+    it = columns["iteration"]
+    return _figure(
+        [dict(type="scatter", mode="lines", x=it, y=columns["loss"], name="loss", line=dict(color=LOSS, width=2)),
+         dict(type="scatter", mode="lines", x=it, y=columns["train_accuracy"], name="train accuracy", yaxis="y2",
+              line=dict(color=TRAIN, width=2, dash="dot")),
+         dict(type="scatter", mode="lines", x=it, y=columns["test_accuracy"], name="test accuracy", yaxis="y2",
+              line=dict(color=TEST, width=2))],
+        dict(height=height, margin=dict(l=55, r=55, t=10, b=40), showlegend=True,
+             legend=dict(orientation="h", y=1.12, x=0),
+             xaxis=dict(title=dict(text="iteration"), range=[0, iterations], automargin=False),
+             yaxis=dict(title=dict(text="loss (cross-entropy)"), rangemode="tozero", gridcolor="#ebe9e3"),
+             yaxis2=dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1],
+                         tickformat=".0%", showgrid=False)))
