@@ -17,7 +17,8 @@ log = get_logger(__name__)
 
 
 def warm_up() -> float:
-    """Import what the Predict page uses and have the default model's file ready; returns the seconds taken.
+    """Import what the Predict and Digits pages use and have both default models' files ready; returns the
+    seconds taken.
 
     Anything that goes wrong is logged and left to the first visitor, who then does this work as before.
     """
@@ -29,6 +30,11 @@ def warm_up() -> float:
         from fontnet.model import default_model
 
         default_model()  # read from its file, or trained (about half a second) and written there
+
+        from fontnet.digits import default_model as digits_model
+        from fontnet.figures import digits  # noqa: F401
+
+        digits_model()  # the Digits page's model: read from its file, or trained (about a second) and written
     except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
         log.exception("warm-up failed; the first visitor will train the default model")
     return time.perf_counter() - start
