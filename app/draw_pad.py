@@ -67,6 +67,7 @@ def clear() -> None:
 
 def draw_pad(on_change=None) -> list[list[list[float]]]:
     """The pad, inside a container with key `digit_pad`; returns the strokes drawn so far (pad coordinates)."""
+    st.space("small")  # room for the canvas's toolbar, which floats above it
     with st.container(key="digit_pad"):
         result = st_canvas(stroke_width=PEN, stroke_color="#111111", background_color="#ffffff", height=SIZE,
                            width=SIZE, drawing_mode="freedraw", key=f"digit_canvas_{st.session_state.get(GENERATION, 0)}",

@@ -255,7 +255,8 @@ with st.container(horizontal=True, key="digits_buttons"):
 
 def live_chart(run: DigitsRun) -> None:
     """The live chart of loss, test and train accuracy (the one place that draws it)."""
-    st.plotly_chart(training_figure(run.columns(), run.settings.iterations), key="digits_live_chart", **CHART)
+    with st.container(key="digits_live_box"):
+        st.plotly_chart(training_figure(run.columns(), run.settings.iterations), key="digits_live_chart", **CHART)
 
 
 @st.fragment(run_every=UPDATE_SECONDS if status == "running" else None)

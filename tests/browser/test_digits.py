@@ -1,0 +1,75 @@
+"""The Digits page in a real browser: draw on the pad with the mouse, Clear, and a live training run."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PIXELS = "() => document.querySelector('#digit-preview')?.dataset.pixels ?? null"
+LIVE_POINTS = ("() => { const el = document.querySelector('.st-key-digits_live_box .js-plotly-plot');"
+               " return el && el.data ? el.data[0].x.length : -1; }")
+
+
+def open_digits(page, app_server, query: str = ""):
+    page.goto(app_server.url + "/digits" + query)
+    page.locator(".st-key-digit_pad canvas").last.wait_for(timeout=60_000)
+    page.locator("#digit-prompt").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def stroke(page, points):
+    """Draw one stroke with the mouse through `points`, given in pad coordinates (0-280)."""
+    box = page.locator(".st-key-digit_pad canvas").last.bounding_box()
+    (x0, y0), rest = points[0], points[1:]
+    page.mouse.move(box["x"] + x0, box["y"] + y0)
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
+def pixels(page) -> str:
+    return page.evaluate(PIXELS)
+
+
+def test_drawing_shows_the_8x8_image_and_a_prediction_and_clear_empties_the_pad(app_server, page):
+    open_digits(page, app_server)
+    assert pixels(page) == "" and page.locator("#digit-prediction").count() == 0
+    assert page.locator("#digit-prompt").inner_text() == "draw a digit"
+
+    stroke(page, [(140, 40), (140, 240)])  # a one
+    page.wait_for_function(f"() => ({PIXELS})()?.length > 0", timeout=30_000)
+    page.locator("#digit-prediction").wait_for(timeout=30_000)
+    first = pixels(page)
+    cells = [int(v) for v in first.split(",")]
+    assert len(cells) == 64 and max(cells) <= 16 and sum(cells) > 0
+    assert re.fullmatch(r"\d \(\d{1,3}%\)", page.locator("#digit-prediction").inner_text())
+
+    stroke(page, [(60, 140), (220, 140)])  # a bar across it: a plus, a different image
+    page.wait_for_function(f"p => ({PIXELS})() !== p", arg=first, timeout=30_000)
+    assert pixels(page) != first
+    page.locator("#digit-prediction").wait_for(timeout=30_000)
+    screenshot(page, "digits")
+
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.locator("#digit-prompt").wait_for(timeout=30_000)
+    page.wait_for_function(f"() => ({PIXELS})() === ''", timeout=30_000)
+    assert page.locator("#digit-prediction").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.dialogs == []
+
+
+def test_train_grows_the_live_chart_until_the_run_is_done(app_server, page):
+    open_digits(page, app_server, "?iterations=1500&hidden=32,16")
+    assert page.evaluate(LIVE_POINTS) == -1  # no run yet
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({LIVE_POINTS})() >= 3", timeout=60_000)
+    before = page.evaluate(LIVE_POINTS)
+    page.wait_for_function(f"() => ({LIVE_POINTS})() > {before}", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('done')",
+                           timeout=60_000)
+    page.wait_for_function(f"() => ({LIVE_POINTS})() === 41", timeout=30_000)  # iteration 0 and 40 chunks
+    assert page.locator('[data-testid="stException"]').count() == 0
