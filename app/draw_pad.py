@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 SIZE = 280            # the pad in CSS pixels (35 per cell of the 8x8 image)
 PEN = 18              # on the pad; the reduction draws its own pen (fontnet.digits.PEN) after scaling
@@ -67,6 +66,9 @@ def clear() -> None:
 
 def draw_pad(on_change=None) -> list[list[list[float]]]:
     """The pad, inside a container with key `digit_pad`; returns the strokes drawn so far (pad coordinates)."""
+    # imported here: the component can only be registered inside a running app (its assets are found then)
+    from streamlit_drawable_canvas import st_canvas
+
     st.space("small")  # room for the canvas's toolbar, which floats above it
     with st.container(key="digit_pad"):
         result = st_canvas(stroke_width=PEN, stroke_color="#111111", background_color="#ffffff", height=SIZE,

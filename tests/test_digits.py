@@ -358,3 +358,26 @@ def test_bad_digits_arguments_exit_2_with_one_line(args, word, capsys):
     assert main(["digits", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("fontnet: error:") and word in err
+
+
+def test_the_servers_start_up_work_readies_the_digits_model(tmp_path, monkeypatch):
+    from app import server
+
+    monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
+    assert server.warm_up() > 0
+    files = list(tmp_path.glob("digits-model-*.json"))
+    assert len(files) == 1 and digits.load_model(files[0].read_bytes()).n_iter_ == digits.DEFAULT.iterations
+
+
+def test_fabric_strokes_become_pad_points():
+    from app.draw_pad import strokes_from_fabric
+
+    drawn = {"objects": [{"type": "Path", "left": 170, "top": 100, "scaleX": 1, "scaleY": 1, "angle": 0,
+                          "path": [["M", 140, 40], ["Q", 140, 40, 147.5, 55], ["L", 200, 160]]},
+                         {"type": "Rect", "left": 1, "top": 1}, "junk"]}
+    assert strokes_from_fabric(drawn) == [[[140.0, 40.0], [140.0, 40.0], [147.5, 55.0], [200.0, 160.0]]]
+    moved = {"objects": [{**drawn["objects"][0], "left": 70, "top": 200, "scaleX": 2, "scaleY": 2}]}
+    (pts,) = strokes_from_fabric(moved)
+    assert pts[0] == [70 + 2 * (140 - 170), 200 + 2 * (40 - 100)] and pts[-1] == [70 + 2 * 30, 200 + 2 * 60]
+    assert strokes_from_fabric(None) == [] and strokes_from_fabric({"objects": "x"}) == []
+    assert strokes_from_fabric({"objects": [{"type": "Path", "path": [["M", "a", None]]}]}) == []
