@@ -224,19 +224,17 @@ def pad_section() -> None:
         st.plotly_chart(probabilities_figure(proba), key="digits_probabilities", **CHART)
     st.caption(md_literal(f"Model: {name}."))
     if reading is not None:
-        fig_col, tiles_col = st.columns([3, 2])
-        with fig_col:
-            st.markdown("**Figure 7-8 for this network and this image**: inputs, hidden nodes shaded by activation "
-                        "(orange positive, blue negative, white zero), outputs sized by probability; lines are the "
-                        "strongest contributions w·a between the later layers.")
-            st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
-        with tiles_col:
-            st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
-                        "(orange: ink there raises it, blue: lowers it).")
-            st.plotly_chart(weight_tiles_figure(model.weights_[0]), key="digits_tiles", **CHART)
+        st.markdown("**Figure 7-8 for this network and this image**: inputs, hidden nodes shaded by activation "
+                    "(orange positive, blue negative, white zero), outputs sized by probability; lines are the "
+                    "strongest contributions w·a between the later layers.")
+        st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
 
 
 pad_section()
+# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
+st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+            "(orange: ink there raises it, blue: lowers it).")
+st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
 
 
 # ---- training -------------------------------------------------------------------------------------------------
