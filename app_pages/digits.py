@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 
 import numpy as np
 import streamlit as st
 
-from app import state
+from app import links, state
 from app.draw_pad import clear, draw_pad, preview_html
+from app.live_chart import live_chart
+from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.digits import DigitsRun, DrawingError
 from fontnet.figures.digits import (
+    LIVE_COLUMNS,
     confusion_figure,
+    live_spec,
     network_figure,
     probabilities_figure,
-    training_figure,
     weight_tiles_figure,
 )
+from fontnet.figures.live import history_points
 from fontnet.network import ModelFileError, Network
 
 RUN = "digits_run"
@@ -28,37 +31,13 @@ OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with 
 SOURCE = "digits_source"          # None: the pad; an int: that test image
 FLASH = "digits_flash"
 LIBRARY = "digits_library"
-URL_READ = "digits_url_read"
-NOTICES = "digits_url_notices"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
 CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
 
 
-def md_literal(text: str) -> str:
-    """Text shown literally inside Markdown (messages can quote file names)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
-
-
 def flash(kind: str, message: str) -> None:
     ss.setdefault(FLASH, []).append((kind, message))
-
-
-def read_link() -> None:
-    """Once per session, before the widgets exist: the link's settings in use, bad ones replaced (with a notice)."""
-    if ss.get(URL_READ):
-        return
-    ss[URL_READ] = True
-    params = {k: st.query_params.get_all(k) for k in digits.KEYS if k in st.query_params}
-    values, ss[NOTICES] = digits.parse(params)
-    changed = False
-    for key, value in values.items():
-        ss[key] = value
-        if params[key][-1:] != [digits.fmt(key, value)]:
-            st.query_params[key] = digits.fmt(key, value)
-            changed = True
-    if changed:
-        st.rerun()
 
 
 def current_settings() -> digits.DigitsSettings:
@@ -157,7 +136,7 @@ st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an ima
             "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
             "Draw a digit below.")
 
-read_link()
+links.read_link("digits", digits.KEYS, digits.parse, fmt=digits.fmt)
 with st.sidebar:
     st.header("Settings")
     st.text_input("Hidden layers", digits.fmt("hidden", digits.DEFAULT.hidden), key="hidden", bind="query-params",
@@ -178,8 +157,7 @@ with st.sidebar:
         settings = None
         st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
 
-for notice in ss.pop(NOTICES, []) or []:
-    st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")
+links.show_notices("digits")
 for kind, message in ss.pop(FLASH, []) or []:
     getattr(st, kind)(md_literal(message))
 
@@ -251,10 +229,11 @@ with st.container(horizontal=True, key="digits_buttons"):
               help="Fresh random weights with the settings on the left (iteration 0).")
 
 
-def live_chart(run: DigitsRun) -> None:
-    """The live chart of loss, test and train accuracy (the one place that draws it)."""
+def show_live_chart(run: DigitsRun) -> None:
+    """The live chart of loss, train and test accuracy: mounted once, then sent only the new points."""
     with st.container(key="digits_live_box"):
-        st.plotly_chart(training_figure(run.columns(), run.settings.iterations), key="digits_live_chart", **CHART)
+        live_chart("digits_live_chart", live_spec(run.settings.iterations), run.run_id, len(run.history),
+                   lambda start: history_points(run.history, LIVE_COLUMNS, start))
 
 
 @st.fragment(run_every=UPDATE_SECONDS if status == "running" else None)
@@ -273,7 +252,7 @@ def live() -> None:
         f"train accuracy {p.train_accuracy:.1%} · test accuracy {p.test_accuracy:.1%}"))
     if run.status == "diverged":
         st.error(md_literal(run.message))
-    live_chart(run)
+    show_live_chart(run)
 
 
 live()

@@ -9,6 +9,7 @@ the default model kept on disk, model files, and a run that trains in chunks for
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 import warnings
@@ -425,6 +426,9 @@ class Point:
     test_accuracy: float
 
 
+_RUN_IDS = itertools.count(1)
+
+
 class DigitsRun:
     """A training run in chunks: ready -> running <-> paused -> done (or diverged), with a point per chunk."""
 
@@ -435,6 +439,7 @@ class DigitsRun:
 
     def reset(self) -> None:
         self.net = self.settings.network().initialize(self.X_train, self.y_train)
+        self.run_id = next(_RUN_IDS)   # a new history: a live chart showing the old one starts over
         self.status = "ready"
         self.message = ""
         self.seconds = 0.0

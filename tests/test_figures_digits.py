@@ -53,10 +53,13 @@ def test_confusion_matrix_shows_every_count():
     assert np.array_equal(np.array(fig.data[0].text), C)
 
 
-def test_training_figure_has_loss_and_both_accuracies():
+def test_the_live_chart_gets_loss_and_both_accuracies_from_the_runs_history():
+    from fontnet.figures.live import history_points
+
     run = digits.DigitsRun(digits.DigitsSettings(hidden=(8,), iterations=40))
     run.start()
     run.advance()
-    fig = _valid(figs.training_figure(run.columns(), 40))
-    assert [t.name for t in fig.data] == ["loss", "train accuracy", "test accuracy"]
-    assert list(fig.data[2].y) == run.columns()["test_accuracy"]
+    spec = figs.live_spec(40)
+    assert [s["label"] for s in spec["series"]] == ["loss (mean per chunk)", "train accuracy", "test accuracy"]
+    pts = history_points(run.history, figs.LIVE_COLUMNS, 1)
+    assert pts["x"] == [run.iteration] and pts["ys"][2] == [pytest.approx(run.history[-1].test_accuracy)]

@@ -1,5 +1,5 @@
 """The Digits page, drawn: the ten outputs, Figure 7-8 for the current image, what each first-layer node looks
-for, the confusion matrix and the training curves.
+for, the confusion matrix and the live training chart's description.
 
 Pure functions: arrays in, a plotly figure out. Figures are built from plain dicts without plotly's
 per-property validation (the tests validate each once): the pad redraws them on every stroke.
@@ -138,18 +138,20 @@ def confusion_figure(confusion: np.ndarray, height: int = 380) -> go.Figure:
              yaxis=dict(title=dict(text="true digit"), type="category", autorange="reversed", fixedrange=True)))
 
 
-def training_figure(columns: dict[str, list], iterations: int, height: int = 300) -> go.Figure:
-    """Loss (left axis) and train and test accuracy (right axis) against iterations."""
-    it = columns["iteration"]
-    return _figure(
-        [dict(type="scatter", mode="lines", x=it, y=columns["loss"], name="loss", line=dict(color=LOSS, width=2)),
-         dict(type="scatter", mode="lines", x=it, y=columns["train_accuracy"], name="train accuracy", yaxis="y2",
-              line=dict(color=TRAIN, width=2, dash="dot")),
-         dict(type="scatter", mode="lines", x=it, y=columns["test_accuracy"], name="test accuracy", yaxis="y2",
-              line=dict(color=TEST, width=2))],
-        dict(height=height, margin=dict(l=55, r=55, t=10, b=40), showlegend=True,
-             legend=dict(orientation="h", y=1.12, x=0),
-             xaxis=dict(title=dict(text="iteration"), range=[0, iterations], automargin=False),
-             yaxis=dict(title=dict(text="loss (cross-entropy)"), rangemode="tozero", gridcolor="#ebe9e3"),
-             yaxis2=dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1],
-                         tickformat=".0%", showgrid=False)))
+LIVE_COLUMNS = ("loss", "train_accuracy", "test_accuracy")
+
+
+def live_spec(iterations: int, height: int = 300) -> dict:
+    """The live training chart (app/live_chart.py): loss on the left, train and test accuracy on the right.
+    Its points are `fontnet.figures.live.history_points(run.history, LIVE_COLUMNS, start)`."""
+    from .live import lines_spec
+
+    return lines_spec("iteration", iterations, {
+        "y": {"label": "loss (cross-entropy)", "side": "left", "log": False, "min": 0},
+        "y2": {"label": "accuracy", "side": "right", "min": 0, "max": 1.02, "percent": True,
+               "ticks": [0, 0.25, 0.5, 0.75, 1]},
+    }, [
+        {"label": "loss (mean per chunk)", "color": LOSS, "dash": "solid", "width": 2, "scale": "y"},
+        {"label": "train accuracy", "color": TRAIN, "dash": "dot", "width": 2, "scale": "y2"},
+        {"label": "test accuracy", "color": TEST, "dash": "solid", "width": 2, "scale": "y2"},
+    ], height)

@@ -9,8 +9,8 @@ from tests.browser.conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 PIXELS = "() => document.querySelector('#digit-preview')?.dataset.pixels ?? null"
-LIVE_POINTS = ("() => { const el = document.querySelector('.st-key-digits_live_box .js-plotly-plot');"
-               " return el && el.data ? el.data[0].x.length : -1; }")
+LIVE_POINTS = ("() => { const el = document.querySelector('.st-key-digits_live_chart [data-points]');"
+               " return el ? +el.dataset.points : -1; }")
 
 
 def open_digits(page, app_server, query: str = ""):
