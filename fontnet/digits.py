@@ -34,7 +34,8 @@ LR_CHOICES: tuple[float, ...] = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02,
 MAX_ITERATIONS = 20_000
 MAX_SEED = 2**32 - 1
 MAX_MODEL_BYTES = 1_000_000
-LIVE_UPDATES = 40          # a run plays in about this many chunks
+LIVE_UPDATES = 40          # a run plays in about this many chunks...
+PLAY_SECONDS = 8.0         # ...or larger ones when updates come slower, so it still plays in about this long
 
 
 class SettingsError(ValueError):
@@ -443,20 +444,35 @@ class DigitsRun:
         self.status = "ready"
         self.message = ""
         self.seconds = 0.0
+        self._played, self._running_since = 0.0, None
         self.history: list[Point] = []
         self._record(self.net.loss_on(self.X_train, self.y_train))
 
     def start(self) -> None:
         if self.status in ("ready", "paused"):
-            self.status = "running"
+            self._set_status("running")
 
     def pause(self) -> None:
         if self.status == "running":
-            self.status = "paused"
+            self._set_status("paused")
 
     def resume(self) -> None:
         if self.status == "paused":
-            self.status = "running"
+            self._set_status("running")
+
+    def _set_status(self, status: str) -> None:
+        """Change status, keeping the clock of time spent running (it sizes the chunks)."""
+        if self._running_since is not None:
+            self._played += time.monotonic() - self._running_since
+            self._running_since = None
+        if status == "running":
+            self._running_since = time.monotonic()
+        self.status = status
+
+    @property
+    def played_seconds(self) -> float:
+        """Wall time spent running so far (paused time does not count)."""
+        return self._played + (time.monotonic() - self._running_since if self._running_since is not None else 0.0)
 
     @property
     def iteration(self) -> int:
@@ -471,7 +487,11 @@ class DigitsRun:
         return min(self.iteration / self.settings.iterations, 1.0)
 
     def chunk_size(self) -> int:
-        return max(1, math.ceil(self.settings.iterations / LIVE_UPDATES))
+        """Iterations per live update: the run in LIVE_UPDATES chunks, or more per chunk when updates come
+        slower than that (a busy server), so that the run is over after about PLAY_SECONDS of running."""
+        size = max(1, math.ceil(self.settings.iterations / LIVE_UPDATES))
+        due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
+        return max(size, due - self.iteration)
 
     def advance(self, steps: int | None = None) -> Point | None:
         """Train one chunk while running and record a point; the run is done after its last iteration."""
@@ -483,13 +503,14 @@ class DigitsRun:
         try:
             self.net.partial_fit(self.X_train, self.y_train, steps)
         except DivergenceError as e:
-            self.status, self.message = "diverged", str(e)
+            self._set_status("diverged")
+            self.message = str(e)
             return None
         finally:
             self.seconds += time.perf_counter() - t
         point = self._record(float(np.mean(self.net.loss_curve_[start:])))
         if self.iteration >= self.settings.iterations:
-            self.status = "done"
+            self._set_status("done")
         return point
 
     def _record(self, loss: float) -> Point:

@@ -312,9 +312,10 @@ def test_a_run_trains_in_chunks_pauses_and_finishes():
     assert run.advance() is None                        # not running yet
     run.start()
     run.advance()
-    assert run.iteration == run.chunk_size() and len(run.history) == 2
+    first = run.iteration
+    assert 200 / digits.LIVE_UPDATES <= first < 200 and len(run.history) == 2
     run.pause()
-    assert run.advance() is None and run.iteration == run.chunk_size()
+    assert run.advance() is None and run.iteration == first
     run.resume()
     while run.status == "running":
         run.advance()
@@ -324,6 +325,24 @@ def test_a_run_trains_in_chunks_pauses_and_finishes():
     assert cols["test_accuracy"][-1] > cols["test_accuracy"][0]
     run.reset()
     assert run.status == "ready" and run.iteration == 0 and len(run.history) == 1
+
+
+def test_a_run_that_gets_its_updates_late_takes_bigger_chunks_to_finish_in_its_play_time(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(digits.time, "monotonic", lambda: clock[0])
+    run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=400))
+    run.start()
+    assert run.chunk_size() == 10                      # 400 iterations in 40 updates
+    clock[0] += digits.PLAY_SECONDS / 2                 # half the play time gone before the first update
+    run.advance()
+    assert run.iteration == 200
+    run.pause()
+    clock[0] += 60                                      # paused time does not count
+    run.resume()
+    assert run.chunk_size() == 10
+    clock[0] += digits.PLAY_SECONDS
+    run.advance()
+    assert run.status == "done" and run.iteration == 400
 
 
 def test_the_library_baseline_uses_the_same_split_and_layers():

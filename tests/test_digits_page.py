@@ -122,9 +122,10 @@ def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     at = click(at, "Train")
     no_exception(at)
     run = at.session_state[RUN]
-    assert run.status == "running" and run.iteration == run.chunk_size()  # the live fragment trained a chunk
+    first = run.iteration
+    assert run.status == "running" and 400 / digits.LIVE_UPDATES <= first < 400  # the live fragment trained a chunk
     at.run()
-    assert run.iteration == 2 * run.chunk_size() and len(run.history) == 3
+    assert run.iteration > first and len(run.history) == 3
     assert any(re.sub(r"\\(.)", r"\1", p.proto.text).startswith("running: iteration") for p in at.get("progress"))
     click(at, "Pause")
     paused_at = run.iteration

@@ -22,7 +22,9 @@ def open_digits(page, app_server, query: str = ""):
 
 def stroke(page, points):
     """Draw one stroke with the mouse through `points`, given in pad coordinates (0-280)."""
-    box = page.locator(".st-key-digit_pad canvas").last.bounding_box()
+    canvas = page.locator(".st-key-digit_pad canvas").last
+    canvas.wait_for(state="visible", timeout=30_000)  # after Clear, a fresh pad is mounted
+    box = canvas.bounding_box()
     (x0, y0), rest = points[0], points[1:]
     page.mouse.move(box["x"] + x0, box["y"] + y0)
     page.mouse.down()
