@@ -58,15 +58,11 @@ def network_figure(model: Network, reading: Reading, height: int = 460) -> go.Fi
     acts = [a[:, 0] for a in reading.forward.A]
     n_layers = len(acts)
     data: list[dict] = []
-    # inputs: an 8x8 grid of squares on the left (x 0-2.1, y 2-5: about square at the figure's usual width)
-    gx, gy = np.meshgrid(np.arange(8), np.arange(8))
-    data.append(dict(type="scatter", mode="markers", x=(gx.ravel() * 0.3).tolist(),
-                     y=(3.5 + (3.5 - gy.ravel()) * 0.33).tolist(),
-                     marker=dict(symbol="square", size=12, color=reading.image.ravel().tolist(), cmin=0, cmax=16,
-                                 colorscale=GREYS, line=dict(color="#ced4da", width=1)),
-                     hovertemplate="pixel %{text}<extra></extra>",
-                     text=[f"({r}, {c}) = {int(v)}" for (r, c), v in np.ndenumerate(reading.image)]))
-    xs = [3.4 + 2.2 * i for i in range(n_layers)]
+    # inputs: the 8x8 image as a heatmap on axes of their own, kept square whatever the figure's width
+    data.append(dict(type="heatmap", z=reading.image.tolist(), zmin=0, zmax=16, colorscale=GREYS, showscale=False,
+                     xaxis="x2", yaxis="y2", xgap=1, ygap=1,
+                     hovertemplate="pixel (row %{y}, column %{x}) = %{z:.0f}<extra></extra>"))
+    xs = [2.2 * i for i in range(n_layers)]
     positions = [np.linspace(7.5, -0.5, len(a)) if len(a) > 1 else np.array([3.5]) for a in acts]
     # edges between consecutive later layers: the largest |w * a_prev| contributions, in two traces by sign
     for layer in range(1, n_layers):
@@ -94,11 +90,16 @@ def network_figure(model: Network, reading: Reading, height: int = 460) -> go.Fi
             customdata=a.tolist(),
             hovertemplate=("P(%{text}) = %{customdata:.3f}<extra>output</extra>" if out else
                            f"hidden layer {layer + 1}, node %{{pointNumber}}: A = %{{customdata:.3f}}<extra></extra>")))
-    labels = ["inputs: 8x8 pixels"] + [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
-    ann = [dict(x=x, y=8.4, text=t, showarrow=False, font=dict(size=12)) for x, t in zip([1.05, *xs], labels)]
+    labels = [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
+    ann = [dict(x=x, y=8.4, text=t, showarrow=False, font=dict(size=12)) for x, t in zip(xs, labels)]
+    ann.append(dict(x=0.1, y=1.0, xref="paper", yref="paper", text="inputs: 8x8 pixels", showarrow=False,
+                    font=dict(size=12), yanchor="bottom"))
     return _figure(data, dict(height=height, margin=dict(l=10, r=30, t=30, b=10), annotations=ann,
-                              xaxis={**_HIDDEN_AXIS, "range": [-0.4, xs[-1] + 0.8]},
-                              yaxis={**_HIDDEN_AXIS, "range": [-1, 8.8]}))
+                              xaxis={**_HIDDEN_AXIS, "domain": [0.26, 1], "range": [-0.5, xs[-1] + 0.8]},
+                              yaxis={**_HIDDEN_AXIS, "range": [-1, 8.8]},
+                              xaxis2={**_HIDDEN_AXIS, "domain": [0, 0.2], "anchor": "y2", "constrain": "domain"},
+                              yaxis2={**_HIDDEN_AXIS, "domain": [0.1, 0.9], "anchor": "x2", "autorange": "reversed",
+                                      "scaleanchor": "x2", "constrain": "domain"}))
 
 
 def weight_tiles_figure(W1: np.ndarray, height: int | None = None) -> go.Figure:
