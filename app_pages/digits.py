@@ -168,7 +168,9 @@ def pad_section() -> None:
     A fragment: a stroke reruns only this."""
     model, name, seed = active_model()
     _, X_test, _, y_test = digits.split(seed)
-    left, mid, right = st.columns([3, 2, 4])
+    # fixed widths in a row that wraps: on a narrow screen the parts stack instead of squeezing the pad
+    row = st.container(horizontal=True, gap="medium")
+    left, mid, right = row.container(width=300), row.container(width=190), row.container(width=440)
     with left:
         strokes = draw_pad(on_change=on_draw)
         with st.container(horizontal=True):

@@ -75,3 +75,33 @@ def test_train_grows_the_live_chart_until_the_run_is_done(app_server, page):
                            timeout=60_000)
     page.wait_for_function(f"() => ({LIVE_POINTS})() === 41", timeout=30_000)  # iteration 0 and 40 chunks
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+TOUCH_STROKE_JS = """(pad, [x0, y0]) => {
+  const at = (x, y) => new Touch({identifier: 1, target: pad, clientX: x, clientY: y, pageX: x, pageY: y});
+  const fire = (type, t, ended) => pad.dispatchEvent(new TouchEvent(type, {touches: ended ? [] : [t],
+      targetTouches: ended ? [] : [t], changedTouches: [t], bubbles: true, cancelable: true, composed: true}));
+  fire('touchstart', at(x0, y0));
+  for (let i = 1; i < 12; i++) fire('touchmove', at(x0, y0 + 20 * i));
+  fire('touchend', at(x0, y0 + 220), true);
+}"""
+
+
+def test_a_finger_draws_on_the_pad_too(app_server, browser):
+    """A stroke made of touch events (touchstart, touchmove..., touchend, as a phone sends them) on a narrow
+    touch screen, where the pad, the image and the bars stack instead of squeezing the pad."""
+    context = browser.new_context(viewport={"width": 900, "height": 1000}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_digits(page, app_server)
+        pad = page.locator(".st-key-digit_pad canvas").last
+        box = pad.bounding_box()
+        preview = page.locator("#digit-preview").bounding_box()
+        assert preview["y"] >= box["y"] + box["height"] or preview["x"] >= box["x"] + box["width"]  # no overlap
+        pad.evaluate(TOUCH_STROKE_JS, [box["x"] + 140, box["y"] + 30])
+        page.locator("#digit-prediction").wait_for(timeout=30_000)
+        cells = [int(v) for v in page.evaluate(PIXELS).split(",")]
+        assert len(cells) == 64 and sum(cells) > 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
