@@ -169,8 +169,8 @@ def pad_section() -> None:
     model, name, seed = active_model()
     _, X_test, _, y_test = digits.split(seed)
     # fixed widths in a row that wraps: on a narrow screen the parts stack instead of squeezing the pad
-    row = st.container(horizontal=True, gap="medium")
-    left, mid, right = row.container(width=300), row.container(width=190), row.container(width=440)
+    row = st.container(horizontal=True, gap="small")
+    left, mid, right = row.container(width=300), row.container(width=180), row.container(width=380)
     with left:
         strokes = draw_pad(on_change=on_draw)
         with st.container(horizontal=True):
