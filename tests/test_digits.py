@@ -400,3 +400,13 @@ def test_fabric_strokes_become_pad_points():
     assert pts[0] == [70 + 2 * (140 - 170), 200 + 2 * (40 - 100)] and pts[-1] == [70 + 2 * 30, 200 + 2 * 60]
     assert strokes_from_fabric(None) == [] and strokes_from_fabric({"objects": "x"}) == []
     assert strokes_from_fabric({"objects": [{"type": "Path", "path": [["M", "a", None]]}]}) == []
+
+
+@pytest.mark.slow
+def test_bench_reports_the_digits_keys():
+    from fontnet.bench import run_digits
+
+    res = run_digits(seeds=(0,))
+    assert 0.9 < res["digits_test_accuracy"] <= 1 and res["digits_vs_sklearn_speedup"] > 0
+    row = res["digits_per_seed"][0]
+    assert row["accuracy_at_steps"] >= row["sklearn_accuracy"] - 0.005 or row["steps_to_sklearn"] >= 6000
