@@ -161,9 +161,9 @@ class DigitsSettings:
         return Network(self.hidden, self.activation, mode="fast", loss="cross_entropy", optimizer="adam",
                        batch_size=BATCH, learning_rate=self.lr, max_iter=self.iterations, random_state=self.seed)
 
-    def describe(self) -> str:
+    def describe(self, seed: bool = True) -> str:
         return (f"64-{'-'.join(map(str, self.hidden))}-10 {self.activation}, lr {format_lr(self.lr)}, "
-                f"{self.iterations:,} iterations, seed {self.seed}")
+                f"{self.iterations:,} iterations" + (f", seed {self.seed}" if seed else ""))
 
 
 KEYS = ("hidden", "activation", "lr", "iterations", "seed")
