@@ -16,12 +16,13 @@ import numpy as np
 from .activations import ACTIVATIONS, logistic, softmax
 
 EXPLODED = 1e8  # as in the compiled loop: a weight beyond this is treated as divergence
-WIDE = 16  # a network with more inputs or hidden nodes than this in any layer trains here
+WIDE = 16       # a network with more inputs or hidden nodes than this in a layer trains here...
+MIN_BATCH = 16  # ...on batches at least this large (one sample at a time, NumPy's overhead per call dominates)
 
 
-def fits(n_inputs: int, hidden_layer_sizes) -> bool:
-    """Whether a network is wide enough that matrix products beat the number-at-a-time loop."""
-    return max(n_inputs, *hidden_layer_sizes) > WIDE
+def fits(n_inputs: int, hidden_layer_sizes, batch: int) -> bool:
+    """Whether a run is wide and batched enough that matrix products beat the number-at-a-time loop."""
+    return max(n_inputs, *hidden_layer_sizes) > WIDE and batch >= MIN_BATCH
 
 
 def train_steps(Ws, Bs, X: np.ndarray, Y: np.ndarray, rows: np.ndarray, lr: float, activation: str, loss: str,

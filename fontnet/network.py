@@ -34,8 +34,8 @@ MAX_LAYER_WIDTH = 1024
 
 # Which loop trains the chapter's kind of run (one ReLU hidden layer, a logistic output, squared error, one row
 # per SGD update): plain Python until use_compiled_loop() is called, the compiled loop after. Every other run
-# uses the compiled loop, except wide networks (more than 16 inputs or nodes in a layer), which train in _wide's
-# matrix products. The loops give the same numbers (tests/test_plain.py, tests/test_digits.py); only speed differs.
+# uses the compiled loop, except wide networks (more than 16 inputs or nodes in a layer) on batches of 16 or more,
+# which train in _wide's matrix products. The loops give the same numbers (tests/test_plain.py, tests/test_digits.py); only speed differs.
 _compiled_loop = False
 
 
@@ -277,7 +277,7 @@ class Network:
         losses = np.empty(steps)
         L = len(self.weights_)
         lr = float(self._setting("learning_rate"))
-        if _wide.fits(X.shape[1], self.hidden_layer_sizes):  # wide layers: matrix products over whole batches
+        if _wide.fits(X.shape[1], self.hidden_layer_sizes, rows.shape[1]):  # wide layers, batches: matrix products
             done = _wide.train_steps(self.weights_, self.biases_, X, Y, rows, lr, self.activation,
                                      self._setting("loss"), self._setting("optimizer"), self._moments, self.t_, losses)
         elif not _compiled_loop and _plain.fits(  # see use_compiled_loop

@@ -29,8 +29,24 @@ def _targets(net, y):
 
 # ---- the wide training path -------------------------------------------------------------------------------
 def test_digits_networks_train_on_the_wide_path_and_the_colour_network_does_not():
-    assert _wide.fits(64, (32, 16)) and _wide.fits(64, (4,)) and _wide.fits(3, (17,))
-    assert not _wide.fits(3, (3,)) and not _wide.fits(3, (16, 16, 16))
+    assert _wide.fits(64, (32, 16), digits.BATCH) and _wide.fits(64, (4,), 1198) and _wide.fits(3, (17,), 16)
+    assert not _wide.fits(3, (3,), 1000) and not _wide.fits(3, (16, 16, 16), 1000)
+    assert not _wide.fits(64, (32, 16), 1)  # one sample per update: the compiled loop is quicker
+
+
+def test_a_wide_network_trained_one_sample_at_a_time_uses_the_compiled_loop(monkeypatch):
+    X, y = _toy(10)
+    monkeypatch.setattr(_wide, "train_steps", lambda *a, **k: pytest.fail("the wide path was used"))
+    net = Network((20,), "relu", loss="cross_entropy", batch_size=1, random_state=0, max_iter=5).fit(X, y)
+    assert net.n_iter_ == 5
+
+
+def test_the_digits_network_trains_on_the_wide_path(monkeypatch):
+    calls = []
+    real = _wide.train_steps
+    monkeypatch.setattr(_wide, "train_steps", lambda *a, **k: calls.append(len(a[4])) or real(*a, **k))
+    net = DigitsSettings(hidden=(24, 12), iterations=30).network().fit(*_toy(10))
+    assert calls == [30] and net.n_iter_ == 30
 
 
 @pytest.mark.parametrize("n_classes", [2, 10])
