@@ -23,6 +23,7 @@ import numpy as np
 from .activations import HIDDEN_ACTIVATIONS
 from .model import cache_dir, cached_model, training_fingerprint
 from .network import DivergenceError, Forward, ModelFileError, Network
+from .playback import Playback
 
 N_PIXELS = 64
 DIGITS = tuple(range(10))
@@ -430,7 +431,7 @@ class Point:
 _RUN_IDS = itertools.count(1)
 
 
-class DigitsRun:
+class DigitsRun(Playback):
     """A training run in chunks: ready -> running <-> paused -> done (or diverged), with a point per chunk."""
 
     def __init__(self, settings: DigitsSettings):
@@ -447,32 +448,6 @@ class DigitsRun:
         self._played, self._running_since = 0.0, None
         self.history: list[Point] = []
         self._record(self.net.loss_on(self.X_train, self.y_train))
-
-    def start(self) -> None:
-        if self.status in ("ready", "paused"):
-            self._set_status("running")
-
-    def pause(self) -> None:
-        if self.status == "running":
-            self._set_status("paused")
-
-    def resume(self) -> None:
-        if self.status == "paused":
-            self._set_status("running")
-
-    def _set_status(self, status: str) -> None:
-        """Change status, keeping the clock of time spent running (it sizes the chunks)."""
-        if self._running_since is not None:
-            self._played += time.monotonic() - self._running_since
-            self._running_since = None
-        if status == "running":
-            self._running_since = time.monotonic()
-        self.status = status
-
-    @property
-    def played_seconds(self) -> float:
-        """Wall time spent running so far (paused time does not count)."""
-        return self._played + (time.monotonic() - self._running_since if self._running_since is not None else 0.0)
 
     @property
     def iteration(self) -> int:

@@ -22,6 +22,7 @@ from .activations import HIDDEN_ACTIVATIONS
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .playback import Playback
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
@@ -383,7 +384,7 @@ class Checkpoint:
 _RUN_IDS = itertools.count(1)
 
 
-class TrainingRun:
+class TrainingRun(Playback):
     """One training session: data, split, network, checkpoints and a status.
 
     ready -> (start) running -> (pause) paused -> (resume) running -> ... -> done, or diverged on a blow-up.
@@ -433,33 +434,6 @@ class TrainingRun:
         self.names = weight_names(self.net)
         self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
-
-    def start(self) -> None:
-        """Begin (or continue) training live."""
-        if self.status in ("ready", "paused"):
-            self._set_status("running")
-
-    def pause(self) -> None:
-        if self.status == "running":
-            self._set_status("paused")
-
-    def resume(self) -> None:
-        if self.status == "paused":
-            self._set_status("running")
-
-    def _set_status(self, status: str) -> None:
-        """Change status, keeping the clock of time spent running (chunks keep a run to its play time)."""
-        if self._running_since is not None:
-            self._played += time.monotonic() - self._running_since
-            self._running_since = None
-        if status == "running":
-            self._running_since = time.monotonic()
-        self.status = status
-
-    @property
-    def played_seconds(self) -> float:
-        """Wall time spent running so far (paused time does not count)."""
-        return self._played + (time.monotonic() - self._running_since if self._running_since is not None else 0.0)
 
     @property
     def iteration(self) -> int:

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from fontnet import _wide, digits
+from fontnet import _wide, digits, playback
 from fontnet.activations import HIDDEN_ACTIVATIONS
 from fontnet.digits import DigitsSettings, DrawingError
 from fontnet.model import default_model as colour_model
@@ -345,7 +345,7 @@ def test_a_run_trains_in_chunks_pauses_and_finishes():
 
 def test_a_run_that_gets_its_updates_late_takes_bigger_chunks_to_finish_in_its_play_time(monkeypatch):
     clock = [100.0]
-    monkeypatch.setattr(digits.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=400))
     run.start()
     assert run.chunk_size() == 10                      # 400 iterations in 40 updates
