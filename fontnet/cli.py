@@ -71,7 +71,7 @@ def _digits_setting(key: str):
         try:
             value = digits_data.parse_lr(text) if key == "lr" else digits_data.PARSERS[key](text)
         except digits_data.SettingsError as e:
-            raise argparse.ArgumentTypeError(f"{text!r} {e}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not valid ({e})") from None
         if key == "lr" and float(text) != value:
             raise argparse.ArgumentTypeError(f"{text!r} is not on the scale; the nearest is {digits_data.format_lr(value)}")
         return value

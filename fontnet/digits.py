@@ -20,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import parsing
 from .activations import HIDDEN_ACTIVATIONS
 from .model import cache_dir, cached_model, training_fingerprint
 from .network import DivergenceError, Forward, ModelFileError, Network
+from .parsing import SettingsError, format_lr
 from .playback import Playback
 
 N_PIXELS = 64
@@ -37,10 +39,6 @@ MAX_SEED = 2**32 - 1
 MAX_MODEL_BYTES = 1_000_000
 LIVE_UPDATES = 40          # a run plays in about this many chunks...
 PLAY_SECONDS = 8.0         # ...or larger ones when updates come slower, so it still plays in about this long
-
-
-class SettingsError(ValueError):
-    """A setting the digits network cannot use; the message names the problem."""
 
 
 class DrawingError(ValueError):
@@ -73,10 +71,6 @@ def split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
 
 # ---- the settings ---------------------------------------------------------------------------------------
-def format_lr(v: float) -> str:
-    return f"{v:g}"
-
-
 def format_hidden(sizes: Sequence[int]) -> str:
     return ",".join(str(int(h)) for h in sizes)
 
@@ -86,41 +80,21 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p.strip()) for p in str(text).split(","))
     except ValueError:
-        raise SettingsError("is not a list of layer widths such as 32,16") from None
+        raise SettingsError("not a list of layer widths such as 32,16") from None
     if not 1 <= len(sizes) <= MAX_LAYERS:
-        raise SettingsError(f"has {len(sizes)} layers; 1 or {MAX_LAYERS} are allowed")
+        raise SettingsError(f"{len(sizes)} layers; 1 or {MAX_LAYERS} are allowed")
     if any(not MIN_NODES <= h <= MAX_NODES for h in sizes):
-        raise SettingsError(f"has a layer outside {MIN_NODES}-{MAX_NODES} nodes")
+        raise SettingsError(f"a layer outside {MIN_NODES}-{MAX_NODES} nodes")
     return sizes
-
-
-def _parse_int(text: str, lo: int, hi: int) -> int:
-    try:
-        v = float(str(text).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        raise SettingsError("is not a number") from None
-    if not math.isfinite(v) or v != int(v):
-        raise SettingsError("is not a whole number")
-    if not lo <= v <= hi:
-        raise SettingsError(f"is outside {lo:,}-{hi:,}")
-    return int(v)
 
 
 def parse_lr(text: str) -> float:
     """A learning rate, snapped to the nearest value of the offered log scale."""
-    try:
-        v = float(str(text).strip())
-    except ValueError:
-        raise SettingsError("is not a number") from None
-    if not math.isfinite(v) or not LR_CHOICES[0] * 0.999 <= v <= LR_CHOICES[-1] * 1.001:
-        raise SettingsError(f"is outside {format_lr(LR_CHOICES[0])}-{format_lr(LR_CHOICES[-1])}")
-    return min(LR_CHOICES, key=lambda c: abs(math.log(c) - math.log(v)))
+    return parsing.parse_lr(text, LR_CHOICES)
 
 
 def parse_activation(text: str) -> str:
-    if str(text).strip() not in HIDDEN_ACTIVATIONS:
-        raise SettingsError(f"is not one of {', '.join(HIDDEN_ACTIVATIONS)}")
-    return str(text).strip()
+    return parsing.parse_choice(text, HIDDEN_ACTIVATIONS)
 
 
 def fmt(key: str, value) -> str:
@@ -148,7 +122,7 @@ class DigitsSettings:
             try:
                 PARSERS[key](fmt(key, getattr(self, key)))
             except SettingsError as e:
-                raise SettingsError(f"{key}={fmt(key, getattr(self, key))!r} {e}") from None
+                raise SettingsError(f"{key}={fmt(key, getattr(self, key))!r} is not valid ({e})") from None
         if not any(math.isclose(self.lr, c) for c in LR_CHOICES):
             raise SettingsError(f"lr={self.lr!r} is not on the learning-rate scale")
         for name, hi in (("iterations", MAX_ITERATIONS), ("seed", MAX_SEED)):
@@ -170,7 +144,7 @@ class DigitsSettings:
 KEYS = ("hidden", "activation", "lr", "iterations", "seed")
 PARSERS = {
     "hidden": parse_hidden, "activation": parse_activation, "lr": parse_lr,
-    "iterations": lambda t: _parse_int(t, 1, MAX_ITERATIONS), "seed": lambda t: _parse_int(t, 0, MAX_SEED),
+    "iterations": lambda t: parsing.parse_int(t, 1, MAX_ITERATIONS), "seed": lambda t: parsing.parse_int(t, 0, MAX_SEED),
 }
 DEFAULT = DigitsSettings()
 
@@ -192,7 +166,7 @@ def parse(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[
                 notices.append(f"lr={shown!r} is not on the offered scale; using the nearest value, {fmt(key, values[key])}")
         except SettingsError as e:
             values[key] = getattr(DEFAULT, key)
-            notices.append(f"{key}={shown!r} {e}; using the default, {fmt(key, values[key])}")
+            notices.append(f"{key}={shown!r} is not valid ({e}); using the default, {fmt(key, values[key])}")
         if key == "hidden":
             values[key] = fmt(key, values[key])
     return values, notices
@@ -206,7 +180,7 @@ def settings_from(values: Mapping[str, object]) -> DigitsSettings:
         try:
             v["hidden"] = parse_hidden(v["hidden"])
         except SettingsError as e:
-            raise SettingsError(f"hidden={v['hidden'][:30]!r} {e}") from None
+            raise SettingsError(f"hidden={v['hidden'][:30]!r} is not valid ({e})") from None
     try:
         return DigitsSettings(**v)
     except TypeError as e:

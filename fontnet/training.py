@@ -17,11 +17,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import colors, data
+from . import colors, data, parsing
 from .activations import HIDDEN_ACTIVATIONS
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .parsing import SettingsError, format_lr
+from .parsing import parse_choice as _parse_choice
+from .parsing import parse_int as _parse_int
 from .playback import Playback
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
@@ -67,15 +70,6 @@ LIVE_AGREEMENT_COLOURS = 20_000
 STATUSES = ("ready", "running", "paused", "done", "diverged")
 
 
-class SettingsError(ValueError):
-    """A control value the trainer cannot use; the message names the control and the problem."""
-
-
-def format_lr(v: float) -> str:
-    """How a learning rate is written on the slider and in the URL: 0.05, 0.0001, 2."""
-    return f"{v:g}"
-
-
 def format_test(v: float) -> str:
     """How a test share is written on the slider and in the URL: 1/3 for a third, else 0.25."""
     return "1/3" if math.isclose(v, 1 / 3) else f"{v:g}"
@@ -86,35 +80,9 @@ def _short(value) -> str:
     return s if len(s) <= 30 else s[:27] + "..."
 
 
-def _parse_int(text: str, lo: int, hi: int) -> int:
-    try:
-        v = float(str(text).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        raise SettingsError("not a number") from None
-    if not math.isfinite(v) or v != int(v):
-        raise SettingsError("not a whole number")
-    if not lo <= v <= hi:
-        raise SettingsError(f"outside {lo:,}-{hi:,}")
-    return int(v)
-
-
-def _parse_choice(text: str, choices: Sequence[str]) -> str:
-    s = str(text).strip()
-    if s not in choices:
-        raise SettingsError(f"not one of {', '.join(choices)}")
-    return s
-
-
 def parse_lr(text: str) -> float:
     """A learning rate from text, snapped to the nearest value of the log-spaced scale."""
-    try:
-        v = float(str(text).strip())
-    except ValueError:
-        raise SettingsError("not a number") from None
-    lo, hi = LR_CHOICES[0], LR_CHOICES[-1]
-    if not math.isfinite(v) or not lo * 0.999 <= v <= hi * 1.001:
-        raise SettingsError(f"outside {format_lr(lo)}-{format_lr(hi)}")
-    return min(LR_CHOICES, key=lambda c: abs(math.log(c) - math.log(v)))
+    return parsing.parse_lr(text, LR_CHOICES)
 
 
 def parse_test(text: str) -> float:
