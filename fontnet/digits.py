@@ -372,10 +372,7 @@ def check_model(net: Network) -> Network:
 
 def load_model(raw: bytes | str) -> Network:
     """A digits model from an uploaded JSON file: at most 1 MB, the colour model's format, checked throughout."""
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size > MAX_MODEL_BYTES:
-        raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {MAX_MODEL_BYTES / 1e6:g} MB")
-    return check_model(Network.loads(raw))
+    return check_model(Network.loads(raw, max_bytes=MAX_MODEL_BYTES))
 
 
 def train_default_model() -> Network:

@@ -396,7 +396,11 @@ class Network:
         return net
 
     @classmethod
-    def loads(cls, text: str | bytes) -> Network:
+    def loads(cls, text: str | bytes, max_bytes: int | None = None) -> Network:
+        """A network from JSON text; an upload passes `max_bytes` (larger files are refused before parsing)."""
+        size = len(text.encode("utf-8") if isinstance(text, str) else text)
+        if max_bytes is not None and size > max_bytes:
+            raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {max_bytes / 1e6:g} MB")
         try:
             d = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:

@@ -552,10 +552,7 @@ def warm_up() -> None:
 # ---- files ------------------------------------------------------------------------------------------
 def load_model(raw: bytes | str) -> Network:
     """A model from an uploaded JSON file: at most 1 MB, 3 inputs, 2 classes, every number finite."""
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size > MAX_MODEL_BYTES:
-        raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {MAX_MODEL_BYTES / 1e6:g} MB")
-    net = Network.loads(raw)
+    net = Network.loads(raw, max_bytes=MAX_MODEL_BYTES)
     if net.weights_[0].shape[1] != 3:
         raise ModelFileError(f"the model takes {net.weights_[0].shape[1]} inputs; a colour model takes 3 (R, G, B)")
     if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:
