@@ -7,6 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path,title", [("/", "Predict"), ("/train", "Train"), ("/digits", "Digits"),
+                                        ("/backprop", "Backprop"),
                                         ("/activations", "Activations")])
 def test_every_page_opens_without_an_exception(app_server, page, path, title):
     page.goto(app_server.url + path)
@@ -29,7 +30,8 @@ def test_a_deep_link_as_the_very_first_visit_gets_the_apps_navigation(page):
         wait_for_app(page)
         page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
         links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Digits", "Activations"]
+        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Digits", "Backprop",
+                                                                     "Activations"]
     finally:
         server.stop()
 
