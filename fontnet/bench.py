@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from . import data, teach
+from . import data, digits, teach
 from .baselines import sklearn_mlp
 from .model import default_model, formula_agreement, p_dark, test_accuracy
 from .network import Network, use_compiled_loop
@@ -24,6 +24,9 @@ FAST_MAX_STEPS = 4000
 TEACH_SEEDS = 20
 TEACH_CAP = 100        # the WCAG and slipping visitors: stop counting after this many answers (keeps it cheap)
 TEACH_SLIP = 0.1       # the slipping visitor answers wrongly this often
+DIGITS_WITHIN = 0.005          # fontnet's digits network "reaches" scikit-learn's accuracy within half a point
+DIGITS_CHECK_EVERY = 50
+DIGITS_MAX_STEPS = 6000
 
 
 def chapter_loop(X_train, Y_train, X_test, Y_test, iterations=100_000, L=0.05, seed=None):
@@ -106,6 +109,45 @@ def _steps_to_target(X_train, y_train, seed: int) -> tuple[int, float]:
             return net.n_iter_, agreement
 
 
+def _digits_steps_to(settings: digits.DigitsSettings, target: float) -> tuple[int, float]:
+    """Fewest iterations (checked every 50) at which the digits network's test accuracy reaches `target`."""
+    X_train, X_test, y_train, y_test = digits.split(settings.seed)
+    net = settings.network()
+    while True:
+        net.partial_fit(X_train, y_train, DIGITS_CHECK_EVERY)
+        accuracy = net.score(X_test, y_test)
+        if accuracy >= target or net.n_iter_ >= DIGITS_MAX_STEPS:
+            return net.n_iter_, accuracy
+
+
+def run_digits(seeds=(0, 1, 2, 3, 4), progress=None) -> dict:
+    """The digits network with the default settings against scikit-learn's MLPClassifier with the same layers,
+    split and seed: test accuracy, fit times, and fontnet's time to come within half a point of the library."""
+    say = progress or (lambda msg: None)
+    digits.train(digits.DigitsSettings(iterations=5))  # load the data, the split and threadpoolctl once
+    rows = []
+    for seed in seeds:
+        say(f"seed {seed}: digits, fontnet and scikit-learn")
+        settings = digits.DigitsSettings(seed=seed)
+        X_train, X_test, y_train, y_test = digits.split(seed)
+        net, seconds = digits.train(settings)
+        base = digits.sklearn_baseline(settings)
+        steps, reached = _digits_steps_to(settings, base.accuracy - DIGITS_WITHIN)
+        _, to_target = digits.train(digits.DigitsSettings(seed=seed, iterations=steps))
+        rows.append(dict(seed=seed, test_accuracy=net.score(X_test, y_test), seconds=seconds,
+                         sklearn_accuracy=base.accuracy, sklearn_seconds=base.seconds, steps_to_sklearn=steps,
+                         accuracy_at_steps=reached, seconds_to_sklearn=to_target,
+                         speedup=base.seconds / to_target))
+    med = lambda key: statistics.median(r[key] for r in rows)  # noqa: E731
+    return dict(
+        digits_per_seed=rows, digits_settings=digits.DEFAULT.describe(seed=False),
+        digits_test_accuracy=med("test_accuracy"), digits_min_test_accuracy=min(r["test_accuracy"] for r in rows),
+        digits_seconds=med("seconds"), digits_sklearn_accuracy=med("sklearn_accuracy"),
+        digits_sklearn_seconds=med("sklearn_seconds"), digits_steps_to_sklearn=med("steps_to_sklearn"),
+        digits_seconds_to_sklearn=med("seconds_to_sklearn"), digits_vs_sklearn_speedup=med("speedup"),
+    )
+
+
 DATA_SETS = {"chapter": "the chapter's data", "generated": "the generated colours"}
 
 
@@ -173,6 +215,7 @@ def run(seeds=(0, 1, 2, 3, 4), iterations: int = 100_000, progress=None, dataset
         fast_vs_sklearn_speedup=med("sklearn_s") / med("fast_s"),
         fast_min_agreement=min(r["fast_agreement"] for r in rows),
         predict_one_us=statistics.median(times) * 1e6, predict_million_s=t_million,
+        **run_digits(seeds, progress),
     )
 
 
@@ -194,6 +237,12 @@ def report(res: dict) -> str:
         f"| `fast_min_agreement` (all seeds) | {res['fast_min_agreement']:.4f} | >= 0.998 |",
         f"| `predict_one_us` (one colour, `p_dark`) | {res['predict_one_us']:.1f} µs | <= 50 µs |",
         f"| `predict_million_s` (1,000,000 colours) | {res['predict_million_s']:.3f} s | <= 0.5 s |",
+        f"| `digits_test_accuracy` ({res['digits_settings']}) | {res['digits_test_accuracy']:.4f} "
+        f"(min {res['digits_min_test_accuracy']:.4f}) in {res['digits_seconds'] * 1000:.0f} ms | >= 0.97 |",
+        f"| scikit-learn MLPClassifier, same layers | {res['digits_sklearn_accuracy']:.4f} in "
+        f"{res['digits_sklearn_seconds'] * 1000:.0f} ms | |",
+        f"| `digits_vs_sklearn_speedup` (to within 0.5 point: {res['digits_steps_to_sklearn']:.0f} iterations, "
+        f"{res['digits_seconds_to_sklearn'] * 1000:.0f} ms) | {res['digits_vs_sklearn_speedup']:.1f}x | >= 3x |",
     ]
     return "\n".join(lines)
 

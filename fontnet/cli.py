@@ -1,4 +1,4 @@
-"""The command line: `python -m fontnet train | predict | backprop | bench | prepare`.
+"""The command line: `python -m fontnet train | predict | digits | backprop | bench | prepare`.
 
 Every bad input exits with status 2 and one line naming the problem, never a traceback.
 """
@@ -13,6 +13,7 @@ import sys
 import time
 
 from . import backprop, bench, colors, data
+from . import digits as digits_data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
     HIDDEN_ACTIVATIONS,
@@ -75,6 +76,20 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _digits_setting(key: str):
+    """An argparse type reading one digits setting the way the page's link does (an lr must be on the scale)."""
+    def parse(text: str):
+        try:
+            value = digits_data.parse_lr(text) if key == "lr" else digits_data.PARSERS[key](text)
+        except digits_data.SettingsError as e:
+            raise argparse.ArgumentTypeError(f"{text!r} is not valid ({e})") from None
+        if key == "lr" and float(text) != value:
+            raise argparse.ArgumentTypeError(f"{text!r} is not on the scale; the nearest is {digits_data.format_lr(value)}")
+        return value
+    parse.__name__ = key
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m fontnet", description="Dark or light text on a background colour: the chapter's neural network.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -97,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--csv", metavar="FILE", help="read colours from a CSV with columns red,green,blue")
     q.add_argument("--model", metavar="model.json", help="a saved model (default: the project's default model)")
     q.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("digits", help="train the digits network (Figure 7-8) and compare scikit-learn's MLPClassifier")
+    d.add_argument("--hidden", type=_digits_setting("hidden"), default=digits_data.DEFAULT.hidden,
+                   help="1-2 hidden layer widths of 4-64 nodes (default 32,16)")
+    d.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default=digits_data.DEFAULT.activation)
+    d.add_argument("--lr", type=_digits_setting("lr"), default=digits_data.DEFAULT.lr,
+                   help=f"learning rate, one of {', '.join(map(digits_data.format_lr, digits_data.LR_CHOICES))}")
+    d.add_argument("--iterations", type=_digits_setting("iterations"), default=digits_data.DEFAULT.iterations)
+    d.add_argument("--seed", type=_digits_setting("seed"), default=digits_data.DEFAULT.seed)
+    d.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
+    d.add_argument("--json", action="store_true", help="print one JSON object")
 
     g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
                                         "printed update, and the cost before and after")
@@ -210,6 +236,39 @@ def cmd_predict(a, out) -> None:
               f"(WCAG prefers {r['wcag_prefers']})", file=out)
 
 
+def cmd_digits(a, out) -> None:
+    settings = digits_data.DigitsSettings(a.hidden, a.activation, a.lr, a.iterations, a.seed)
+    digits_data.train(digits_data.DigitsSettings(a.hidden, a.activation, a.lr, 2, a.seed))  # load what training needs
+    net, seconds = digits_data.train(settings)
+    _, X_test, _, y_test = digits_data.split(a.seed)
+    res = dict(settings=settings.describe(), hidden=list(a.hidden), activation=a.activation, lr=a.lr,
+               iterations=net.n_iter_, seed=a.seed, test_images=len(y_test),
+               test_accuracy=net.score(X_test, y_test), seconds=seconds)
+    try:
+        base = digits_data.sklearn_baseline(settings)
+        res.update(sklearn_accuracy=base.accuracy, sklearn_seconds=base.seconds)
+    except ValueError as e:  # an activation scikit-learn lacks
+        res.update(sklearn_accuracy=None, sklearn_seconds=None, sklearn_note=str(e))
+    if a.save:
+        try:
+            net.save(a.save)
+        except OSError as e:
+            raise UsageError(f"cannot write {a.save!r}: {e.strerror}") from None
+        res["saved"] = a.save
+    if a.json:
+        print(json.dumps(res), file=out)
+        return
+    print(f"trained {settings.describe()} in {seconds:.2f} s", file=out)
+    print(f"test accuracy:             {res['test_accuracy']:.4f}  ({len(y_test)} held-out images)", file=out)
+    if res["sklearn_accuracy"] is None:
+        print(f"scikit-learn: {res['sklearn_note']}", file=out)
+    else:
+        print(f"scikit-learn MLPClassifier: {res['sklearn_accuracy']:.4f} in {res['sklearn_seconds']:.2f} s "
+              "(same layers, split and seed)", file=out)
+    if a.save:
+        print(f"saved to {a.save}", file=out)
+
+
 def _matrix(M) -> str:
     return "[" + "; ".join(" ".join(f"{v: .6g}" for v in row) for row in M) + "]"
 
@@ -278,10 +337,11 @@ def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     try:
         a = build_parser().parse_args(argv)
-        commands = {"train": cmd_train, "predict": cmd_predict, "backprop": cmd_backprop, "bench": cmd_bench,
-                    "prepare": cmd_prepare}
+        commands = {"train": cmd_train, "predict": cmd_predict, "digits": cmd_digits, "backprop": cmd_backprop,
+                    "bench": cmd_bench, "prepare": cmd_prepare}
         commands[a.command](a, out)
-    except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError) as e:
+    except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError,
+            digits_data.SettingsError) as e:
         print(f"fontnet: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -35,56 +36,82 @@ def train_default_model() -> Network:
     return Network((3,), "relu", mode="chapter", random_state=DEFAULT_MODEL_SEED).fit(X_train, y_train)
 
 
-def _training_fingerprint() -> str:
-    """Everything the default model's numbers depend on: the training code, the data, the seeds and the numeric
-    stack."""
+COLOUR_MODEL_FILES = ("model.py", "network.py", "_plain.py", "_kernel.py", "data.py", "activations.py", "colors.py")
+
+
+def training_fingerprint(files=COLOUR_MODEL_FILES, packages=("numpy", "numba", "llvmlite"), extra: str = "",
+                         blobs: tuple[bytes, ...] = ()) -> str:
+    """Everything a cached model's numbers depend on: the training code (`files` in fontnet/), the data it
+    trains on (`blobs`), the numeric packages' versions, `extra` (the seeds and settings), the Python version
+    and the machine."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("model.py", "network.py", "_plain.py", "_kernel.py", "data.py", "activations.py", "colors.py"):
+    for name in files:
         h.update((here / name).read_bytes())
-    h.update(data.chapter_csv())
-    for package in ("numpy", "numba", "llvmlite"):
+    for blob in blobs:
+        h.update(blob)
+    for package in packages:
         h.update(f"{package}={metadata.version(package)};".encode())
-    h.update(f"{DEFAULT_SEED},{DEFAULT_MODEL_SEED},{platform.python_version()},{platform.machine()}".encode())
+    h.update(f"{extra},{platform.python_version()},{platform.machine()}".encode())
     return h.hexdigest()[:16]
 
 
+def _training_fingerprint() -> str:
+    return training_fingerprint(extra=f"{DEFAULT_SEED},{DEFAULT_MODEL_SEED}", blobs=(data.chapter_csv(),))
+
+
+def cache_dir() -> Path:
+    """Where trained default models are kept between server starts: $FONTNET_CACHE_DIR, else the user cache."""
+    return Path(os.environ.get("FONTNET_CACHE_DIR")
+                or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fontnet")
+
+
 def default_model_cache() -> Path:
-    """Where the trained default model is kept between server starts: $FONTNET_CACHE_DIR, else the user cache."""
-    base = os.environ.get("FONTNET_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fontnet"
-    return Path(base) / f"default-model-{_training_fingerprint()}.json"
+    """The colour model's file: its name changes with its fingerprint."""
+    return cache_dir() / f"default-model-{_training_fingerprint()}.json"
+
+
+def cached_model(path: Callable[[], Path], train: Callable[[], Network], check: Callable[[Network], object] = bool,
+                 cache: bool = True) -> Network:
+    """A deterministic model trained once, then read back from the JSON file `path()` names.
+
+    The file holds exactly the numbers training produced, under a name that changes with the fingerprint. A
+    missing, unreadable or invalid file (checked like any uploaded model, then by `check`, which raises
+    ValueError) means training again; a cache that cannot be written is skipped. A fresh copy each call.
+    """
+    try:
+        where = path() if cache else None
+    except (OSError, metadata.PackageNotFoundError):  # no fingerprint (an unusual install): no file either
+        where = None
+    if where is not None:
+        try:
+            model = Network.loads(where.read_bytes())
+            check(model)
+            return model
+        except (OSError, ValueError, NetworkError):  # ModelFileError is a ValueError
+            pass
+    model = train()
+    if where is not None:
+        tmp = None
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=where.parent, suffix=".tmp", delete=False) as fh:
+                tmp = fh.name
+                json.dump(model.to_dict(), fh)
+            os.replace(tmp, where)  # atomic: a concurrent reader sees the old file or the whole new one
+        except OSError:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+    return model
 
 
 def default_model(cache: bool = True) -> Network:
     """The default model: trained once, then read back from a JSON file (the server does this as it starts).
 
-    Training takes about half a second (in the plain-Python loop: a fresh server never waits for Numba). The
-    file holds exactly the numbers training produced, under a name that changes whenever the training code,
-    the seeds or the numeric libraries do. A missing, unreadable or invalid file (it is checked like any
-    uploaded model) means training again; a cache that cannot be written is skipped. A fresh copy each call.
+    Training takes about half a second (in the plain-Python loop: a fresh server never waits for Numba).
+    See `cached_model` for the file.
     """
-    try:
-        path = default_model_cache() if cache else None
-    except (OSError, metadata.PackageNotFoundError):  # no fingerprint (an unusual install): no file either
-        path = None
-    if path is not None:
-        try:
-            return Network.loads(path.read_bytes())
-        except (OSError, ValueError, NetworkError):  # ModelFileError is a ValueError
-            pass
-    model = train_default_model()
-    if path is not None:
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
-                tmp = fh.name
-                json.dump(model.to_dict(), fh)
-            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
-        except OSError:
-            if tmp is not None and os.path.exists(tmp):
-                os.unlink(tmp)
-    return model
+    return cached_model(default_model_cache, train_default_model, cache=cache)
 
 
 def p_dark(model: Network, rgb) -> np.ndarray:
