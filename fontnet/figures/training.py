@@ -106,29 +106,52 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
     return _figure(data, layout)
 
 
+def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
+    """Line segments [x0, y0, x1, y1] where `p` (rows follow y, columns x, both on `axis`) crosses `level`.
+
+    Marching squares, vectorised: every grid cell whose corners straddle the level gives one segment between
+    the crossings on its edges (two for a saddle, paired bottom-left and top-right).
+    """
+    a = np.asarray(axis, dtype=float)
+    z = np.asarray(p, dtype=float) - level
+    n = len(a)
+
+    def cross(z0, z1, c0, c1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = z0 / (z0 - z1)
+        ok = (z0 < 0) != (z1 < 0)
+        return np.where(ok, c0 + t * (c1 - c0), np.nan)
+
+    X, Y = np.meshgrid(a[:-1], a[:-1])
+    X1, Y1 = np.meshgrid(a[1:], a[1:])
+    z00, z10, z01, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    bottom = np.stack([cross(z00, z10, X, X1), Y], -1)
+    top = np.stack([cross(z01, z11, X, X1), Y1], -1)
+    left = np.stack([X, cross(z00, z01, Y, Y1)], -1)
+    right = np.stack([X1, cross(z10, z11, Y, Y1)], -1)
+    pts = np.stack([bottom, left, top, right], 2).reshape((n - 1) ** 2, 4, 2)
+    valid = ~np.isnan(pts).any(-1)
+    segments = []
+    two = valid.sum(1) == 2
+    if two.any():
+        order = np.argsort(~valid[two], axis=1, kind="stable")[:, :2]
+        chosen = np.take_along_axis(pts[two], order[:, :, None], 1)
+        segments.append(chosen.reshape(-1, 4))
+    four = valid.sum(1) == 4
+    if four.any():
+        segments.append(pts[four].reshape(-1, 4))   # (bottom, left) and (top, right)
+    if not segments:
+        return []
+    return np.round(np.concatenate(segments), 2).tolist()
+
+
 def level_segments(axis: np.ndarray, z: np.ndarray, level: float = 0.5) -> tuple[list, list]:
-    """The line where z (rows follow y, columns follow x, both on `axis`) crosses `level`, by marching squares:
-    (x, y) lists of segments separated by None, ready for one plotly line trace."""
-    z = np.asarray(z, dtype=float)
-    above = z >= level
-    # cells whose four corners are not all on one side hold a piece of the line
-    mixed = ~((above[:-1, :-1] == above[:-1, 1:]) & (above[:-1, :-1] == above[1:, :-1])
-              & (above[:-1, :-1] == above[1:, 1:]))
+    """The same line as `contour_segments`, as (x, y) lists of segments separated by None: one plotly trace."""
     xs: list = []
     ys: list = []
-
-    def cross(i0, j0, i1, j1):
-        a, b = z[i0, j0], z[i1, j1]
-        t = (level - a) / (b - a)
-        return axis[j0] + t * (axis[j1] - axis[j0]), axis[i0] + t * (axis[i1] - axis[i0])
-
-    for i, j in zip(*np.nonzero(mixed)):
-        # the cell's edges in order around it: bottom, right, top, left
-        edges = ((i, j, i, j + 1), (i, j + 1, i + 1, j + 1), (i + 1, j, i + 1, j + 1), (i, j, i + 1, j))
-        points = [cross(*e) for e in edges if above[e[0], e[1]] != above[e[2], e[3]]]
-        for a, b in zip(points[::2], points[1::2]):   # 2 crossings: one piece; 4 (a saddle): two
-            xs += [float(a[0]), float(b[0]), None]
-            ys += [float(a[1]), float(b[1]), None]
+    for x0, y0, x1, y1 in contour_segments(axis, z, level):
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
     return xs, ys
 
 
