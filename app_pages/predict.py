@@ -101,7 +101,8 @@ st.markdown("Each input is divided by 255. Every hidden node takes a weighted su
             "function, which gives P(dark text). Edges are as wide as their weight is large: "
             "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
 with st.container(key="network"):
-    st.markdown(network_svg(model, d.forward), unsafe_allow_html=True)
+    # in a <div>, Markdown passes the (one-line) SVG through as a block of HTML, untouched
+    st.markdown(f"<div>{network_svg(model, d.forward)}</div>", unsafe_allow_html=True)
 # A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
 # colour change cheap for the browser (and `?math=true` shares the page with them open).
 if st.toggle("Show the same numbers as matrix arithmetic", key="math", bind="query-params"):

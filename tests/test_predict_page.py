@@ -174,7 +174,7 @@ def test_network_and_bar_are_drawn_from_this_colours_numbers(model, bg, rgb):
     assert svg.count('<g class="node"') == 7 and svg.count('<g class="edge"') == 12
     assert f'data-a="{float(d.forward.A[-1][0, 0])!r}"' in svg  # the output node holds P(dark text)
     for z, a in zip(d.forward.Z[0].ravel(), d.forward.A[0].ravel()):
-        assert f"Z = {z:.4f}\nA = {a:.4f}" in svg
+        assert f"Z = {z:.4f}&#10;A = {a:.4f}" in svg
     bar = figure_html(at, "fontnet-probability")
     assert f'data-p-dark="{d.p_dark!r}"' in bar and f"width: {d.p_dark * 100:.2f}%" in bar
     at.button(key="preset-navy" if bg == "ffc0cb" else "preset-pink").click().run()

@@ -60,6 +60,12 @@ def _node_text(layer: int, n_layers: int, j: int, n: int, fwd: Forward | None, o
     return [f"Z={Z:.2f}", f"P={A:.3f}" if last else f"A={A:.2f}"], f"{title}\nZ = {Z:.4f}\nA = {A:.4f}"
 
 
+def _title(text: str) -> str:
+    """An SVG <title> (the browser's hover text), escaped, with its line breaks as &#10;: the markup stays on
+    one line, which Markdown passes through untouched."""
+    return "<title>" + escape(text).replace("\n", "&#10;") + "</title>"
+
+
 def edge_width(w: float, biggest: float) -> float:
     """Stroke width of an edge: proportional to |w|, the network's largest |weight| drawn MAX_EDGE_WIDTH wide."""
     return max(MIN_EDGE_WIDTH, abs(w) / biggest * MAX_EDGE_WIDTH)
@@ -103,9 +109,9 @@ def network_svg(model: Network, fwd: Forward | None = None) -> str:
             dst = ("out" if binary else f"out{j + 1}") if l == n_layers - 2 else f"h{l + 1}.{j + 1}"
             x0, y0, x1, y1 = xs[l], ys[l][i], xs[l + 1], ys[l + 1][j]
             ends = f'x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}"'
-            # a wide transparent copy under each edge, so a thin edge is as easy to hover as a thick one
+            # a wide transparent copy of each edge, so a thin edge is as easy to hover as a thick one
             out.append(f'<g class="edge" data-layer="{l + 1}" data-from="{i}" data-to="{j}" data-weight="{w!r}">'
-                       f'<title>{escape(f"W{l + 1}[{j + 1},{i + 1}] = {w:+.4f}")}\n{escape(f"{src} → {dst}")}</title>'
+                       + _title(f"W{l + 1}[{j + 1},{i + 1}] = {w:+.4f}\n{src} → {dst}") +
                        f'<line {ends} stroke="{POSITIVE if w >= 0 else NEGATIVE}" '
                        f'stroke-width="{edge_width(w, biggest):.2f}" stroke-opacity="0.75"/>'
                        f'<line {ends} stroke="transparent" stroke-width="10"/></g>')
@@ -132,7 +138,7 @@ def network_svg(model: Network, fwd: Forward | None = None) -> str:
                 label = _label(x + RADIUS + 6, y - 0.575 * 12 * (len(lines) - 1) + 4, lines, anchor="start")
             else:  # above the node
                 label = _label(x, y - RADIUS - 6 - 1.15 * 12 * (len(lines) - 1), lines)
-            out.append(f'<g class="node" data-layer="{l}" data-index="{j}"{data}><title>{escape(hover)}</title>'
+            out.append(f'<g class="node" data-layer="{l}" data-index="{j}"{data}>{_title(hover)}'
                        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADIUS}" fill="{NODE_FILL}" stroke="{NODE_LINE}" '
                        f'stroke-width="2"/>{label}</g>')
     out.append("</svg>")
