@@ -21,25 +21,28 @@ from . import colors, data
 from .network import Forward, Network, NetworkError
 
 THRESHOLD = 0.5
-DEFAULT_SEED = 0  # the data set and the split
+DEFAULT_SEED = 0  # the split of the chapter's rows (1/3 held out)
 # The training run's seed. Every seed lands in the chapter's accuracy band; of seeds 0-7 this one holds
-# out best (99.6% test accuracy, 99.7% agreement with the formula), so it is the one visitors meet first.
+# out best on the chapter's rows (448 of the 449 held-out rows, 99.8%; 99.6% agreement with the formula on
+# 100,000 random colours), so it is the one visitors meet first.
 DEFAULT_MODEL_SEED = 1
 AGREEMENT_COLOURS = 100_000
 
 
 def train_default_model() -> Network:
-    """The chapter's network trained the chapter's way on the chapter-equivalent data: deterministic."""
-    X_train, _, y_train, _ = data.split(data.chapter_dataset(seed=DEFAULT_SEED), seed=DEFAULT_SEED)
+    """The chapter's network trained the chapter's way on the chapter's data: deterministic."""
+    X_train, _, y_train, _ = data.split(data.chapter_dataset(), seed=DEFAULT_SEED)
     return Network((3,), "relu", mode="chapter", random_state=DEFAULT_MODEL_SEED).fit(X_train, y_train)
 
 
 def _training_fingerprint() -> str:
-    """Everything the default model's numbers depend on: the training code, the seeds and the numeric stack."""
+    """Everything the default model's numbers depend on: the training code, the data, the seeds and the numeric
+    stack."""
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in ("model.py", "network.py", "_plain.py", "_kernel.py", "data.py", "activations.py", "colors.py"):
         h.update((here / name).read_bytes())
+    h.update(data.chapter_csv())
     for package in ("numpy", "numba", "llvmlite"):
         h.update(f"{package}={metadata.version(package)};".encode())
     h.update(f"{DEFAULT_SEED},{DEFAULT_MODEL_SEED},{platform.python_version()},{platform.machine()}".encode())

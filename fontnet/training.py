@@ -41,7 +41,8 @@ INITS: dict[str, str] = {
 }
 LOSS_LABELS: dict[str, str] = {"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}
 DATASETS: dict[str, str] = {
-    "chapter": "chapter-equivalent (1,345 colours)",
+    "chapter": "the chapter's data (its CSV: 1,345 rows, 661 colours)",
+    "generated": "generated colours (CSS names, a grey ramp and seeded random colours; 1,345 rows)",
     "random": "N uniform random colours",
     "upload": "your CSV",
 }
@@ -227,12 +228,17 @@ class TrainingSettings:
                        max_iter=self.iterations, random_state=self.seed)
 
     def dataset(self, uploaded: data.Dataset | None = None) -> data.Dataset:
-        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one)."""
+        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one).
+
+        The seed draws the generated and random colours; the chapter's rows are always the same.
+        """
         if self.data == "random":
             return data.random_dataset(self.n, seed=self.seed)
+        if self.data == "generated":
+            return data.generated_dataset(seed=self.seed)
         if self.data == "upload" and uploaded is not None:
             return uploaded
-        return data.chapter_dataset(seed=self.seed)
+        return data.chapter_dataset()
 
     def describe(self) -> str:
         sizes = "-".join(map(str, self.hidden_layer_sizes))

@@ -1,6 +1,17 @@
 """Load and soak: N concurrent headless-browser visitors against one real server on loopback.
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
+    python scripts/load_test.py --train 6 [--json]      # a class: N visitors press Train together
+
+With --train N: N visitors open the Train page on the chapter's run and wait until it is drawn; then all of
+them press Train at the same moment. Each page records, by its own clock, every new "iteration N of M" its
+progress bar shows and when it says "done". Reported per visitor: live updates seen per second (distinct
+iterations after the first, over the time between the first and the last), seconds from the press to done,
+and how many points its loss chart was appended; and the server's CPU (process time over wall time) and
+memory while they train. Targets on a 2-core machine, browsers included: 6 visitors, each >= 5 updates a
+second and done within 15 s.
+
+Without --train:
 
 Every visitor opens the Predict page at the same moment and waits until it is drawn (the network
 diagram and the P(dark) bar in, the script finished), as a reader would before picking colours. It
@@ -27,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -176,6 +188,107 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
     )
 
 
+# Every new iteration the progress bar shows, and when it says done, by the page's clock (epoch ms).
+PROGRESS_CLOCK_JS = """
+window.__train = {seen: [], done: null, pressed: null};
+addEventListener('pointerdown', () => { window.__train.pressed = performance.timeOrigin + performance.now(); }, true);
+new MutationObserver(() => {
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  if (!bar) return;
+  const text = bar.innerText;
+  const m = /^(running|paused|done|diverged)\\S*: iteration ([\\d,]+) of/.exec(text);
+  if (!m || window.__train.pressed === null) return;
+  const it = +m[2].replace(/,/g, '');
+  const now = performance.timeOrigin + performance.now();
+  const seen = window.__train.seen;
+  if (!seen.length || seen[seen.length - 1][1] !== it) seen.push([now, it]);
+  if (m[1] === 'done' && window.__train.done === null) window.__train.done = now;
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+LOSS_CHART = "document.querySelector('.st-key-train_live [data-chart=loss]')"
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _class(server: AppServer, n: int) -> dict:
+    """N visitors on the Train page press Train together; see the module's docstring."""
+    from playwright.async_api import async_playwright
+
+    out: dict = {"errors": [], "visitors": []}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(n):
+            context = await browser.new_context(viewport={"width": 1300, "height": 900})
+            page = await context.new_page()
+            await page.add_init_script(PROGRESS_CLOCK_JS)
+            pages.append(page)
+
+        async def open_page(page):
+            await page.goto(f"{server.url}/train", timeout=TIMEOUT_MS)
+            await page.wait_for_function(f"() => {LOSS_CHART}?.dataset.points >= 1", timeout=TIMEOUT_MS,
+                                         polling=POLL_MS)
+            await page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                                         timeout=TIMEOUT_MS, polling=POLL_MS)
+
+        await asyncio.gather(*(open_page(p) for p in pages))
+        cpu0, wall0 = _cpu_seconds(server.proc.pid), time.monotonic()
+        peak = server.rss_mb()
+        await asyncio.gather(*(p.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
+                               for p in pages))
+
+        async def finish(i, page):
+            try:
+                await page.wait_for_function("() => window.__train.done !== null", timeout=120_000, polling=100)
+                await page.wait_for_function(f"() => +{LOSS_CHART}?.dataset.lastX === 100000", timeout=TIMEOUT_MS,
+                                             polling=POLL_MS)
+                t = await page.evaluate("() => window.__train")
+                appended = await page.evaluate(f"() => +{LOSS_CHART}.dataset.appended")
+                seen = t["seen"]
+                span = (seen[-1][0] - seen[0][0]) / 1000 if len(seen) > 1 else float("nan")
+                out["visitors"].append(dict(visitor=i, updates=len(seen), updates_per_s=(len(seen) - 1) / span,
+                                            done_s=(t["done"] - t["pressed"]) / 1000, chart_appends=appended))
+                if await page.locator('[data-testid="stException"]').count():
+                    out["errors"].append(f"visitor {i}: an exception element on the page")
+            except Exception as e:  # reported, not raised
+                out["errors"].append(f"visitor {i}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
+
+        async def sample():
+            nonlocal peak
+            while not all_done.is_set():
+                peak = max(peak, server.rss_mb())
+                await asyncio.sleep(0.25)
+
+        all_done = asyncio.Event()
+        sampler = asyncio.create_task(sample())
+        await asyncio.gather(*(finish(i, p) for i, p in enumerate(pages)))
+        cpu1, wall1 = _cpu_seconds(server.proc.pid), time.monotonic()
+        all_done.set()
+        await sampler
+        await browser.close()
+    v = sorted(out["visitors"], key=lambda r: r["visitor"])
+    return dict(train_visitors=n, visitors=v, errors=out["errors"],
+                min_updates_per_s=min((r["updates_per_s"] for r in v), default=float("nan")),
+                median_updates_per_s=statistics.median([r["updates_per_s"] for r in v]) if v else float("nan"),
+                max_done_s=max((r["done_s"] for r in v), default=float("nan")),
+                server_cpu_percent=100 * (cpu1 - cpu0) / (wall1 - wall0), server_rss_peak_mb=peak,
+                wall_s=wall1 - wall0)
+
+
+def run_class(n: int) -> dict:
+    """Start a server, have `n` visitors train together, stop it."""
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer()
+    try:
+        return asyncio.run(_class(server, n))
+    finally:
+        server.stop()
+
+
 def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000) -> dict:
     """Start a server, load it, stop it, and return the measurements."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -192,8 +305,22 @@ def main() -> int:
     ap.add_argument("--changes", type=int, default=20)
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a visitor's colour changes")
     ap.add_argument("--iterations", type=int, default=3000)
+    ap.add_argument("--train", type=int, default=0, metavar="N", help="N visitors press Train together (a class)")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
+    if a.train:
+        res = run_class(a.train)
+        if a.json:
+            print(json.dumps(res))
+        else:
+            for r in res["visitors"]:
+                print(f"visitor {r['visitor']}: {r['updates_per_s']:.1f} updates/s ({r['updates']} seen), done "
+                      f"{r['done_s']:.1f} s after pressing Train, loss chart appended {r['chart_appends']} times")
+            print(f"{res['train_visitors']} visitors: slowest {res['min_updates_per_s']:.1f} updates/s (target >= 5), "
+                  f"last done after {res['max_done_s']:.1f} s (target <= 15 s); server CPU "
+                  f"{res['server_cpu_percent']:.0f}% of one core, memory peak {res['server_rss_peak_mb']:.0f} MB")
+            print(f"errors: {len(res['errors'])}" + "".join(f"\n  {e}" for e in res["errors"]))
+        return 0 if not res["errors"] else 1
     res = run(a.sessions, a.changes, a.think, a.iterations)
     if a.json:
         print(json.dumps(res))

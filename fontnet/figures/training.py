@@ -106,16 +106,54 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
     return _figure(data, layout)
 
 
+def level_segments(axis: np.ndarray, z: np.ndarray, level: float = 0.5) -> tuple[list, list]:
+    """The line where z (rows follow y, columns follow x, both on `axis`) crosses `level`, by marching squares:
+    (x, y) lists of segments separated by None, ready for one plotly line trace."""
+    z = np.asarray(z, dtype=float)
+    above = z >= level
+    # cells whose four corners are not all on one side hold a piece of the line
+    mixed = ~((above[:-1, :-1] == above[:-1, 1:]) & (above[:-1, :-1] == above[1:, :-1])
+              & (above[:-1, :-1] == above[1:, 1:]))
+    xs: list = []
+    ys: list = []
+
+    def cross(i0, j0, i1, j1):
+        a, b = z[i0, j0], z[i1, j1]
+        t = (level - a) / (b - a)
+        return axis[j0] + t * (axis[j1] - axis[j0]), axis[i0] + t * (axis[i1] - axis[i0])
+
+    for i, j in zip(*np.nonzero(mixed)):
+        # the cell's edges in order around it: bottom, right, top, left
+        edges = ((i, j, i, j + 1), (i, j + 1, i + 1, j + 1), (i + 1, j, i + 1, j + 1), (i, j, i + 1, j))
+        points = [cross(*e) for e in edges if above[e[0], e[1]] != above[e[2], e[3]]]
+        for a, b in zip(points[::2], points[1::2]):   # 2 crossings: one piece; 4 (a saddle): two
+            xs += [float(a[0]), float(b[0]), None]
+            ys += [float(a[1]), float(b[1]), None]
+    return xs, ys
+
+
 def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
-                        points_labels: np.ndarray | None = None, height: int = 440) -> go.Figure:
-    """P(dark text) over the slice as a heatmap, the network's 0.5 contour, the formula's line, nearby colours."""
+                        points_labels: np.ndarray | None = None, height: int = 440,
+                        boundary: str = "contour") -> go.Figure:
+    """P(dark text) over the slice as a heatmap, the network's 0.5 line, the formula's line, nearby colours.
+
+    `boundary="contour"` lets plotly find the network's 0.5 line in the browser; `"lines"` finds it here
+    (`level_segments`) and sends plain line segments, which the browser draws far faster: for pages that
+    redraw the map on every click.
+    """
     axis = sl.axis.tolist()
     z = np.round(sl.p_dark, 4).tolist()
     data = [dict(type="heatmap", x=axis, y=axis, z=z, zmin=0, zmax=1, colorscale=MAP_SCALE, name="P(dark)",
                  colorbar=dict(title=dict(text="P(dark)"), thickness=10, tickvals=[0, 0.5, 1], len=0.9),
                  hovertemplate=f"{sl.x_channel}=%{{x:.0f}} {sl.y_channel}=%{{y:.0f}}<br>P(dark)=%{{z:.3f}}"
                                "<extra></extra>")]
-    if np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
+    line = dict(color="#c92a2a", width=2, dash="dash")
+    if boundary == "lines":
+        bx, by = level_segments(sl.axis, sl.p_dark, 0.5)
+        if bx:
+            data.append(dict(type="scatter", x=bx, y=by, mode="lines", line=line, name="network: P(dark) = 0.5",
+                             hoverinfo="skip"))
+    elif np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
         data.append(dict(type="contour", x=axis, y=axis, z=z, contours=dict(start=0.5, end=0.5, size=1,
                          coloring="none"), line=dict(color="#c92a2a", width=2, dash="dash"), showscale=False,
                          name="network: P(dark) = 0.5", hoverinfo="skip"))

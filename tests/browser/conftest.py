@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,24 @@ class AppServer:
         self.log.close()
 
 
+@contextmanager
+def served_chromium(*server_args: str):
+    """For benchmark scripts: a fresh `streamlit run` server and headless Chromium, both stopped on exit."""
+    from playwright.sync_api import sync_playwright
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer(*server_args)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield server, browser
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def app_server():
     (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -144,11 +163,55 @@ def page(browser):
     context.close()
 
 
+# The app's own record of its script run: connected to the server and not running the script.
+APP_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+# Elements a script or markup payload would have created: its <img>/<svg>, or an inline script carrying its alert.
+INJECTED = ("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length + "
+            "[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length")
+# Whether the server's run has drawn this colour's '#rrggbb' (the Predict page writes it as code).
+DREW_COLOUR = "hex => [...document.querySelectorAll('code')].some(c => c.textContent === hex)"
+
+
 def wait_for_app(page, timeout: float = 30_000):
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    """Wait until Streamlit has finished running the script, by its own script-run state.
+
+    Its 'running' indicator appears only half a second into a run, so that indicator's absence says nothing
+    about a short run. Straight after a click the click's rerun may not have begun: first wait for something
+    that run draws, then call this.
+    """
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def wait_for_drawn_colour(page, hex_colour: str, timeout: float = 30_000) -> None:
+    """On the Predict page: wait until the server's run for `hex_colour` ('#rrggbb') has been drawn and has ended."""
+    page.wait_for_function(DREW_COLOUR, arg=hex_colour, timeout=timeout)
+    wait_for_app(page, timeout)
+
+
+def wait_for_progress(page, prefix: str, timeout: float = 60_000) -> str:
+    """On the Train page: wait until the progress bar's text starts with `prefix` and the run has ended."""
+    page.wait_for_function("p => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith(p)",
+                           arg=prefix, timeout=timeout)
+    wait_for_app(page, timeout)
+    return page.locator('[data-testid="stProgress"]').first.inner_text()
+
+
+def assert_nothing_ran(page) -> None:
+    """No dialog opened, no payload element exists anywhere in the document, no exception is shown."""
+    assert page.dialogs == []
+    assert page.evaluate(INJECTED) == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def link_notices(page, url: str, timeout: float = 60_000) -> str:
+    """Open `url`, wait for the page's first notice, and return the text of every notice on it."""
+    page.goto(url)
+    wait_for_app(page)
+    alerts = page.locator('[data-testid="stAlert"]')
+    alerts.first.wait_for(timeout=timeout)
+    return " ".join(alerts.all_inner_texts())
 
 
 def type_sample_text(page, text: str, timeout: float = 30_000):
