@@ -101,43 +101,31 @@ NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => setTimeout(d
 
 def colour_change_task_ms(changes: int) -> list[float]:
     """Chrome's main-thread task time (ms) per preset press on the Predict page, until its answer is drawn."""
-    from playwright.sync_api import sync_playwright
-
     from fontnet import colors, presets
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer
+    from tests.browser.conftest import served_chromium
 
     os.environ.pop("FONTNET_CACHE_DIR", None)
-    server = AppServer()
     names = list(presets.PRESETS)
     times = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                cdp = page.context.new_cdp_session(page)
-                cdp.send("Performance.enable")
+    with served_chromium() as (server, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
 
-                def task_s() -> float:
-                    return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]
-                                if m["name"] == "TaskDuration")
+        def task_s() -> float:
+            return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration")
 
-                page.goto(server.url + "/?bg=" + colors.to_hex(presets.PRESETS[names[0]])[1:])
-                page.wait_for_function(CAUGHT_UP, arg=colors.to_hex(presets.PRESETS[names[0]]), timeout=120_000)
-                page.evaluate(NEXT_FRAME)
-                for k in range(changes + 1):  # the first change is a warm-up (the page's first re-render)
-                    name = names[(k + 1) % len(names)]
-                    hex_colour = colors.to_hex(presets.PRESETS[name])
-                    before = task_s()
-                    page.get_by_role("button", name=name, exact=True).click()
-                    page.wait_for_function(CAUGHT_UP, arg=hex_colour, timeout=60_000, polling=50)
-                    page.evaluate(NEXT_FRAME)
-                    if k:
-                        times.append((task_s() - before) * 1000)
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+        page.goto(server.url + "/?bg=" + colors.to_hex(presets.PRESETS[names[0]])[1:])
+        page.wait_for_function(CAUGHT_UP, arg=colors.to_hex(presets.PRESETS[names[0]]), timeout=120_000)
+        page.evaluate(NEXT_FRAME)
+        for k in range(changes + 1):  # the first change is a warm-up (the page's first re-render)
+            name = names[(k + 1) % len(names)]
+            before = task_s()
+            page.get_by_role("button", name=name, exact=True).click()
+            page.wait_for_function(CAUGHT_UP, arg=colors.to_hex(presets.PRESETS[name]), timeout=60_000, polling=50)
+            page.evaluate(NEXT_FRAME)
+            if k:
+                times.append((task_s() - before) * 1000)
     return times
 
 
