@@ -91,7 +91,7 @@ def network_svg(model: Network, fwd: Forward | None = None) -> str:
     n_layers = len(sizes)
     binary = sizes[-1] == 1
     tallest = max(sizes)
-    height = max(320, ROW * tallest + 120)
+    height = max(320, ROW * tallest + 90)
     step = (WIDTH - LEFT - RIGHT) / (n_layers - 1)
     mid = TOP + (height - TOP) / 2 - 10
     xs = [LEFT + l * step for l in range(n_layers)]
