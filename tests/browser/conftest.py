@@ -40,6 +40,23 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['style']});
 """
 
+# The same clock for the Predict page's network diagram and P(dark) bar: the frame that first paints each
+# (window.__fontnet_figures.network / .probability, epoch milliseconds).
+FIGURES_CLOCK_JS = """
+window.__fontnet_figures = {};
+const FIGURES = {network: '.st-key-network svg.fontnet-network', probability: '.st-key-probability .fontnet-probability'};
+new MutationObserver((_, observer) => {
+  const seen = window.__fontnet_figures;
+  for (const [name, sel] of Object.entries(FIGURES)) {
+    if (seen[name] === undefined && document.querySelector(sel)) {
+      seen[name] = null;
+      requestAnimationFrame(() => { seen[name] = performance.timeOrigin + performance.now(); });
+    }
+  }
+  if (Object.keys(seen).length === Object.keys(FIGURES).length) observer.disconnect();
+}).observe(document, {subtree: true, childList: true});
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
