@@ -171,6 +171,15 @@ def _training_data(name: str, seed: int) -> data.Dataset:
     return data.read_csv(_read_text(name), name)
 
 
+def _save(net: Network, path: str) -> str:
+    """Write the model file for --save; a path that cannot be written is a usage error (one line, exit 2)."""
+    try:
+        net.save(path)
+    except OSError as e:
+        raise UsageError(f"cannot write {path!r}: {e.strerror}") from None
+    return path
+
+
 def cmd_train(a, out) -> None:
     ds = _training_data(a.data, a.seed)
     X_train, X_test, y_train, y_test = data.split(ds, seed=a.seed)
@@ -184,11 +193,7 @@ def cmd_train(a, out) -> None:
                data=ds.name, rows=len(ds), test_accuracy=net.score(X_test, y_test),
                formula_agreement=formula_agreement(net.predict), seconds=seconds)
     if a.save:
-        try:
-            net.save(a.save)
-        except OSError as e:
-            raise UsageError(f"cannot write {a.save!r}: {e.strerror}") from None
-        res["saved"] = a.save
+        res["saved"] = _save(net, a.save)
     if a.json:
         print(json.dumps(res), file=out)
     else:
@@ -250,11 +255,7 @@ def cmd_digits(a, out) -> None:
     except ValueError as e:  # an activation scikit-learn lacks
         res.update(sklearn_accuracy=None, sklearn_seconds=None, sklearn_note=str(e))
     if a.save:
-        try:
-            net.save(a.save)
-        except OSError as e:
-            raise UsageError(f"cannot write {a.save!r}: {e.strerror}") from None
-        res["saved"] = a.save
+        res["saved"] = _save(net, a.save)
     if a.json:
         print(json.dumps(res), file=out)
         return
