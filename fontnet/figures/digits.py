@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 
 from ..digits import Reading
 from ..network import Network
-from .network import FONT, NEGATIVE, POSITIVE
+from .network import NEGATIVE, POSITIVE
+from .training import FONT
 
 INK = "#1f2328"
 BAR = "#adb5bd"
