@@ -184,7 +184,8 @@ def test_a_share_link_gives_its_state_on_the_other_replica(replicas, browser):
         name = list(PRESETS)[3]
         a.page.get_by_role("button", name=name, exact=True).click()
         bg = to_hex(PRESETS[name])[1:]
-        a.page.wait_for_function("bg => location.search.includes('bg=' + bg)", arg=bg, timeout=TIMEOUT_MS)
+        a.page.wait_for_function("bg => new URLSearchParams(location.search).get('bg')?.toLowerCase().endsWith(bg)",
+                                 arg=bg, timeout=TIMEOUT_MS)
         link = a.page.url
         other = next(r for r in replicas.pids if r != a.replica())
         c.context.add_cookies([{"name": COOKIE, "value": other, "url": replicas.url}])  # the third visitor is elsewhere
