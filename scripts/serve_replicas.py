@@ -46,6 +46,7 @@ DEFAULT_PORT = 8501
 COOKIE = "fontnet_replica"
 HEADER = "X-FontNet-Replica"
 START_TIMEOUT_S = 120
+COMPOSE_SLOTS = 10  # the most replicas the Compose proxy will find
 
 
 class UsageError(ValueError):
@@ -79,13 +80,20 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def haproxy_config(replicas: list[tuple[str, int]], port: int, stats_port: int) -> str:
-    """HAProxy's configuration for `replicas` ((name, loopback port) pairs) behind 127.0.0.1:`port`."""
-    servers = "\n".join(f"    server {name} 127.0.0.1:{p} cookie {name}" for name, p in replicas)
-    return f"""# Written by scripts/serve-replicas: {len(replicas)} FontNet replicas behind one sticky proxy.
+def haproxy_config(servers: str, bind: str, stats_bind: str, *, header: str, dynamic_cookie_key: str = "",
+                   preamble: str = "") -> str:
+    """HAProxy's configuration: the `servers` lines behind `bind`, with what the proxy must do for Streamlit.
+
+    One home for the proxy's rules: the loopback replicas here (`local_haproxy_config`) and the Compose file's
+    proxy (`compose_haproxy_config`, kept in deploy/compose/haproxy.cfg) differ only in how servers are found.
+    """
+    cookie = f"cookie {COOKIE} insert indirect nocache httponly attr SameSite=Lax"
+    if dynamic_cookie_key:  # servers found by DNS have no fixed name: the cookie holds a keyed hash of their address
+        cookie += f" dynamic\n    dynamic-cookie-key {dynamic_cookie_key}"
+    return f"""{header}
 global
     maxconn 4096
-
+{preamble}
 defaults
     mode http
     timeout connect 2s
@@ -100,14 +108,14 @@ defaults
     retries 2
 
 frontend fontnet
-    bind 127.0.0.1:{port}
+    bind {bind}
     default_backend replicas
 
 backend replicas
     # new visitors go to the replica with the fewest open connections (each visitor holds one WebSocket)
     balance leastconn
-    # ... and stay there: the replica's name in a cookie, set on the first answer
-    cookie {COOKIE} insert indirect nocache httponly attr SameSite=Lax
+    # ... and stay there: which replica, in a cookie set on the first answer
+    {cookie}
     option httpchk
     http-check send meth GET uri /_stcore/health
     http-check expect status 200
@@ -116,10 +124,34 @@ backend replicas
 {servers}
 
 listen stats
-    bind 127.0.0.1:{stats_port}
+    bind {stats_bind}
     stats enable
     stats uri /
 """
+
+
+def local_haproxy_config(replicas: list[tuple[str, int]], port: int, stats_port: int) -> str:
+    """For `replicas` ((name, loopback port) pairs) behind 127.0.0.1:`port`: each named in its cookie."""
+    return haproxy_config(
+        "\n".join(f"    server {name} 127.0.0.1:{p} cookie {name}" for name, p in replicas),
+        f"127.0.0.1:{port}", f"127.0.0.1:{stats_port}",
+        header=f"# Written by scripts/serve-replicas: {len(replicas)} FontNet replicas behind one sticky proxy.")
+
+
+def compose_haproxy_config() -> str:
+    """deploy/compose/haproxy.cfg: up to 10 replicas of the `fontnet` service, found through Docker's DNS."""
+    return haproxy_config(
+        f"    server-template fontnet {COMPOSE_SLOTS} fontnet:8501 resolvers docker init-addr none",
+        "*:8080", "*:8404", dynamic_cookie_key='"${FONTNET_COOKIE_SECRET}"',
+        header="# The Compose proxy: FontNet's replicas behind one sticky HAProxy (deploy/compose/compose.yaml).\n"
+               "# Generated: python scripts/serve_replicas.py --compose-config > deploy/compose/haproxy.cfg",
+        preamble="""
+# Docker's embedded DNS lists one address per running replica of the `fontnet` service
+resolvers docker
+    nameserver dns 127.0.0.11:53
+    hold valid 5s
+    hold obsolete 5s
+""")
 
 
 def _die_with_parent() -> None:
@@ -212,7 +244,7 @@ def serve(n: int, port: int) -> int:
 
         stats_port = free_port()
         cfg = logs / "haproxy.cfg"
-        cfg.write_text(haproxy_config([(name, rport) for name, (rport, _) in replicas.items()], port, stats_port))
+        cfg.write_text(local_haproxy_config([(name, rport) for name, (rport, _) in replicas.items()], port, stats_port))
         proxy = start([haproxy, "-db", "-f", str(cfg)], logs / "haproxy.log")
         while not stopping.is_set() and not healthy(f"http://127.0.0.1:{port}"):
             if proxy.poll() is not None:
@@ -241,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["-h"], ["--help"]):
         print(__doc__)
+        return 0
+    if argv == ["--compose-config"]:
+        print(compose_haproxy_config(), end="")
         return 0
     try:
         n, port = parse_args(argv)
