@@ -1,6 +1,10 @@
 """Load and soak: N concurrent headless-browser visitors against one real server on loopback.
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
+                                [--url http://127.0.0.1:PORT [--pid PID ...]]
+
+Without --url it starts its own server; with it, it loads one already running (such as the proxy in front of
+scripts/serve-replicas), and measures the memory of the processes given with --pid (their sum), if any.
 
 Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
 script finished), as a reader would before picking colours. It then changes the colour `--changes` times
@@ -173,10 +177,28 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
     )
 
 
-def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000) -> dict:
-    """Start a server, load it, stop it, and return the measurements."""
+class RunningServer:
+    """A server this script did not start (`--url`): its memory is that of the processes given (`--pid`)."""
+
+    def __init__(self, url: str, pids: list[int]):
+        self.url, self.pids = url.rstrip("/"), pids
+
+    def rss_mb(self) -> float:
+        total = 0.0
+        for pid in self.pids:
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+        return total if self.pids else float("nan")
+
+    def stop(self) -> None:
+        pass
+
+
+def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000, url: str | None = None,
+        pids: list[int] = ()) -> dict:
+    """Start a server (or use the one at `url`), load it, stop it, and return the measurements."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+    server = RunningServer(url, list(pids)) if url else AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
     try:
         return asyncio.run(_run(server, sessions, changes, think, iterations))
     finally:
@@ -190,8 +212,12 @@ def main() -> int:
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a visitor's colour changes")
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--url", help="load the server already running here instead of starting one")
+    ap.add_argument("--pid", type=int, action="append", default=[], help="with --url: a server process to measure")
     a = ap.parse_args()
-    res = run(a.sessions, a.changes, a.think, a.iterations)
+    if a.pid and not a.url:
+        ap.error("--pid needs --url")
+    res = run(a.sessions, a.changes, a.think, a.iterations, a.url, a.pid)
     if a.json:
         print(json.dumps(res))
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import queue
 import signal
@@ -76,6 +77,15 @@ class Replicas:
         with urllib.request.urlopen(self.stats_url, timeout=5) as r:
             rows = csv.DictReader(io.StringIO(r.read().decode().lstrip("# ")))
             return {row["svname"]: row["status"] for row in rows if row["pxname"] == "replicas" and row["svname"] in self.pids}
+
+    def wait_until_down(self, name: str, timeout: float = 60) -> float:
+        """Poll the proxy's statistics until its health checks have marked `name` DOWN; when that was seen."""
+        deadline = time.monotonic() + timeout
+        while not self.status().get(name, "").startswith("DOWN"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} is still {self.status().get(name)!r}")
+            time.sleep(0.05)  # the proxy's own statistics, polled for the state change
+        return time.monotonic()
 
     def stop(self) -> None:
         os.kill(self.proc.pid, signal.SIGTERM)  # the script stops its replicas and the proxy by their ids
@@ -212,10 +222,15 @@ def test_a_killed_replica_moves_its_visitors_to_a_live_one_with_a_fresh_session(
             v.wait_progress("paused: iteration 1 of 3,000")
             wait_for_app(v.page, timeout=TIMEOUT_MS)
         dead, live = a.replica(), b.replica()
+        killed = time.monotonic()
         os.kill(replicas.pids[dead], signal.SIGKILL)
+        marked_down: list[float] = []
+        watcher = threading.Thread(target=lambda: marked_down.append(replicas.wait_until_down(dead)), daemon=True)
+        watcher.start()
 
         # a's page reconnects through the proxy to the live replica: a fresh session, said so, no traceback
         a.page.get_by_text(RESET_NOTICE).wait_for(timeout=TIMEOUT_MS)
+        timings = {"kill_to_reset_notice_s": round(time.monotonic() - killed, 2)}
         a.wait_progress("ready: iteration 0 of 3,000")
         wait_for_app(a.page, timeout=TIMEOUT_MS)
         assert a.replica() == live
@@ -236,10 +251,11 @@ def test_a_killed_replica_moves_its_visitors_to_a_live_one_with_a_fresh_session(
         assert b.page.get_by_text(RESET_NOTICE).count() == 0 and b.no_error_shown()
 
         # once the proxy's health check has noticed, new visitors all go to the live replica
-        deadline = time.monotonic() + 60
-        while replicas.status().get(dead, "").split()[0] != "DOWN":
-            assert time.monotonic() < deadline, replicas.status()
-            time.sleep(0.2)  # polling the proxy's own statistics for the state change
+        watcher.join(timeout=60)
+        assert marked_down, replicas.status()
+        timings["kill_to_marked_down_s"] = round(marked_down[0] - killed, 2)
+        # what the README reports as the measured failure behaviour (not asserted: the machine may be busy)
+        (ROOT / "artifacts" / "replica_failover.json").write_text(json.dumps(timings))
         assert replicas.status()[live] == "UP"
         for _ in range(3):
             v = Visitor(browser, replicas.url)
