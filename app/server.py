@@ -17,9 +17,12 @@ log = get_logger(__name__)
 
 
 def warm_up() -> float:
-    """Import what the Predict page uses and have the default model's file ready; returns the seconds taken.
+    """Ready the Predict and Train pages; returns the seconds taken.
 
-    Anything that goes wrong is logged and left to the first visitor, who then does this work as before.
+    Predict: its modules imported and the default model's file ready. Train: its modules (pandas and
+    scikit-learn among them) imported, the compiled training loop loaded (Numba) and a first run's data,
+    split and live-agreement colours built. Anything that goes wrong is logged and left to the first
+    visitor, who then does that work as before.
     """
     start = time.perf_counter()
     try:
@@ -31,6 +34,16 @@ def warm_up() -> float:
         default_model()  # read from its file, or trained (about half a second) and written there
     except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
         log.exception("warm-up failed; the first visitor will train the default model")
+    try:
+        from fontnet import training
+        from fontnet.figures import live  # noqa: F401
+
+        training.warm_up()
+        run = training.TrainingRun(training.TrainingSettings())
+        run.start()
+        run.advance()
+    except Exception:  # noqa: BLE001
+        log.exception("warm-up of the Train page failed; its first visitor will do this work")
     return time.perf_counter() - start
 
 

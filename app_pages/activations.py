@@ -1,49 +1,34 @@
 """Activations: Table 7-1 made interactive — the curves, softmax's probabilities and the vanishing gradient."""
 
-import re
-
 import numpy as np
 import streamlit as st
 
+from app import links
+from app.text import md_literal
 from fontnet import activations as act
 from fontnet.figures import activations as figs
 
-D = act.PAGE_DEFAULTS
-URL_READ, URL_FIX, NOTICES = "_activations_url_read", "_activations_url_fix", "_activations_notices"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~:$])")
+D = links.ACTIVATIONS_DEFAULTS
+LIMITS = links.ACTIVATIONS_LIMITS
+KEYS = tuple(D)
 
 
-def plain(text: str) -> str:
-    """Escape Markdown (and HTML) so text from the URL or a text box is shown as typed."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def link_value(key: str, value: object) -> str | list[str]:
+    """A setting as the page's link writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value if isinstance(value, list) else str(value)
 
 
-# Read the URL before any widget exists: Streamlit drops values it cannot read without a word, and it
-# reads `fn` only as repeated keys; here `fn=relu,logistic` works too and every rejected value is named.
-if URL_FIX in st.session_state:
-    for key, value in st.session_state.pop(URL_FIX).items():
-        st.session_state[key] = value
-elif URL_READ not in st.session_state:
-    st.session_state[URL_READ] = True
-    given = {k: st.query_params.get_all(k) for k in st.query_params if k in D}
-    settings, notices = act.settings_from_query(given)
-    keys = set(given) | ({"xmin", "xmax"} if {"xmin", "xmax"} & set(given) else set())
-    chosen = {k: settings[k] for k in keys}
-    st.session_state.update(chosen)
-    st.session_state[NOTICES] = notices
-    if notices:
-        # On the first load a URL value Streamlit can read (xmin=5&xmax=-5, logits=x,y) beats session state,
-        # so the checked values are applied on a rerun.
-        st.session_state[URL_FIX] = chosen
+links.read_link("activations", KEYS, links.activations_settings, fmt=link_value)
 
 st.title("Activations")
 st.write("Every node adds up its weighted inputs and passes the sum through an **activation function**. "
          "Table 7-1 lists the common ones; FontNet's network, this table and the charts below all read the same "
          "definitions.")
-for notice in st.session_state.get(NOTICES, []):
-    st.warning(plain(notice), icon="⚠️")
-if URL_FIX not in st.session_state:
-    st.session_state.pop(NOTICES, None)
+links.show_notices("activations")
 
 st.subheader("Table 7-1: common activation functions")
 st.table(
@@ -59,10 +44,10 @@ with left:
 with right:
     deriv = st.checkbox("Show derivatives (dashed)", value=D["deriv"], key="deriv", bind="query-params")
 c1, c2, c3 = st.columns(3)
-lo, hi = act.PAGE_LIMITS["xmin"]
+lo, hi = LIMITS["xmin"]
 xmin = c1.number_input("x from", lo, hi, value=D["xmin"], step=0.5, key="xmin", bind="query-params")
 xmax = c2.number_input("x to", lo, hi, value=D["xmax"], step=0.5, key="xmax", bind="query-params")
-slope = c3.number_input("Leaky ReLU negative slope", *act.PAGE_LIMITS["slope"], value=D["slope"], step=0.01,
+slope = c3.number_input("Leaky ReLU negative slope", *LIMITS["slope"], value=D["slope"], step=0.01,
                         format="%.3f", key="slope", bind="query-params")
 if xmin >= xmax:
     st.warning(f"'x from' ({xmin:g}) must be below 'x to' ({xmax:g}); showing {D['xmin']:g} to {D['xmax']:g}.")
@@ -90,12 +75,12 @@ st.write("With several output nodes (Figure 7-8's multi-class case), softmax tur
 c1, c2 = st.columns([2, 1])
 logits_text = c1.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
                             value=D["logits"], key="logits", bind="query-params")
-temp = c2.slider("Temperature", *act.PAGE_LIMITS["temp"], value=D["temp"], step=0.1, key="temp",
+temp = c2.slider("Temperature", *LIMITS["temp"], value=D["temp"], step=0.1, key="temp",
                  bind="query-params")
 try:
     logits = act.parse_logits(logits_text)
 except act.LogitsError as e:
-    st.error(plain(f"Logits: {e}."))
+    st.error(md_literal(f"Logits: {e}."))
 else:
     p = act.softmax_with_temperature(logits, temp)
     st.plotly_chart(figs.softmax_figure(p, temperature=temp))
@@ -104,12 +89,10 @@ st.subheader("The vanishing gradient")
 st.write("Backpropagation multiplies one derivative per layer. Here every layer's weighted sum is the same input "
          "x and every weight is 1, so after k layers the gradient has been multiplied by f'(x)^k.")
 c1, c2 = st.columns(2)
-depth = c1.slider("Layers", *act.PAGE_LIMITS["depth"], value=D["depth"], key="depth", bind="query-params")
-at = c2.slider("Input x at every layer", *act.PAGE_LIMITS["at"], value=D["at"], step=0.5, key="at",
+depth = c1.slider("Layers", *LIMITS["depth"], value=D["depth"], key="depth", bind="query-params")
+at = c2.slider("Input x at every layer", *LIMITS["at"], value=D["at"], step=0.5, key="at",
                bind="query-params")
 products = {n: act.gradient_through_layers(n, depth, at, slope) for n in ("logistic", "tanh", "relu", "leaky_relu")}
 st.plotly_chart(figs.gradient_figure(products))
 st.write(act.gradient_reading(depth, at))
 
-if URL_FIX in st.session_state:
-    st.rerun()

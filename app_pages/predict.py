@@ -1,26 +1,20 @@
 """Predict: pick a background colour, see the network's choice of text shade and the arithmetic behind it."""
 
 import html
-import re
 
 import streamlit as st
 
-from app import state
+from app import links, state
 from app.instant import NEXT_RANDOM, instant_preview
+from app.text import md_literal
 from fontnet import colors, presets
 from fontnet.figures.network import forward_latex, network_diagram, probability_figure
 from fontnet.model import THRESHOLD, decide
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog"
-NOTICE = "bg_notice"
 # Redrawn on every colour change: no toolbar, and the figures' own look rather than Streamlit's chart theme,
 # which the browser would re-apply to each new figure.
 CHART = dict(config={"displayModeBar": False}, theme=None)
-
-
-def md_literal(text: str) -> str:
-    """Text shown literally inside Markdown (names come from files and uploads)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
 def wcag_words(ratio: float) -> str:
@@ -31,7 +25,6 @@ def wcag_words(ratio: float) -> str:
 def set_bg(hex_colour: str) -> None:
     """Callback for presets and the random button: the picker (and with it the URL) follows."""
     st.session_state["bg"] = hex_colour
-    st.session_state.pop(NOTICE, None)
 
 
 def on_random() -> None:
@@ -58,10 +51,7 @@ if state.using_session_model():
                 "for this session only. Everyone else sees the chapter's default model.")
         st.button("Back to the default model", on_click=state.use_default_model)
 
-# Read the link's value before the picker exists: Streamlit silently drops a malformed bound value.
-problem = presets.url_problem(st.query_params.get("bg"))
-if problem:
-    st.session_state[NOTICE] = problem
+links.read_link("predict", ("bg",), presets.link_settings, fmt=lambda key, value: value.lstrip("#"))
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
 with pick:
@@ -78,10 +68,7 @@ with choose:
         st.button("Random colour", key="random", on_click=on_random)
 
 rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
-if st.session_state.get(NOTICE) and colors.to_hex(rgb) == presets.DEFAULT_BG:
-    st.warning(st.session_state[NOTICE], icon="⚠️")
-else:
-    st.session_state.pop(NOTICE, None)
+links.show_notices("predict")
 
 text = st.text_input("Sample text", DEFAULT_TEXT, key="text", max_chars=200) or "Aa"
 d = decide(model, rgb)

@@ -10,39 +10,29 @@ from dataclasses import fields
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app import links
+from app.live_chart import live_chart
 from app.state import use_model
+from app.text import md_literal
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from fontnet.figures.training import (
-    LOSS_LEGEND,
-    MAP_LEGEND,
-    decision_map_figure,
-    legend_html,
-    loss_figure,
-    weights_figure,
-)
+from fontnet.figures import live
+from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import LOSSES, ModelFileError, NetworkError
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
-LEARNED_SECONDS = 2.0
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
-URL_READ = "train_url_read"
-NOTICES = "train_url_notices"
 FLASH = "train_flash"
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 DEFAULT = TrainingSettings()
+LINK_KEYS = tuple(f.name for f in fields(TrainingSettings))
 # Redrawn several times a second: no toolbar to rebuild, and plotly's own look rather than Streamlit's theme,
 # which Streamlit re-applies in the browser on every redraw (the figures set their own fonts and colours).
 CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
-
-
-def md_literal(text: str) -> str:
-    """Text shown literally inside Markdown (messages can quote file names and cells)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def flash(kind: str, message: str) -> None:
@@ -50,27 +40,10 @@ def flash(kind: str, message: str) -> None:
     ss.setdefault(FLASH, []).append((kind, message))
 
 
-def read_link() -> None:
-    """Once per session: read the link's settings before the widgets exist, so bad values get a notice."""
-    if ss.get(URL_READ):
-        return
-    ss[URL_READ] = True
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+def link_settings(params: dict[str, list[str]]) -> tuple[dict[str, object], list[str]]:
+    """The Train page's settings from its link: the engine's parser, each given key's value in use."""
     settings, notices = TrainingSettings.from_params(params)
-    canonical = settings.to_params(only_changed=False)
-    removed = False
-    for name in params:
-        if hasattr(DEFAULT, name) and not name.startswith("_"):
-            ss[name] = getattr(settings, name)
-            if params[name][-1:] != [canonical[name]]:
-                # a corrected or rejected value is replaced in the link by the value in use before any widget
-                # reads it (Streamlit would otherwise seed the widget from the raw value, and fails on some,
-                # such as iterations=1e309); the rerun below lets the widgets read the corrected link
-                st.query_params[name] = canonical[name]
-                removed = True
-    ss[NOTICES] = notices
-    if removed:
-        st.rerun()
+    return {name: getattr(settings, name) for name in params}, notices
 
 
 def current_settings() -> TrainingSettings:
@@ -179,7 +152,7 @@ st.markdown("Watch the chapter's network learn which text shade suits a backgrou
             "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
             "copied URL reproduces the run.")
 
-read_link()
+links.read_link("train", LINK_KEYS, link_settings, fmt=training.format_setting)
 warm_engine()
 
 with st.sidebar:
@@ -216,8 +189,7 @@ with st.sidebar:
     if source == "upload" and ss.get(UPLOADED) is None:
         st.info("No CSV uploaded yet: the chapter-equivalent data is used until you upload one.")
 
-for notice in ss.pop(NOTICES, []) or []:
-    st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")
+links.show_notices("train")
 for kind, message in ss.pop(FLASH, []) or []:
     getattr(st, kind)(md_literal(message))
 
@@ -258,56 +230,67 @@ def show_progress(run: TrainingRun) -> None:
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
 
 
+MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
+
+
 def show_learned(run: TrainingRun) -> None:
     """The decision map over a slice of the RGB cube (the visitor picks the slice) and the weights over time."""
-    left, right = st.columns([2, 3])
+    left, right = st.container(key="learned_box").columns([2, 3])
     with left, st.container(key="map_box"):
         c1, c2 = st.columns([1, 2])
         fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
         value = c2.slider("at", 0, 255, 128, key="at")
-        sl = training.decision_slice(run.net, fixed, value)
-        pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value)
         st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
                     "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
         st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
-        st.plotly_chart(decision_map_figure(sl, pts[:400], labels[:400]), key="map_chart", **CHART)
+
+        def map_payload(start: int) -> dict:
+            if start and run.status == "running" and len(run.history) % MAP_EVERY:
+                return {}   # not due: the chart keeps what it shows
+            sl = training.decision_slice(run.net, fixed, value)
+            if start:
+                return live.map_points(sl)
+            return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed,
+                                                                     value))
+
+        _, xi, yi = training.slice_axes(fixed)
+        live_chart("map_chart", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
+                   f"{run.run_id}:{fixed}:{value}", len(run.history), map_payload)
     with right, st.container(key="weights_box"):
-        st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer; "
-                    "hover a line for its name.")
-        st.plotly_chart(weights_figure(*run.weight_history()), key="weights_chart", **CHART)
+        st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer.")
+        for i, (layer, spec) in enumerate(zip(live.layers_of(run.names),
+                                              live.weights_specs(run.settings.iterations, run.names))):
+            st.caption(f"layer {layer}: W{layer} and B{layer}")
+            with st.container(key=f"weights_box_{layer}"):
+                live_chart(f"weights_chart_{layer}", spec, run.run_id, len(run.history),
+                           lambda start, i=i: live.weights_points(run.history, run.names, start)[i])
 
 
 running = status == "running"
 
 
-# Two fragments: the loss chart (which also trains) up to eight times a second; what was learned every two
-# seconds while running (each redraw of the map and the weights costs the browser about three loss updates),
-# and once more when the run stops (the whole page reruns then).
+# One fragment, up to eight times a second while a run plays: train a chunk, then send each chart only the
+# points that are new (the charts stay mounted in the browser). A whole page run sends them their full history.
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
-def live() -> None:
+def live_view() -> None:
     run = ss.get(RUN)
     if run is None:
         return
     if run.status == "running":
         run.advance()
         if run.status != "running":
-            st.rerun()  # the whole page: the timers stop and the buttons follow the new status
-    show_progress(run)
+            st.rerun()  # the whole page: the timers stop, the buttons follow, every chart gets its full history
+    with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
+        show_progress(run)
     with st.container(key="loss_box"):
-        st.plotly_chart(loss_figure(run.history_frame(), run.settings.iterations, height=320), key="loss_chart",
-                        **CHART)
+        live_chart("loss_chart", live.loss_spec(run.settings.iterations), run.run_id, len(run.history),
+                   lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start))
+    st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
+    st.subheader("What the network has learned")
+    show_learned(run)
 
 
-@st.fragment(run_every=LEARNED_SECONDS if running else None)
-def learned() -> None:
-    if (run := ss.get(RUN)) is not None:
-        show_learned(run)
-
-
-live()
-st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
-st.subheader("What the network has learned")
-learned()
+live_view()
 
 if run is not None:
     st.subheader("The library beside it")

@@ -59,7 +59,7 @@ def _softplus(z):  # log(1 + e^z) without overflow
     return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # releases the interpreter lock: several visitors train at once
 def train_steps(Ws, Bs, X, Y, rows, lr, act, loss, optimizer, mW, mB, vW, vB, t, losses):
     """Run len(rows) updates in place; row s of `rows` holds step s's batch of sample indices.
 

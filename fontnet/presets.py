@@ -6,6 +6,7 @@ Also how a shared link's `?bg=` value is read: `#` optional, any case, #rrggbb o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -36,13 +37,15 @@ def url_colour(value: str | None) -> str | None:
     return "#" + ("".join(c * 2 for c in h) if len(h) == 3 else h)
 
 
-def url_problem(value: str | None) -> str | None:
-    """What is wrong with a `?bg=` value, in words for the reader; None when it is fine or absent."""
-    if value is None or url_colour(value) is not None:
-        return None
-    # the value itself is not repeated: it came from a link and would be rendered as Markdown
-    return (f"The colour in this link is not a hex colour like `ffc0cb` or `#FFC0CB`, "
-            f"so the page opened on the default colour `{DEFAULT_BG}`.")
+def link_settings(params: Mapping[str, list[str]]) -> tuple[dict[str, str], list[str]]:
+    """The Predict page's `bg` from its link: '#rrggbb' in use, and a notice when the link's value is no hex colour."""
+    if "bg" not in params:
+        return {}, []
+    if (bg := url_colour((params["bg"] or [""])[-1])) is not None:
+        return {"bg": bg}, []
+    # the value itself is not repeated: a notice names the problem, not whatever a link carried
+    return {"bg": DEFAULT_BG}, [f"the colour is not a hex colour like ffc0cb or #FFC0CB, so the page opened on "
+                                f"the default colour {DEFAULT_BG}."]
 
 
 def random_colour(rng: np.random.Generator | None = None) -> str:

@@ -7,6 +7,7 @@ every chunk, and moves between ready, running, paused, done and diverged. Nothin
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -57,9 +58,10 @@ TARGET_UPDATES = 80          # the chapter's run plays in about this many chunks
 PLAY_SECONDS = 10.0          # ...and chunks grow when updates come slower, so a run still plays in about this long
 ITERATIONS_PER_SECOND = 10_000  # shorter runs play for less time (iterations / this, at least MIN_PLAY_SECONDS)
 MIN_PLAY_SECONDS = 2.0
+FIRST_CHUNK = 200
 CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
 MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
-LIVE_AGREEMENT_COLOURS = 20_000
+LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
 
@@ -194,18 +196,18 @@ class TrainingSettings:
                 raw = raw[-1] if len(raw) else ""
             try:
                 values[f.name] = _PARSERS[f.name](raw)
-                if f.name in ("lr", "test") and _format(f.name, values[f.name]) != str(raw).strip():
+                if f.name in ("lr", "test") and format_setting(f.name, values[f.name]) != str(raw).strip():
                     notices.append(f"{f.name}={_short(raw)!r} is not on the offered scale; "
-                                   f"using the nearest value, {_format(f.name, values[f.name])}")
+                                   f"using the nearest value, {format_setting(f.name, values[f.name])}")
             except SettingsError as e:
                 notices.append(f"{f.name}={_short(raw)!r} is not valid ({e}); "
-                               f"using the default, {_format(f.name, getattr(default, f.name))}")
+                               f"using the default, {format_setting(f.name, getattr(default, f.name))}")
         return cls(**values), notices
 
     def to_params(self, only_changed: bool = True) -> dict[str, str]:
         """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
         default = TrainingSettings()
-        return {k: _format(k, v) for k, v in asdict(self).items()
+        return {k: format_setting(k, v) for k, v in asdict(self).items()
                 if not only_changed or v != getattr(default, k)}
 
     # ---- what they mean -------------------------------------------------------------------------
@@ -256,7 +258,8 @@ _PARSERS = {
 }
 
 
-def _format(name: str, value) -> str:
+def format_setting(name: str, value) -> str:
+    """A setting as its link writes it."""
     if name == "lr":
         return format_lr(value)
     if name == "test":
@@ -272,7 +275,8 @@ def _live_agreement_set() -> tuple[np.ndarray, np.ndarray]:
 
 
 def live_agreement(net: Network) -> float:
-    """Agreement with the formula on a fixed set of 20,000 uniform colours (fast enough for every update)."""
+    """Agreement with the formula on a fixed set of LIVE_AGREEMENT_COLOURS uniform colours (cheap enough for every
+    live update; the finished run is scored on 100,000)."""
     X, y = _live_agreement_set()
     return float(np.mean(net.predict(X) == y))
 
@@ -313,6 +317,7 @@ def diagnose(net: Network, X: np.ndarray) -> list[str]:
 
 
 CHANNELS = ("R", "G", "B")
+MAP_SIZE = 52   # the decision map's grid: MAP_SIZE x MAP_SIZE colours of a slice
 
 
 @dataclass(frozen=True)
@@ -338,7 +343,7 @@ def slice_axes(fixed: str) -> tuple[int, int, int]:
     return c, x, y
 
 
-def decision_slice(net: Network, fixed: str = "B", value: int = 128, size: int = 52) -> DecisionSlice:
+def decision_slice(net: Network, fixed: str = "B", value: int = 128, size: int = MAP_SIZE) -> DecisionSlice:
     """The network's P(dark) on a size x size grid of the slice `fixed` = value, and the formula's true boundary."""
     c, xi, yi = slice_axes(fixed)
     value = int(np.clip(value, 0, 255))
@@ -376,6 +381,9 @@ class Checkpoint:
     weights: np.ndarray = field(repr=False)
 
 
+_RUN_IDS = itertools.count(1)
+
+
 class TrainingRun:
     """One training session: data, split, network, checkpoints and a status.
 
@@ -402,6 +410,7 @@ class TrainingRun:
         run.name = name
         run.loaded = True
         run.history = []
+        run.run_id = next(_RUN_IDS)
         run._record(float("nan"))
         run.status = "done"
         run.final_agreement = formula_agreement(net.predict)
@@ -423,6 +432,7 @@ class TrainingRun:
         self._running_since: float | None = None
         self.history: list[Checkpoint] = []
         self.names = weight_names(self.net)
+        self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
 
     def start(self) -> None:
@@ -490,6 +500,8 @@ class TrainingRun:
             size = max(size, due - self.iteration)
         if self._sec_per_iter:
             size = min(size, max(1, int(CHUNK_BUDGET_S / self._sec_per_iter)))
+        else:   # the first chunk measures the pace: small, so a slow network cannot stall the page
+            size = min(size, FIRST_CHUNK)
         return size
 
     def advance(self, steps: int | None = None) -> Checkpoint | None:

@@ -104,33 +104,3 @@ def test_gradient_reading_names_the_numbers():
     assert "10 logistic layers" in text and "0.25^10" in text and "9.5e-07" in text
     assert "ReLU stops it" in text  # ReLU's derivative at exactly 0 is 0
     assert "passes it through unchanged" in act.gradient_reading(3, 1.0)
-
-
-def test_settings_from_query_defaults_and_valid_values():
-    assert act.settings_from_query({}) == (act.PAGE_DEFAULTS, [])
-    settings, notices = act.settings_from_query({
-        "fn": ["relu,logistic"], "deriv": ["0"], "xmin": ["-3"], "xmax": ["4.5"], "slope": ["0.2"],
-        "logits": ["1,2,3,4"], "temp": ["0.5"], "depth": ["7"], "at": ["-1.5"]})
-    assert notices == []
-    assert settings == {"fn": ["relu", "logistic"], "deriv": False, "xmin": -3.0, "xmax": 4.5, "slope": 0.2,
-                        "logits": "1,2,3,4", "temp": 0.5, "depth": 7, "at": -1.5}
-    assert act.settings_from_query({"fn": ["tanh", "relu"]})[0]["fn"] == ["tanh", "relu"]  # repeated keys
-    assert act.settings_from_query({"fn": [""]})[0]["fn"] == []  # an empty selection is allowed
-
-
-@pytest.mark.parametrize("params,key", [
-    ({"xmin": ["abc"]}, "xmin"), ({"xmax": ["1e9"]}, "xmax"), ({"xmin": ["5"], "xmax": ["-5"]}, "xmin"),
-    ({"xmin": ["2"], "xmax": ["2"]}, "xmax"), ({"fn": ["bogus"]}, "fn"), ({"logits": ["x,y"]}, "logits"),
-    ({"deriv": ["maybe"]}, "deriv"), ({"temp": ["0"]}, "temp"), ({"depth": ["2.5"]}, "depth"),
-    ({"depth": ["99"]}, "depth"), ({"slope": ["nan"]}, "slope"), ({"at": ["inf"]}, "at"),
-])
-def test_settings_from_query_falls_back_with_a_notice(params, key):
-    settings, notices = act.settings_from_query(params)
-    assert len(notices) == 1 and key in notices[0]
-    assert settings == act.PAGE_DEFAULTS
-
-
-def test_settings_from_query_keeps_the_known_functions_and_shortens_long_values():
-    settings, notices = act.settings_from_query({"fn": ["relu,bogus"], "xmin": ["9" * 200]})
-    assert settings["fn"] == ["relu"] and len(notices) == 2
-    assert "bogus" in notices[0] and all(len(n) < 200 for n in notices)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import links
 from fontnet import activations as act
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
@@ -170,12 +171,12 @@ def test_repeated_fn_keys_work_too():
 def test_bad_url_values_fall_back_to_defaults_with_a_notice(params, key):
     at = run(**params)
     assert key in warnings(at)
-    assert at.multiselect(key="fn").value == act.PAGE_DEFAULTS["fn"]
-    assert at.number_input(key="xmin").value == act.PAGE_DEFAULTS["xmin"]
-    assert at.number_input(key="xmax").value == act.PAGE_DEFAULTS["xmax"]
-    assert at.text_input(key="logits").value == act.PAGE_DEFAULTS["logits"]
-    assert at.slider(key="temp").value == act.PAGE_DEFAULTS["temp"]
-    assert at.slider(key="depth").value == act.PAGE_DEFAULTS["depth"]
+    assert at.multiselect(key="fn").value == links.ACTIVATIONS_DEFAULTS["fn"]
+    assert at.number_input(key="xmin").value == links.ACTIVATIONS_DEFAULTS["xmin"]
+    assert at.number_input(key="xmax").value == links.ACTIVATIONS_DEFAULTS["xmax"]
+    assert at.text_input(key="logits").value == links.ACTIVATIONS_DEFAULTS["logits"]
+    assert at.slider(key="temp").value == links.ACTIVATIONS_DEFAULTS["temp"]
+    assert at.slider(key="depth").value == links.ACTIVATIONS_DEFAULTS["depth"]
     assert set(charts(at)) == {"curves", "softmax", "gradient"}
     at.checkbox(key="deriv").uncheck().run()  # the notice goes once the visitor interacts
     assert not at.warning and not at.exception

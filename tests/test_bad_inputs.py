@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fontnet import activations as act
+from app import links
 from fontnet import presets
 from fontnet.cli import run_captured
 from fontnet.model import default_model
@@ -94,9 +94,9 @@ def test_activations_url(key, value):
     elif value != "":  # an empty value is simply no value
         assert at.warning, f"no notice for {key}={value[:20]!r}"
     for k in ("xmin", "xmax"):
-        assert at.number_input(key=k).value == act.PAGE_DEFAULTS[k]
+        assert at.number_input(key=k).value == links.ACTIVATIONS_DEFAULTS[k]
     if key == "logits":
-        assert at.text_input(key="logits").value == act.PAGE_DEFAULTS["logits"]
+        assert at.text_input(key="logits").value == links.ACTIVATIONS_DEFAULTS["logits"]
 
 
 # ---- text typed into the preview ---------------------------------------------------------------

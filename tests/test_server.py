@@ -24,6 +24,15 @@ def test_warm_up_leaves_the_default_models_file(tmp_path, monkeypatch):
     assert model.Network.load(files[0]).n_iter_ == 100_000
 
 
+def test_warm_up_readies_the_train_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
+    server.warm_up()
+    from fontnet import _kernel, network
+
+    assert network.compiled_loop_in_use()
+    assert _kernel.train_steps.signatures  # compiled (or read from Numba's cache), not left to the first run
+
+
 def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, caplog):
     def broken(cache=True):
         raise OSError("disk on fire")

@@ -65,7 +65,7 @@ def test_train_pause_resume_step_reset():
     at.run()
     at.run()
     assert run_of(at).iteration > first
-    assert any("running: iteration" in p.proto.text for p in at.get("progress"))
+    assert any("running: iteration" in p.proto.text.replace("\\", "") for p in at.get("progress"))
     click(at, "Pause")
     paused_at = run_of(at).iteration
     assert run_of(at).status == "paused"

@@ -350,6 +350,8 @@ def test_short_runs_play_for_less_time_at_the_same_update_rate(iterations, secon
     run = TrainingRun(TrainingSettings(iterations=iterations))
     assert run.play_seconds == seconds
     assert run.target_updates == round(training.TARGET_UPDATES * seconds / training.PLAY_SECONDS)
+    assert run.chunk_size() == min(-(-iterations // run.target_updates), training.FIRST_CHUNK)  # pace unknown
+    run._sec_per_iter = 1e-9  # once a chunk has measured the pace
     assert run.chunk_size() == -(-iterations // run.target_updates)
 
 
@@ -359,6 +361,7 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
     monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
     run = TrainingRun(TrainingSettings())
     run.start()
+    run._sec_per_iter = 1e-9  # the pace is known (until it is, the first chunk is FIRST_CHUNK at most)
     per_update = 100_000 // training.TARGET_UPDATES
     assert run.chunk_size() == per_update  # on schedule: the run in TARGET_UPDATES chunks
     clock[0] += training.PLAY_SECONDS / 2  # the browser asked for the next update late

@@ -9,50 +9,122 @@ from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-LOSS_POINTS = ("() => { const el = document.querySelector('.st-key-loss_box .js-plotly-plot');"
-               " return el && el.data ? el.data[0].x.length : -1; }")
+CHART = "document.querySelector('.st-key-loss_chart [data-points]')"
+# One snapshot, in one JavaScript task: the progress bar's text and what the loss chart holds.
+STATE = ("() => { const el = " + CHART + "; const bar = document.querySelector('[data-testid=stProgress]');"
+         " return el && bar ? {progress: bar.innerText, points: +el.dataset.points, length: +el.dataset.length,"
+         " last: el.dataset.lastX === '' ? null : +el.dataset.lastX, mounts: +el.dataset.mounts,"
+         " appended: +el.dataset.appended, tagged: el.__tag === 'first', run: el.dataset.run} : null; }")
 
 
 def open_train(page, app_server, query: str = ""):
     page.goto(app_server.url + "/train" + query)
     page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
-    page.wait_for_function(f"() => ({LOSS_POINTS})() >= 1", timeout=60_000)
+    page.wait_for_function(f"() => ({STATE})()?.points >= 1", timeout=60_000)
     wait_for_app(page)
 
 
-def points(page) -> int:
-    return page.evaluate(LOSS_POINTS)
+def state(page) -> dict:
+    return page.evaluate(STATE)
 
 
 def progress(page) -> str:
     return page.locator('[data-testid="stProgress"]').first.inner_text()
 
 
-def test_train_grows_the_chart_and_pause_stops_it(app_server, page):
+def iteration_of(progress_text: str) -> int:
+    return int(re.search(r"iteration ([\d,]+) of", progress_text).group(1).replace(",", ""))
+
+
+# The chart shows the run's whole history once the page has drawn: as many points as the run has checkpoints,
+# the last at the iteration the progress bar names.
+WHOLE = ("s => s && s.points === s.length && s.last !== null && "
+         "s.last === +(/iteration ([\\d,]+) of/.exec(s.progress) || [0, -1])[1].replace(/,/g, '')")
+
+
+def wait_whole(page, prefix: str, timeout: float = 30_000) -> dict:
+    """Wait until the progress bar starts with `prefix` and the chart holds the whole history up to its iteration."""
+    page.wait_for_function(f"() => {{ const s = ({STATE})(); return s && s.progress.startsWith({prefix!r}) && ({WHOLE})(s); }}",
+                           timeout=timeout)
+    return state(page)
+
+
+def test_train_grows_the_chart_without_remounting_it_and_pause_shows_the_whole_history(app_server, page):
     # a slow network (full batch, 3 x 16 nodes, a million iterations): it is still running when Pause is pressed
     open_train(page, app_server, "?mode=full&layers=3&hidden=16&iterations=1000000")
-    assert points(page) == 1  # iteration 0 only
+    assert state(page)["points"] == 1  # iteration 0 only
+    page.evaluate(f"() => {{ {CHART}.__tag = 'first'; }}")
     page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_function(f"() => ({LOSS_POINTS})() >= 4", timeout=60_000)
-    before = points(page)
-    page.wait_for_function(f"() => ({LOSS_POINTS})() > {before}", timeout=30_000)
-    assert progress(page).startswith("running")
+    page.wait_for_function(f"() => ({STATE})()?.appended >= 3", timeout=60_000)
+    s = state(page)
+    assert s["tagged"] and s["mounts"] == 1  # the same chart element, appended to: not remounted
+    assert s["progress"].startswith("running")
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
+    paused = wait_whole(page, "paused")
+    paused_at = iteration_of(paused["progress"])
+    assert 0 < paused_at < 1_000_000 and paused["tagged"]
+    # nothing trains while paused: another page run (a widget outside the chart) shows the same iteration
+    page.get_by_text("R", exact=True).first.click()
+    page.wait_for_function("() => document.querySelector('.st-key-map_chart [data-run]')?.dataset.run.includes(':R:')",
                            timeout=30_000)
     wait_for_app(page)
-    # the progress bar says where the run paused; the chart (plotly draws after the bar) catches up to it
-    paused_at = int(re.search(r"iteration ([\d,]+) of", progress(page)).group(1).replace(",", ""))
-    assert 0 < paused_at < 1_000_000
-    page.wait_for_function(f"() => {{ const el = document.querySelector('.st-key-loss_box .js-plotly-plot');"
-                           f" return el && el.data && el.data[0].x.at(-1) === {paused_at}; }}", timeout=30_000)
-    paused = points(page)
-    time.sleep(2.0)
-    assert points(page) == paused  # nothing trains while paused
-    assert progress(page).startswith(f"paused: iteration {paused_at:,} of")
+    again = wait_whole(page, "paused")
+    assert iteration_of(again["progress"]) == paused_at and again["last"] == paused_at
     screenshot(page, "train")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.dialogs == []
+
+
+def test_a_finished_run_and_a_return_to_the_page_show_the_whole_history(app_server, page):
+    open_train(page, app_server, "?iterations=3000")
+    page.get_by_role("button", name="Train", exact=True).click()
+    done = wait_whole(page, "done", timeout=60_000)
+    assert done["last"] == 3000 and done["points"] > 5
+    for key in ("weights_chart_1", "weights_chart_2", "map_chart"):
+        page.wait_for_function(f"() => +document.querySelector('.st-key-{key} [data-points]')?.dataset.points === {done['points']}",
+                               timeout=30_000)
+    # away and back inside the app (the session and its run stay): the chart is drawn again, whole
+    page.get_by_role("link", name="Activations").click()
+    page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Train").click()
+    back = wait_whole(page, "done", timeout=60_000)
+    assert back["points"] == done["points"] and back["last"] == 3000
+
+
+def test_two_visitors_training_at_once_each_see_only_their_own_points(app_server, browser, page):
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        open_train(page, app_server, "?iterations=20000&seed=1")
+        open_train(other, app_server, "?iterations=30000&seed=2&lr=0.1")
+        page.get_by_role("button", name="Train", exact=True).click()
+        other.get_by_role("button", name="Train", exact=True).click()
+        mine = wait_whole(page, "done", timeout=90_000)
+        theirs = wait_whole(other, "done", timeout=90_000)
+        assert mine["last"] == 20_000 and theirs["last"] == 30_000
+        xs = "() => { const el = " + CHART + "; return el.__fontnetChart.x; }"
+        mine_x, theirs_x = page.evaluate(xs), other.evaluate(xs)
+        assert max(mine_x) == 20_000 and max(theirs_x) == 30_000
+        assert mine_x == sorted(mine_x) and theirs_x == sorted(theirs_x)  # appended in order, no stray points
+    finally:
+        other.context.close()
+
+
+def test_the_chart_receives_no_text_a_visitor_typed(app_server, page, tmp_path):
+    name = "zqxvisitor<b>x"
+    model = tmp_path / f"{name}.json"
+    from fontnet.training import TrainingRun, TrainingSettings
+    run = TrainingRun(TrainingSettings(iterations=50))
+    run.step()
+    model.write_text(__import__("json").dumps(run.net.to_dict()))
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())))
+    open_train(page, app_server)
+    page.locator(".st-key-model_file input[type=file]").set_input_files(str(model))
+    page.get_by_text("Loaded the model").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    chart_frames = [f for f in frames if b"fontnet_live_chart" in f]
+    assert chart_frames and any(b"zqxvisitor" in f for f in frames)  # the name did reach the page, as text
+    assert not any(b"zqxvisitor" in f for f in chart_frames)
 
 
 def test_a_link_sets_the_controls(app_server, page):

@@ -1,0 +1,143 @@
+"""Live charts, described for the browser: a chart's spec (axes, series, colours: sent when it is first drawn)
+and its points (only those that are new since the last update).
+
+Pure functions, no Streamlit: app/live_chart.py sends what these return to a chart that stays mounted in the
+browser (app/live_chart.js). Everything here is numbers, colours and the app's own labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..training import slice_axes
+from .training import ACCURACY, AGREEMENT, MAP_SCALE, PALETTE, TEST, TRAIN, _layer_of
+
+LOSS_HEIGHT = 320
+MAP_HEIGHT = 440
+MAP_POINTS = 400
+
+
+def finite(values) -> list:
+    """Floats with NaN and infinities as None (a gap in the line), rounded to what a chart can show."""
+    a = np.asarray(values, dtype=float)
+    return [float(f"{v:.6g}") if np.isfinite(v) else None for v in a]
+
+
+def lines_spec(x_label: str, x_max: float, axes: dict, series: Sequence[dict], height: int) -> dict:
+    """A line chart: x from 0 to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent};
+    each series is {label, color, dash, width, scale}."""
+    return {"kind": "lines", "height": int(height), "x": {"label": x_label, "min": 0, "max": float(max(x_max, 1))},
+            "axes": axes, "series": list(series)}
+
+
+def loss_spec(iterations: int, height: int = LOSS_HEIGHT) -> dict:
+    """Train and test loss on a log axis; test accuracy and agreement with the formula on the right, 0-100%."""
+    return lines_spec("iteration", iterations, {
+        "y": {"label": "loss", "side": "left", "log": True},
+        "y2": {"label": "accuracy / agreement", "side": "right", "min": 0, "max": 1.02, "percent": True,
+               "ticks": [0, 0.25, 0.5, 0.75, 1]},
+    }, [
+        {"label": "train loss (mean per chunk)", "color": TRAIN, "dash": "solid", "width": 2, "scale": "y"},
+        {"label": "test loss", "color": TEST, "dash": "dot", "width": 2, "scale": "y"},
+        {"label": "test accuracy", "color": ACCURACY, "dash": "solid", "width": 1.5, "scale": "y2"},
+        {"label": "agreement with the formula", "color": AGREEMENT, "dash": "dash", "width": 1.5, "scale": "y2"},
+    ], height)
+
+
+LOSS_COLUMNS = ("train_loss", "test_loss", "test_accuracy", "agreement")
+
+
+def history_points(history: Sequence, columns: Sequence[str], start: int = 0) -> dict:
+    """The checkpoints from index `start` on, as columns: x (iterations) and one y list per column name."""
+    new = history[start:]
+    return {"x": [int(cp.iteration) for cp in new],
+            "ys": [finite([getattr(cp, c) for cp in new]) for c in columns]}
+
+
+def layers_of(names: Sequence[str]) -> list[int]:
+    return sorted({_layer_of(n) for n in names})
+
+
+def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> list[dict]:
+    """One line chart per layer: every weight (solid) and bias (dotted) of W_l and B_l against iteration."""
+    specs = []
+    for layer in layers_of(names):
+        series = [{"label": n, "color": PALETTE[j % len(PALETTE)], "dash": "dot" if n.startswith("B") else "solid",
+                   "width": 1.2, "scale": "y"} for j, n in enumerate(names) if _layer_of(n) == layer]
+        specs.append(lines_spec("iteration", iterations, {"y": {"label": f"W{layer} and B{layer}", "side": "left"}},
+                                series, height))
+    return specs
+
+
+def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> list[dict]:
+    """Per layer (as `weights_specs`), the weights of the checkpoints from `start` on."""
+    new = history[start:]
+    x = [int(cp.iteration) for cp in new]
+    w = np.array([cp.weights for cp in new], dtype=float).reshape(len(new), len(names))
+    return [{"x": x, "ys": [finite(w[:, j]) for j, n in enumerate(names) if _layer_of(n) == layer]}
+            for layer in layers_of(names)]
+
+
+def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT) -> dict:
+    """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map."""
+    return {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
+            "scale": [[float(t), c] for t, c in MAP_SCALE]}
+
+
+def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
+    """Line segments [x0, y0, x1, y1] where `p` (rows follow y, columns x, both on `axis`) crosses `level`.
+
+    Marching squares, vectorised: every grid cell whose corners straddle the level gives one segment between
+    the crossings on its edges (two for a saddle, paired bottom-left and top-right).
+    """
+    a = np.asarray(axis, dtype=float)
+    z = np.asarray(p, dtype=float) - level
+    n = len(a)
+
+    def cross(z0, z1, c0, c1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = z0 / (z0 - z1)
+        ok = (z0 < 0) != (z1 < 0)
+        return np.where(ok, c0 + t * (c1 - c0), np.nan)
+
+    X, Y = np.meshgrid(a[:-1], a[:-1])
+    X1, Y1 = np.meshgrid(a[1:], a[1:])
+    z00, z10, z01, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    bottom = np.stack([cross(z00, z10, X, X1), Y], -1)
+    top = np.stack([cross(z01, z11, X, X1), Y1], -1)
+    left = np.stack([X, cross(z00, z01, Y, Y1)], -1)
+    right = np.stack([X1, cross(z10, z11, Y, Y1)], -1)
+    pts = np.stack([bottom, left, top, right], 2).reshape((n - 1) ** 2, 4, 2)
+    valid = ~np.isnan(pts).any(-1)
+    segments = []
+    two = valid.sum(1) == 2
+    if two.any():
+        order = np.argsort(~valid[two], axis=1, kind="stable")[:, :2]
+        chosen = np.take_along_axis(pts[two], order[:, :, None], 1)
+        segments.append(chosen.reshape(-1, 4))
+    four = valid.sum(1) == 4
+    if four.any():
+        segments.append(pts[four].reshape(-1, 4))   # (bottom, left) and (top, right)
+    if not segments:
+        return []
+    return np.round(np.concatenate(segments), 1).tolist()
+
+
+def map_points(sl, points_rgb: np.ndarray | None = None, points_labels: np.ndarray | None = None) -> dict:
+    """What the map draws for a decision slice: P(dark) as 0-255 per cell, the network's 0.5 contour, the
+    formula's line; and, when given, the data colours near the slice as [x, y, r, g, b, label]."""
+    grid = np.clip(np.nan_to_num(sl.p_dark, nan=0.5) * 255 + 0.5, 0, 255).astype(int)
+    out: dict = {"grid": grid.ravel().tolist(), "contour": contour_segments(sl.axis, sl.p_dark)}
+    if len(sl.boundary_x) >= 2:
+        out["boundary"] = [[round(float(sl.boundary_x[0]), 1), round(float(sl.boundary_y[0]), 1)],
+                           [round(float(sl.boundary_x[-1]), 1), round(float(sl.boundary_y[-1]), 1)]]
+    else:
+        out["boundary"] = []
+    if points_rgb is not None:
+        _, xi, yi = slice_axes(sl.fixed)
+        rgb = np.asarray(points_rgb, dtype=int)[:MAP_POINTS]
+        lab = np.asarray(points_labels, dtype=int)[:MAP_POINTS]
+        out["points"] = [[int(c[xi]), int(c[yi]), int(c[0]), int(c[1]), int(c[2]), int(k)] for c, k in zip(rgb, lab)]
+    return out

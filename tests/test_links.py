@@ -1,0 +1,53 @@
+"""Link settings: the shared reading of a page's link, and the Activations page's settings."""
+
+import pytest
+
+from app import links
+from fontnet import presets
+
+
+def test_activations_settings_defaults_and_valid_values():
+    assert links.activations_settings({}) == (links.ACTIVATIONS_DEFAULTS, [])
+    settings, notices = links.activations_settings({
+        "fn": ["relu,logistic"], "deriv": ["0"], "xmin": ["-3"], "xmax": ["4.5"], "slope": ["0.2"],
+        "logits": ["1,2,3,4"], "temp": ["0.5"], "depth": ["7"], "at": ["-1.5"]})
+    assert notices == []
+    assert settings == {"fn": ["relu", "logistic"], "deriv": False, "xmin": -3.0, "xmax": 4.5, "slope": 0.2,
+                        "logits": "1,2,3,4", "temp": 0.5, "depth": 7, "at": -1.5}
+    assert links.activations_settings({"fn": ["tanh", "relu"]})[0]["fn"] == ["tanh", "relu"]  # repeated keys
+    assert links.activations_settings({"fn": [""]})[0]["fn"] == []  # an empty selection is allowed
+
+
+@pytest.mark.parametrize("params,key", [
+    ({"xmin": ["abc"]}, "xmin"), ({"xmax": ["1e9"]}, "xmax"), ({"xmin": ["5"], "xmax": ["-5"]}, "xmin"),
+    ({"xmin": ["2"], "xmax": ["2"]}, "xmax"), ({"fn": ["bogus"]}, "fn"), ({"logits": ["x,y"]}, "logits"),
+    ({"deriv": ["maybe"]}, "deriv"), ({"temp": ["0"]}, "temp"), ({"depth": ["2.5"]}, "depth"),
+    ({"depth": ["99"]}, "depth"), ({"slope": ["nan"]}, "slope"), ({"at": ["inf"]}, "at"),
+])
+def test_activations_settings_falls_back_with_a_notice(params, key):
+    settings, notices = links.activations_settings(params)
+    assert len(notices) == 1 and key in notices[0]
+    assert settings == links.ACTIVATIONS_DEFAULTS
+
+
+def test_activations_settings_keeps_the_known_functions_and_shortens_long_values():
+    settings, notices = links.activations_settings({"fn": ["relu,bogus"], "xmin": ["9" * 200]})
+    assert settings["fn"] == ["relu"] and len(notices) == 2
+    assert "bogus" in notices[0] and all(len(n) < 200 for n in notices)
+
+
+@pytest.mark.parametrize("raw", ["zzz", "12345", "<script>", "", "ff00zz", "255,0,0"])
+def test_a_bad_colour_falls_back_to_the_default_with_a_notice_that_does_not_repeat_it(raw):
+    values, notices = presets.link_settings({"bg": [raw]})
+    assert values == {"bg": presets.DEFAULT_BG}
+    assert len(notices) == 1 and "not a hex colour" in notices[0]
+    assert raw not in notices[0] or raw == ""
+
+
+@pytest.mark.parametrize("raw,used", [("ffc0cb", "#ffc0cb"), ("#FFC0CB", "#ffc0cb"), ("f0c", "#ff00cc")])
+def test_a_good_colour_is_used_as_lower_case_hex(raw, used):
+    assert presets.link_settings({"bg": [raw]}) == ({"bg": used}, [])
+
+
+def test_no_colour_in_the_link_means_nothing_to_apply():
+    assert presets.link_settings({}) == ({}, [])

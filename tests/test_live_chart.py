@@ -1,0 +1,112 @@
+"""Live charts: what a chart is sent (only what is new on a live update, everything on a page run)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fontnet import training
+from fontnet.figures import live
+from fontnet.training import TrainingRun, TrainingSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def played() -> TrainingRun:
+    run = TrainingRun(TrainingSettings(iterations=3000))
+    run.start()
+    while run.status == "running":
+        run.advance(300)
+    return run
+
+
+def test_history_points_hold_the_checkpoints_from_start_on(played):
+    full = live.history_points(played.history, live.LOSS_COLUMNS)
+    assert full["x"] == [cp.iteration for cp in played.history]
+    assert len(full["ys"]) == 4 and all(len(y) == len(played.history) for y in full["ys"])
+    new = live.history_points(played.history, live.LOSS_COLUMNS, start=7)
+    assert new["x"] == full["x"][7:] and new["ys"] == [y[7:] for y in full["ys"]]
+    assert full["ys"][0][0] is None  # iteration 0 has no training loss yet: a gap, not NaN
+    assert json.dumps(new)  # plain JSON: numbers and None only
+
+
+def test_weights_points_split_by_layer_and_match_the_checkpoints(played):
+    names = played.names
+    parts = live.weights_points(played.history, names, start=3)
+    specs = live.weights_specs(3000, names)
+    assert len(parts) == len(specs) == 2
+    assert [len(p["ys"]) for p in parts] == [len(s["series"]) for s in specs] == [12, 4]
+    w = np.array([cp.weights for cp in played.history[3:]])
+    np.testing.assert_allclose(np.array(parts[0]["ys"][0], dtype=float), w[:, 0], rtol=1e-5)
+    np.testing.assert_allclose(np.array(parts[1]["ys"][-1], dtype=float), w[:, -1], rtol=1e-5)
+
+
+def test_contour_follows_a_known_boundary():
+    axis = np.linspace(0, 255, 52)
+    gx, _ = np.meshgrid(axis, axis)
+    segs = np.array(live.contour_segments(axis, gx / 255))
+    assert len(segs) == 51  # one segment per row of cells
+    np.testing.assert_allclose(segs[:, [0, 2]], 127.5, atol=0.1)
+    assert live.contour_segments(axis, np.zeros((52, 52))) == []
+
+
+def test_map_points_are_bytes_per_cell_and_data_only_when_given():
+    run = TrainingRun(TrainingSettings(iterations=10))
+    sl = training.decision_slice(run.net, "B", 128)
+    out = live.map_points(sl)
+    assert len(out["grid"]) == training.MAP_SIZE ** 2 and 0 <= min(out["grid"]) <= max(out["grid"]) <= 255
+    assert "points" not in out and len(out["boundary"]) == 2
+    pts, labels = training.colours_near_slice(run.dataset.rgb, run.dataset.labels, "B", 128)
+    with_points = live.map_points(sl, pts, labels)
+    assert 0 < len(with_points["points"]) <= live.MAP_POINTS
+    assert all(len(p) == 6 and p[5] in (0, 1) for p in with_points["points"])
+
+
+def payload(at: AppTest, key: str) -> dict:
+    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith(key))
+    return json.loads(el.proto.json)
+
+
+def test_a_page_run_sends_the_whole_history_and_live_updates_only_what_is_new(monkeypatch):
+    at = AppTest.from_file(str(ROOT / "app_pages/train.py"), default_timeout=60)
+    at.query_params.update(iterations="20000")
+    at.run()
+    first = payload(at, "loss_chart")
+    assert first["full"] and first["start"] == 0 and first["x"] == [0]
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    assert payload(at, "loss_chart")["full"]   # pressing Train is a page run
+
+    # from now on every run is a live update (the fragment's own rerun)
+    monkeypatch.setattr("app.live_chart.whole_page_run", lambda: False)
+    held: list[int] = list(payload(at, "loss_chart")["x"])
+    for _ in range(12):
+        at.run()
+        p = payload(at, "loss_chart")
+        if at.session_state["train_run"].status != "running" and p["full"]:
+            break
+        assert not p["full"] and p["start"] > 0
+        assert len(p["x"]) <= p["length"] - p["start"] <= 5  # the new point and those of the last few updates
+        assert p["start"] <= len(held)  # it continues what the chart holds
+        held = held[:p["start"]] + p["x"]
+        run = at.session_state["train_run"]
+        assert held == [cp.iteration for cp in run.history]
+        weights = payload(at, "weights_chart_1")
+        assert len(weights["x"]) == len(p["x"]) and not weights["full"]
+    assert len(held) > 5
+
+
+def test_a_new_run_or_a_shrunk_history_sends_everything(monkeypatch):
+    at = AppTest.from_file(str(ROOT / "app_pages/train.py"), default_timeout=60)
+    at.query_params.update(iterations="20000")
+    at.run()
+    monkeypatch.setattr("app.live_chart.whole_page_run", lambda: False)
+    next(b for b in at.button if b.label == "Step").click()
+    at.run()
+    next(b for b in at.button if b.label == "Reset").click()
+    at.run()
+    p = payload(at, "loss_chart")
+    assert p["full"] and p["start"] == 0 and p["x"] == [0]  # Reset: a new run
