@@ -30,8 +30,8 @@ COOKIE = "fontnet_replica"
 HEADER = "x-fontnet-replica"
 RESET_NOTICE = "Your session was reset"
 TIMEOUT_MS = 90_000
-LOSS_POINTS = ("() => { const el = document.querySelector('.st-key-loss_box .js-plotly-plot');"
-               " return el && el.data ? el.data[0].x.length : -1; }")
+# how many points the Train page's live loss chart holds (app/live_chart.py writes them on its element)
+LOSS_POINTS = "() => +(document.querySelector('.st-key-loss_chart [data-points]')?.dataset.points ?? -1)"
 
 
 class Replicas:
