@@ -1,10 +1,11 @@
 """Load and soak: N concurrent headless-browser visitors against one real server on loopback.
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
-                                [--url http://127.0.0.1:PORT [--pid PID ...]]
+                                [--replicas N | --url http://127.0.0.1:PORT [--pid PID ...]]
 
-Without --url it starts its own server; with it, it loads one already running (such as the proxy in front of
-scripts/serve-replicas), and measures the memory of the processes given with --pid (their sum), if any.
+It starts its own server; with --replicas N, N replicas behind the sticky proxy (scripts/serve-replicas) and
+memory is their sum; with --url, it loads a server already running and measures the memory of the processes
+given with --pid (their sum), if any. Behind the proxy, it reports how many visitors each replica got.
 
 Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
 script finished), as a reader would before picking colours. It then changes the colour `--changes` times
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from fontnet.colors import to_hex  # noqa: E402
 from fontnet.presets import PRESETS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer, Replicas  # noqa: E402
 
 TIMEOUT_MS = 60_000
 SESSION_TTL_S = 2  # how long the test server keeps a closed session around (Streamlit's default is 120)
@@ -84,6 +85,9 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         # a reader starts changing colours once the page is drawn: both charts in, the script finished
         await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
         out["drawn_s"].append(time.monotonic() - opened)
+        for c in await context.cookies(url):
+            if c["name"] == Replicas.COOKIE:  # behind serve-replicas' proxy: which replica this visitor is on
+                out["replicas"][c["value"]] = out["replicas"].get(c["value"], 0) + 1
         current = index % len(names)
         pauses = random.Random(index)
         await asyncio.sleep(pauses.uniform(0, think))
@@ -133,7 +137,8 @@ async def _warm_up(browser, url: str) -> None:
 async def _run(server: AppServer, sessions: int, changes: int, think: float, iterations: int) -> dict:
     from playwright.async_api import async_playwright
 
-    out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": []}
+    out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": [],
+           "replicas": {}}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         await _warm_up(browser, server.url)
@@ -174,6 +179,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
         first_preview_max_s=max(out["preview_s"], default=float("nan")),
         page_drawn_p50_s=statistics.median(out["drawn_s"]) if out["drawn_s"] else float("nan"),
         page_drawn_max_s=max(out["drawn_s"], default=float("nan")),
+        visitors_per_replica=dict(sorted(out["replicas"].items())),
     )
 
 
@@ -195,10 +201,16 @@ class RunningServer:
 
 
 def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000, url: str | None = None,
-        pids: list[int] = ()) -> dict:
-    """Start a server (or use the one at `url`), load it, stop it, and return the measurements."""
+        pids: list[int] = (), replicas: int = 0) -> dict:
+    """Start a server (or `replicas` behind the proxy, or use the one at `url`), load it, stop it, and return the
+    measurements."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = RunningServer(url, list(pids)) if url else AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+    if url:
+        server = RunningServer(url, list(pids))
+    elif replicas:
+        server = Replicas(replicas, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
+    else:
+        server = AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
     try:
         return asyncio.run(_run(server, sessions, changes, think, iterations))
     finally:
@@ -212,12 +224,17 @@ def main() -> int:
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a visitor's colour changes")
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--replicas", type=int, default=0, help="N replicas behind the sticky proxy (scripts/serve-replicas)")
     ap.add_argument("--url", help="load the server already running here instead of starting one")
     ap.add_argument("--pid", type=int, action="append", default=[], help="with --url: a server process to measure")
     a = ap.parse_args()
     if a.pid and not a.url:
         ap.error("--pid needs --url")
-    res = run(a.sessions, a.changes, a.think, a.iterations, a.url, a.pid)
+    if a.replicas and a.url:
+        ap.error("--replicas starts its own replicas: give it or --url, not both")
+    if not 0 <= a.replicas <= 16:
+        ap.error("--replicas must be from 1 to 16")
+    res = run(a.sessions, a.changes, a.think, a.iterations, a.url, a.pid, a.replicas)
     if a.json:
         print(json.dumps(res))
     else:
@@ -234,6 +251,8 @@ def main() -> int:
               f"(max {res['page_drawn_max_s']:.1f} s)")
         print("slowest colour changes (s after start, visitor, change, latency s): "
               + ", ".join(str(tuple(x)) for x in res["slowest"][:5]))
+        if res["visitors_per_replica"]:
+            print("visitors per replica: " + ", ".join(f"{k} {v}" for k, v in res["visitors_per_replica"].items()))
         print(f"errors: {len(res['errors'])}" + "".join(f"\n  {e}" for e in res["errors"]))
         print(f"server memory: before {res['rss_before_mb']:.0f} MB, peak {res['rss_peak_mb']:.0f} MB, "
               f"after {res['rss_after_mb']:.0f} MB ({(res['rss_after_vs_before'] - 1) * 100:+.0f}% vs before; "

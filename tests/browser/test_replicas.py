@@ -6,94 +6,26 @@ Which replica serves a visitor is read from the proxy's affinity cookie; every a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import queue
 import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from fontnet.colors import to_hex
 from fontnet.presets import PRESETS
-from tests.browser.conftest import ROOT, free_port, wait_for_app
+from tests.browser.conftest import ROOT, Replicas, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-COOKIE = "fontnet_replica"
-HEADER = "x-fontnet-replica"
+COOKIE = Replicas.COOKIE
+HEADER = Replicas.HEADER
 RESET_NOTICE = "Your session was reset"
 TIMEOUT_MS = 90_000
 # how many points the Train page's live loss chart holds (app/live_chart.py writes them on its element)
 LOSS_POINTS = "() => +(document.querySelector('.st-key-loss_chart [data-points]')?.dataset.points ?? -1)"
-
-
-class Replicas:
-    """`bash scripts/serve-replicas N PORT` as a subprocess: its replicas' process ids and the proxy's statistics."""
-
-    def __init__(self, n: int = 2, timeout: float = 300):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        logs = ROOT / "artifacts" / f"replicas-{self.port}"
-        self.proc = subprocess.Popen(
-            ["bash", "scripts/serve-replicas", str(n), str(self.port)], cwd=ROOT, text=True, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env={**os.environ, "FONTNET_PYTHON": sys.executable, "FONTNET_REPLICA_LOGS": str(logs)})
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.pids: dict[str, int] = {}
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                self.stop()
-                raise RuntimeError("serve-replicas was not ready in time:\n" + "".join(self.output)) from None
-            words = line.split()
-            if words[:1] == ["replica"] and words[2:3] == ["pid"]:
-                self.pids[words[1]] = int(words[3])
-            elif words[:1] == ["proxy"]:
-                self.stats_url = words[-1]
-            elif words[:1] == ["ready:"]:
-                break
-            elif line == "":
-                raise RuntimeError("serve-replicas exited:\n" + "".join(self.output))
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.output.append(line)
-            self.lines.put(line)
-        self.lines.put("")
-
-    def status(self) -> dict[str, str]:
-        """Each replica's state as the proxy's health checks see it (UP, DOWN, ...), from its statistics."""
-        with urllib.request.urlopen(self.stats_url, timeout=5) as r:
-            rows = csv.DictReader(io.StringIO(r.read().decode().lstrip("# ")))
-            return {row["svname"]: row["status"] for row in rows if row["pxname"] == "replicas" and row["svname"] in self.pids}
-
-    def wait_until_down(self, name: str, timeout: float = 60) -> float:
-        """Poll the proxy's statistics until its health checks have marked `name` DOWN; when that was seen."""
-        deadline = time.monotonic() + timeout
-        while not self.status().get(name, "").startswith("DOWN"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{name} is still {self.status().get(name)!r}")
-            time.sleep(0.05)  # the proxy's own statistics, polled for the state change
-        return time.monotonic()
-
-    def stop(self) -> None:
-        os.kill(self.proc.pid, signal.SIGTERM)  # the script stops its replicas and the proxy by their ids
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            raise
 
 
 @pytest.fixture(scope="module")
