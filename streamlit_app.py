@@ -15,6 +15,7 @@ if __name__ == "__main__":  # a visitor's script run
     st.navigation([
         st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
         st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+        st.Page("app_pages/backprop.py", title="Backprop", icon=":material/account_tree:", url_path="backprop"),
         st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
     ]).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import links
-from app.live_chart import live_chart
+from app.live_chart import Chart, live_charts
 from app.state import use_model
 from app.text import md_literal
 from fontnet import data, training
@@ -233,37 +233,34 @@ def show_progress(run: TrainingRun) -> None:
 MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
 
 
-def show_learned(run: TrainingRun) -> None:
-    """The decision map over a slice of the RGB cube (the visitor picks the slice) and the weights over time."""
-    left, right = st.container(key="learned_box").columns([2, 3])
-    with left, st.container(key="map_box"):
-        c1, c2 = st.columns([1, 2])
-        fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
-        value = c2.slider("at", 0, 255, 128, key="at")
-        st.markdown(f"**P(dark text) where {fixed} = {value}**: the formula's boundary is the black line, the "
-                    "network's (P = 0.5) the red dashes; dots are data colours near the slice.")
-        st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
+def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
+    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time: one element
+    that stays mounted, sent only the points that are new on each live update."""
 
-        def map_payload(start: int) -> dict:
-            if start and run.status == "running" and len(run.history) % MAP_EVERY:
-                return {}   # not due: the chart keeps what it shows
-            sl = training.decision_slice(run.net, fixed, value)
-            if start:
-                return live.map_points(sl)
-            return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed,
-                                                                     value))
+    def map_points(start: int) -> dict:
+        if start and run.status == "running" and len(run.history) % MAP_EVERY:
+            return {}   # not due: the map keeps what it shows
+        sl = training.decision_slice(run.net, fixed, value)
+        if start:
+            return live.map_points(sl)
+        return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value))
 
-        _, xi, yi = training.slice_axes(fixed)
-        live_chart("map_chart", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
-                   f"{run.run_id}:{fixed}:{value}", len(run.history), map_payload)
-    with right, st.container(key="weights_box"):
-        st.markdown("**Weights over time**: every weight (solid) and bias (dotted), one panel per layer.")
-        for i, (layer, spec) in enumerate(zip(live.layers_of(run.names),
-                                              live.weights_specs(run.settings.iterations, run.names))):
-            st.caption(f"layer {layer}: W{layer} and B{layer}")
-            with st.container(key=f"weights_box_{layer}"):
-                live_chart(f"weights_chart_{layer}", spec, run.run_id, len(run.history),
-                           lambda start, i=i: live.weights_points(run.history, run.names, start)[i])
+    n = len(run.history)
+    _, xi, yi = training.slice_axes(fixed)
+    layers = live.layers_of(run.names)
+    charts = [
+        Chart("loss", live.loss_spec(run.settings.iterations), run.run_id, n,
+              lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start),
+              "Loss, test accuracy and agreement with the formula"),
+        Chart("map", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
+              f"{run.run_id}:{fixed}:{value}", n, map_points, f"What it has learned: P(dark text) where {fixed} = {value}"),
+    ]
+    for i, (layer, spec) in enumerate(zip(layers, live.weights_specs(run.settings.iterations, run.names))):
+        charts.append(Chart(f"w{layer}", spec, run.run_id, n,
+                            lambda start, i=i: live.weights_points(run.history, run.names, start)[i],
+                            f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))
+    areas = ["loss loss"] + [f"map w{layer}" for layer in layers]
+    live_charts("train_live", charts, columns="2fr 3fr", areas=areas)
 
 
 running = status == "running"
@@ -271,6 +268,7 @@ running = status == "running"
 
 # One fragment, up to eight times a second while a run plays: train a chunk, then send each chart only the
 # points that are new (the charts stay mounted in the browser). A whole page run sends them their full history.
+# It holds just the progress bar and the charts: every element in it is re-sent on every update.
 @st.fragment(run_every=UPDATE_SECONDS if running else None)
 def live_view() -> None:
     run = ss.get(RUN)
@@ -282,15 +280,21 @@ def live_view() -> None:
             st.rerun()  # the whole page: the timers stop, the buttons follow, every chart gets its full history
     with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
         show_progress(run)
-    with st.container(key="loss_box"):
-        live_chart("loss_chart", live.loss_spec(run.settings.iterations), run.run_id, len(run.history),
-                   lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start))
-    st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
-    st.subheader("What the network has learned")
-    show_learned(run)
+    live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
 
 
 live_view()
+with st.container(key="learned_box"):
+    legends, controls = st.columns([3, 2])
+    with legends:
+        st.markdown(legend_html(LOSS_LEGEND), unsafe_allow_html=True)
+        st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
+        st.caption("The map: the formula's boundary is the black line, the network's (P = 0.5) the red dashes; "
+                   "dots are data colours near the slice. The weights: every weight (solid) and bias (dotted).")
+    with controls, st.container(key="map_box"):
+        c1, c2 = st.columns([1, 2])
+        c1.radio("Map slice: fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
+        c2.slider("at", 0, 255, 128, key="at")
 
 if run is not None:
     st.subheader("The library beside it")

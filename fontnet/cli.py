@@ -1,4 +1,4 @@
-"""The command line: `python -m fontnet train | predict | bench | prepare`.
+"""The command line: `python -m fontnet train | predict | backprop | bench | prepare`.
 
 Every bad input exits with status 2 and one line naming the problem, never a traceback.
 """
@@ -12,10 +12,11 @@ import json
 import sys
 import time
 
-from . import bench, colors, data
+from . import backprop, bench, colors, data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
     HIDDEN_ACTIVATIONS,
+    LOSSES,
     MODES,
     DivergenceError,
     ModelFileError,
@@ -54,6 +55,16 @@ def _positive_float(text: str) -> float:
     return v
 
 
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= v < 2**32:
+        raise argparse.ArgumentTypeError(f"must be 0 to {2**32 - 1}, got {v}")
+    return v
+
+
 def _hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p) for p in text.split(","))
@@ -85,13 +96,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--model", metavar="model.json", help="a saved model (default: the project's default model)")
     q.add_argument("--json", action="store_true")
 
+    g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
+                                        "printed update, and the cost before and after")
+    g.add_argument("colour", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
+    g.add_argument("--label", choices=["dark", "light"], help="the target (default: the chapter's formula)")
+    g.add_argument("--seed", type=_seed, help="fresh weights, uniform in [0, 1) from this seed "
+                                              "(default: the default model)")
+    g.add_argument("--model", metavar="model.json", help="a saved 3-3-1 model instead of the default model")
+    g.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), help="hidden activation (default: the model's)")
+    g.add_argument("--loss", choices=list(LOSSES), default="squared")
+    g.add_argument("--lr", type=_positive_float, default=0.05, help="learning rate of the step (default 0.05)")
+    g.add_argument("--json", action="store_true", help="print one JSON object")
+
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")
     b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
     b.add_argument("--iterations", type=_positive_int, default=100_000)
     b.add_argument("--json", action="store_true")
 
-    sub.add_parser("prepare", help="a setup step before serving: keep the default model's file and compile the "
-                                   "training loop, so no visitor waits for either")
+    sub.add_parser("prepare", help="a setup step before serving: keep the default model's file, compile the "
+                                   "training loop and measure the Backprop page's comparison, so no visitor waits")
     return p
 
 
@@ -171,6 +194,41 @@ def cmd_predict(a, out) -> None:
               f"(WCAG prefers {r['wcag_prefers']})", file=out)
 
 
+def _matrix(M) -> str:
+    return "[" + "; ".join(" ".join(f"{v: .6g}" for v in row) for row in M) + "]"
+
+
+def cmd_backprop(a, out) -> None:
+    if a.seed is not None and a.model:
+        raise UsageError("give --seed (fresh weights) or --model FILE, not both")
+    rgb = colors.parse_colour(a.colour)
+    net = (backprop.fresh_network(a.seed) if a.seed is not None
+           else _load_model(a.model) if a.model else default_model())
+    try:
+        bp = backprop.explain(net, rgb, a.label, activation=a.activation, loss=a.loss)
+    except backprop.BackpropError as e:
+        raise UsageError(str(e)) from None
+    res = backprop.summary(bp, a.lr)
+    if a.json:
+        print(json.dumps(res), file=out)
+        return
+    say = lambda *parts: print(*parts, file=out)  # noqa: E731
+    say(f"{res['colour']} labelled {res['label']} (Y = {bp.label}); {res['activation']} hidden nodes, "
+        f"{backprop.LOSS_NAMES[res['loss']]}")
+    for t in bp.forward:
+        say(f"{t.name:8} = {t.formula:36} {str(t.shape):7} {_matrix(t.value)}")
+    say(f"cost C   = {res['cost']:.6g}")
+    for t in (*bp.factors, *bp.products):
+        say(f"{t.name:8} = {t.formula:36} {str(t.shape):7} {_matrix(t.value)}")
+    say("as printed in the chapter (one row for every hidden node):")
+    for t in bp.printed[2:]:
+        say(f"  {t.name:18} {_matrix(t.value)}")
+    if res["cost_after"] is None:
+        say(res["problem"])
+    else:
+        say(f"one step with learning rate {a.lr:g}: cost {res['cost']:.6g} -> {res['cost_after']:.6g}")
+
+
 def cmd_bench(a, out) -> None:
     res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations,
                     progress=None if a.json else lambda m: print(m, file=sys.stderr, flush=True))
@@ -187,13 +245,18 @@ def cmd_prepare(a, out) -> None:
         Network((3,), mode=mode, max_iter=2, random_state=0).fit(X_train, y_train)
     print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
           f"in {time.perf_counter() - t:.1f} s", file=out)
+    t = time.perf_counter()
+    backprop.cached_comparison()
+    print(f"the Backprop page's printed-vs-per-node comparison measured and kept in {time.perf_counter() - t:.1f} s",
+          file=out)
 
 
 def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     try:
         a = build_parser().parse_args(argv)
-        commands = {"train": cmd_train, "predict": cmd_predict, "bench": cmd_bench, "prepare": cmd_prepare}
+        commands = {"train": cmd_train, "predict": cmd_predict, "backprop": cmd_backprop, "bench": cmd_bench,
+                    "prepare": cmd_prepare}
         commands[a.command](a, out)
     except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError) as e:
         print(f"fontnet: error: {e}", file=sys.stderr)

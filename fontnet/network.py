@@ -151,6 +151,21 @@ class Network:
         As.append(logistic(Z) if Z.shape[0] == 1 else softmax(Z, axis=0))
         return Forward(X, Zs, As)
 
+    def cost(self, fwd: Forward, Y: np.ndarray) -> float:
+        """The training loss C of a forward pass against targets Y (n_out, n), averaged over the n samples.
+
+        Squared error sums (A - Y)^2 over the outputs; cross-entropy is computed from Z (log-sum-exp), so it
+        stays finite where A rounds to exactly 0 or 1.
+        """
+        A_out, Z_out = fwd.A[-1], fwd.Z[-1]
+        n = fwd.X.shape[1]
+        if self._setting("loss") == "squared":
+            return float(np.sum((A_out - Y) ** 2) / n)
+        if A_out.shape[0] == 1:
+            return float(np.sum(Y * np.logaddexp(0, -Z_out) + (1 - Y) * np.logaddexp(0, Z_out)) / n)
+        lse = np.log(np.sum(np.exp(Z_out - Z_out.max(0)), axis=0)) + Z_out.max(0)
+        return float(np.sum(Y * (lse - Z_out)) / n)
+
     def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], float]:
         """Backpropagation by the chain rule on columns X (n_in, n), targets Y (n_out, n).
 
@@ -160,19 +175,14 @@ class Network:
         A_out, Z_out = fwd.A[-1], fwd.Z[-1]
         n = X.shape[1]
         loss = self._setting("loss")
+        C = self.cost(fwd, Y)
         if loss == "squared":
-            C = np.sum((A_out - Y) ** 2) / n
             dC_dA = 2 * (A_out - Y)                                # dC/dA2 = 2(A2 - Y)
             if A_out.shape[0] == 1:
                 dC_dZ = dC_dA * ACTIVATIONS["logistic"].derivative(Z_out)   # dA2/dZ2 = logistic'(Z2)
             else:                                                   # softmax: J^T dC/dA, J = diag(s) - s s^T
                 dC_dZ = A_out * (dC_dA - np.sum(A_out * dC_dA, axis=0, keepdims=True))
         else:
-            if A_out.shape[0] == 1:
-                C = np.sum(Y * np.logaddexp(0, -Z_out) + (1 - Y) * np.logaddexp(0, Z_out)) / n
-            else:
-                lse = np.log(np.sum(np.exp(Z_out - Z_out.max(0)), axis=0)) + Z_out.max(0)
-                C = np.sum(Y * (lse - Z_out)) / n
             dC_dZ = A_out - Y                                       # cross-entropy with its output: A - Y
         f_prime = ACTIVATIONS[self.activation].derivative
         dWs, dBs = [], []

@@ -1,11 +1,23 @@
 """Load and soak: N concurrent headless-browser visitors against one real server on loopback.
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
-                                [--replicas N | --url http://127.0.0.1:PORT [--pid PID ...]]
+    python scripts/load_test.py --train 6 [--json]      # a class: N visitors press Train together
+    ... [--replicas N | --url http://127.0.0.1:PORT [--pid PID ...]]    # either mode, another server
 
-It starts its own server; with --replicas N, N replicas behind the sticky proxy (scripts/serve-replicas) and
-memory is their sum; with --url, it loads a server already running and measures the memory of the processes
-given with --pid (their sum), if any. Behind the proxy, it reports how many visitors each replica got.
+It starts its own server. With --replicas N it starts N replicas behind the sticky proxy
+(scripts/serve-replicas) and measures their CPU and memory summed (CPU also per replica), and reports how many
+visitors each replica got. With --url it loads a server already running and measures the processes given
+with --pid, if any.
+
+With --train N: N visitors open the Train page on the chapter's run and wait until it is drawn; then all of
+them press Train at the same moment. Each page records, by its own clock, every new "iteration N of M" its
+progress bar shows and when it says "done". Reported per visitor: live updates seen per second (distinct
+iterations after the first, over the time between the first and the last), seconds from the press to done,
+and how many points its loss chart was appended; and the server's CPU (process time over wall time) and
+memory while they train. Targets on a 2-core machine, browsers included: 6 visitors, each >= 5 updates a
+second and done within 15 s.
+
+Without --train:
 
 Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
 script finished), as a reader would before picking colours. It then changes the colour `--changes` times
@@ -32,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -85,9 +98,7 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         # a reader starts changing colours once the page is drawn: both charts in, the script finished
         await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
         out["drawn_s"].append(time.monotonic() - opened)
-        for c in await context.cookies(url):
-            if c["name"] == Replicas.COOKIE:  # behind serve-replicas' proxy: which replica this visitor is on
-                out["replicas"][c["value"]] = out["replicas"].get(c["value"], 0) + 1
+        await _count_replica(context, url, out)
         current = index % len(names)
         pauses = random.Random(index)
         await asyncio.sleep(pauses.uniform(0, think))
@@ -183,8 +194,48 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
     )
 
 
+# Every new iteration the progress bar shows, and when it says done, by the page's clock (epoch ms).
+PROGRESS_CLOCK_JS = """
+window.__train = {seen: [], done: null, pressed: null};
+addEventListener('pointerdown', () => { window.__train.pressed = performance.timeOrigin + performance.now(); }, true);
+new MutationObserver(() => {
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  if (!bar) return;
+  const text = bar.innerText;
+  const m = /^(running|paused|done|diverged)\\S*: iteration ([\\d,]+) of/.exec(text);
+  if (!m || window.__train.pressed === null) return;
+  const it = +m[2].replace(/,/g, '');
+  const now = performance.timeOrigin + performance.now();
+  const seen = window.__train.seen;
+  if (!seen.length || seen[seen.length - 1][1] !== it) seen.push([now, it]);
+  if (m[1] === 'done' && window.__train.done === null) window.__train.done = now;
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+LOSS_CHART = "document.querySelector('.st-key-train_live [data-chart=loss]')"
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server) -> list[int]:
+    """The server processes to measure: the one started here, the replicas, or those given with --pid."""
+    if isinstance(server, AppServer):
+        return [server.proc.pid]
+    return list(server.pids.values()) if isinstance(server.pids, dict) else list(server.pids)
+
+
+async def _count_replica(context, url: str, out: dict) -> None:
+    """Behind serve-replicas' proxy: count the replica this visitor landed on (its affinity cookie)."""
+    for c in await context.cookies(url):
+        if c["name"] == Replicas.COOKIE:
+            out["replicas"][c["value"]] = out["replicas"].get(c["value"], 0) + 1
+
+
 class RunningServer:
-    """A server this script did not start (`--url`): its memory is that of the processes given (`--pid`)."""
+    """A server this script did not start (`--url`): its memory and CPU are those of the processes given (`--pid`)."""
 
     def __init__(self, url: str, pids: list[int]):
         self.url, self.pids = url.rstrip("/"), pids
@@ -200,17 +251,97 @@ class RunningServer:
         pass
 
 
+def _server(url: str | None, pids: list[int], replicas: int, *app_args: str):
+    if url:
+        return RunningServer(url, list(pids))
+    if replicas:
+        return Replicas(replicas, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
+    return AppServer(*app_args)
+
+
+async def _class(server: AppServer, n: int) -> dict:
+    """N visitors on the Train page press Train together; see the module's docstring."""
+    from playwright.async_api import async_playwright
+
+    out: dict = {"errors": [], "visitors": [], "replicas": {}}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(n):
+            context = await browser.new_context(viewport={"width": 1300, "height": 900})
+            page = await context.new_page()
+            await page.add_init_script(PROGRESS_CLOCK_JS)
+            pages.append(page)
+
+        async def open_page(page):
+            await page.goto(f"{server.url}/train", timeout=TIMEOUT_MS)
+            await page.wait_for_function(f"() => {LOSS_CHART}?.dataset.points >= 1", timeout=TIMEOUT_MS,
+                                         polling=POLL_MS)
+            await page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                                         timeout=TIMEOUT_MS, polling=POLL_MS)
+            await _count_replica(page.context, server.url, out)
+
+        await asyncio.gather(*(open_page(p) for p in pages))
+        pids = _server_pids(server)
+        cpu0, wall0 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
+        peak = server.rss_mb()
+        await asyncio.gather(*(p.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
+                               for p in pages))
+
+        async def finish(i, page):
+            try:
+                await page.wait_for_function("() => window.__train.done !== null", timeout=120_000, polling=100)
+                await page.wait_for_function(f"() => +{LOSS_CHART}?.dataset.lastX === 100000", timeout=TIMEOUT_MS,
+                                             polling=POLL_MS)
+                t = await page.evaluate("() => window.__train")
+                appended = await page.evaluate(f"() => +{LOSS_CHART}.dataset.appended")
+                seen = t["seen"]
+                span = (seen[-1][0] - seen[0][0]) / 1000 if len(seen) > 1 else float("nan")
+                out["visitors"].append(dict(visitor=i, updates=len(seen), updates_per_s=(len(seen) - 1) / span,
+                                            done_s=(t["done"] - t["pressed"]) / 1000, chart_appends=appended))
+                if await page.locator('[data-testid="stException"]').count():
+                    out["errors"].append(f"visitor {i}: an exception element on the page")
+            except Exception as e:  # reported, not raised
+                out["errors"].append(f"visitor {i}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
+
+        async def sample():
+            nonlocal peak
+            while not all_done.is_set():
+                peak = max(peak, server.rss_mb())
+                await asyncio.sleep(0.25)
+
+        all_done = asyncio.Event()
+        sampler = asyncio.create_task(sample())
+        await asyncio.gather(*(finish(i, p) for i, p in enumerate(pages)))
+        cpu1, wall1 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
+        all_done.set()
+        await sampler
+        await browser.close()
+    v = sorted(out["visitors"], key=lambda r: r["visitor"])
+    return dict(train_visitors=n, visitors=v, errors=out["errors"],
+                min_updates_per_s=min((r["updates_per_s"] for r in v), default=float("nan")),
+                median_updates_per_s=statistics.median([r["updates_per_s"] for r in v]) if v else float("nan"),
+                max_done_s=max((r["done_s"] for r in v), default=float("nan")),
+                server_cpu_percent=100 * (sum(cpu1) - sum(cpu0)) / (wall1 - wall0), server_rss_peak_mb=peak,
+                server_cpu_percent_each=[round(100 * (b - a) / (wall1 - wall0)) for a, b in zip(cpu0, cpu1)],
+                visitors_per_replica=dict(sorted(out["replicas"].items())), wall_s=wall1 - wall0)
+
+
+def run_class(n: int, url: str | None = None, pids: list[int] = (), replicas: int = 0) -> dict:
+    """Start a server (or see `_server`), have `n` visitors train together, stop it."""
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = _server(url, pids, replicas)
+    try:
+        return asyncio.run(_class(server, n))
+    finally:
+        server.stop()
+
+
 def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000, url: str | None = None,
         pids: list[int] = (), replicas: int = 0) -> dict:
-    """Start a server (or `replicas` behind the proxy, or use the one at `url`), load it, stop it, and return the
-    measurements."""
+    """Start a server (or see `_server`), load it, stop it, and return the measurements."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    if url:
-        server = RunningServer(url, list(pids))
-    elif replicas:
-        server = Replicas(replicas, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
-    else:
-        server = AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+    server = _server(url, pids, replicas, "--server.disconnectedSessionTTL", str(SESSION_TTL_S))
     try:
         return asyncio.run(_run(server, sessions, changes, think, iterations))
     finally:
@@ -223,6 +354,7 @@ def main() -> int:
     ap.add_argument("--changes", type=int, default=20)
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a visitor's colour changes")
     ap.add_argument("--iterations", type=int, default=3000)
+    ap.add_argument("--train", type=int, default=0, metavar="N", help="N visitors press Train together (a class)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--replicas", type=int, default=0, help="N replicas behind the sticky proxy (scripts/serve-replicas)")
     ap.add_argument("--url", help="load the server already running here instead of starting one")
@@ -234,6 +366,22 @@ def main() -> int:
         ap.error("--replicas starts its own replicas: give it or --url, not both")
     if not 0 <= a.replicas <= 16:
         ap.error("--replicas must be from 1 to 16")
+    if a.train:
+        res = run_class(a.train, a.url, a.pid, a.replicas)
+        if a.json:
+            print(json.dumps(res))
+        else:
+            for r in res["visitors"]:
+                print(f"visitor {r['visitor']}: {r['updates_per_s']:.1f} updates/s ({r['updates']} seen), done "
+                      f"{r['done_s']:.1f} s after pressing Train, loss chart appended {r['chart_appends']} times")
+            print(f"{res['train_visitors']} visitors: slowest {res['min_updates_per_s']:.1f} updates/s (target >= 5), "
+                  f"last done after {res['max_done_s']:.1f} s (target <= 15 s); server CPU "
+                  f"{res['server_cpu_percent']:.0f}% of one core, memory peak {res['server_rss_peak_mb']:.0f} MB")
+            if res["visitors_per_replica"]:
+                print("visitors per replica: " + ", ".join(f"{k} {v}" for k, v in res["visitors_per_replica"].items())
+                      + "; CPU per replica: " + ", ".join(f"{c}%" for c in res["server_cpu_percent_each"]))
+            print(f"errors: {len(res['errors'])}" + "".join(f"\n  {e}" for e in res["errors"]))
+        return 0 if not res["errors"] else 1
     res = run(a.sessions, a.changes, a.think, a.iterations, a.url, a.pid, a.replicas)
     if a.json:
         print(json.dumps(res))

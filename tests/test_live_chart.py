@@ -65,36 +65,37 @@ def test_map_points_are_bytes_per_cell_and_data_only_when_given():
     assert all(len(p) == 6 and p[5] in (0, 1) for p in with_points["points"])
 
 
-def payload(at: AppTest, key: str) -> dict:
-    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith(key))
-    return json.loads(el.proto.json)
+def payload(at: AppTest, chart: str) -> dict:
+    """What the Train page's live panel sent one of its charts on the last run."""
+    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith("train_live"))
+    return next(c for c in json.loads(el.proto.json)["charts"] if c["name"] == chart)
 
 
 def test_a_page_run_sends_the_whole_history_and_live_updates_only_what_is_new(monkeypatch):
     at = AppTest.from_file(str(ROOT / "app_pages/train.py"), default_timeout=60)
     at.query_params.update(iterations="20000")
     at.run()
-    first = payload(at, "loss_chart")
+    first = payload(at, "loss")
     assert first["full"] and first["start"] == 0 and first["x"] == [0]
     next(b for b in at.button if b.label == "Train").click()
     at.run()
-    assert payload(at, "loss_chart")["full"]   # pressing Train is a page run
+    assert payload(at, "loss")["full"]   # pressing Train is a page run
 
     # from now on every run is a live update (the fragment's own rerun)
     monkeypatch.setattr("app.live_chart.whole_page_run", lambda: False)
-    held: list[int] = list(payload(at, "loss_chart")["x"])
+    held: list[int] = list(payload(at, "loss")["x"])
     for _ in range(12):
         at.run()
-        p = payload(at, "loss_chart")
+        p = payload(at, "loss")
         if at.session_state["train_run"].status != "running" and p["full"]:
             break
         assert not p["full"] and p["start"] > 0
-        assert len(p["x"]) <= p["length"] - p["start"] <= 5  # the new point and those of the last few updates
+        assert len(p["x"]) <= p["length"] - p["start"] <= 9  # the new point and those of the last few updates
         assert p["start"] <= len(held)  # it continues what the chart holds
         held = held[:p["start"]] + p["x"]
         run = at.session_state["train_run"]
         assert held == [cp.iteration for cp in run.history]
-        weights = payload(at, "weights_chart_1")
+        weights = payload(at, "w1")
         assert len(weights["x"]) == len(p["x"]) and not weights["full"]
     assert len(held) > 5
 
@@ -108,5 +109,5 @@ def test_a_new_run_or_a_shrunk_history_sends_everything(monkeypatch):
     at.run()
     next(b for b in at.button if b.label == "Reset").click()
     at.run()
-    p = payload(at, "loss_chart")
+    p = payload(at, "loss")
     assert p["full"] and p["start"] == 0 and p["x"] == [0]  # Reset: a new run

@@ -138,6 +138,15 @@ def wait_for_app(page, timeout: float = 30_000):
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+def link_notices(page, url: str, timeout: float = 60_000) -> str:
+    """Open `url`, wait for the page's first notice, and return the text of every notice on it."""
+    page.goto(url)
+    wait_for_app(page)
+    alerts = page.locator('[data-testid="stAlert"]')
+    alerts.first.wait_for(timeout=timeout)
+    return " ".join(alerts.all_inner_texts())
+
+
 def type_sample_text(page, text: str, timeout: float = 30_000):
     """Type into the Predict page's sample-text box and wait until the preview shows exactly that text."""
     box = page.get_by_label("Sample text")

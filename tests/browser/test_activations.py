@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import link_notices, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +46,7 @@ def test_url_draws_four_curves_and_the_derivative_toggle_removes_two(app_server,
 
 
 def test_bad_url_values_show_a_notice_not_a_traceback(app_server, page):
-    page.goto(app_server.url + "/activations?xmin=abc&fn=bogus&logits=x,y")
-    wait_for_app(page)
-    alerts = page.locator('[data-testid="stAlert"]')
-    alerts.first.wait_for(timeout=30_000)
-    text = " ".join(alerts.all_inner_texts())
+    text = link_notices(page, app_server.url + "/activations?xmin=abc&fn=bogus&logits=x,y")
     assert "xmin='abc'" in text and "'bogus'" in text and "logits='x,y'" in text
     assert page.locator('[data-testid="stException"]').count() == 0
     wait_for_curves(page, 4)  # the defaults: logistic and ReLU with derivatives

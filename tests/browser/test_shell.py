@@ -6,7 +6,8 @@ from tests.browser.conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/train", "Train"), ("/activations", "Activations")])
+@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/train", "Train"), ("/backprop", "Backprop"),
+                                        ("/activations", "Activations")])
 def test_every_page_opens_without_an_exception(app_server, page, path, title):
     page.goto(app_server.url + path)
     wait_for_app(page)
@@ -27,7 +28,7 @@ def test_a_deep_link_as_the_very_first_visit_gets_the_apps_navigation(page):
         wait_for_app(page)
         page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
         links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Activations"]
+        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Train", "Backprop", "Activations"]
     finally:
         server.stop()
 

@@ -9,7 +9,7 @@ from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-CHART = "document.querySelector('.st-key-loss_chart [data-points]')"
+CHART = "document.querySelector('.st-key-train_live [data-chart=loss]')"
 # One snapshot, in one JavaScript task: the progress bar's text and what the loss chart holds.
 STATE = ("() => { const el = " + CHART + "; const bar = document.querySelector('[data-testid=stProgress]');"
          " return el && bar ? {progress: bar.innerText, points: +el.dataset.points, length: +el.dataset.length,"
@@ -44,8 +44,11 @@ WHOLE = ("s => s && s.points === s.length && s.last !== null && "
 
 def wait_whole(page, prefix: str, timeout: float = 30_000) -> dict:
     """Wait until the progress bar starts with `prefix` and the chart holds the whole history up to its iteration."""
-    page.wait_for_function(f"() => {{ const s = ({STATE})(); return s && s.progress.startsWith({prefix!r}) && ({WHOLE})(s); }}",
-                           timeout=timeout)
+    try:
+        page.wait_for_function(f"() => {{ const s = ({STATE})(); return s && s.progress.startsWith({prefix!r}) && ({WHOLE})(s); }}",
+                               timeout=timeout)
+    except Exception as e:
+        raise AssertionError(f"the chart and the progress bar did not agree: {state(page)}") from e
     return state(page)
 
 
@@ -64,8 +67,8 @@ def test_train_grows_the_chart_without_remounting_it_and_pause_shows_the_whole_h
     paused_at = iteration_of(paused["progress"])
     assert 0 < paused_at < 1_000_000 and paused["tagged"]
     # nothing trains while paused: another page run (a widget outside the chart) shows the same iteration
-    page.get_by_text("R", exact=True).first.click()
-    page.wait_for_function("() => document.querySelector('.st-key-map_chart [data-run]')?.dataset.run.includes(':R:')",
+    page.locator(".st-key-slice").get_by_text("R", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.st-key-train_live [data-chart=map]')?.dataset.run.includes(':R:')",
                            timeout=30_000)
     wait_for_app(page)
     again = wait_whole(page, "paused")
@@ -80,8 +83,8 @@ def test_a_finished_run_and_a_return_to_the_page_show_the_whole_history(app_serv
     page.get_by_role("button", name="Train", exact=True).click()
     done = wait_whole(page, "done", timeout=60_000)
     assert done["last"] == 3000 and done["points"] > 5
-    for key in ("weights_chart_1", "weights_chart_2", "map_chart"):
-        page.wait_for_function(f"() => +document.querySelector('.st-key-{key} [data-points]')?.dataset.points === {done['points']}",
+    for name in ("w1", "w2", "map"):
+        page.wait_for_function(f"() => +document.querySelector('.st-key-train_live [data-chart={name}]')?.dataset.points === {done['points']}",
                                timeout=30_000)
     # away and back inside the app (the session and its run stay): the chart is drawn again, whole
     page.get_by_role("link", name="Activations").click()

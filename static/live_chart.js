@@ -1,4 +1,16 @@
-// Live charts that stay mounted and receive only what is new (see live_chart.py).
+// Live charts that stay mounted and receive only what is new (see app/live_chart.py, which mounts a small loader
+// that imports this module once per page from the app's static files).
+
+import uPlot from "./vendor/uplot/uPlot.esm.js";
+
+// uPlot's stylesheet, once per page
+if (!document.querySelector("link[data-fontnet-uplot]")) {
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("./vendor/uplot/uPlot.min.css", import.meta.url).href;
+  link.dataset.fontnetUplot = "";
+  document.head.appendChild(link);
+}
 //
 // Each payload carries `run` (which run the points belong to), `start` (the index of its first point) and the
 // points themselves. A payload that continues what this chart holds is appended; anything else (`full`, a new
@@ -121,7 +133,7 @@ class MapChart {
     root.appendChild(this.canvas);
     this.state = null;
     this.count = 0;
-    this.resize = new ResizeObserver(() => this.draw());
+    this.resize = new ResizeObserver(() => this.draw(true));
     this.resize.observe(root);
   }
   replace(p) {
@@ -132,13 +144,15 @@ class MapChart {
     // a map has no history: each payload brings the latest grid (or nothing new), and the data points on a full one
     this.state = { ...(this.state || {}), ...p };
     this.count = p.length;
+    this.dirty = this.dirty || "grid" in p || "points" in p;
   }
   get length() {
     return this.count;
   }
-  draw() {
+  draw(force = false) {
     const s = this.state;
-    if (!s || !s.grid) return;
+    if (!s || !s.grid || !(this.dirty || force)) return;
+    this.dirty = false;
     const dpr = window.devicePixelRatio || 1;
     const W = Math.max(this.root.clientWidth, 200);
     const H = this.spec.height;
@@ -226,25 +240,37 @@ class MapChart {
 
 const KINDS = { lines: Lines, map: MapChart };
 
-export default function (component) {
-  const { data, parentElement } = component;
-  if (!data || !data.spec) return;
-  const root = parentElement;
-  let chart = root.__fontnetChart;
+// One chart of a panel: its own box (with the server's title, as text) and its own state.
+function chartBox(root, name, title, area) {
+  let box = root.querySelector(`:scope > .fontnet-live-grid > [data-chart="${name}"]`);
+  if (!box) {
+    box = document.createElement("div");
+    box.dataset.chart = name;
+    box.style.gridArea = area;
+    box.style.minWidth = "0";
+    const h = document.createElement("div");
+    h.className = "fontnet-live-title";
+    h.style.cssText = "font-size:0.9rem;font-weight:600;margin:0.2rem 0 0.1rem 0;color:" + INK;
+    box.appendChild(h);
+    const plot = document.createElement("div");
+    box.appendChild(plot);
+    root.querySelector(":scope > .fontnet-live-grid").appendChild(box);
+  }
+  box.firstChild.textContent = title || "";
+  return box;
+}
+
+function update(component, box, data) {
+  const t0 = performance.now();
+  let chart = box.__fontnetChart;
   const specKey = JSON.stringify(data.spec);
   if (!chart || chart.specKey !== specKey) {
     if (chart) chart.destroy();
-    let box = root.querySelector(".fontnet-live-chart");
-    if (!box) {
-      box = document.createElement("div");
-      box.className = "fontnet-live-chart";
-      root.appendChild(box);
-    }
-    chart = new KINDS[data.spec.kind](box, data.spec);
+    chart = new KINDS[data.spec.kind](box.lastChild, data.spec);
     chart.specKey = specKey;
     chart.run = null;
-    root.__fontnetChart = chart;
-    root.dataset.mounts = String(Number(root.dataset.mounts || 0) + 1);
+    box.__fontnetChart = chart;
+    box.dataset.mounts = String(Number(box.dataset.mounts || 0) + 1);
   }
   // A payload holds the points from `start` to `length` - 1: the new ones and those of the last few updates,
   // because the browser may skip a render when updates come quickly. Whatever this chart lacks is appended.
@@ -258,15 +284,43 @@ export default function (component) {
   } else {
     // a gap (the chart missed more than the overlap, or holds another run): ask the server for everything
     if (component.setTriggerValue) component.setTriggerValue("resync", true);
-    root.dataset.resyncs = String(Number(root.dataset.resyncs || 0) + 1);
+    box.dataset.resyncs = String(Number(box.dataset.resyncs || 0) + 1);
     return;
   }
   chart.draw();
   // for tests and scripts: what this chart holds now, and how it got there
-  root.dataset.run = String(data.run);
-  root.dataset.points = String(chart.length);
-  root.dataset.length = String(data.length);
-  root.dataset.lastX = chart.x && chart.x.length ? String(chart.x[chart.x.length - 1]) : "";
+  box.dataset.run = String(data.run);
+  box.dataset.points = String(chart.length);
+  box.dataset.length = String(data.length);
+  box.dataset.lastX = chart.x && chart.x.length ? String(chart.x[chart.x.length - 1]) : "";
+  box.dataset.updates = String(Number(box.dataset.updates || 0) + 1);
+  box.dataset.appended = String(Number(box.dataset.appended || 0) + (continues ? 1 : 0));
+  // main-thread time this chart has spent on its updates (data handling and drawing), for the benchmarks
+  box.dataset.drawMs = (Number(box.dataset.drawMs || 0) + performance.now() - t0).toFixed(2);
+}
+
+// data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}]}
+export function render(component) {
+  const { data, parentElement } = component;
+  if (!data || !data.charts) return;
+  const root = parentElement;
+  let grid = root.querySelector(":scope > .fontnet-live-grid");
+  if (!grid) {
+    grid = document.createElement("div");
+    grid.className = "fontnet-live-grid";
+    grid.style.display = "grid";
+    grid.style.columnGap = "1.5rem";
+    root.appendChild(grid);
+  }
+  grid.style.gridTemplateColumns = data.layout.columns;
+  grid.style.gridTemplateAreas = data.layout.areas.map((row) => `"${row}"`).join(" ");
+  const names = new Set(data.charts.map((c) => c.name));
+  for (const box of [...grid.children]) {
+    if (!names.has(box.dataset.chart)) {
+      if (box.__fontnetChart) box.__fontnetChart.destroy();
+      box.remove();
+    }
+  }
+  for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
-  root.dataset.appended = String(Number(root.dataset.appended || 0) + (continues ? 1 : 0));
 }

@@ -1,0 +1,288 @@
+"""Backprop: one step of learning for one colour, every derivative with the chapter's names and real numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from app import links, state
+from fontnet import backprop as bp
+from fontnet import colors, presets
+from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.figures.backprop import (
+    cost_chart,
+    gradient_rows,
+    graph_dot,
+    markdown_table,
+    matrix_text,
+    num,
+    terms_table,
+)
+from fontnet.network import LOSSES, Network
+
+WORK = "backprop_network"  # {"source": ..., "net": Network, "steps": int, "costs": list[float]}
+FLASH = "backprop_flash"
+D = bp.LINK_DEFAULTS
+ss = st.session_state
+SOURCE_NAMES = {"fresh": "Fresh weights (seeded)", "default": "The default model",
+                "session": "This session's model"}
+LABEL_NAMES = {"formula": "From the formula", "dark": "Dark text (Y = 1)", "light": "Light text (Y = 0)"}
+
+
+def set_bg(hex_colour: str) -> None:
+    ss["bg"] = hex_colour
+
+
+def source() -> tuple[tuple, Network, str | None]:
+    """The network the controls pick: (a key naming it, the network, a note when the pick could not be used)."""
+    pick = ss.get("model", D["model"])
+    if pick == "fresh":
+        seed = int(ss.get("seed", D["seed"]))
+        return ("fresh", seed), bp.fresh_network(seed), None
+    note = None
+    if pick == "session":
+        if state.using_session_model():
+            model = state.active_model()
+            try:
+                bp.check_chapter_shape(model)
+                return ("session", id(model)), model, None
+            except bp.BackpropError as e:
+                note = f"Your model cannot be shown here: {e}. Showing the default model."
+        else:
+            note = ("This session has no model of its own yet (train one, or apply a step below and press "
+                    "\"Use this model\"). Showing the default model.")
+    return ("default",), state.shared_default_model(), note
+
+
+def working() -> tuple[dict, str | None]:
+    """The page's network: the picked one, or what the steps applied here made of it."""
+    key, net, note = source()
+    work = ss.get(WORK)
+    if work is None or work["source"] != key:
+        work = ss[WORK] = {"source": key, "net": net, "steps": 0, "costs": []}
+    return work, note
+
+
+def settings() -> tuple[colors.RGB, str, str, str, float]:
+    rgb = colors.parse_colour(ss.get("bg", D["bg"]))
+    return rgb, ss.get("label", D["label"]), ss.get("act", D["act"]), ss.get("loss", D["loss"]), float(ss.get("lr", D["lr"]))
+
+
+def network_words(key: tuple) -> str:
+    return {"fresh": f"fresh weights, seed {key[-1]}", "default": "the default model",
+            "session": "this session's model"}[key[0]]
+
+
+def flash(kind: str, message: str) -> None:
+    ss[FLASH] = (kind, message)
+
+
+def on_apply() -> None:
+    work, _ = working()
+    rgb, label, act, loss, lr = settings()
+    X, Y, _ = bp.sample(rgb, label)
+    s = bp.step(bp.configured(work["net"], act, loss), X, Y, lr)
+    if s.after is None:
+        flash("error", s.problem)
+        return
+    work.update(net=s.after, steps=work["steps"] + 1)
+    flash("success", f"Step applied: the cost on this colour went from {num(s.cost_before, 6)} to "
+                     f"{num(s.cost_after, 6)}.")
+
+
+def on_apply_n() -> None:
+    work, _ = working()
+    _, _, act, loss, lr = settings()
+    n = int(ss.get("steps", D["steps"]))
+    res = bp.random_steps(bp.configured(work["net"], act, loss), n, lr, seed=work["steps"])
+    work.update(net=res.after, steps=work["steps"] + len(res.costs), costs=[*work["costs"], *res.costs.tolist()])
+    if res.problem:
+        flash("error", res.problem)
+    else:
+        flash("success", f"{len(res.costs)} steps applied on random training rows.")
+
+
+def on_use() -> None:
+    work, _ = working()
+    name = network_words(work["source"])
+    n = work["steps"]
+    state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
+    flash("success", "The Predict page now uses this network, for this session only.")
+
+
+def steps_chart(work: dict) -> None:
+    """The cost of every step applied here, with a running mean of 20 (orange)."""
+    with st.container(key="costs"):
+        st.vega_lite_chart(spec=cost_chart(np.array(work["costs"])), width="stretch")
+
+
+def show_sympy(b: bp.Backprop) -> None:
+    """The factors derived by SymPy, and its derivatives of the whole network evaluated here."""
+    with st.spinner("SymPy is deriving the expressions (a few seconds the first time)…"):
+        from fontnet import symbolic  # SymPy loads only here, when asked for
+
+        d = symbolic.derive(b.network.activation, b.loss)
+        sym = symbolic.gradients_at(b)
+    with st.container(border=True, key="sympy_box"):
+        for line in d.lines:
+            st.latex(line)
+        gap = max(float(np.max(np.abs(sym[k] - b.gradients[k]))) for k in bp.PARAMS)
+        st.markdown(f"SymPy also differentiates the whole network's cost with respect to each of the 16 weights "
+                    f"and biases. Evaluated at this colour and these weights, its derivatives differ from the "
+                    f"chain rule's by at most **{num(gap, 2)}**.")
+        if st.toggle("Show SymPy's dC/dw₁₁ in full", key="sympy_full"):
+            st.latex(d.example)
+
+
+def on_reset() -> None:
+    ss.pop(WORK, None)
+
+
+st.title("Backprop")
+st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
+            "the chain rule gives its slope "
+            "with respect to every weight and bias, and the step moves each one a little downhill: "
+            "W ← W − L · dC/dW. Every number below is this network's, for this colour.")
+
+links.read_link("backprop", bp.LINK_KEYS, bp.link_settings, fmt=bp.format_setting)
+
+pick, choose = st.columns([1, 4], vertical_alignment="bottom")
+with pick:
+    st.color_picker("Background colour", D["bg"], key="bg", bind="query-params")
+with choose, st.container(horizontal=True):
+    for name, rgb in presets.PRESETS.items():
+        st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
+c1, c2, c3 = st.columns([2, 2, 1])
+c1.radio("Label Y", bp.LABEL_CHOICES, format_func=LABEL_NAMES.get, key="label", bind="query-params", horizontal=True)
+c2.radio("Network", bp.MODEL_SOURCES, format_func=SOURCE_NAMES.get, key="model", bind="query-params",
+         horizontal=True)
+c3.number_input("Seed", 0, bp.MAX_SEED, D["seed"], key="seed", bind="query-params",
+                disabled=ss.get("model", D["model"]) != "fresh", help="Fresh weights: uniform in [0, 1), as the chapter.")
+c1, c2, c3 = st.columns(3)
+c1.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(D["act"]), format_func=lambda k: ACTIVATIONS[k].label, key="act",
+             bind="query-params")
+c2.selectbox("Loss", LOSSES, format_func=lambda k: bp.LOSS_NAMES[k], key="loss", bind="query-params")
+c3.number_input("Learning rate L", *bp.LR_LIMITS, D["lr"], format="%g", key="lr", bind="query-params",
+                help="The chapter uses 0.05. A very large one makes the step blow up.")
+links.show_notices("backprop")
+if FLASH in ss:
+    kind, message = ss.pop(FLASH)
+    getattr(st, kind)(message)
+
+work, note = working()
+if note:
+    st.info(note)
+rgb, label, act, loss, lr = settings()
+try:
+    b = bp.explain(work["net"], rgb, label, activation=act, loss=loss)
+except bp.BackpropError as e:  # a session model of another shape is caught in source(); this is a last guard
+    st.error(f"Cannot explain this network: {e}")
+    st.stop()
+chk = bp.check(b)
+s = bp.step(b.network, b.X, b.Y, lr)
+hex_bg = colors.to_hex(rgb)
+where = (f" after {work['steps']} applied step{'s' if work['steps'] != 1 else ''}" if work["steps"] else "")
+st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label Y = {b.label} "
+            f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
+            f"**Network:** {network_words(work['source'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
+            f"{bp.LOSS_NAMES[loss]}.")
+
+if not any(np.any(g) for g in b.gradients.values()):
+    if b.cost == 0:
+        st.info("The output is saturated: in double precision A2 equals Y, so the cost and every slope below are "
+                "exactly 0. Pick another colour, the other label, or fresh weights to see the arithmetic at work.")
+    else:
+        st.info(f"The output is saturated: dA2/dZ2 = A2(1 − A2) is 0 in double precision, so no slope reaches "
+                f"any weight although the cost is {num(b.cost, 6)}. That is squared error's weak spot with a "
+                "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
+
+st.subheader("Forward pass")
+st.markdown(terms_table(b.forward))
+st.metric("Cost C", num(b.cost, 6))
+
+st.subheader("Backward pass, term by term")
+st.markdown("The chapter's factors: how each quantity changes with the one before it.")
+st.markdown(terms_table(b.factors))
+st.markdown("Multiplied along the chain, they give the slope of the cost for every weight and bias "
+            "(dC/dZ2 and dC/dZ1 are the shared parts, written out).")
+st.markdown(terms_table(b.products))
+with st.expander("The computation graph", expanded=True):
+    st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad); each edge "
+               "carries its weight and that weight's gradient, as micrograd's draw_dot does.")
+    with st.container(key="graph"):
+        st.graphviz_chart(graph_dot(b), width="stretch")
+
+if st.toggle("Derive it with SymPy", key="sympy", bind="query-params",
+             help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):
+    show_sympy(b)
+
+st.subheader("Checked, not claimed")
+st.markdown("Beside every gradient entry: a central finite difference, (C(w + h) − C(w − h)) / 2h, computed "
+            "by nudging that one weight, and the relative error between the two.")
+if b.kinks:
+    nodes = ", ".join(str(i + 1) for i in b.kinks)
+    st.warning(f"Hidden node {nodes}: its ReLU input is within 1e-6 of 0, at the kink where the slope is not "
+               "defined. There the finite difference averages the two sides and cannot match.")
+printed_on = st.toggle("As printed in the chapter", key="printed", bind="query-params",
+                       help="The listing's dC_dW1 line, and what it does.")
+with st.container(key="fd_table"):
+    st.markdown(markdown_table(gradient_rows(b, chk, s, printed=printed_on)))
+if chk.compared:
+    st.caption(f"Worst relative error over the {chk.compared} entries compared: {num(chk.worst, 2)}."
+               + ("" if chk.compared == 16 else " The others are below 1e-12 on both sides: no digits are left "
+                                                "to compare in double precision."))
+else:
+    st.caption("Every gradient here is below 1e-12 on both sides (the output is saturated: the cost on this "
+               "colour is as good as 0), so no digits are left to compare in double precision.")
+
+st.subheader("The step")
+if s.after is None:
+    st.error(s.problem)
+else:
+    m1, m2 = st.columns(2)
+    m1.metric("Cost before", num(s.cost_before, 6))
+    m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3), delta_color="inverse")
+    new = bp.params(s.after)
+    st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in bp.PARAMS))
+b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
+b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
+b2.number_input("N", 1, bp.MAX_STEPS, D["steps"], key="steps", bind="query-params")
+b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
+b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
+b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
+if work["costs"]:
+    steps_chart(work)
+
+if printed_on:
+    st.subheader("As printed in the chapter")
+    st.markdown("The chapter's backward pass for one sample, with the shapes each line multiplies:")
+    st.code("\n".join(f"{line:42} # {shape}" for line, shape in bp.PRINTED_LINES), language="python")
+    one = b.term("printed dC_dW1").value
+    st.markdown(f"`dC_dA1 @ dA1_dZ1` is a (1,3) @ (3,1) product: **one number**, "
+                f"{num(float(b.term('printed dC_dB1').value[0, 0]), 6)}, the sum of the three nodes' dC/dZ1. "
+                f"Times X it gives one row, `{matrix_text(one)}`, and subtracting it from the (3,3) w_hidden "
+                "moves **every hidden node by the same row**. The table's \"as printed\" column shows it beside "
+                "each node's own slope and the finite difference.")
+    st.markdown(f"Against the finite differences for W1 and B1, the worst relative error is "
+                f"**{num(bp.worst_error(chk, printed=b), 2)} for the printed update** and "
+                f"**{num(bp.worst_error(chk), 2)} for the chain rule**.")
+    with st.spinner("Training 100,000 iterations both ways for each seed (measured once, then kept)…"):
+        cmp = bp.cached_comparison()
+    rows = [{"seed": str(r["seed"]),
+             "accuracy (printed)": f"{r['printed_accuracy']:.4f}", "accuracy (per node)": f"{r['per_node_accuracy']:.4f}",
+             "agreement (printed)": f"{r['printed_agreement']:.4f}",
+             "agreement (per node)": f"{r['per_node_agreement']:.4f}",
+             "row spread at start": f"{r['spread_start']:.4f}", "row spread (printed)": f"{r['printed_spread']:.4f}",
+             "row spread (per node)": f"{r['per_node_spread']:.4f}"} for r in cmp["per_seed"]]
+    st.markdown(f"**Measured:** {cmp['iterations']:,} iterations of the chapter's loop from the same start and the "
+                f"same rows, once with the printed update and once with each node's own gradient "
+                f"({cmp['test_rows']} held-out rows; agreement on 100,000 random colours; row spread = mean "
+                "distance between two rows of W1).")
+    with st.container(key="comparison"):
+        st.markdown(markdown_table(rows))
+    m = cmp["median"]
+    st.markdown(f"Medians: test accuracy {m['printed_accuracy']:.4f} printed vs {m['per_node_accuracy']:.4f} per "
+                f"node; agreement with the formula {m['printed_agreement']:.4f} vs {m['per_node_agreement']:.4f}; "
+                f"W1's row spread {m['printed_spread']:.3f} printed (it started at {m['spread_start']:.3f}) vs "
+                f"{m['per_node_spread']:.3f} per node. With the printed update every row gets the same change, "
+                "so the rows' differences are exactly those the random start gave them.")

@@ -1,0 +1,202 @@
+"""How many concurrent chapter runs one server process keeps live at 8 updates a second: no browsers.
+
+    .venv/bin/python scripts/bench_capacity.py [--visitors 10,20,30] [--json]
+
+Each visitor is a headless client speaking Streamlit's own protocol over the app's WebSocket, as the browser
+does: it opens the Train page, presses Train, and then asks for the live fragment's rerun every time the
+server's auto-rerun interval comes round (the browser's timer does the same); it reads every progress bar the
+server sends ("iteration N of M") until the run is done. For each number of visitors, all of them press Train
+together; reported are each visitor's live updates per second (distinct iterations after the first over the
+time between the first and the last) and time to done, and the server's CPU (process time over wall time).
+"Sustains" means every visitor saw at least SUSTAINED updates a second. The clients run in this process,
+the server in its own; on 2 cores they share the machine. Traffic goes to 127.0.0.1 only; every wait is
+bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import websockets  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from tests.browser.conftest import AppServer  # noqa: E402
+
+TARGET_RATE = 8.0
+SUSTAINED = 7.5   # updates a second every visitor must see (the page asks for one every 0.12 s: 8.3 at most)
+RUN_TIMEOUT_S = 120
+PROGRESS = re.compile(r"^(\w+)\\?: iteration ([\d,]+) of")
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False) -> bytes:
+    msg = BackMsg()
+    cs = msg.rerun_script
+    cs.page_script_hash, cs.page_name, cs.is_auto_rerun = page_hash, page_name, auto
+    if fragment_id:
+        cs.fragment_id = fragment_id
+    for wid in widgets:
+        w = cs.widget_states.widgets.add()
+        w.id, w.trigger_value = wid, True
+    return msg.SerializeToString()
+
+
+class Visitor:
+    """One client: the Train page, the Train button, the live fragment's reruns, the progress it shows."""
+
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.page_hash = ""
+        self.train_id: str | None = None
+        self.fragment: tuple[float, str] | None = None   # (interval, fragment id) while the page asks for reruns
+        self.seen: list[tuple[float, int]] = []
+        self.status = ""
+        self.finished = asyncio.Event()   # a script run finished
+        self.done_at: float | None = None
+        self.pressed_at: float | None = None
+
+    def handle(self, raw: bytes) -> None:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "navigation":   # the page this run is on (the app's own script has another hash)
+            self.page_hash = msg.navigation.page_script_hash
+        elif kind == "auto_rerun":
+            self.fragment = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
+        elif kind == "stop_auto_rerun":
+            self.fragment = None
+        elif kind == "script_finished":
+            self.finished.set()
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            which = el.WhichOneof("type")
+            if which == "button" and el.button.label == "Train":
+                self.train_id = el.button.id
+            elif which == "progress" and (m := PROGRESS.match(el.progress.text)):
+                self.status = m.group(1)
+                it = int(m.group(2).replace(",", ""))
+                if self.pressed_at is not None and (not self.seen or self.seen[-1][1] != it):
+                    self.seen.append((time.monotonic(), it))
+                if self.status == "done" and self.done_at is None and self.pressed_at is not None:
+                    self.done_at = time.monotonic()
+
+    async def open(self, ws) -> None:
+        await ws.send(_rerun(page_name="train"))
+        while self.train_id is None or not self.finished.is_set():
+            self.handle(await asyncio.wait_for(ws.recv(), 60))
+        self.finished.clear()
+
+    async def train(self, ws, start: asyncio.Event) -> None:
+        await start.wait()
+        self.pressed_at = time.monotonic()
+        await ws.send(_rerun(self.page_hash, widgets=[self.train_id]))
+
+        async def reader():
+            while self.done_at is None:
+                self.handle(await ws.recv())
+
+        async def timer():   # the browser's run_every timer: a rerun of the fragment every interval
+            while self.done_at is None:
+                if self.fragment:
+                    interval, fid = self.fragment
+                    await asyncio.sleep(interval)
+                    if self.done_at is None and self.fragment:
+                        await ws.send(_rerun(self.page_hash, fragment_id=fid, auto=True))
+                else:
+                    await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(asyncio.gather(reader(), timer()), RUN_TIMEOUT_S)
+
+    def result(self) -> dict:
+        span = self.seen[-1][0] - self.seen[0][0] if len(self.seen) > 1 else float("nan")
+        return dict(updates=len(self.seen), updates_per_s=(len(self.seen) - 1) / span if span else float("nan"),
+                    done_s=(self.done_at - self.pressed_at) if self.done_at else float("nan"))
+
+
+async def one_round(server: AppServer, n: int) -> dict:
+    visitors = [Visitor(server.url) for _ in range(n)]
+    start = asyncio.Event()
+    errors: list[str] = []
+    socks = [await websockets.connect(v.url, subprotocols=["streamlit"], max_size=None) for v in visitors]
+    try:
+        await asyncio.gather(*(v.open(ws) for v, ws in zip(visitors, socks)))
+        cpu0, t0 = _cpu_seconds(server.proc.pid), time.monotonic()
+        tasks = [asyncio.create_task(v.train(ws, start)) for v, ws in zip(visitors, socks)]
+        start.set()
+        for i, t in enumerate(await asyncio.gather(*tasks, return_exceptions=True)):
+            if isinstance(t, BaseException):
+                errors.append(f"visitor {i}: {type(t).__name__}: {t}")
+        cpu1, t1 = _cpu_seconds(server.proc.pid), time.monotonic()
+    finally:
+        for ws in socks:
+            await ws.close()
+    res = [v.result() for v in visitors]
+    rates = [r["updates_per_s"] for r in res]
+    return dict(visitors=n, min_updates_per_s=min(rates), median_updates_per_s=statistics.median(rates),
+                max_done_s=max(r["done_s"] for r in res), server_cpu_percent=100 * (cpu1 - cpu0) / (t1 - t0),
+                sustained=not errors and min(rates) >= SUSTAINED, errors=errors, per_visitor=res)
+
+
+def run(counts: list[int]) -> list[dict]:
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer("--server.enableXsrfProtection", "false")
+    try:
+        out = []
+        for n in counts:
+            out.append(asyncio.run(one_round(server, n)))
+        return out
+    finally:
+        server.stop()
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
+    if not counts or any(not 1 <= c <= 200 for c in counts):
+        raise argparse.ArgumentTypeError("each number of visitors must be 1-200")
+    return counts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--visitors", type=_counts, default=[10, 20, 30])
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs",
+          file=sys.stderr)
+    rounds = run(a.visitors)
+    if a.json:
+        print(json.dumps(rounds))
+        return 0
+    for r in rounds:
+        print(f"{r['visitors']:3d} concurrent chapter runs: updates/s min {r['min_updates_per_s']:.1f}, median "
+              f"{r['median_updates_per_s']:.1f}; last done after {r['max_done_s']:.1f} s; server CPU "
+              f"{r['server_cpu_percent']:.0f}% of one core; {'sustained' if r['sustained'] else 'NOT sustained'}"
+              + (f"; errors: {r['errors']}" if r["errors"] else ""))
+    best = max((r["visitors"] for r in rounds if r["sustained"]), default=0)
+    print(f"capacity: {best} concurrent chapter runs with every visitor at >= {SUSTAINED} updates/s "
+          f"(target: 30 at {TARGET_RATE:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The Backprop page in a real browser: a shared link's numbers, the computation graph drawn, the
+finite-difference column, and a step applied."""
+
+import pytest
+
+from fontnet import backprop as bp
+from fontnet.figures.backprop import num
+from tests.browser.conftest import link_notices, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+LINK = "/backprop?bg=ffc0cb&label=dark&model=fresh&seed=3&lr=0.05"
+GRAPH = '.st-key-graph [data-testid="stGraphVizChart"] svg'  # the drawing, not the toolbar's icons
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def wait_for_metric(page, label: str, value: str):
+    page.wait_for_function(
+        """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m =>
+             m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label &&
+             m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === value)""",
+        arg=[label, value], timeout=60_000)
+
+
+def test_a_link_shows_the_numbers_the_graph_and_the_finite_differences_and_a_step_changes_the_cost(app_server, page):
+    b = bp.explain(bp.fresh_network(3), (255, 192, 203), "dark")
+    chk = bp.check(b)
+    after = bp.step(b.network, b.X, b.Y, 0.05)
+    page.goto(app_server.url + LINK)
+    wait_for_app(page)
+    wait_for_metric(page, "Cost C", num(b.cost, 6))
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # the forward pass and the chain-rule products, with this network's numbers
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    z1 = " ".join(num(v) for v in b.term("Z1").value.ravel())
+    assert "[" + z1.replace(" ", "; ") + "]" in body
+    assert "dC/dW1" in body and "dC/dZ2 · dZ1/dW1ᵀ" not in body  # the formula shown is dC/dZ1 · dZ1/dW1ᵀ
+    assert "dC/dZ1 · dZ1/dW1ᵀ" in body
+
+    # the computation graph, drawn by Graphviz in the browser: nodes with data and grad
+    page.wait_for_function(  # Graphviz (WASM) lays the graph out after the element arrives
+        "s => (document.querySelector(s)?.textContent || '').includes('Z1[1]')", arg=GRAPH, timeout=60_000)
+    text = page.locator(GRAPH).first.text_content()
+    assert "Z1[1]" in text and f"data {num(b.cost)}" in text and f"grad {num(b.gradients['W1'][0, 0])}" in text, text
+
+    # the finite-difference column beside every gradient entry
+    table = page.locator(".st-key-fd_table table").first
+    headers = table.locator("th").all_inner_texts()
+    assert "finite difference" in headers and "relative error" in headers
+    rows = table.locator("tbody tr")
+    assert rows.count() == 16
+    first = rows.nth(0).locator("td").all_inner_texts()
+    assert first[0] == "W1[1,1]" and first[3] == num(chk.numeric["W1"][0, 0], 6)
+    screenshot(page, "backprop")
+
+    page.get_by_role("button", name="Apply this step").click()
+    wait_for_metric(page, "Cost C", num(after.cost_after, 6))
+    assert num(after.cost_after, 6) != num(b.cost, 6)
+    page.get_by_text("Step applied").first.wait_for(timeout=30_000)
+    assert not page.dialogs
+
+
+def test_use_this_model_reaches_the_predict_page_in_the_same_session(app_server, page):
+    page.goto(app_server.url + LINK)
+    wait_for_app(page)
+    page.get_by_role("button", name="Apply this step").click()
+    page.get_by_text("Step applied").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_text("The Predict page now uses this network").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Predict").first.click()  # in-app navigation keeps the session
+    page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
+    assert "fresh weights, seed 3 after 1 step" in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_a_malformed_link_gives_notices_and_the_defaults(app_server, page):
+    text = link_notices(page, app_server.url + "/backprop?bg=zzz&label=grey&seed=abc")
+    assert "'zzz' is not a hex colour" in text and "'grey' is not one of" in text and "'abc' is not a whole number" in text
+    b = bp.explain(bp.fresh_network(0), (255, 140, 0))  # the defaults: dark orange, fresh weights from seed 0
+    wait_for_metric(page, "Cost C", num(b.cost, 6))
+    assert page.locator('[data-testid="stException"]').count() == 0
