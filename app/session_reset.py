@@ -22,11 +22,13 @@ import streamlit as st
 
 TOKEN = "fontnet_session_token"
 RESET = "fontnet_session_was_reset"
+CHECK_KEY = "fontnet_session_check"
 MESSAGE = ("Your session was reset: the server that held it stopped, and you are now on another one. "
            "The settings in the link and on the page were kept; what only your session held (a training run, "
            "uploaded data, your own model) was lost.")
 _component = st.components.v2.component(
     "fontnet_session_reset", js=(Path(__file__).with_name("session_reset.js")).read_text(encoding="utf-8"),
+    css=f".st-key-{CHECK_KEY} {{ display: none; }}",  # nothing to see: no gap above the page either
     isolate_styles=False)
 
 
@@ -46,7 +48,7 @@ def _dismiss() -> None:
 def notice_if_reset() -> None:
     """Mount the check (once per script run) and, once it has reported a reset, say so until dismissed."""
     token = st.session_state.setdefault(TOKEN, secrets.token_hex(8))
-    _component(key="fontnet_session_check", data={"token": token}, on_reset_change=_on_reset)
+    _component(key=CHECK_KEY, data={"token": token}, on_reset_change=_on_reset)
     _rerun_on_reconnect()
     if st.session_state.get(RESET):
         with st.container(key="session_reset_notice"):

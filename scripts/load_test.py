@@ -322,7 +322,8 @@ async def _class(server: AppServer, n: int) -> dict:
                 min_updates_per_s=min((r["updates_per_s"] for r in v), default=float("nan")),
                 median_updates_per_s=statistics.median([r["updates_per_s"] for r in v]) if v else float("nan"),
                 max_done_s=max((r["done_s"] for r in v), default=float("nan")),
-                server_cpu_percent=100 * (sum(cpu1) - sum(cpu0)) / (wall1 - wall0), server_rss_peak_mb=peak,
+                server_cpu_percent=100 * (sum(cpu1) - sum(cpu0)) / (wall1 - wall0) if pids else float("nan"),
+                server_rss_peak_mb=peak,
                 server_cpu_percent_each=[round(100 * (b - a) / (wall1 - wall0)) for a, b in zip(cpu0, cpu1)],
                 visitors_per_replica=dict(sorted(out["replicas"].items())), wall_s=wall1 - wall0)
 

@@ -25,7 +25,7 @@ HEADER = Replicas.HEADER
 RESET_NOTICE = "Your session was reset"
 TIMEOUT_MS = 90_000
 # how many points the Train page's live loss chart holds (app/live_chart.py writes them on its element)
-LOSS_POINTS = "() => +(document.querySelector('.st-key-loss_chart [data-points]')?.dataset.points ?? -1)"
+LOSS_POINTS = "() => +(document.querySelector('.st-key-train_live [data-chart=loss]')?.dataset.points ?? -1)"
 
 
 @pytest.fixture(scope="module")
