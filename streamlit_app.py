@@ -12,12 +12,19 @@ if __name__ == "__main__":  # a visitor's script run
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
     notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
 
-    st.navigation([
-        st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
-        st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
-        st.Page("app_pages/backprop.py", title="Backprop", icon=":material/account_tree:", url_path="backprop"),
-        st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:", url_path="activations"),
-    ]).run()
+    st.navigation({
+        "Use it": [
+            st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
+            st.Page("app_pages/teach.py", title="Teach", icon=":material/school:", url_path="teach"),
+        ],
+        "Learn how": [
+            st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+            st.Page("app_pages/backprop.py", title="Backprop", icon=":material/account_tree:", url_path="backprop"),
+            st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:",
+                    url_path="activations"),
+            st.Page("app_pages/digits.py", title="Digits", icon=":material/draw:", url_path="digits"),
+        ],
+    }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
     from app.server import lifespan
 

@@ -17,12 +17,13 @@ log = get_logger(__name__)
 
 
 def warm_up() -> float:
-    """Ready the Predict and Train pages; returns the seconds taken.
+    """Ready the Predict, Train and Digits pages; returns the seconds taken.
 
     Predict: its modules imported and the default model's file ready. Train: its modules (pandas and
     scikit-learn among them) imported, the compiled training loop loaded (Numba) and a first run's data,
-    split and live-agreement colours built. Anything that goes wrong is logged and left to the first
-    visitor, who then does that work as before.
+    split and live-agreement colours built. Digits: its default model's file ready (read, or trained in about
+    a second). Anything that goes wrong is logged and left to the first visitor, who then does that work as
+    before.
     """
     start = time.perf_counter()
     try:
@@ -34,6 +35,13 @@ def warm_up() -> float:
         default_model()  # read from its file, or trained (about half a second) and written there
     except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
         log.exception("warm-up failed; the first visitor will train the default model")
+    try:
+        from fontnet.digits import default_model as digits_model
+        from fontnet.figures import digits  # noqa: F401
+
+        digits_model()
+    except Exception:  # noqa: BLE001
+        log.exception("warm-up of the Digits page failed; its first visitor will train its model")
     try:
         from fontnet import training
         from fontnet.figures import live  # noqa: F401

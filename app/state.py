@@ -46,3 +46,15 @@ def use_model(model: Network, name: str = "your model") -> None:
 def use_default_model() -> None:
     st.session_state.pop(SESSION_MODEL, None)
     st.session_state.pop(SESSION_MODEL_NAME, None)
+
+
+@st.cache_resource(show_spinner="Training the digits network (once for everyone)…")
+def shared_digits_model() -> Network:
+    """The default digits model (Figure 7-8's network), trained once per server and made read-only like the
+    colour model."""
+    from fontnet.digits import default_model as digits_model
+
+    model = digits_model()
+    for p in (*model.weights_, *model.biases_):
+        p.setflags(write=False)
+    return model

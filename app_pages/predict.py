@@ -8,13 +8,10 @@ from app import links, state
 from app.instant import NEXT_RANDOM, instant_preview
 from app.text import md_literal
 from fontnet import colors, presets
-from fontnet.figures.network import forward_latex, network_diagram, probability_figure
+from fontnet.figures.network import forward_latex, network_svg, probability_bar_html
 from fontnet.model import THRESHOLD, decide
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog"
-# Redrawn on every colour change: no toolbar, and the figures' own look rather than Streamlit's chart theme,
-# which the browser would re-apply to each new figure.
-CHART = dict(config={"displayModeBar": False}, theme=None)
 
 
 def wcag_words(ratio: float) -> str:
@@ -91,7 +88,10 @@ with m1:
     sign = "≥" if d.dark else "<"
     st.markdown(f"{d.p_dark:.4f} {sign} {THRESHOLD:g}, so **{d.shade} text**.")
 with m2:
-    st.plotly_chart(probability_figure(d.p_dark, THRESHOLD), key="probability", **CHART)
+    # markup the server renders from numbers, not a chart: the browser paints it with the preview, no
+    # charting library to load first, and little to redraw on a colour change
+    with st.container(key="probability"):
+        st.markdown(probability_bar_html(d.p_dark, THRESHOLD), unsafe_allow_html=True)
 st.caption("The output is 1 for dark text and 0 for light text. (The chapter's prose calls 1 \"light\", "
            "but its data and code mean dark; this app follows the data.)")
 
@@ -100,7 +100,9 @@ st.markdown("Each input is divided by 255. Every hidden node takes a weighted su
             "its bias (Z), then applies its activation (A); the output node does the same with the logistic "
             "function, which gives P(dark text). Edges are as wide as their weight is large: "
             "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
-st.plotly_chart(network_diagram(model, d.forward), key="network", **CHART)
+with st.container(key="network"):
+    # in a <div>, Markdown passes the (one-line) SVG through as a block of HTML, untouched
+    st.markdown(f"<div>{network_svg(model, d.forward)}</div>", unsafe_allow_html=True)
 # A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
 # colour change cheap for the browser (and `?math=true` shares the page with them open).
 if st.toggle("Show the same numbers as matrix arithmetic", key="math", bind="query-params"):

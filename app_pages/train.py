@@ -175,7 +175,7 @@ with st.sidebar:
     init = st.selectbox("Initialisation", tuple(training.INITS), 0, key="init", bind="query-params")
     st.caption(training.INITS[init])
     st.number_input("Random seed", 0, training.MAX_SEED, DEFAULT.seed, key="seed", bind="query-params",
-                    help="Seeds the data, the split, the first weights and the sample order.")
+                    help="Seeds the split, the first weights, the sample order and the generated or random colours.")
     st.select_slider("Test share", training.TEST_CHOICES, value=DEFAULT.test, format_func=training.format_test,
                      key="test", bind="query-params", help="Held out for testing; the chapter holds out 1/3.")
     source = st.selectbox("Data set", tuple(training.DATASETS), 0, key="data", bind="query-params",
@@ -187,7 +187,7 @@ with st.sidebar:
                      help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
                           "at most 5 MB and 100,000 rows.")
     if source == "upload" and ss.get(UPLOADED) is None:
-        st.info("No CSV uploaded yet: the chapter-equivalent data is used until you upload one.")
+        st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices("train")
 for kind, message in ss.pop(FLASH, []) or []:

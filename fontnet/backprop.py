@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import statistics
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -409,7 +407,7 @@ class Steps:
 
 @lru_cache(maxsize=1)
 def training_rows() -> tuple[np.ndarray, np.ndarray]:
-    """The chapter-equivalent training rows (inputs scaled, labels), as the default model was trained on."""
+    """The chapter's training rows (inputs scaled, labels), as the default model was trained on."""
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     X_train.setflags(write=False)
     y_train.setflags(write=False)
@@ -523,7 +521,7 @@ def _comparison_file(seeds, iterations) -> Path:
     from .model import default_model_cache  # the same cache folder as the default model
 
     h = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "_plain.py").read_bytes()
-                        + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
+                        + data.chapter_csv() + f"{list(seeds)},{iterations}".encode()).hexdigest()[:16]
     return default_model_cache().parent / f"printed-comparison-{h}.json"
 
 
@@ -535,12 +533,11 @@ def cached_comparison(seeds: tuple[int, ...] = COMPARISON_SEEDS, iterations: int
     except (OSError, ValueError):
         pass
     res = compare_printed(tuple(seeds), iterations)
+    from .model import write_atomically
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
-            json.dump(res, fh)
-        os.replace(fh.name, path)
-    except (OSError, NameError):
+        write_atomically(path, json.dumps(res))
+    except (OSError, NameError):  # NameError: no file name (no fingerprint)
         pass
     return res
 

@@ -29,11 +29,16 @@ class Result:
 def sklearn_mlp(hidden_layer_sizes=(3,), activation="relu", learning_rate=0.05, max_iter=100_000,
                 random_state=None) -> MLPClassifier:
     """The chapter's library version: MLPClassifier(solver='sgd', hidden_layer_sizes=(3,), activation='relu', ...)."""
+    return MLPClassifier(solver="sgd", hidden_layer_sizes=tuple(hidden_layer_sizes), activation=sklearn_activation(activation),
+                         max_iter=max_iter, learning_rate_init=learning_rate, random_state=random_state)
+
+
+def sklearn_activation(activation: str) -> str:
+    """MLPClassifier's name for a Table 7-1 hidden activation; ValueError for one it lacks (leaky ReLU)."""
     act = {"logistic": "logistic", "tanh": "tanh", "relu": "relu", "linear": "identity"}.get(activation)
     if act is None:
         raise ValueError(f"scikit-learn's MLPClassifier has no {activation!r} activation")
-    return MLPClassifier(solver="sgd", hidden_layer_sizes=tuple(hidden_layer_sizes), activation=act,
-                         max_iter=max_iter, learning_rate_init=learning_rate, random_state=random_state)
+    return act
 
 
 class FormulaClassifier:

@@ -1,4 +1,4 @@
-"""The command line: `python -m fontnet train | predict | backprop | bench | prepare`.
+"""The command line: `python -m fontnet train | predict | digits | backprop | bench | prepare`.
 
 Every bad input exits with status 2 and one line naming the problem, never a traceback.
 """
@@ -13,6 +13,7 @@ import sys
 import time
 
 from . import backprop, bench, colors, data
+from . import digits as digits_data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
     HIDDEN_ACTIVATIONS,
@@ -75,6 +76,20 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _digits_setting(key: str):
+    """An argparse type reading one digits setting the way the page's link does (an lr must be on the scale)."""
+    def parse(text: str):
+        try:
+            value = digits_data.parse_lr(text) if key == "lr" else digits_data.PARSERS[key](text)
+        except digits_data.SettingsError as e:
+            raise argparse.ArgumentTypeError(f"{text!r} is not valid ({e})") from None
+        if key == "lr" and float(text) != value:
+            raise argparse.ArgumentTypeError(f"{text!r} is not on the scale; the nearest is {digits_data.format_lr(value)}")
+        return value
+    parse.__name__ = key
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m fontnet", description="Dark or light text on a background colour: the chapter's neural network.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -86,15 +101,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--hidden", type=_hidden, default=(3,), help="hidden layer widths, e.g. 3 or 8,4")
     t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--data", metavar="FILE.csv", help="training data (default: the chapter-equivalent set)")
+    t.add_argument("--data", metavar="DATA", default="chapter",
+                   help="training data: 'chapter' (the chapter's CSV, the default), 'generated' (CSS names, a grey "
+                        "ramp and random colours drawn with --seed) or a CSV file")
     t.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
     t.add_argument("--json", action="store_true", help="print one JSON object")
 
     q = sub.add_parser("predict", help="P(dark text) for colours")
-    q.add_argument("colours", nargs="*", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
+    q.add_argument("colours", nargs="*", metavar="COLOUR", help="#ffc0cb, ffc0cb, 255,192,203 or a CSS name (pink)")
     q.add_argument("--csv", metavar="FILE", help="read colours from a CSV with columns red,green,blue")
     q.add_argument("--model", metavar="model.json", help="a saved model (default: the project's default model)")
     q.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("digits", help="train the digits network (Figure 7-8) and compare scikit-learn's MLPClassifier")
+    d.add_argument("--hidden", type=_digits_setting("hidden"), default=digits_data.DEFAULT.hidden,
+                   help="1-2 hidden layer widths of 4-64 nodes (default 32,16)")
+    d.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default=digits_data.DEFAULT.activation)
+    d.add_argument("--lr", type=_digits_setting("lr"), default=digits_data.DEFAULT.lr,
+                   help=f"learning rate, one of {', '.join(map(digits_data.format_lr, digits_data.LR_CHOICES))}")
+    d.add_argument("--iterations", type=_digits_setting("iterations"), default=digits_data.DEFAULT.iterations)
+    d.add_argument("--seed", type=_digits_setting("seed"), default=digits_data.DEFAULT.seed)
+    d.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
+    d.add_argument("--json", action="store_true", help="print one JSON object")
 
     g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
                                         "printed update, and the cost before and after")
@@ -111,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")
     b.add_argument("--seeds", type=_positive_int, default=5, help="number of seeds (default 5)")
     b.add_argument("--iterations", type=_positive_int, default=100_000)
+    b.add_argument("--data", choices=list(bench.DATA_SETS), default="chapter",
+                   help="the chapter's rows (default) or the generated colours, drawn with each seed")
+    b.add_argument("--teach-seeds", type=_positive_int, default=bench.TEACH_SEEDS,
+                   help=f"seeds for the Teach page's simulated visitors (default {bench.TEACH_SEEDS})")
+    b.add_argument("--only", choices=["engine", "teach"], help="run one part (default: both)")
     b.add_argument("--json", action="store_true")
 
     sub.add_parser("prepare", help="a setup step before serving: keep the default model's file, compile the "
@@ -129,8 +162,26 @@ def _read_text(path: str) -> str:
     return raw
 
 
+def _training_data(name: str, seed: int) -> data.Dataset:
+    """--data: the chapter's rows, the generated colours (drawn with the seed) or a CSV file by its path."""
+    if name == "chapter":
+        return data.chapter_dataset()
+    if name == "generated":
+        return data.generated_dataset(seed=seed)
+    return data.read_csv(_read_text(name), name)
+
+
+def _save(net: Network, path: str) -> str:
+    """Write the model file for --save; a path that cannot be written is a usage error (one line, exit 2)."""
+    try:
+        net.save(path)
+    except OSError as e:
+        raise UsageError(f"cannot write {path!r}: {e.strerror}") from None
+    return path
+
+
 def cmd_train(a, out) -> None:
-    ds = data.read_csv(_read_text(a.data), a.data) if a.data else data.chapter_dataset(seed=a.seed)
+    ds = _training_data(a.data, a.seed)
     X_train, X_test, y_train, y_test = data.split(ds, seed=a.seed)
     net = Network(a.hidden, a.activation, mode=a.mode, learning_rate=a.lr, max_iter=a.iterations, random_state=a.seed)
     warm = Network(a.hidden, a.activation, mode=a.mode, max_iter=1, random_state=a.seed)
@@ -142,11 +193,7 @@ def cmd_train(a, out) -> None:
                data=ds.name, rows=len(ds), test_accuracy=net.score(X_test, y_test),
                formula_agreement=formula_agreement(net.predict), seconds=seconds)
     if a.save:
-        try:
-            net.save(a.save)
-        except OSError as e:
-            raise UsageError(f"cannot write {a.save!r}: {e.strerror}") from None
-        res["saved"] = a.save
+        res["saved"] = _save(net, a.save)
     if a.json:
         print(json.dumps(res), file=out)
     else:
@@ -168,7 +215,7 @@ def cmd_predict(a, out) -> None:
     if a.csv and a.colours:
         raise UsageError("give colours or --csv FILE, not both")
     if not a.csv and not a.colours:
-        raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb or 255,192,203) or --csv FILE")
+        raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb, 255,192,203 or a CSS name) or --csv FILE")
     rgbs = (data.read_rows(_read_text(a.csv), want_label=False)[0] if a.csv
             else [colors.parse_colour(c) for c in a.colours])
     model = _load_model(a.model)
@@ -192,6 +239,35 @@ def cmd_predict(a, out) -> None:
         print(f"{r['colour']}  P(dark text) = {r['p_dark']:.4f}  -> {r['text']} text   "
               f"contrast dark {r['contrast_dark']:.2f}:1, light {r['contrast_light']:.2f}:1 "
               f"(WCAG prefers {r['wcag_prefers']})", file=out)
+
+
+def cmd_digits(a, out) -> None:
+    settings = digits_data.DigitsSettings(a.hidden, a.activation, a.lr, a.iterations, a.seed)
+    digits_data.train(digits_data.DigitsSettings(a.hidden, a.activation, a.lr, 2, a.seed))  # load what training needs
+    net, seconds = digits_data.train(settings)
+    _, X_test, _, y_test = digits_data.split(a.seed)
+    res = dict(settings=settings.describe(), hidden=list(a.hidden), activation=a.activation, lr=a.lr,
+               iterations=net.n_iter_, seed=a.seed, test_images=len(y_test),
+               test_accuracy=net.score(X_test, y_test), seconds=seconds)
+    try:
+        base = digits_data.sklearn_baseline(settings)
+        res.update(sklearn_accuracy=base.accuracy, sklearn_seconds=base.seconds)
+    except ValueError as e:  # an activation scikit-learn lacks
+        res.update(sklearn_accuracy=None, sklearn_seconds=None, sklearn_note=str(e))
+    if a.save:
+        res["saved"] = _save(net, a.save)
+    if a.json:
+        print(json.dumps(res), file=out)
+        return
+    print(f"trained {settings.describe()} in {seconds:.2f} s", file=out)
+    print(f"test accuracy:             {res['test_accuracy']:.4f}  ({len(y_test)} held-out images)", file=out)
+    if res["sklearn_accuracy"] is None:
+        print(f"scikit-learn: {res['sklearn_note']}", file=out)
+    else:
+        print(f"scikit-learn MLPClassifier: {res['sklearn_accuracy']:.4f} in {res['sklearn_seconds']:.2f} s "
+              "(same layers, split and seed)", file=out)
+    if a.save:
+        print(f"saved to {a.save}", file=out)
 
 
 def _matrix(M) -> str:
@@ -230,9 +306,16 @@ def cmd_backprop(a, out) -> None:
 
 
 def cmd_bench(a, out) -> None:
-    res = bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations,
-                    progress=None if a.json else lambda m: print(m, file=sys.stderr, flush=True))
-    print(json.dumps(res) if a.json else bench.report(res), file=out)
+    progress = None if a.json else lambda m: print(m, file=sys.stderr, flush=True)
+    res, parts = {}, []
+    if a.only in (None, "engine"):
+        res.update(bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
+                             progress=progress))
+        parts.append(bench.report(res))
+    if a.only in (None, "teach"):
+        res.update(bench.run_teach(seeds=tuple(range(a.teach_seeds)), progress=progress))
+        parts.append(bench.teach_report(res))
+    print(json.dumps(res) if a.json else "\n\n".join(parts), file=out)
 
 
 def cmd_prepare(a, out) -> None:
@@ -255,10 +338,11 @@ def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     try:
         a = build_parser().parse_args(argv)
-        commands = {"train": cmd_train, "predict": cmd_predict, "backprop": cmd_backprop, "bench": cmd_bench,
-                    "prepare": cmd_prepare}
+        commands = {"train": cmd_train, "predict": cmd_predict, "digits": cmd_digits, "backprop": cmd_backprop,
+                    "bench": cmd_bench, "prepare": cmd_prepare}
         commands[a.command](a, out)
-    except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError) as e:
+    except (UsageError, colors.ColourError, data.DataError, ModelFileError, NetworkError, DivergenceError,
+            digits_data.SettingsError) as e:
         print(f"fontnet: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _plain
+from . import _plain, _wide
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, logistic, softmax
 
 MODES = {
@@ -34,7 +34,8 @@ MAX_LAYER_WIDTH = 1024
 
 # Which loop trains the chapter's kind of run (one ReLU hidden layer, a logistic output, squared error, one row
 # per SGD update): plain Python until use_compiled_loop() is called, the compiled loop after. Every other run
-# uses the compiled loop. Both give identical numbers (tests/test_plain.py); only speed differs.
+# uses the compiled loop, except wide networks (more than 16 inputs or nodes in a layer) on batches of 16 or more,
+# which train in _wide's matrix products. The loops give the same numbers (tests/test_plain.py, tests/test_digits.py); only speed differs.
 _compiled_loop = False
 
 
@@ -286,7 +287,10 @@ class Network:
         losses = np.empty(steps)
         L = len(self.weights_)
         lr = float(self._setting("learning_rate"))
-        if not _compiled_loop and _plain.fits(  # see use_compiled_loop
+        if _wide.fits(X.shape[1], self.hidden_layer_sizes, rows.shape[1]):  # wide layers, batches: matrix products
+            done = _wide.train_steps(self.weights_, self.biases_, X, Y, rows, lr, self.activation,
+                                     self._setting("loss"), self._setting("optimizer"), self._moments, self.t_, losses)
+        elif not _compiled_loop and _plain.fits(  # see use_compiled_loop
                 self.activation, X.shape[1], L, Y.shape[1], self._setting("loss"), self._setting("optimizer"),
                 rows.shape[1]):
             done = _plain.train_steps(self.weights_, self.biases_, X, Y, rows, lr, losses)
@@ -402,7 +406,11 @@ class Network:
         return net
 
     @classmethod
-    def loads(cls, text: str | bytes) -> Network:
+    def loads(cls, text: str | bytes, max_bytes: int | None = None) -> Network:
+        """A network from JSON text; an upload passes `max_bytes` (larger files are refused before parsing)."""
+        size = len(text.encode("utf-8") if isinstance(text, str) else text)
+        if max_bytes is not None and size > max_bytes:
+            raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {max_bytes / 1e6:g} MB")
         try:
             d = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .colors import RGB, to_hex
-from .data import NAMED_COLOURS
+from .colors import NAMED_COLOURS, RGB, to_hex
 
 # Where the Predict page opens when the link names no colour (or a malformed one): the chapter's dark orange.
 DEFAULT_BG = "#ff8c00"

@@ -17,11 +17,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import colors, data
+from . import colors, data, parsing
 from .activations import HIDDEN_ACTIVATIONS
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .parsing import SettingsError, format_lr
+from .parsing import parse_choice as _parse_choice
+from .parsing import parse_int as _parse_int
+from .playback import Playback
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
@@ -41,7 +45,8 @@ INITS: dict[str, str] = {
 }
 LOSS_LABELS: dict[str, str] = {"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}
 DATASETS: dict[str, str] = {
-    "chapter": "chapter-equivalent (1,345 colours)",
+    "chapter": "the chapter's data (its CSV: 1,345 rows, 661 colours)",
+    "generated": "generated colours (CSS names, a grey ramp and seeded random colours; 1,345 rows)",
     "random": "N uniform random colours",
     "upload": "your CSV",
 }
@@ -66,15 +71,6 @@ LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
 
 
-class SettingsError(ValueError):
-    """A control value the trainer cannot use; the message names the control and the problem."""
-
-
-def format_lr(v: float) -> str:
-    """How a learning rate is written on the slider and in the URL: 0.05, 0.0001, 2."""
-    return f"{v:g}"
-
-
 def format_test(v: float) -> str:
     """How a test share is written on the slider and in the URL: 1/3 for a third, else 0.25."""
     return "1/3" if math.isclose(v, 1 / 3) else f"{v:g}"
@@ -85,35 +81,9 @@ def _short(value) -> str:
     return s if len(s) <= 30 else s[:27] + "..."
 
 
-def _parse_int(text: str, lo: int, hi: int) -> int:
-    try:
-        v = float(str(text).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        raise SettingsError("not a number") from None
-    if not math.isfinite(v) or v != int(v):
-        raise SettingsError("not a whole number")
-    if not lo <= v <= hi:
-        raise SettingsError(f"outside {lo:,}-{hi:,}")
-    return int(v)
-
-
-def _parse_choice(text: str, choices: Sequence[str]) -> str:
-    s = str(text).strip()
-    if s not in choices:
-        raise SettingsError(f"not one of {', '.join(choices)}")
-    return s
-
-
 def parse_lr(text: str) -> float:
     """A learning rate from text, snapped to the nearest value of the log-spaced scale."""
-    try:
-        v = float(str(text).strip())
-    except ValueError:
-        raise SettingsError("not a number") from None
-    lo, hi = LR_CHOICES[0], LR_CHOICES[-1]
-    if not math.isfinite(v) or not lo * 0.999 <= v <= hi * 1.001:
-        raise SettingsError(f"outside {format_lr(lo)}-{format_lr(hi)}")
-    return min(LR_CHOICES, key=lambda c: abs(math.log(c) - math.log(v)))
+    return parsing.parse_lr(text, LR_CHOICES)
 
 
 def parse_test(text: str) -> float:
@@ -227,12 +197,17 @@ class TrainingSettings:
                        max_iter=self.iterations, random_state=self.seed)
 
     def dataset(self, uploaded: data.Dataset | None = None) -> data.Dataset:
-        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one)."""
+        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one).
+
+        The seed draws the generated and random colours; the chapter's rows are always the same.
+        """
         if self.data == "random":
             return data.random_dataset(self.n, seed=self.seed)
+        if self.data == "generated":
+            return data.generated_dataset(seed=self.seed)
         if self.data == "upload" and uploaded is not None:
             return uploaded
-        return data.chapter_dataset(seed=self.seed)
+        return data.chapter_dataset()
 
     def describe(self) -> str:
         sizes = "-".join(map(str, self.hidden_layer_sizes))
@@ -384,7 +359,7 @@ class Checkpoint:
 _RUN_IDS = itertools.count(1)
 
 
-class TrainingRun:
+class TrainingRun(Playback):
     """One training session: data, split, network, checkpoints and a status.
 
     ready -> (start) running -> (pause) paused -> (resume) running -> ... -> done, or diverged on a blow-up.
@@ -434,33 +409,6 @@ class TrainingRun:
         self.names = weight_names(self.net)
         self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
-
-    def start(self) -> None:
-        """Begin (or continue) training live."""
-        if self.status in ("ready", "paused"):
-            self._set_status("running")
-
-    def pause(self) -> None:
-        if self.status == "running":
-            self._set_status("paused")
-
-    def resume(self) -> None:
-        if self.status == "paused":
-            self._set_status("running")
-
-    def _set_status(self, status: str) -> None:
-        """Change status, keeping the clock of time spent running (chunks keep a run to its play time)."""
-        if self._running_since is not None:
-            self._played += time.monotonic() - self._running_since
-            self._running_since = None
-        if status == "running":
-            self._running_since = time.monotonic()
-        self.status = status
-
-    @property
-    def played_seconds(self) -> float:
-        """Wall time spent running so far (paused time does not count)."""
-        return self._played + (time.monotonic() - self._running_since if self._running_since is not None else 0.0)
 
     @property
     def iteration(self) -> int:
@@ -611,10 +559,7 @@ def warm_up() -> None:
 # ---- files ------------------------------------------------------------------------------------------
 def load_model(raw: bytes | str) -> Network:
     """A model from an uploaded JSON file: at most 1 MB, 3 inputs, 2 classes, every number finite."""
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size > MAX_MODEL_BYTES:
-        raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {MAX_MODEL_BYTES / 1e6:g} MB")
-    net = Network.loads(raw)
+    net = Network.loads(raw, max_bytes=MAX_MODEL_BYTES)
     if net.weights_[0].shape[1] != 3:
         raise ModelFileError(f"the model takes {net.weights_[0].shape[1]} inputs; a colour model takes 3 (R, G, B)")
     if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:

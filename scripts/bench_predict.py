@@ -1,6 +1,6 @@
 """Measure the Predict page: the server time of a colour change, and the first visit in a real browser.
 
-    python scripts/bench_predict.py [--reruns 50] [--visits 3]
+    python scripts/bench_predict.py [--reruns 50] [--visits 3] [--changes 20]
 
 (a) median wall time of AppTest reruns after picking a new colour (default model, figures, LaTeX);
     target <= 100 ms.
@@ -11,6 +11,12 @@
     start: from launching the process to its first health answer, which includes its start-up work
     (app/server.py: reading the default model's file, or training it when there is none). `--cold`
     gives every server an empty model cache, so each start trains the default model.
+    On the same visits: from the frame that paints the preview to the frame that paints the later of the
+    network diagram and the P(dark) bar (tests/browser/conftest.py: FIGURES_CLOCK_JS); target <= 1 s.
+(c) a colour change's main-thread time in the browser: one page, `--changes` preset presses, each
+    from the press until the server's answer is drawn (the page names the new colour, the script has
+    finished, one more frame), read from Chrome's own task counter (CDP Performance.getMetrics,
+    TaskDuration) before and after; the whole page's work, preview, numbers, diagram and bar.
 """
 
 from __future__ import annotations
@@ -46,20 +52,21 @@ def rerun_ms(reruns: int) -> list[float]:
     return times
 
 
-def first_visit_s(visits: int, cold: bool = False) -> tuple[list[float], list[float], list[float]]:
+def first_visit_s(visits: int, cold: bool = False) -> tuple[list[float], list[float], list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
     from fontnet.model import default_model
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, FIGURES_CLOCK_JS, PAINT_CLOCK_JS, AppServer
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    painted, seen, starts = [], [], []
+    painted, seen, starts, figures = [], [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for _ in range(visits):
                 page = browser.new_page()  # a fresh context (empty cache), made before the clock starts
                 page.add_init_script(PAINT_CLOCK_JS)
+                page.add_init_script(FIGURES_CLOCK_JS)
                 if cold:
                     os.environ["FONTNET_CACHE_DIR"] = tempfile.mkdtemp(prefix="fontnet-bench-")
                 else:  # the model file left by an earlier server, as after a restart
@@ -73,12 +80,53 @@ def first_visit_s(visits: int, cold: bool = False) -> tuple[list[float], list[fl
                     first_paint_ms = page.evaluate("window.__fontnet.painted[0][1]")
                     painted.append(first_paint_ms / 1000 - server.first_answer_epoch)
                     starts.append(server.first_answer - server.started)
+                    page.wait_for_function("() => window.__fontnet_figures.network > 0"
+                                           " && window.__fontnet_figures.probability > 0", timeout=120_000)
+                    last_figure_ms = page.evaluate("Math.max(window.__fontnet_figures.network,"
+                                                   " window.__fontnet_figures.probability)")
+                    figures.append((last_figure_ms - first_paint_ms) / 1000)
                     page.close()
                 finally:
                     server.stop()
         finally:
             browser.close()
-    return painted, seen, starts
+    return painted, seen, starts, figures
+
+
+# the server's answer is drawn: the page names the new colour and its script has finished
+CAUGHT_UP = """(hex) => [...document.querySelectorAll('code')].some(c => c.textContent === hex)
+  && !document.querySelector('[data-testid="stStatusWidget"]')"""
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
+def colour_change_task_ms(changes: int) -> list[float]:
+    """Chrome's main-thread task time (ms) per preset press on the Predict page, until its answer is drawn."""
+    from fontnet import colors, presets
+    from tests.browser.conftest import served_chromium
+
+    os.environ.pop("FONTNET_CACHE_DIR", None)
+    names = list(presets.PRESETS)
+    times = []
+    with served_chromium() as (server, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+
+        def task_s() -> float:
+            return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration")
+
+        page.goto(server.url + "/?bg=" + colors.to_hex(presets.PRESETS[names[0]])[1:])
+        page.wait_for_function(CAUGHT_UP, arg=colors.to_hex(presets.PRESETS[names[0]]), timeout=120_000)
+        page.evaluate(NEXT_FRAME)
+        for k in range(changes + 1):  # the first change is a warm-up (the page's first re-render)
+            name = names[(k + 1) % len(names)]
+            before = task_s()
+            page.get_by_role("button", name=name, exact=True).click()
+            page.wait_for_function(CAUGHT_UP, arg=colors.to_hex(presets.PRESETS[name]), timeout=60_000, polling=50)
+            page.evaluate(NEXT_FRAME)
+            if k:
+                times.append((task_s() - before) * 1000)
+    return times
 
 
 def main() -> None:
@@ -86,12 +134,13 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=50)
     parser.add_argument("--visits", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="no model file from an earlier server start")
+    parser.add_argument("--changes", type=int, default=20, help="colour changes timed by the browser's task counter")
     args = parser.parse_args()
 
     reruns = rerun_ms(args.reruns)
     print(f"colour-change rerun (AppTest, {len(reruns)} reruns): median {statistics.median(reruns):.1f} ms "
           f"(min {min(reruns):.1f}, max {max(reruns):.1f}); target <= 100 ms")
-    visits, seen, starts = first_visit_s(args.visits, args.cold)
+    visits, seen, starts, figures = first_visit_s(args.visits, args.cold)
     kind = "no model file: each start trains the default model" if args.cold else "model file from an earlier start"
     print(f"server start, process launched -> first health answer ({kind}): median {statistics.median(starts):.2f} s "
           f"(min {min(starts):.2f}, max {max(starts):.2f})")
@@ -99,6 +148,13 @@ def main() -> None:
           f"median {statistics.median(visits):.2f} s (min {min(visits):.2f}, max {max(visits):.2f}); target <= 3 s")
     print(f"  ... until the automation sees it visible: median {statistics.median(seen):.2f} s "
           f"(min {min(seen):.2f}, max {max(seen):.2f})")
+    print(f"first visit, #font-preview painted -> network diagram and P(dark) bar painted (same visits): "
+          f"median {statistics.median(figures) * 1000:.0f} ms (min {min(figures) * 1000:.0f}, "
+          f"max {max(figures) * 1000:.0f}); target <= 1 s")
+    if args.changes:
+        tasks = colour_change_task_ms(args.changes)
+        print(f"colour change, browser main-thread time (Chrome TaskDuration, press -> answer drawn, {len(tasks)} "
+              f"changes): median {statistics.median(tasks):.0f} ms (min {min(tasks):.0f}, max {max(tasks):.0f})")
 
 
 if __name__ == "__main__":

@@ -19,10 +19,10 @@ second and done within 15 s.
 
 Without --train:
 
-Every visitor opens the Predict page at the same moment and waits until it is drawn (both charts in, the
-script finished), as a reader would before picking colours. It then changes the colour `--changes` times
-through the preset buttons, pausing `--think` seconds on average between changes (uniform between half and
-one and a half times that, and up to one pause before the first change, seeded per visitor: visitors who
+Every visitor opens the Predict page at the same moment and waits until it is drawn (the network
+diagram and the P(dark) bar in, the script finished), as a reader would before picking colours. It
+then changes the colour `--changes` times through the preset buttons, pausing `--think` seconds on
+average between changes (uniform between half and one and a half times that, and up to one pause before the first change, seeded per visitor: visitors who
 opened the page together do not click in lockstep), opens the Train page and runs one short
 training to the end. A colour change is timed by the page's own clock, from the visitor pressing the button
 to the frame that paints the preview in the new colour (tests/browser/conftest.py: PAINT_CLOCK_JS). The page
@@ -62,7 +62,9 @@ TIMEOUT_MS = 60_000
 SESSION_TTL_S = 2  # how long the test server keeps a closed session around (Streamlit's default is 120)
 
 POLL_MS = 20  # the page checks every 20 ms, not every animation frame (ten pages polling per frame load the CPU)
-PAGE_DRAWN = """() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2
+# the Predict page is drawn: its network diagram and P(dark) bar are in and the script has finished
+PAGE_DRAWN = """() => document.querySelector('.st-key-network svg.fontnet-network') !== null
+  && document.querySelector('.st-key-probability .fontnet-probability') !== null
   && !document.querySelector('[data-testid="stStatusWidget"]')"""
 PREVIEW_BG = """(want) => {
   const e = document.querySelector('#font-preview');
@@ -95,7 +97,7 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         await page.goto(f"{url}/?bg={to_hex(PRESETS[names[index % len(names)]])[1:]}", timeout=TIMEOUT_MS)
         await page.wait_for_selector("#font-preview", timeout=TIMEOUT_MS)
         out["preview_s"].append(time.monotonic() - opened)
-        # a reader starts changing colours once the page is drawn: both charts in, the script finished
+        # a reader starts changing colours once the page is drawn: diagram and bar in, the script finished
         await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
         out["drawn_s"].append(time.monotonic() - opened)
         await _count_replica(context, url, out)
@@ -137,6 +139,7 @@ async def _warm_up(browser, url: str) -> None:
     page = await browser.new_page()
     await page.goto(url + "/", timeout=TIMEOUT_MS)
     await page.wait_for_selector("#font-preview", timeout=TIMEOUT_MS)
+    await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
     await page.goto(url + "/train?iterations=200", timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(timeout=TIMEOUT_MS)

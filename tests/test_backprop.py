@@ -254,3 +254,13 @@ def test_the_cost_chart_holds_every_cost_and_its_running_mean():
     values = cost_chart(costs)["data"]["values"]
     assert [v["cost"] for v in values] == list(costs)
     assert values[0]["mean"] == 1 and values[1]["mean"] == 1.5 and values[25]["mean"] == pytest.approx(costs[6:26].mean())
+
+
+def test_the_comparison_file_name_follows_the_chapters_data(tmp_path, monkeypatch):
+    from fontnet import data
+
+    monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
+    before = bp._comparison_file((0,), 100)
+    shipped = data.chapter_csv()
+    monkeypatch.setattr(data, "chapter_csv", lambda: shipped.replace(b"\n0,0,0,0\n", b"\n0,0,1,0\n", 1))
+    assert data.chapter_csv() != shipped and bp._comparison_file((0,), 100) != before

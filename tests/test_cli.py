@@ -31,6 +31,22 @@ def test_predict_json_matches_the_default_model():
     assert res["text"] == "dark" and res["contrast_dark"] > res["contrast_light"]
 
 
+@pytest.mark.parametrize("name,rgb", [("rebeccapurple", (102, 51, 153)), ("RebeccaPurple", (102, 51, 153)),
+                                      ("cyan", (0, 255, 255)), ("white", (255, 255, 255))])
+def test_predict_takes_css_colour_names(name, rgb):
+    code, out = run_captured(["predict", name, "--json"])
+    res = json.loads(out)
+    assert code == 0 and res["rgb"] == list(rgb)
+    assert res["p_dark"] == pytest.approx(float(p_dark(default_model(), [rgb])[0]))
+
+
+def test_predict_takes_every_preset_the_app_offers_by_its_name():
+    from fontnet.presets import PRESETS
+
+    code, out = run_captured(["predict", *PRESETS, "--json"])
+    assert code == 0 and [tuple(r["rgb"]) for r in json.loads(out)] == list(PRESETS.values())
+
+
 def test_predict_csv(tmp_path):
     f = tmp_path / "c.csv"
     f.write_text("RED,GREEN,BLUE\n255,255,255\n0,0,128\n")
@@ -48,6 +64,15 @@ def test_train_json_save_and_predict_with_the_model(tmp_path):
     assert res["formula_agreement"] > 0.99
     code, out = run_captured(["predict", "fff", "--model", str(model), "--json"])
     assert code == 0 and json.loads(out)["text"] == "dark"
+
+
+@pytest.mark.parametrize("args,name", [([], "the chapter's data (1,345 rows)"),
+                                       (["--data", "chapter"], "the chapter's data (1,345 rows)"),
+                                       (["--data", "generated"], "generated colours (1,345 rows)")])
+def test_train_uses_the_chapters_data_unless_told_otherwise(args, name):
+    code, out = run_captured(["train", "--iterations", "2000", "--json", *args])
+    res = json.loads(out)
+    assert code == 0 and res["data"] == name and res["rows"] == 1345
 
 
 def test_train_on_a_csv_file(tmp_path):
@@ -70,6 +95,8 @@ def _bad_files(tmp_path):
 @pytest.mark.parametrize("args,words", [
     (["predict", "#zzz"], "#zzz"),
     (["predict", "300,0,0"], "outside 0-255"),
+    (["predict", "notacolour"], "'notacolour' is not #rrggbb, #rgb, r,g,b or a CSS colour name"),
+    (["predict", "pink", "blurple"], "'blurple'"),
     (["predict", "--csv", "{d}/missing_col.csv"], "missing columns"),
     (["predict", "--csv", "{d}/non_numeric.csv"], "'two' is not a number"),
     (["predict", "fff", "--model", "{d}/nope.json"], "cannot read model file"),
@@ -81,8 +108,12 @@ def _bad_files(tmp_path):
     (["train", "--hidden", "3,x"], "--hidden"),
     (["train", "--activation", "softmax"], "--activation"),
     (["train", "--data", "{d}/missing_col.csv"], "missing columns"),
+    (["train", "--data", "{d}/no-such.csv"], "cannot read"),
+    (["bench", "--data", "random"], "--data"),
     (["predict"], "at least one COLOUR"),
     (["frobnicate"], "invalid choice"),
+    (["bench", "--only", "everything"], "--only"),
+    (["bench", "--teach-seeds", "0"], "--teach-seeds"),
     ([], "required"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
@@ -98,7 +129,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, words):
 def test_a_real_process_exits_2_without_a_traceback():
     res = _cli("predict", "#zzz")
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.strip().splitlines() == ["fontnet: error: colour '#zzz' is not #rrggbb, #rgb or r,g,b"]
+    assert res.stderr.strip().splitlines() == ["fontnet: error: colour '#zzz' is not #rrggbb, #rgb, r,g,b or a CSS colour name"]
 
 
 @pytest.mark.slow
@@ -108,13 +139,37 @@ def test_a_real_process_predicts():
 
 
 @pytest.mark.slow
-def test_bench_reports_the_contract_keys():
-    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--json"])
+def test_a_real_process_predicts_a_colour_name_and_refuses_an_unknown_one():
+    res = _cli("predict", "rebeccapurple")
+    assert res.returncode == 0 and res.stdout.startswith("#663399") and "light text" in res.stdout
+    res = _cli("predict", "rebeccapurpl")
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.strip().splitlines() == [
+        "fontnet: error: colour 'rebeccapurpl' is not #rrggbb, #rgb, r,g,b or a CSS colour name"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data_args,dataset", [([], "chapter"), (["--data", "generated"], "generated")])
+def test_bench_reports_the_contract_keys(data_args, dataset):
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--teach-seeds", "1", "--json",
+                              *data_args])
     res = json.loads(out)
-    assert code == 0
+    assert code == 0 and res["dataset"] == dataset
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
+    for key in ("teach_labels_active", "teach_labels_random", "teach_labels_wcag", "teach_labels_slips"):
+        assert 1 <= res[key] <= 201
+    assert res["teach_retrain_ms"] > 0 and res["teach_retrains"] >= res["teach_labels_active"]
+
+
+@pytest.mark.slow
+def test_bench_teach_alone_runs_only_the_teach_part():
+    code, out = run_captured(["bench", "--only", "teach", "--teach-seeds", "2", "--json"])
+    res = json.loads(out)
+    assert code == 0 and "chapter_speedup" not in res and res["teach_seeds"] == [0, 1]
+    assert all(len(v) == 2 for v in res["teach_per_seed"].values())
+    assert res["teach_labels_active"] == sum(res["teach_per_seed"]["active"]) / 2
 
 
 @pytest.mark.slow

@@ -15,7 +15,20 @@ def test_parse_short_hex_and_format():
     assert colors.to_hex((255, 192, 203)) == "#ffc0cb"
 
 
-@pytest.mark.parametrize("text", ["#zzz", "300,0,0", "12345", "", "<script>", "1,2", "-1,0,0", "#ffc0cb0"])
+def test_parse_every_css_colour_name_in_any_case_and_spacing():
+    for name, rgb in colors.NAMED_COLOURS.items():
+        assert colors.parse_colour(name) == colors.parse_colour(f" {name.upper()} ") == rgb
+    assert colors.parse_colour("Rebecca Purple") == (102, 51, 153)
+    assert colors.parse_colour("dark orange") == (255, 140, 0)
+
+
+@pytest.mark.parametrize("alias,name", [("cyan", "aqua"), ("magenta", "fuchsia"), ("grey", "gray"),
+                                        ("darkslategrey", "darkslategray"), ("LightGrey", "lightgray")])
+def test_parse_the_other_css_spellings(alias, name):
+    assert colors.parse_colour(alias) == colors.NAMED_COLOURS[name]
+
+
+@pytest.mark.parametrize("text", ["notacolour", "bluee", "light", "#zzz", "300,0,0", "12345", "", "<script>", "1,2", "-1,0,0", "#ffc0cb0"])
 def test_parse_rejects_with_a_message(text):
     with pytest.raises(colors.ColourError, match="colour"):
         colors.parse_colour(text)

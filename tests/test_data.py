@@ -1,18 +1,62 @@
+import csv
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from fontnet import colors, data
 
+SHIPPED = Path(data.__file__).parent / "datasets"
 
-def test_chapter_dataset_is_the_chapters_size_and_labelled_by_the_formula():
+
+def test_the_shipped_csv_is_the_chapters_data_set():
+    """The facts of the chapter's CSV, read from the project's own copy, checked on every row."""
+    rows = list(csv.reader((SHIPPED / data.CHAPTER_CSV).read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == list(data.CHAPTER_COLUMNS)
+    values = np.array(rows[1:], dtype=int)
+    rgb, labels = values[:, :3], values[:, 3]
+    assert len(values) == 1345 == data.CHAPTER_ROWS
+    assert len({tuple(c) for c in rgb.tolist()}) == 661
+    assert round(labels.mean(), 2) == 0.62
+    assert ((labels == 1) == ((0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]) / 255 > 0.5)).all()
+    assert rgb.min() >= 0 and rgb.max() <= 255
+
+
+def test_the_shipped_csv_names_its_source_and_licence():
+    notice = (SHIPPED / "NOTICE").read_text(encoding="utf-8")
+    assert "thomasnield/machine-learning-demo-data" in notice
+    assert "classification/light_dark_font_training_set.csv" in notice and "Apache License, Version 2.0" in notice
+
+
+def test_chapter_dataset_is_the_shipped_csv():
     ds = data.chapter_dataset()
-    assert len(ds) == data.CHAPTER_ROWS
+    shipped = data.read_csv((SHIPPED / data.CHAPTER_CSV).read_bytes())
+    assert np.array_equal(ds.rgb, shipped.rgb) and np.array_equal(ds.labels, shipped.labels)
+    assert np.array_equal(ds.labels, colors.formula_label(ds.rgb))
+    assert ds.name == "the chapter's data (1,345 rows)" and np.allclose(ds.X, ds.rgb / 255)
+    assert data.chapter_csv() == (SHIPPED / data.CHAPTER_CSV).read_bytes()
+
+
+def test_the_chapters_rows_cannot_be_changed_by_a_caller():
+    ds = data.chapter_dataset()
+    with pytest.raises(ValueError):
+        ds.rgb[0, 0] = 7
+    with pytest.raises(ValueError):
+        ds.labels[0] = 1 - ds.labels[0]
+    assert data.chapter_dataset().rgb[0].tolist() == [0, 0, 0]
+
+
+def test_generated_dataset_is_named_colours_a_grey_ramp_then_seeded_random_colours():
+    ds = data.generated_dataset()
+    assert len(ds) == data.CHAPTER_ROWS and ds.name == "generated colours (1,345 rows)"
     assert ds.rgb.min() >= 0 and ds.rgb.max() <= 255
     assert np.array_equal(ds.labels, colors.formula_label(ds.rgb))
-    assert 0.4 < ds.labels.mean() < 0.7
-    assert np.array_equal(ds.rgb, data.chapter_dataset().rgb)  # seeded
-    assert (255, 192, 203) in map(tuple, ds.rgb.tolist())
-    assert np.allclose(ds.X, ds.rgb / 255)
+    named = np.array(list(colors.NAMED_COLOURS.values()))
+    assert np.array_equal(ds.rgb[:len(named)], named)
+    assert np.array_equal(ds.rgb[len(named):len(named) + 32], data.grey_ramp())
+    assert np.array_equal(ds.rgb, data.generated_dataset().rgb)  # seeded
+    assert not np.array_equal(ds.rgb, data.generated_dataset(seed=1).rgb)
+    assert len(data.generated_dataset(100)) == 100
 
 
 @pytest.mark.parametrize("chapter_columns", [True, False])

@@ -8,6 +8,7 @@ from fontnet.figures.training import (
     MAP_LEGEND,
     decision_map_figure,
     legend_html,
+    level_segments,
     log_ticks,
     loss_figure,
     weights_figure,
@@ -60,6 +61,30 @@ def test_decision_map_without_a_boundary_skips_the_contour():
     run.net.biases_[-1][:] = 50.0  # P(dark) is 1 everywhere
     d = _valid(decision_map_figure(decision_slice(run.net, "B", 0)))
     assert "contour" not in [t["type"] for t in d["data"]]
+
+
+def test_the_boundary_as_lines_follows_p_dark_equal_one_half():
+    axis = np.linspace(0, 255, 40)
+    gx, gy = np.meshgrid(axis, axis)
+    z = 1 / (1 + np.exp(-(gx + gy - 255) / 20))        # P = 0.5 exactly on the line x + y = 255
+    xs, ys = level_segments(axis, z)
+    pts = np.array([(x, y) for x, y in zip(xs, ys) if x is not None])
+    assert len(pts) > 40 and np.allclose(pts[:, 0] + pts[:, 1], 255, atol=1.0)
+    assert xs[2::3] == [None] * (len(xs) // 3)
+    assert level_segments(axis, np.full((40, 40), 0.9)) == ([], [])
+    ring = np.hypot(gx - 128, gy - 128)                  # a closed line: a circle of radius 60
+    xs, ys = level_segments(axis, ring, 60)
+    pts = np.array([(x, y) for x, y in zip(xs, ys) if x is not None])
+    assert np.allclose(np.hypot(pts[:, 0] - 128, pts[:, 1] - 128), 60, atol=2)
+
+
+def test_decision_map_can_send_the_boundary_as_lines_instead_of_a_contour():
+    run = _run(iterations=20_000)
+    sl = decision_slice(run.net, "B", 128, size=30)
+    d = _valid(decision_map_figure(sl, boundary="lines"))
+    assert "contour" not in [t["type"] for t in d["data"]]
+    line = next(t for t in d["data"] if t.get("name") == "network: P(dark) = 0.5")
+    assert line["mode"] == "lines" and line["line"]["dash"] == "dash" and len(line["x"]) > 10
 
 
 def test_weights_figure_has_one_line_per_weight_in_one_panel_per_layer():

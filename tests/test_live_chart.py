@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from fontnet import training
 from fontnet.figures import live
+from fontnet.figures.training import contour_segments
 from fontnet.training import TrainingRun, TrainingSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,10 +48,10 @@ def test_weights_points_split_by_layer_and_match_the_checkpoints(played):
 def test_contour_follows_a_known_boundary():
     axis = np.linspace(0, 255, 52)
     gx, _ = np.meshgrid(axis, axis)
-    segs = np.array(live.contour_segments(axis, gx / 255))
+    segs = np.array(contour_segments(axis, gx / 255))
     assert len(segs) == 51  # one segment per row of cells
     np.testing.assert_allclose(segs[:, [0, 2]], 127.5, atol=0.1)
-    assert live.contour_segments(axis, np.zeros((52, 52))) == []
+    assert contour_segments(axis, np.zeros((52, 52))) == []
 
 
 def test_map_points_are_bytes_per_cell_and_data_only_when_given():

@@ -81,6 +81,16 @@ def test_the_file_name_follows_the_seed_and_the_code(cache_dir, monkeypatch):
     assert default_model_cache() != before and default_model_cache().parent == before.parent
 
 
+def test_the_file_name_follows_the_chapters_data(cache_dir, monkeypatch):
+    from fontnet import data
+
+    before = default_model_cache()
+    shipped = data.chapter_csv()
+    monkeypatch.setattr(data, "chapter_csv", lambda: shipped.replace(b"\n0,0,0,0\n", b"\n0,0,1,0\n", 1))
+    assert data.chapter_csv() != shipped
+    assert default_model_cache() != before
+
+
 def test_with_the_file_present_predicting_never_loads_the_compiler(cache_dir):
     default_model()  # writes the file
     code = ("import sys; from fontnet.model import decide, default_model; "

@@ -102,7 +102,7 @@ def test_seed_changes_the_result():
 def test_chapter_mode_lands_in_the_chapters_accuracy_band(seed):
     from fontnet.bench import ACCURACY_BAND
 
-    X_train, X_test, y_train, y_test = data.split(data.chapter_dataset(seed=seed), seed=seed)
+    X_train, X_test, y_train, y_test = data.split(data.chapter_dataset(), seed=seed)
     net = Network((3,), "relu", mode="chapter", random_state=seed).fit(X_train, y_train)
     assert net.n_iter_ == 100_000
     assert ACCURACY_BAND[0] <= net.score(X_test, y_test) <= ACCURACY_BAND[1]

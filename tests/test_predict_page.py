@@ -38,6 +38,12 @@ def preview_html(at: AppTest, element_id: str = "font-preview") -> str:
     return body
 
 
+def figure_html(at: AppTest, css_class: str) -> str:
+    """The markup of the page's network diagram ("fontnet-network") or probability bar ("fontnet-probability")."""
+    [body] = [m.value for m in at.markdown if f'class="{css_class}"' in m.value]
+    return body
+
+
 def metric(at: AppTest, label: str) -> str:
     [value] = [m.value for m in at.metric if m.label == label]
     return value
@@ -149,12 +155,30 @@ def test_session_model_banner_and_back_button(model):
     assert any("your own model" in i.value for i in at.info)
     assert any(r"my \*bold\* net" in i.value for i in at.info)  # the name is shown literally
     assert metric(at, "P(dark text)") == f"{decide(other, (255, 192, 203)).p_dark:.4f}"
-    assert len(at.get("plotly_chart")) == 2
+    svg = figure_html(at, "fontnet-network")
+    assert svg.count('<g class="node"') == 3 + 8 + 4 + 1 and svg.count('<g class="edge"') == 24 + 32 + 4
+    assert f'data-p-dark="{decide(other, (255, 192, 203)).p_dark!r}"' in figure_html(at, "fontnet-probability")
     at.button(key=[b.key for b in at.button if b.label == "Back to the default model"][0]).click().run()
     assert not at.exception
     assert not any("your own model" in i.value for i in at.info)
     assert SESSION_MODEL not in at.session_state
     assert metric(at, "P(dark text)") == f"{decide(model, (255, 192, 203)).p_dark:.4f}"
+
+
+@pytest.mark.parametrize("bg,rgb", [("ffc0cb", (255, 192, 203)), ("000080", (0, 0, 128))])
+def test_network_and_bar_are_drawn_from_this_colours_numbers(model, bg, rgb):
+    at = run_page(bg)
+    d = decide(model, rgb)
+    assert not at.get("plotly_chart")  # drawn as markup: the browser loads no charting library for them
+    svg = figure_html(at, "fontnet-network")
+    assert svg.count('<g class="node"') == 7 and svg.count('<g class="edge"') == 12
+    assert f'data-a="{float(d.forward.A[-1][0, 0])!r}"' in svg  # the output node holds P(dark text)
+    for z, a in zip(d.forward.Z[0].ravel(), d.forward.A[0].ravel()):
+        assert f"Z = {z:.4f}&#10;A = {a:.4f}" in svg
+    bar = figure_html(at, "fontnet-probability")
+    assert f'data-p-dark="{d.p_dark!r}"' in bar and f"width: {d.p_dark * 100:.2f}%" in bar
+    at.button(key="preset-navy" if bg == "ffc0cb" else "preset-pink").click().run()
+    assert figure_html(at, "fontnet-network") != svg and figure_html(at, "fontnet-probability") != bar
 
 
 def test_second_opinions_and_disagreement(model):

@@ -1,16 +1,16 @@
 """The Train page in Streamlit's AppTest: buttons, live chunks, divergence, uploads, links and 'Use this model'."""
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fontnet import training
+from fontnet import data, training
 from fontnet.network import Network
 from fontnet.training import TrainingRun, TrainingSettings
+from tests.page_helpers import click, no_exception, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/train.py"
@@ -27,20 +27,6 @@ def run_of(at):
     return at.session_state[RUN]
 
 
-def click(at, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click()
-    return at.run()
-
-
-def shown(element) -> str:
-    """An element's Markdown as a reader sees it (user text is backslash-escaped on the page)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-def no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def test_defaults_reproduce_the_chapter_and_every_button_is_there():
     at = page()
     no_exception(at)
@@ -51,6 +37,8 @@ def test_defaults_reproduce_the_chapter_and_every_button_is_there():
     assert at.selectbox(key="mode").value == "chapter" and at.selectbox(key="init").value == "uniform"
     assert at.number_input(key="seed").value == 0 and at.select_slider(key="test").value == pytest.approx(1 / 3)
     assert at.selectbox(key="data").value == "chapter"
+    assert any(c.value.startswith("the chapter's data") for c in at.caption)
+    assert run_of(at).dataset.name == "the chapter's data (1,345 rows)"
     assert {"Train", "Pause", "Resume", "Step", "Reset"} <= {b.label for b in at.button}
     assert run_of(at).status == "ready" and run_of(at).iteration == 0
 
@@ -125,6 +113,14 @@ def test_link_sets_the_controls():
     s = run_of(at).settings
     assert (s.hidden_layer_sizes, s.batch_size, len(run_of(at).dataset)) == ((5, 5), 16, 400)
     assert not at.warning
+
+
+def test_a_link_chooses_the_generated_colours():
+    at = page(data="generated", seed="2")
+    no_exception(at)
+    assert at.selectbox(key="data").value == "generated" and not at.warning
+    assert any(c.value.startswith("generated colours") for c in at.caption)
+    assert np.array_equal(run_of(at).dataset.rgb, data.generated_dataset(seed=2).rgb)
 
 
 def test_malformed_link_values_fall_back_with_a_visible_notice():

@@ -327,6 +327,18 @@ def test_load_data_checks_size_then_content():
             training.load_data(bad.encode())
 
 
+def test_the_chapters_data_is_the_default_and_the_generated_set_an_option():
+    chapter = TrainingSettings().dataset()
+    assert np.array_equal(chapter.rgb, data.chapter_dataset().rgb) and chapter.name.startswith("the chapter's data")
+    assert np.array_equal(TrainingSettings(seed=5).dataset().rgb, chapter.rgb)  # the seed only splits its rows
+    assert training.DATASETS["chapter"].startswith("the chapter's data")
+    generated = TrainingSettings(data="generated", seed=5).dataset()
+    assert np.array_equal(generated.rgb, data.generated_dataset(seed=5).rgb) and generated.name.startswith("generated")
+    run = TrainingRun(TrainingSettings(iterations=10))
+    assert (len(run.X_train), len(run.X_test)) == (896, 449)  # the chapter's 1/3 held out
+    assert TrainingSettings.from_params({"data": ["generated"]}) == (TrainingSettings(data="generated"), [])
+
+
 def test_uploaded_and_random_data_sets():
     s = TrainingSettings(data="random", n=200, seed=4)
     assert len(s.dataset()) == 200

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..training import slice_axes
-from .training import ACCURACY, AGREEMENT, MAP_SCALE, PALETTE, TEST, TRAIN, _layer_of
+from .training import ACCURACY, AGREEMENT, MAP_SCALE, PALETTE, TEST, TRAIN, _layer_of, contour_segments
 
 LOSS_HEIGHT = 320
 MAP_HEIGHT = 440
@@ -84,45 +84,6 @@ def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT) ->
     """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map."""
     return {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
             "scale": [[float(t), c] for t, c in MAP_SCALE]}
-
-
-def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
-    """Line segments [x0, y0, x1, y1] where `p` (rows follow y, columns x, both on `axis`) crosses `level`.
-
-    Marching squares, vectorised: every grid cell whose corners straddle the level gives one segment between
-    the crossings on its edges (two for a saddle, paired bottom-left and top-right).
-    """
-    a = np.asarray(axis, dtype=float)
-    z = np.asarray(p, dtype=float) - level
-    n = len(a)
-
-    def cross(z0, z1, c0, c1):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = z0 / (z0 - z1)
-        ok = (z0 < 0) != (z1 < 0)
-        return np.where(ok, c0 + t * (c1 - c0), np.nan)
-
-    X, Y = np.meshgrid(a[:-1], a[:-1])
-    X1, Y1 = np.meshgrid(a[1:], a[1:])
-    z00, z10, z01, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
-    bottom = np.stack([cross(z00, z10, X, X1), Y], -1)
-    top = np.stack([cross(z01, z11, X, X1), Y1], -1)
-    left = np.stack([X, cross(z00, z01, Y, Y1)], -1)
-    right = np.stack([X1, cross(z10, z11, Y, Y1)], -1)
-    pts = np.stack([bottom, left, top, right], 2).reshape((n - 1) ** 2, 4, 2)
-    valid = ~np.isnan(pts).any(-1)
-    segments = []
-    two = valid.sum(1) == 2
-    if two.any():
-        order = np.argsort(~valid[two], axis=1, kind="stable")[:, :2]
-        chosen = np.take_along_axis(pts[two], order[:, :, None], 1)
-        segments.append(chosen.reshape(-1, 4))
-    four = valid.sum(1) == 4
-    if four.any():
-        segments.append(pts[four].reshape(-1, 4))   # (bottom, left) and (top, right)
-    if not segments:
-        return []
-    return np.round(np.concatenate(segments), 1).tolist()
 
 
 def map_points(sl, points_rgb: np.ndarray | None = None, points_labels: np.ndarray | None = None) -> dict:

@@ -1,13 +1,16 @@
-"""The network drawn and written out: a node-and-edge diagram, the P(dark) bar, the forward pass in LaTeX.
+"""The network drawn and written out: a node-and-edge diagram (SVG), the P(dark) bar (HTML), the forward pass in LaTeX.
 
-Pure functions: a `Network` (and optionally one colour's `Forward`) in, a plotly figure or LaTeX out.
+Pure functions: a `Network` (and optionally one colour's `Forward`) in, markup or LaTeX out. The diagram and
+the bar are markup the server renders from numbers it chose, so the browser draws them at once, with no
+charting library to load first (plotly.js is several MB) and little work per colour change.
 Any number of inputs, hidden layers and widths; one logistic output or several softmax outputs.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
-import plotly.graph_objects as go
 
 from ..network import Forward, Network
 
@@ -15,11 +18,13 @@ POSITIVE = "#d9480f"  # edges with a positive weight (the app's primary colour)
 NEGATIVE = "#1c7ed6"  # edges with a negative weight
 NODE_FILL = "#ffffff"
 NODE_LINE = "#1f2328"
-# The page draws these without Streamlit's chart theme (it is re-applied in the browser on every colour change)
-FONT = dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f")
+TEXT = "#31333f"
+FONT_FAMILY = "Source Sans Pro, Source Sans 3, sans-serif"
 INPUT_NAMES = ("R", "G", "B")
-WIDTH_BINS = 6  # edges are drawn in this many line widths per sign (one trace each, not one per edge)
-MAX_EDGE_WIDTH = 8.0
+MAX_EDGE_WIDTH = 8.0  # the largest |weight| in the network is drawn this wide; width grows with |weight|
+MIN_EDGE_WIDTH = 0.75
+# The diagram's own units (the SVG scales to its container's width): layer columns share WIDTH.
+WIDTH, LEFT, RIGHT, TOP, ROW, RADIUS = 900, 60, 150, 70, 70, 13
 # How the LaTeX names each hidden activation.
 LATEX_NAMES = {"relu": r"\operatorname{ReLU}", "leaky_relu": r"\operatorname{LeakyReLU}", "tanh": r"\tanh",
                "logistic": r"\operatorname{logistic}", "linear": r"\operatorname{linear}"}
@@ -39,116 +44,139 @@ def _positions(sizes: list[int]) -> list[np.ndarray]:
     return [np.arange(n)[::-1] - (n - 1) / 2 for n in sizes]
 
 
-def _node_hover(layer: int, n_layers: int, j: int, n: int, fwd: Forward | None, output_name: str) -> tuple[str, str]:
-    """(label drawn beside the node, hover text) for node j of `layer`."""
+def _node_text(layer: int, n_layers: int, j: int, n: int, fwd: Forward | None, output_name: str) -> tuple[list[str], str]:
+    """(label lines drawn beside the node, hover text) for node j of `layer`."""
     if layer == 0:
         name = _input_name(j, n)
         if fwd is None:
-            return name, f"input {name}"
+            return [name], f"input {name}"
         x = float(fwd.X[j, 0])
-        return f"{name} = {x:.3f}", f"input {name}<br>scaled: {x:.4f} (= {x * 255:.0f} / 255)"
+        return [f"{name} = {x:.3f}"], f"input {name}\nscaled: {x:.4f} (= {x * 255:.0f} / 255)"
     last = layer == n_layers - 1
     title = output_name if last else f"hidden layer {layer}, node {j + 1}"
     if fwd is None:
-        return ("out" if last else f"h{layer}.{j + 1}"), title
+        return [("out" if last else f"h{layer}.{j + 1}")], title
     Z, A = float(fwd.Z[layer - 1][j, 0]), float(fwd.A[layer - 1][j, 0])
-    if last:
-        return f"Z={Z:.2f}<br>P={A:.3f}", f"{title}<br>Z = {Z:.4f}<br>A = {A:.4f}"
-    return f"Z={Z:.2f}<br>A={A:.2f}", f"{title}<br>Z = {Z:.4f}<br>A = {A:.4f}"
+    return [f"Z={Z:.2f}", f"P={A:.3f}" if last else f"A={A:.2f}"], f"{title}\nZ = {Z:.4f}\nA = {A:.4f}"
 
 
-def network_diagram(model: Network, fwd: Forward | None = None) -> go.Figure:
-    """The network as nodes and edges; edge width is |weight|, colour its sign; hover shows every number.
+def _title(text: str) -> str:
+    """An SVG <title> (the browser's hover text), escaped, with its line breaks as &#10;: the markup stays on
+    one line, which Markdown passes through untouched."""
+    return "<title>" + escape(text).replace("\n", "&#10;") + "</title>"
 
-    With `fwd` (one colour's forward pass, one column) nodes show the scaled inputs, each node's
-    weighted sum Z and activation A, and the output probability. Without it, weights only.
+
+def edge_width(w: float, biggest: float) -> float:
+    """Stroke width of an edge: proportional to |w|, the network's largest |weight| drawn MAX_EDGE_WIDTH wide."""
+    return max(MIN_EDGE_WIDTH, abs(w) / biggest * MAX_EDGE_WIDTH)
+
+
+def _label(x: float, y: float, lines: list[str], anchor: str = "middle", size: int = 12) -> str:
+    """Text lines (escaped) drawn with a white halo, so they stay legible over the edges behind them."""
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if k == 0 else 1.15:g}{"" if k == 0 else "em"}">{escape(t)}</tspan>'
+                    for k, t in enumerate(lines))
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{TEXT}" '
+            f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{spans}</text>')
+
+
+def network_svg(model: Network, fwd: Forward | None = None) -> str:
+    """The network as an inline SVG: edge width is |weight|, colour its sign; each node's and edge's <title>
+    (the browser's hover text) holds its numbers.
+
+    With `fwd` (one colour's forward pass, one column) nodes show the scaled inputs, each node's weighted
+    sum Z and activation A, and the output probability. Without it, weights only. Every text is escaped.
+    Elements carry their numbers as data attributes (data-z, data-a, data-weight) for tests and scripts.
     """
     sizes = layer_sizes(model)
-    ys = _positions(sizes)
     n_layers = len(sizes)
     binary = sizes[-1] == 1
-    weights = model.weights_
-    biggest = max(float(np.abs(W).max()) for W in weights) or 1.0
+    tallest = max(sizes)
+    height = max(320, ROW * tallest + 90)
+    step = (WIDTH - LEFT - RIGHT) / (n_layers - 1)
+    mid = TOP + (height - TOP) / 2 - 10
+    xs = [LEFT + l * step for l in range(n_layers)]
+    ys = [mid - p * ROW for p in _positions(sizes)]
+    biggest = max(float(np.abs(W).max()) for W in model.weights_) or 1.0
 
-    # one line segment per edge, grouped into (sign, width bin) traces
-    segments: dict[tuple[bool, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_text = [], [], []
-    for l, W in enumerate(weights):
-        for j in range(W.shape[0]):
-            for i in range(W.shape[1]):
-                w = float(W[j, i])
-                level = min(int(abs(w) / biggest * WIDTH_BINS), WIDTH_BINS - 1)
-                xs, ys_ = segments.setdefault((w >= 0, level), ([], []))
-                xs += [l, l + 1, None]
-                ys_ += [ys[l][i], ys[l + 1][j], None]
-                # hover points a little along each edge so edges into one node do not share a point
-                t = 0.35 + 0.3 * (i + 0.5) / W.shape[1]
-                mid_x.append(l + t)
-                mid_y.append(ys[l][i] + t * (ys[l + 1][j] - ys[l][i]))
-                src = _input_name(i, W.shape[1]) if l == 0 else f"h{l}.{i + 1}"
-                dst = ("out" if binary else f"out{j + 1}") if l == len(weights) - 1 else f"h{l + 1}.{j + 1}"
-                mid_text.append(f"W{l + 1}[{j + 1},{i + 1}] = {w:+.4f}<br>{src} → {dst}")
-
-    # traces as plain dicts, one Figure() call: far cheaper than add_trace/add_annotation one by one
-    traces = [dict(
-        type="scatter", x=xs, y=ys_, mode="lines", hoverinfo="skip", showlegend=False,
-        name="positive weight" if positive else "negative weight",
-        line=dict(color=POSITIVE if positive else NEGATIVE, width=1 + (level + 0.5) / WIDTH_BINS * (MAX_EDGE_WIDTH - 1)),
-        opacity=0.75, meta="edges") for (positive, level), (xs, ys_) in sorted(segments.items())]
-    traces.append(dict(
-        type="scatter", x=mid_x, y=mid_y, mode="markers", name="weights", meta="weights", showlegend=False,
-        marker=dict(size=9, color="rgba(0,0,0,0)"), hovertext=mid_text, hoverinfo="text"))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-network" viewBox="0 0 {WIDTH} {height}" '
+           f'width="100%" role="img" aria-label="The network: inputs, hidden layers and output, edges by weight" '
+           f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">']
+    out.append('<g class="edges" stroke-linecap="round">')
+    for l, W in enumerate(model.weights_):
+        for (j, i), w in np.ndenumerate(W):
+            w = float(w)
+            src = _input_name(i, W.shape[1]) if l == 0 else f"h{l}.{i + 1}"
+            dst = ("out" if binary else f"out{j + 1}") if l == n_layers - 2 else f"h{l + 1}.{j + 1}"
+            x0, y0, x1, y1 = xs[l], ys[l][i], xs[l + 1], ys[l + 1][j]
+            ends = f'x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}"'
+            # a wide transparent copy of each edge, so a thin edge is as easy to hover as a thick one
+            out.append(f'<g class="edge" data-layer="{l + 1}" data-from="{i}" data-to="{j}" data-weight="{w!r}">'
+                       + _title(f"W{l + 1}[{j + 1},{i + 1}] = {w:+.4f}\n{src} → {dst}") +
+                       f'<line {ends} stroke="{POSITIVE if w >= 0 else NEGATIVE}" '
+                       f'stroke-width="{edge_width(w, biggest):.2f}" stroke-opacity="0.75"/>'
+                       f'<line {ends} stroke="transparent" stroke-width="10"/></g>')
+    out.append("</g>")
 
     output_name = "output: P(dark text)" if binary else "output (softmax)"
+    titles = [["inputs (÷255)"]] + [[f"hidden {l}", model.activation] for l in range(1, n_layers - 1)] + \
+             [["output", "logistic" if binary else "softmax"]]
+    for x, lines in zip(xs, titles):
+        out.append(f'<g class="layer-title">{_label(x, 22, lines, size=13)}</g>')
     for l, n in enumerate(sizes):
-        labels, hovers, custom = [], [], []
+        last = l == n_layers - 1
         for j in range(n):
-            label, hover = _node_hover(l, n_layers, j, n, fwd, output_name if binary else f"{output_name}, class {j + 1}")
+            lines, hover = _node_text(l, n_layers, j, n, fwd, output_name if binary else f"{output_name}, class {j + 1}")
+            data = ""
             if l > 0:
-                b = float(model.biases_[l - 1][j, 0])
-                hover += f"<br>bias B{l}[{j + 1}] = {b:+.4f}"
-            labels.append(label)
-            hovers.append(hover)
-            if fwd is not None:
-                custom.append([float(fwd.X[j, 0])] * 2 if l == 0 else [float(fwd.Z[l - 1][j, 0]), float(fwd.A[l - 1][j, 0])])
-        kind = "input" if l == 0 else "output" if l == n_layers - 1 else f"hidden {l}"
-        traces.append(dict(
-            type="scatter", x=[l] * n, y=list(ys[l]), mode="markers+text" if fwd is not None or n <= 12 else "markers",
-            name=kind, meta="nodes", showlegend=False,
-            marker=dict(size=26, color=NODE_FILL, line=dict(color=NODE_LINE, width=2)),
-            text=labels, textposition="middle right" if l == n_layers - 1 else "top center",
-            textfont=dict(size=12), hovertext=hovers, hoverinfo="text",
-            customdata=custom or None))
-
-    titles = ["inputs (÷255)"] + [f"hidden {l}<br>{model.activation}" for l in range(1, n_layers - 1)] + \
-             ["output<br>" + ("logistic" if binary else "softmax")]
-    tallest = max(sizes)
-    annotations = [dict(x=l, y=(tallest - 1) / 2 + 0.9, text=title, showarrow=False, font=dict(size=12))
-                   for l, title in enumerate(titles)]
-    return go.Figure(data=traces, layout=dict(
-        height=max(320, 70 * tallest + 120), margin=dict(l=10, r=10, t=10, b=10), hovermode="closest",
-        annotations=annotations, xaxis=dict(visible=False, range=[-0.4, n_layers - 1 + 0.6]),
-        yaxis=dict(visible=False, range=[-(tallest - 1) / 2 - 0.6, (tallest - 1) / 2 + 1.2]),
-        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", font=FONT))
+                hover += f"\nbias B{l}[{j + 1}] = {float(model.biases_[l - 1][j, 0]):+.4f}"
+                if fwd is not None:
+                    data = f' data-z="{float(fwd.Z[l - 1][j, 0])!r}" data-a="{float(fwd.A[l - 1][j, 0])!r}"'
+            elif fwd is not None:
+                data = f' data-x="{float(fwd.X[j, 0])!r}"'
+            x, y = xs[l], ys[l][j]
+            if last:  # beside the output node, on the right
+                label = _label(x + RADIUS + 6, y - 0.575 * 12 * (len(lines) - 1) + 4, lines, anchor="start")
+            else:  # above the node
+                label = _label(x, y - RADIUS - 6 - 1.15 * 12 * (len(lines) - 1), lines)
+            out.append(f'<g class="node" data-layer="{l}" data-index="{j}"{data}>{_title(hover)}'
+                       f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADIUS}" fill="{NODE_FILL}" stroke="{NODE_LINE}" '
+                       f'stroke-width="2"/>{label}</g>')
+    out.append("</svg>")
+    return "".join(out)
 
 
-def probability_figure(p_dark: float, threshold: float = 0.5) -> go.Figure:
-    """P(dark text) as one horizontal bar on 0–1 with the decision threshold marked."""
+def probability_bar_html(p_dark: float, threshold: float = 0.5) -> str:
+    """P(dark text) as one horizontal bar on 0–1 with the decision threshold marked, in HTML and CSS.
+
+    The bar's colour is the shade's side of the threshold (POSITIVE for dark text, NEGATIVE for light).
+    """
     dark = p_dark >= threshold
-    bar = dict(type="bar", x=[p_dark], y=["P(dark)"], orientation="h", width=0.5, name="P(dark text)",
-               marker=dict(color=POSITIVE if dark else NEGATIVE), text=[f"{p_dark:.4f}"], textposition="outside",
-               hovertemplate="P(dark text) = %{x:.4f}<extra></extra>")
-    note = dict(yref="paper", showarrow=False, font=dict(size=12))
-    return go.Figure(data=[bar], layout=dict(
-        height=150, margin=dict(l=10, r=10, t=25, b=25), showlegend=False,
-        shapes=[dict(type="line", x0=threshold, x1=threshold, y0=0, y1=1, yref="paper", name="threshold",
-                     line=dict(color=NODE_LINE, width=2, dash="dash"))],
-        annotations=[dict(note, x=threshold, y=1, text=f"threshold {threshold:g}", yanchor="bottom"),
-                     dict(note, x=0, y=1, text="← light text", xanchor="left", yanchor="bottom"),
-                     dict(note, x=1, y=1, text="dark text →", xanchor="right", yanchor="bottom")],
-        xaxis=dict(range=[0, 1.08], tickvals=[0, 0.25, 0.5, 0.75, 1], fixedrange=True),
-        yaxis=dict(visible=False, fixedrange=True), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
-        font=FONT))
+    colour = POSITIVE if dark else NEGATIVE
+    p, t = min(max(float(p_dark), 0.0), 1.0), float(threshold)
+    value, shade = f"{p_dark:.4f}", "dark" if dark else "light"
+    note = f"position: absolute; top: 0; font-size: 0.8rem; color: {TEXT}; white-space: nowrap"
+    ticks = "".join(f'<span style="position: absolute; left: {v * 100:g}%; transform: translateX(-50%)">{v:g}</span>'
+                    for v in (0, 0.25, 0.5, 0.75, 1))
+    value_side = (f"right: calc({100 - p * 100:.2f}% + 0.3rem)" if p > 0.85 else f"left: calc({p * 100:.2f}% + 0.3rem)")
+    value_colour = "#ffffff" if p > 0.85 else TEXT
+    return (
+        f'<div class="fontnet-probability" role="img" data-p-dark="{p_dark!r}" data-threshold="{t!r}" '
+        f'title="{escape(f"P(dark text) = {value}; threshold {t:g}")}" '
+        f'aria-label="{escape(f"P(dark text) = {value}, threshold {t:g}: {shade} text")}" '
+        f'style="position: relative; padding: 1.3rem 0.6rem 1.4rem; font-family: {FONT_FAMILY}; color: {TEXT}">'
+        f'<span style="{note}; left: 0.6rem">← light text</span>'
+        f'<span style="{note}; left: calc(0.6rem + (100% - 1.2rem) * {t:g}); transform: translateX(-50%)">'
+        f'{escape(f"threshold {t:g}")}</span>'
+        f'<span style="{note}; right: 0.6rem">dark text →</span>'
+        f'<div style="position: relative; height: 2.2rem; background: #f0f2f6; border-radius: 0.25rem">'
+        f'<div class="bar" style="position: absolute; left: 0; top: 0; bottom: 0; width: {p * 100:.2f}%; '
+        f'background: {colour}; border-radius: 0.25rem"></div>'
+        f'<span class="value" style="position: absolute; top: 50%; transform: translateY(-50%); {value_side}; '
+        f'font-weight: 600; color: {value_colour}">{escape(value)}</span>'
+        f'<div class="threshold" style="position: absolute; top: -0.3rem; bottom: -0.3rem; left: {t * 100:g}%; '
+        f'border-left: 2px dashed {NODE_LINE}"></div></div>'
+        f'<div style="position: relative; height: 1rem; margin-top: 0.2rem; font-size: 0.75rem">{ticks}</div>'
+        f'</div>')
 
 
 def _matrix(M: np.ndarray, digits: int = 3) -> str:

@@ -106,16 +106,77 @@ def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go
     return _figure(data, layout)
 
 
+def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
+    """Line segments [x0, y0, x1, y1] where `p` (rows follow y, columns x, both on `axis`) crosses `level`.
+
+    Marching squares, vectorised: every grid cell whose corners straddle the level gives one segment between
+    the crossings on its edges (two for a saddle, paired bottom-left and top-right).
+    """
+    a = np.asarray(axis, dtype=float)
+    z = np.asarray(p, dtype=float) - level
+    n = len(a)
+
+    def cross(z0, z1, c0, c1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = z0 / (z0 - z1)
+        ok = (z0 < 0) != (z1 < 0)
+        return np.where(ok, c0 + t * (c1 - c0), np.nan)
+
+    X, Y = np.meshgrid(a[:-1], a[:-1])
+    X1, Y1 = np.meshgrid(a[1:], a[1:])
+    z00, z10, z01, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    bottom = np.stack([cross(z00, z10, X, X1), Y], -1)
+    top = np.stack([cross(z01, z11, X, X1), Y1], -1)
+    left = np.stack([X, cross(z00, z01, Y, Y1)], -1)
+    right = np.stack([X1, cross(z10, z11, Y, Y1)], -1)
+    pts = np.stack([bottom, left, top, right], 2).reshape((n - 1) ** 2, 4, 2)
+    valid = ~np.isnan(pts).any(-1)
+    segments = []
+    two = valid.sum(1) == 2
+    if two.any():
+        order = np.argsort(~valid[two], axis=1, kind="stable")[:, :2]
+        chosen = np.take_along_axis(pts[two], order[:, :, None], 1)
+        segments.append(chosen.reshape(-1, 4))
+    four = valid.sum(1) == 4
+    if four.any():
+        segments.append(pts[four].reshape(-1, 4))   # (bottom, left) and (top, right)
+    if not segments:
+        return []
+    return np.round(np.concatenate(segments), 2).tolist()
+
+
+def level_segments(axis: np.ndarray, z: np.ndarray, level: float = 0.5) -> tuple[list, list]:
+    """The same line as `contour_segments`, as (x, y) lists of segments separated by None: one plotly trace."""
+    xs: list = []
+    ys: list = []
+    for x0, y0, x1, y1 in contour_segments(axis, z, level):
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+    return xs, ys
+
+
 def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
-                        points_labels: np.ndarray | None = None, height: int = 440) -> go.Figure:
-    """P(dark text) over the slice as a heatmap, the network's 0.5 contour, the formula's line, nearby colours."""
+                        points_labels: np.ndarray | None = None, height: int = 440,
+                        boundary: str = "contour") -> go.Figure:
+    """P(dark text) over the slice as a heatmap, the network's 0.5 line, the formula's line, nearby colours.
+
+    `boundary="contour"` lets plotly find the network's 0.5 line in the browser; `"lines"` finds it here
+    (`level_segments`) and sends plain line segments, which the browser draws far faster: for pages that
+    redraw the map on every click.
+    """
     axis = sl.axis.tolist()
     z = np.round(sl.p_dark, 4).tolist()
     data = [dict(type="heatmap", x=axis, y=axis, z=z, zmin=0, zmax=1, colorscale=MAP_SCALE, name="P(dark)",
                  colorbar=dict(title=dict(text="P(dark)"), thickness=10, tickvals=[0, 0.5, 1], len=0.9),
                  hovertemplate=f"{sl.x_channel}=%{{x:.0f}} {sl.y_channel}=%{{y:.0f}}<br>P(dark)=%{{z:.3f}}"
                                "<extra></extra>")]
-    if np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
+    line = dict(color="#c92a2a", width=2, dash="dash")
+    if boundary == "lines":
+        bx, by = level_segments(sl.axis, sl.p_dark, 0.5)
+        if bx:
+            data.append(dict(type="scatter", x=bx, y=by, mode="lines", line=line, name="network: P(dark) = 0.5",
+                             hoverinfo="skip"))
+    elif np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
         data.append(dict(type="contour", x=axis, y=axis, z=z, contours=dict(start=0.5, end=0.5, size=1,
                          coloring="none"), line=dict(color="#c92a2a", width=2, dash="dash"), showscale=False,
                          name="network: P(dark) = 0.5", hoverinfo="skip"))

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,23 @@ new MutationObserver(() => {
   last = bg;
   requestAnimationFrame(() => window.__fontnet.painted.push([bg, performance.timeOrigin + performance.now()]));
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['style']});
+"""
+
+# The same clock for the Predict page's network diagram and P(dark) bar: the frame that first paints each
+# (window.__fontnet_figures.network / .probability, epoch milliseconds).
+FIGURES_CLOCK_JS = """
+window.__fontnet_figures = {};
+const FIGURES = {network: '.st-key-network svg.fontnet-network', probability: '.st-key-probability .fontnet-probability'};
+new MutationObserver((_, observer) => {
+  const seen = window.__fontnet_figures;
+  for (const [name, sel] of Object.entries(FIGURES)) {
+    if (seen[name] === undefined && document.querySelector(sel)) {
+      seen[name] = null;
+      requestAnimationFrame(() => { seen[name] = performance.timeOrigin + performance.now(); });
+    }
+  }
+  if (Object.keys(seen).length === Object.keys(FIGURES).length) observer.disconnect();
+}).observe(document, {subtree: true, childList: true});
 """
 
 
@@ -95,6 +113,24 @@ class AppServer:
         self.log.close()
 
 
+@contextmanager
+def served_chromium(*server_args: str):
+    """For benchmark scripts: a fresh `streamlit run` server and headless Chromium, both stopped on exit."""
+    from playwright.sync_api import sync_playwright
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer(*server_args)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield server, browser
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def app_server():
     (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -131,11 +167,46 @@ def page(browser):
     context.close()
 
 
+# The app's own record of its script run: connected to the server and not running the script.
+APP_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+# Elements a script or markup payload would have created: its <img>/<svg>, or an inline script carrying its alert.
+INJECTED = ("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length + "
+            "[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length")
+# Whether the server's run has drawn this colour's '#rrggbb' (the Predict page writes it as code).
+DREW_COLOUR = "hex => [...document.querySelectorAll('code')].some(c => c.textContent === hex)"
+
+
 def wait_for_app(page, timeout: float = 30_000):
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    """Wait until Streamlit has finished running the script, by its own script-run state.
+
+    Its 'running' indicator appears only half a second into a run, so that indicator's absence says nothing
+    about a short run. Straight after a click the click's rerun may not have begun: first wait for something
+    that run draws, then call this.
+    """
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def wait_for_drawn_colour(page, hex_colour: str, timeout: float = 30_000) -> None:
+    """On the Predict page: wait until the server's run for `hex_colour` ('#rrggbb') has been drawn and has ended."""
+    page.wait_for_function(DREW_COLOUR, arg=hex_colour, timeout=timeout)
+    wait_for_app(page, timeout)
+
+
+def wait_for_progress(page, prefix: str, timeout: float = 60_000) -> str:
+    """On the Train page: wait until the progress bar's text starts with `prefix` and the run has ended."""
+    page.wait_for_function("p => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith(p)",
+                           arg=prefix, timeout=timeout)
+    wait_for_app(page, timeout)
+    return page.locator('[data-testid="stProgress"]').first.inner_text()
+
+
+def assert_nothing_ran(page) -> None:
+    """No dialog opened, no payload element exists anywhere in the document, no exception is shown."""
+    assert page.dialogs == []
+    assert page.evaluate(INJECTED) == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def link_notices(page, url: str, timeout: float = 60_000) -> str:

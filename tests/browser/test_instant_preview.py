@@ -11,7 +11,7 @@ from fontnet import colors, presets
 from fontnet.activations import LEAKY_SLOPE
 from fontnet.model import default_model, p_dark
 from fontnet.network import Network
-from tests.browser.conftest import use_uploaded_model, wait_for_app
+from tests.browser.conftest import use_uploaded_model, wait_for_app, wait_for_drawn_colour
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,6 @@ PRESS_AND_READ = """key => {
   return {before, bg: s.backgroundColor, fg: s.color, other_bg: o.backgroundColor, other_fg: o.color};
 }"""
 STYLE = "() => { const s = getComputedStyle(document.getElementById('font-preview')); return [s.backgroundColor, s.color]; }"
-CHOICE = "hex => [...document.querySelectorAll('code')].some(c => c.textContent === hex)"
 
 
 def css(rgb) -> str:
@@ -81,8 +80,7 @@ def press_and_confirm(page, key: str) -> dict:
     """Press a colour button; return the instant paint once the server's answer shows the same colour."""
     instant = page.evaluate(PRESS_AND_READ, key)
     hex_colour = "#{:02x}{:02x}{:02x}".format(*[int(v) for v in instant["bg"][4:-1].split(",")])
-    page.wait_for_function(CHOICE, arg=hex_colour, timeout=30_000)  # the server's run has drawn this colour
-    wait_for_app(page)
+    wait_for_drawn_colour(page, hex_colour)
     instant["confirmed"] = page.evaluate(STYLE)
     return instant
 

@@ -3,7 +3,14 @@
 import pytest
 
 from fontnet import colors, presets
-from tests.browser.conftest import screenshot, type_sample_text, wait_for_app
+from tests.browser.conftest import (
+    FIGURES_CLOCK_JS,
+    PAINT_CLOCK_JS,
+    assert_nothing_ran,
+    screenshot,
+    type_sample_text,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -82,20 +89,62 @@ def test_sample_text_is_shown_literally_and_runs_nothing(app_server, page):
     assert page.locator("#font-preview img").count() == 0
     assert page.locator("#font-preview-other img").count() == 0
     assert page.locator("#font-preview-other").text_content() == payload
-    page.wait_for_timeout(500)  # give a (wrongly) injected onerror handler time to fire
-    assert page.dialogs == []
+    assert_nothing_ran(page)  # no element anywhere that an onerror handler could run from
     screenshot(page, "predict-escaped-text")
 
 
-def test_network_diagram_renders(app_server, page):
+def test_first_visit_draws_the_diagram_and_bar_with_the_preview(app_server, page):
+    """Drawn as markup the server sends, with no charting library to fetch and parse after the preview."""
+    page.add_init_script(PAINT_CLOCK_JS)
+    page.add_init_script(FIGURES_CLOCK_JS)
+    page.goto(app_server.url + "/?bg=ff0000")
+    page.locator("#font-preview").wait_for(state="visible", timeout=60_000)
+    network = page.locator(".st-key-network svg.fontnet-network")
+    bar = page.locator(".st-key-probability .fontnet-probability")
+    network.wait_for(state="visible", timeout=30_000)
+    bar.wait_for(state="visible", timeout=30_000)
+    page.wait_for_function("() => window.__fontnet.painted.length > 0 && window.__fontnet_figures.network > 0"
+                           " && window.__fontnet_figures.probability > 0", timeout=30_000)
+    wait_for_app(page)
+    big_scripts = page.evaluate("""() => performance.getEntriesByType('resource')
+      .filter(r => r.name.endsWith('.js') && r.decodedBodySize > 1e6).map(r => r.name)""")
+    assert big_scripts == []  # no charting library to load first (Streamlit's plotly chunk is 4.7 MB)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert network.bounding_box()["width"] > 600 and network.bounding_box()["height"] > 200
+    assert bar.bounding_box()["height"] > 30
+
+
+def test_network_diagram_and_bar_show_this_colours_numbers(app_server, page):
     open_page(page, app_server.url + "/?bg=ff0000")
-    chart = page.locator(".js-plotly-plot").nth(1)
-    chart.wait_for(timeout=30_000)
-    chart.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot')[1]?.querySelectorAll('path').length > 10",
-                           timeout=30_000)
+    svg = page.locator(".st-key-network svg.fontnet-network")
+    svg.scroll_into_view_if_needed()
+    assert svg.locator("g.node").count() == 7 and svg.locator("g.edge").count() == 12
+    assert svg.locator("title").count() == 7 + 12  # the browser's hover text survived the page's markdown
+    assert page.evaluate("() => document.querySelector('.st-key-network svg').closest('p') === null")  # not parsed as text
+    p_dark = page.locator('[data-testid="stMetricValue"]').first.text_content()
+    output = svg.locator('g.node[data-layer="2"]')
+    assert f"{float(output.get_attribute('data-a')):.4f}" == p_dark
+    assert output.locator("title").text_content().startswith("output: P(dark text)\nZ = ")
+    assert page.locator(".st-key-probability .value").text_content() == p_dark
+    # a thin edge is hoverable: the point halfway along it belongs to that edge's group
+    edge = svg.locator("g.edge").first
+    assert page.evaluate("""g => { const l = g.querySelector('line'); const a = l.getBoundingClientRect();
+        const b = document.elementFromPoint(a.x + a.width / 2, a.y + a.height / 2); return g.contains(b); }""",
+                         edge.element_handle())
     assert page.get_by_text("The network and WCAG disagree").count() == 1
     screenshot(page, "predict-network")
+    page.get_by_role("button", name="navy", exact=True).click()
+    wait_for_preview(page, "rgb(0, 0, 128)", LIGHT)
+    page.wait_for_function("p => document.querySelector('.st-key-probability .value')?.textContent !== p", arg=p_dark,
+                           timeout=30_000)
+    wait_for_app(page)
+    p_navy = page.locator('[data-testid="stMetricValue"]').first.text_content()
+    assert page.locator(".st-key-probability .value").text_content() == p_navy != p_dark
+    assert f"{float(output.get_attribute('data-a')):.4f}" == p_navy
+
+
+def test_matrix_arithmetic_on_request(app_server, page):
+    open_page(page, app_server.url + "/?bg=ff0000")
     assert page.locator(".katex").count() == 0
     page.get_by_text("Show the same numbers as matrix arithmetic").click()
     page.locator(".st-key-math_box .katex").first.wait_for(timeout=30_000)

@@ -10,27 +10,20 @@ import re
 import pytest
 
 from fontnet.model import default_model
-from tests.browser.conftest import type_sample_text, use_uploaded_model, wait_for_app
+from tests.browser.conftest import (
+    assert_nothing_ran,
+    type_sample_text,
+    use_uploaded_model,
+    wait_for_app,
+    wait_for_drawn_colour,
+    wait_for_progress,
+)
 
 pytestmark = pytest.mark.browser
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 SVG = '"><svg onload=alert(3)>'
-# Elements a payload would have created: its <img>/<svg>, or an inline script carrying its alert.
-INJECTED = ("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length + "
-            "[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length")
-
-
-def settle(page):
-    wait_for_app(page)
-    page.wait_for_timeout(300)
-
-
-def assert_nothing_ran(page):
-    assert page.dialogs == []
-    assert page.evaluate(INJECTED) == 0
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def p_dark(page) -> str:
@@ -47,40 +40,38 @@ def test_two_visitors_do_not_see_each_others_model_data_or_controls(app_server, 
     b_train = b_predict.context.new_page()
     b_train.goto(app_server.url + "/train")
     b_train.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
-    settle(b_train)
-    b_progress = b_train.locator('[data-testid="stProgress"]').first.inner_text()
+    b_progress = wait_for_progress(b_train, "ready: iteration 0 of 100,000")
 
     # visitor A: uploads data, trains a deliberately poor model, uses it, changes the colour
     a = page
     a.goto(app_server.url + "/train?activation=linear&lr=0.0001&iterations=50")
     a.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
-    settle(a)
+    wait_for_progress(a, "ready: iteration 0 of 50 ")
     csv = tmp_path / "mine.csv"
     csv.write_text("red,green,blue,label\n" + "".join(f"{v},{v},{v},{int(v > 127)}\n" for v in range(0, 256, 15)))
     a.locator(".st-key-data_file input[type=file]").set_input_files(str(csv))
     a.get_by_text(re.compile(r"Loaded mine\.csv")).wait_for(timeout=30_000)
-    settle(a)
+    wait_for_app(a)
     a.get_by_role("button", name="Step", exact=True).click()
-    a.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
-                        timeout=30_000)
-    settle(a)
+    wait_for_progress(a, "paused: iteration 1 of 50 ")
     a.get_by_role("button", name="Use this model").click()
     a.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
-    settle(a)
+    wait_for_app(a)
     a.get_by_role("button", name="navy", exact=True).click()
-    settle(a)
+    wait_for_drawn_colour(a, "#000080")
 
     # B's pages rerun (a colour round trip, a Reset) and still show the shared default and B's own controls
     b_predict.get_by_role("button", name="white", exact=True).click()
-    settle(b_predict)
+    wait_for_drawn_colour(b_predict, "#ffffff")
     b_predict.get_by_role("button", name="pink", exact=True).click()
-    settle(b_predict)
+    wait_for_drawn_colour(b_predict, "#ffc0cb")
     assert p_dark(b_predict) == b_p
     assert b_predict.get_by_text("You are using your own model").count() == 0
     assert b_predict.url.endswith("ffc0cb")
+    b_train.get_by_role("button", name="Step", exact=True).click()  # a Reset that visibly changes the page
+    wait_for_progress(b_train, "paused: iteration 1 of 100,000 ")
     b_train.get_by_role("button", name="Reset", exact=True).click()
-    settle(b_train)
-    assert b_train.locator('[data-testid="stProgress"]').first.inner_text() == b_progress
+    assert wait_for_progress(b_train, "ready: ") == b_progress
     assert b_train.locator(".st-key-activation input").input_value() == "relu"
     assert b_train.locator(".st-key-data input").input_value() != "upload"
     assert b_train.get_by_text("mine.csv").count() == 0
@@ -92,7 +83,7 @@ def test_payloads_in_links_run_nothing(app_server, page):
                  f"/train?activation={IMG}&lr={SCRIPT}&data={SVG}"):
         page.goto(app_server.url + path)
         page.locator('[data-testid="stAlert"]').first.wait_for(timeout=60_000)
-        settle(page)
+        wait_for_app(page)
         assert_nothing_ran(page)
 
 
@@ -108,19 +99,19 @@ def test_payloads_typed_into_text_boxes_run_nothing(app_server, page):
     box.fill(SCRIPT + IMG)
     box.press("Enter")
     page.locator('[data-testid="stAlert"]', has_text="Logits").first.wait_for(timeout=30_000)
-    settle(page)
+    wait_for_app(page)
     assert_nothing_ran(page)
 
 
 def test_payloads_in_uploaded_files_run_nothing(app_server, page, tmp_path):
     page.goto(app_server.url + "/train")
     page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
-    settle(page)
+    wait_for_progress(page, "ready: ")
     bad_csv = tmp_path / f"{IMG}.csv"
     bad_csv.write_text(f"red,green,blue,label\n1,2,3,0\n{IMG},{SCRIPT},3,1\n")
     page.locator(".st-key-data_file input[type=file]").set_input_files(str(bad_csv))
     page.get_by_text("That CSV was not used").first.wait_for(timeout=30_000)
-    settle(page)
+    wait_for_app(page)
     assert_nothing_ran(page)
     model = default_model().to_dict()
     model["activation"] = IMG
@@ -128,11 +119,11 @@ def test_payloads_in_uploaded_files_run_nothing(app_server, page, tmp_path):
     bad_model.write_text(json.dumps(model))
     page.locator(".st-key-model_file input[type=file]").set_input_files(str(bad_model))
     page.get_by_text("That model was not loaded").first.wait_for(timeout=30_000)
-    settle(page)
+    wait_for_app(page)
     assert_nothing_ran(page)
     # a good model under a hostile file name: its name travels to the Predict page's banner
     good_model = tmp_path / f"{SVG}.json"
     good_model.write_text(json.dumps(default_model().to_dict()))
     use_uploaded_model(page, good_model)
-    settle(page)
+    wait_for_app(page)
     assert_nothing_ran(page)

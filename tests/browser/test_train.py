@@ -1,9 +1,9 @@
 """The Train page in a real browser: live chart, Pause, links, uploads and 'Use this model'."""
 
 import re
-import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -164,9 +164,7 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     page.get_by_role("button", name="Reset", exact=True).click()
     # while that rerun draws, the page can hold the old row of buttons beside the new one: wait for one row
     step = page.get_by_role("button", name="Step", exact=True)
-    deadline = time.monotonic() + 30
-    while step.count() != 1 and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+    expect(step).to_have_count(1, timeout=30_000)
     wait_for_app(page)
     step.click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",

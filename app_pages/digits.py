@@ -1,0 +1,309 @@
+"""Digits: Figure 7-8 made real — draw a digit, see the 8x8 image the network reads and its ten probabilities."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import streamlit as st
+
+from app import links, state
+from app.draw_pad import clear, draw_pad, preview_html
+from app.live_chart import live_chart
+from app.text import md_literal
+from fontnet import digits
+from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.digits import DigitsRun, DrawingError
+from fontnet.figures.digits import (
+    LIVE_COLUMNS,
+    confusion_figure,
+    live_spec,
+    network_figure,
+    probabilities_figure,
+    weight_tiles_figure,
+)
+from fontnet.figures.live import history_points
+from fontnet.network import ModelFileError, Network
+
+RUN = "digits_run"
+OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
+SOURCE = "digits_source"          # None: the pad; an int: that test image
+FLASH = "digits_flash"
+LIBRARY = "digits_library"
+UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
+CHART = dict(config={"displayModeBar": False}, theme=None)
+ss = st.session_state
+
+
+def flash(kind: str, message: str) -> None:
+    ss.setdefault(FLASH, []).append((kind, message))
+
+
+def current_settings() -> digits.DigitsSettings:
+    """The settings the controls hold; SettingsError names a bad one (the layer widths are typed)."""
+    return digits.settings_from({k: ss[k] for k in digits.KEYS if k in ss})
+
+
+def active_model() -> tuple[Network, str, int]:
+    """The model the pad uses, its name and the seed of the split it is scored on: a run that has trained,
+    else a model kept or uploaded in this session, else the shared default."""
+    run: DigitsRun | None = ss.get(RUN)
+    if run is not None and run.trained:
+        return run.net, f"this run ({run.settings.describe()}, {run.status})", run.settings.seed
+    if ss.get(OWN):
+        net, name = ss[OWN]
+        seed = net.random_state if isinstance(net.random_state, int) and 0 <= net.random_state <= digits.MAX_SEED else 0
+        return net, name, seed
+    return state.shared_digits_model(), f"the default model ({digits.DEFAULT.describe()})", digits.DEFAULT.seed
+
+
+# ---- callbacks ------------------------------------------------------------------------------------------------
+def new_run(start: bool) -> None:
+    try:
+        run = DigitsRun(current_settings())
+    except digits.SettingsError as e:
+        flash("error", f"Cannot start a run: {e}. The current model is kept.")
+        return
+    if start:
+        run.start()
+    ss[RUN] = run
+    ss.pop(LIBRARY, None)
+
+
+def on_pause() -> None:
+    if run := ss.get(RUN):
+        run.pause()
+
+
+def on_resume() -> None:
+    if run := ss.get(RUN):
+        run.resume()
+
+
+def on_clear() -> None:
+    clear()
+    ss[SOURCE] = None
+
+
+def on_draw() -> None:
+    ss[SOURCE] = None
+
+
+def on_pick(wrong: bool) -> None:
+    """A random test image, or a random one of those the current model gets wrong."""
+    model, _, seed = active_model()
+    _, X_test, _, y_test = digits.split(seed)
+    pool = digits.evaluate(model, X_test, y_test).wrong if wrong else np.arange(len(y_test))
+    if len(pool) == 0:
+        flash("info", "The model gets every test image right: there is none to show.")
+        return
+    ss[SOURCE] = int(np.random.default_rng().choice(pool))
+
+
+def on_use() -> None:
+    run = ss.get(RUN)
+    if run is not None and run.trained:
+        ss[OWN] = (copy.deepcopy(run.net), f"your run ({run.settings.describe()})")
+        flash("success", "The pad keeps this model until you load another or go back to the default.")
+
+
+def on_default() -> None:
+    ss.pop(OWN, None)
+    ss.pop(RUN, None)
+    ss.pop(LIBRARY, None)
+
+
+def on_upload() -> None:
+    f = ss.get("digits_model_file")
+    if f is None:
+        return
+    try:
+        net = digits.load_model(f.getvalue())
+    except ModelFileError as e:
+        flash("error", f"That model was not loaded: {e}. The current model is kept.")
+        return
+    ss[OWN] = (net, f"uploaded {f.name[:40]}")
+    ss.pop(RUN, None)
+    ss.pop(LIBRARY, None)
+    flash("success", f"Loaded {f.name[:40]}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
+
+
+# ---- the page -------------------------------------------------------------------------------------------------
+st.title("Digits")
+st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
+            "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
+            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
+            "Draw a digit below.")
+
+links.read_link("digits", digits.KEYS, digits.parse, fmt=digits.fmt)
+with st.sidebar:
+    st.header("Settings")
+    st.text_input("Hidden layers", digits.fmt("hidden", digits.DEFAULT.hidden), key="hidden", bind="query-params",
+                  help="1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.")
+    act = st.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(digits.DEFAULT.activation),
+                       key="activation", bind="query-params")
+    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
+    st.select_slider("Learning rate", digits.LR_CHOICES, value=digits.DEFAULT.lr, format_func=digits.format_lr,
+                     key="lr", bind="query-params", help="Adam's step size; mini-batches of 32 images.")
+    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, digits.DEFAULT.iterations, step=100, key="iterations",
+                    bind="query-params", help="One update on a mini-batch of 32 images each.")
+    st.number_input("Random seed", 0, digits.MAX_SEED, digits.DEFAULT.seed, key="seed", bind="query-params",
+                    help="Seeds the split, the first weights and the batches.")
+    try:
+        settings = current_settings()
+        st.caption(f"A run: {settings.describe()}.")
+    except digits.SettingsError as e:
+        settings = None
+        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
+
+links.show_notices("digits")
+for kind, message in ss.pop(FLASH, []) or []:
+    getattr(st, kind)(md_literal(message))
+
+
+@st.fragment
+def pad_section() -> None:
+    """The pad, the 8x8 image it becomes, the prediction, the output layer and Figure 7-8 for this image.
+    A fragment: a stroke reruns only this."""
+    model, name, seed = active_model()
+    _, X_test, _, y_test = digits.split(seed)
+    # fixed widths in a row that wraps: on a narrow screen the parts stack instead of squeezing the pad
+    row = st.container(horizontal=True, gap="small")
+    left, mid, right = row.container(width=300), row.container(width=180), row.container(width=380)
+    with left:
+        strokes = draw_pad(on_change=on_draw)
+        with st.container(horizontal=True):
+            st.button("Clear", on_click=on_clear, key="digits_clear")
+            st.button("Random test image", on_click=on_pick, args=(False,), key="digits_random")
+            st.button("One it gets wrong", on_click=on_pick, args=(True,), key="digits_wrong")
+    source = ss.get(SOURCE)
+    image, caption = None, ""
+    if source is not None and 0 <= source < len(y_test):
+        image = X_test[source].reshape(8, 8) * 16
+        caption = f"Test image {source}, labelled {y_test[source]}."
+    elif strokes:
+        try:
+            image = digits.reduce_drawing(digits.parse_strokes(strokes))
+            caption = "Your drawing, cropped to its ink, centred and counted in 4x4 blocks (0-16)."
+        except DrawingError as e:
+            st.warning(md_literal(f"That drawing could not be read: {e}. Clear the pad and draw again."))
+    reading = digits.read(model, image) if image is not None else None
+    with mid:
+        st.markdown("**What the network sees**")
+        st.markdown(preview_html(image), unsafe_allow_html=True)
+        st.caption(caption or "8x8 pixels, 0-16, as in the data set.")
+        if reading is None:
+            st.markdown('<p id="digit-prompt" style="font-size:1.6rem">draw a digit</p>', unsafe_allow_html=True)
+        else:
+            st.markdown(f'<p style="margin:0">Prediction</p><p id="digit-prediction" style="font-size:2.2rem;'
+                        f'font-weight:600;margin:0">{reading.label()}</p>', unsafe_allow_html=True)
+    with right:
+        st.markdown("**The output layer: P(digit), softmax**")
+        proba = reading.proba if reading is not None else np.zeros(10)
+        st.plotly_chart(probabilities_figure(proba), key="digits_probabilities", **CHART)
+    st.caption(md_literal(f"Model: {name}."))
+    if reading is not None:
+        st.markdown("**Figure 7-8 for this network and this image**: inputs, hidden nodes shaded by activation "
+                    "(orange positive, blue negative, white zero), outputs sized by probability; lines are the "
+                    "strongest contributions w·a between the later layers.")
+        st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
+
+
+pad_section()
+# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
+st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+            "(orange: ink there raises it, blue: lowers it).")
+st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
+
+
+# ---- training -------------------------------------------------------------------------------------------------
+st.header("Train")
+st.markdown("Train starts a fresh run with the settings on the left; the pad uses it as it learns. "
+            "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
+run: DigitsRun | None = ss.get(RUN)
+status = run.status if run else "none"
+with st.container(horizontal=True, key="digits_buttons"):
+    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
+    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
+    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
+    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
+              help="Fresh random weights with the settings on the left (iteration 0).")
+
+
+def show_live_chart(run: DigitsRun) -> None:
+    """The live chart of loss, train and test accuracy: mounted once, then sent only the new points."""
+    with st.container(key="digits_live_box"):
+        live_chart("digits_live_chart", live_spec(run.settings.iterations), run.run_id, len(run.history),
+                   lambda start: history_points(run.history, LIVE_COLUMNS, start))
+
+
+@st.fragment(run_every=UPDATE_SECONDS if status == "running" else None)
+def live() -> None:
+    run = ss.get(RUN)
+    if run is None:
+        st.caption("No run yet: the pad uses the model named above.")
+        return
+    if run.status == "running":
+        run.advance()
+        if run.status != "running":
+            st.rerun()  # the whole page: the buttons, the pad and the evaluation follow the new model
+    p = run.history[-1]
+    st.progress(run.progress, text=md_literal(
+        f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · loss {p.loss:.4f} · "
+        f"train accuracy {p.train_accuracy:.1%} · test accuracy {p.test_accuracy:.1%}"))
+    if run.status == "diverged":
+        st.error(md_literal(run.message))
+    show_live_chart(run)
+
+
+live()
+
+# ---- evaluation, the library, files ---------------------------------------------------------------------------
+model, name, seed = active_model()
+_, X_test, _, y_test = digits.split(seed)
+evaluation = digits.evaluate(model, X_test, y_test)
+st.header("How well it reads the test images")
+c1, c2 = st.columns([1, 2])
+with c1:
+    st.metric("Test accuracy", f"{evaluation.accuracy:.1%}",
+              help=f"{len(y_test) - len(evaluation.wrong)} of {len(y_test)} held-out images right.")
+    st.caption(md_literal(f"Model: {name}; split seed {seed}."))
+    if ss.get(OWN) and ss[OWN][1].startswith("uploaded"):
+        st.caption("An uploaded model may have been trained on some of these test images.")
+with c2:
+    st.markdown("**Confusion matrix** (which digits it mixes up; the diagonal is right)")
+    st.plotly_chart(confusion_figure(evaluation.confusion), key="digits_confusion", **CHART)
+
+st.subheader("The library beside it")
+st.markdown("scikit-learn's `MLPClassifier` with the same layers, activation, split and seed (its defaults "
+            "otherwise: Adam, batches of 200, up to 200 passes), fitted and timed beside a fresh fontnet run.")
+if settings is not None and settings.activation == "leaky_relu":
+    st.info("scikit-learn's MLPClassifier has no leaky ReLU, so there is nothing to compare with for this activation.")
+elif st.button("Fit scikit-learn's MLPClassifier", disabled=settings is None or status == "running",
+               key="digits_sklearn"):
+    with st.spinner("Fitting both…"):
+        net, seconds = digits.train(settings)
+        ours = digits.Baseline("fontnet", net.score(*digits.split(settings.seed)[1::2]), seconds)
+        ss[LIBRARY] = (settings, ours, digits.sklearn_baseline(settings))
+if ss.get(LIBRARY):
+    used, ours, lib = ss[LIBRARY]
+    st.dataframe([{"model": r.name, "test accuracy": f"{r.accuracy:.2%}", "time (s)": f"{r.seconds:.2f}"}
+                  for r in (ours, lib)], hide_index=True)
+    st.caption(md_literal(f"Settings: {used.describe()}."))
+
+st.subheader("Keep the model")
+run = ss.get(RUN)
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.button("Use this model", on_click=on_use, disabled=run is None or not run.trained or run.status == "running",
+              key="digits_use", help="Keep this run's model for the pad when you train again or reset.")
+    st.button("Back to the default model", on_click=on_default, key="digits_default",
+              disabled=run is None and not ss.get(OWN))
+with c2:
+    st.download_button("Download the model (JSON)", lambda: json.dumps(active_model()[0].to_dict()),
+                       file_name="fontnet-digits-model.json", mime="application/json", on_click="ignore",
+                       key="digits_download")
+with c3:
+    st.file_uploader("Load a digits model (JSON, at most 1 MB)", type=["json"], key="digits_model_file",
+                     on_change=on_upload)

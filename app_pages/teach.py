@@ -1,0 +1,257 @@
+"""Teach: you say which text reads better on a colour, and a small network learns your taste after every answer."""
+
+from __future__ import annotations
+
+import copy
+import html
+import time
+
+import numpy as np
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app import links, state
+from app.text import md_literal
+from fontnet import colors, data, teach, training
+from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
+from fontnet.teach import Answer
+
+ANSWERS = "teach_answers"       # list[Answer], this session only
+NET = "teach_net"               # the network trained on ANSWERS
+QUESTION = "teach_question"     # the colour being asked about
+RNG = "teach_rng"
+AGREEMENT = "teach_agreement"   # the network's agreement with the formula and WCAG
+BEFORE = "teach_agreement_before"  # ... before the last change, for the deltas
+RETRAIN_MS = "teach_retrain_ms"
+FLASH = "teach_flash"
+UPLOAD_ID = "teach_upload_id"
+DEFAULT_TEXT = "The quick brown fox"
+MAX_UPLOAD_BYTES = 1_000_000
+CHART = dict(config={"displayModeBar": False}, theme=None)
+ss = st.session_state
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown once on the next run (callbacks cannot draw)."""
+    ss.setdefault(FLASH, []).append((kind, message))
+
+
+def answers() -> list[Answer]:
+    return ss[ANSWERS]
+
+
+def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
+    """Keep `new`, retrain on it, write it into the link and pick the next question (or ask `question`)."""
+    t = time.perf_counter()
+    ss[NET] = teach.train(new)
+    ss[RETRAIN_MS] = (time.perf_counter() - t) * 1000
+    ss[BEFORE] = ss.get(AGREEMENT)
+    ss[AGREEMENT] = teach.agreement(ss[NET])
+    ss[ANSWERS] = new
+    ss[teach.LINK_KEY] = teach.encode_link(new)
+    if new:
+        st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]
+    else:
+        st.query_params.pop(teach.LINK_KEY, None)
+    if question is None or question in {a.rgb for a in new}:
+        ask_next()
+    else:
+        ss[QUESTION] = question
+
+
+def ask_next() -> None:
+    """The next question, chosen the way the visitor picked (active or random)."""
+    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), answers())
+
+
+# ---- callbacks ----------------------------------------------------------------------------------
+def on_answer(label: int) -> None:
+    rgb = ss[QUESTION]
+    guessed = teach.guess(ss[NET], rgb).label
+    kept = [a for a in answers() if a.rgb != rgb]
+    if len(kept) >= teach.MAX_ANSWERS:
+        flash("warning", f"You have given {teach.MAX_ANSWERS} answers, the most a link can hold. Remove some "
+                         "to give more.")
+        return
+    set_answers([*kept, Answer(rgb, label, guessed)])
+
+
+def on_undo() -> None:
+    if answers():
+        last = answers()[-1]
+        set_answers(answers()[:-1], question=last.rgb)  # ask the undone colour again
+
+
+def on_remove() -> None:
+    drop = set(ss.get("teach_remove") or [])
+    if drop:
+        set_answers([a for i, a in enumerate(answers()) if i not in drop], question=ss[QUESTION])
+    ss["teach_remove"] = []
+
+
+def on_clear() -> None:
+    set_answers([], question=ss[QUESTION])
+
+
+def on_upload() -> None:
+    f = ss.get("teach_upload")
+    if f is None or ss.get(UPLOAD_ID) == f.file_id:
+        return
+    ss[UPLOAD_ID] = f.file_id
+    raw = f.getvalue()
+    if len(raw) > MAX_UPLOAD_BYTES:
+        flash("error", f"That file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB; your answers are unchanged.")
+        return
+    try:
+        loaded, notices = teach.from_csv(raw)
+    except data.DataError as e:
+        flash("error", f"That file cannot be read: {e}. Your answers are unchanged.")
+        return
+    for n in notices:
+        flash("warning", f"From the file: {n}.")
+    set_answers(loaded)
+    flash("success", f"Loaded {len(loaded)} answers from the file; carry on answering.")
+
+
+# ---- the page -----------------------------------------------------------------------------------
+st.title("Teach")
+st.markdown("Which text reads better on this colour, **dark** or **light**? Answer, and a small network "
+            "(the chapter's: 3 inputs, 3 ReLU nodes, 1 output) learns your taste after every answer.")
+
+links.read_link("teach", (teach.LINK_KEY, teach.ASK_KEY), teach.link_settings)
+links.show_notices("teach")
+if RNG not in ss:
+    ss[RNG] = np.random.default_rng()
+if ANSWERS not in ss:
+    set_answers(teach.decode_link(ss.get(teach.LINK_KEY, ""))[0])
+    ss[BEFORE] = None
+elif answers() and st.query_params.get(teach.LINK_KEY) != ss[teach.LINK_KEY]:
+    st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]  # back from another page: the link holds them again
+for kind, message in ss.pop(FLASH, []):
+    getattr(st, kind)(md_literal(message))
+
+net = ss[NET]
+rgb = ss[QUESTION]
+hex_bg = colors.to_hex(rgb)
+ask, side = st.columns([5, 4], gap="large")
+with ask:
+    text = st.text_input("Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80)
+    shown_text = html.escape(text or DEFAULT_TEXT)
+    halves = "".join(
+        f'<div style="flex: 1; color: {colors.to_hex(shade)}; padding: 1.2rem 1.4rem; text-align: center">'
+        f'<div style="font-size: 0.8rem; font-weight: 400; opacity: 0.9">{word}</div>{shown_text}</div>'
+        for word, shade in (("dark", colors.DARK_TEXT), ("light", colors.LIGHT_TEXT)))
+    st.markdown(f'<div id="teach-colour" data-colour="{hex_bg}" style="background-color: {hex_bg}; display: flex; '
+                f'font-size: 1.8rem; font-weight: 600; line-height: 1.25; border-radius: 0.6rem; min-height: 8rem; '
+                f'overflow-wrap: anywhere; border: 1px solid rgba(0,0,0,0.12)">{halves}</div>',
+                unsafe_allow_html=True)
+    with st.container(horizontal=True):
+        st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary")
+        st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary")
+        st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
+        st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
+    st.caption(f"Background {hex_bg} · rgb{rgb}")
+    if st.toggle("Show the network's guess before I answer", key="teach_show_guess",
+                 help="Hidden by default, so it does not sway you."):
+        st.markdown(f"**{teach.guess(net, rgb).sentence()}**")
+
+with side:
+    hits, asked = teach.running_score(answers())
+    ag = ss[AGREEMENT]
+    before = ss.get(BEFORE)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Guessed right", f"{hits} of {asked}" if asked else "–",
+              help=f"Of your last {teach.SCORE_WINDOW} answers given here, how many the network predicted "
+                   "before you gave them: the honest test of how well it knows you.")
+    c2.metric("Formula agrees", f"{ag.formula:.1%}",
+              delta=f"{(ag.formula - before.formula) * 100:+.1f} pts" if before else None,
+              help="On 20,000 fixed random colours: how often your network picks the chapter's formula's shade.")
+    c3.metric("WCAG agrees", f"{ag.wcag:.1%}",
+              delta=f"{(ag.wcag - before.wcag) * 100:+.1f} pts" if before else None,
+              help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
+    # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
+    st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
+                f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
+                unsafe_allow_html=True)
+    st.radio("Next colour", list(teach.STRATEGIES), key=teach.ASK_KEY, bind="query-params",
+             format_func=lambda s: teach.STRATEGIES[s], horizontal=True)
+    st.caption(teach.WHY_ACTIVE)
+    if st.button("Use this model", key="teach_use", disabled=not answers(),
+                 help="The Predict page uses your network for this session only."):
+        state.use_model(copy.deepcopy(net), f"taught here ({len(answers())} answers)")
+        try:  # an empty dict: this page's link stays out of the Predict page's
+            st.switch_page("app_pages/predict.py", query_params={})
+        except StreamlitAPIException:
+            st.page_link("app_pages/predict.py", label="The Predict page now uses your network: open it", icon="🎨")
+
+st.subheader("Your answers")
+if answers():
+    swatches = "".join(
+        f'<span title="{i}. {a.hex}: {"dark" if a.dark else "light"}" style="display: inline-block; '
+        f'background: {a.hex}; color: {colors.to_hex(colors.text_colour(a.dark))}; width: 2.6rem; '
+        f'padding: 0.3rem 0; margin: 2px; text-align: center; border-radius: 0.3rem; font-weight: 600; '
+        f'border: 1px solid rgba(0,0,0,0.15)">{i}</span>'
+        for i, a in enumerate(answers(), start=1))
+    st.markdown(f'<div id="teach-answers">{swatches}</div>', unsafe_allow_html=True)
+    st.caption("Each swatch shows your answer's colour with the number in the shade you picked.")
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        given = answers()
+        st.multiselect("Remove answers", range(len(given)), key="teach_remove",
+                       format_func=lambda i: f"{i + 1}. {given[i].hex} {'dark' if given[i].dark else 'light'}",
+                       placeholder="Pick answers to remove", width=420)
+        st.button("Remove", key="teach_remove_button", on_click=on_remove)
+        st.button("Remove all", key="teach_clear", on_click=on_clear)
+else:
+    st.info("No answers yet: say which text reads better on the colour above.")
+
+st.subheader("Your taste against the formula")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    c1, c2 = st.columns([1, 2])
+    fixed = c1.radio("Fixed channel", training.CHANNELS, index=2, key="teach_slice", horizontal=True)
+    value = c2.slider("at", 0, 255, 128, key="teach_at")
+    sl = training.decision_slice(net, fixed, value)
+    pts = np.array([a.rgb for a in answers()]).reshape(-1, 3)
+    labels = np.array([a.label for a in answers()])
+    near, near_labels = training.colours_near_slice(pts, labels, fixed, value, tolerance=40)
+    st.markdown(f"**Your network's P(dark text) where {fixed} = {value}**: the formula's boundary is the black "
+                "line, your network's the red dashes; dots are your answers near the slice.")
+    st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
+    st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380, boundary="lines"), key="teach_map",
+                    **CHART)
+with right:
+    far, p = teach.disagreements(net, k=8)
+    st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "
+                "the formula's the small.")
+    if not len(far):
+        st.success("Your network picks the formula's shade on every one of the 20,000 colours.")
+    cells = []
+    for c, pd in zip(far.tolist(), p.tolist()):
+        mine = colors.text_colour(pd >= 0.5)
+        formula = colors.text_colour(pd < 0.5)
+        cells.append(
+            f'<div style="background: {colors.to_hex(c)}; border-radius: 0.4rem; padding: 0.5rem 0.7rem; '
+            f'margin: 3px; width: 9.5rem; border: 1px solid rgba(0,0,0,0.12)">'
+            f'<div style="color: {colors.to_hex(mine)}; font-weight: 700; font-size: 1.2rem">you: Aa</div>'
+            f'<div style="color: {colors.to_hex(formula)}; font-size: 0.85rem">formula: Aa</div>'
+            f'<div style="color: {colors.to_hex(mine)}; font-size: 0.75rem">{colors.to_hex(c)} · '
+            f'{max(pd, 1 - pd):.0%} sure</div></div>')
+    st.markdown(f'<div id="teach-disagree" style="display: flex; flex-wrap: wrap">{"".join(cells)}</div>',
+                unsafe_allow_html=True)
+
+st.subheader("Keep and share")
+st.markdown("Your answers live in this session only. The page's link holds them (`?labels=ffc0cb.d,000080.l`, "
+            f"at most {teach.MAX_ANSWERS}): share it and another person opens your taste and its network.")
+if answers():
+    base = (st.context.url or "").rstrip("/")
+    st.code(f"{base}?{teach.LINK_KEY}={ss[teach.LINK_KEY]}" if base.endswith("/teach")
+            else f"/teach?{teach.LINK_KEY}={ss[teach.LINK_KEY]}", language=None, wrap_lines=True)
+c1, c2 = st.columns(2)
+with c1:
+    st.download_button("Download answers (CSV)", lambda rows=answers(): teach.to_csv(rows), file_name="fontnet-answers.csv",
+                       mime="text/csv", on_click="ignore", disabled=not answers(),
+                       help="Columns red,green,blue,label (1 = dark): the Train page reads this file too.")
+with c2:
+    st.file_uploader("Upload answers (CSV) to continue", type=["csv"], key="teach_upload", on_change=on_upload,
+                     max_upload_size=MAX_UPLOAD_BYTES // 1_000_000,
+                     help="Columns red,green,blue,label; it replaces the answers above.")

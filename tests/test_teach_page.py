@@ -1,0 +1,208 @@
+"""The Teach page in Streamlit's AppTest: answering, undo, removal, links with bad parts, files and 'Use this model'."""
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from fontnet import colors, teach
+from fontnet.network import Network
+from fontnet.teach import Answer
+from tests.page_helpers import click, no_exception, shown
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/teach.py"
+
+
+def page(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def answers(at) -> list[Answer]:
+    return at.session_state["teach_answers"]
+
+
+def question(at) -> tuple[int, int, int]:
+    return at.session_state["teach_question"]
+
+
+def colour_box(at) -> str:
+    return next(m.value for m in at.markdown if 'id="teach-colour"' in m.value)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def same_network(a: Network, b: Network) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip((*a.weights_, *a.biases_), (*b.weights_, *b.biases_)))
+
+
+def test_a_fresh_page_asks_about_one_colour_with_both_shades():
+    at = page()
+    no_exception(at)
+    assert at.title[0].value == "Teach"
+    box = colour_box(at)
+    hex_bg = colors.to_hex(question(at))
+    assert f"background-color: {hex_bg}" in box
+    assert colors.to_hex(colors.DARK_TEXT) in box and colors.to_hex(colors.LIGHT_TEXT) in box
+    assert box.count("The quick brown fox") == 2
+    labels = {b.label for b in at.button}
+    assert {"Dark reads better", "Light reads better", "Undo", "Use this model"} <= labels
+    assert at.button(key="teach_undo").disabled and at.button(key="teach_use").disabled
+    assert answers(at) == [] and metric(at, "Guessed right") == "–"
+    assert at.radio(key="ask").value == "active"
+    assert any(teach.WHY_ACTIVE in c.value for c in at.caption)
+    assert "labels" not in at.query_params
+
+
+def test_answering_records_a_row_retrains_updates_the_link_and_asks_another_colour():
+    at = page()
+    first = question(at)
+    before = at.session_state["teach_net"]
+    guessed = teach.guess(before, first).label
+    click(at, "Dark reads better")
+    no_exception(at)
+    assert answers(at) == [Answer(first, 1, guessed)]
+    assert same_network(at.session_state["teach_net"], teach.train(answers(at)))
+    assert question(at) != first
+    second = question(at)
+    click(at, "Light reads better")
+    assert answers(at)[-1].rgb == second and answers(at)[-1].label == 0
+    assert at.query_params["labels"] == teach.encode_link(answers(at))
+    hits, asked = teach.running_score(answers(at))
+    assert asked == 2 and metric(at, "Guessed right") == f"{hits} of 2"
+    ag = teach.agreement(at.session_state["teach_net"])
+    assert metric(at, "Formula agrees") == f"{ag.formula:.1%}"
+    assert metric(at, "WCAG agrees") == f"{ag.wcag:.1%}"
+    swatches = next(m.value for m in at.markdown if 'id="teach-answers"' in m.value)
+    assert f"background: {colors.to_hex(first)}; color: {colors.to_hex(colors.DARK_TEXT)}" in swatches
+    assert f"background: {colors.to_hex(second)}; color: {colors.to_hex(colors.LIGHT_TEXT)}" in swatches
+
+
+def test_undo_removes_the_last_answer_and_asks_that_colour_again():
+    at = page()
+    click(at, "Dark reads better")
+    second = question(at)
+    click(at, "Light reads better")
+    kept = answers(at)[:1]
+    click(at, "Undo")
+    no_exception(at)
+    assert answers(at) == kept and question(at) == second
+    assert same_network(at.session_state["teach_net"], teach.train(kept))
+    click(at, "Undo")
+    assert answers(at) == [] and "labels" not in at.query_params
+    assert at.button(key="teach_undo").disabled
+
+
+def test_skip_asks_another_colour_without_an_answer():
+    at = page(labels="ffc0cb.d")
+    first, net = question(at), at.session_state["teach_net"]
+    click(at, "Skip")
+    no_exception(at)
+    assert question(at) != first and len(answers(at)) == 1 and at.session_state["teach_net"] is net
+
+
+def test_any_answer_can_be_removed():
+    at = page(labels="ffc0cb.d,000080.l,ffff00.d,202020.l")
+    no_exception(at)
+    assert [a.hex for a in answers(at)] == ["#ffc0cb", "#000080", "#ffff00", "#202020"]
+    at.multiselect(key="teach_remove").select(1).select(3)
+    at.run()
+    click(at, "Remove")
+    no_exception(at)
+    assert answers(at) == [Answer((255, 192, 203), 1), Answer((255, 255, 0), 1)]
+    assert same_network(at.session_state["teach_net"], teach.train(answers(at)))
+    assert at.query_params["labels"] == "ffc0cb.d,ffff00.d"
+    click(at, "Remove all")
+    assert answers(at) == []
+
+
+def test_coming_back_to_the_page_puts_the_answers_back_in_the_link():
+    at = page(labels="ffc0cb.d,000080.l")
+    del at.query_params["labels"]  # as after a visit to another page
+    at.run()
+    no_exception(at)
+    assert at.query_params["labels"] == "ffc0cb.d,000080.l" and len(answers(at)) == 2
+
+
+def test_a_share_link_opens_the_taste_and_its_network_keeping_the_valid_part():
+    at = page(labels="ffc0cb.d,zzzzzz.l,000080.x,ffffff.d,ffc0cb.l,<b>x</b>", ask="sideways")
+    no_exception(at)
+    assert answers(at) == [Answer((255, 255, 255), 1), Answer((255, 192, 203), 0)]
+    assert same_network(at.session_state["teach_net"], teach.train(answers(at)))
+    notices = [shown(w) for w in at.warning]
+    assert len(notices) == 4
+    assert any("'zzzzzz.l'" in n and "'<b>x</b>'" in n and "not a colour" in n for n in notices)
+    assert any("'000080.x'" in n and "unknown label letter" in n for n in notices)
+    assert any("#ffc0cb" in n and "last answer" in n for n in notices)
+    assert any("ask='sideways'" in n for n in notices)
+    assert at.query_params["labels"] == "ffffff.d,ffc0cb.l"  # the link now says what is in use
+    assert at.radio(key="ask").value == "active"
+    at.run()
+    assert not at.warning  # shown once
+
+
+def test_a_link_with_too_many_answers_keeps_two_hundred_and_answering_stops_there():
+    rgb = teach.yardstick()[0][:400]
+    unique = list({tuple(c): Answer(tuple(c), int(colors.formula_label(c))) for c in rgb.tolist()}.values())[:230]
+    at = page(labels=teach.encode_link(unique))
+    no_exception(at)
+    assert answers(at) == unique[:200]
+    assert any("230 answers" in shown(w) for w in at.warning)
+    click(at, "Dark reads better")
+    assert len(answers(at)) == 200 and any("200 answers" in shown(w) for w in at.warning)
+
+
+def test_random_choice_from_the_link_and_the_guess_behind_a_toggle():
+    at = page(ask="random", labels="ffffff.d,000000.l")
+    assert at.radio(key="ask").value == "random"
+    assert not any("I think you will pick" in m.value for m in at.markdown)
+    at.toggle(key="teach_show_guess").set_value(True)
+    at.run()
+    sentence = teach.guess(at.session_state["teach_net"], question(at)).sentence()
+    assert any(sentence in m.value for m in at.markdown)
+
+
+def test_typed_sample_text_is_escaped():
+    at = page()
+    at.text_input(key="teach_text").input("<img src=x onerror=alert(1)>")
+    at.run()
+    box = colour_box(at)
+    assert "<img" not in box and "&lt;img src=x onerror=alert(1)&gt;" in box
+
+
+def test_uploading_the_answers_csv_continues_them_and_a_bad_file_keeps_them():
+    at = page(labels="ffc0cb.d,000080.l")
+    text = teach.to_csv(answers(at))
+    fresh = page()
+    fresh.file_uploader(key="teach_upload").upload("mine.csv", text.encode(), "text/csv")
+    fresh.run()
+    no_exception(fresh)
+    assert answers(fresh) == [Answer((255, 192, 203), 1), Answer((0, 0, 128), 0)]
+    assert any("Loaded 2 answers" in shown(s) for s in fresh.success)
+    assert fresh.query_params["labels"] == "ffc0cb.d,000080.l"
+    fresh.file_uploader(key="teach_upload").clear()
+    fresh.run()
+    fresh.file_uploader(key="teach_upload").upload("bad.csv", b"red,green,blue,label\n1,2,999,1\n", "text/csv")
+    fresh.run()
+    no_exception(fresh)
+    assert any("outside 0-255" in shown(e) and "unchanged" in shown(e) for e in fresh.error)
+    assert len(answers(fresh)) == 2
+
+
+def test_use_this_model_sends_the_network_to_the_predict_page():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    for label in ("Dark reads better", "Light reads better", "Dark reads better"):
+        click(at, label)
+    net = at.session_state["teach_net"]
+    click(at, "Use this model")
+    no_exception(at)
+    model = at.session_state["fontnet_session_model"]
+    assert isinstance(model, Network) and model is not net and same_network(model, net)
+    assert at.title[0].value == "Predict"
+    assert any("your own model" in i.value and "taught here \\(3 answers\\)" in i.value for i in at.info)
