@@ -7,7 +7,10 @@ once, finds `app` below and serves it, running its start-up work (app/server.py)
 import streamlit as st
 
 if __name__ == "__main__":  # a visitor's script run
+    from app.session_reset import notice_if_reset
+
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
+    notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
 
     st.navigation({
         "Use it": [

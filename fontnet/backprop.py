@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import statistics
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -535,12 +533,11 @@ def cached_comparison(seeds: tuple[int, ...] = COMPARISON_SEEDS, iterations: int
     except (OSError, ValueError):
         pass
     res = compare_printed(tuple(seeds), iterations)
+    from .model import write_atomically
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
-            json.dump(res, fh)
-        os.replace(fh.name, path)
-    except (OSError, NameError):
+        write_atomically(path, json.dumps(res))
+    except (OSError, NameError):  # NameError: no file name (no fingerprint)
         pass
     return res
 

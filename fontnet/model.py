@@ -92,16 +92,10 @@ def cached_model(path: Callable[[], Path], train: Callable[[], Network], check: 
             pass
     model = train()
     if where is not None:
-        tmp = None
         try:
-            where.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=where.parent, suffix=".tmp", delete=False) as fh:
-                tmp = fh.name
-                json.dump(model.to_dict(), fh)
-            os.replace(tmp, where)  # atomic: a concurrent reader sees the old file or the whole new one
+            write_atomically(where, json.dumps(model.to_dict()))
         except OSError:
-            if tmp is not None and os.path.exists(tmp):
-                os.unlink(tmp)
+            pass
     return model
 
 
@@ -112,6 +106,30 @@ def default_model(cache: bool = True) -> Network:
     See `cached_model` for the file.
     """
     return cached_model(default_model_cache, train_default_model, cache=cache)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that no reader ever sees part of it: a temporary file, then a rename.
+
+    Several servers can share one cache directory (replicas behind a proxy) and start together: each writes
+    its own temporary file beside `path` and renames it over `path`, which is atomic on one file system, so a
+    concurrent reader opens the old file or a whole new one, and the last writer wins. A failed write leaves
+    no temporary file behind and raises OSError.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = None
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=path.name + ".", suffix=".tmp",
+                                         delete=False, encoding="utf-8") as fh:
+            tmp = fh.name
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def p_dark(model: Network, rgb) -> np.ndarray:

@@ -78,7 +78,8 @@ class Visitor:
         kind = msg.WhichOneof("type")
         if kind == "navigation":   # the page this run is on (the app's own script has another hash)
             self.page_hash = msg.navigation.page_script_hash
-        elif kind == "auto_rerun":
+        elif kind == "auto_rerun" and msg.auto_rerun.interval < RUN_TIMEOUT_S:
+            # the live fragment's timer; every page also holds a quarter-hourly one (app/session_reset.py)
             self.fragment = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
         elif kind == "stop_auto_rerun":
             self.fragment = None

@@ -2,6 +2,12 @@
 
     python scripts/load_test.py [--sessions 10] [--changes 20] [--think 1.0] [--iterations 3000] [--json]
     python scripts/load_test.py --train 6 [--json]      # a class: N visitors press Train together
+    ... [--replicas N | --url http://127.0.0.1:PORT [--pid PID ...]]    # either mode, another server
+
+It starts its own server. With --replicas N it starts N replicas behind the sticky proxy
+(scripts/serve-replicas) and measures their CPU and memory summed (CPU also per replica), and reports how many
+visitors each replica got. With --url it loads a server already running and measures the processes given
+with --pid, if any.
 
 With --train N: N visitors open the Train page on the chapter's run and wait until it is drawn; then all of
 them press Train at the same moment. Each page records, by its own clock, every new "iteration N of M" its
@@ -50,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from fontnet.colors import to_hex  # noqa: E402
 from fontnet.presets import PRESETS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer, Replicas  # noqa: E402
 
 TIMEOUT_MS = 60_000
 SESSION_TTL_S = 2  # how long the test server keeps a closed session around (Streamlit's default is 120)
@@ -94,6 +100,7 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         # a reader starts changing colours once the page is drawn: diagram and bar in, the script finished
         await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
         out["drawn_s"].append(time.monotonic() - opened)
+        await _count_replica(context, url, out)
         current = index % len(names)
         pauses = random.Random(index)
         await asyncio.sleep(pauses.uniform(0, think))
@@ -144,7 +151,8 @@ async def _warm_up(browser, url: str) -> None:
 async def _run(server: AppServer, sessions: int, changes: int, think: float, iterations: int) -> dict:
     from playwright.async_api import async_playwright
 
-    out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": []}
+    out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": [],
+           "replicas": {}}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         await _warm_up(browser, server.url)
@@ -185,6 +193,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
         first_preview_max_s=max(out["preview_s"], default=float("nan")),
         page_drawn_p50_s=statistics.median(out["drawn_s"]) if out["drawn_s"] else float("nan"),
         page_drawn_max_s=max(out["drawn_s"], default=float("nan")),
+        visitors_per_replica=dict(sorted(out["replicas"].items())),
     )
 
 
@@ -214,11 +223,50 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _server_pids(server) -> list[int]:
+    """The server processes to measure: the one started here, the replicas, or those given with --pid."""
+    if isinstance(server, AppServer):
+        return [server.proc.pid]
+    return list(server.pids.values()) if isinstance(server.pids, dict) else list(server.pids)
+
+
+async def _count_replica(context, url: str, out: dict) -> None:
+    """Behind serve-replicas' proxy: count the replica this visitor landed on (its affinity cookie)."""
+    for c in await context.cookies(url):
+        if c["name"] == Replicas.COOKIE:
+            out["replicas"][c["value"]] = out["replicas"].get(c["value"], 0) + 1
+
+
+class RunningServer:
+    """A server this script did not start (`--url`): its memory and CPU are those of the processes given (`--pid`)."""
+
+    def __init__(self, url: str, pids: list[int]):
+        self.url, self.pids = url.rstrip("/"), pids
+
+    def rss_mb(self) -> float:
+        total = 0.0
+        for pid in self.pids:
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+        return total if self.pids else float("nan")
+
+    def stop(self) -> None:
+        pass
+
+
+def _server(url: str | None, pids: list[int], replicas: int, *app_args: str):
+    if url:
+        return RunningServer(url, list(pids))
+    if replicas:
+        return Replicas(replicas, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
+    return AppServer(*app_args)
+
+
 async def _class(server: AppServer, n: int) -> dict:
     """N visitors on the Train page press Train together; see the module's docstring."""
     from playwright.async_api import async_playwright
 
-    out: dict = {"errors": [], "visitors": []}
+    out: dict = {"errors": [], "visitors": [], "replicas": {}}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         pages = []
@@ -234,9 +282,11 @@ async def _class(server: AppServer, n: int) -> dict:
                                          polling=POLL_MS)
             await page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
                                          timeout=TIMEOUT_MS, polling=POLL_MS)
+            await _count_replica(page.context, server.url, out)
 
         await asyncio.gather(*(open_page(p) for p in pages))
-        cpu0, wall0 = _cpu_seconds(server.proc.pid), time.monotonic()
+        pids = _server_pids(server)
+        cpu0, wall0 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
         peak = server.rss_mb()
         await asyncio.gather(*(p.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
                                for p in pages))
@@ -266,7 +316,7 @@ async def _class(server: AppServer, n: int) -> dict:
         all_done = asyncio.Event()
         sampler = asyncio.create_task(sample())
         await asyncio.gather(*(finish(i, p) for i, p in enumerate(pages)))
-        cpu1, wall1 = _cpu_seconds(server.proc.pid), time.monotonic()
+        cpu1, wall1 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
         all_done.set()
         await sampler
         await browser.close()
@@ -275,24 +325,27 @@ async def _class(server: AppServer, n: int) -> dict:
                 min_updates_per_s=min((r["updates_per_s"] for r in v), default=float("nan")),
                 median_updates_per_s=statistics.median([r["updates_per_s"] for r in v]) if v else float("nan"),
                 max_done_s=max((r["done_s"] for r in v), default=float("nan")),
-                server_cpu_percent=100 * (cpu1 - cpu0) / (wall1 - wall0), server_rss_peak_mb=peak,
-                wall_s=wall1 - wall0)
+                server_cpu_percent=100 * (sum(cpu1) - sum(cpu0)) / (wall1 - wall0) if pids else float("nan"),
+                server_rss_peak_mb=peak,
+                server_cpu_percent_each=[round(100 * (b - a) / (wall1 - wall0)) for a, b in zip(cpu0, cpu1)],
+                visitors_per_replica=dict(sorted(out["replicas"].items())), wall_s=wall1 - wall0)
 
 
-def run_class(n: int) -> dict:
-    """Start a server, have `n` visitors train together, stop it."""
+def run_class(n: int, url: str | None = None, pids: list[int] = (), replicas: int = 0) -> dict:
+    """Start a server (or see `_server`), have `n` visitors train together, stop it."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
+    server = _server(url, pids, replicas)
     try:
         return asyncio.run(_class(server, n))
     finally:
         server.stop()
 
 
-def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000) -> dict:
-    """Start a server, load it, stop it, and return the measurements."""
+def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000, url: str | None = None,
+        pids: list[int] = (), replicas: int = 0) -> dict:
+    """Start a server (or see `_server`), load it, stop it, and return the measurements."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+    server = _server(url, pids, replicas, "--server.disconnectedSessionTTL", str(SESSION_TTL_S))
     try:
         return asyncio.run(_run(server, sessions, changes, think, iterations))
     finally:
@@ -307,9 +360,18 @@ def main() -> int:
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--train", type=int, default=0, metavar="N", help="N visitors press Train together (a class)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--replicas", type=int, default=0, help="N replicas behind the sticky proxy (scripts/serve-replicas)")
+    ap.add_argument("--url", help="load the server already running here instead of starting one")
+    ap.add_argument("--pid", type=int, action="append", default=[], help="with --url: a server process to measure")
     a = ap.parse_args()
+    if a.pid and not a.url:
+        ap.error("--pid needs --url")
+    if a.replicas and a.url:
+        ap.error("--replicas starts its own replicas: give it or --url, not both")
+    if not 0 <= a.replicas <= 16:
+        ap.error("--replicas must be from 1 to 16")
     if a.train:
-        res = run_class(a.train)
+        res = run_class(a.train, a.url, a.pid, a.replicas)
         if a.json:
             print(json.dumps(res))
         else:
@@ -319,9 +381,12 @@ def main() -> int:
             print(f"{res['train_visitors']} visitors: slowest {res['min_updates_per_s']:.1f} updates/s (target >= 5), "
                   f"last done after {res['max_done_s']:.1f} s (target <= 15 s); server CPU "
                   f"{res['server_cpu_percent']:.0f}% of one core, memory peak {res['server_rss_peak_mb']:.0f} MB")
+            if res["visitors_per_replica"]:
+                print("visitors per replica: " + ", ".join(f"{k} {v}" for k, v in res["visitors_per_replica"].items())
+                      + "; CPU per replica: " + ", ".join(f"{c}%" for c in res["server_cpu_percent_each"]))
             print(f"errors: {len(res['errors'])}" + "".join(f"\n  {e}" for e in res["errors"]))
         return 0 if not res["errors"] else 1
-    res = run(a.sessions, a.changes, a.think, a.iterations)
+    res = run(a.sessions, a.changes, a.think, a.iterations, a.url, a.pid, a.replicas)
     if a.json:
         print(json.dumps(res))
     else:
@@ -338,6 +403,8 @@ def main() -> int:
               f"(max {res['page_drawn_max_s']:.1f} s)")
         print("slowest colour changes (s after start, visitor, change, latency s): "
               + ", ".join(str(tuple(x)) for x in res["slowest"][:5]))
+        if res["visitors_per_replica"]:
+            print("visitors per replica: " + ", ".join(f"{k} {v}" for k, v in res["visitors_per_replica"].items()))
         print(f"errors: {len(res['errors'])}" + "".join(f"\n  {e}" for e in res["errors"]))
         print(f"server memory: before {res['rss_before_mb']:.0f} MB, peak {res['rss_peak_mb']:.0f} MB, "
               f"after {res['rss_after_mb']:.0f} MB ({(res['rss_after_vs_before'] - 1) * 100:+.0f}% vs before; "

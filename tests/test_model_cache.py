@@ -99,3 +99,79 @@ def test_with_the_file_present_predicting_never_loads_the_compiler(cache_dir):
                          env={**os.environ, "FONTNET_CACHE_DIR": str(cache_dir)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "False"]
+
+
+# Writers and readers in separate processes, as replicas sharing one cache directory would be. Each writer puts
+# its own valid model file (the same numbers, padded with whitespace to a writer-specific length, a few hundred
+# KB so that a plain write takes many system calls) at the same path, over and over; readers read and parse it
+# until the writers are done. A reader must only ever see one writer's whole file.
+WRITER = """
+import json, sys, time
+from pathlib import Path
+from fontnet.model import train_default_model, write_atomically
+path, go, index, writes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+text = json.dumps(train_default_model().to_dict()) + " " * (100_000 * (index + 1))
+while not go.exists():
+    time.sleep(0.001)
+for _ in range(writes):
+    write_atomically(path, text)
+"""
+READER = """
+import json, sys, time
+from pathlib import Path
+from fontnet.network import Network
+path, go, stop = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.001)
+reads, bad, sizes = 0, [], set()
+while not stop.exists() or reads == 0:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        continue
+    reads += 1
+    sizes.add(len(raw))
+    try:
+        Network.loads(raw)
+    except Exception as e:
+        bad.append(f"{len(raw)} bytes: {e}")
+print(json.dumps({"reads": reads, "bad": bad[:3], "n_bad": len(bad), "sizes": sorted(sizes)}))
+"""
+
+
+def _python(code: str, *args, cache_dir=None) -> subprocess.Popen:
+    env = {**os.environ, **({"FONTNET_CACHE_DIR": str(cache_dir)} if cache_dir else {})}
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_concurrent_writers_never_leave_a_partial_file(tmp_path, trained):
+    path, go, stop = tmp_path / "default-model.json", tmp_path / "go", tmp_path / "stop"
+    writers = [_python(WRITER, path, go, i, 150) for i in range(4)]
+    readers = [_python(READER, path, go, stop) for _ in range(2)]
+    go.touch()  # every process starts its loop at once (each waits for this file)
+    for w in writers:
+        assert w.wait(timeout=300) == 0, w.stderr.read()
+    stop.touch()
+    base = len(json.dumps(trained.to_dict()))
+    for r in readers:
+        out, err = r.communicate(timeout=120)
+        assert r.returncode == 0, err
+        seen = json.loads(out)
+        assert seen["reads"] > 0 and seen["n_bad"] == 0, seen["bad"]
+        # every size a reader saw is one writer's whole file
+        assert set(seen["sizes"]) <= {base + 100_000 * (i + 1) for i in range(4)}
+    assert same(model.Network.loads(path.read_bytes()), trained)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_servers_starting_together_share_one_cache_file(cache_dir, trained):
+    code = ("import hashlib; from fontnet.model import default_model; m = default_model(); "
+            "print(hashlib.sha256(b''.join(p.tobytes() for p in (*m.weights_, *m.biases_))).hexdigest())")
+    procs = [_python(code, cache_dir=cache_dir) for _ in range(4)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+    assert len({out.strip() for out, _ in outs}) == 1  # the same numbers in every process
+    files = sorted(p.name for p in cache_dir.iterdir())
+    assert files == [default_model_cache().name]  # one file, no temporary file left behind
+    assert same(model.Network.loads(default_model_cache().read_bytes()), trained)

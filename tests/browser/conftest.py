@@ -5,11 +5,15 @@ Nothing here skips: a missing browser or a server that does not start is a test 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -235,3 +239,79 @@ def use_uploaded_model(page, path) -> None:
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class Replicas:
+    """`bash scripts/serve-replicas N PORT` as a subprocess: its replicas' process ids and the proxy's statistics."""
+
+    COOKIE = "fontnet_replica"  # the proxy's affinity cookie: which replica a visitor is on
+    HEADER = "x-fontnet-replica"  # ... and the header naming the replica in every answer
+
+    def __init__(self, n: int = 2, env: dict[str, str] | None = None, timeout: float = 300):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        logs = ROOT / "artifacts" / f"replicas-{self.port}"
+        self.proc = subprocess.Popen(
+            ["bash", "scripts/serve-replicas", str(n), str(self.port)], cwd=ROOT, text=True, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {}), "FONTNET_PYTHON": sys.executable, "FONTNET_REPLICA_LOGS": str(logs)})
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.pids: dict[str, int] = {}
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                raise RuntimeError("serve-replicas was not ready in time:\n" + "".join(self.output)) from None
+            words = line.split()
+            if words[:1] == ["replica"] and words[2:3] == ["pid"]:
+                self.pids[words[1]] = int(words[3])
+            elif words[:1] == ["proxy"]:
+                self.stats_url = words[-1]
+            elif words[:1] == ["ready:"]:
+                break
+            elif line == "":
+                raise RuntimeError("serve-replicas exited:\n" + "".join(self.output))
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.output.append(line)
+            self.lines.put(line)
+        self.lines.put("")
+
+    def status(self) -> dict[str, str]:
+        """Each replica's state as the proxy's health checks see it (UP, DOWN, ...), from its statistics."""
+        with urllib.request.urlopen(self.stats_url, timeout=5) as r:
+            rows = csv.DictReader(io.StringIO(r.read().decode().lstrip("# ")))
+            return {row["svname"]: row["status"] for row in rows if row["pxname"] == "replicas" and row["svname"] in self.pids}
+
+    def rss_mb(self) -> float:
+        """The replicas' resident memory in MB, summed over those still running."""
+        total = 0.0
+        for pid in self.pids.values():
+            try:
+                with open(f"/proc/{pid}/status") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+            except FileNotFoundError:
+                pass
+        return total
+
+    def wait_until_down(self, name: str, timeout: float = 60) -> float:
+        """Poll the proxy's statistics until its health checks have marked `name` DOWN; when that was seen."""
+        deadline = time.monotonic() + timeout
+        while not self.status().get(name, "").startswith("DOWN"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} is still {self.status().get(name)!r}")
+            time.sleep(0.05)  # the proxy's own statistics, polled for the state change
+        return time.monotonic()
+
+    def stop(self) -> None:
+        os.kill(self.proc.pid, signal.SIGTERM)  # the script stops its replicas and the proxy by their ids
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            raise

@@ -1,0 +1,56 @@
+"""Saying so when a visitor's session was reset because the server process that held it stopped.
+
+Behind a proxy with several replicas (deploy/, scripts/serve-replicas), a visitor whose replica dies is
+reconnected by Streamlit's page to a live replica, which starts them a fresh session: the page and the
+settings in its link stay, what the session held (a run, uploaded data, their own model) does not. The new
+server cannot tell that session from a new visitor's, but the page can: it was not reloaded, yet a different
+session is drawing it. A tiny browser script (session_reset.js) compares a random token the server chose for
+each session and reports one boolean. streamlit_app.py calls `notice_if_reset()` once, for every page.
+
+Streamlit's page reruns the script when its connection comes back only if the page holds a timed fragment
+(otherwise it assumes the server kept the session, and a fresh session would sit unseen until the next click);
+so every page holds one, which draws nothing and runs once every quarter of an hour.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import streamlit as st
+
+TOKEN = "fontnet_session_token"
+RESET = "fontnet_session_was_reset"
+CHECK_KEY = "fontnet_session_check"
+MESSAGE = ("Your session was reset: the server that held it stopped, and you are now on another one. "
+           "The settings in the link and on the page were kept; what only your session held (a training run, "
+           "uploaded data, your own model) was lost.")
+_component = st.components.v2.component(
+    "fontnet_session_reset", js=(Path(__file__).with_name("session_reset.js")).read_text(encoding="utf-8"),
+    css=f".st-key-{CHECK_KEY} {{ display: none; }}",  # nothing to see: no gap above the page either
+    isolate_styles=False)
+
+
+@st.fragment(run_every=timedelta(minutes=15))
+def _rerun_on_reconnect() -> None:
+    """Draws nothing: its timer is what makes the page rerun the script when its connection comes back."""
+
+
+def _on_reset() -> None:
+    st.session_state[RESET] = True
+
+
+def _dismiss() -> None:
+    st.session_state[RESET] = False
+
+
+def notice_if_reset() -> None:
+    """Mount the check (once per script run) and, once it has reported a reset, say so until dismissed."""
+    token = st.session_state.setdefault(TOKEN, secrets.token_hex(8))
+    _component(key=CHECK_KEY, data={"token": token}, on_reset_change=_on_reset)
+    _rerun_on_reconnect()
+    if st.session_state.get(RESET):
+        with st.container(key="session_reset_notice"):
+            st.warning(MESSAGE, icon=":material/sync_problem:")
+            st.button("Dismiss", key="session_reset_dismiss", on_click=_dismiss)

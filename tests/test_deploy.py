@@ -1,0 +1,174 @@
+"""The ways to serve many visitors (deploy/, scripts/serve-replicas): manifests that parse and hold together,
+HAProxy configurations that HAProxy accepts, and the script's command line.
+
+Docker and Kubernetes do not run where these tests run; the browser tests run the same topology through
+scripts/serve-replicas (tests/browser/test_replicas.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+HEALTH = "/_stcore/health"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("serve_replicas", ROOT / "scripts" / "serve_replicas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+serve_replicas = _load_script()
+
+
+def haproxy_check(config: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    assert os.access(haproxy, os.X_OK), "haproxy is missing: bash scripts/test installs it"
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(config)
+    return subprocess.run([haproxy, "-c", "-f", str(cfg)], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "FONTNET_COOKIE_SECRET": "0123456789abcdef"})
+
+
+def directives(config: str, section: str) -> list[str]:
+    """The lines of one section (`backend replicas`, ...) without comments."""
+    lines, inside = [], False
+    for line in config.splitlines():
+        if line and not line[0].isspace():
+            inside = line.strip() == section
+        elif inside and line.strip() and not line.strip().startswith("#"):
+            lines.append(" ".join(line.split()))
+    return lines
+
+
+# ---- HAProxy ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["local", "compose"])
+def test_haproxy_accepts_the_configuration(name, tmp_path):
+    config = (serve_replicas.local_haproxy_config([("r1", 40001), ("r2", 40002)], 18501, 18502) if name == "local"
+              else (DEPLOY / "compose" / "haproxy.cfg").read_text())
+    out = haproxy_check(config, tmp_path)
+    assert out.returncode == 0 and "Configuration file is valid" in out.stdout, out.stderr
+
+
+def test_the_compose_proxy_is_the_generated_one():
+    # one home for the proxy's rules: regenerate with `python scripts/serve_replicas.py --compose-config`
+    assert (DEPLOY / "compose" / "haproxy.cfg").read_text() == serve_replicas.compose_haproxy_config()
+
+
+@pytest.mark.parametrize("name", ["local", "compose"])
+def test_the_proxy_is_sticky_checks_health_and_keeps_websockets_open(name):
+    config = (serve_replicas.local_haproxy_config([("r1", 40001), ("r2", 40002)], 18501, 18502) if name == "local"
+              else serve_replicas.compose_haproxy_config())
+    backend = directives(config, "backend replicas")
+    defaults = directives(config, "defaults")
+    assert any(re.match(r"cookie fontnet_replica insert indirect nocache\b", d) for d in backend)
+    assert "http-check send meth GET uri /_stcore/health" in backend and "http-check expect status 200" in backend
+    assert any(d.startswith("default-server check ") for d in backend)
+    assert "http-response set-header X-FontNet-Replica %[srv_name]" in backend
+    assert "option redispatch" in defaults and "timeout tunnel 1h" in defaults
+    servers = [d for d in backend if d.startswith(("server ", "server-template "))]
+    if name == "local":  # each replica named in its own cookie
+        assert servers == ["server r1 127.0.0.1:40001 cookie r1", "server r2 127.0.0.1:40002 cookie r2"]
+    else:  # found through Docker's DNS, the cookie a keyed hash of the address
+        assert servers == ["server-template fontnet 10 fontnet:8501 resolvers docker init-addr none"]
+        assert any(d.endswith(" dynamic") for d in backend if d.startswith("cookie "))
+
+
+# ---- Compose ---------------------------------------------------------------------------------------
+def test_compose_runs_replicas_of_the_image_behind_the_proxy():
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    app, proxy = compose["services"]["fontnet"], compose["services"]["proxy"]
+    assert (DEPLOY / "compose" / app["build"]["context"] / "Dockerfile").resolve() == ROOT / "Dockerfile"
+    assert app["deploy"]["replicas"] >= 2 and "ports" not in app  # reached only through the proxy
+    assert app["expose"] == ["8501"]
+    assert "STREAMLIT_SERVER_COOKIE_SECRET" in app["environment"]  # one secret for every replica
+    healthcheck = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if HEALTH in line)
+    assert "localhost:8501" + HEALTH in healthcheck
+    assert proxy["image"].startswith("haproxy:")
+    assert proxy["depends_on"]["fontnet"]["condition"] == "service_healthy"
+    assert "./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in proxy["volumes"]
+    assert "FONTNET_COOKIE_SECRET" in proxy["environment"]  # the dynamic cookie key
+    assert "8080:8080" in proxy["ports"] and "*:8080" in serve_replicas.compose_haproxy_config()
+
+
+# ---- Kubernetes ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def k8s() -> dict[str, dict]:
+    docs = [d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "fontnet.yaml").read_text()) if d]
+    return {d["kind"]: d for d in docs}
+
+
+def test_kubernetes_deployment_probes_health_and_requests_resources(k8s):
+    dep = k8s["Deployment"]["spec"]
+    assert dep["replicas"] >= 2
+    assert dep["selector"]["matchLabels"].items() <= dep["template"]["metadata"]["labels"].items()
+    [container] = dep["template"]["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"http": 8501}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        get = container[probe]["httpGet"]
+        assert get["path"] == HEALTH and get["port"] in ports, probe
+    # readiness notices a dead replica before liveness restarts it
+    ready, live = container["readinessProbe"], container["livenessProbe"]
+    assert ready["periodSeconds"] * ready["failureThreshold"] < live["periodSeconds"] * live["failureThreshold"]
+    requests = container["resources"]["requests"]
+    assert set(requests) >= {"cpu", "memory"}
+    env = {e["name"]: e for e in container["env"]}
+    assert env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]["key"] == "cookie-secret"
+
+
+def test_kubernetes_service_and_ingress_reach_the_pods_with_cookie_affinity(k8s):
+    pod_labels = k8s["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    service = k8s["Service"]
+    assert service["spec"]["selector"].items() <= pod_labels.items()
+    [port] = service["spec"]["ports"]
+    assert port["targetPort"] == "http"
+    assert k8s["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+    ingress = k8s["Ingress"]
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == service["metadata"]["name"] and backend["port"]["name"] == port["name"]
+    notes = {k.removeprefix("nginx.ingress.kubernetes.io/"): v for k, v in ingress["metadata"]["annotations"].items()}
+    assert notes["affinity"] == "cookie" and notes["session-cookie-change-on-failure"] == "true"
+    assert notes["session-cookie-name"] == serve_replicas.COOKIE
+    # a live run's WebSocket can be quiet for a while: an hour, not ingress-nginx's 60 s
+    assert int(notes["proxy-read-timeout"]) >= 3600 and int(notes["proxy-send-timeout"]) >= 3600
+    assert int(notes["proxy-body-size"].rstrip("m")) >= 5  # the app's upload limit is 5 MB
+    assert all(isinstance(v, str) for v in notes.values())  # Kubernetes wants annotation values as strings
+
+
+# ---- scripts/serve-replicas: its command line --------------------------------------------------------
+@pytest.mark.parametrize("args", [[], ["0"], ["17"], ["two"], ["-1"], ["2.5"], ["2", "99999"], ["2", "http"],
+                                  ["2", "0"], ["2", "8501", "3"]])
+def test_bad_arguments_get_one_line_and_status_2(args):
+    out = subprocess.run([sys.executable, "scripts/serve_replicas.py", *args], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_a_port_in_use_gets_one_line_and_status_2():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        out = subprocess.run([sys.executable, "scripts/serve_replicas.py", "2", str(port)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and out.stderr.strip() == f"port {port} is already in use"
+
+
+def test_arguments_parse():
+    assert serve_replicas.parse_args(["2"]) == (2, 8501)
+    assert serve_replicas.parse_args(["16", "9000"]) == (16, 9000)
