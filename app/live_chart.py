@@ -61,15 +61,15 @@ def _forget(key: str) -> None:
         del sent[k]
 
 
-def _payload(key: str, chart: Chart, whole: bool) -> dict:
-    sent = st.session_state.setdefault(SENT, {})
-    before = sent.get((key, chart.name))
+def _payload(key: str, chart: Chart, whole: bool) -> tuple[dict, tuple]:
+    """What to send `chart` now, and what the session will remember as sent once it has gone out."""
+    before = st.session_state.get(SENT, {}).get((key, chart.name))
     full = whole or before is None or before[0] != chart.run_id or before[1][-1] > chart.length
     start = 0 if full else before[1][0]
     recent = [] if full else list(before[1])
-    sent[(key, chart.name)] = (chart.run_id, (recent + [chart.length])[-OVERLAP:])
-    return {"name": chart.name, "title": chart.title, "area": chart.area or chart.name, "spec": chart.spec,
-            "run": chart.run_id, "start": start, "length": chart.length, "full": full, **chart.points(start)}
+    payload = {"name": chart.name, "title": chart.title, "area": chart.area or chart.name, "spec": chart.spec,
+               "run": chart.run_id, "start": start, "length": chart.length, "full": full, **chart.points(start)}
+    return payload, (chart.run_id, (recent + [chart.length])[-OVERLAP:])
 
 
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None) -> dict:
@@ -81,9 +81,15 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     even if it skipped a render or two. Returns the data sent (for tests).
     """
     whole = whole_page_run()
+    payloads = [_payload(key, c, whole) for c in charts]
     data = {"layout": {"columns": columns, "areas": areas or [c.area or c.name for c in charts]},
-            "charts": [_payload(key, c, whole) for c in charts]}
+            "charts": [p for p, _ in payloads]}
     _component(key=key, data=data, on_resync_change=lambda: _forget(key))
+    # remembered only once the element has gone out: a run stopped before this point (a newer rerun took
+    # over) leaves the memory as the browser last got it
+    sent = st.session_state.setdefault(SENT, {})
+    for c, (_, memory) in zip(charts, payloads):
+        sent[(key, c.name)] = memory
     return data
 
 

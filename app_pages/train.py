@@ -280,7 +280,8 @@ def live_view() -> None:
             st.rerun()  # the whole page: the timers stop, the buttons follow, every chart gets its full history
     with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
         show_progress(run)
-    live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
+    with st.container(key="live_box"):   # a keyed block: messages above it never make the browser remount it
+        live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
 
 
 live_view()

@@ -25,7 +25,7 @@ from .activations import HIDDEN_ACTIVATIONS
 from .model import cache_dir, cached_model, training_fingerprint
 from .network import DivergenceError, Forward, ModelFileError, Network
 from .parsing import SettingsError, format_lr
-from .playback import Playback
+from .playback import Playback, guarded
 
 N_PIXELS = 64
 DIGITS = tuple(range(10))
@@ -410,6 +410,7 @@ class DigitsRun(Playback):
         self.X_train, self.X_test, self.y_train, self.y_test = split(settings.seed)
         self.reset()
 
+    @guarded
     def reset(self) -> None:
         self.net = self.settings.network().initialize(self.X_train, self.y_train)
         self.run_id = next(_RUN_IDS)   # a new history: a live chart showing the old one starts over
@@ -439,6 +440,7 @@ class DigitsRun(Playback):
         due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
         return max(size, due - self.iteration)
 
+    @guarded
     def advance(self, steps: int | None = None) -> Point | None:
         """Train one chunk while running and record a point; the run is done after its last iteration."""
         if self.status != "running":

@@ -25,7 +25,7 @@ from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkEr
 from .parsing import SettingsError, format_lr
 from .parsing import parse_choice as _parse_choice
 from .parsing import parse_int as _parse_int
-from .playback import Playback
+from .playback import Playback, guarded
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
@@ -392,6 +392,7 @@ class TrainingRun(Playback):
         return run
 
     # ---- state machine --------------------------------------------------------------------------
+    @guarded
     def reset(self) -> None:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
         self.net = self.settings.network()
@@ -452,12 +453,14 @@ class TrainingRun(Playback):
             size = min(size, FIRST_CHUNK)
         return size
 
+    @guarded
     def advance(self, steps: int | None = None) -> Checkpoint | None:
         """Train one chunk (or `steps` iterations) while running; records a checkpoint. Returns it, or None."""
         if self.status != "running":
             return None
         return self._train(steps or self.chunk_size())
 
+    @guarded
     def step(self) -> Checkpoint | None:
         """One iteration, then paused (from ready, running or paused)."""
         if not self.can_train:

@@ -410,3 +410,33 @@ def test_the_train_pages_runs_use_the_compiled_loop():
             "print(n.compiled_loop_in_use(), 'fontnet._kernel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_pause_waits_for_a_chunk_in_hand_so_the_page_it_draws_is_the_run_as_it_is():
+    """A press can rerun the page while the previous run is still training its chunk (two script threads at
+    once): Pause takes effect after that chunk, and nothing trains after it."""
+    import threading
+
+    run = TrainingRun(TrainingSettings(iterations=10_000))
+    run.start()
+    in_chunk, release = threading.Event(), threading.Event()
+    fit = run.net.partial_fit
+
+    def slow_fit(*args, **kwargs):
+        in_chunk.set()
+        release.wait(10)
+        return fit(*args, **kwargs)
+
+    run.net.partial_fit = slow_fit
+    live = threading.Thread(target=run.advance, args=(50,))
+    live.start()
+    assert in_chunk.wait(10)
+    seen = []
+    press = threading.Thread(target=lambda: (run.pause(), seen.append((run.status, run.iteration,
+                                                                        run.latest.iteration))))
+    press.start()
+    release.set()
+    live.join(10)
+    press.join(10)
+    assert seen == [("paused", 50, 50)]  # what the paused page shows is where the run stopped
+    assert run.advance() is None and run.iteration == 50
