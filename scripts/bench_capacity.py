@@ -162,6 +162,9 @@ def run(counts: list[int]) -> list[dict]:
         out = []
         for n in counts:
             out.append(asyncio.run(one_round(server, n)))
+            r = out[-1]
+            print(f"  ... {n} visitors: updates/s min {r['min_updates_per_s']:.1f}, median "   # as it goes
+                  f"{r['median_updates_per_s']:.1f}, server CPU {r['server_cpu_percent']:.0f}%", file=sys.stderr)
         return out
     finally:
         server.stop()
