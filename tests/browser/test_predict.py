@@ -1,6 +1,7 @@
 """The Predict page in a real browser: the preview's computed colours, shared links, presets, escaping."""
 
 import pytest
+from playwright.sync_api import expect
 
 from fontnet import colors, presets
 from tests.browser.conftest import (
@@ -57,7 +58,7 @@ def test_malformed_link_opens_on_default_with_a_notice(app_server, page):
     open_page(page, app_server.url + "/?bg=zzz")
     assert page.evaluate(STYLE, "#font-preview")[0] == rgb_css(presets.DEFAULT_BG)
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="not a hex colour")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "predict-malformed-link")
 

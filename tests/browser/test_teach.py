@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from fontnet import colors, data
 from tests.browser.conftest import screenshot, wait_for_app
@@ -46,8 +47,8 @@ def answer_by_formula(page, n_before: int) -> str:
 
 def test_fifteen_formula_answers_raise_agreement_and_the_model_reaches_predict(app_server, page):
     open_teach(page, app_server.url)
-    assert page.get_by_role("button", name="Dark reads better", exact=True).is_visible()
-    assert page.get_by_role("button", name="Light reads better", exact=True).is_visible()
+    expect(page.get_by_role("button", name="Dark reads better", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Light reads better", exact=True)).to_be_visible()
     given = [answer_by_formula(page, 0)]
     wait_for_app(page)
     first = agreement_with_formula(page)
@@ -74,7 +75,7 @@ def test_fifteen_formula_answers_raise_agreement_and_the_model_reaches_predict(a
 
     page.get_by_role("button", name="Use this model").click()
     page.get_by_text("You are using your own model").first.wait_for(timeout=60_000)
-    assert page.get_by_text("taught here (15 answers)").first.is_visible()
+    expect(page.get_by_text("taught here (15 answers)").first).to_be_visible()
     assert "labels=" not in page.url
 
 
