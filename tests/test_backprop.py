@@ -168,6 +168,7 @@ def test_random_steps_stop_at_a_blow_up_and_keep_the_last_good_network():
 
 
 # ---- finite differences --------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_gradients_match_central_differences_on_1000_random_cases(activation, loss):

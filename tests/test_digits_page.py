@@ -117,6 +117,7 @@ def test_typed_layer_widths_that_cannot_be_used_keep_the_model_and_disable_train
     assert next(b for b in at.button if b.label == "Train").disabled
 
 
+@pytest.mark.slow
 def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     at = page(iterations="400", hidden="16")
     at = click(at, "Train")
@@ -145,6 +146,7 @@ def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     no_exception(at)
 
 
+@pytest.mark.slow
 def test_use_this_model_keeps_it_after_a_reset():
     at = page(iterations="40", hidden="8")
     click(at, "Train")

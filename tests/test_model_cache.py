@@ -145,6 +145,7 @@ def _python(code: str, *args, cache_dir=None) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_concurrent_writers_never_leave_a_partial_file(tmp_path, trained):
     path, go, stop = tmp_path / "default-model.json", tmp_path / "go", tmp_path / "stop"
     writers = [_python(WRITER, path, go, i, 150) for i in range(4)]
@@ -165,6 +166,7 @@ def test_concurrent_writers_never_leave_a_partial_file(tmp_path, trained):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.slow
 def test_servers_starting_together_share_one_cache_file(cache_dir, trained):
     code = ("import hashlib; from fontnet.model import default_model; m = default_model(); "
             "print(hashlib.sha256(b''.join(p.tobytes() for p in (*m.weights_, *m.biases_))).hexdigest())")

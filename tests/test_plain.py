@@ -43,6 +43,7 @@ def test_plain_loop_gives_the_compiled_loops_numbers_bit_for_bit(width, seed, lr
     assert not np.array_equal(plain[0], net.weights_[0])  # it did train
 
 
+@pytest.mark.slow
 def test_plain_loop_stops_where_the_compiled_loop_stops_when_training_diverges():
     """From random starts with huge weights and learning rates, both stop at the same update."""
     net, X, Y, rows = _start(3, 0, 0.05)

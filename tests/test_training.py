@@ -401,6 +401,7 @@ def test_a_chunk_is_kept_within_the_training_budget(monkeypatch):
     assert run.chunk_size() == int(training.CHUNK_BUDGET_S / per_iteration) < first
 
 
+@pytest.mark.slow
 def test_the_train_pages_runs_use_the_compiled_loop():
     """Importing the live-run module loads it (a chapter run in plain Python would make every update slower)."""
     import subprocess
