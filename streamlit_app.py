@@ -1,7 +1,8 @@
 """FontNet: the table of contents.
 
 Each visitor's run executes this file as a script (`__main__`): the pages. `streamlit run` also imports it
-once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers.
+once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers, with one
+route of its own: the feed the live charts poll while a run plays (app/live_feed.py).
 """
 
 import streamlit as st
@@ -26,6 +27,7 @@ if __name__ == "__main__":  # a visitor's script run
         ],
     }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
+    from app.live_feed import ROUTES
     from app.server import lifespan
 
-    app = st.App(__file__, lifespan=lifespan)
+    app = st.App(__file__, lifespan=lifespan, routes=ROUTES)   # ROUTES: the live charts' feed (app/live_feed.py)

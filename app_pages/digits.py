@@ -10,7 +10,8 @@ import streamlit as st
 
 from app import links, state
 from app.draw_pad import clear, draw_pad, preview_html
-from app.live_chart import live_chart
+from app.live_chart import Chart, feed_answer, live_charts
+from app.live_feed import Feed
 from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
@@ -30,6 +31,7 @@ RUN = "digits_run"
 OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
 SOURCE = "digits_source"          # None: the pad; an int: that test image
 FLASH = "digits_flash"
+FEED = "digits_feed"
 LIBRARY = "digits_library"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
 CHART = dict(config={"displayModeBar": False}, theme=None)
@@ -231,33 +233,53 @@ with st.container(horizontal=True, key="digits_buttons"):
               help="Fresh random weights with the settings on the left (iteration 0).")
 
 
-def show_live_chart(run: DigitsRun) -> None:
-    """The live chart of loss, train and test accuracy: mounted once, then sent only the new points."""
-    with st.container(key="digits_live_box"):
-        live_chart("digits_live_chart", live_spec(run.settings.iterations), run.run_id, len(run.history),
-                   lambda start: history_points(run.history, LIVE_COLUMNS, start))
+def progress_label(run: DigitsRun) -> str:
+    """The progress bar's words (numbers and the app's own words only)."""
+    p = run.history[-1]
+    return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · loss {p.loss:.4f} · "
+            f"train accuracy {p.train_accuracy:.1%} · test accuracy {p.test_accuracy:.1%}")
 
 
-@st.fragment(run_every=UPDATE_SECONDS if status == "running" else None)
-def live() -> None:
-    run = ss.get(RUN)
+def live_chart_of(run: DigitsRun) -> Chart:
+    """Loss, train and test accuracy over the run."""
+    return Chart("chart", live_spec(run.settings.iterations), run.run_id, len(run.history),
+                 lambda start: history_points(run.history, LIVE_COLUMNS, start))
+
+
+def feed_source(run: DigitsRun):
+    """What the live chart's feed answers while `run` plays: train the next chunk, send its new points."""
+
+    def source(have_run: str, have: int) -> dict:
+        with run.lock:
+            run.advance()
+            return feed_answer([live_chart_of(run)], run.run_id, have_run, have, status=run.status,
+                               progress={"value": run.progress, "text": progress_label(run)})
+
+    return source
+
+
+def show_live(run: DigitsRun | None) -> None:
+    """The progress bar and the live chart: mounted once; while the run plays the browser asks the session's
+    feed for each chunk's new points (no script run) and draws the progress bar itself; when the run stops it
+    reruns the page, so the buttons, the pad and the evaluation follow the new model."""
     if run is None:
         st.caption("No run yet: the pad uses the model named above.")
         return
-    if run.status == "running":
-        run.advance()
-        if run.status != "running":
-            st.rerun()  # the whole page: the buttons, the pad and the evaluation follow the new model
-    p = run.history[-1]
-    st.progress(run.progress, text=md_literal(
-        f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · loss {p.loss:.4f} · "
-        f"train accuracy {p.train_accuracy:.1%} · test accuracy {p.test_accuracy:.1%}"))
-    if run.status == "diverged":
-        st.error(md_literal(run.message))
-    show_live_chart(run)
+    feed: Feed = ss.get(FEED) or ss.setdefault(FEED, Feed())
+    playing = run.status == "running"
+    feed.serve(feed_source(run) if playing else None)
+    with run.lock:
+        if not playing:
+            st.progress(run.progress, text=md_literal(progress_label(run)))
+        if run.status == "diverged":
+            st.error(md_literal(run.message))
+        with st.container(key="digits_live_box"):
+            live_charts("digits_live_chart", [live_chart_of(run)], feed=feed if playing else None,
+                        progress={"value": run.progress, "text": progress_label(run)} if playing else None,
+                        every=UPDATE_SECONDS)
 
 
-live()
+show_live(ss.get(RUN))
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------
 model, name, seed = active_model()

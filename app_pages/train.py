@@ -11,7 +11,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import links
-from app.live_chart import Chart, live_charts
+from app.live_chart import Chart, feed_answer, live_charts
+from app.live_feed import Feed
 from app.state import use_model
 from app.text import md_literal
 from fontnet import data, training
@@ -23,15 +24,13 @@ from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
 RUN = "train_run"
+FEED = "train_feed"
 UPLOADED = "train_uploaded_data"
 FLASH = "train_flash"
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 DEFAULT = TrainingSettings()
 LINK_KEYS = tuple(f.name for f in fields(TrainingSettings))
-# Redrawn several times a second: no toolbar to rebuild, and plotly's own look rather than Streamlit's theme,
-# which Streamlit re-applies in the browser on every redraw (the figures set their own fonts and colours).
-CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
 
 
@@ -209,16 +208,27 @@ if run is not None and not run.loaded and not matches_controls(run) and run.trai
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
 
-def show_progress(run: TrainingRun) -> None:
-    """The progress bar with iteration, loss and accuracy, and any message about how training is going."""
+def progress_label(run: TrainingRun) -> str:
+    """The progress bar's words: status, iteration N of M, train loss, test accuracy, agreement (numbers only)."""
     cp = run.latest
     acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
     loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
-    label = (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
-             f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
+    return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
+            f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
+
+
+def show_progress(run: TrainingRun) -> None:
+    """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
+    label = progress_label(run)
     if run.loaded:
+        cp = run.latest
+        acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
         label = f"{run.name}: test accuracy {acc} · agreement with the formula {cp.agreement:.1%}"
     st.progress(run.progress, text=md_literal(label))
+
+
+def show_messages(run: TrainingRun) -> None:
+    """Any message about how training is going: diverged, stuck, or done."""
     if run.status == "diverged":
         st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
                  "with squared error a too-large learning rate more often collapses to one shade than blows up.",
@@ -226,6 +236,8 @@ def show_progress(run: TrainingRun) -> None:
     for w in run.warnings():
         st.warning(md_literal(w), icon=":material/ac_unit:")
     if run.status == "done" and not run.loaded:
+        cp = run.latest
+        acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
         st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
 
@@ -233,9 +245,8 @@ def show_progress(run: TrainingRun) -> None:
 MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
 
 
-def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
-    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time: one element
-    that stays mounted, sent only the points that are new on each live update."""
+def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
+    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time."""
 
     def map_points(start: int) -> dict:
         if start and run.status == "running" and len(run.history) % MAP_EVERY:
@@ -247,7 +258,6 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
 
     n = len(run.history)
     _, xi, yi = training.slice_axes(fixed)
-    layers = live.layers_of(run.names)
     charts = [
         Chart("loss", live.loss_spec(run.settings.iterations), run.run_id, n,
               lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start),
@@ -255,36 +265,55 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
         Chart("map", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
               f"{run.run_id}:{fixed}:{value}", n, map_points, f"What it has learned: P(dark text) where {fixed} = {value}"),
     ]
+    layers = live.layers_of(run.names)
     for i, (layer, spec) in enumerate(zip(layers, live.weights_specs(run.settings.iterations, run.names))):
         charts.append(Chart(f"w{layer}", spec, run.run_id, n,
                             lambda start, i=i: live.weights_points(run.history, run.names, start)[i],
                             f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))
-    areas = ["loss loss"] + [f"map w{layer}" for layer in layers]
-    live_charts("train_live", charts, columns="2fr 3fr", areas=areas)
+    return charts
 
 
-running = status == "running"
+def feed_source(run: TrainingRun, fixed: str, value: int):
+    """What the live panel's feed answers while `run` plays: train the next chunk, send what is new."""
+    warned = len(run.warnings())
+
+    def source(have_run: str, have: int) -> dict:
+        with run.lock:
+            run.advance()
+            status = run.status
+            # a new warning (checked every few updates): the browser reruns the page once, which shows it
+            redraw = status == "running" and len(run.history) % MAP_EVERY == 0 and len(run.warnings()) != warned
+            return feed_answer(train_charts(run, fixed, value), run.run_id, have_run, have, status=status,
+                               progress={"value": run.progress, "text": progress_label(run)}, redraw=redraw)
+
+    return source
 
 
-# One fragment, up to eight times a second while a run plays: train a chunk, then send each chart only the
-# points that are new (the charts stay mounted in the browser). A whole page run sends them their full history.
-# It holds just the progress bar and the charts: every element in it is re-sent on every update.
-@st.fragment(run_every=UPDATE_SECONDS if running else None)
-def live_view() -> None:
-    run = ss.get(RUN)
-    if run is None:
-        return
-    if run.status == "running":
-        run.advance()
-        if run.status != "running":
-            st.rerun()  # the whole page: the timers stop, the buttons follow, every chart gets its full history
+def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
+    """The charts: one element that stays mounted. A page run sends it everything; while the run plays, the
+    browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
+    progress bar."""
+    feed: Feed = ss.get(FEED) or ss.setdefault(FEED, Feed())
+    playing = run.status == "running"
+    feed.serve(feed_source(run, fixed, value) if playing else None)
+    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
+    with run.lock:
+        charts = train_charts(run, fixed, value)
+        progress = {"value": run.progress, "text": progress_label(run)} if playing else None
+        live_charts("train_live", charts, columns="2fr 3fr", areas=areas, feed=feed if playing else None,
+                    progress=progress, every=UPDATE_SECONDS)
+
+
+# The progress bar and the charts. While a run plays, no script run happens: the chart panel polls the feed,
+# which trains each chunk and answers with what is new, and the panel draws the progress bar; when the run
+# stops, the panel reruns the page, which draws everything whole (buttons, messages, charts).
+if run is not None:
     with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
-        show_progress(run)
+        if run.status != "running":
+            show_progress(run)
+        show_messages(run)
     with st.container(key="live_box"):   # a keyed block: messages above it never make the browser remount it
         live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
-
-
-live_view()
 with st.container(key="learned_box"):
     legends, controls = st.columns([3, 2])
     with legends:

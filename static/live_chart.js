@@ -246,7 +246,7 @@ function chartBox(root, name, title, area) {
   if (!box) {
     box = document.createElement("div");
     box.dataset.chart = name;
-    box.style.gridArea = area;
+    box.style.gridArea = area || name;
     box.style.minWidth = "0";
     const h = document.createElement("div");
     h.className = "fontnet-live-title";
@@ -256,14 +256,20 @@ function chartBox(root, name, title, area) {
     box.appendChild(plot);
     root.querySelector(":scope > .fontnet-live-grid").appendChild(box);
   }
-  box.firstChild.textContent = title || "";
+  if (title !== undefined) box.firstChild.textContent = title || "";
+  if (area !== undefined) box.style.gridArea = area || name;
   return box;
 }
 
 function update(component, box, data) {
   const t0 = performance.now();
   let chart = box.__fontnetChart;
-  const specKey = JSON.stringify(data.spec);
+  // a feed's appends carry no spec: the chart keeps its own (a chart that has none asks for everything)
+  const specKey = data.spec ? JSON.stringify(data.spec) : chart ? chart.specKey : null;
+  if (specKey === null) {
+    if (component.setTriggerValue) component.setTriggerValue("resync", true);
+    return;
+  }
   if (!chart || chart.specKey !== specKey) {
     if (chart) chart.destroy();
     chart = new KINDS[data.spec.kind](box.lastChild, data.spec);
@@ -299,11 +305,119 @@ function update(component, box, data) {
   box.dataset.drawMs = (Number(box.dataset.drawMs || 0) + performance.now() - t0).toFixed(2);
 }
 
-// data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}]}
+// ---- the progress bar, while a run plays -----------------------------------------------------------------
+// No script run redraws the page while the feed plays a run, so the panel shows the progress bar itself: the
+// server's numbers and its own words ("running: iteration N of M · ..."), set as text. It carries the test id
+// of Streamlit's progress bar, which it stands in for, so tests and scripts read either the same way.
+function setProgress(root, progress) {
+  let bar = root.querySelector(":scope > .fontnet-progress");
+  if (!progress) {
+    if (bar) bar.remove();
+    return;
+  }
+  if (!bar) {
+    bar = document.createElement("div");
+    bar.className = "fontnet-progress";
+    bar.dataset.testid = "stProgress";
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-valuemin", "0");
+    bar.setAttribute("aria-valuemax", "100");
+    bar.style.cssText = "margin:0 0 1rem 0;";
+    const text = document.createElement("p");
+    text.style.cssText = "margin:0 0 0.25rem 0;font-size:0.875rem;color:" + INK + ";";
+    const track = document.createElement("div");
+    track.style.cssText = "height:0.25rem;border-radius:0.25rem;background:#f0f2f6;overflow:hidden;";
+    const fill = document.createElement("div");
+    fill.style.cssText = "height:100%;background:var(--st-primary-color, #ff4b4b);";
+    track.appendChild(fill);
+    bar.appendChild(text);
+    bar.appendChild(track);
+    root.insertBefore(bar, root.firstChild);
+  }
+  const pct = Math.max(0, Math.min(100, Math.round(progress.value * 100)));
+  bar.firstChild.textContent = progress.text;
+  bar.lastChild.firstChild.style.width = pct + "%";
+  bar.setAttribute("aria-valuenow", String(pct));
+}
+
+// ---- the feed: live updates over HTTP while a run plays (see app/live_feed.py) --------------------------
+function stopFeed(root) {
+  const feed = root.__fontnetFeed;
+  if (feed) {
+    feed.stopped = true;
+    clearTimeout(feed.timer);
+    root.__fontnetFeed = null;
+  }
+}
+
+// What the browser holds: the run and length of the panel's first line chart (all of them grow together).
+function holding(root) {
+  for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
+    const chart = box.__fontnetChart;
+    if (chart && chart.x) return { run: chart.run == null ? "" : String(chart.run), have: chart.length };
+  }
+  return { run: "", have: 0 };
+}
+
+function startFeed(component, root, spec) {
+  stopFeed(root);
+  const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
+    failures: 0 };
+  root.__fontnetFeed = feed;
+  const again = (t0) => {
+    feed.timer = setTimeout(tick, Math.max(0, feed.every - (performance.now() - t0)));
+  };
+  const tick = async () => {
+    if (feed.stopped) return;
+    if (!root.isConnected) return stopFeed(root);
+    const t0 = performance.now();
+    const { run, have } = holding(root);
+    let response = null;
+    let body = null;
+    try {
+      response = await fetch(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`, { cache: "no-store" });
+      body = response.status === 200 ? await response.json() : null;
+    } catch (e) {
+      body = null;
+    }
+    if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
+    if (response && (response.status === 204 || response.status === 404)) return stopFeed(root);
+    if (!body) {
+      // the network hiccuped: try again a few times, then let a page run draw everything
+      if (++feed.failures > 5) {
+        stopFeed(root);
+        if (component.setTriggerValue) component.setTriggerValue("resync", true);
+        return;
+      }
+      return again(t0);
+    }
+    feed.failures = 0;
+    for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+    setProgress(root, body.progress);
+    root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
+    if (body.status !== "running") {
+      // the run stopped (finished, diverged or paused): a page run draws the buttons and charts whole
+      stopFeed(root);
+      if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
+      return;
+    }
+    if (body.redraw && !feed.redrawn && component.setTriggerValue) {
+      feed.redrawn = true;  // once: the page run it causes starts a new feed
+      component.setTriggerValue("resync", true);
+    }
+    again(t0);
+  };
+  again(performance.now());
+  return feed;
+}
+
+// data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
+//        feed?: {url, every_ms}, progress?: {value, text}}
 export function render(component) {
   const { data, parentElement } = component;
   if (!data || !data.charts) return;
   const root = parentElement;
+  stopFeed(root);  // this page run's data is the truth now; a feed starts again below if the run plays
   let grid = root.querySelector(":scope > .fontnet-live-grid");
   if (!grid) {
     grid = document.createElement("div");
@@ -322,5 +436,15 @@ export function render(component) {
     }
   }
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+  setProgress(root, data.progress);
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+  return data.feed ? startFeed(component, root, data.feed) : null;
+}
+
+// Called when the element is unmounted (or its data replaced): stops the feed that `render` started.
+export function stopped(feed) {
+  if (feed) {
+    feed.stopped = true;
+    clearTimeout(feed.timer);
+  }
 }

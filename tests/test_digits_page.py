@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from fontnet import digits
 from fontnet.model import default_model as colour_model
+from tests.page_helpers import play, poll
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/digits.py"
 RUN = "digits_run"
+FEED = "digits_feed"
 
 
 def page(**query) -> AppTest:
@@ -123,19 +125,21 @@ def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     at = click(at, "Train")
     no_exception(at)
     run = at.session_state[RUN]
+    assert run.status == "running" and run.iteration == 0  # the page run trains nothing: the feed does
+    answer = poll(at, FEED, RUN)
     first = run.iteration
-    assert run.status == "running" and 400 / digits.LIVE_UPDATES <= first < 400  # the live fragment trained a chunk
-    at.run()
+    assert 400 / digits.LIVE_UPDATES <= first < 400 and answer["progress"]["text"].startswith("running: iteration")
+    poll(at, FEED, RUN)
     assert run.iteration > first and len(run.history) == 3
-    assert any(re.sub(r"\\(.)", r"\1", p.proto.text).startswith("running: iteration") for p in at.get("progress"))
     click(at, "Pause")
     paused_at = run.iteration
     at.run()
     assert run.status == "paused" and run.iteration == paused_at
+    assert any(re.sub(r"\\(.)", r"\1", p.proto.text).startswith("paused: iteration") for p in at.get("progress"))
     click(at, "Resume")
+    poll(at, FEED, RUN)
     assert run.status == "running" and run.iteration > paused_at
-    while run.status == "running":
-        at.run()
+    play(at, FEED, RUN)
     assert run.status == "done" and run.iteration == 400
     at = click(at, "Random test image")
     index = at.session_state["digits_source"]
@@ -150,8 +154,7 @@ def test_train_pause_resume_reset_and_the_pad_uses_the_run():
 def test_use_this_model_keeps_it_after_a_reset():
     at = page(iterations="40", hidden="8")
     click(at, "Train")
-    while at.session_state[RUN].status == "running":
-        at.run()
+    play(at, FEED, RUN)
     trained = at.session_state[RUN].net
     click(at, "Use this model")
     click(at, "Reset")

@@ -67,48 +67,69 @@ def test_map_points_are_bytes_per_cell_and_data_only_when_given():
 
 
 def payload(at: AppTest, chart: str) -> dict:
-    """What the Train page's live panel sent one of its charts on the last run."""
+    """What the Train page's live panel sent one of its charts on the last page run."""
     el = next(e for e in at.get("bidi_component") if e.proto.id.endswith("train_live"))
     return next(c for c in json.loads(el.proto.json)["charts"] if c["name"] == chart)
 
 
-def test_a_page_run_sends_the_whole_history_and_live_updates_only_what_is_new(monkeypatch):
+def panel(at: AppTest) -> dict:
+    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith("train_live"))
+    return json.loads(el.proto.json)
+
+
+def test_a_page_run_sends_the_whole_history_and_the_feed_only_what_is_new():
     at = AppTest.from_file(str(ROOT / "app_pages/train.py"), default_timeout=60)
     at.query_params.update(iterations="20000")
     at.run()
     first = payload(at, "loss")
     assert first["full"] and first["start"] == 0 and first["x"] == [0]
+    assert "feed" not in panel(at) and "progress" not in panel(at)  # not playing: no feed, Streamlit's bar
     next(b for b in at.button if b.label == "Train").click()
     at.run()
-    assert payload(at, "loss")["full"]   # pressing Train is a page run
+    sent = panel(at)
+    assert payload(at, "loss")["full"] and sent["feed"]["url"].startswith("api/live/")   # a page run: all of it
+    assert sent["progress"]["text"].startswith("running: iteration 0 of 20,000")
+    feed = at.session_state["train_feed"]
+    run = at.session_state["train_run"]
 
-    # from now on every run is a live update (the fragment's own rerun)
-    monkeypatch.setattr("app.live_chart.whole_page_run", lambda: False)
+    # what the browser does: ask for what it lacks, say what it holds, append the answer
     held: list[int] = list(payload(at, "loss")["x"])
     for _ in range(12):
-        at.run()
-        p = payload(at, "loss")
-        if at.session_state["train_run"].status != "running" and p["full"]:
-            break
-        assert not p["full"] and p["start"] > 0
-        assert len(p["x"]) <= p["length"] - p["start"] <= 9  # the new point and those of the last few updates
-        assert p["start"] <= len(held)  # it continues what the chart holds
-        held = held[:p["start"]] + p["x"]
-        run = at.session_state["train_run"]
+        answer = feed.poll(str(run.run_id), len(held))
+        loss = next(c for c in answer["charts"] if c["name"] == "loss")
+        assert not loss["full"] and loss["start"] == len(held) and "spec" not in loss
+        held += loss["x"]
         assert held == [cp.iteration for cp in run.history]
-        weights = payload(at, "w1")
-        assert len(weights["x"]) == len(p["x"]) and not weights["full"]
+        weights = next(c for c in answer["charts"] if c["name"] == "w1")
+        assert weights["x"] == loss["x"] and len(weights["ys"]) == 12   # W1 (3x3) and B1 (3)
+        assert answer["progress"]["text"].startswith(f"{answer['status']}: iteration {run.iteration:,} of 20,000")
+        if answer["status"] != "running":
+            break
     assert len(held) > 5
 
+    # a browser holding another run, or more points than there are: everything, with the specs
+    for wrong_run, have in [("999999", len(held)), (str(run.run_id), len(held) + 5)]:
+        answer = feed.poll(wrong_run, have)
+        for c in answer["charts"]:
+            assert c["full"] and c["start"] == 0 and c["spec"]["kind"] in ("lines", "map")
+        assert next(c for c in answer["charts"] if c["name"] == "loss")["x"] == [cp.iteration for cp in run.history]
 
-def test_a_new_run_or_a_shrunk_history_sends_everything(monkeypatch):
+
+def test_pause_and_reset_stop_the_feed_and_send_everything():
     at = AppTest.from_file(str(ROOT / "app_pages/train.py"), default_timeout=60)
     at.query_params.update(iterations="20000")
     at.run()
-    monkeypatch.setattr("app.live_chart.whole_page_run", lambda: False)
-    next(b for b in at.button if b.label == "Step").click()
+    next(b for b in at.button if b.label == "Train").click()
     at.run()
+    feed = at.session_state["train_feed"]
+    run = at.session_state["train_run"]
+    for _ in range(3):
+        feed.poll(str(run.run_id), len(run.history))
+    next(b for b in at.button if b.label == "Pause").click()
+    at.run()
+    assert feed.poll(str(run.run_id), 0) is None and "feed" not in panel(at)
+    assert payload(at, "loss")["x"] == [cp.iteration for cp in run.history] and len(run.history) == 4
     next(b for b in at.button if b.label == "Reset").click()
     at.run()
     p = payload(at, "loss")
-    assert p["full"] and p["start"] == 0 and p["x"] == [0]  # Reset: a new run
+    assert p["full"] and p["start"] == 0 and p["x"] == [0] and p["run"] != run.run_id  # Reset: a new run

@@ -27,6 +27,15 @@ def run_of(at):
     return at.session_state[RUN]
 
 
+def poll(at) -> dict:
+    """What the browser does while a run plays: ask the page's live feed for the next update, holding every
+    point so far. Returns the feed's answer."""
+    run = run_of(at)
+    answer = at.session_state["train_feed"].poll(str(run.run_id), len(run.history))
+    assert answer is not None, "the feed serves nothing: the run is not playing"
+    return answer
+
+
 def test_defaults_reproduce_the_chapter_and_every_button_is_there():
     at = page()
     no_exception(at)
@@ -48,21 +57,27 @@ def test_train_pause_resume_step_reset():
     click(at, "Train")
     no_exception(at)
     run = run_of(at)
-    assert run.status == "running" and run.iteration > 0  # the live fragment trained one chunk
+    assert run.status == "running" and run.iteration == 0  # the page run trains nothing: the feed does
+    assert not at.get("progress")  # while it plays, the live panel draws the progress bar
+    answer = poll(at)
     first = run.iteration
-    at.run()
-    at.run()
+    assert first > 0 and answer["status"] == "running"
+    assert answer["progress"]["text"].startswith(f"running: iteration {first:,} of 100,000")
+    poll(at)
     assert run_of(at).iteration > first
-    assert any("running: iteration" in p.proto.text.replace("\\", "") for p in at.get("progress"))
     click(at, "Pause")
     paused_at = run_of(at).iteration
     assert run_of(at).status == "paused"
+    assert any("paused: iteration" in p.proto.text.replace("\\", "") for p in at.get("progress"))
+    assert at.session_state["train_feed"].poll(str(run.run_id), 0) is None  # nothing is served while paused
     at.run()
     assert run_of(at).iteration == paused_at  # nothing moves while paused
     click(at, "Step")
     assert run_of(at).iteration == paused_at + 1 and run_of(at).status == "paused"
     click(at, "Resume")
-    assert run_of(at).status == "running" and run_of(at).iteration > paused_at + 1
+    assert run_of(at).status == "running"
+    poll(at)
+    assert run_of(at).iteration > paused_at + 1
     click(at, "Reset")
     assert run_of(at).status == "ready" and run_of(at).iteration == 0
     no_exception(at)
@@ -73,9 +88,11 @@ def test_a_short_run_finishes_with_a_success_message():
     at = page(iterations="300")
     click(at, "Train")
     for _ in range(2 * training.TARGET_UPDATES):
-        if run_of(at).status == "done":
+        answer = poll(at)
+        if answer["status"] != "running":
             break
-        at.run()
+    assert answer["status"] == "done" and answer["progress"]["text"].startswith("done: iteration 300 of 300")
+    at.run()  # the panel reruns the page when the feed says the run stopped
     assert run_of(at).status == "done" and run_of(at).iteration == 300
     assert any("Done in" in s.value for s in at.success)
     no_exception(at)
@@ -85,9 +102,9 @@ def test_divergence_stops_with_a_message_and_reset_recovers():
     at = page(activation="linear", loss="cross_entropy", lr="2", iterations="20000")
     click(at, "Train")
     for _ in range(2 * training.TARGET_UPDATES):
-        if run_of(at).status != "running":
+        if poll(at)["status"] != "running":
             break
-        at.run()
+    at.run()
     assert run_of(at).status == "diverged"
     assert any("Training stopped" in e.value and "smaller learning rate" in e.value for e in at.error)
     no_exception(at)
