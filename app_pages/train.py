@@ -11,10 +11,11 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import links
-from app.live_chart import Chart, feed_answer, live_charts
+from app.live_chart import live_charts
 from app.live_feed import Feed
 from app.state import use_model
 from app.text import md_literal
+from app.train_live import feed_source, progress_label, train_charts
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.figures import live
@@ -208,15 +209,6 @@ if run is not None and not run.loaded and not matches_controls(run) and run.trai
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
 
-def progress_label(run: TrainingRun) -> str:
-    """The progress bar's words: status, iteration N of M, train loss, test accuracy, agreement (numbers only)."""
-    cp = run.latest
-    acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
-    loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
-    return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
-            f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
-
-
 def show_progress(run: TrainingRun) -> None:
     """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
     label = progress_label(run)
@@ -240,53 +232,6 @@ def show_messages(run: TrainingRun) -> None:
         acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
         st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
                    f"{run.final_agreement:.2%} on 100,000 random colours.")
-
-
-MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
-
-
-def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
-    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time."""
-
-    def map_points(start: int) -> dict:
-        if start and run.status == "running" and len(run.history) % MAP_EVERY:
-            return {}   # not due: the map keeps what it shows
-        sl = training.decision_slice(run.net, fixed, value)
-        if start:
-            return live.map_points(sl)
-        return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value))
-
-    n = len(run.history)
-    _, xi, yi = training.slice_axes(fixed)
-    charts = [
-        Chart("loss", live.loss_spec(run.settings.iterations), run.run_id, n,
-              lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start),
-              "Loss, test accuracy and agreement with the formula"),
-        Chart("map", live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
-              f"{run.run_id}:{fixed}:{value}", n, map_points, f"What it has learned: P(dark text) where {fixed} = {value}"),
-    ]
-    layers = live.layers_of(run.names)
-    for i, (layer, spec) in enumerate(zip(layers, live.weights_specs(run.settings.iterations, run.names))):
-        charts.append(Chart(f"w{layer}", spec, run.run_id, n,
-                            lambda start, i=i: live.weights_points(run.history, run.names, start)[i],
-                            f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))
-    return charts
-
-
-def feed_source(run: TrainingRun, fixed: str, value: int):
-    """What the live panel's feed answers while `run` plays: train the next chunk, send what is new."""
-    warned = len(run.warnings())
-
-    def source(have_run: str, have: int) -> dict:
-        with run.lock:
-            run.advance()
-            status = run.status
-            # a new warning (checked every few updates): the browser reruns the page once, which shows it
-            redraw = status == "running" and len(run.history) % MAP_EVERY == 0 and len(run.warnings()) != warned
-            return feed_answer(train_charts(run, fixed, value), run.run_id, have_run, have, status=status,
-                               progress={"value": run.progress, "text": progress_label(run)}, redraw=redraw)
-
-    return source
 
 
 def live_panel(run: TrainingRun, fixed: str, value: int) -> None:

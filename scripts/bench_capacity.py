@@ -2,12 +2,14 @@
 
     .venv/bin/python scripts/bench_capacity.py [--visitors 10,20,30] [--json]
 
-Each visitor is a headless client speaking Streamlit's own protocol over the app's WebSocket, as the browser
-does: it opens the Train page, presses Train, and then asks for the live fragment's rerun every time the
-server's auto-rerun interval comes round (the browser's timer does the same); it reads every progress bar the
-server sends ("iteration N of M") until the run is done. For each number of visitors, all of them press Train
+Each visitor is a headless client doing what the browser does: over the app's WebSocket, in Streamlit's own
+protocol, it opens the Train page and presses Train; from the page run's live panel it takes its feed's
+address, and then, as the panel's code does, asks the feed (GET /api/live/<token>) for the next update every
+0.12 s less the time the last answer took, saying what it holds, until the answer says the run is done. It
+reads each answer's progress ("iteration N of M"). For each number of visitors, all of them press Train
 together; reported are each visitor's live updates per second (distinct iterations after the first over the
 time between the first and the last) and time to done, and the server's CPU (process time over wall time).
+(The browser's last step, one page run when the run ends, is left out: it happens once per run.)
 "Sustains" means every visitor saw at least SUSTAINED updates a second. The clients run in this process,
 the server in its own; on 2 cores they share the machine. Traffic goes to 127.0.0.1 only; every wait is
 bounded.
@@ -28,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx2  # noqa: E402
 import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
@@ -35,6 +38,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from tests.browser.conftest import AppServer  # noqa: E402
 
 TARGET_RATE = 8.0
+EVERY_S = 0.12   # the panel's polling interval (app_pages/train.py UPDATE_SECONDS)
 SUSTAINED = 7.5   # updates a second every visitor must see (the page asks for one every 0.12 s: 8.3 at most)
 RUN_TIMEOUT_S = 120
 PROGRESS = re.compile(r"^(\w+)\\?: iteration ([\d,]+) of")
@@ -59,13 +63,14 @@ def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widg
 
 
 class Visitor:
-    """One client: the Train page, the Train button, the live fragment's reruns, the progress it shows."""
+    """One client: the Train page, the Train button, the live panel's feed, the progress it shows."""
 
     def __init__(self, url: str):
+        self.http = url
         self.url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.page_hash = ""
         self.train_id: str | None = None
-        self.fragment: tuple[float, str] | None = None   # (interval, fragment id) while the page asks for reruns
+        self.feed: str | None = None   # the live panel's feed address while its run plays
         self.seen: list[tuple[float, int]] = []
         self.status = ""
         self.finished = asyncio.Event()   # a script run finished
@@ -78,11 +83,6 @@ class Visitor:
         kind = msg.WhichOneof("type")
         if kind == "navigation":   # the page this run is on (the app's own script has another hash)
             self.page_hash = msg.navigation.page_script_hash
-        elif kind == "auto_rerun" and msg.auto_rerun.interval < RUN_TIMEOUT_S:
-            # the live fragment's timer; every page also holds a quarter-hourly one (app/session_reset.py)
-            self.fragment = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
-        elif kind == "stop_auto_rerun":
-            self.fragment = None
         elif kind == "script_finished":
             self.finished.set()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -90,13 +90,18 @@ class Visitor:
             which = el.WhichOneof("type")
             if which == "button" and el.button.label == "Train":
                 self.train_id = el.button.id
-            elif which == "progress" and (m := PROGRESS.match(el.progress.text)):
-                self.status = m.group(1)
-                it = int(m.group(2).replace(",", ""))
-                if self.pressed_at is not None and (not self.seen or self.seen[-1][1] != it):
-                    self.seen.append((time.monotonic(), it))
-                if self.status == "done" and self.done_at is None and self.pressed_at is not None:
-                    self.done_at = time.monotonic()
+            elif which == "bidi_component" and el.bidi_component.id.endswith("train_live"):
+                feed = json.loads(el.bidi_component.json).get("feed")
+                self.feed = feed and feed["url"]
+
+    def saw(self, text: str) -> None:
+        if m := PROGRESS.match(text):
+            self.status = m.group(1)
+            it = int(m.group(2).replace(",", ""))
+            if not self.seen or self.seen[-1][1] != it:
+                self.seen.append((time.monotonic(), it))
+            if self.status == "done" and self.done_at is None:
+                self.done_at = time.monotonic()
 
     async def open(self, ws) -> None:
         await ws.send(_rerun(page_name="train"))
@@ -104,26 +109,38 @@ class Visitor:
             self.handle(await asyncio.wait_for(ws.recv(), 60))
         self.finished.clear()
 
-    async def train(self, ws, start: asyncio.Event) -> None:
+    async def train(self, ws, client: httpx2.AsyncClient, start: asyncio.Event) -> None:
         await start.wait()
         self.pressed_at = time.monotonic()
+        self.feed = None
         await ws.send(_rerun(self.page_hash, widgets=[self.train_id]))
 
-        async def reader():
-            while self.done_at is None:
+        async def reader():   # the session stays open (its state holds the run and the feed)
+            while True:
                 self.handle(await ws.recv())
 
-        async def timer():   # the browser's run_every timer: a rerun of the fragment every interval
+        async def poller():   # the live panel's code: ask, append, wait out the interval, ask again
+            while self.feed is None or not self.finished.is_set():
+                await asyncio.sleep(0.01)
+            run, have = "", 0
             while self.done_at is None:
-                if self.fragment:
-                    interval, fid = self.fragment
-                    await asyncio.sleep(interval)
-                    if self.done_at is None and self.fragment:
-                        await ws.send(_rerun(self.page_hash, fragment_id=fid, auto=True))
-                else:
-                    await asyncio.sleep(0.02)
+                t0 = time.monotonic()
+                r = await client.get(f"{self.http}/{self.feed}", params={"run": run, "have": have})
+                r.raise_for_status()
+                body = r.json()
+                run = body["run"]
+                loss = next(c for c in body["charts"] if c["name"] == "loss")
+                have = loss["start"] + len(loss["x"])
+                self.saw(body["progress"]["text"])
+                if body["status"] != "running":
+                    break
+                await asyncio.sleep(max(0.0, EVERY_S - (time.monotonic() - t0)))
 
-        await asyncio.wait_for(asyncio.gather(reader(), timer()), RUN_TIMEOUT_S)
+        read = asyncio.create_task(reader())
+        try:
+            await asyncio.wait_for(poller(), RUN_TIMEOUT_S)
+        finally:
+            read.cancel()
 
     def result(self) -> dict:
         span = self.seen[-1][0] - self.seen[0][0] if len(self.seen) > 1 else float("nan")
@@ -138,13 +155,15 @@ async def one_round(server: AppServer, n: int) -> dict:
     socks = [await websockets.connect(v.url, subprotocols=["streamlit"], max_size=None) for v in visitors]
     try:
         await asyncio.gather(*(v.open(ws) for v, ws in zip(visitors, socks)))
-        cpu0, t0 = _cpu_seconds(server.proc.pid), time.monotonic()
-        tasks = [asyncio.create_task(v.train(ws, start)) for v, ws in zip(visitors, socks)]
-        start.set()
-        for i, t in enumerate(await asyncio.gather(*tasks, return_exceptions=True)):
-            if isinstance(t, BaseException):
-                errors.append(f"visitor {i}: {type(t).__name__}: {t}")
-        cpu1, t1 = _cpu_seconds(server.proc.pid), time.monotonic()
+        limits = httpx2.Limits(max_connections=n, max_keepalive_connections=n)
+        async with httpx2.AsyncClient(limits=limits, timeout=30) as client:
+            cpu0, t0, own0 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
+            tasks = [asyncio.create_task(v.train(ws, client, start)) for v, ws in zip(visitors, socks)]
+            start.set()
+            for i, t in enumerate(await asyncio.gather(*tasks, return_exceptions=True)):
+                if isinstance(t, BaseException):
+                    errors.append(f"visitor {i}: {type(t).__name__}: {t}")
+            cpu1, t1, own1 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
     finally:
         for ws in socks:
             await ws.close()
@@ -152,6 +171,7 @@ async def one_round(server: AppServer, n: int) -> dict:
     rates = [r["updates_per_s"] for r in res]
     return dict(visitors=n, min_updates_per_s=min(rates), median_updates_per_s=statistics.median(rates),
                 max_done_s=max(r["done_s"] for r in res), server_cpu_percent=100 * (cpu1 - cpu0) / (t1 - t0),
+                clients_cpu_percent=100 * (own1 - own0) / (t1 - t0),
                 sustained=not errors and min(rates) >= SUSTAINED, errors=errors, per_visitor=res)
 
 
@@ -164,7 +184,8 @@ def run(counts: list[int]) -> list[dict]:
             out.append(asyncio.run(one_round(server, n)))
             r = out[-1]
             print(f"  ... {n} visitors: updates/s min {r['min_updates_per_s']:.1f}, median "   # as it goes
-                  f"{r['median_updates_per_s']:.1f}, server CPU {r['server_cpu_percent']:.0f}%", file=sys.stderr)
+                  f"{r['median_updates_per_s']:.1f}, server CPU {r['server_cpu_percent']:.0f}%, clients "
+                  f"{r['clients_cpu_percent']:.0f}%", file=sys.stderr)
         return out
     finally:
         server.stop()
@@ -194,7 +215,7 @@ def main() -> int:
     for r in rounds:
         print(f"{r['visitors']:3d} concurrent chapter runs: updates/s min {r['min_updates_per_s']:.1f}, median "
               f"{r['median_updates_per_s']:.1f}; last done after {r['max_done_s']:.1f} s; server CPU "
-              f"{r['server_cpu_percent']:.0f}% of one core; {'sustained' if r['sustained'] else 'NOT sustained'}"
+              f"{r['server_cpu_percent']:.0f}% of one core (the clients: {r['clients_cpu_percent']:.0f}%); {'sustained' if r['sustained'] else 'NOT sustained'}"
               + (f"; errors: {r['errors']}" if r["errors"] else ""))
     best = max((r["visitors"] for r in rounds if r["sustained"]), default=0)
     print(f"capacity: {best} concurrent chapter runs with every visitor at >= {SUSTAINED} updates/s "

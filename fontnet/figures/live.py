@@ -8,6 +8,7 @@ browser (app/live_chart.js). Everything here is numbers, colours and the app's o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,6 +61,12 @@ def layers_of(names: Sequence[str]) -> list[int]:
     return sorted({_layer_of(n) for n in names})
 
 
+@lru_cache(maxsize=64)
+def _columns_by_layer(names: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
+    """For each layer (as `layers_of`), the indices of its weights and biases among `names`."""
+    return tuple(tuple(j for j, n in enumerate(names) if _layer_of(n) == layer) for layer in layers_of(names))
+
+
 def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> list[dict]:
     """One line chart per layer: every weight (solid) and bias (dotted) of W_l and B_l against iteration."""
     specs = []
@@ -76,8 +83,7 @@ def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> l
     new = history[start:]
     x = [int(cp.iteration) for cp in new]
     w = np.array([cp.weights for cp in new], dtype=float).reshape(len(new), len(names))
-    return [{"x": x, "ys": [finite(w[:, j]) for j, n in enumerate(names) if _layer_of(n) == layer]}
-            for layer in layers_of(names)]
+    return [{"x": x, "ys": [finite(w[:, j]) for j in columns]} for columns in _columns_by_layer(tuple(names))]
 
 
 def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT) -> dict:

@@ -1,0 +1,83 @@
+"""The Train page's live panel: its charts, the progress bar's words, and what its feed answers while a run plays.
+
+Kept out of the page script so the benchmarks time exactly what a live update does (scripts/bench_train.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from app.live_chart import Chart, feed_answer
+from fontnet import training
+from fontnet.figures import live
+from fontnet.training import TrainingRun
+
+
+def progress_label(run: TrainingRun) -> str:
+    """The progress bar's words: status, iteration N of M, train loss, test accuracy, agreement (numbers only)."""
+    cp = run.latest
+    acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
+    loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
+    return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
+            f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
+
+
+MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)
+
+
+@lru_cache(maxsize=256)
+def _specs(iterations: int, names: tuple[str, ...], fixed: str) -> tuple[dict, dict, list[dict]]:
+    """The charts' specs (the same for every update of a run: built once, sent when a chart is first drawn)."""
+    _, xi, yi = training.slice_axes(fixed)
+    return (live.loss_spec(iterations), live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE),
+            live.weights_specs(iterations, names))
+
+
+def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
+    """The loss chart, the decision map over the slice `fixed` = `value` and the weights over time."""
+
+    def map_points(start: int) -> dict:
+        if start and run.status == "running" and len(run.history) % MAP_EVERY:
+            return {}   # not due: the map keeps what it shows
+        sl = training.decision_slice(run.net, fixed, value)
+        if start:
+            return live.map_points(sl)
+        return live.map_points(sl, *training.colours_near_slice(run.dataset.rgb, run.dataset.labels, fixed, value))
+
+    weights: dict[int, list[dict]] = {}   # every layer's points from `start` on, built once for all its charts
+
+    def weights_points(start: int, i: int) -> dict:
+        if start not in weights:
+            weights[start] = live.weights_points(run.history, run.names, start)
+        return weights[start][i]
+
+    n = len(run.history)
+    loss_spec, map_spec, weights_specs = _specs(run.settings.iterations, tuple(run.names), fixed)
+    charts = [
+        Chart("loss", loss_spec, run.run_id, n, lambda start: live.history_points(run.history, live.LOSS_COLUMNS, start),
+              "Loss, test accuracy and agreement with the formula"),
+        Chart("map", map_spec, f"{run.run_id}:{fixed}:{value}", n, map_points,
+              f"What it has learned: P(dark text) where {fixed} = {value}"),
+    ]
+    for i, (layer, spec) in enumerate(zip(live.layers_of(run.names), weights_specs)):
+        charts.append(Chart(f"w{layer}", spec, run.run_id, n, lambda start, i=i: weights_points(start, i),
+                            f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))
+    return charts
+
+
+def feed_source(run: TrainingRun, fixed: str, value: int):
+    """What the live panel's feed answers while `run` plays: train the next chunk, send what is new."""
+    warned = len(run.warnings())
+
+    def source(have_run: str, have: int) -> dict:
+        with run.lock:
+            run.advance()
+            status = run.status
+            # a new warning (checked every few updates): the browser reruns the page once, which shows it
+            redraw = status == "running" and len(run.history) % MAP_EVERY == 0 and len(run.warnings()) != warned
+            return feed_answer(train_charts(run, fixed, value), run.run_id, have_run, have, status=status,
+                               progress={"value": run.progress, "text": progress_label(run)}, redraw=redraw)
+
+    return source
+
+
