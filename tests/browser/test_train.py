@@ -171,7 +171,7 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     expect(step).to_have_count(1, timeout=30_000)
     wait_for_app(page)
     step.click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
                            timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -191,7 +191,7 @@ def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
     # a deliberately bad model: linear hidden nodes, a tiny learning rate, one iteration
     open_train(page, app_server, "?activation=linear&lr=0.0001&iterations=50")
     page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]').innerText.startsWith('paused')",
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
                            timeout=30_000)
     wait_for_app(page)
     page.get_by_role("button", name="Use this model").click()
