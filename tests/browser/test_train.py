@@ -54,17 +54,24 @@ def wait_whole(page, prefix: str, timeout: float = 30_000) -> dict:
 
 
 def test_train_grows_the_chart_without_remounting_it_and_pause_shows_the_whole_history(app_server, page):
+    # page runs that send the panel (a live update is not one: it comes from the feed, over HTTP)
+    panel_frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: panel_frames.append(
+        1 if b"fontnet_live_chart" in (f if isinstance(f, bytes) else f.encode()) else 0)))
     # a slow network (full batch, 3 x 16 nodes, a million iterations): it is still running when Pause is pressed
     open_train(page, app_server, "?mode=full&layers=3&hidden=16&iterations=1000000")
+    assert sum(panel_frames) >= 1   # the page run that drew the panel was seen
     assert state(page)["points"] == 1  # iteration 0 only
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(f"() => ({STATE})()?.appended >= 1", timeout=60_000)
     # live updates from here on: the chart element must stay the same while points are appended to it
     page.evaluate(f"() => {{ {CHART}.__tag = 'first'; }}")
-    first = state(page)
-    page.wait_for_function(f"() => ({STATE})()?.appended >= {first['appended'] + 3}", timeout=60_000)
+    first, sent_before = state(page), sum(panel_frames)
+    page.wait_for_function(f"() => ({STATE})()?.appended >= {first['appended'] + 5}", timeout=60_000)
     s = state(page)
     assert s["tagged"] and s["mounts"] == first["mounts"], s  # the same element, appended to: not remounted
+    # the appends came over HTTP, not as page runs re-sending the panel
+    assert sum(panel_frames) - sent_before < s["appended"] - first["appended"], (sum(panel_frames), s)
     assert s["points"] > first["points"] and s["progress"].startswith("running")
     page.get_by_role("button", name="Pause", exact=True).click()
     paused = wait_whole(page, "paused")
@@ -125,13 +132,26 @@ def test_the_chart_receives_no_text_a_visitor_typed(app_server, page, tmp_path):
     model.write_text(__import__("json").dumps(run.net.to_dict()))
     frames: list[bytes] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())))
-    open_train(page, app_server)
+    feed = []   # the live feed's answers (HTTP, while a run plays)
+    page.on("response", lambda r: feed.append(r) if "/api/live/" in r.url else None)
+    open_train(page, app_server, "?iterations=3000")
     page.locator(".st-key-model_file input[type=file]").set_input_files(str(model))
     page.get_by_text("Loaded the model").first.wait_for(timeout=30_000)
     wait_for_app(page)
+    # the visitor's own data, under their file name, trained live
+    data = tmp_path / f"{name}.csv"
+    data.write_text("red,green,blue,label\n" + "".join(f"{v},{v},{v},{int(v > 127)}\n" for v in range(0, 256, 5)))
+    page.locator(".st-key-data_file input[type=file]").set_input_files(str(data))
+    page.get_by_text(re.compile(r"Loaded zqxvisitor")).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_whole(page, "done", timeout=60_000)
     chart_frames = [f for f in frames if b"fontnet_live_chart" in f]
     assert chart_frames and any(b"zqxvisitor" in f for f in frames)  # the name did reach the page, as text
     assert not any(b"zqxvisitor" in f for f in chart_frames)
+    answers = [r.text() for r in feed if r.status == 200]
+    assert answers and all('"charts"' in a for a in answers)
+    assert not any("zqxvisitor" in a for a in answers)
 
 
 def test_a_link_sets_the_controls(app_server, page):
