@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from . import colors, data, parsing
 from .activations import HIDDEN_ACTIVATIONS
@@ -527,16 +526,6 @@ class TrainingRun(Playback):
     def warnings(self) -> list[str]:
         """Stuck diagnoses for the current weights (see `diagnose`)."""
         return diagnose(self.net, self.X_train) if self.trained else []
-
-    def history_frame(self) -> pd.DataFrame:
-        """One row per checkpoint: iteration, train_loss, test_loss, test_accuracy, agreement, seconds."""
-        cols = ("iteration", "train_loss", "test_loss", "test_accuracy", "agreement", "seconds")
-        return pd.DataFrame([{c: getattr(cp, c) for c in cols} for cp in self.history], columns=list(cols))
-
-    def weight_history(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(iterations (n,), weights (n, p), names (p)) over the checkpoints."""
-        its = np.array([cp.iteration for cp in self.history])
-        return its, np.vstack([cp.weights for cp in self.history]), list(self.names)
 
     def result(self) -> Result:
         """This run scored the way the baselines are: test accuracy, agreement on 100,000 colours, time."""

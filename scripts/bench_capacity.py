@@ -251,8 +251,9 @@ def main() -> int:
               f"{r['server_cpu_percent']:.0f}% of one core (the clients: {r['clients_cpu_percent']:.0f}%); {'sustained' if r['sustained'] else 'NOT sustained'}"
               + (f"; errors: {r['errors']}" if r["errors"] else ""))
     best = max((r["visitors"] for r in rounds if r["sustained"]), default=0)
-    print(f"capacity: {best} concurrent chapter runs with every visitor at >= {SUSTAINED} updates/s "
-          f"(target: 30 at {TARGET_RATE:g})")
+    full = max((r["visitors"] for r in rounds if not r["errors"] and r["min_updates_per_s"] >= TARGET_RATE), default=0)
+    print(f"capacity: {best} concurrent chapter runs with every visitor at >= {SUSTAINED} updates/s; {full} with "
+          f"every visitor at >= {TARGET_RATE:g} (target: 30 at {TARGET_RATE:g}; the panel's pace allows 8.3 at most)")
     return 0
 
 

@@ -3,15 +3,13 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from fontnet.figures import live
 from fontnet.figures.training import (
     LOSS_LEGEND,
     MAP_LEGEND,
     decision_map_figure,
     legend_html,
     level_segments,
-    log_ticks,
-    loss_figure,
-    weights_figure,
 )
 from fontnet.training import TrainingRun, TrainingSettings, colours_near_slice, decision_slice
 
@@ -27,17 +25,6 @@ def _run(iterations=2000, **kw) -> TrainingRun:
 def _valid(fig: go.Figure) -> dict:
     """Plotly's full validation, which the builders skip for speed, passes on every figure."""
     return go.Figure(fig.to_dict()).to_dict()
-
-
-def test_loss_figure_grows_one_point_per_checkpoint():
-    run = _run()
-    fig = loss_figure(run.history_frame(), run.settings.iterations)
-    d = _valid(fig)
-    assert [t["name"] for t in d["data"]][:2] == ["train loss (mean per chunk)", "test loss"]
-    assert list(d["data"][0]["x"]) == [0, 500, 1000, 1500, 2000]
-    assert d["data"][0]["y"][0] is None and d["data"][0]["y"][1] > 0  # no training loss before iteration 1
-    assert d["data"][2]["yaxis"] == "y2" and d["layout"]["yaxis"]["type"] == "log"
-    assert list(d["layout"]["xaxis"]["range"]) == [0, 2000]
 
 
 def test_decision_map_figure_shows_p_dark_both_boundaries_and_nearby_colours():
@@ -87,54 +74,13 @@ def test_decision_map_can_send_the_boundary_as_lines_instead_of_a_contour():
     assert line["mode"] == "lines" and line["line"]["dash"] == "dash" and len(line["x"]) > 10
 
 
-def test_weights_figure_has_one_line_per_weight_in_one_panel_per_layer():
-    run = _run(layers=2, hidden=4)
-    its, W, names = run.weight_history()
-    d = _valid(weights_figure(its, W, names))
-    assert len(d["data"]) == len(names) == 3 * 4 + 4 + 4 * 4 + 4 + 4 + 1
-    assert {t["yaxis"] for t in d["data"]} == {"y", "y2", "y3"}
-    w = next(t for t in d["data"] if t["name"] == "W2[1,1]")
-    assert w["yaxis"] == "y2" and list(w["x"]) == its.tolist()
-    assert np.allclose(w["y"], W[:, names.index("W2[1,1]")])
-    assert next(t for t in d["data"] if t["name"] == "B1[1]")["line"]["dash"] == "dot"
-
-
-def test_figures_take_nan_weights_and_losses():
-    run = _run()
-    df = run.history_frame()
-    df.loc[1, "test_loss"] = np.inf
-    d = _valid(loss_figure(df, 10))
-    assert d["data"][1]["y"][1] is None
-
-
-def test_live_figures_skip_the_costly_browser_passes():
-    """Redrawn several times a second: no plotly legend, no automargin pass, few tick labels."""
-    run = _run(iterations=100_000)
-    figs = [loss_figure(run.history_frame(), 100_000), decision_map_figure(decision_slice(run.net, "B", 128)),
-            weights_figure(*run.weight_history())]
-    for fig in figs:
-        d = _valid(fig)
-        assert d["layout"]["showlegend"] is False
-        axes = [v for k, v in d["layout"].items() if k.startswith(("xaxis", "yaxis"))]
-        assert len(axes) >= 2 and all(ax["automargin"] is False for ax in axes)
-    ticks = list(_valid(figs[0])["layout"]["yaxis"]["tickvals"])
-    assert 2 <= len(ticks) <= 12 and ticks == sorted(ticks)
-
-
-def test_log_ticks_label_narrow_ranges_and_stay_few_on_wide_ones():
-    assert log_ticks([0.003, 0.5]) == [0.001, 0.01, 0.1, 1.0]
-    assert {0.1, 0.2, 0.5} <= set(log_ticks([0.08, 0.6]))  # one power of ten inside: 1, 2, 5 of each decade
-    narrow = log_ticks([0.21, 0.24])  # none of those inside: rounded values across the data
-    assert len(narrow) >= 2 and all(0.205 <= t <= 0.245 for t in narrow)
-    assert log_ticks([np.nan, np.inf, -1]) == [0.01, 0.1, 1.0]
-
-
 def test_the_page_legends_name_every_trace_in_its_colour():
     run = _run()
-    loss = _valid(loss_figure(run.history_frame(), run.settings.iterations))
-    html = legend_html(LOSS_LEGEND)
-    for trace, (name, color, _) in zip(loss["data"], LOSS_LEGEND):
-        assert trace["name"] == name and trace["line"]["color"] == color and name in html
+    html = legend_html(LOSS_LEGEND)   # beside the live loss chart, which draws no legend of its own
+    series = live.loss_spec(run.settings.iterations)["series"]
+    assert len(series) == len(LOSS_LEGEND)
+    for s, (name, color, dash) in zip(series, LOSS_LEGEND):
+        assert s["label"] == name and s["color"] == color and s["dash"] == dash and name in html
         assert f'stroke="{color}"' in html
     d = _valid(decision_map_figure(decision_slice(run.net, "G", 100), *colours_near_slice(
         run.dataset.rgb, run.dataset.labels, "G", 100)))

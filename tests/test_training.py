@@ -170,21 +170,18 @@ def test_the_chapter_run_plays_in_about_target_updates_chunks_and_lands_in_the_b
     assert ACCURACY_BAND[0] <= run.latest.test_accuracy <= ACCURACY_BAND[1]
 
 
-def test_history_frame_and_weight_history():
+def test_each_checkpoint_holds_the_chunk_loss_and_the_weights():
     run = TrainingRun(SMALL)
     run.start()
     run.advance(100)
     run.advance(100)
-    df = run.history_frame()
-    assert list(df.columns) == ["iteration", "train_loss", "test_loss", "test_accuracy", "agreement", "seconds"]
-    assert df["iteration"].tolist() == [0, 100, 200]
-    assert math.isnan(df["train_loss"][0]) and df["train_loss"][1] > 0
-    assert np.isclose(df["train_loss"][2], run.net.loss_curve_[100:200].mean())
-    its, W, names = run.weight_history()
-    assert its.tolist() == [0, 100, 200] and W.shape == (3, 16) and len(names) == 16
-    assert names[:3] == ["W1[1,1]", "W1[1,2]", "W1[1,3]"] and "B2[1]" in names
-    assert np.array_equal(W[-1], training.flat_weights(run.net))
-    assert not np.array_equal(W[0], W[-1])
+    assert [cp.iteration for cp in run.history] == [0, 100, 200]
+    assert math.isnan(run.history[0].train_loss) and run.history[1].train_loss > 0
+    assert np.isclose(run.history[2].train_loss, run.net.loss_curve_[100:200].mean())
+    names = run.names
+    assert len(names) == 16 and names[:3] == ["W1[1,1]", "W1[1,2]", "W1[1,3]"] and "B2[1]" in names
+    assert np.array_equal(run.history[-1].weights, training.flat_weights(run.net))
+    assert not np.array_equal(run.history[0].weights, run.history[-1].weights)
 
 
 def test_diverging_stops_with_a_message_and_reset_recovers():
@@ -198,7 +195,7 @@ def test_diverging_stops_with_a_message_and_reset_recovers():
     assert "diverged" in run.message and "smaller learning rate" in run.message
     assert all(np.all(np.isfinite(W)) for W in run.net.weights_)
     assert run.advance() is None and run.step() is None and not run.can_train
-    run.history_frame()  # still drawable
+    assert len(run.history) >= 2 and run.latest.iteration == run.iteration  # still drawable
     run.reset()
     assert run.status == "ready" and run.iteration == 0
     run.start()

@@ -7,7 +7,6 @@ every chunk, so they are kept light (one trace per series, a coarse grid for the
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from ..training import DecisionSlice, slice_axes
@@ -58,52 +57,6 @@ def legend_html(items) -> str:
 def _finite(values) -> list:
     """Values with NaN/inf as None, so plotly leaves a gap instead of failing."""
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
-
-
-def log_ticks(values) -> list[float]:
-    """Tick values for a log axis over `values`: the powers of ten; 1, 2 and 5 of each decade when fewer than two
-    powers fall inside the data; three rounded values across the data when even those do not (so a narrow
-    range still gets labels, and a wide one only a few)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v) & (v > 0)]
-    if not len(v):
-        return [0.01, 0.1, 1.0]
-    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
-    decades = [10.0 ** k for k in range(lo, hi + 1)]
-    inside = [t for t in decades if v.min() <= t <= v.max()]
-    if len(inside) >= 2:
-        return decades
-    series = [m * 10.0 ** k for k in range(lo, hi + 1) for m in (1, 2, 5)]
-    if sum(v.min() <= t <= v.max() for t in series) >= 2:
-        return series
-    return sorted({float(f"{t:.2g}") for t in np.geomspace(v.min(), v.max(), 3)})
-
-
-def loss_figure(history: pd.DataFrame, iterations: int, height: int = 380) -> go.Figure:
-    """Train loss (mean over each chunk) and test loss on a log axis; test accuracy and agreement on the right.
-
-    The first trace is always the training loss, one point per checkpoint.
-    """
-    it = [int(v) for v in history["iteration"]]
-    line = lambda col, name, color, axis, **kw: dict(  # noqa: E731
-        type="scatter", x=it, y=_finite(history[col]), name=name, mode="lines", yaxis=axis,
-        line=dict(color=color, width=kw.pop("width", 2), **kw))
-    data = [
-        line("train_loss", "train loss (mean per chunk)", TRAIN, "y"),
-        line("test_loss", "test loss", TEST, "y", dash="dot"),
-        line("test_accuracy", "test accuracy", ACCURACY, "y2", width=1.5),
-        line("agreement", "agreement with the formula", AGREEMENT, "y2", width=1.5, dash="dash"),
-    ]
-    layout = dict(
-        height=height, margin=dict(l=62, r=62, t=12, b=46),
-        xaxis=dict(title=dict(text="iteration", standoff=6), range=[0, max(int(iterations), 1)], nticks=6,
-                   **FIXED_AXIS),
-        yaxis=dict(title=dict(text="loss"), type="log", tickvals=log_ticks(history[["train_loss", "test_loss"]]),
-                   **FIXED_AXIS),
-        yaxis2=dict(title=dict(text="accuracy / agreement"), range=[0, 1.02], overlaying="y", side="right",
-                    tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", showgrid=False, automargin=False),
-    )
-    return _figure(data, layout)
 
 
 def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
@@ -208,35 +161,3 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
 
 def _layer_of(name: str) -> int:
     return int(name[1:name.index("[")])
-
-
-def weights_figure(iterations: np.ndarray, weights: np.ndarray, names: list[str], height_per_layer: int = 200,
-                   max_lines: int = 400) -> go.Figure:
-    """Every weight and bias against iteration, one panel per layer (W1 with B1, W2 with B2, ...); biases dotted."""
-    weights = np.atleast_2d(np.asarray(weights, dtype=float))
-    layers = sorted({_layer_of(n) for n in names})
-    n = len(layers)
-    gap = 0.08 if n > 1 else 0.0
-    h = (1 - gap * (n - 1)) / n
-    x = [int(v) for v in np.asarray(iterations)]
-    data = []
-    for j, name in enumerate(names[:max_lines]):
-        row = layers.index(_layer_of(name))
-        data.append(dict(type="scatter", x=x, y=_finite(weights[:, j]), mode="lines", name=name, showlegend=False,
-                         xaxis="x" if row == 0 else f"x{row + 1}", yaxis="y" if row == 0 else f"y{row + 1}",
-                         line=dict(width=1.2, dash="dot" if name.startswith("B") else "solid",
-                                   color=PALETTE[j % len(PALETTE)]),
-                         hovertemplate=name + " = %{y:.3f} at iteration %{x}<extra></extra>"))
-    layout: dict = dict(height=max(height_per_layer * n, 260), annotations=[], margin=dict(l=48, r=8, t=22, b=44))
-    for row, l in enumerate(layers):
-        top = 1 - row * (h + gap)
-        suffix = "" if row == 0 else str(row + 1)
-        layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", matches="x" if row else None,
-                                        showticklabels=row == n - 1, nticks=6, **FIXED_AXIS,
-                                        title=dict(text="iteration") if row == n - 1 else None)
-        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=[max(top - h, 0), top], nticks=5, **FIXED_AXIS)
-        layout["annotations"].append(dict(text=f"layer {l}: W{l} and B{l}", xref="paper", yref="paper", x=0,
-                                          y=top, xanchor="left", yanchor="bottom", showarrow=False))
-        for k in [k for k, v in layout[f"xaxis{suffix}"].items() if v is None]:
-            del layout[f"xaxis{suffix}"][k]
-    return _figure(data, layout)
