@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from app.live_chart import Chart, feed_answer
+from app.live_feed import Source
 from fontnet import training
 from fontnet.figures import live
 from fontnet.training import TrainingRun
@@ -65,7 +66,7 @@ def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
     return charts
 
 
-def feed_source(run: TrainingRun, fixed: str, value: int):
+def feed_source(run: TrainingRun, fixed: str, value: int) -> Source:
     """What the live panel's feed answers while `run` plays: train the next chunk, send what is new."""
     warned = len(run.warnings())
 

@@ -11,7 +11,7 @@ import streamlit as st
 from app import links, state
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart, feed_answer, live_charts
-from app.live_feed import Feed
+from app.live_feed import Feed, Source
 from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
@@ -246,7 +246,7 @@ def live_chart_of(run: DigitsRun) -> Chart:
                  lambda start: history_points(run.history, LIVE_COLUMNS, start))
 
 
-def feed_source(run: DigitsRun):
+def feed_source(run: DigitsRun) -> Source:
     """What the live chart's feed answers while `run` plays: train the next chunk, send its new points."""
 
     def source(have_run: str, have: int) -> dict:
