@@ -14,13 +14,18 @@ from fontnet.figures import live
 from fontnet.training import TrainingRun
 
 
+def accuracy_text(run: TrainingRun) -> str:
+    """The latest test accuracy as a percentage, or a dash before there is one."""
+    acc = run.latest.test_accuracy
+    return "–" if acc != acc else f"{acc:.1%}"
+
+
 def progress_label(run: TrainingRun) -> str:
     """The progress bar's words: status, iteration N of M, train loss, test accuracy, agreement (numbers only)."""
     cp = run.latest
-    acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
     loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
     return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
-            f"test accuracy {acc} · agreement with the formula {cp.agreement:.1%}")
+            f"test accuracy {accuracy_text(run)} · agreement with the formula {cp.agreement:.1%}")
 
 
 MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)

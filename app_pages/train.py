@@ -15,7 +15,7 @@ from app.live_chart import live_charts
 from app.live_feed import Feed
 from app.state import use_model
 from app.text import md_literal
-from app.train_live import feed_source, progress_label, train_charts
+from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.figures import live
@@ -213,9 +213,7 @@ def show_progress(run: TrainingRun) -> None:
     """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
     label = progress_label(run)
     if run.loaded:
-        cp = run.latest
-        acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
-        label = f"{run.name}: test accuracy {acc} · agreement with the formula {cp.agreement:.1%}"
+        label = f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
     st.progress(run.progress, text=md_literal(label))
 
 
@@ -228,10 +226,9 @@ def show_messages(run: TrainingRun) -> None:
     for w in run.warnings():
         st.warning(md_literal(w), icon=":material/ac_unit:")
     if run.status == "done" and not run.loaded:
-        cp = run.latest
-        acc = "–" if cp.test_accuracy != cp.test_accuracy else f"{cp.test_accuracy:.1%}"
-        st.success(f"Done in {run.seconds:.2f} s of training: test accuracy {acc}, agreement with the formula "
-                   f"{run.final_agreement:.2%} on 100,000 random colours.")
+        played = f", played over {run.played_seconds:.1f} s so you could watch it" if run.played_seconds >= 0.5 else ""
+        st.success(f"Done in {run.seconds:.2f} s of computing{played}: test accuracy {accuracy_text(run)}, "
+                   f"agreement with the formula {run.final_agreement:.2%} on 100,000 random colours.")
 
 
 def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
