@@ -340,9 +340,10 @@ class Network:
         return float(np.mean(self.predict(X) == np.asarray(y).ravel()))
 
     def loss_on(self, X, y) -> float:
-        """Mean loss (the training loss function) on a labelled set."""
+        """Mean loss (the training loss function) on a labelled set: a forward pass, no gradients."""
+        self._check_fitted()
         Y, _ = self._targets(y)
-        return self.gradients(self._inputs(X).T, Y.T)[2]
+        return self.cost(self.forward(self._inputs(X).T), Y.T)
 
     # ---- JSON persistence ---------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -27,6 +27,16 @@ def _params(net):
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 @pytest.mark.parametrize("loss", ["squared", "cross_entropy"])
+def test_loss_on_a_set_is_the_cost_backprop_reports(loss, n_classes):
+    X, y = _toy(n_classes)
+    net = Network((4, 3), "relu", loss=loss, init="xavier", random_state=1, max_iter=5).fit(X, y)
+    assert net.loss_on(X, y) == net.gradients(X.T, _targets(net, y))[2] > 0
+    with pytest.raises(NetworkError, match="not been trained"):
+        Network((3,)).loss_on(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("loss", ["squared", "cross_entropy"])
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_backprop_matches_finite_differences(activation, loss, n_classes):
     X, y = _toy(n_classes)
