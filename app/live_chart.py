@@ -8,7 +8,7 @@ each answer, built by `feed_answer` from the same `Chart`s, carries a chunk's ne
 chart, which the browser appends. The panel then also draws the progress bar (`progress`: the server's numbers
 and its own words), since no script run redraws the page.
 
-Use: `live_charts(key, [Chart(...), ...], feed=..., progress=...)`: a chart's `spec` comes from
+Use: `live_charts(key, [Chart(...), ...], source=..., progress=...)`: a chart's `spec` comes from
 fontnet.figures.live, `length` is how many points its run has and `points(start)` returns the columns from
 index `start` on.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app.live_feed import Feed
+from app.live_feed import Feed, Source
 
 # The chart's code and the vendored uPlot are static files (static/, served by Streamlit at app/static/ with
 # `server.enableStaticServing`): the browser loads and parses them once per page, and each message carries
@@ -69,18 +69,34 @@ def feed_answer(charts: list[Chart], run_id: int | str, run: str, have: int, **e
     return {"run": str(run_id), "charts": out, **extra}
 
 
+def feed_key(key: str) -> str:
+    """Where the session keeps the feed of the panel `key`."""
+    return f"_live_feed_{key}"
+
+
+def feed_of(key: str) -> Feed:
+    """The session's feed for the panel `key`: made on first use, its token kept for the session."""
+    feed = st.session_state.get(feed_key(key))
+    if feed is None:
+        feed = st.session_state[feed_key(key)] = Feed()
+    return feed
+
+
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
-                feed: Feed | None = None, progress: dict | None = None, every: float = 0.12) -> dict:
+                source: Source | None = None, progress: dict | None = None, every: float = 0.12) -> dict:
     """Mount or update a panel of live charts under `key`, each with its whole history.
 
-    `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s). With `feed`, the
-    browser asks it every `every` seconds for what is new until the run stops, and shows `progress`
-    ({"value": 0-1, "text": the app's own words}) above the charts meanwhile; then it reruns the page
-    (the trigger `ended`). Returns the data sent (for tests).
+    `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s). Pass `source`
+    while a run plays: the session's feed for this panel serves it, the browser asks the feed every `every`
+    seconds for what is new until the run stops, and shows `progress` ({"value": 0-1, "text": the app's own
+    words}) above the charts meanwhile; then it reruns the page (the trigger `ended`). Without `source` the
+    feed serves nothing. Returns the data sent (for tests).
     """
+    feed = feed_of(key)
+    feed.serve(source)
     data = {"layout": {"columns": columns, "areas": areas or [c.area or c.name for c in charts]},
             "charts": [_whole(c) for c in charts]}
-    if feed is not None:
+    if source is not None:
         data["feed"] = {"url": feed.url, "every_ms": int(every * 1000)}
     if progress is not None:
         data["progress"] = progress

@@ -11,7 +11,7 @@ import streamlit as st
 from app import links, state
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart, feed_answer, live_charts
-from app.live_feed import Feed, Source
+from app.live_feed import Source
 from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
@@ -31,7 +31,6 @@ RUN = "digits_run"
 OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
 SOURCE = "digits_source"          # None: the pad; an int: that test image
 FLASH = "digits_flash"
-FEED = "digits_feed"
 LIBRARY = "digits_library"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
 CHART = dict(config={"displayModeBar": False}, theme=None)
@@ -265,16 +264,14 @@ def show_live(run: DigitsRun | None) -> None:
     if run is None:
         st.caption("No run yet: the pad uses the model named above.")
         return
-    feed: Feed = ss.get(FEED) or ss.setdefault(FEED, Feed())
     playing = run.status == "running"
-    feed.serve(feed_source(run) if playing else None)
     with run.lock:
         if not playing:
             st.progress(run.progress, text=md_literal(progress_label(run)))
         if run.status == "diverged":
             st.error(md_literal(run.message))
         with st.container(key="digits_live_box"):
-            live_charts("digits_live_chart", [live_chart_of(run)], feed=feed if playing else None,
+            live_charts("digits_live_chart", [live_chart_of(run)], source=feed_source(run) if playing else None,
                         progress={"value": run.progress, "text": progress_label(run)} if playing else None,
                         every=UPDATE_SECONDS)
 

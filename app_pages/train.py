@@ -12,7 +12,6 @@ from streamlit.errors import StreamlitAPIException
 
 from app import links
 from app.live_chart import live_charts
-from app.live_feed import Feed
 from app.state import use_model
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
@@ -25,7 +24,6 @@ from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
 RUN = "train_run"
-FEED = "train_feed"
 UPLOADED = "train_uploaded_data"
 FLASH = "train_flash"
 LIBRARY = "train_library"
@@ -235,15 +233,13 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
     """The charts: one element that stays mounted. A page run sends it everything; while the run plays, the
     browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
     progress bar."""
-    feed: Feed = ss.get(FEED) or ss.setdefault(FEED, Feed())
     playing = run.status == "running"
-    feed.serve(feed_source(run, fixed, value) if playing else None)
     areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
     with run.lock:
-        charts = train_charts(run, fixed, value)
-        progress = {"value": run.progress, "text": progress_label(run)} if playing else None
-        live_charts("train_live", charts, columns="2fr 3fr", areas=areas, feed=feed if playing else None,
-                    progress=progress, every=UPDATE_SECONDS)
+        live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
+                    source=feed_source(run, fixed, value) if playing else None,
+                    progress={"value": run.progress, "text": progress_label(run)} if playing else None,
+                    every=UPDATE_SECONDS)
 
 
 # The progress bar and the charts. While a run plays, no script run happens: the chart panel polls the feed,

@@ -18,19 +18,26 @@ def no_exception(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def poll(at, feed_key: str, run_key: str) -> dict:
-    """What the browser does while a run plays: ask the page's live feed (app/live_feed.py) for the next update,
+def feed(at, panel: str):
+    """The session's feed of the live panel keyed `panel` (app/live_chart.py)."""
+    from app.live_chart import feed_key
+
+    return at.session_state[feed_key(panel)]
+
+
+def poll(at, panel: str, run_key: str) -> dict:
+    """What the browser does while a run plays: ask the live panel's feed (app/live_feed.py) for the next update,
     holding every point so far. Returns the feed's answer."""
     run = at.session_state[run_key]
-    answer = at.session_state[feed_key].poll(str(run.run_id), len(run.history))
+    answer = feed(at, panel).poll(str(run.run_id), len(run.history))
     assert answer is not None, "the feed serves nothing: the run is not playing"
     return answer
 
 
-def play(at, feed_key: str, run_key: str, limit: int = 1000) -> dict:
+def play(at, panel: str, run_key: str, limit: int = 1000) -> dict:
     """Poll until the run stops, then rerun the page as the browser does; returns the last answer."""
     for _ in range(limit):
-        answer = poll(at, feed_key, run_key)
+        answer = poll(at, panel, run_key)
         if answer["status"] != "running":
             at.run()
             return answer

@@ -15,7 +15,7 @@ from tests.page_helpers import play, poll
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/digits.py"
 RUN = "digits_run"
-FEED = "digits_feed"
+FEED = "digits_live_chart"   # the live panel, whose feed the browser polls
 
 
 def page(**query) -> AppTest:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.live_chart import feed_key
 from fontnet import training
 from fontnet.figures import live
 from fontnet.figures.training import contour_segments
@@ -89,7 +90,7 @@ def test_a_page_run_sends_the_whole_history_and_the_feed_only_what_is_new():
     sent = panel(at)
     assert payload(at, "loss")["full"] and sent["feed"]["url"].startswith("api/live/")   # a page run: all of it
     assert sent["progress"]["text"].startswith("running: iteration 0 of 20,000")
-    feed = at.session_state["train_feed"]
+    feed = at.session_state[feed_key("train_live")]
     run = at.session_state["train_run"]
 
     # what the browser does: ask for what it lacks, say what it holds, append the answer
@@ -121,7 +122,7 @@ def test_pause_and_reset_stop_the_feed_and_send_everything():
     at.run()
     next(b for b in at.button if b.label == "Train").click()
     at.run()
-    feed = at.session_state["train_feed"]
+    feed = at.session_state[feed_key("train_live")]
     run = at.session_state["train_run"]
     for _ in range(3):
         feed.poll(str(run.run_id), len(run.history))

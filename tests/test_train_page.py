@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from fontnet import data, training
 from fontnet.network import Network
 from fontnet.training import TrainingRun, TrainingSettings
-from tests.page_helpers import click, no_exception, shown
+from tests.page_helpers import click, feed, no_exception, shown
+from tests.page_helpers import poll as page_poll
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/train.py"
@@ -28,12 +29,7 @@ def run_of(at):
 
 
 def poll(at) -> dict:
-    """What the browser does while a run plays: ask the page's live feed for the next update, holding every
-    point so far. Returns the feed's answer."""
-    run = run_of(at)
-    answer = at.session_state["train_feed"].poll(str(run.run_id), len(run.history))
-    assert answer is not None, "the feed serves nothing: the run is not playing"
-    return answer
+    return page_poll(at, "train_live", RUN)
 
 
 def test_defaults_reproduce_the_chapter_and_every_button_is_there():
@@ -69,7 +65,7 @@ def test_train_pause_resume_step_reset():
     paused_at = run_of(at).iteration
     assert run_of(at).status == "paused"
     assert any("paused: iteration" in p.proto.text.replace("\\", "") for p in at.get("progress"))
-    assert at.session_state["train_feed"].poll(str(run.run_id), 0) is None  # nothing is served while paused
+    assert feed(at, "train_live").poll(str(run.run_id), 0) is None  # nothing is served while paused
     at.run()
     assert run_of(at).iteration == paused_at  # nothing moves while paused
     click(at, "Step")
