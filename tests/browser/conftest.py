@@ -71,9 +71,12 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` in its own process group, stopped by its process id."""
 
-    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None, base_path: str = ""):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # the app's address: under `base_path` (--server.baseUrlPath) when one is given
+        self.url = f"http://127.0.0.1:{self.port}" + (f"/{base_path.strip('/')}" if base_path else "")
+        if base_path:
+            extra_args = ("--server.baseUrlPath", base_path, *extra_args)
         self.log = open(ROOT / "artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
