@@ -55,10 +55,14 @@ def directives(config: str, section: str) -> list[str]:
 
 
 # ---- HAProxy ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["local", "compose"])
+def local_config(base_path: str = "") -> str:
+    return serve_replicas.local_haproxy_config([("r1", 40001), ("r2", 40002)], 18501, 18502, base_path)
+
+
+@pytest.mark.parametrize("name", ["local", "compose", "base path"])
 def test_haproxy_accepts_the_configuration(name, tmp_path):
-    config = (serve_replicas.local_haproxy_config([("r1", 40001), ("r2", 40002)], 18501, 18502) if name == "local"
-              else (DEPLOY / "compose" / "haproxy.cfg").read_text())
+    config = {"local": local_config, "base path": lambda: local_config("fontnet"),
+              "compose": (DEPLOY / "compose" / "haproxy.cfg").read_text}[name]()
     out = haproxy_check(config, tmp_path)
     assert out.returncode == 0 and "Configuration file is valid" in out.stdout, out.stderr
 
@@ -70,8 +74,7 @@ def test_the_compose_proxy_is_the_generated_one():
 
 @pytest.mark.parametrize("name", ["local", "compose"])
 def test_the_proxy_is_sticky_checks_health_and_keeps_websockets_open(name):
-    config = (serve_replicas.local_haproxy_config([("r1", 40001), ("r2", 40002)], 18501, 18502) if name == "local"
-              else serve_replicas.compose_haproxy_config())
+    config = local_config() if name == "local" else serve_replicas.compose_haproxy_config()
     backend = directives(config, "backend replicas")
     defaults = directives(config, "defaults")
     assert any(re.match(r"cookie fontnet_replica insert indirect nocache\b", d) for d in backend)
@@ -85,6 +88,19 @@ def test_the_proxy_is_sticky_checks_health_and_keeps_websockets_open(name):
     else:  # found through Docker's DNS, the cookie a keyed hash of the address
         assert servers == ["server-template fontnet 10 fontnet:8501 resolvers docker init-addr none"]
         assert any(d.endswith(" dynamic") for d in backend if d.startswith("cookie "))
+    assert not any(d.startswith(("acl ", "http-request ")) for d in directives(config, "frontend fontnet"))
+
+
+def test_under_a_base_path_the_proxy_passes_the_prefix_through_and_checks_health_there():
+    config = local_config("fontnet")
+    frontend, backend = directives(config, "frontend fontnet"), directives(config, "backend replicas")
+    # everything under /fontnet/ reaches the replicas unchanged (no path rewriting: Streamlit expects the prefix)
+    assert frontend[-1] == "default_backend replicas"
+    assert ["acl app path /fontnet", "acl app path_beg /fontnet/"] == [d for d in frontend if d.startswith("acl ")]
+    assert not any(word in config for word in ("replace-path", "set-path", "replace-uri", "set-uri"))
+    assert "http-request redirect location /fontnet/ code 302 if { path / }" in frontend
+    assert any(d.startswith("http-request return status 404 ") and d.endswith(" if !app") for d in frontend)
+    assert "http-check send meth GET uri /fontnet/_stcore/health" in backend
 
 
 # ---- Compose ---------------------------------------------------------------------------------------
@@ -151,7 +167,9 @@ def test_kubernetes_service_and_ingress_reach_the_pods_with_cookie_affinity(k8s)
 
 # ---- scripts/serve-replicas: its command line --------------------------------------------------------
 @pytest.mark.parametrize("args", [[], ["0"], ["17"], ["two"], ["-1"], ["2.5"], ["2", "99999"], ["2", "http"],
-                                  ["2", "0"], ["2", "8501", "3"]])
+                                  ["2", "0"], ["2", "8501", "3"], ["2", "--base-path"], ["2", "--base-path", "/"],
+                                  ["2", "--base-path", "a b"], ["2", "--base-path", "../x"], ["2", "--base-path", "a//b"],
+                                  ["2", "--base-path", "x?y"], ["2", "--port", "8501"]])
 def test_bad_arguments_get_one_line_and_status_2(args):
     out = subprocess.run([sys.executable, "scripts/serve_replicas.py", *args], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
@@ -170,5 +188,7 @@ def test_a_port_in_use_gets_one_line_and_status_2():
 
 
 def test_arguments_parse():
-    assert serve_replicas.parse_args(["2"]) == (2, 8501)
-    assert serve_replicas.parse_args(["16", "9000"]) == (16, 9000)
+    assert serve_replicas.parse_args(["2"]) == (2, 8501, "")
+    assert serve_replicas.parse_args(["16", "9000"]) == (16, 9000, "")
+    assert serve_replicas.parse_args(["2", "--base-path", "/fontnet/"]) == (2, 8501, "fontnet")
+    assert serve_replicas.parse_args(["--base-path", "apps/font-net_1", "3", "9000"]) == (3, 9000, "apps/font-net_1")
