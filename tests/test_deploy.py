@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonpatch
 import pytest
 import yaml
 
@@ -112,7 +113,8 @@ def test_compose_runs_replicas_of_the_image_behind_the_proxy():
     assert app["expose"] == ["8501"]
     assert "STREAMLIT_SERVER_COOKIE_SECRET" in app["environment"]  # one secret for every replica
     healthcheck = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if HEALTH in line)
-    assert "localhost:8501" + HEALTH in healthcheck
+    assert "'http://localhost:8501' + ('/' + base if base else '') + '/_stcore/health'" in healthcheck
+    assert "base = os.environ.get('STREAMLIT_SERVER_BASE_URL_PATH', '').strip('/')" in healthcheck
     assert proxy["image"].startswith("haproxy:")
     assert proxy["depends_on"]["fontnet"]["condition"] == "service_healthy"
     assert "./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in proxy["volumes"]
@@ -121,10 +123,31 @@ def test_compose_runs_replicas_of_the_image_behind_the_proxy():
 
 
 # ---- Kubernetes ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def k8s() -> dict[str, dict]:
-    docs = [d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "fontnet.yaml").read_text()) if d]
-    return {d["kind"]: d for d in docs}
+def kustomized() -> list[dict]:
+    """deploy/kubernetes/kustomization.yaml built as kustomize builds it: its resources, each patch (JSON
+    Patch, RFC 6902) applied to the resource its target names."""
+    k = yaml.safe_load((DEPLOY / "kubernetes" / "kustomization.yaml").read_text())
+    docs = [d for r in k["resources"] for d in yaml.safe_load_all((DEPLOY / "kubernetes" / r).read_text()) if d]
+    for p in k["patches"]:
+        targets = [i for i, d in enumerate(docs)
+                   if (d["kind"], d["metadata"]["name"]) == (p["target"]["kind"], p["target"]["name"])]
+        assert len(targets) == 1, p["target"]
+        docs[targets[0]] = jsonpatch.apply_patch(docs[targets[0]], yaml.safe_load(p["patch"]))
+    return docs
+
+
+K8S_BASE_PATH = "/fontnet"
+
+
+@pytest.fixture(scope="module", params=["root", "base path"])
+def k8s(request) -> dict[str, dict]:
+    """The manifests at a host's root (fontnet.yaml) or under a path of a shared host (kustomization.yaml);
+    "prefix" is that path."""
+    if request.param == "root":
+        docs = [d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "fontnet.yaml").read_text()) if d]
+    else:
+        docs = kustomized()
+    return {"prefix": "" if request.param == "root" else K8S_BASE_PATH, **{d["kind"]: d for d in docs}}
 
 
 def test_kubernetes_deployment_probes_health_and_requests_resources(k8s):
@@ -136,7 +159,7 @@ def test_kubernetes_deployment_probes_health_and_requests_resources(k8s):
     assert ports == {"http": 8501}
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         get = container[probe]["httpGet"]
-        assert get["path"] == HEALTH and get["port"] in ports, probe
+        assert get["path"] == k8s["prefix"] + HEALTH and get["port"] in ports, probe
     # readiness notices a dead replica before liveness restarts it
     ready, live = container["readinessProbe"], container["livenessProbe"]
     assert ready["periodSeconds"] * ready["failureThreshold"] < live["periodSeconds"] * live["failureThreshold"]
@@ -163,6 +186,24 @@ def test_kubernetes_service_and_ingress_reach_the_pods_with_cookie_affinity(k8s)
     assert int(notes["proxy-read-timeout"]) >= 3600 and int(notes["proxy-send-timeout"]) >= 3600
     assert int(notes["proxy-body-size"].rstrip("m")) >= 5  # the app's upload limit is 5 MB
     assert all(isinstance(v, str) for v in notes.values())  # Kubernetes wants annotation values as strings
+    # the prefix goes to the pods as it came: Streamlit expects it (server.baseUrlPath)
+    assert "rewrite-target" not in notes and "use-regex" not in notes
+    [path] = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert path["path"] == (k8s["prefix"] or "/") and path["pathType"] == "Prefix"
+
+
+def test_under_a_path_the_pods_serve_the_app_under_the_ingress_path_and_the_cookie_stays_there():
+    kinds = {d["kind"]: d for d in kustomized()}
+    [container] = kinds["Deployment"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    ingress = kinds["Ingress"]
+    [path] = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert "/" + env["STREAMLIT_SERVER_BASE_URL_PATH"].strip("/") == path["path"] == K8S_BASE_PATH
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/session-cookie-path"] == K8S_BASE_PATH
+    # the base manifests are untouched: the root variant keeps serving at /
+    root = {d["kind"]: d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "fontnet.yaml").read_text()) if d}
+    assert "STREAMLIT_SERVER_BASE_URL_PATH" not in {e["name"] for e in
+                                                     root["Deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
 
 
 # ---- scripts/serve-replicas: its command line --------------------------------------------------------
