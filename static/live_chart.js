@@ -351,6 +351,8 @@ function setProgress(root, progress) {
 // whose data is unchanged does not redraw the panel, and the message stays.
 const FAILURES_IN_A_ROW = 5;   // failed requests (no answer, an HTTP error, not the feed's JSON) before giving up
 const STILL_IN_A_ROW = 10;     // "running" answers bringing no new point and no progress before giving up
+// a reload starts a new session: the run is gone, its settings are not
+const AGAIN = "Reload the page to try again: the settings are in its link.";
 
 function stopFeed(root) {
   const feed = root.__fontnetFeed;
@@ -442,24 +444,23 @@ function startFeed(component, root, spec) {
     const { run, have } = holding(root);
     const answer = await ask(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`);
     if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
-    root.dataset.feedStatus = String(answer.status);
     // nothing served: a page run stopped the run (Pause, another page) and draws this panel without a feed
     if (answer.status === 204) return stopFeed(root);
     if (answer.status === 404 && !answer.page) {
       return giveUp(component, root, feed, "gone", "the server no longer knows this page's live panel (its " +
-        "session ended, or the request reached another server). Reload the page.");
+        "session ended, or the request reached another server). " + AGAIN);
     }
     if (answer.page) {
       // a proxy or the server's base path sends the feed's address elsewhere: retrying will not help
       return giveUp(component, root, feed, "misrouted", `the live feed's address (${path}) answered ` +
-        answer.problem + ": it does not reach the app. Reload the page; if this comes back, whoever runs " +
-        "the server must pass that address to the app.");
+        answer.problem + ": it does not reach the app, and whoever runs the server must pass it to the app. " +
+        AGAIN);
     }
     if (!answer.body) {
       // the network hiccuped: try again a few times, then give up
       if (++feed.failures >= FAILURES_IN_A_ROW) {
         return giveUp(component, root, feed, "unreachable", `the live feed (${path}) failed ${feed.failures} ` +
-          `times in a row (${answer.problem}). Reload the page to see the run.`);
+          `times in a row (${answer.problem}). ` + AGAIN);
       }
       return again(t0);
     }
@@ -480,7 +481,7 @@ function startFeed(component, root, spec) {
     feed.last = now;
     if (feed.still >= STILL_IN_A_ROW) {
       return giveUp(component, root, feed, "stalled", `the live feed's last ${feed.still} answers said the run ` +
-        "is running but brought no new point and no progress. Reload the page to see the run.");
+        "is running but brought no new point and no progress. " + AGAIN);
     }
     if (body.redraw && !feed.redrawn && component.setTriggerValue) {
       feed.redrawn = true;  // once: the page run it causes starts a new feed
