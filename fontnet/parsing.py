@@ -1,15 +1,29 @@
-"""Settings typed into a link or on a command line, read the same way for every network: whole numbers in a
-range, a choice from a list, and learning rates snapped to an offered log scale. Each failure is a
-SettingsError whose message names the problem ("not a whole number"); callers add the setting's name."""
+"""The error a setting raises and the one rule for quoting what a person typed: a leaf module every other
+module may import (fontnet.settings builds the page tables on top of it)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+SHORT = 30  # a typed value longer than this is cut to its first SHORT - 3 characters and "..."
 
 
 class SettingsError(ValueError):
     """A control value the trainer cannot use; the message names the control and the problem."""
+
+
+def shorten(text: object, limit: int = SHORT) -> str:
+    """`text` as a string, cut short when long: 'abcdef...' keeps the first limit - 3 characters."""
+    s = text if isinstance(text, str) else str(text)
+    return s if len(s) <= limit else s[:limit - 3] + "..."
+
+
+def quoted(text: object) -> str:
+    """What a person typed, for a message: shortened, then quoted ('abc')."""
+    return repr(shorten(text))
+
+
+# ---- older helpers, until every page reads its settings through fontnet.settings ----
+import math  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 
 
 def format_lr(v: float) -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import links
 from fontnet import presets
 from fontnet.cli import run_captured
 from fontnet.model import default_model
+from fontnet.settings import ACTIVATIONS
 
 # A sweep of a few hundred cases: part of the full run (CI), not of the quick check.
 pytestmark = pytest.mark.slow
@@ -90,13 +90,13 @@ def test_activations_url(key, value):
     at = run("activations.py", params)
     assert_clean(at)
     if key == "fn" and not isinstance(value, str):
-        assert at.multiselect(key="fn").value == ["relu"]
+        assert at.multiselect(key="activations.fn").value == ["relu"]
     elif value != "":  # an empty value is simply no value
         assert at.warning, f"no notice for {key}={value[:20]!r}"
     for k in ("xmin", "xmax"):
-        assert at.number_input(key=k).value == links.ACTIVATIONS_DEFAULTS[k]
+        assert at.number_input(key=f"activations.{k}").value == ACTIVATIONS.defaults()[k]
     if key == "logits":
-        assert at.text_input(key="logits").value == links.ACTIVATIONS_DEFAULTS["logits"]
+        assert at.text_input(key="activations.logits").value == ACTIVATIONS.defaults()["logits"]
 
 
 # ---- text typed into the preview ---------------------------------------------------------------

@@ -2,36 +2,42 @@
 
 import pytest
 
-from app import links
 from fontnet import presets
+from fontnet.settings import ACTIVATIONS as ACT
+
+
+def activations_settings(params):
+    """The Activations page's settings in use for a link: its table's defaults, then what the link gives."""
+    values, notices = ACT.read(params)
+    return ACT.defaults() | values, notices
 
 
 def test_activations_settings_defaults_and_valid_values():
-    assert links.activations_settings({}) == (links.ACTIVATIONS_DEFAULTS, [])
-    settings, notices = links.activations_settings({
+    assert activations_settings({}) == (ACT.defaults(), [])
+    settings, notices = activations_settings({
         "fn": ["relu,logistic"], "deriv": ["0"], "xmin": ["-3"], "xmax": ["4.5"], "slope": ["0.2"],
         "logits": ["1,2,3,4"], "temp": ["0.5"], "depth": ["7"], "at": ["-1.5"]})
     assert notices == []
     assert settings == {"fn": ["relu", "logistic"], "deriv": False, "xmin": -3.0, "xmax": 4.5, "slope": 0.2,
                         "logits": "1,2,3,4", "temp": 0.5, "depth": 7, "at": -1.5}
-    assert links.activations_settings({"fn": ["tanh", "relu"]})[0]["fn"] == ["tanh", "relu"]  # repeated keys
-    assert links.activations_settings({"fn": [""]})[0]["fn"] == []  # an empty selection is allowed
+    assert activations_settings({"fn": ["tanh", "relu"]})[0]["fn"] == ["tanh", "relu"]  # repeated keys
+    assert activations_settings({"fn": [""]})[0]["fn"] == []  # an empty selection is allowed
 
 
 @pytest.mark.parametrize("params,key", [
     ({"xmin": ["abc"]}, "xmin"), ({"xmax": ["1e9"]}, "xmax"), ({"xmin": ["5"], "xmax": ["-5"]}, "xmin"),
-    ({"xmin": ["2"], "xmax": ["2"]}, "xmax"), ({"fn": ["bogus"]}, "fn"), ({"logits": ["x,y"]}, "logits"),
+    ({"xmin": ["2"], "xmax": ["2"]}, "xmin"), ({"fn": ["bogus"]}, "fn"), ({"logits": ["x,y"]}, "logits"),
     ({"deriv": ["maybe"]}, "deriv"), ({"temp": ["0"]}, "temp"), ({"depth": ["2.5"]}, "depth"),
     ({"depth": ["99"]}, "depth"), ({"slope": ["nan"]}, "slope"), ({"at": ["inf"]}, "at"),
 ])
 def test_activations_settings_falls_back_with_a_notice(params, key):
-    settings, notices = links.activations_settings(params)
-    assert len(notices) == 1 and key in notices[0]
-    assert settings == links.ACTIVATIONS_DEFAULTS
+    settings, notices = activations_settings(params)
+    assert len(notices) == 1 and notices[0].startswith(f"{key}=")
+    assert settings == ACT.defaults()
 
 
 def test_activations_settings_keeps_the_known_functions_and_shortens_long_values():
-    settings, notices = links.activations_settings({"fn": ["relu,bogus"], "xmin": ["9" * 200]})
+    settings, notices = activations_settings({"fn": ["relu,bogus"], "xmin": ["9" * 200]})
     assert settings["fn"] == ["relu"] and len(notices) == 2
     assert "bogus" in notices[0] and all(len(n) < 200 for n in notices)
 
