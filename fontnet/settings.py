@@ -483,3 +483,12 @@ ACTIVATIONS = Schema("activations", (
     Field("depth", 10, Whole(1, 20), "layers the gradient passes through"),
     Field("at", 0.0, Number(-5.0, 5.0), "every layer's input x"),
 ), rules=(Rule(("xmin", "xmax"), lambda v: v["xmin"] < v["xmax"], "in the wrong order (xmin must be below xmax)"),))
+
+# ---- Predict -----------------------------------------------------------------------------------------------------
+from . import presets as _presets  # noqa: E402
+
+COLOUR_HELP = "the background colour: ffc0cb, #FFC0CB or f0c"
+PREDICT = Schema("predict", (
+    Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
+    Field("math", False, Flag(), "show the same numbers as matrix arithmetic"),
+))

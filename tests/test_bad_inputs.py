@@ -72,7 +72,7 @@ PREDICT_URLS = {f"bg-{k}": v for k, v in BAD_VALUES.items()} | {
 def test_predict_url(value):
     at = run("predict.py", {"bg": value})
     assert_clean(at)
-    assert at.color_picker(key="bg").value == presets.DEFAULT_BG
+    assert at.color_picker(key="predict.bg").value == presets.DEFAULT_BG
     assert any("not a hex colour" in w.value for w in at.warning)
     assert any('id="font-preview"' in m.value for m in at.markdown)
 

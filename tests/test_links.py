@@ -4,6 +4,7 @@ import pytest
 
 from fontnet import presets
 from fontnet.settings import ACTIVATIONS as ACT
+from fontnet.settings import PREDICT
 
 
 def activations_settings(params):
@@ -43,17 +44,17 @@ def test_activations_settings_keeps_the_known_functions_and_shortens_long_values
 
 
 @pytest.mark.parametrize("raw", ["zzz", "12345", "<script>", "", "ff00zz", "255,0,0"])
-def test_a_bad_colour_falls_back_to_the_default_with_a_notice_that_does_not_repeat_it(raw):
-    values, notices = presets.link_settings({"bg": [raw]})
+def test_a_bad_colour_falls_back_to_the_default_with_a_notice(raw):
+    values, notices = PREDICT.read({"bg": [raw]})
     assert values == {"bg": presets.DEFAULT_BG}
-    assert len(notices) == 1 and "not a hex colour" in notices[0]
-    assert raw not in notices[0] or raw == ""
+    assert notices == [f"bg={raw!r} is not a hex colour like ffc0cb; using the default, {presets.DEFAULT_BG[1:]}."]
 
 
 @pytest.mark.parametrize("raw,used", [("ffc0cb", "#ffc0cb"), ("#FFC0CB", "#ffc0cb"), ("f0c", "#ff00cc")])
 def test_a_good_colour_is_used_as_lower_case_hex(raw, used):
-    assert presets.link_settings({"bg": [raw]}) == ({"bg": used}, [])
+    assert PREDICT.read({"bg": [raw]}) == ({"bg": used}, [])
+    assert PREDICT.link({"bg": used}) == {"bg": used[1:]}
 
 
 def test_no_colour_in_the_link_means_nothing_to_apply():
-    assert presets.link_settings({}) == ({}, [])
+    assert PREDICT.read({}) == ({}, [])
