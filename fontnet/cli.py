@@ -12,12 +12,11 @@ import json
 import sys
 import time
 
-from . import backprop, bench, colors, data
+from . import backprop, bench, colors, data, settings
 from . import digits as digits_data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
     HIDDEN_ACTIVATIONS,
-    LOSSES,
     MODES,
     DivergenceError,
     ModelFileError,
@@ -53,16 +52,6 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not v > 0 or v == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= v < 2**32:
-        raise argparse.ArgumentTypeError(f"must be 0 to {2**32 - 1}, got {v}")
     return v
 
 
@@ -127,13 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
                                         "printed update, and the cost before and after")
     g.add_argument("colour", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
-    g.add_argument("--label", choices=["dark", "light"], help="the target (default: the chapter's formula)")
-    g.add_argument("--seed", type=_seed, help="fresh weights, uniform in [0, 1) from this seed "
-                                              "(default: the default model)")
+    settings.BACKPROP.add_argument(g, "label", help="the target: formula (the default), dark or light")
+    settings.BACKPROP.add_argument(g, "seed", default=None, help="fresh weights, uniform in [0, 1) from this seed "
+                                                                 "(default: the default model)")
     g.add_argument("--model", metavar="model.json", help="a saved 3-3-1 model instead of the default model")
-    g.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), help="hidden activation (default: the model's)")
-    g.add_argument("--loss", choices=list(LOSSES), default="squared")
-    g.add_argument("--lr", type=_positive_float, default=0.05, help="learning rate of the step (default 0.05)")
+    settings.BACKPROP.add_argument(g, "act", "--activation", dest="activation", default=None,
+                                   help="hidden activation (default: the model's)")
+    settings.BACKPROP.add_argument(g, "loss")
+    settings.BACKPROP.add_argument(g, "lr", help="learning rate of the step (default 0.05)")
     g.add_argument("--json", action="store_true", help="print one JSON object")
 
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")

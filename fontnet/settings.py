@@ -105,7 +105,10 @@ class Whole(Kind):
     hi: int | None = None
 
     def parse(self, text: str) -> int:
-        v = read_number(text, grouping=True)
+        try:
+            v = read_number(text, grouping=True)
+        except SettingsError:
+            raise SettingsError("not a whole number") from None
         if v != int(v):
             raise SettingsError("not a whole number")
         return self.check(int(v))
@@ -491,4 +494,25 @@ COLOUR_HELP = "the background colour: ffc0cb, #FFC0CB or f0c"
 PREDICT = Schema("predict", (
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
     Field("math", False, Flag(), "show the same numbers as matrix arithmetic"),
+))
+
+# ---- Backprop ----------------------------------------------------------------------------------------------------
+from .backprop import LOSS_NAMES as _LOSS_NAMES  # noqa: E402
+
+MAX_SEED = 2**32 - 1
+SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
+HIDDEN_ACTIVATIONS = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
+BACKPROP = Schema("backprop", (
+    Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
+    Field("label", "formula", Choice({"formula": "From the formula", "dark": "Dark text (Y = 1)",
+                                      "light": "Light text (Y = 0)"}), "the target Y: from the formula, dark or light"),
+    Field("model", "fresh", Choice({"fresh": "Fresh weights (seeded)", "default": "The default model",
+                                    "session": "This session's model"}), "the network the step starts from"),
+    Field("seed", 0, Whole(0, MAX_SEED), "fresh weights, uniform in [0, 1) from this seed"),
+    Field("act", "relu", HIDDEN_ACTIVATIONS, "the hidden activation"),
+    Field("loss", "squared", Choice(_LOSS_NAMES), "the cost"),
+    Field("lr", 0.05, Number(1e-6, 1e15), "the step's learning rate (the chapter uses 0.05)"),
+    Field("steps", 100, Whole(1, 1000), "how many steps 'Apply N steps' takes"),
+    Field("printed", False, Flag(), "show the chapter's printed backward pass beside the chain rule"),
+    Field("sympy", False, Flag(), "derive the factors with SymPy"),
 ))
