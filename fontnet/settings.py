@@ -516,3 +516,26 @@ BACKPROP = Schema("backprop", (
     Field("printed", False, Flag(), "show the chapter's printed backward pass beside the chain rule"),
     Field("sympy", False, Flag(), "derive the factors with SymPy"),
 ))
+
+# ---- Teach -------------------------------------------------------------------------------------------------------
+from . import teach as _teach  # noqa: E402
+
+
+class Answers(Kind):
+    """The Teach page's answers, ffc0cb.d,000080.l (a colour, then d for dark text or l for light): the parts
+    that can be read are kept, in their short form, with one notice naming what was skipped."""
+
+    def parse(self, text: str) -> str:
+        answers, problems = _teach.decode_link(text)
+        value = _teach.encode_link(answers)
+        if problems:
+            n = len(answers)
+            raise Corrected(value, f"partly unusable ({'; '.join(problems)})",
+                            f"the {n} answer{'' if n == 1 else 's'} kept" if n else "no answers")
+        return value
+
+
+TEACH = Schema("teach", (
+    Field("labels", "", Answers(), f"your answers, at most {_teach.MAX_ANSWERS}: ffc0cb.d,000080.l"),
+    Field("ask", _teach.DEFAULT_STRATEGY, Choice(_teach.STRATEGIES), "how the next colour is chosen"),
+))
