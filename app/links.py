@@ -15,16 +15,12 @@ link key after the control's key and writes an option's display label into the l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
 from app.text import md_literal
 from fontnet.settings import Field, Schema
-
-Params = Mapping[str, list[str]]
-Parser = Callable[[Params], tuple[Mapping[str, object], Iterable[str]]]
-Formatter = Callable[[str, object], "str | list[str]"]
 
 
 def _read_flag(page: str) -> str:
@@ -33,36 +29,6 @@ def _read_flag(page: str) -> str:
 
 def _notices_key(page: str) -> str:
     return f"_link_notices_{page}"
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def read_link(page: str, keys: Iterable[str], parse: Parser, fmt: Formatter = lambda key, value: str(value)) -> None:
-    """Once per session and page, before the page's widgets exist: read, check and apply the link's settings.
-
-    `parse` gets the page's keys present in the link (each as its list of raw strings) and returns the value in
-    use for each and one plain-text notice per value not used as given. `fmt(key, value)` is that value as the
-    link writes it (a list for repeated keys). A link that had to change is rewritten and the page rerun once,
-    so Streamlit seeds every bound widget from the value in use.
-    """
-    ss = st.session_state
-    if ss.get(_read_flag(page)):
-        return
-    ss[_read_flag(page)] = True
-    given = {k: st.query_params.get_all(k) for k in keys if k in st.query_params}
-    values, notices = parse(given)
-    ss[_notices_key(page)] = list(notices)
-    rewritten = False
-    for key, value in values.items():
-        ss[key] = value
-        in_use = _as_list(fmt(key, value))
-        if key in given and given[key] != in_use:
-            st.query_params[key] = in_use if len(in_use) != 1 else in_use[0]
-            rewritten = True
-    if rewritten:
-        st.rerun()
 
 
 def key(schema: Schema, name: str) -> str:
@@ -124,8 +90,7 @@ def _write_link(schema: Schema, values: Mapping[str, object]) -> None:
                 del st.query_params[f.name]
 
 
-def show_notices(page: str | Schema) -> None:
+def show_notices(schema: Schema) -> None:
     """One warning per link value that was not used as given; shown on the page's first run only."""
-    page = page.page if isinstance(page, Schema) else page
-    for notice in st.session_state.pop(_notices_key(page), None) or []:
+    for notice in st.session_state.pop(_notices_key(schema.page), None) or []:
         st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")

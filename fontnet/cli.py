@@ -16,7 +16,6 @@ from . import backprop, bench, colors, data, settings
 from . import digits as digits_data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
-    HIDDEN_ACTIVATIONS,
     MODES,
     DivergenceError,
     ModelFileError,
@@ -35,48 +34,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not v > 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return v
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(p) for p in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a list of layer widths like 3 or 8,4") from None
-    if not sizes or any(not 1 <= s <= 1024 for s in sizes):
-        raise argparse.ArgumentTypeError(f"layer widths must be 1-1024, got {text!r}")
-    return sizes
-
-
-def _digits_setting(key: str):
-    """An argparse type reading one digits setting the way the page's link does (an lr must be on the scale)."""
-    def parse(text: str):
-        try:
-            value = digits_data.parse_lr(text) if key == "lr" else digits_data.PARSERS[key](text)
-        except digits_data.SettingsError as e:
-            raise argparse.ArgumentTypeError(f"{text!r} is not valid ({e})") from None
-        if key == "lr" and float(text) != value:
-            raise argparse.ArgumentTypeError(f"{text!r} is not on the scale; the nearest is {digits_data.format_lr(value)}")
-        return value
-    parse.__name__ = key
-    return parse
+# The command line's own settings, read by the same kinds as every page's (fontnet.settings).
+_positive_int = settings.cli_type(settings.Whole(1), "positive_int")
+_positive_float = settings.cli_type(settings.Number(0, above_lo=True), "positive_float")
+_hidden = settings.cli_type(settings.LayerWidths(layers=8, lo=1, hi=1024), "hidden")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--iterations", type=_positive_int, help="updates to run (default: the mode's)")
     t.add_argument("--lr", type=_positive_float, help="learning rate (default: the mode's)")
     t.add_argument("--hidden", type=_hidden, default=(3,), help="hidden layer widths, e.g. 3 or 8,4")
-    t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
-    t.add_argument("--seed", type=int, default=0)
+    settings.TRAIN.add_argument(t, "activation")
+    settings.TRAIN.add_argument(t, "seed")
     t.add_argument("--data", metavar="DATA", default="chapter",
                    help="training data: 'chapter' (the chapter's CSV, the default), 'generated' (CSS names, a grey "
                         "ramp and random colours drawn with --seed) or a CSV file")
@@ -103,13 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
 
     d = sub.add_parser("digits", help="train the digits network (Figure 7-8) and compare scikit-learn's MLPClassifier")
-    d.add_argument("--hidden", type=_digits_setting("hidden"), default=digits_data.DEFAULT.hidden,
-                   help="1-2 hidden layer widths of 4-64 nodes (default 32,16)")
-    d.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default=digits_data.DEFAULT.activation)
-    d.add_argument("--lr", type=_digits_setting("lr"), default=digits_data.DEFAULT.lr,
-                   help=f"learning rate, one of {', '.join(map(digits_data.format_lr, digits_data.LR_CHOICES))}")
-    d.add_argument("--iterations", type=_digits_setting("iterations"), default=digits_data.DEFAULT.iterations)
-    d.add_argument("--seed", type=_digits_setting("seed"), default=digits_data.DEFAULT.seed)
+    settings.DIGITS.add_arguments(d)
     d.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
     d.add_argument("--json", action="store_true", help="print one JSON object")
 

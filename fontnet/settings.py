@@ -114,7 +114,7 @@ class Whole(Kind):
         return self.check(int(v))
 
     def check(self, value: object) -> int:
-        if not _is_number(value) or not float(value).is_integer():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
             raise SettingsError("not a whole number")
         if value < self.lo or (self.hi is not None and value > self.hi):
             raise SettingsError(f"outside {self.lo:,} to {self.hi:,}" if self.hi is not None
@@ -316,9 +316,9 @@ class LayerWidths(Kind):
         if not isinstance(value, tuple) or not all(type(h) is int for h in value):
             raise SettingsError("not a tuple of whole numbers")
         if not 1 <= len(value) <= self.layers:
-            raise SettingsError(f"{len(value)} layers; 1 to {self.layers} are allowed")
+            raise SettingsError(f"{len(value)} layers, not 1 to {self.layers}")
         if any(not self.lo <= h <= self.hi for h in value):
-            raise SettingsError(f"a layer outside {self.lo} to {self.hi} nodes")
+            raise SettingsError(f"not layers of {self.lo} to {self.hi} nodes")
         return value
 
 
@@ -461,7 +461,8 @@ def cli_type(kind: Kind, name: str = "value") -> Callable[[str], object]:
         try:
             return kind.parse(text)
         except Corrected as c:
-            raise argparse.ArgumentTypeError(f"{quoted(text)} is {c.problem}; the nearest is {c.using.split(', ')[-1]}") from None
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is {c.problem}; the nearest is {kind.format(c.value)}") \
+                from None
         except SettingsError as e:
             raise argparse.ArgumentTypeError(f"{quoted(text)} is {e}") from None
     read.__name__ = name
@@ -538,4 +539,48 @@ class Answers(Kind):
 TEACH = Schema("teach", (
     Field("labels", "", Answers(), f"your answers, at most {_teach.MAX_ANSWERS}: ffc0cb.d,000080.l"),
     Field("ask", _teach.DEFAULT_STRATEGY, Choice(_teach.STRATEGIES), "how the next colour is chosen"),
+))
+
+# ---- Train -------------------------------------------------------------------------------------------------------
+from . import data as _data  # noqa: E402
+
+
+def format_share(v: float) -> str:
+    """A test share as the slider and the link write it: 1/3 for a third, else 0.25."""
+    return "1/3" if math.isclose(v, 1 / 3) else format_number(v)
+
+
+TRAIN = Schema("train", (
+    Field("lr", 0.05, Snapped((1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)),
+          "Log scale, 0.0001 to 2. The chapter uses 0.05."),
+    Field("iterations", 100_000, Whole(1, 1_000_000), "One weight update each. The chapter runs 100,000."),
+    Field("layers", 1, Whole(1, 3), "Hidden layers."),
+    Field("hidden", 3, Whole(1, 16), "Nodes per hidden layer."),
+    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation."),
+    Field("loss", "squared", Choice({"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}),
+          "The cost."),
+    Field("mode", "chapter", Choice({"chapter": "per-sample SGD (the chapter)", "minibatch": "mini-batch SGD",
+                                     "full": "full-batch gradient descent"}), "How many rows each update sees."),
+    Field("batch", 32, Whole(1, 1024), "Used in mini-batch mode."),
+    Field("init", "uniform", Choice({"uniform": "uniform [0, 1) (the chapter)", "he": "He (normal, for ReLU)",
+                                     "xavier": "Xavier (uniform, for tanh/logistic)"}), "The first weights."),
+    Field("seed", 0, Whole(0, MAX_SEED),
+          "Seeds the split, the first weights, the sample order and the generated or random colours."),
+    Field("test", 1 / 3, Snapped((0.1, 0.2, 0.25, 1 / 3, 0.4, 0.5), log=False, read=read_share, fmt=format_share,
+                                 slack=0.05), "Held out for testing; the chapter holds out 1/3."),
+    Field("data", "chapter", Choice({
+        "chapter": "the chapter's data (its CSV: 1,345 rows, 661 colours)",
+        "generated": "generated colours (CSS names, a grey ramp and seeded random colours; 1,345 rows)",
+        "random": "N uniform random colours", "upload": "your CSV"}), "The data set."),
+    Field("n", 1000, Whole(10, _data.MAX_ROWS), "How many random colours (data=random)."),
+))
+
+# ---- Digits ------------------------------------------------------------------------------------------------------
+DIGITS = Schema("digits", (
+    Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.", as_text=True),
+    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation; the outputs use softmax."),
+    Field("lr", 0.005, Snapped((1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)),
+          "Adam's step size; mini-batches of 32 images."),
+    Field("iterations", 1500, Whole(1, 20_000), "One update on a mini-batch of 32 images each."),
+    Field("seed", 0, Whole(0, MAX_SEED), "Seeds the split, the first weights and the batches."),
 ))

@@ -190,7 +190,7 @@ def test_train_url(key, value):
     assert_clean(at)
     assert at.warning, f"no notice for {key}={str(value)[:20]!r}"
     kind = WIDGET_VALUE.get(key, "selectbox")
-    widget_value = getattr(at, kind)(key=key).value
+    widget_value = getattr(at, kind)(key=f"train.{key}").value
     assert widget_value == pytest.approx(TRAIN_DEFAULTS[key]), (key, widget_value)
 
 
