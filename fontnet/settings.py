@@ -531,7 +531,7 @@ class Answers(Kind):
         value = _teach.encode_link(answers)
         if problems:
             n = len(answers)
-            raise Corrected(value, f"partly unusable ({'; '.join(problems)})",
+            raise Corrected(value, f"{'partly unusable' if n else 'not a list of answers'} ({'; '.join(problems)})",
                             f"the {n} answer{'' if n == 1 else 's'} kept" if n else "no answers")
         return value
 

@@ -1,8 +1,13 @@
-"""Link settings: the shared reading of a page's link, and the Activations page's settings."""
+"""Link settings on the pages: reading, notices, every setting round-tripping through its link, and the
+link defects of issue #25 (page-scoped controls, settings kept as short values)."""
+
+from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from fontnet import presets
+from app import links
+from fontnet import presets, settings
 from fontnet.settings import ACTIVATIONS as ACT
 from fontnet.settings import PREDICT
 
@@ -58,3 +63,122 @@ def test_a_good_colour_is_used_as_lower_case_hex(raw, used):
 
 def test_no_colour_in_the_link_means_nothing_to_apply():
     assert PREDICT.read({}) == ({}, [])
+
+
+# ---- every page's settings round-trip through its link (AppTest) -----------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+CONTROLS = ("number_input", "slider", "select_slider", "selectbox", "radio", "multiselect", "checkbox", "toggle",
+            "text_input", "color_picker")
+# A value other than the default for every setting of every page, set through its control.
+CHANGED = {
+    "predict": {"bg": "#123456", "math": True},
+    "teach": {"ask": "random"},   # labels: answered below
+    "train": {"lr": 0.2, "iterations": 5000, "layers": 2, "hidden": 5, "activation": "tanh", "loss": "cross_entropy",
+              "mode": "minibatch", "batch": 16, "init": "xavier", "seed": 9, "test": 0.25, "data": "random", "n": 500},
+    "backprop": {"bg": "#123456", "label": "light", "seed": 7, "model": "default", "act": "leaky_relu",
+                 "loss": "cross_entropy", "lr": 0.125, "steps": 40, "printed": True, "sympy": True},
+    "activations": {"fn": ["tanh", "softmax"], "deriv": False, "xmin": -3.5, "xmax": 4.0, "slope": 0.2,
+                    "logits": "1, 2, 3, 4", "temp": 0.5, "depth": 7, "at": -1.5},
+    "digits": {"hidden": "24", "activation": "tanh", "lr": 0.01, "iterations": 300, "seed": 3},
+}
+SCHEMAS = {s.page: s for s in (settings.PREDICT, settings.TEACH, settings.TRAIN, settings.BACKPROP,
+                               settings.ACTIVATIONS, settings.DIGITS)}
+
+
+def control(at: AppTest, key: str):
+    """The widget with this key, whatever its kind."""
+    for kind in CONTROLS:
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def open_page(page: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app_pages" / f"{page}.py"), default_timeout=180)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def link_of(at: AppTest) -> dict[str, list[str]]:
+    """The page's link as the browser shows it: each key's values."""
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def in_use(at: AppTest, schema) -> dict[str, object]:
+    return {name: at.session_state[links.key(schema, name)] for name in schema.names}
+
+
+@pytest.mark.parametrize("page", CHANGED)
+def test_every_setting_of_every_page_round_trips_through_its_link(page):
+    schema = SCHEMAS[page]
+    at = open_page(page)
+    changed = dict(CHANGED[page])
+    if page == "teach":
+        for label in ("Dark reads better", "Light reads better"):
+            next(b for b in at.button if b.label == label).click().run()
+        changed["labels"] = at.session_state["teach.labels"]
+    assert set(changed) == set(schema.names), "every setting is changed"
+    for name, value in CHANGED[page].items():
+        control(at, links.key(schema, name)).set_value(value).run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert in_use(at, schema) == changed
+    link = link_of(at)
+    assert set(link) == set(schema.names) and all(len(v) == 1 for v in link.values())
+    assert all(len(v[0]) <= 40 for k, v in link.items() if k != "labels"), link  # short values, never a label
+    again = open_page(page, {k: v[0] for k, v in link.items()})
+    assert in_use(again, schema) == changed and not again.warning
+    assert link_of(again) == link
+
+
+# ---- the link defects of issue #25 ---------------------------------------------------------------------------
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.run()
+    return at
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    """Click `page` in the sidebar: the browser opens it with no query parameters, in the same session."""
+    at.query_params.clear()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_digits_opens_cleanly_after_train_used_a_model():
+    at = visit(app(), "train")
+    control(at, "train.iterations").set_value(50).run()
+    next(b for b in at.button if b.label == "Step").click().run()
+    control(at, "train.hidden").set_value(5).run()
+    next(b for b in at.button if b.label == "Use this model").click().run()
+    assert at.title[0].value == "Predict"
+    visit(at, "digits")
+    assert at.title[0].value == "Digits" and "hidden" not in at.query_params
+    assert control(at, "digits.hidden").value == "32,16"
+    visit(at, "train")
+    assert control(at, "train.hidden").value == 5 and at.query_params["hidden"] == "5"  # Train keeps its own
+
+
+def test_a_pages_settings_come_from_its_own_table_only():
+    at = visit(app(), "train")
+    control(at, "train.lr").set_value(2.0).run()
+    control(at, "train.seed").set_value(42).run()
+    visit(at, "backprop")
+    assert control(at, "backprop.lr").value == 0.05 and control(at, "backprop.seed").value == 0
+    assert "lr" not in at.query_params and "seed" not in at.query_params
+
+
+@pytest.mark.parametrize("page,link", [
+    ("backprop", {"label": "dark", "model": "default", "act": "tanh", "loss": "cross_entropy"}),
+    ("teach", {"ask": "random"}),
+    ("activations", {"fn": "tanh,relu"}),
+])
+def test_a_link_keeps_every_setting_it_opened_with(page, link):
+    at = open_page(page, link)
+    assert {k: at.query_params[k] for k in link} == link and not at.warning
+    at.run()
+    assert {k: at.query_params[k] for k in link} == link
