@@ -111,6 +111,10 @@ def on_use() -> None:
     FLASH("success", "The Predict page now uses this network, for this session only.")
 
 
+def on_reset() -> None:
+    ss.pop(WORK, None)
+
+
 def steps_chart(work: dict) -> None:
     """The cost of every step applied here, with a running mean of 20 (orange)."""
     with st.container(key="costs"):
@@ -133,10 +137,6 @@ def show_sympy(b: bp.Backprop) -> None:
                     f"chain rule's by at most **{num(gap, 2)}**.")
         if st.toggle("Show SymPy's dC/dw₁₁ in full", key="sympy_full"):
             st.latex(d.example)
-
-
-def on_reset() -> None:
-    ss.pop(WORK, None)
 
 
 st.title("Backprop")

@@ -128,35 +128,7 @@ def on_upload() -> None:
     FLASH("success", f"Loaded {f.name[:40]}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
 
 
-# ---- the page -------------------------------------------------------------------------------------------------
-st.title("Digits")
-st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
-            "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
-            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
-            "Draw a digit below.")
-
-links.page_settings(SCHEMA)
-with st.sidebar:
-    st.header("Settings")
-    st.text_input("Hidden layers", key=K["hidden"], help=SCHEMA["hidden"].help)
-    act = st.selectbox("Hidden activation", SCHEMA["activation"].kind.names, key=K["activation"])
-    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
-    st.select_slider("Learning rate", digits.LR_CHOICES, format_func=SCHEMA["lr"].format, key=K["lr"],
-                     help=SCHEMA["lr"].help)
-    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, step=100, key=K["iterations"],
-                    help=SCHEMA["iterations"].help)
-    st.number_input("Random seed", 0, digits.MAX_SEED, key=K["seed"], help=SCHEMA["seed"].help)
-    try:
-        settings = current_settings()
-        st.caption(f"A run: {settings.describe()}.")
-    except digits.SettingsError as e:
-        settings = None
-        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
-
-links.show_notices(SCHEMA)
-FLASH.show()
-
-
+# ---- render functions -----------------------------------------------------------------------------------------
 @st.fragment
 def pad_section() -> None:
     """The pad, the 8x8 image it becomes, the prediction, the output layer and Figure 7-8 for this image.
@@ -205,27 +177,6 @@ def pad_section() -> None:
         st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
 
 
-pad_section()
-# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
-st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
-            "(orange: ink there raises it, blue: lowers it).")
-st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
-
-
-# ---- training -------------------------------------------------------------------------------------------------
-st.header("Train")
-st.markdown("Train starts a fresh run with the settings on the left; the pad uses it as it learns. "
-            "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
-run: DigitsRun | None = ss.get(RUN)
-status = run.status if run else "none"
-with st.container(horizontal=True, key="digits_buttons"):
-    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
-    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
-    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
-    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
-              help="Fresh random weights with the settings on the left (iteration 0).")
-
-
 def progress_label(run: DigitsRun) -> str:
     """The progress bar's words (numbers and the app's own words only)."""
     p = run.history[-1]
@@ -270,6 +221,53 @@ def show_live(run: DigitsRun | None) -> None:
                         every=UPDATE_SECONDS)
 
 
+# ---- the page -------------------------------------------------------------------------------------------------
+st.title("Digits")
+st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
+            "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
+            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
+            "Draw a digit below.")
+
+links.page_settings(SCHEMA)
+with st.sidebar:
+    st.header("Settings")
+    st.text_input("Hidden layers", key=K["hidden"], help=SCHEMA["hidden"].help)
+    act = st.selectbox("Hidden activation", SCHEMA["activation"].kind.names, key=K["activation"])
+    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
+    st.select_slider("Learning rate", digits.LR_CHOICES, format_func=SCHEMA["lr"].format, key=K["lr"],
+                     help=SCHEMA["lr"].help)
+    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, step=100, key=K["iterations"],
+                    help=SCHEMA["iterations"].help)
+    st.number_input("Random seed", 0, digits.MAX_SEED, key=K["seed"], help=SCHEMA["seed"].help)
+    try:
+        settings = current_settings()
+        st.caption(f"A run: {settings.describe()}.")
+    except digits.SettingsError as e:
+        settings = None
+        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
+
+links.show_notices(SCHEMA)
+FLASH.show()
+
+pad_section()
+# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
+st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+            "(orange: ink there raises it, blue: lowers it).")
+st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
+
+
+# ---- training -------------------------------------------------------------------------------------------------
+st.header("Train")
+st.markdown("Train starts a fresh run with the settings on the left; the pad uses it as it learns. "
+            "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
+run: DigitsRun | None = ss.get(RUN)
+status = run.status if run else "none"
+with st.container(horizontal=True, key="digits_buttons"):
+    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
+    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
+    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
+    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
+              help="Fresh random weights with the settings on the left (iteration 0).")
 show_live(ss.get(RUN))
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------

@@ -131,17 +131,7 @@ def warm_engine() -> bool:
     return True
 
 
-# ---- the page -------------------------------------------------------------------------------------
-st.title("Train")
-st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
-            "The defaults are the chapter's run: 3 inputs → 3 ReLU nodes → 1 logistic output, per-sample SGD "
-            "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
-            "copied URL reproduces the run.")
-
-links.page_settings(SCHEMA)
-warm_engine()
-
-
+# ---- render functions -----------------------------------------------------------------------------
 def choice(label: str, name: str) -> str:
     """A selectbox of a choice setting's names; the words for the one picked go in a caption below it."""
     return st.selectbox(label, SCHEMA[name].kind.names, key=K[name])
@@ -152,6 +142,51 @@ def whole(label: str, name: str, **options) -> None:
     kind = SCHEMA[name].kind
     st.number_input(label, kind.lo, kind.hi, key=K[name], help=SCHEMA[name].help, **options)
 
+
+def show_progress(run: TrainingRun) -> None:
+    """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
+    label = progress_label(run)
+    if run.loaded:
+        label = f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
+    st.progress(run.progress, text=md_literal(label))
+
+
+def show_messages(run: TrainingRun) -> None:
+    """Any message about how training is going: diverged, stuck, or done."""
+    if run.status == "diverged":
+        st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
+                 "with squared error a too-large learning rate more often collapses to one shade than blows up.",
+                 icon=":material/error:")
+    for w in run.warnings():
+        st.warning(md_literal(w), icon=":material/ac_unit:")
+    if run.status == "done" and not run.loaded:
+        played = f", played over {run.played_seconds:.1f} s so you could watch it" if run.played_seconds >= 0.5 else ""
+        st.success(f"Done in {run.seconds:.2f} s of computing{played}: test accuracy {accuracy_text(run)}, "
+                   f"agreement with the formula {run.final_agreement:.2%} on 100,000 random colours.")
+
+
+def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
+    """The charts: one element that stays mounted. A page run sends it everything; while the run plays, the
+    browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
+    progress bar."""
+    playing = run.status == "running"
+    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
+    with run.lock:
+        live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
+                    source=feed_source(run, fixed, value) if playing else None,
+                    progress={"value": run.progress, "text": progress_label(run)} if playing else None,
+                    every=UPDATE_SECONDS)
+
+
+# ---- the page -------------------------------------------------------------------------------------
+st.title("Train")
+st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
+            "The defaults are the chapter's run: 3 inputs → 3 ReLU nodes → 1 logistic output, per-sample SGD "
+            "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
+            "copied URL reproduces the run.")
+
+links.page_settings(SCHEMA)
+warm_engine()
 
 with st.sidebar:
     st.header("Settings")
@@ -199,41 +234,6 @@ with st.container(horizontal=True, key="train_buttons"):
     st.button("Reset", on_click=on_reset, help="Fresh random weights with the settings on the left.")
 if run is not None and not run.loaded and not matches_controls(run) and run.trained:
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
-
-
-def show_progress(run: TrainingRun) -> None:
-    """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
-    label = progress_label(run)
-    if run.loaded:
-        label = f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
-    st.progress(run.progress, text=md_literal(label))
-
-
-def show_messages(run: TrainingRun) -> None:
-    """Any message about how training is going: diverged, stuck, or done."""
-    if run.status == "diverged":
-        st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
-                 "with squared error a too-large learning rate more often collapses to one shade than blows up.",
-                 icon=":material/error:")
-    for w in run.warnings():
-        st.warning(md_literal(w), icon=":material/ac_unit:")
-    if run.status == "done" and not run.loaded:
-        played = f", played over {run.played_seconds:.1f} s so you could watch it" if run.played_seconds >= 0.5 else ""
-        st.success(f"Done in {run.seconds:.2f} s of computing{played}: test accuracy {accuracy_text(run)}, "
-                   f"agreement with the formula {run.final_agreement:.2%} on 100,000 random colours.")
-
-
-def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
-    """The charts: one element that stays mounted. A page run sends it everything; while the run plays, the
-    browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
-    progress bar."""
-    playing = run.status == "running"
-    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
-    with run.lock:
-        live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
-                    source=feed_source(run, fixed, value) if playing else None,
-                    progress={"value": run.progress, "text": progress_label(run)} if playing else None,
-                    every=UPDATE_SECONDS)
 
 
 # The progress bar and the charts. While a run plays, no script run happens: the chart panel polls the feed,

@@ -202,6 +202,17 @@ def p_dark_on_predict(page) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+def step_and_use_the_model(page) -> None:
+    """One iteration, then "Use this model": the Predict page opens with it."""
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
+                           timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_role("heading", name="Predict").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
 def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(app_server.url + "/")
@@ -210,13 +221,7 @@ def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
 
     # a deliberately bad model: linear hidden nodes, a tiny learning rate, one iteration
     open_train(page, app_server, "?activation=linear&lr=0.0001&iterations=50")
-    page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
-                           timeout=30_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Use this model").click()
-    page.get_by_role("heading", name="Predict").first.wait_for(timeout=60_000)
-    wait_for_app(page)
+    step_and_use_the_model(page)
     assert p_dark_on_predict(page) != default_p
     assert page.get_by_text("You are using your own model").count() >= 1
 
@@ -224,13 +229,7 @@ def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
 def test_digits_opens_cleanly_after_use_this_model(app_server, page):
     """Train and Digits both have a `hidden` setting (a number on one, text on the other): each page keeps its own."""
     open_train(page, app_server, "?iterations=50&hidden=5")
-    page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
-                           timeout=30_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Use this model").click()
-    page.get_by_role("heading", name="Predict").first.wait_for(timeout=60_000)
-    wait_for_app(page)
+    step_and_use_the_model(page)
     page.get_by_role("link", name="Digits").first.click()  # the sidebar: the same session
     page.get_by_role("heading", name="Digits").first.wait_for(timeout=60_000)
     page.locator(".st-key-digits-hidden input").wait_for(timeout=60_000)
