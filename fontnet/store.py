@@ -27,10 +27,11 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -373,6 +374,10 @@ class Store:
         self._writer = self.engine.execution_options(fontnet_write=True)
         self._postgres = self.engine.dialect.name == "postgresql"
         self._insert = postgresql.insert if self._postgres else sqlite.insert
+        # SQLite lets one writer in at a time and makes the others poll with growing sleeps, so under many
+        # threads some writers starve for seconds; queueing this process's writers on a lock first hands the
+        # database over as soon as it is free. (PostgreSQL queues lock waiters itself.)
+        self._write_turn = nullcontext() if self._postgres else threading.Lock()
         with self._transaction(write=True) as conn:
             self._migrate(conn)
 
@@ -390,7 +395,7 @@ class Store:
     def _transaction(self, write: bool = False) -> Iterator[sa.Connection]:
         """One transaction, committed when the block ends; any database failure becomes StoreUnavailable."""
         try:
-            with (self._writer if write else self.engine).begin() as conn:
+            with self._write_turn if write else nullcontext(), (self._writer if write else self.engine).begin() as conn:
                 yield conn
         except StoreError:
             raise
@@ -568,38 +573,42 @@ class Store:
         answer_id = _check_id(answer_id, "an answer id")
         r, g, b = _check_rgb(rgb)
         label = _check_label(label)
+        now = self.clock()
+        mine = (answers_table.c.room == code) & (answers_table.c.student == student_id)
+        recent = mine & (answers_table.c.created > now - RATE_WINDOW)
+        facts = sa.select(   # one round trip for what the checks below need
+            sa.select(answers_table.c.id).where(mine, answers_table.c.answer_id == answer_id).scalar_subquery(),
+            sa.exists().where(students.c.room == code, students.c.student == student_id),
+            sa.select(sa.func.count()).where(recent).scalar_subquery(),
+            sa.select(sa.func.min(answers_table.c.created)).where(recent).scalar_subquery())
         with self._transaction(write=True) as conn:
-            # The room's row lock serialises a room's answers: the limits below count what is committed, and
-            # ids grow in commit order within the room, which answers_since relies on. Without it two
-            # replicas could both count 59 and store 61, and a reader could see id 11 before id 10 commits.
-            room = self._get_room(conn, code, lock=True)
-            mine = (answers_table.c.room == code) & (answers_table.c.student == student_id)
-            stored = conn.execute(sa.select(answers_table).where(mine, answers_table.c.answer_id == answer_id)).first()
+            # The room's row lock (this UPDATE) serialises a room's answers: the limits below count what is
+            # committed, and ids grow in commit order within the room, which answers_since relies on. Without
+            # it two replicas could both count 59 and store 61, and a reader could see id 11 before id 10
+            # commits. A refused answer rolls the update back.
+            room = conn.execute(rooms.update().where(rooms.c.code == code).values(last_activity=now)
+                                .returning(rooms.c.is_open, rooms.c.answers)).first()
+            if room is None:
+                self._get_room(conn, code)   # raises RoomNotFound
+            stored, joined, sent, oldest = conn.execute(facts).one()
             if stored is not None:
-                return Receipt(_answer(stored), duplicate=True)
+                row = conn.execute(sa.select(answers_table).where(answers_table.c.id == stored)).one()
+                return Receipt(_answer(row), duplicate=True)
             if not room.is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed: your answer was not saved")
-            if conn.scalar(sa.select(students.c.student).where(students.c.room == code,
-                                                               students.c.student == student_id)) is None:
+            if not joined:
                 raise NotJoined(f"join room {display_code(code)} with a nickname first")
             if room.answers >= ANSWERS_PER_ROOM:
                 raise RoomFull(f"room {display_code(code)} is full ({ANSWERS_PER_ROOM:,} answers): "
                                "your answer was not saved")
-            now = self.clock()
-            recent, oldest = conn.execute(sa.select(sa.func.count(), sa.func.min(answers_table.c.created))
-                                          .where(mine, answers_table.c.created > now - RATE_WINDOW)).one()
-            if recent >= ANSWERS_PER_MINUTE:
+            if sent >= ANSWERS_PER_MINUTE:
                 wait = max(oldest + RATE_WINDOW - now, 0.0)
                 raise TooFast(f"that is {ANSWERS_PER_MINUTE} answers within a minute, the most a room takes "
                               f"from one student: wait {wait:.0f} s and send again", wait)
-            row = conn.execute(self._insert(answers_table).values(
+            row = conn.execute(answers_table.insert().values(
                 room=code, student=student_id, answer_id=answer_id, r=r, g=g, b=b, label=label, created=now,
-            ).on_conflict_do_nothing().returning(*answers_table.c)).first()
-            if row is None:   # cannot happen under the room lock; kept so a resend can never store twice
-                stored = conn.execute(sa.select(answers_table).where(mine, answers_table.c.answer_id == answer_id)).one()
-                return Receipt(_answer(stored), duplicate=True)
-            conn.execute(rooms.update().where(rooms.c.code == code)
-                         .values(answers=rooms.c.answers + 1, last_activity=now))
+            ).returning(*answers_table.c)).one()
+            conn.execute(rooms.update().where(rooms.c.code == code).values(answers=rooms.c.answers + 1))
         return Receipt(_answer(row), duplicate=False)
 
     def answers(self, code: object, key: object) -> list[StoredAnswer]:
