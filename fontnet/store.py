@@ -249,7 +249,7 @@ schema_table = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("applied", Seconds, nullable=False),
 )
-rooms = sa.Table(
+rooms_table = sa.Table(
     "class_rooms", metadata,
     sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
     sa.Column("key_hash", sa.String(64), nullable=False),
@@ -261,9 +261,9 @@ rooms = sa.Table(
               nullable=False),
     sa.Column("answers", sa.Integer, nullable=False),
 )
-students = sa.Table(
+students_table = sa.Table(
     "class_students", metadata,
-    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey(rooms.c.code, ondelete="CASCADE"), primary_key=True),
+    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey(rooms_table.c.code, ondelete="CASCADE"), primary_key=True),
     sa.Column("student", sa.String(64), primary_key=True),
     sa.Column("nickname", sa.String(NICKNAME_MAX), nullable=False),
     sa.Column("joined", Seconds, nullable=False),
@@ -279,7 +279,7 @@ answers_table = sa.Table(
     sa.Column("b", sa.SmallInteger, nullable=False),
     sa.Column("label", sa.SmallInteger, nullable=False),
     sa.Column("created", Seconds, nullable=False),
-    sa.ForeignKeyConstraint(["room", "student"], [students.c.room, students.c.student], ondelete="CASCADE"),
+    sa.ForeignKeyConstraint(["room", "student"], [students_table.c.room, students_table.c.student], ondelete="CASCADE"),
     sa.UniqueConstraint("room", "student", "answer_id", name="class_answers_once"),
     sa.CheckConstraint("r BETWEEN 0 AND 255 AND g BETWEEN 0 AND 255 AND b BETWEEN 0 AND 255",
                        name="class_answers_rgb"),
@@ -436,7 +436,7 @@ class Store:
                     row.last_activity)
 
     def _get_room(self, conn: sa.Connection, code: str, lock: bool = False):
-        query = sa.select(rooms).where(rooms.c.code == code)
+        query = sa.select(rooms_table).where(rooms_table.c.code == code)
         # FOR UPDATE on PostgreSQL (SQLite renders nothing: its BEGIN IMMEDIATE already serialises writers).
         row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
@@ -461,7 +461,7 @@ class Store:
         for _ in range(20):   # a code already in use (rare: 729 million codes) just draws another
             code = new_code()
             with self._transaction(write=True) as conn:
-                added = conn.execute(self._insert(rooms).values(
+                added = conn.execute(self._insert(rooms_table).values(
                     code=code, key_hash=_hash_key(key), created=now, last_activity=now, is_open=True,
                     show_guess=bool(show_guess), ask=ask, answers=0).on_conflict_do_nothing()).rowcount
             if added:
@@ -487,7 +487,7 @@ class Store:
         with self._transaction(write=True) as conn:
             row = self._teacher_room(conn, code, key, lock=True)
             values["last_activity"] = self.clock()
-            conn.execute(rooms.update().where(rooms.c.code == row.code).values(**values))
+            conn.execute(rooms_table.update().where(rooms_table.c.code == row.code).values(**values))
             return self._room(self._get_room(conn, row.code))
 
     def set_open(self, code: object, key: object, is_open: bool) -> Room:
@@ -512,14 +512,14 @@ class Store:
     def _delete(conn: sa.Connection, codes: Sequence[str] | sa.Select) -> int:
         """Delete the rooms `codes` (a list or a query of codes) with their students and answers."""
         conn.execute(answers_table.delete().where(answers_table.c.room.in_(codes)))
-        conn.execute(students.delete().where(students.c.room.in_(codes)))
-        return conn.execute(rooms.delete().where(rooms.c.code.in_(codes))).rowcount
+        conn.execute(students_table.delete().where(students_table.c.room.in_(codes)))
+        return conn.execute(rooms_table.delete().where(rooms_table.c.code.in_(codes))).rowcount
 
     def expire(self, days: float | None = None) -> int:
         """Delete rooms idle (no join, answer or setting change) for more than `days` (default room_days()),
         with their students and answers; returns how many rooms went."""
         days = room_days() if days is None else days
-        idle = sa.select(rooms.c.code).where(rooms.c.last_activity < self.clock() - days * 86_400)
+        idle = sa.select(rooms_table.c.code).where(rooms_table.c.last_activity < self.clock() - days * 86_400)
         with self._transaction(write=True) as conn:
             return self._delete(conn, idle)
 
@@ -533,25 +533,25 @@ class Store:
         with self._transaction(write=True) as conn:
             if not self._get_room(conn, code, lock=True).is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed: ask your teacher to open it")
-            insert = self._insert(students).values(room=code, student=student_id, nickname=nickname, joined=now)
-            conn.execute(insert.on_conflict_do_update(index_elements=[students.c.room, students.c.student],
+            insert = self._insert(students_table).values(room=code, student=student_id, nickname=nickname, joined=now)
+            conn.execute(insert.on_conflict_do_update(index_elements=[students_table.c.room, students_table.c.student],
                                                       set_={"nickname": nickname}))
-            conn.execute(rooms.update().where(rooms.c.code == code).values(last_activity=now))
-            row = conn.execute(sa.select(students).where(students.c.room == code,
-                                                         students.c.student == student_id)).one()
+            conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now))
+            row = conn.execute(sa.select(students_table).where(students_table.c.room == code,
+                                                         students_table.c.student == student_id)).one()
             count = conn.scalar(sa.select(sa.func.count()).where(answers_table.c.room == code,
                                                                  answers_table.c.student == student_id))
         return Student(row.student, row.nickname, row.joined, count)
 
     def students(self, code: object, key: object) -> list[Student]:
         """Every student of the room with their number of answers, in the order they joined. Teacher only."""
-        n = (sa.select(sa.func.count()).where(answers_table.c.room == students.c.room,
-                                              answers_table.c.student == students.c.student)
+        n = (sa.select(sa.func.count()).where(answers_table.c.room == students_table.c.room,
+                                              answers_table.c.student == students_table.c.student)
              .scalar_subquery().label("n"))
         with self._transaction() as conn:
             room = self._teacher_room(conn, code, key)
-            rows = conn.execute(sa.select(students, n).where(students.c.room == room.code)
-                                .order_by(students.c.joined, students.c.student)).all()
+            rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == room.code)
+                                .order_by(students_table.c.joined, students_table.c.student)).all()
         return [Student(r.student, r.nickname, r.joined, r.n) for r in rows]
 
     def answered(self, code: object, student_id: str) -> int:
@@ -578,7 +578,7 @@ class Store:
         recent = mine & (answers_table.c.created > now - RATE_WINDOW)
         facts = sa.select(   # one round trip for what the checks below need
             sa.select(answers_table.c.id).where(mine, answers_table.c.answer_id == answer_id).scalar_subquery(),
-            sa.exists().where(students.c.room == code, students.c.student == student_id),
+            sa.exists().where(students_table.c.room == code, students_table.c.student == student_id),
             sa.select(sa.func.count()).where(recent).scalar_subquery(),
             sa.select(sa.func.min(answers_table.c.created)).where(recent).scalar_subquery())
         with self._transaction(write=True) as conn:
@@ -586,8 +586,8 @@ class Store:
             # committed, and ids grow in commit order within the room, which answers_since relies on. Without
             # it two replicas could both count 59 and store 61, and a reader could see id 11 before id 10
             # commits. A refused answer rolls the update back.
-            room = conn.execute(rooms.update().where(rooms.c.code == code).values(last_activity=now)
-                                .returning(rooms.c.is_open, rooms.c.answers)).first()
+            room = conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now)
+                                .returning(rooms_table.c.is_open, rooms_table.c.answers)).first()
             if room is None:
                 self._get_room(conn, code)   # raises RoomNotFound
             stored, joined, sent, oldest = conn.execute(facts).one()
@@ -608,7 +608,7 @@ class Store:
             row = conn.execute(answers_table.insert().values(
                 room=code, student=student_id, answer_id=answer_id, r=r, g=g, b=b, label=label, created=now,
             ).returning(*answers_table.c)).one()
-            conn.execute(rooms.update().where(rooms.c.code == code).values(answers=rooms.c.answers + 1))
+            conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(answers=rooms_table.c.answers + 1))
         return Receipt(_answer(row), duplicate=False)
 
     def answers(self, code: object, key: object) -> list[StoredAnswer]:

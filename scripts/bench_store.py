@@ -1,14 +1,15 @@
 """Measure the class engine and store: retraining the class network, and answers committed per second.
 
-    python scripts/bench_store.py [--answers 1000] [--repeat 15] [--writers 30] [--each 40] [--postgres URL]
+    python scripts/bench_store.py [--answers 1000] [--repeat 15] [--writers 30] [--each 40] [--pace S] [--postgres URL]
 
 (a) the class network retrained on N pooled answers (classroom.train, as after every new answer), median of
     --repeat runs; also the teacher's whole view (network, agreement, splits, students). Target: retraining
     on 1,000 answers <= 200 ms.
 (b) the store: --writers threads, each a student of one room sending --each answers one at a time (each
-    acknowledged after its commit), on an SQLite file and on PostgreSQL (--postgres, else
-    $FONTNET_TEST_DATABASE_URL, else a throwaway server from scripts/postgres). Reports committed answers per
-    second and the median and slowest acknowledgement.
+    acknowledged after its commit), as fast as they can, or --pace seconds apart as a class answers, on an
+    SQLite file and on PostgreSQL (--postgres, else $FONTNET_TEST_DATABASE_URL, else a throwaway server from
+    scripts/postgres). Reports committed answers per second and the median, 95th percentile and slowest
+    acknowledgement.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def throughput(url: str, writers: int, each: int) -> tuple[float, float, float]:
-    """(committed answers per second, median ms per acknowledgement, slowest ms)."""
+def throughput(url: str, writers: int, each: int, pace: float) -> tuple[float, list[float]]:
+    """(committed answers per second, the milliseconds of each acknowledgement)."""
     db = store.Store(url)
     code, _ = db.create_room()
     for w in range(writers):
@@ -63,6 +64,8 @@ def throughput(url: str, writers: int, each: int) -> tuple[float, float, float]:
             start = time.perf_counter()
             db.add_answer(code, f"s{w}", f"a{i}", (w, i, 100), i % 2)
             waits.append(time.perf_counter() - start)
+            if pace:
+                time.sleep(pace)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
     for t in threads:
@@ -74,7 +77,7 @@ def throughput(url: str, writers: int, each: int) -> tuple[float, float, float]:
     elapsed = time.perf_counter() - start
     assert db.room_status(code).answers == writers * each
     db.close()
-    return writers * each / elapsed, statistics.median(waits) * 1000, max(waits) * 1000
+    return writers * each / elapsed, [w * 1000 for w in waits]
 
 
 def main() -> None:
@@ -83,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--writers", type=int, default=30)
     parser.add_argument("--each", type=int, default=40)
+    parser.add_argument("--pace", type=float, default=0.0, help="seconds each writer waits between answers")
     parser.add_argument("--postgres", default=os.environ.get("FONTNET_TEST_DATABASE_URL"))
     args = parser.parse_args()
 
@@ -99,9 +103,12 @@ def main() -> None:
             started = True
         try:
             for name, target in (("SQLite", f"sqlite:///{where}/bench.sqlite3"), ("PostgreSQL", url)):
-                rate, median, worst = throughput(target, args.writers, args.each)
-                print(f"(b) {name}: {args.writers} writers x {args.each} answers: {rate:,.0f} answers/s committed, "
-                      f"acknowledgement median {median:.1f} ms, slowest {worst:.0f} ms")
+                rate, waits = throughput(target, args.writers, args.each, args.pace)
+                p95 = statistics.quantiles(waits, n=20)[-1]
+                print(f"(b) {name}: {args.writers} writers x {args.each} answers"
+                      f"{f' {args.pace:g} s apart' if args.pace else ''}: {rate:,.0f} answers/s committed, "
+                      f"acknowledgement median {statistics.median(waits):.1f} ms, 95th percentile {p95:.0f} ms, "
+                      f"slowest {max(waits):.0f} ms")
         finally:
             if started:
                 subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", where], capture_output=True)

@@ -49,7 +49,7 @@ def room_with(db: Store, *names: str) -> tuple[str, str]:
 
 
 def rows_in(db: Store, table: sa.Table, room: str) -> int:
-    column = table.c.code if table is store.rooms else table.c.room
+    column = table.c.code if table is store.rooms_table else table.c.room
     with db.engine.connect() as conn:
         return conn.scalar(sa.select(sa.func.count()).select_from(table).where(column == room))
 
@@ -120,7 +120,7 @@ def test_a_new_room_is_open_with_defaults_and_only_the_keys_hash_is_stored(db, c
     assert room == store.Room(code, True, True, "active", 0, clock.now, clock.now)
     assert "key" not in str(room)
     with db.engine.connect() as conn:
-        stored = conn.execute(sa.select(store.rooms).where(store.rooms.c.code == code)).one()
+        stored = conn.execute(sa.select(store.rooms_table).where(store.rooms_table.c.code == code)).one()
     assert key not in [str(v) for v in stored]
     assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert db.check_teacher(code, key)
@@ -156,7 +156,7 @@ def test_deleting_a_room_deletes_its_students_and_answers_and_nothing_else(db):
         db.add_answer(code, "ann", f"a{i}", (i, i, i), 0)
     db.add_answer(other, "cy", "a0", (9, 9, 9), 1)
     db.delete_room(code, key)
-    for table in (store.rooms, store.students, store.answers_table):
+    for table in (store.rooms_table, store.students_table, store.answers_table):
         assert rows_in(db, table, code) == 0
         assert rows_in(db, table, other) == 1
     with pytest.raises(RoomNotFound):
@@ -331,7 +331,7 @@ def test_idle_rooms_expire_with_their_answers(db, clock, monkeypatch):
     assert db.expire() == 1
     with pytest.raises(RoomNotFound):
         db.room_status(idle)
-    for table in (store.students, store.answers_table):
+    for table in (store.students_table, store.answers_table):
         assert rows_in(db, table, idle) == 0
     assert db.room_status(busy).open
     monkeypatch.setenv(store.DAYS_ENV, "5")
