@@ -378,8 +378,12 @@ class Store:
         # threads some writers starve for seconds; queueing this process's writers on a lock first hands the
         # database over as soon as it is free. (PostgreSQL queues lock waiters itself.)
         self._write_turn = nullcontext() if self._postgres else threading.Lock()
-        with self._transaction(write=True) as conn:
-            self._migrate(conn)
+        try:
+            with self._transaction(write=True) as conn:
+                self._migrate(conn)
+        except StoreError:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         """Close the pool's connections."""
@@ -452,8 +456,8 @@ class Store:
 
     # ---- rooms ----------------------------------------------------------------------------------
     def create_room(self, *, ask: str = "active", show_guess: bool = True) -> tuple[str, str]:
-        """A new open room: (code, teacher key). The key is shown once and only its hash is stored.
-        Rooms idle longer than room_days() are deleted first."""
+        """A new open room: (code, teacher key). Only the key's hash is stored, so the page must hand the key
+        to the teacher now. Rooms idle longer than room_days() are deleted first."""
         ask = _check_mode(ask)
         self.expire()
         key = new_key()
