@@ -6,7 +6,8 @@ Pause, Resume or a finished run redraws it whole, and the browser replaces the d
 mounted. While a run plays, no script run happens at all: the panel polls its `Feed` (app/live_feed.py), and
 each answer, built by `feed_answer` from the same `Chart`s, carries a chunk's new points, a few numbers per
 chart, which the browser appends. The panel then also draws the progress bar (`progress`: the server's numbers
-and its own words), since no script run redraws the page.
+and its own words), since no script run redraws the page. A feed that fails (unreachable, a page where its data
+should be, a panel it no longer knows, answers that never advance) stops the panel with a message of its own.
 
 Use: `live_charts(key, [Chart(...), ...], source=..., progress=...)`: a chart's `spec` comes from
 fontnet.figures.live, `length` is how many points its run has and `points(start)` returns the columns from
@@ -101,6 +102,7 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     if progress is not None:
         data["progress"] = progress
     # either trigger reruns the page, which sends every chart whole: `resync` when the browser lacks points it
-    # cannot get otherwise, `ended` when the feed says the run stopped
+    # cannot get otherwise or its feed failed (the panel then also says so), `ended` when the feed says the run
+    # stopped
     _component(key=key, data=data, on_resync_change=lambda: None, on_ended_change=lambda: None)
     return data
