@@ -408,7 +408,8 @@ class Schema:
             if any(n in raw for n in rule.names) and not rule.ok(merged):
                 unnoticed = [n for n in rule.names if n in raw and not any(m.startswith(f"{n}=") for m in notices)]
                 for n in rule.names:
-                    values[n] = self[n].default
+                    f = self[n]
+                    values[n] = f.format(f.default) if f.as_text else f.default
                 if unnoticed:
                     using = " and ".join(f"{n}={self.format(n, self[n].default)}" for n in rule.names)
                     notices.append(notice(unnoticed[0], raw[unnoticed[0]], rule.why, f"the defaults, {using}"))
@@ -502,7 +503,7 @@ from .backprop import LOSS_NAMES as _LOSS_NAMES  # noqa: E402
 
 MAX_SEED = 2**32 - 1
 SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
-HIDDEN_ACTIVATIONS = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
+HIDDEN_ACTIVATION = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
 BACKPROP = Schema("backprop", (
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
     Field("label", "formula", Choice({"formula": "From the formula", "dark": "Dark text (Y = 1)",
@@ -510,7 +511,7 @@ BACKPROP = Schema("backprop", (
     Field("model", "fresh", Choice({"fresh": "Fresh weights (seeded)", "default": "The default model",
                                     "session": "This session's model"}), "the network the step starts from"),
     Field("seed", 0, Whole(0, MAX_SEED), "fresh weights, uniform in [0, 1) from this seed"),
-    Field("act", "relu", HIDDEN_ACTIVATIONS, "the hidden activation"),
+    Field("act", "relu", HIDDEN_ACTIVATION, "the hidden activation"),
     Field("loss", "squared", Choice(_LOSS_NAMES), "the cost"),
     Field("lr", 0.05, Number(1e-6, 1e15), "the step's learning rate (the chapter uses 0.05)"),
     Field("steps", 100, Whole(1, 1000), "how many steps 'Apply N steps' takes"),
@@ -556,7 +557,7 @@ TRAIN = Schema("train", (
     Field("iterations", 100_000, Whole(1, 1_000_000), "One weight update each. The chapter runs 100,000."),
     Field("layers", 1, Whole(1, 3), "Hidden layers."),
     Field("hidden", 3, Whole(1, 16), "Nodes per hidden layer."),
-    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation."),
+    Field("activation", "relu", HIDDEN_ACTIVATION, "The hidden layers' activation."),
     Field("loss", "squared", Choice({"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}),
           "The cost."),
     Field("mode", "chapter", Choice({"chapter": "per-sample SGD (the chapter)", "minibatch": "mini-batch SGD",
@@ -578,7 +579,7 @@ TRAIN = Schema("train", (
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (
     Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.", as_text=True),
-    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation; the outputs use softmax."),
+    Field("activation", "relu", HIDDEN_ACTIVATION, "The hidden layers' activation; the outputs use softmax."),
     Field("lr", 0.005, Snapped((1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)),
           "Adam's step size; mini-batches of 32 images."),
     Field("iterations", 1500, Whole(1, 20_000), "One update on a mini-batch of 32 images each."),

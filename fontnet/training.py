@@ -22,25 +22,24 @@ from .model import formula_agreement
 from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
 from .parsing import SettingsError, shorten
 from .playback import Playback, guarded
-from .settings import TRAIN, format_number, format_share
+from .settings import TRAIN, format_number
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
 
 # ---- the controls: their names, limits and choices live in the Train page's table (fontnet.settings) ----------
-_F = TRAIN.__getitem__
-LR_CHOICES: tuple[float, ...] = _F("lr").kind.choices
-TEST_CHOICES: tuple[float, ...] = _F("test").kind.choices
-MODES: dict[str, str] = _F("mode").kind.labels
-INITS: dict[str, str] = _F("init").kind.labels
-LOSS_LABELS: dict[str, str] = _F("loss").kind.labels
-DATASETS: dict[str, str] = _F("data").kind.labels
-MAX_ITERATIONS = _F("iterations").kind.hi
-MAX_LAYERS = _F("layers").kind.hi
-MAX_NODES = _F("hidden").kind.hi
-MAX_BATCH = _F("batch").kind.hi
-MAX_SEED = _F("seed").kind.hi
-MIN_RANDOM_ROWS = _F("n").kind.lo
+LR_CHOICES: tuple[float, ...] = TRAIN["lr"].kind.choices
+TEST_CHOICES: tuple[float, ...] = TRAIN["test"].kind.choices
+MODES: dict[str, str] = TRAIN["mode"].kind.labels
+INITS: dict[str, str] = TRAIN["init"].kind.labels
+LOSS_LABELS: dict[str, str] = TRAIN["loss"].kind.labels
+DATASETS: dict[str, str] = TRAIN["data"].kind.labels
+MAX_ITERATIONS = TRAIN["iterations"].kind.hi
+MAX_LAYERS = TRAIN["layers"].kind.hi
+MAX_NODES = TRAIN["hidden"].kind.hi
+MAX_BATCH = TRAIN["batch"].kind.hi
+MAX_SEED = TRAIN["seed"].kind.hi
+MIN_RANDOM_ROWS = TRAIN["n"].kind.lo
 MAX_MODEL_BYTES = 1_000_000
 
 # ---- live playback ------------------------------------------------------------------------------
@@ -54,9 +53,6 @@ MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
-
-
-format_test = format_share
 
 
 @dataclass(frozen=True)
