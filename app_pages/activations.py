@@ -7,28 +7,25 @@ from app import links
 from app.text import md_literal
 from fontnet import activations as act
 from fontnet.figures import activations as figs
+from fontnet.settings import ACTIVATIONS as SCHEMA
 
-D = links.ACTIVATIONS_DEFAULTS
-LIMITS = links.ACTIVATIONS_LIMITS
-KEYS = tuple(D)
-
-
-def link_value(key: str, value: object) -> str | list[str]:
-    """A setting as the page's link writes it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return value if isinstance(value, list) else str(value)
+K = links.keys(SCHEMA)
+D = SCHEMA.defaults()
 
 
-links.read_link("activations", KEYS, links.activations_settings, fmt=link_value)
+def limits(name: str) -> tuple[float, float]:
+    """A number setting's range, from the page's table."""
+    kind = SCHEMA[name].kind
+    return kind.lo, kind.hi
+
+
+links.page_settings(SCHEMA)
 
 st.title("Activations")
 st.write("Every node adds up its weighted inputs and passes the sum through an **activation function**. "
          "Table 7-1 lists the common ones; FontNet's network, this table and the charts below all read the same "
          "definitions.")
-links.show_notices("activations")
+links.show_notices(SCHEMA)
 
 st.subheader("Table 7-1: common activation functions")
 st.table(
@@ -39,16 +36,14 @@ st.table(
 st.subheader("The curves")
 left, right = st.columns([2, 1])
 with left:
-    names = st.multiselect("Functions", list(act.ACTIVATIONS), default=D["fn"], key="fn", bind="query-params",
+    names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"],
                            format_func=lambda n: act.ACTIVATIONS[n].label)
 with right:
-    deriv = st.checkbox("Show derivatives (dashed)", value=D["deriv"], key="deriv", bind="query-params")
+    deriv = st.checkbox("Show derivatives (dashed)", key=K["deriv"])
 c1, c2, c3 = st.columns(3)
-lo, hi = LIMITS["xmin"]
-xmin = c1.number_input("x from", lo, hi, value=D["xmin"], step=0.5, key="xmin", bind="query-params")
-xmax = c2.number_input("x to", lo, hi, value=D["xmax"], step=0.5, key="xmax", bind="query-params")
-slope = c3.number_input("Leaky ReLU negative slope", *LIMITS["slope"], value=D["slope"], step=0.01,
-                        format="%.3f", key="slope", bind="query-params")
+xmin = c1.number_input("x from", *limits("xmin"), step=0.5, key=K["xmin"])
+xmax = c2.number_input("x to", *limits("xmax"), step=0.5, key=K["xmax"])
+slope = c3.number_input("Leaky ReLU negative slope", *limits("slope"), step=0.01, format="%.3f", key=K["slope"])
 if xmin >= xmax:
     st.warning(f"'x from' ({xmin:g}) must be below 'x to' ({xmax:g}); showing {D['xmin']:g} to {D['xmax']:g}.")
     xmin, xmax = D["xmin"], D["xmax"]
@@ -74,9 +69,8 @@ st.write("With several output nodes (Figure 7-8's multi-class case), softmax tur
          "sharpens (t < 1) the result; the largest logit always keeps the largest probability.")
 c1, c2 = st.columns([2, 1])
 logits_text = c1.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
-                            value=D["logits"], key="logits", bind="query-params")
-temp = c2.slider("Temperature", *LIMITS["temp"], value=D["temp"], step=0.1, key="temp",
-                 bind="query-params")
+                            key=K["logits"])
+temp = c2.slider("Temperature", *limits("temp"), step=0.1, key=K["temp"])
 try:
     logits = act.parse_logits(logits_text)
 except act.LogitsError as e:
@@ -89,9 +83,8 @@ st.subheader("The vanishing gradient")
 st.write("Backpropagation multiplies one derivative per layer. Here every layer's weighted sum is the same input "
          "x and every weight is 1, so after k layers the gradient has been multiplied by f'(x)^k.")
 c1, c2 = st.columns(2)
-depth = c1.slider("Layers", *LIMITS["depth"], value=D["depth"], key="depth", bind="query-params")
-at = c2.slider("Input x at every layer", *LIMITS["at"], value=D["at"], step=0.5, key="at",
-               bind="query-params")
+depth = c1.slider("Layers", *limits("depth"), key=K["depth"])
+at = c2.slider("Input x at every layer", *limits("at"), step=0.5, key=K["at"])
 products = {n: act.gradient_through_layers(n, depth, at, slope) for n in ("logistic", "tanh", "relu", "leaky_relu")}
 st.plotly_chart(figs.gradient_figure(products))
 st.write(act.gradient_reading(depth, at))

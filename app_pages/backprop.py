@@ -6,9 +6,10 @@ import numpy as np
 import streamlit as st
 
 from app import links, state
+from app.page_kit import Flash
 from fontnet import backprop as bp
 from fontnet import colors, presets
-from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.activations import ACTIVATIONS
 from fontnet.figures.backprop import (
     cost_chart,
     gradient_rows,
@@ -18,26 +19,30 @@ from fontnet.figures.backprop import (
     num,
     terms_table,
 )
-from fontnet.network import LOSSES, Network
+from fontnet.network import Network
+from fontnet.settings import BACKPROP as SCHEMA
 
 WORK = "backprop_network"  # {"source": ..., "net": Network, "steps": int, "costs": list[float]}
-FLASH = "backprop_flash"
-D = bp.LINK_DEFAULTS
+FLASH = Flash("backprop")
+K = links.keys(SCHEMA)
+D = SCHEMA.defaults()
 ss = st.session_state
-SOURCE_NAMES = {"fresh": "Fresh weights (seeded)", "default": "The default model",
-                "session": "This session's model"}
-LABEL_NAMES = {"formula": "From the formula", "dark": "Dark text (Y = 1)", "light": "Light text (Y = 0)"}
+
+
+def setting(name: str) -> object:
+    """A setting as its control holds it (also inside callbacks)."""
+    return ss.get(K[name], D[name])
 
 
 def set_bg(hex_colour: str) -> None:
-    ss["bg"] = hex_colour
+    links.set_setting(SCHEMA, "bg", hex_colour)
 
 
 def source() -> tuple[tuple, Network, str | None]:
     """The network the controls pick: (a key naming it, the network, a note when the pick could not be used)."""
-    pick = ss.get("model", D["model"])
+    pick = setting("model")
     if pick == "fresh":
-        seed = int(ss.get("seed", D["seed"]))
+        seed = int(setting("seed"))
         return ("fresh", seed), bp.fresh_network(seed), None
     note = None
     if pick == "session":
@@ -64,17 +69,13 @@ def working() -> tuple[dict, str | None]:
 
 
 def settings() -> tuple[colors.RGB, str, str, str, float]:
-    rgb = colors.parse_colour(ss.get("bg", D["bg"]))
-    return rgb, ss.get("label", D["label"]), ss.get("act", D["act"]), ss.get("loss", D["loss"]), float(ss.get("lr", D["lr"]))
+    rgb = colors.parse_colour(setting("bg"))
+    return rgb, setting("label"), setting("act"), setting("loss"), float(setting("lr"))
 
 
 def network_words(key: tuple) -> str:
     return {"fresh": f"fresh weights, seed {key[-1]}", "default": "the default model",
             "session": "this session's model"}[key[0]]
-
-
-def flash(kind: str, message: str) -> None:
-    ss[FLASH] = (kind, message)
 
 
 def on_apply() -> None:
@@ -83,23 +84,23 @@ def on_apply() -> None:
     X, Y, _ = bp.sample(rgb, label)
     s = bp.step(bp.configured(work["net"], act, loss), X, Y, lr)
     if s.after is None:
-        flash("error", s.problem)
+        FLASH("error", s.problem)
         return
     work.update(net=s.after, steps=work["steps"] + 1)
-    flash("success", f"Step applied: the cost on this colour went from {num(s.cost_before, 6)} to "
+    FLASH("success", f"Step applied: the cost on this colour went from {num(s.cost_before, 6)} to "
                      f"{num(s.cost_after, 6)}.")
 
 
 def on_apply_n() -> None:
     work, _ = working()
     _, _, act, loss, lr = settings()
-    n = int(ss.get("steps", D["steps"]))
+    n = int(setting("steps"))
     res = bp.random_steps(bp.configured(work["net"], act, loss), n, lr, seed=work["steps"])
     work.update(net=res.after, steps=work["steps"] + len(res.costs), costs=[*work["costs"], *res.costs.tolist()])
     if res.problem:
-        flash("error", res.problem)
+        FLASH("error", res.problem)
     else:
-        flash("success", f"{len(res.costs)} steps applied on random training rows.")
+        FLASH("success", f"{len(res.costs)} steps applied on random training rows.")
 
 
 def on_use() -> None:
@@ -107,7 +108,11 @@ def on_use() -> None:
     name = network_words(work["source"])
     n = work["steps"]
     state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
-    flash("success", "The Predict page now uses this network, for this session only.")
+    FLASH("success", "The Predict page now uses this network, for this session only.")
+
+
+def on_reset() -> None:
+    ss.pop(WORK, None)
 
 
 def steps_chart(work: dict) -> None:
@@ -134,40 +139,34 @@ def show_sympy(b: bp.Backprop) -> None:
             st.latex(d.example)
 
 
-def on_reset() -> None:
-    ss.pop(WORK, None)
-
-
 st.title("Backprop")
 st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
             "the chain rule gives its slope "
             "with respect to every weight and bias, and the step moves each one a little downhill: "
             "W ← W − L · dC/dW. Every number below is this network's, for this colour.")
 
-links.read_link("backprop", bp.LINK_KEYS, bp.link_settings, fmt=bp.format_setting)
+links.page_settings(SCHEMA)
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
 with pick:
-    st.color_picker("Background colour", D["bg"], key="bg", bind="query-params")
+    st.color_picker("Background colour", key=K["bg"])
 with choose, st.container(horizontal=True):
     for name, rgb in presets.PRESETS.items():
         st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
 c1, c2, c3 = st.columns([2, 2, 1])
-c1.radio("Label Y", bp.LABEL_CHOICES, format_func=LABEL_NAMES.get, key="label", bind="query-params", horizontal=True)
-c2.radio("Network", bp.MODEL_SOURCES, format_func=SOURCE_NAMES.get, key="model", bind="query-params",
-         horizontal=True)
-c3.number_input("Seed", 0, bp.MAX_SEED, D["seed"], key="seed", bind="query-params",
-                disabled=ss.get("model", D["model"]) != "fresh", help="Fresh weights: uniform in [0, 1), as the chapter.")
+for name, label, row in (("label", "Label Y", c1), ("model", "Network", c2)):
+    row.radio(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name], horizontal=True)
+seed = SCHEMA["seed"].kind
+c3.number_input("Seed", seed.lo, seed.hi, key=K["seed"], disabled=setting("model") != "fresh",
+                help="Fresh weights: uniform in [0, 1), as the chapter.")
 c1, c2, c3 = st.columns(3)
-c1.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(D["act"]), format_func=lambda k: ACTIVATIONS[k].label, key="act",
-             bind="query-params")
-c2.selectbox("Loss", LOSSES, format_func=lambda k: bp.LOSS_NAMES[k], key="loss", bind="query-params")
-c3.number_input("Learning rate L", *bp.LR_LIMITS, D["lr"], format="%g", key="lr", bind="query-params",
+for name, label, col in (("act", "Hidden activation", c1), ("loss", "Loss", c2)):
+    col.selectbox(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name])
+lr = SCHEMA["lr"].kind
+c3.number_input("Learning rate L", lr.lo, lr.hi, format="%g", key=K["lr"],
                 help="The chapter uses 0.05. A very large one makes the step blow up.")
-links.show_notices("backprop")
-if FLASH in ss:
-    kind, message = ss.pop(FLASH)
-    getattr(st, kind)(message)
+links.show_notices(SCHEMA)
+FLASH.show()
 
 work, note = working()
 if note:
@@ -212,7 +211,7 @@ with st.expander("The computation graph", expanded=True):
     with st.container(key="graph"):
         st.graphviz_chart(graph_dot(b), width="stretch")
 
-if st.toggle("Derive it with SymPy", key="sympy", bind="query-params",
+if st.toggle("Derive it with SymPy", key=K["sympy"],
              help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):
     show_sympy(b)
 
@@ -223,7 +222,7 @@ if b.kinks:
     nodes = ", ".join(str(i + 1) for i in b.kinks)
     st.warning(f"Hidden node {nodes}: its ReLU input is within 1e-6 of 0, at the kink where the slope is not "
                "defined. There the finite difference averages the two sides and cannot match.")
-printed_on = st.toggle("As printed in the chapter", key="printed", bind="query-params",
+printed_on = st.toggle("As printed in the chapter", key=K["printed"],
                        help="The listing's dC_dW1 line, and what it does.")
 with st.container(key="fd_table"):
     st.markdown(markdown_table(gradient_rows(b, chk, s, printed=printed_on)))
@@ -246,7 +245,7 @@ else:
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in bp.PARAMS))
 b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
 b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
-b2.number_input("N", 1, bp.MAX_STEPS, D["steps"], key="steps", bind="query-params")
+b2.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
 b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
 b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)

@@ -12,9 +12,10 @@ from app import links, state
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart, feed_answer, live_charts
 from app.live_feed import Source
+from app.page_kit import CHART, Flash
 from app.text import md_literal
 from fontnet import digits
-from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.activations import ACTIVATIONS
 from fontnet.digits import DigitsRun, DrawingError
 from fontnet.figures.digits import (
     LIVE_COLUMNS,
@@ -26,24 +27,21 @@ from fontnet.figures.digits import (
 )
 from fontnet.figures.live import history_points
 from fontnet.network import ModelFileError, Network
+from fontnet.settings import DIGITS as SCHEMA
 
 RUN = "digits_run"
 OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
 SOURCE = "digits_source"          # None: the pad; an int: that test image
-FLASH = "digits_flash"
+FLASH = Flash("digits")
 LIBRARY = "digits_library"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
-CHART = dict(config={"displayModeBar": False}, theme=None)
+K = links.keys(SCHEMA)
 ss = st.session_state
-
-
-def flash(kind: str, message: str) -> None:
-    ss.setdefault(FLASH, []).append((kind, message))
 
 
 def current_settings() -> digits.DigitsSettings:
     """The settings the controls hold; SettingsError names a bad one (the layer widths are typed)."""
-    return digits.settings_from({k: ss[k] for k in digits.KEYS if k in ss})
+    return digits.settings_from({name: ss[K[name]] for name in SCHEMA.names if K[name] in ss})
 
 
 def active_model() -> tuple[Network, str, int]:
@@ -64,7 +62,7 @@ def new_run(start: bool) -> None:
     try:
         run = DigitsRun(current_settings())
     except digits.SettingsError as e:
-        flash("error", f"Cannot start a run: {e}. The current model is kept.")
+        FLASH("error", f"Cannot start a run: {e}. The current model is kept.")
         return
     if start:
         run.start()
@@ -97,7 +95,7 @@ def on_pick(wrong: bool) -> None:
     _, X_test, _, y_test = digits.split(seed)
     pool = digits.evaluate(model, X_test, y_test).wrong if wrong else np.arange(len(y_test))
     if len(pool) == 0:
-        flash("info", "The model gets every test image right: there is none to show.")
+        FLASH("info", "The model gets every test image right: there is none to show.")
         return
     ss[SOURCE] = int(np.random.default_rng().choice(pool))
 
@@ -106,7 +104,7 @@ def on_use() -> None:
     run = ss.get(RUN)
     if run is not None and run.trained:
         ss[OWN] = (copy.deepcopy(run.net), f"your run ({run.settings.describe()})")
-        flash("success", "The pad keeps this model until you load another or go back to the default.")
+        FLASH("success", "The pad keeps this model until you load another or go back to the default.")
 
 
 def on_default() -> None:
@@ -122,47 +120,15 @@ def on_upload() -> None:
     try:
         net = digits.load_model(f.getvalue())
     except ModelFileError as e:
-        flash("error", f"That model was not loaded: {e}. The current model is kept.")
+        FLASH("error", f"That model was not loaded: {e}. The current model is kept.")
         return
     ss[OWN] = (net, f"uploaded {f.name[:40]}")
     ss.pop(RUN, None)
     ss.pop(LIBRARY, None)
-    flash("success", f"Loaded {f.name[:40]}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
+    FLASH("success", f"Loaded {f.name[:40]}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
 
 
-# ---- the page -------------------------------------------------------------------------------------------------
-st.title("Digits")
-st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
-            "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
-            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
-            "Draw a digit below.")
-
-links.read_link("digits", digits.KEYS, digits.parse, fmt=digits.fmt)
-with st.sidebar:
-    st.header("Settings")
-    st.text_input("Hidden layers", digits.fmt("hidden", digits.DEFAULT.hidden), key="hidden", bind="query-params",
-                  help="1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.")
-    act = st.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(digits.DEFAULT.activation),
-                       key="activation", bind="query-params")
-    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
-    st.select_slider("Learning rate", digits.LR_CHOICES, value=digits.DEFAULT.lr, format_func=digits.format_lr,
-                     key="lr", bind="query-params", help="Adam's step size; mini-batches of 32 images.")
-    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, digits.DEFAULT.iterations, step=100, key="iterations",
-                    bind="query-params", help="One update on a mini-batch of 32 images each.")
-    st.number_input("Random seed", 0, digits.MAX_SEED, digits.DEFAULT.seed, key="seed", bind="query-params",
-                    help="Seeds the split, the first weights and the batches.")
-    try:
-        settings = current_settings()
-        st.caption(f"A run: {settings.describe()}.")
-    except digits.SettingsError as e:
-        settings = None
-        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
-
-links.show_notices("digits")
-for kind, message in ss.pop(FLASH, []) or []:
-    getattr(st, kind)(md_literal(message))
-
-
+# ---- render functions -----------------------------------------------------------------------------------------
 @st.fragment
 def pad_section() -> None:
     """The pad, the 8x8 image it becomes, the prediction, the output layer and Figure 7-8 for this image.
@@ -211,27 +177,6 @@ def pad_section() -> None:
         st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
 
 
-pad_section()
-# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
-st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
-            "(orange: ink there raises it, blue: lowers it).")
-st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
-
-
-# ---- training -------------------------------------------------------------------------------------------------
-st.header("Train")
-st.markdown("Train starts a fresh run with the settings on the left; the pad uses it as it learns. "
-            "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
-run: DigitsRun | None = ss.get(RUN)
-status = run.status if run else "none"
-with st.container(horizontal=True, key="digits_buttons"):
-    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
-    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
-    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
-    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
-              help="Fresh random weights with the settings on the left (iteration 0).")
-
-
 def progress_label(run: DigitsRun) -> str:
     """The progress bar's words (numbers and the app's own words only)."""
     p = run.history[-1]
@@ -276,6 +221,53 @@ def show_live(run: DigitsRun | None) -> None:
                         every=UPDATE_SECONDS)
 
 
+# ---- the page -------------------------------------------------------------------------------------------------
+st.title("Digits")
+st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
+            "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
+            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
+            "Draw a digit below.")
+
+links.page_settings(SCHEMA)
+with st.sidebar:
+    st.header("Settings")
+    st.text_input("Hidden layers", key=K["hidden"], help=SCHEMA["hidden"].help)
+    act = st.selectbox("Hidden activation", SCHEMA["activation"].kind.names, key=K["activation"])
+    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
+    st.select_slider("Learning rate", digits.LR_CHOICES, format_func=SCHEMA["lr"].format, key=K["lr"],
+                     help=SCHEMA["lr"].help)
+    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, step=100, key=K["iterations"],
+                    help=SCHEMA["iterations"].help)
+    st.number_input("Random seed", 0, digits.MAX_SEED, key=K["seed"], help=SCHEMA["seed"].help)
+    try:
+        settings = current_settings()
+        st.caption(f"A run: {settings.describe()}.")
+    except digits.SettingsError as e:
+        settings = None
+        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
+
+links.show_notices(SCHEMA)
+FLASH.show()
+
+pad_section()
+# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
+st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+            "(orange: ink there raises it, blue: lowers it).")
+st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
+
+
+# ---- training -------------------------------------------------------------------------------------------------
+st.header("Train")
+st.markdown("Train starts a fresh run with the settings on the left; the pad uses it as it learns. "
+            "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
+run: DigitsRun | None = ss.get(RUN)
+status = run.status if run else "none"
+with st.container(horizontal=True, key="digits_buttons"):
+    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
+    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
+    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
+    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
+              help="Fresh random weights with the settings on the left (iteration 0).")
 show_live(ss.get(RUN))
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from app.text import md_literal
 from fontnet import colors, presets
 from fontnet.figures.network import forward_latex, network_svg, probability_bar_html
 from fontnet.model import THRESHOLD, decide
+from fontnet.settings import PREDICT as SCHEMA
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog"
+K = links.keys(SCHEMA)
 
 
 def wcag_words(ratio: float) -> str:
@@ -21,7 +23,7 @@ def wcag_words(ratio: float) -> str:
 
 def set_bg(hex_colour: str) -> None:
     """Callback for presets and the random button: the picker (and with it the URL) follows."""
-    st.session_state["bg"] = hex_colour
+    links.set_setting(SCHEMA, "bg", hex_colour)
 
 
 def on_random() -> None:
@@ -48,11 +50,11 @@ if state.using_session_model():
                 "for this session only. Everyone else sees the chapter's default model.")
         st.button("Back to the default model", on_click=state.use_default_model)
 
-links.read_link("predict", ("bg",), presets.link_settings, fmt=lambda key, value: value.lstrip("#"))
+links.page_settings(SCHEMA)
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
 with pick:
-    bg = st.color_picker("Background colour", presets.DEFAULT_BG, key="bg", bind="query-params",
+    bg = st.color_picker("Background colour", key=K["bg"],
                          help="The page's link keeps this colour (`?bg=ffc0cb`), so you can share it.")
 if NEXT_RANDOM not in st.session_state:
     st.session_state[NEXT_RANDOM] = presets.random_colour()
@@ -65,7 +67,7 @@ with choose:
         st.button("Random colour", key="random", on_click=on_random)
 
 rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
-links.show_notices("predict")
+links.show_notices(SCHEMA)
 
 text = st.text_input("Sample text", DEFAULT_TEXT, key="text", max_chars=200) or "Aa"
 d = decide(model, rgb)
@@ -105,7 +107,7 @@ with st.container(key="network"):
     st.markdown(f"<div>{network_svg(model, d.forward)}</div>", unsafe_allow_html=True)
 # A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
 # colour change cheap for the browser (and `?math=true` shares the page with them open).
-if st.toggle("Show the same numbers as matrix arithmetic", key="math", bind="query-params"):
+if st.toggle("Show the same numbers as matrix arithmetic", key=K["math"]):
     with st.container(border=True, key="math_box"):
         st.markdown("Check one node by hand: multiply a row of W by the column below it, add the bias, "
                     "then apply the activation.")

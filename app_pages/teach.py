@@ -8,12 +8,12 @@ import time
 
 import numpy as np
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from app import links, state
-from app.text import md_literal
+from app import links
+from app.page_kit import CHART, Flash, use_model_then_open_predict
 from fontnet import colors, data, teach, training
 from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
+from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
 
 ANSWERS = "teach_answers"       # list[Answer], this session only
@@ -23,17 +23,12 @@ RNG = "teach_rng"
 AGREEMENT = "teach_agreement"   # the network's agreement with the formula and WCAG
 BEFORE = "teach_agreement_before"  # ... before the last change, for the deltas
 RETRAIN_MS = "teach_retrain_ms"
-FLASH = "teach_flash"
+FLASH = Flash("teach")
+K = links.keys(SCHEMA)
 UPLOAD_ID = "teach_upload_id"
 DEFAULT_TEXT = "The quick brown fox"
 MAX_UPLOAD_BYTES = 1_000_000
-CHART = dict(config={"displayModeBar": False}, theme=None)
 ss = st.session_state
-
-
-def flash(kind: str, message: str) -> None:
-    """A message shown once on the next run (callbacks cannot draw)."""
-    ss.setdefault(FLASH, []).append((kind, message))
 
 
 def answers() -> list[Answer]:
@@ -48,11 +43,7 @@ def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
     ss[BEFORE] = ss.get(AGREEMENT)
     ss[AGREEMENT] = teach.agreement(ss[NET])
     ss[ANSWERS] = new
-    ss[teach.LINK_KEY] = teach.encode_link(new)
-    if new:
-        st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]
-    else:
-        st.query_params.pop(teach.LINK_KEY, None)
+    links.set_setting(SCHEMA, "labels", teach.encode_link(new))  # the link follows on the next run
     if question is None or question in {a.rgb for a in new}:
         ask_next()
     else:
@@ -61,7 +52,7 @@ def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
 
 def ask_next() -> None:
     """The next question, chosen the way the visitor picked (active or random)."""
-    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], ss.get(teach.ASK_KEY, teach.DEFAULT_STRATEGY), answers())
+    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], ss.get(K["ask"], teach.DEFAULT_STRATEGY), answers())
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
@@ -70,7 +61,7 @@ def on_answer(label: int) -> None:
     guessed = teach.guess(ss[NET], rgb).label
     kept = [a for a in answers() if a.rgb != rgb]
     if len(kept) >= teach.MAX_ANSWERS:
-        flash("warning", f"You have given {teach.MAX_ANSWERS} answers, the most a link can hold. Remove some "
+        FLASH("warning", f"You have given {teach.MAX_ANSWERS} answers, the most a link can hold. Remove some "
                          "to give more.")
         return
     set_answers([*kept, Answer(rgb, label, guessed)])
@@ -100,17 +91,17 @@ def on_upload() -> None:
     ss[UPLOAD_ID] = f.file_id
     raw = f.getvalue()
     if len(raw) > MAX_UPLOAD_BYTES:
-        flash("error", f"That file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB; your answers are unchanged.")
+        FLASH("error", f"That file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB; your answers are unchanged.")
         return
     try:
         loaded, notices = teach.from_csv(raw)
     except data.DataError as e:
-        flash("error", f"That file cannot be read: {e}. Your answers are unchanged.")
+        FLASH("error", f"That file cannot be read: {e}. Your answers are unchanged.")
         return
     for n in notices:
-        flash("warning", f"From the file: {n}.")
+        FLASH("warning", f"From the file: {n}.")
     set_answers(loaded)
-    flash("success", f"Loaded {len(loaded)} answers from the file; carry on answering.")
+    FLASH("success", f"Loaded {len(loaded)} answers from the file; carry on answering.")
 
 
 # ---- the page -----------------------------------------------------------------------------------
@@ -118,17 +109,14 @@ st.title("Teach")
 st.markdown("Which text reads better on this colour, **dark** or **light**? Answer, and a small network "
             "(the chapter's: 3 inputs, 3 ReLU nodes, 1 output) learns your taste after every answer.")
 
-links.read_link("teach", (teach.LINK_KEY, teach.ASK_KEY), teach.link_settings)
-links.show_notices("teach")
+in_use = links.page_settings(SCHEMA)
+links.show_notices(SCHEMA)
 if RNG not in ss:
     ss[RNG] = np.random.default_rng()
 if ANSWERS not in ss:
-    set_answers(teach.decode_link(ss.get(teach.LINK_KEY, ""))[0])
+    set_answers(teach.decode_link(in_use["labels"])[0])
     ss[BEFORE] = None
-elif answers() and st.query_params.get(teach.LINK_KEY) != ss[teach.LINK_KEY]:
-    st.query_params[teach.LINK_KEY] = ss[teach.LINK_KEY]  # back from another page: the link holds them again
-for kind, message in ss.pop(FLASH, []):
-    getattr(st, kind)(md_literal(message))
+FLASH.show()
 
 net = ss[NET]
 rgb = ss[QUESTION]
@@ -173,16 +161,13 @@ with side:
     st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
                 f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
                 unsafe_allow_html=True)
-    st.radio("Next colour", list(teach.STRATEGIES), key=teach.ASK_KEY, bind="query-params",
-             format_func=lambda s: teach.STRATEGIES[s], horizontal=True)
+    st.radio("Next colour", SCHEMA["ask"].kind.names, key=K["ask"], format_func=SCHEMA["ask"].kind.label,
+             horizontal=True)
     st.caption(teach.WHY_ACTIVE)
     if st.button("Use this model", key="teach_use", disabled=not answers(),
                  help="The Predict page uses your network for this session only."):
-        state.use_model(copy.deepcopy(net), f"taught here ({len(answers())} answers)")
-        try:  # an empty dict: this page's link stays out of the Predict page's
-            st.switch_page("app_pages/predict.py", query_params={})
-        except StreamlitAPIException:
-            st.page_link("app_pages/predict.py", label="The Predict page now uses your network: open it", icon="🎨")
+        use_model_then_open_predict(copy.deepcopy(net), f"taught here ({len(answers())} answers)",
+                                    "The Predict page now uses your network: open it")
 
 st.subheader("Your answers")
 if answers():
@@ -244,8 +229,9 @@ st.markdown("Your answers live in this session only. The page's link holds them 
             f"at most {teach.MAX_ANSWERS}): share it and another person opens your taste and its network.")
 if answers():
     base = (st.context.url or "").rstrip("/")
-    st.code(f"{base}?{teach.LINK_KEY}={ss[teach.LINK_KEY]}" if base.endswith("/teach")
-            else f"/teach?{teach.LINK_KEY}={ss[teach.LINK_KEY]}", language=None, wrap_lines=True)
+    labels = ss[K["labels"]]
+    st.code(f"{base}?labels={labels}" if base.endswith("/teach") else f"/teach?labels={labels}", language=None,
+            wrap_lines=True)
 c1, c2 = st.columns(2)
 with c1:
     st.download_button("Download answers (CSV)", lambda rows=answers(): teach.to_csv(rows), file_name="fontnet-answers.csv",

@@ -5,48 +5,36 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import fields
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from app import links
 from app.live_chart import live_charts
-from app.state import use_model
+from app.page_kit import Flash, use_model_then_open_predict
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
-from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from fontnet.activations import ACTIVATIONS
 from fontnet.figures import live
 from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
-from fontnet.network import LOSSES, ModelFileError, NetworkError
+from fontnet.network import ModelFileError, NetworkError
+from fontnet.settings import TRAIN as SCHEMA
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
-FLASH = "train_flash"
+FLASH = Flash("train")
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
-DEFAULT = TrainingSettings()
-LINK_KEYS = tuple(f.name for f in fields(TrainingSettings))
+K = links.keys(SCHEMA)
+D = SCHEMA.defaults()
 ss = st.session_state
-
-
-def flash(kind: str, message: str) -> None:
-    """A message shown once on the next run (callbacks cannot draw)."""
-    ss.setdefault(FLASH, []).append((kind, message))
-
-
-def link_settings(params: dict[str, list[str]]) -> tuple[dict[str, object], list[str]]:
-    """The Train page's settings from its link: the engine's parser, each given key's value in use."""
-    settings, notices = TrainingSettings.from_params(params)
-    return {name: getattr(settings, name) for name in params}, notices
 
 
 def current_settings() -> TrainingSettings:
     """The settings the widgets hold now (also usable inside callbacks)."""
-    return TrainingSettings(**{f.name: ss.get(f.name, getattr(DEFAULT, f.name)) for f in fields(TrainingSettings)})
+    return TrainingSettings(**{name: ss.get(K[name], D[name]) for name in SCHEMA.names})
 
 
 def current_dataset(settings: TrainingSettings) -> data.Dataset:
@@ -58,7 +46,7 @@ def new_run(start: bool = False) -> TrainingRun | None:
         settings = current_settings()
         run = TrainingRun(settings, current_dataset(settings))
     except (training.SettingsError, data.DataError, NetworkError) as e:
-        flash("error", f"Cannot start a run: {e}")
+        FLASH("error", f"Cannot start a run: {e}")
         return None
     if start:
         run.start()
@@ -110,11 +98,11 @@ def on_data_upload() -> None:
     try:
         ds = training.load_data(f.getvalue(), f.name[:60])
     except data.DataError as e:
-        flash("error", f"That CSV was not used: {e}. The previous data is kept.")
+        FLASH("error", f"That CSV was not used: {e}. The previous data is kept.")
         return
     ss[UPLOADED] = ds
-    ss["data"] = "upload"
-    flash("success", f"Loaded {ds.name}: {int(ds.labels.sum()):,} dark-text and "
+    links.set_setting(SCHEMA, "data", "upload")
+    FLASH("success", f"Loaded {ds.name}: {int(ds.labels.sum()):,} dark-text and "
                      f"{int(len(ds) - ds.labels.sum()):,} light-text colours. Press Train to use it.")
 
 
@@ -128,11 +116,11 @@ def on_model_upload() -> None:
         settings = current_settings()
         run = TrainingRun.from_model(net, settings, current_dataset(settings), name=f"uploaded {f.name[:40]}")
     except (ModelFileError, training.SettingsError, data.DataError, NetworkError) as e:
-        flash("error", f"That model was not loaded: {e}. The current model is kept.")
+        FLASH("error", f"That model was not loaded: {e}. The current model is kept.")
         return
     ss[RUN] = run
     ss.pop(LIBRARY, None)
-    flash("success", f"Loaded the model {f.name[:40]}: a 3-{'-'.join(map(str, net.hidden_layer_sizes))}-1 "
+    FLASH("success", f"Loaded the model {f.name[:40]}: a 3-{'-'.join(map(str, net.hidden_layer_sizes))}-1 "
                      f"{net.activation} network.")
 
 
@@ -143,68 +131,16 @@ def warm_engine() -> bool:
     return True
 
 
-# ---- the page -------------------------------------------------------------------------------------
-st.title("Train")
-st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
-            "The defaults are the chapter's run: 3 inputs → 3 ReLU nodes → 1 logistic output, per-sample SGD "
-            "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
-            "copied URL reproduces the run.")
+# ---- render functions -----------------------------------------------------------------------------
+def choice(label: str, name: str) -> str:
+    """A selectbox of a choice setting's names; the words for the one picked go in a caption below it."""
+    return st.selectbox(label, SCHEMA[name].kind.names, key=K[name])
 
-links.read_link("train", LINK_KEYS, link_settings, fmt=training.format_setting)
-warm_engine()
 
-with st.sidebar:
-    st.header("Settings")
-    st.select_slider("Learning rate", training.LR_CHOICES, value=DEFAULT.lr, format_func=training.format_lr,
-                     key="lr", bind="query-params", help="Log scale, 0.0001 to 2. The chapter uses 0.05.")
-    st.number_input("Iterations", 1, training.MAX_ITERATIONS, DEFAULT.iterations, step=1000, key="iterations",
-                    bind="query-params", help="One weight update each. The chapter runs 100,000.")
-    st.slider("Hidden layers", 1, training.MAX_LAYERS, DEFAULT.layers, key="layers", bind="query-params")
-    st.slider("Nodes per hidden layer", 1, training.MAX_NODES, DEFAULT.hidden, key="hidden", bind="query-params")
-    act = st.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, HIDDEN_ACTIVATIONS.index(DEFAULT.activation),
-                       key="activation", bind="query-params")
-    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description}")
-    loss = st.selectbox("Loss", LOSSES, LOSSES.index(DEFAULT.loss), key="loss", bind="query-params")
-    st.caption(training.LOSS_LABELS[loss])
-    mode = st.selectbox("Mode", tuple(training.MODES), 0, key="mode", bind="query-params")
-    st.caption(training.MODES[mode])
-    st.number_input("Batch size", 1, training.MAX_BATCH, DEFAULT.batch, key="batch", bind="query-params",
-                    disabled=mode != "minibatch", help="Used in mini-batch mode.")
-    init = st.selectbox("Initialisation", tuple(training.INITS), 0, key="init", bind="query-params")
-    st.caption(training.INITS[init])
-    st.number_input("Random seed", 0, training.MAX_SEED, DEFAULT.seed, key="seed", bind="query-params",
-                    help="Seeds the split, the first weights, the sample order and the generated or random colours.")
-    st.select_slider("Test share", training.TEST_CHOICES, value=DEFAULT.test, format_func=training.format_test,
-                     key="test", bind="query-params", help="Held out for testing; the chapter holds out 1/3.")
-    source = st.selectbox("Data set", tuple(training.DATASETS), 0, key="data", bind="query-params",
-                          format_func=lambda k: k)
-    st.caption(training.DATASETS[source])
-    st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, DEFAULT.n, step=100, key="n",
-                    bind="query-params", disabled=source != "random")
-    st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
-                     help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
-                          "at most 5 MB and 100,000 rows.")
-    if source == "upload" and ss.get(UPLOADED) is None:
-        st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
-
-links.show_notices("train")
-for kind, message in ss.pop(FLASH, []) or []:
-    getattr(st, kind)(md_literal(message))
-
-run: TrainingRun | None = ss.get(RUN)
-if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
-    run = new_run()
-
-status = run.status if run else "ready"
-with st.container(horizontal=True, key="train_buttons"):
-    st.button("Train", type="primary", on_click=on_train, help="Start a fresh run with the settings on the left.")
-    st.button("Pause", on_click=on_pause, disabled=status != "running")
-    st.button("Resume", on_click=on_resume, disabled=status != "paused")
-    st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
-              help="One iteration, then paused.")
-    st.button("Reset", on_click=on_reset, help="Fresh random weights with the settings on the left.")
-if run is not None and not run.loaded and not matches_controls(run) and run.trained:
-    st.caption("The settings have changed since this run started: press Train or Reset to use them.")
+def whole(label: str, name: str, **options) -> None:
+    """A number box for a whole-number setting, within its table's limits."""
+    kind = SCHEMA[name].kind
+    st.number_input(label, kind.lo, kind.hi, key=K[name], help=SCHEMA[name].help, **options)
 
 
 def show_progress(run: TrainingRun) -> None:
@@ -240,6 +176,64 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
                     source=feed_source(run, fixed, value) if playing else None,
                     progress={"value": run.progress, "text": progress_label(run)} if playing else None,
                     every=UPDATE_SECONDS)
+
+
+# ---- the page -------------------------------------------------------------------------------------
+st.title("Train")
+st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
+            "The defaults are the chapter's run: 3 inputs → 3 ReLU nodes → 1 logistic output, per-sample SGD "
+            "on squared error, learning rate 0.05, 100,000 iterations. Every setting is in the link, so a "
+            "copied URL reproduces the run.")
+
+links.page_settings(SCHEMA)
+warm_engine()
+
+with st.sidebar:
+    st.header("Settings")
+    st.select_slider("Learning rate", SCHEMA["lr"].kind.choices, format_func=SCHEMA["lr"].format, key=K["lr"],
+                     help=SCHEMA["lr"].help)
+    whole("Iterations", "iterations", step=1000)
+    st.slider("Hidden layers", 1, training.MAX_LAYERS, key=K["layers"])
+    st.slider("Nodes per hidden layer", 1, training.MAX_NODES, key=K["hidden"])
+    act = choice("Hidden activation", "activation")
+    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description}")
+    loss = choice("Loss", "loss")
+    st.caption(training.LOSS_LABELS[loss])
+    mode = choice("Mode", "mode")
+    st.caption(training.MODES[mode])
+    whole("Batch size", "batch", disabled=mode != "minibatch")
+    init = choice("Initialisation", "init")
+    st.caption(training.INITS[init])
+    whole("Random seed", "seed")
+    st.select_slider("Test share", SCHEMA["test"].kind.choices, format_func=SCHEMA["test"].format, key=K["test"],
+                     help=SCHEMA["test"].help)
+    source = choice("Data set", "data")
+    st.caption(training.DATASETS[source])
+    st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, step=100, key=K["n"],
+                    disabled=source != "random")
+    st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
+                     help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
+                          "at most 5 MB and 100,000 rows.")
+    if source == "upload" and ss.get(UPLOADED) is None:
+        st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
+
+links.show_notices(SCHEMA)
+FLASH.show()
+
+run: TrainingRun | None = ss.get(RUN)
+if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
+    run = new_run()
+
+status = run.status if run else "ready"
+with st.container(horizontal=True, key="train_buttons"):
+    st.button("Train", type="primary", on_click=on_train, help="Start a fresh run with the settings on the left.")
+    st.button("Pause", on_click=on_pause, disabled=status != "running")
+    st.button("Resume", on_click=on_resume, disabled=status != "paused")
+    st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
+              help="One iteration, then paused.")
+    st.button("Reset", on_click=on_reset, help="Fresh random weights with the settings on the left.")
+if run is not None and not run.loaded and not matches_controls(run) and run.trained:
+    st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
 
 # The progress bar and the charts. While a run plays, no script run happens: the chart panel polls the feed,
@@ -289,11 +283,8 @@ if run is not None:
     with c1:
         if st.button("Use this model", type="primary", disabled=not run.trained or status == "running",
                      help="The Predict page uses it for your session only."):
-            use_model(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120])
-            try:  # an empty dict: this page's settings stay out of the Predict page's link
-                st.switch_page("app_pages/predict.py", query_params={})
-            except StreamlitAPIException:
-                st.page_link("app_pages/predict.py", label="The Predict page now uses this model: open it", icon="🎨")
+            use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
+                                        "The Predict page now uses this model: open it")
     with c2:
         st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
                            file_name="fontnet-model.json", mime="application/json", on_click="ignore",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .parsing import quoted
+
 Array = np.ndarray
 LEAKY_SLOPE = 0.01
 
@@ -203,10 +205,9 @@ def parse_logits(text: str, min_count: int = MIN_LOGITS, max_count: int = MAX_LO
         try:
             v = float(p)
         except ValueError:
-            shown = p if len(p) <= 20 else p[:17] + "..."
-            raise LogitsError(f"{shown!r} is not a number") from None
+            raise LogitsError(f"{quoted(p)} is not a number") from None
         if not np.isfinite(v) or abs(v) > 1e4:
-            raise LogitsError(f"{p!r} is outside -10000 to 10000")
+            raise LogitsError(f"{quoted(p)} is outside -10000 to 10000")
         values.append(v)
     return np.array(values)
 

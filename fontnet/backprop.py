@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import statistics
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,6 @@ import numpy as np
 from . import _plain, colors, data
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, d_logistic, logistic
 from .network import LOSSES, Network
-from .presets import DEFAULT_BG, url_colour
 
 PARAMS = ("W1", "B1", "W2", "B2")
 SHAPES = {"W1": (3, 3), "B1": (3, 1), "W2": (1, 3), "B2": (1, 1)}
@@ -557,84 +555,3 @@ def summary(bp: Backprop, learning_rate: float) -> dict:
         "cost_after": s.cost_after if s.after is not None else None,
         **({"problem": s.problem} if s.problem else {}),
     }
-
-
-
-# ---- the Backprop page's link --------------------------------------------------------------------------------
-MODEL_SOURCES = ("fresh", "default", "session")
-LABEL_CHOICES = ("formula", "dark", "light")
-MAX_SEED = 2**32 - 1
-LR_LIMITS = (1e-6, 1e15)
-MAX_STEPS = 1000
-LINK_DEFAULTS: dict[str, object] = {
-    "bg": DEFAULT_BG, "label": "formula", "model": "fresh", "seed": 0, "act": "relu", "loss": "squared",
-    "lr": 0.05, "steps": 100, "printed": False, "sympy": False,
-}
-LINK_KEYS = tuple(LINK_DEFAULTS)
-
-
-def format_setting(key: str, value: object) -> str:
-    """A setting as the page's link writes it: bg without '#', numbers in their shortest form, true/false."""
-    if key == "bg":
-        return str(value).lstrip("#")
-    if key == "lr":
-        return f"{value:g}"
-    if key in ("printed", "sympy"):
-        return "true" if value else "false"
-    return str(value)
-
-
-def link_settings(params: Mapping[str, list[str]]) -> tuple[dict[str, object], list[str]]:
-    """The page's settings from its link: for each key present (a list of raw strings), the value in use, and
-    one plain-text notice per value not used as given (the default is used instead)."""
-    values, notices = {}, []
-
-    def bad(key: str, why: str) -> None:
-        values[key] = LINK_DEFAULTS[key]
-        notices.append(f"{key}: {why}; using the default, {format_setting(key, LINK_DEFAULTS[key])}.")
-
-    def shown(raw: str) -> str:  # quoted and cut short; md-escaped where it is shown
-        return repr(raw if len(raw) <= 30 else raw[:27] + "...")
-
-    for key, raws in params.items():
-        if key not in LINK_DEFAULTS:
-            continue
-        raw = (raws or [""])[-1].strip()
-        if key == "bg":
-            if (bg := url_colour(raw)) is None:
-                bad(key, f"{shown(raw)} is not a hex colour like ffc0cb")
-            else:
-                values[key] = bg
-        elif key in ("label", "model", "act", "loss"):
-            allowed = {"label": LABEL_CHOICES, "model": MODEL_SOURCES, "act": HIDDEN_ACTIVATIONS, "loss": LOSSES}[key]
-            if raw.lower() in allowed:
-                values[key] = raw.lower()
-            else:
-                bad(key, f"{shown(raw)} is not one of {', '.join(allowed)}")
-        elif key in ("seed", "steps"):
-            hi = MAX_SEED if key == "seed" else MAX_STEPS
-            lo = 0 if key == "seed" else 1
-            try:
-                v = int(raw)
-            except ValueError:
-                bad(key, f"{shown(raw)} is not a whole number")
-                continue
-            if lo <= v <= hi:
-                values[key] = v
-            else:
-                bad(key, f"{v} is outside {lo} to {hi}")
-        elif key == "lr":
-            try:
-                v = float(raw)
-            except ValueError:
-                bad(key, f"{shown(raw)} is not a number")
-                continue
-            if math.isfinite(v) and LR_LIMITS[0] <= v <= LR_LIMITS[1]:
-                values[key] = v
-            else:
-                bad(key, f"{shown(raw)} is outside {LR_LIMITS[0]:g} to {LR_LIMITS[1]:g}")
-        elif raw.lower() in ("true", "1", "false", "0"):
-            values[key] = raw.lower() in ("true", "1")
-        else:
-            bad(key, f"{shown(raw)} is not true or false")
-    return values, notices

@@ -12,12 +12,10 @@ import json
 import sys
 import time
 
-from . import backprop, bench, colors, data
+from . import backprop, bench, colors, data, settings
 from . import digits as digits_data
 from .model import decide, default_model, formula_agreement, p_dark, wants_dark
 from .network import (
-    HIDDEN_ACTIVATIONS,
-    LOSSES,
     MODES,
     DivergenceError,
     ModelFileError,
@@ -36,58 +34,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not v > 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= v < 2**32:
-        raise argparse.ArgumentTypeError(f"must be 0 to {2**32 - 1}, got {v}")
-    return v
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(p) for p in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a list of layer widths like 3 or 8,4") from None
-    if not sizes or any(not 1 <= s <= 1024 for s in sizes):
-        raise argparse.ArgumentTypeError(f"layer widths must be 1-1024, got {text!r}")
-    return sizes
-
-
-def _digits_setting(key: str):
-    """An argparse type reading one digits setting the way the page's link does (an lr must be on the scale)."""
-    def parse(text: str):
-        try:
-            value = digits_data.parse_lr(text) if key == "lr" else digits_data.PARSERS[key](text)
-        except digits_data.SettingsError as e:
-            raise argparse.ArgumentTypeError(f"{text!r} is not valid ({e})") from None
-        if key == "lr" and float(text) != value:
-            raise argparse.ArgumentTypeError(f"{text!r} is not on the scale; the nearest is {digits_data.format_lr(value)}")
-        return value
-    parse.__name__ = key
-    return parse
+# The command line's own settings, read by the same kinds as every page's (fontnet.settings).
+_positive_int = settings.cli_type(settings.Whole(1), "positive_int")
+_positive_float = settings.cli_type(settings.Number(0, above_lo=True), "positive_float")
+_hidden = settings.cli_type(settings.LayerWidths(layers=8, lo=1, hi=1024), "hidden")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--iterations", type=_positive_int, help="updates to run (default: the mode's)")
     t.add_argument("--lr", type=_positive_float, help="learning rate (default: the mode's)")
     t.add_argument("--hidden", type=_hidden, default=(3,), help="hidden layer widths, e.g. 3 or 8,4")
-    t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
-    t.add_argument("--seed", type=int, default=0)
+    settings.TRAIN.add_argument(t, "activation")
+    settings.TRAIN.add_argument(t, "seed")
     t.add_argument("--data", metavar="DATA", default="chapter",
                    help="training data: 'chapter' (the chapter's CSV, the default), 'generated' (CSS names, a grey "
                         "ramp and random colours drawn with --seed) or a CSV file")
@@ -114,26 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
 
     d = sub.add_parser("digits", help="train the digits network (Figure 7-8) and compare scikit-learn's MLPClassifier")
-    d.add_argument("--hidden", type=_digits_setting("hidden"), default=digits_data.DEFAULT.hidden,
-                   help="1-2 hidden layer widths of 4-64 nodes (default 32,16)")
-    d.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default=digits_data.DEFAULT.activation)
-    d.add_argument("--lr", type=_digits_setting("lr"), default=digits_data.DEFAULT.lr,
-                   help=f"learning rate, one of {', '.join(map(digits_data.format_lr, digits_data.LR_CHOICES))}")
-    d.add_argument("--iterations", type=_digits_setting("iterations"), default=digits_data.DEFAULT.iterations)
-    d.add_argument("--seed", type=_digits_setting("seed"), default=digits_data.DEFAULT.seed)
+    settings.DIGITS.add_arguments(d)
     d.add_argument("--save", metavar="model.json", help="write the trained model as JSON")
     d.add_argument("--json", action="store_true", help="print one JSON object")
 
     g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
                                         "printed update, and the cost before and after")
     g.add_argument("colour", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
-    g.add_argument("--label", choices=["dark", "light"], help="the target (default: the chapter's formula)")
-    g.add_argument("--seed", type=_seed, help="fresh weights, uniform in [0, 1) from this seed "
-                                              "(default: the default model)")
+    settings.BACKPROP.add_argument(g, "label", help="the target: formula (the default), dark or light")
+    settings.BACKPROP.add_argument(g, "seed", default=None, help="fresh weights, uniform in [0, 1) from this seed "
+                                                                 "(default: the default model)")
     g.add_argument("--model", metavar="model.json", help="a saved 3-3-1 model instead of the default model")
-    g.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), help="hidden activation (default: the model's)")
-    g.add_argument("--loss", choices=list(LOSSES), default="squared")
-    g.add_argument("--lr", type=_positive_float, default=0.05, help="learning rate of the step (default 0.05)")
+    settings.BACKPROP.add_argument(g, "act", "--activation", dest="activation", default=None,
+                                   help="hidden activation (default: the model's)")
+    settings.BACKPROP.add_argument(g, "loss")
+    settings.BACKPROP.add_argument(g, "lr", help="learning rate of the step (default 0.05)")
     g.add_argument("--json", action="store_true", help="print one JSON object")
 
     b = sub.add_parser("bench", help="measure speed and accuracy against the chapter's loop and scikit-learn")

@@ -20,22 +20,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import parsing
-from .activations import HIDDEN_ACTIVATIONS
 from .model import cache_dir, cached_model, training_fingerprint
 from .network import DivergenceError, Forward, ModelFileError, Network
-from .parsing import SettingsError, format_lr
+from .parsing import SettingsError, shorten
 from .playback import Playback, guarded
+from .settings import DIGITS as SCHEMA
+from .settings import format_number
 
 N_PIXELS = 64
 DIGITS = tuple(range(10))
 TEST_SHARE = 1 / 3
 BATCH = 32                 # mini-batch Adam: the same accuracy as full batches in fewer passes over the data
-MIN_NODES, MAX_NODES = 4, 64
-MAX_LAYERS = 2
-LR_CHOICES: tuple[float, ...] = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)
-MAX_ITERATIONS = 20_000
-MAX_SEED = 2**32 - 1
+# the controls' limits live in the page's table (fontnet.settings.DIGITS, SCHEMA here)
+MIN_NODES, MAX_NODES, MAX_LAYERS = SCHEMA["hidden"].kind.lo, SCHEMA["hidden"].kind.hi, SCHEMA["hidden"].kind.layers
+LR_CHOICES: tuple[float, ...] = SCHEMA["lr"].kind.choices
+MAX_ITERATIONS = SCHEMA["iterations"].kind.hi
+MAX_SEED = SCHEMA["seed"].kind.hi
 MAX_MODEL_BYTES = 1_000_000
 LIVE_UPDATES = 40          # a run plays in about this many chunks...
 PLAY_SECONDS = 8.0         # ...or larger ones when updates come slower, so it still plays in about this long
@@ -71,39 +71,6 @@ def split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
 
 # ---- the settings ---------------------------------------------------------------------------------------
-def format_hidden(sizes: Sequence[int]) -> str:
-    return ",".join(str(int(h)) for h in sizes)
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """Layer widths such as '32,16' or '24': 1-2 layers of 4-64 nodes."""
-    try:
-        sizes = tuple(int(p.strip()) for p in str(text).split(","))
-    except ValueError:
-        raise SettingsError("not a list of layer widths such as 32,16") from None
-    if not 1 <= len(sizes) <= MAX_LAYERS:
-        raise SettingsError(f"{len(sizes)} layers; 1 or {MAX_LAYERS} are allowed")
-    if any(not MIN_NODES <= h <= MAX_NODES for h in sizes):
-        raise SettingsError(f"a layer outside {MIN_NODES}-{MAX_NODES} nodes")
-    return sizes
-
-
-def parse_lr(text: str) -> float:
-    """A learning rate, snapped to the nearest value of the offered log scale."""
-    return parsing.parse_lr(text, LR_CHOICES)
-
-
-def parse_activation(text: str) -> str:
-    return parsing.parse_choice(text, HIDDEN_ACTIVATIONS)
-
-
-def fmt(key: str, value) -> str:
-    """How a setting is written in the link (and on its control)."""
-    if key == "hidden":
-        return value if isinstance(value, str) else format_hidden(value)
-    return format_lr(value) if key == "lr" else str(value)
-
-
 @dataclass(frozen=True)
 class DigitsSettings:
     """The digits network's settings; the field names are the page's URL keys. The defaults reach about
@@ -116,20 +83,7 @@ class DigitsSettings:
     seed: int = 0
 
     def __post_init__(self):
-        if not isinstance(self.hidden, tuple) or not all(type(h) is int for h in self.hidden):
-            raise SettingsError(f"hidden={self.hidden!r} must be a tuple of whole numbers")
-        for key in ("hidden", "activation"):
-            try:
-                PARSERS[key](fmt(key, getattr(self, key)))
-            except SettingsError as e:
-                raise SettingsError(f"{key}={fmt(key, getattr(self, key))!r} is not valid ({e})") from None
-        if not any(math.isclose(self.lr, c) for c in LR_CHOICES):
-            raise SettingsError(f"lr={self.lr!r} is not on the learning-rate scale")
-        for name, hi in (("iterations", MAX_ITERATIONS), ("seed", MAX_SEED)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not (name == "seed" or value >= 1) \
-                    or not 0 <= value <= hi:
-                raise SettingsError(f"{name}={value!r} must be a whole number up to {hi:,}")
+        SCHEMA.validate(self)
 
     def network(self) -> Network:
         """Fresh, untrained: hidden layers of `activation`, ten softmax outputs, cross-entropy, Adam."""
@@ -137,54 +91,23 @@ class DigitsSettings:
                        batch_size=BATCH, learning_rate=self.lr, max_iter=self.iterations, random_state=self.seed)
 
     def describe(self, seed: bool = True) -> str:
-        return (f"64-{'-'.join(map(str, self.hidden))}-10 {self.activation}, lr {format_lr(self.lr)}, "
+        return (f"64-{'-'.join(map(str, self.hidden))}-10 {self.activation}, lr {format_number(self.lr)}, "
                 f"{self.iterations:,} iterations" + (f", seed {self.seed}" if seed else ""))
 
 
-KEYS = ("hidden", "activation", "lr", "iterations", "seed")
-PARSERS = {
-    "hidden": parse_hidden, "activation": parse_activation, "lr": parse_lr,
-    "iterations": lambda t: parsing.parse_int(t, 1, MAX_ITERATIONS), "seed": lambda t: parsing.parse_int(t, 0, MAX_SEED),
-}
 DEFAULT = DigitsSettings()
-
-
-def parse(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
-    """The value in use for each of the page's keys in the link (the default when rejected), as its control
-    holds it (the layer widths as text, '32,16'), and one notice per rejected or corrected value."""
-    values: dict[str, object] = {}
-    notices: list[str] = []
-    for key in KEYS:
-        if key not in params:
-            continue
-        raw = params[key]
-        raw = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
-        shown = raw if len(raw) <= 30 else raw[:27] + "..."
-        try:
-            values[key] = PARSERS[key](raw)
-            if key == "lr" and fmt(key, values[key]) != raw.strip():
-                notices.append(f"lr={shown!r} is not on the offered scale; using the nearest value, {fmt(key, values[key])}")
-        except SettingsError as e:
-            values[key] = getattr(DEFAULT, key)
-            notices.append(f"{key}={shown!r} is not valid ({e}); using the default, {fmt(key, values[key])}")
-        if key == "hidden":
-            values[key] = fmt(key, values[key])
-    return values, notices
 
 
 def settings_from(values: Mapping[str, object]) -> DigitsSettings:
     """Settings from control values (missing ones take the defaults; the layer widths may be text such as
     '32,16'); SettingsError names a bad one."""
-    v = {k: values.get(k, getattr(DEFAULT, k)) for k in KEYS}
+    v = DEFAULT.__dict__ | dict(values)
     if isinstance(v["hidden"], str):
         try:
-            v["hidden"] = parse_hidden(v["hidden"])
+            v["hidden"] = SCHEMA["hidden"].parse(v["hidden"])
         except SettingsError as e:
-            raise SettingsError(f"hidden={v['hidden'][:30]!r} is not valid ({e})") from None
-    try:
-        return DigitsSettings(**v)
-    except TypeError as e:
-        raise SettingsError(str(e)) from None
+            raise SettingsError(f"hidden={shorten(repr(v['hidden']))} is {e}") from None
+    return DigitsSettings(**{name: v[name] for name in SCHEMA.names})
 
 
 # ---- a drawing, reduced the way the dataset was made ------------------------------------------------------

@@ -1,12 +1,11 @@
 """Background colours to try: the chapter's examples, a few named sample backgrounds, and a random one.
 
-Also how a shared link's `?bg=` value is read: `#` optional, any case, #rrggbb or #rgb.
+Also how a shared link's `?bg=` value reads: `#` optional, any case, #rrggbb or #rgb.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -34,17 +33,6 @@ def url_colour(value: str | None) -> str | None:
         return None
     h = m.group(1).lower()
     return "#" + ("".join(c * 2 for c in h) if len(h) == 3 else h)
-
-
-def link_settings(params: Mapping[str, list[str]]) -> tuple[dict[str, str], list[str]]:
-    """The Predict page's `bg` from its link: '#rrggbb' in use, and a notice when the link's value is no hex colour."""
-    if "bg" not in params:
-        return {}, []
-    if (bg := url_colour((params["bg"] or [""])[-1])) is not None:
-        return {"bg": bg}, []
-    # the value itself is not repeated: a notice names the problem, not whatever a link carried
-    return {"bg": DEFAULT_BG}, [f"the colour is not a hex colour like ffc0cb or #FFC0CB, so the page opened on "
-                                f"the default colour {DEFAULT_BG}."]
 
 
 def random_colour(rng: np.random.Generator | None = None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +22,7 @@ import numpy as np
 from . import colors, data
 from .model import THRESHOLD, p_dark
 from .network import Network
+from .parsing import quoted
 
 # ---- the network and its training ---------------------------------------------------------------
 HIDDEN = 3
@@ -52,8 +53,6 @@ WHY_ACTIVE = ("A colour far from the boundary between dark and light teaches the
               "it faster.")
 
 LETTERS = {"d": 1, "l": 0}          # the share link's label letters: d = dark text reads better (label 1)
-LINK_KEY = "labels"
-ASK_KEY = "ask"
 DEFAULT_STRATEGY = "active"
 
 
@@ -118,12 +117,17 @@ def train(answers: Sequence[Answer]) -> Network:
       so a share link reproduces it exactly, and removing an answer truly forgets it.
     150 steps on 200 rows take about 15 ms.
     """
+    return train_rows(*_rows(answers))
+
+
+def train_rows(rgb: np.ndarray, labels: np.ndarray) -> Network:
+    """`train` on rows given as arrays: colours (n, 3) 0-255 and labels (n,) 0/1, any number of them (a class
+    pools thousands). The same rows give the same network as `train` on the same answers."""
     net = starting_network()
-    if not answers:
+    n = len(labels)
+    if not n:
         return net
-    rgb, y = _rows(answers)
-    X, Y = data.scale(rgb).T, y[None, :]
-    n = len(answers)
+    X, Y = data.scale(np.asarray(rgb).reshape(-1, 3)).T, np.asarray(labels, dtype=float)[None, :]
     params = [*net.weights_, *net.biases_]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
@@ -265,12 +269,8 @@ def disagreements(net: Network, k: int = 8, spread: float = DISAGREE_SPREAD) -> 
 _PART = re.compile(r"#?([0-9a-fA-F]{6})\.(.*)")
 
 
-def _short(s: str) -> str:
-    return s if len(s) <= 24 else s[:21] + "..."
-
-
 def _examples(parts: list[str]) -> str:
-    shown = ", ".join(repr(_short(p)) for p in parts[:3])
+    shown = ", ".join(quoted(p) for p in parts[:3])
     return shown + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
 
 
@@ -297,7 +297,8 @@ def encode_link(answers: Sequence[Answer]) -> str:
 
 
 def decode_link(text: str) -> tuple[list[Answer], list[str]]:
-    """Answers from a share link's value, keeping every valid part; one notice per kind of problem."""
+    """Answers from a share link's value, keeping every valid part; one problem (a phrase) per kind of problem.
+    The link's notice is worded by fontnet.settings."""
     answers: list[Answer] = []
     bad_hex: list[str] = []
     bad_letter: list[str] = []
@@ -313,31 +314,14 @@ def decode_link(text: str) -> tuple[list[Answer], list[str]]:
             answers.append(Answer(colors.parse_colour(m.group(1)), LETTERS[m.group(2).lower()]))
     notices = []
     if bad_hex:
-        notices.append(f"{LINK_KEY}: {_examples(bad_hex)} {'is' if len(bad_hex) == 1 else 'are'} not a colour "
+        notices.append(f"{_examples(bad_hex)} {'is' if len(bad_hex) == 1 else 'are'} not a colour "
                        "as six hex digits and a label (like ffc0cb.d); skipped")
     if bad_letter:
-        notices.append(f"{LINK_KEY}: {_examples(bad_letter)} "
+        notices.append(f"{_examples(bad_letter)} "
                        f"{'has an unknown label letter' if len(bad_letter) == 1 else 'have unknown label letters'} "
                        "(d for dark text, l for light); skipped")
-    answers, more = tidy(answers, f"{LINK_KEY}: the link")
+    answers, more = tidy(answers, "the link")
     return answers, notices + more
-
-
-def link_settings(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, str], list[str]]:
-    """The Teach page's link keys, each given as its list of raw strings: `labels` (the answers, returned as
-    the canonical link value of the valid part) and `ask` (active or random). One notice per problem."""
-    values: dict[str, str] = {}
-    notices: list[str] = []
-    if LINK_KEY in params:
-        answers, notices = decode_link((params[LINK_KEY] or [""])[-1])
-        values[LINK_KEY] = encode_link(answers)
-    if ASK_KEY in params:
-        raw = (params[ASK_KEY] or [""])[-1].strip()
-        values[ASK_KEY] = raw if raw in STRATEGIES else DEFAULT_STRATEGY
-        if raw not in STRATEGIES:
-            notices.append(f"{ASK_KEY}={_short(raw)!r} is not {' or '.join(STRATEGIES)}; "
-                           f"using the default, {DEFAULT_STRATEGY}")
-    return values, notices
 
 
 def to_csv(answers: Sequence[Answer]) -> str:

@@ -11,50 +11,35 @@ import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from . import colors, data, parsing
-from .activations import HIDDEN_ACTIVATIONS
+from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
-from .network import LOSSES, DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
-from .parsing import SettingsError, format_lr
-from .parsing import parse_choice as _parse_choice
-from .parsing import parse_int as _parse_int
+from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .parsing import SettingsError, shorten
 from .playback import Playback, guarded
+from .settings import TRAIN, format_number
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
 
-# ---- the controls -------------------------------------------------------------------------------
-LR_CHOICES: tuple[float, ...] = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
-TEST_CHOICES: tuple[float, ...] = (0.1, 0.2, 0.25, 1 / 3, 0.4, 0.5)
-MODES: dict[str, str] = {
-    "chapter": "per-sample SGD (the chapter)",
-    "minibatch": "mini-batch SGD",
-    "full": "full-batch gradient descent",
-}
-INITS: dict[str, str] = {
-    "uniform": "uniform [0, 1) (the chapter)",
-    "he": "He (normal, for ReLU)",
-    "xavier": "Xavier (uniform, for tanh/logistic)",
-}
-LOSS_LABELS: dict[str, str] = {"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}
-DATASETS: dict[str, str] = {
-    "chapter": "the chapter's data (its CSV: 1,345 rows, 661 colours)",
-    "generated": "generated colours (CSS names, a grey ramp and seeded random colours; 1,345 rows)",
-    "random": "N uniform random colours",
-    "upload": "your CSV",
-}
-MAX_ITERATIONS = 1_000_000
-MAX_LAYERS = 3
-MAX_NODES = 16
-MAX_BATCH = 1024
-MAX_SEED = 2**32 - 1
-MIN_RANDOM_ROWS = 10
+# ---- the controls: their names, limits and choices live in the Train page's table (fontnet.settings) ----------
+LR_CHOICES: tuple[float, ...] = TRAIN["lr"].kind.choices
+TEST_CHOICES: tuple[float, ...] = TRAIN["test"].kind.choices
+MODES: dict[str, str] = TRAIN["mode"].kind.labels
+INITS: dict[str, str] = TRAIN["init"].kind.labels
+LOSS_LABELS: dict[str, str] = TRAIN["loss"].kind.labels
+DATASETS: dict[str, str] = TRAIN["data"].kind.labels
+MAX_ITERATIONS = TRAIN["iterations"].kind.hi
+MAX_LAYERS = TRAIN["layers"].kind.hi
+MAX_NODES = TRAIN["hidden"].kind.hi
+MAX_BATCH = TRAIN["batch"].kind.hi
+MAX_SEED = TRAIN["seed"].kind.hi
+MIN_RANDOM_ROWS = TRAIN["n"].kind.lo
 MAX_MODEL_BYTES = 1_000_000
 
 # ---- live playback ------------------------------------------------------------------------------
@@ -68,39 +53,6 @@ MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
-
-
-def format_test(v: float) -> str:
-    """How a test share is written on the slider and in the URL: 1/3 for a third, else 0.25."""
-    return "1/3" if math.isclose(v, 1 / 3) else f"{v:g}"
-
-
-def _short(value) -> str:
-    s = value if isinstance(value, str) else str(value)
-    return s if len(s) <= 30 else s[:27] + "..."
-
-
-def parse_lr(text: str) -> float:
-    """A learning rate from text, snapped to the nearest value of the log-spaced scale."""
-    return parsing.parse_lr(text, LR_CHOICES)
-
-
-def parse_test(text: str) -> float:
-    """A test share from text ('1/3', '0.25', '25%'), snapped to the nearest offered share."""
-    s = str(text).strip()
-    try:
-        if "/" in s:
-            a, b = s.split("/", 1)
-            v = float(a) / float(b)
-        elif s.endswith("%"):
-            v = float(s[:-1]) / 100
-        else:
-            v = float(s)
-    except (ValueError, ZeroDivisionError):
-        raise SettingsError("not a share such as 1/3 or 0.25") from None
-    if not math.isfinite(v) or not 0.05 <= v <= 0.55:
-        raise SettingsError("outside 0.1-0.5")
-    return min(TEST_CHOICES, key=lambda c: abs(c - v))
 
 
 @dataclass(frozen=True)
@@ -122,62 +74,18 @@ class TrainingSettings:
     n: int = 1000
 
     def __post_init__(self):
-        checks = [
-            ("lr", lambda v: any(math.isclose(v, c) for c in LR_CHOICES), "not on the learning-rate scale"),
-            ("iterations", lambda v: 1 <= v <= MAX_ITERATIONS, f"must be 1-{MAX_ITERATIONS:,}"),
-            ("layers", lambda v: 1 <= v <= MAX_LAYERS, f"must be 1-{MAX_LAYERS}"),
-            ("hidden", lambda v: 1 <= v <= MAX_NODES, f"must be 1-{MAX_NODES}"),
-            ("activation", lambda v: v in HIDDEN_ACTIVATIONS, f"must be one of {', '.join(HIDDEN_ACTIVATIONS)}"),
-            ("loss", lambda v: v in LOSSES, f"must be one of {', '.join(LOSSES)}"),
-            ("mode", lambda v: v in MODES, f"must be one of {', '.join(MODES)}"),
-            ("batch", lambda v: 1 <= v <= MAX_BATCH, f"must be 1-{MAX_BATCH}"),
-            ("init", lambda v: v in INITS, f"must be one of {', '.join(INITS)}"),
-            ("seed", lambda v: 0 <= v <= MAX_SEED, f"must be 0-{MAX_SEED}"),
-            ("test", lambda v: any(math.isclose(v, c) for c in TEST_CHOICES), "not one of the offered test shares"),
-            ("data", lambda v: v in DATASETS, f"must be one of {', '.join(DATASETS)}"),
-            ("n", lambda v: MIN_RANDOM_ROWS <= v <= data.MAX_ROWS, f"must be {MIN_RANDOM_ROWS}-{data.MAX_ROWS:,}"),
-        ]
-        types = {f.name: f.type for f in fields(self)}
-        for name, ok, why in checks:
-            value = getattr(self, name)
-            expected = types[name]
-            if expected == "int" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
-                raise SettingsError(f"{name}: expected a whole number, got {_short(repr(value))}")
-            if expected == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise SettingsError(f"{name}: expected a number, got {_short(repr(value))}")
-            if expected == "str" and not isinstance(value, str):
-                raise SettingsError(f"{name}: expected text, got {_short(repr(value))}")
-            if not ok(value):
-                raise SettingsError(f"{name}: {_short(value)} {why}")
+        TRAIN.validate(self)
 
     # ---- URL ------------------------------------------------------------------------------------
     @classmethod
     def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> tuple[TrainingSettings, list[str]]:
         """Settings from URL query parameters; each malformed value falls back to its default with a notice."""
-        values: dict = {}
-        notices: list[str] = []
-        default = cls()
-        for f in fields(cls):
-            if f.name not in params:
-                continue
-            raw = params[f.name]
-            if not isinstance(raw, str):
-                raw = raw[-1] if len(raw) else ""
-            try:
-                values[f.name] = _PARSERS[f.name](raw)
-                if f.name in ("lr", "test") and format_setting(f.name, values[f.name]) != str(raw).strip():
-                    notices.append(f"{f.name}={_short(raw)!r} is not on the offered scale; "
-                                   f"using the nearest value, {format_setting(f.name, values[f.name])}")
-            except SettingsError as e:
-                notices.append(f"{f.name}={_short(raw)!r} is not valid ({e}); "
-                               f"using the default, {format_setting(f.name, getattr(default, f.name))}")
+        values, notices = TRAIN.read(params)
         return cls(**values), notices
 
     def to_params(self, only_changed: bool = True) -> dict[str, str]:
         """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
-        default = TrainingSettings()
-        return {k: format_setting(k, v) for k, v in asdict(self).items()
-                if not only_changed or v != getattr(default, k)}
+        return TRAIN.link(asdict(self), only_changed)
 
     # ---- what they mean -------------------------------------------------------------------------
     @property
@@ -212,33 +120,7 @@ class TrainingSettings:
         sizes = "-".join(map(str, self.hidden_layer_sizes))
         batch = f", batch {self.batch}" if self.mode == "minibatch" else ""
         return (f"3-{sizes}-1 {self.activation}, {self.loss.replace('_', '-')} loss, {MODES[self.mode]}{batch}, "
-                f"lr {format_lr(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
-
-
-_PARSERS = {
-    "lr": parse_lr,
-    "iterations": lambda s: _parse_int(s, 1, MAX_ITERATIONS),
-    "layers": lambda s: _parse_int(s, 1, MAX_LAYERS),
-    "hidden": lambda s: _parse_int(s, 1, MAX_NODES),
-    "activation": lambda s: _parse_choice(s, HIDDEN_ACTIVATIONS),
-    "loss": lambda s: _parse_choice(s, LOSSES),
-    "mode": lambda s: _parse_choice(s, tuple(MODES)),
-    "batch": lambda s: _parse_int(s, 1, MAX_BATCH),
-    "init": lambda s: _parse_choice(s, tuple(INITS)),
-    "seed": lambda s: _parse_int(s, 0, MAX_SEED),
-    "test": parse_test,
-    "data": lambda s: _parse_choice(s, tuple(DATASETS)),
-    "n": lambda s: _parse_int(s, MIN_RANDOM_ROWS, data.MAX_ROWS),
-}
-
-
-def format_setting(name: str, value) -> str:
-    """A setting as its link writes it."""
-    if name == "lr":
-        return format_lr(value)
-    if name == "test":
-        return format_test(value)
-    return str(value)
+                f"lr {format_number(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
 
 
 # ---- what the network has learned ---------------------------------------------------------------
@@ -311,7 +193,7 @@ class DecisionSlice:
 def slice_axes(fixed: str) -> tuple[int, int, int]:
     """(fixed, x, y) channel indices for a slice holding `fixed` ('R', 'G' or 'B') constant."""
     if fixed not in CHANNELS:
-        raise ValueError(f"fixed channel must be one of {', '.join(CHANNELS)}, got {_short(fixed)!r}")
+        raise ValueError(f"fixed channel must be one of {', '.join(CHANNELS)}, got {shorten(fixed)!r}")
     c = CHANNELS.index(fixed)
     x, y = (i for i in range(3) if i != c)
     return c, x, y
@@ -555,7 +437,7 @@ def load_model(raw: bytes | str) -> Network:
     if net.weights_[0].shape[1] != 3:
         raise ModelFileError(f"the model takes {net.weights_[0].shape[1]} inputs; a colour model takes 3 (R, G, B)")
     if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:
-        raise ModelFileError(f"the model has classes {_short(net.classes_.tolist())}; a colour model has two, 0 and 1")
+        raise ModelFileError(f"the model has classes {shorten(net.classes_.tolist())}; a colour model has two, 0 and 1")
     if max(net.hidden_layer_sizes) > 1024 or len(net.hidden_layer_sizes) > 10:
         raise ModelFileError("the model is larger than this app handles")
     return net

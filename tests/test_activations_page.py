@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import links
 from fontnet import activations as act
+from fontnet.settings import ACTIVATIONS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
 
@@ -89,22 +89,22 @@ def test_leaky_slope_changes_the_curve_and_the_formula():
     np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
     np.testing.assert_allclose(dy, np.where(x > 0, 1.0, 0.2))
     assert "0.2" in at.latex[0].value and "0.01" not in at.latex[0].value + at.latex[1].value
-    at.number_input(key="slope").set_value(0.01).run()
+    at.number_input(key="activations.slope").set_value(0.01).run()
     assert "0.01" in at.latex[0].value
 
 
 def test_widgets_change_the_curves():
     at = run()
-    at.multiselect(key="fn").set_value(["tanh"]).run()
+    at.multiselect(key="activations.fn").set_value(["tanh"]).run()
     assert list(traces(charts(at)["curves"])) == ["tanh", "d_tanh"]
-    at.checkbox(key="deriv").uncheck().run()
+    at.checkbox(key="activations.deriv").uncheck().run()
     assert list(traces(charts(at)["curves"])) == ["tanh"]
-    at.number_input(key="xmin").set_value(-1.0).run()
-    at.number_input(key="xmax").set_value(2.0).run()
+    at.number_input(key="activations.xmin").set_value(-1.0).run()
+    at.number_input(key="activations.xmax").set_value(2.0).run()
     x, y = traces(charts(at)["curves"])["tanh"]
     assert (x[0], x[-1]) == (-1.0, 2.0)
     np.testing.assert_allclose(y, np.tanh(x))
-    at.multiselect(key="fn").set_value([]).run()
+    at.multiselect(key="activations.fn").set_value([]).run()
     assert "curves" not in charts(at) and "Pick one or more" in at.info[0].value
     assert not at.exception
 
@@ -114,17 +114,17 @@ def test_softmax_bars_sum_to_one_and_respond_to_temperature():
     p1 = values(charts(at)["softmax"]["data"][0]["y"])
     assert p1.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(p1, act.softmax(np.array([2.0, 1.0, 0.1])))
-    at.slider(key="temp").set_value(3.0).run()
+    at.slider(key="activations.temp").set_value(3.0).run()
     p3 = values(charts(at)["softmax"]["data"][0]["y"])
     assert p3.sum() == pytest.approx(1.0) and p3.max() < p1.max()
     np.testing.assert_allclose(p3, act.softmax_with_temperature(np.array([2.0, 1.0, 0.1]), 3.0))
-    at.slider(key="temp").set_value(0.2).run()
+    at.slider(key="activations.temp").set_value(0.2).run()
     assert values(charts(at)["softmax"]["data"][0]["y"]).max() > p1.max()
 
 
 def test_ten_logits_are_the_digits_and_the_argmax_is_marked():
     at = run()
-    at.text_input(key="logits").input("0, 1, 0, 0, 0, 0, 0, 5, 0, 0").run()
+    at.text_input(key="activations.logits").input("0, 1, 0, 0, 0, 0, 0, 5, 0, 0").run()
     fig = charts(at)["softmax"]
     assert fig["data"][0]["x"] == list("0123456789")
     assert fig["layout"]["annotations"][0]["text"] == "argmax" and fig["layout"]["annotations"][0]["x"] == "7"
@@ -132,7 +132,7 @@ def test_ten_logits_are_the_digits_and_the_argmax_is_marked():
 
 def test_typed_bad_logits_show_an_error_not_an_exception():
     at = run()
-    at.text_input(key="logits").input("1, two, <b>3</b>").run()
+    at.text_input(key="activations.logits").input("1, two, <b>3</b>").run()
     assert not at.exception and "softmax" not in charts(at)
     assert "is not a number" in at.error[0].value and "<b>" not in at.error[0].value
 
@@ -142,8 +142,8 @@ def test_gradient_chart_and_its_reading_follow_depth():
     got = traces(charts(at)["gradient"])
     np.testing.assert_allclose(got["logistic"][1], 0.25 ** np.arange(1, 11))
     assert "0.25^10" in " ".join(m.value for m in at.markdown)
-    at.slider(key="depth").set_value(20).run()
-    at.slider(key="at").set_value(1.0).run()
+    at.slider(key="activations.depth").set_value(20).run()
+    at.slider(key="activations.at").set_value(1.0).run()
     got = traces(charts(at)["gradient"])
     assert len(got["relu"][1]) == 20 and np.all(got["relu"][1] == 1.0)
     assert "passes it through unchanged" in " ".join(m.value for m in at.markdown)
@@ -151,9 +151,9 @@ def test_gradient_chart_and_its_reading_follow_depth():
 
 def test_url_settings_set_the_widgets():
     at = run(fn="relu,logistic", deriv="1", xmin="-6", xmax="6", temp="0.5", depth="5", logits="1,2,3,4")
-    assert at.multiselect(key="fn").value == ["relu", "logistic"]
-    assert at.checkbox(key="deriv").value is True
-    assert at.slider(key="temp").value == 0.5 and at.slider(key="depth").value == 5
+    assert at.multiselect(key="activations.fn").value == ["relu", "logistic"]
+    assert at.checkbox(key="activations.deriv").value is True
+    assert at.slider(key="activations.temp").value == 0.5 and at.slider(key="activations.depth").value == 5
     assert list(traces(charts(at)["curves"])) == ["relu", "d_relu", "logistic", "d_logistic"]
     assert not at.warning
 
@@ -171,14 +171,14 @@ def test_repeated_fn_keys_work_too():
 def test_bad_url_values_fall_back_to_defaults_with_a_notice(params, key):
     at = run(**params)
     assert key in warnings(at)
-    assert at.multiselect(key="fn").value == links.ACTIVATIONS_DEFAULTS["fn"]
-    assert at.number_input(key="xmin").value == links.ACTIVATIONS_DEFAULTS["xmin"]
-    assert at.number_input(key="xmax").value == links.ACTIVATIONS_DEFAULTS["xmax"]
-    assert at.text_input(key="logits").value == links.ACTIVATIONS_DEFAULTS["logits"]
-    assert at.slider(key="temp").value == links.ACTIVATIONS_DEFAULTS["temp"]
-    assert at.slider(key="depth").value == links.ACTIVATIONS_DEFAULTS["depth"]
+    assert at.multiselect(key="activations.fn").value == ACTIVATIONS.defaults()["fn"]
+    assert at.number_input(key="activations.xmin").value == ACTIVATIONS.defaults()["xmin"]
+    assert at.number_input(key="activations.xmax").value == ACTIVATIONS.defaults()["xmax"]
+    assert at.text_input(key="activations.logits").value == ACTIVATIONS.defaults()["logits"]
+    assert at.slider(key="activations.temp").value == ACTIVATIONS.defaults()["temp"]
+    assert at.slider(key="activations.depth").value == ACTIVATIONS.defaults()["depth"]
     assert set(charts(at)) == {"curves", "softmax", "gradient"}
-    at.checkbox(key="deriv").uncheck().run()  # the notice goes once the visitor interacts
+    at.checkbox(key="activations.deriv").uncheck().run()  # the notice goes once the visitor interacts
     assert not at.warning and not at.exception
 
 

@@ -47,9 +47,9 @@ def test_a_shared_link_opens_on_its_sample_network_and_settings():
     at = run_page({"bg": "ffc0cb", "label": "light", "model": "fresh", "seed": "3", "lr": "0.5"})
     b = bp.explain(bp.fresh_network(3), PINK, "light")
     s = bp.step(b.network, b.X, b.Y, 0.5)
-    assert at.color_picker(key="bg").value == "#ffc0cb" and at.radio(key="label").value == "light"
-    assert at.radio(key="model").value == "fresh" and at.number_input(key="seed").value == 3
-    assert at.number_input(key="lr").value == 0.5
+    assert at.color_picker(key="backprop.bg").value == "#ffc0cb" and at.radio(key="backprop.label").value == "light"
+    assert at.radio(key="backprop.model").value == "fresh" and at.number_input(key="backprop.seed").value == 3
+    assert at.number_input(key="backprop.lr").value == 0.5
     assert metric(at, "Cost C") == num(b.cost, 6) and metric(at, "Cost after one step") == num(s.cost_after, 6)
     forward = markdown_with(at, "**Z1**")
     for name in ("X", "Z1", "A1", "Z2", "A2"):
@@ -81,11 +81,11 @@ def test_every_gradient_entry_has_its_finite_difference_and_relative_error():
 
 
 @pytest.mark.parametrize("link,words,key,default", [
-    ({"bg": "not-a-colour"}, "bg: 'not-a-colour' is not a hex colour", "bg", "#ff8c00"),
-    ({"label": "grey"}, "label: 'grey' is not one of formula, dark, light", "label", "formula"),
-    ({"seed": "abc"}, "seed: 'abc' is not a whole number; using the default, 0", "seed", 0),
-    ({"seed": "-4"}, "seed: -4 is outside 0 to", "seed", 0),
-    ({"lr": "1e400"}, "lr: '1e400' is outside", "lr", 0.05),
+    ({"bg": "not-a-colour"}, "bg='not-a-colour' is not a hex colour", "bg", "#ff8c00"),
+    ({"label": "grey"}, "label='grey' is not one of formula, dark, light", "label", "formula"),
+    ({"seed": "abc"}, "seed='abc' is not a whole number; using the default, 0", "seed", 0),
+    ({"seed": "-4"}, "seed='-4' is outside 0 to", "seed", 0),
+    ({"lr": "1e400"}, "lr='1e400' is not a finite number", "lr", 0.05),
     ({"model": "<b>mine</b>"}, "is not one of fresh, default, session", "model", "fresh"),
 ])
 def test_malformed_link_values_give_a_notice_and_the_default(link, words, key, default):
@@ -94,7 +94,7 @@ def test_malformed_link_values_give_a_notice_and_the_default(link, words, key, d
     assert len(notices) == 1 and words.replace("'", "") in notices[0].replace("\\", "").replace("'", "")
     assert "<b>" not in notices[0]  # shown literally (escaped), never as HTML
     widget = {"bg": at.color_picker, "label": at.radio, "model": at.radio, "seed": at.number_input,
-              "lr": at.number_input}[key](key=key)
+              "lr": at.number_input}[key](key=f"backprop.{key}")
     assert widget.value == default
     assert metric(at, "Cost C")  # the page still shows its numbers
     at.run()
@@ -104,15 +104,15 @@ def test_malformed_link_values_give_a_notice_and_the_default(link, words, key, d
 def test_controls_change_the_arithmetic():
     at = run_page({"bg": "ffc0cb", "seed": "3"})
     dark = metric(at, "Cost C")
-    at.radio(key="label").set_value("light").run()
+    at.radio(key="backprop.label").set_value("light").run()
     assert metric(at, "Cost C") == num(bp.explain(bp.fresh_network(3), PINK, "light").cost, 6) != dark
-    at.selectbox(key="act").set_value("tanh").run()
+    at.selectbox(key="backprop.act").set_value("tanh").run()
     assert "Tangent hyperbolic′(Z1)" in markdown_with(at, "dA1/dZ1")
-    at.selectbox(key="loss").set_value("cross_entropy").run()
+    at.selectbox(key="backprop.loss").set_value("cross_entropy").run()
     assert "dC/dA2 · dA2/dZ2 = A2 − Y" in markdown_with(at, "| **dC/dZ2** |")
     b = bp.explain(bp.fresh_network(3), PINK, "light", activation="tanh", loss="cross_entropy")
     assert metric(at, "Cost C") == num(b.cost, 6)
-    at.radio(key="model").set_value("default").run()
+    at.radio(key="backprop.model").set_value("default").run()
     assert np.array_equal(bp.params(working(at))["W1"], default_model().weights_[0])
 
 
@@ -167,9 +167,9 @@ def test_use_this_model_sends_the_network_to_predict_for_this_session():
 def test_a_saturated_output_is_explained():
     at = run_page({"bg": "ffffff", "model": "default", "label": "dark"})
     assert any("The output is saturated" in i.value for i in at.info) and metric(at, "Cost C") == "0"
-    at.radio(key="label").set_value("light").run()  # wrong and sure: the cost is 1, yet every slope is 0
+    at.radio(key="backprop.label").set_value("light").run()  # wrong and sure: the cost is 1, yet every slope is 0
     assert any("no slope reaches any weight although the cost is 1" in i.value for i in at.info)
-    at.selectbox(key="loss").set_value("cross_entropy").run()
+    at.selectbox(key="backprop.loss").set_value("cross_entropy").run()
     assert not any("saturated" in i.value for i in at.info)
     assert np.any(bp.explain(default_model(), (255, 255, 255), "light", loss="cross_entropy").gradients["B2"])
 
@@ -216,5 +216,5 @@ def test_sympy_derives_the_factors_and_agrees_with_the_chain_rule():
     [agreement] = [m.value for m in at.markdown if "SymPy also differentiates" in m.value]
     gap = float(agreement.split("**")[1])
     assert gap <= 1e-12
-    at.toggle(key="sympy").set_value(False).run()
+    at.toggle(key="backprop.sympy").set_value(False).run()
     assert not at.latex

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import links
 from fontnet import presets
 from fontnet.cli import run_captured
 from fontnet.model import default_model
+from fontnet.settings import ACTIVATIONS
 
 # A sweep of a few hundred cases: part of the full run (CI), not of the quick check.
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ PREDICT_URLS = {f"bg-{k}": v for k, v in BAD_VALUES.items()} | {
 def test_predict_url(value):
     at = run("predict.py", {"bg": value})
     assert_clean(at)
-    assert at.color_picker(key="bg").value == presets.DEFAULT_BG
+    assert at.color_picker(key="predict.bg").value == presets.DEFAULT_BG
     assert any("not a hex colour" in w.value for w in at.warning)
     assert any('id="font-preview"' in m.value for m in at.markdown)
 
@@ -90,13 +90,13 @@ def test_activations_url(key, value):
     at = run("activations.py", params)
     assert_clean(at)
     if key == "fn" and not isinstance(value, str):
-        assert at.multiselect(key="fn").value == ["relu"]
+        assert at.multiselect(key="activations.fn").value == ["relu"]
     elif value != "":  # an empty value is simply no value
         assert at.warning, f"no notice for {key}={value[:20]!r}"
     for k in ("xmin", "xmax"):
-        assert at.number_input(key=k).value == links.ACTIVATIONS_DEFAULTS[k]
+        assert at.number_input(key=f"activations.{k}").value == ACTIVATIONS.defaults()[k]
     if key == "logits":
-        assert at.text_input(key="logits").value == links.ACTIVATIONS_DEFAULTS["logits"]
+        assert at.text_input(key="activations.logits").value == ACTIVATIONS.defaults()["logits"]
 
 
 # ---- text typed into the preview ---------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_train_url(key, value):
     assert_clean(at)
     assert at.warning, f"no notice for {key}={str(value)[:20]!r}"
     kind = WIDGET_VALUE.get(key, "selectbox")
-    widget_value = getattr(at, kind)(key=key).value
+    widget_value = getattr(at, kind)(key=f"train.{key}").value
     assert widget_value == pytest.approx(TRAIN_DEFAULTS[key]), (key, widget_value)
 
 

@@ -9,6 +9,7 @@ from fontnet.activations import HIDDEN_ACTIVATIONS
 from fontnet.digits import DigitsSettings, DrawingError
 from fontnet.model import default_model as colour_model
 from fontnet.network import ModelFileError, Network
+from fontnet.settings import DIGITS
 
 
 def _toy(n_classes=10, n=40, n_in=64, seed=0):
@@ -151,27 +152,27 @@ def test_the_split_holds_out_a_third_stratified_and_seeded():
 
 
 def test_link_values_in_use_and_notices():
-    values, notices = digits.parse({"hidden": ["64"], "activation": ["tanh"], "lr": ["0.01"], "iterations": ["300"],
-                                    "seed": ["7"]})
+    values, notices = DIGITS.read({"hidden": ["64"], "activation": ["tanh"], "lr": ["0.01"], "iterations": ["300"],
+                                   "seed": ["7"]})
     assert values == {"hidden": "64", "activation": "tanh", "lr": 0.01, "iterations": 300, "seed": 7}
     assert notices == []
     assert digits.settings_from(values) == DigitsSettings((64,), "tanh", 0.01, 300, 7)
 
 
 @pytest.mark.parametrize("key,raw,word", [
-    ("hidden", "3,16", "4-64"), ("hidden", "8,8,8", "layers"), ("hidden", "abc", "widths"),
+    ("hidden", "3,16", "4 to 64"), ("hidden", "8,8,8", "layers"), ("hidden", "abc", "widths"),
     ("activation", "softmax", "one of"), ("lr", "x", "number"), ("lr", "9", "outside"),
     ("iterations", "0", "outside"), ("iterations", "1e309", "whole"), ("seed", "-1", "outside"),
 ])
 def test_bad_link_values_fall_back_to_the_default_with_a_notice(key, raw, word):
-    values, notices = digits.parse({key: [raw]})
-    assert values[key] == digits.fmt(key, getattr(digits.DEFAULT, key)) or values[key] == getattr(digits.DEFAULT, key)
+    values, notices = DIGITS.read({key: [raw]})
+    assert values[key] == DIGITS.format(key, getattr(digits.DEFAULT, key)) or values[key] == getattr(digits.DEFAULT, key)
     assert len(notices) == 1 and notices[0].startswith(f"{key}={raw!r}") and word in notices[0]
     assert "using the default" in notices[0]
 
 
 def test_an_lr_off_the_scale_is_snapped_with_a_notice():
-    values, notices = digits.parse({"lr": ["0.004"]})
+    values, notices = DIGITS.read({"lr": ["0.004"]})
     assert values["lr"] == 0.005 and "nearest value, 0.005" in notices[0]
 
 
@@ -384,8 +385,8 @@ def test_the_digits_command_reports_both_networks():
 
 
 @pytest.mark.parametrize("args,word", [
-    (["--hidden", "3,16"], "4-64"), (["--hidden", "8,8,8"], "layers"), (["--lr", "0.003"], "nearest is 0.002"),
-    (["--seed", "x"], "number"), (["--iterations", "0"], "outside"), (["--activation", "softmax"], "invalid choice"),
+    (["--hidden", "3,16"], "4 to 64"), (["--hidden", "8,8,8"], "layers"), (["--lr", "0.003"], "nearest is 0.002"),
+    (["--seed", "x"], "number"), (["--iterations", "0"], "outside"), (["--activation", "softmax"], "not one of"),
 ])
 def test_bad_digits_arguments_exit_2_with_one_line(args, word, capsys):
     from fontnet.cli import main

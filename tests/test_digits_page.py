@@ -58,9 +58,9 @@ def test_the_page_opens_ready_with_an_empty_pad_asking_for_a_digit():
     assert prediction(at) is None and preview_pixels(at) == ""
     assert {"Clear", "Random test image", "One it gets wrong", "Train", "Pause", "Resume", "Reset",
             "Use this model"} <= {b.label for b in at.button}
-    assert at.text_input(key="hidden").value == "32,16" and at.selectbox(key="activation").value == "relu"
-    assert at.select_slider(key="lr").value == 0.005 and at.number_input(key="iterations").value == 1500
-    assert at.number_input(key="seed").value == 0
+    assert at.text_input(key="digits.hidden").value == "32,16" and at.selectbox(key="digits.activation").value == "relu"
+    assert at.select_slider(key="digits.lr").value == 0.005 and at.number_input(key="digits.iterations").value == 1500
+    assert at.number_input(key="digits.seed").value == 0
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert float(accuracy.value.rstrip("%")) > 95  # the default model is trained and ready to read
 
@@ -90,21 +90,21 @@ def test_a_link_sets_the_controls():
     at = page(hidden="24", activation="tanh", lr="0.01", iterations="300", seed="3")
     no_exception(at)
     assert not at.warning
-    assert at.text_input(key="hidden").value == "24" and at.selectbox(key="activation").value == "tanh"
-    assert at.select_slider(key="lr").value == 0.01 and at.number_input(key="iterations").value == 300
-    assert at.number_input(key="seed").value == 3
+    assert at.text_input(key="digits.hidden").value == "24" and at.selectbox(key="digits.activation").value == "tanh"
+    assert at.select_slider(key="digits.lr").value == 0.01 and at.number_input(key="digits.iterations").value == 300
+    assert at.number_input(key="digits.seed").value == 3
 
 
 def test_bad_link_values_get_a_notice_and_the_default():
     at = page(hidden="3,99", activation="softmax", seed="abc", iterations="1e309", lr="0.004")
     no_exception(at)
     notices = [shown(w) for w in at.warning]
-    for key, word in [("hidden", "4-64"), ("activation", "one of"), ("seed", "number"), ("iterations", "whole"),
+    for key, word in [("hidden", "4 to 64"), ("activation", "one of"), ("seed", "number"), ("iterations", "whole"),
                       ("lr", "nearest value, 0.005")]:
         assert any(n.startswith(f"From the link: {key}=") and word in n for n in notices), (key, notices)
-    assert at.text_input(key="hidden").value == "32,16" and at.selectbox(key="activation").value == "relu"
-    assert at.number_input(key="seed").value == 0 and at.number_input(key="iterations").value == 1500
-    assert at.select_slider(key="lr").value == 0.005
+    assert at.text_input(key="digits.hidden").value == "32,16" and at.selectbox(key="digits.activation").value == "relu"
+    assert at.number_input(key="digits.seed").value == 0 and at.number_input(key="digits.iterations").value == 1500
+    assert at.select_slider(key="digits.lr").value == 0.005
     link = repr(dict(at.query_params))
     assert not any(raw in link for raw in ("3,99", "softmax", "abc", "1e309", "0.004")), link  # the link follows
     at.run()
@@ -113,7 +113,7 @@ def test_bad_link_values_get_a_notice_and_the_default():
 
 def test_typed_layer_widths_that_cannot_be_used_keep_the_model_and_disable_train():
     at = page()
-    at.text_input(key="hidden").set_value("32,banana").run()
+    at.text_input(key="digits.hidden").set_value("32,banana").run()
     no_exception(at)
     assert any("hidden" in shown(e) and "keeps the current model" in shown(e) for e in at.error)
     assert next(b for b in at.button if b.label == "Train").disabled

@@ -7,6 +7,7 @@ import pytest
 
 from fontnet import colors, data, teach
 from fontnet.network import Network
+from fontnet.settings import TEACH
 from fontnet.teach import Answer
 
 
@@ -226,14 +227,15 @@ def test_share_link_notices_are_short_even_for_long_junk():
     assert len(notices) == 1 and len(notices[0]) < 300 and "47 more" in notices[0]
 
 
-def test_link_settings_give_the_canonical_values_in_use():
-    assert teach.link_settings({}) == ({}, [])
-    values, notices = teach.link_settings({"labels": ["000000.l", "#FFC0CB.d,qq.d"], "ask": ["random"]})
+def test_the_link_gives_the_canonical_values_in_use():
+    assert TEACH.read({}) == ({}, [])
+    values, notices = TEACH.read({"labels": ["000000.l", "#FFC0CB.d,qq.d"], "ask": ["random"]})
     assert values == {"labels": "ffc0cb.d", "ask": "random"} and len(notices) == 1 and "'qq.d'" in notices[0]
-    values, notices = teach.link_settings({"ask": ["<b>greedy</b>"]})
-    assert values == {"ask": "active"} and notices == ["ask='<b>greedy</b>' is not active or random; using the "
-                                                      "default, active"]
-    assert teach.link_settings({"labels": [""]}) == ({"labels": ""}, [])
+    assert notices[0].endswith("using the 1 answer kept.")
+    values, notices = TEACH.read({"ask": ["<b>greedy</b>"]})
+    assert values == {"ask": "active"} and notices == ["ask='<b>greedy</b>' is not one of active, random; using the "
+                                                      "default, active."]
+    assert TEACH.read({"labels": [""]}) == ({"labels": ""}, [])
 
 
 # ---- CSV ----------------------------------------------------------------------------------------

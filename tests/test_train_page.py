@@ -36,12 +36,12 @@ def test_defaults_reproduce_the_chapter_and_every_button_is_there():
     at = page()
     no_exception(at)
     assert at.title[0].value == "Train"
-    assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iterations").value == 100_000
-    assert at.slider(key="layers").value == 1 and at.slider(key="hidden").value == 3
-    assert at.selectbox(key="activation").value == "relu" and at.selectbox(key="loss").value == "squared"
-    assert at.selectbox(key="mode").value == "chapter" and at.selectbox(key="init").value == "uniform"
-    assert at.number_input(key="seed").value == 0 and at.select_slider(key="test").value == pytest.approx(1 / 3)
-    assert at.selectbox(key="data").value == "chapter"
+    assert at.select_slider(key="train.lr").value == 0.05 and at.number_input(key="train.iterations").value == 100_000
+    assert at.slider(key="train.layers").value == 1 and at.slider(key="train.hidden").value == 3
+    assert at.selectbox(key="train.activation").value == "relu" and at.selectbox(key="train.loss").value == "squared"
+    assert at.selectbox(key="train.mode").value == "chapter" and at.selectbox(key="train.init").value == "uniform"
+    assert at.number_input(key="train.seed").value == 0 and at.select_slider(key="train.test").value == pytest.approx(1 / 3)
+    assert at.selectbox(key="train.data").value == "chapter"
     assert any(c.value.startswith("the chapter's data") for c in at.caption)
     assert run_of(at).dataset.name == "the chapter's data (1,345 rows)"
     assert {"Train", "Pause", "Resume", "Step", "Reset"} <= {b.label for b in at.button}
@@ -105,7 +105,7 @@ def test_divergence_stops_with_a_message_and_reset_recovers():
     assert run_of(at).status == "diverged"
     assert any("Training stopped" in e.value and "smaller learning rate" in e.value for e in at.error)
     no_exception(at)
-    at.select_slider(key="lr").set_value(0.001)
+    at.select_slider(key="train.lr").set_value(0.001)
     at.run()
     click(at, "Reset")
     assert run_of(at).status == "ready" and run_of(at).settings.lr == 0.001
@@ -118,12 +118,12 @@ def test_link_sets_the_controls():
     at = page(mode="minibatch", batch="16", lr="0.2", iterations="5000", layers="2", hidden="5",
               activation="tanh", loss="cross_entropy", init="xavier", seed="9", test="0.25", data="random", n="400")
     no_exception(at)
-    assert at.select_slider(key="lr").value == 0.2 and at.number_input(key="iterations").value == 5000
-    assert at.slider(key="layers").value == 2 and at.slider(key="hidden").value == 5
-    assert at.selectbox(key="activation").value == "tanh" and at.selectbox(key="loss").value == "cross_entropy"
-    assert at.selectbox(key="mode").value == "minibatch" and at.number_input(key="batch").value == 16
-    assert at.selectbox(key="init").value == "xavier" and at.number_input(key="seed").value == 9
-    assert at.select_slider(key="test").value == 0.25 and at.selectbox(key="data").value == "random"
+    assert at.select_slider(key="train.lr").value == 0.2 and at.number_input(key="train.iterations").value == 5000
+    assert at.slider(key="train.layers").value == 2 and at.slider(key="train.hidden").value == 5
+    assert at.selectbox(key="train.activation").value == "tanh" and at.selectbox(key="train.loss").value == "cross_entropy"
+    assert at.selectbox(key="train.mode").value == "minibatch" and at.number_input(key="train.batch").value == 16
+    assert at.selectbox(key="train.init").value == "xavier" and at.number_input(key="train.seed").value == 9
+    assert at.select_slider(key="train.test").value == 0.25 and at.selectbox(key="train.data").value == "random"
     s = run_of(at).settings
     assert (s.hidden_layer_sizes, s.batch_size, len(run_of(at).dataset)) == ((5, 5), 16, 400)
     assert not at.warning
@@ -132,7 +132,7 @@ def test_link_sets_the_controls():
 def test_a_link_chooses_the_generated_colours():
     at = page(data="generated", seed="2")
     no_exception(at)
-    assert at.selectbox(key="data").value == "generated" and not at.warning
+    assert at.selectbox(key="train.data").value == "generated" and not at.warning
     assert any(c.value.startswith("generated colours") for c in at.caption)
     assert np.array_equal(run_of(at).dataset.rgb, data.generated_dataset(seed=2).rgb)
 
@@ -140,8 +140,8 @@ def test_a_link_chooses_the_generated_colours():
 def test_malformed_link_values_fall_back_with_a_visible_notice():
     at = page(lr="fast", hidden="99", activation="<img src=x onerror=alert(1)>", seed="4")
     no_exception(at)
-    assert at.select_slider(key="lr").value == 0.05 and at.slider(key="hidden").value == 3
-    assert at.selectbox(key="activation").value == "relu" and at.number_input(key="seed").value == 4
+    assert at.select_slider(key="train.lr").value == 0.05 and at.slider(key="train.hidden").value == 3
+    assert at.selectbox(key="train.activation").value == "relu" and at.number_input(key="train.seed").value == 4
     notices = [w.value for w in at.warning if w.value.startswith("From the link")]
     assert len(notices) == 3
     shown = " ".join(notices)
@@ -152,7 +152,7 @@ def test_malformed_link_values_fall_back_with_a_visible_notice():
 
 def test_an_off_scale_learning_rate_snaps_to_the_nearest():
     at = page(lr="0.07")
-    assert at.select_slider(key="lr").value == 0.05
+    assert at.select_slider(key="train.lr").value == 0.05
     assert any("nearest" in w.value for w in at.warning)
 
 
@@ -170,7 +170,7 @@ def test_uploading_a_good_csv_uses_it_and_a_bad_one_keeps_it():
     at.run()
     no_exception(at)
     assert any("Loaded mine.csv (10 rows)" in shown(s) for s in at.success)
-    assert at.selectbox(key="data").value == "upload"
+    assert at.selectbox(key="train.data").value == "upload"
     assert len(at.session_state["train_uploaded_data"]) == 10
     click(at, "Train")
     assert len(run_of(at).dataset) == 10

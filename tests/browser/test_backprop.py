@@ -83,3 +83,16 @@ def test_a_malformed_link_gives_notices_and_the_defaults(app_server, page):
     b = bp.explain(bp.fresh_network(0), (255, 140, 0))  # the defaults: dark orange, fresh weights from seed 0
     wait_for_metric(page, "Cost C", num(b.cost, 6))
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_link_keeps_its_settings_and_a_choice_writes_its_short_name(app_server, page):
+    page.goto(app_server.url + "/backprop?label=dark&model=default&act=tanh&loss=cross_entropy")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Forward pass").wait_for(timeout=60_000)
+    wait_for_app(page)
+    query = page.url.split("?", 1)[1]
+    assert set(query.split("&")) >= {"label=dark", "model=default", "act=tanh", "loss=cross_entropy"}, page.url
+    page.get_by_text("Light text (Y = 0)").click()
+    page.wait_for_url(lambda url: "label=light" in url, timeout=30_000)
+    wait_for_app(page)
+    assert "Light" not in page.url and "act=tanh" in page.url

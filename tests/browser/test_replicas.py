@@ -169,8 +169,8 @@ def test_a_killed_replica_moves_its_visitors_to_a_live_one_with_a_fresh_session(
         assert a.no_error_shown()
         # the link's settings survive: they are in the URL, and the new session read them
         assert "hidden=5" in a.page.url and "seed=1" in a.page.url
-        assert a.page.locator(".st-key-seed input").input_value() == "1"
-        assert a.page.locator('.st-key-hidden [data-testid="stSliderThumbValue"]').inner_text() == "5"
+        assert a.page.locator(".st-key-train-seed input").input_value() == "1"
+        assert a.page.locator('.st-key-train-hidden [data-testid="stSliderThumbValue"]').inner_text() == "5"
         # the notice goes when dismissed
         a.page.get_by_role("button", name="Dismiss").click()
         a.page.get_by_text(RESET_NOTICE).wait_for(state="detached", timeout=TIMEOUT_MS)

@@ -72,8 +72,8 @@ def test_two_visitors_do_not_see_each_others_model_data_or_controls(app_server, 
     wait_for_progress(b_train, "paused: iteration 1 of 100,000 ")
     b_train.get_by_role("button", name="Reset", exact=True).click()
     assert wait_for_progress(b_train, "ready: ") == b_progress
-    assert b_train.locator(".st-key-activation input").input_value() == "relu"
-    assert b_train.locator(".st-key-data input").input_value() != "upload"
+    assert b_train.locator(".st-key-train-activation input").input_value() == "relu"
+    assert b_train.locator(".st-key-train-data input").input_value() != "upload"
     assert b_train.get_by_text("mine.csv").count() == 0
     b_predict.context.close()
 
@@ -94,7 +94,7 @@ def test_payloads_typed_into_text_boxes_run_nothing(app_server, page):
         type_sample_text(page, payload)
         assert_nothing_ran(page)
     page.goto(app_server.url + "/activations")
-    box = page.locator(".st-key-logits input")
+    box = page.locator(".st-key-activations-logits input")
     box.wait_for(timeout=60_000)
     box.fill(SCRIPT + IMG)
     box.press("Enter")

@@ -156,10 +156,10 @@ def test_the_chart_receives_no_text_a_visitor_typed(app_server, page, tmp_path):
 
 def test_a_link_sets_the_controls(app_server, page):
     open_train(page, app_server, "?lr=0.2&hidden=5&activation=tanh&iterations=5000&seed=3")
-    assert page.locator(".st-key-activation input").input_value() == "tanh"
-    assert "0.2" in page.locator(".st-key-lr").inner_text()
-    assert page.locator(".st-key-iterations input").input_value() == "5000"
-    assert page.locator(".st-key-seed input").input_value() == "3"
+    assert page.locator(".st-key-train-activation input").input_value() == "tanh"
+    assert "0.2" in page.locator(".st-key-train-lr").inner_text()
+    assert page.locator(".st-key-train-iterations input").input_value() == "5000"
+    assert page.locator(".st-key-train-seed input").input_value() == "3"
     assert "5,000" in progress(page)
     assert re.search(r"[?&]lr=0\.2(&|$)", page.url) and "activation=tanh" in page.url
 
@@ -167,10 +167,10 @@ def test_a_link_sets_the_controls(app_server, page):
 def test_a_malformed_link_gives_a_notice(app_server, page):
     open_train(page, app_server, "?lr=fast&activation=%3Cb%3Ebold%3C%2Fb%3E")
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
-    assert any("lr='fast' is not valid" in a for a in alerts)
+    assert any("lr='fast' is not a number" in a for a in alerts)
     assert any("<b>bold</b>" in a for a in alerts)  # shown as text, not as HTML
     assert page.locator("b", has_text="bold").count() == 0
-    assert page.locator(".st-key-activation input").input_value() == "relu"
+    assert page.locator(".st-key-train-activation input").input_value() == "relu"
 
 
 def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
@@ -202,6 +202,17 @@ def p_dark_on_predict(page) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+def step_and_use_the_model(page) -> None:
+    """One iteration, then "Use this model": the Predict page opens with it."""
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
+                           timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_role("heading", name="Predict").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
 def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(app_server.url + "/")
@@ -210,12 +221,21 @@ def test_use_this_model_changes_what_predict_shows(app_server, page, browser):
 
     # a deliberately bad model: linear hidden nodes, a tiny learning rate, one iteration
     open_train(page, app_server, "?activation=linear&lr=0.0001&iterations=50")
-    page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
-                           timeout=30_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Use this model").click()
-    page.get_by_role("heading", name="Predict").first.wait_for(timeout=60_000)
-    wait_for_app(page)
+    step_and_use_the_model(page)
     assert p_dark_on_predict(page) != default_p
     assert page.get_by_text("You are using your own model").count() >= 1
+
+
+def test_digits_opens_cleanly_after_use_this_model(app_server, page):
+    """Train and Digits both have a `hidden` setting (a number on one, text on the other): each page keeps its own."""
+    open_train(page, app_server, "?iterations=50&hidden=5")
+    step_and_use_the_model(page)
+    page.get_by_role("link", name="Digits").first.click()  # the sidebar: the same session
+    page.get_by_role("heading", name="Digits").first.wait_for(timeout=60_000)
+    page.locator(".st-key-digits-hidden input").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".st-key-digits-hidden input").input_value() == "32,16"
+    assert "hidden=" not in page.url
+    page.get_by_role("link", name="Train").first.click()
+    page.wait_for_url(re.compile(r"/train\?.*hidden=5"), timeout=60_000)  # Train's own settings come back
