@@ -2,7 +2,8 @@
 
 Each visitor's run executes this file as a script (`__main__`): the pages. `streamlit run` also imports it
 once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers, with one
-route of its own: the feed the live charts poll while a run plays (app/live_feed.py).
+route of its own: the feed the live charts poll while a run plays (app/live_feed.py), under the server's base
+path like Streamlit's own routes (st.App mounts an app's routes as given).
 """
 
 import streamlit as st
@@ -27,7 +28,8 @@ if __name__ == "__main__":  # a visitor's script run
         ],
     }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
-    from app.live_feed import ROUTES
+    from app.live_feed import routes
     from app.server import lifespan
 
-    app = st.App(__file__, lifespan=lifespan, routes=ROUTES)   # ROUTES: the live charts' feed (app/live_feed.py)
+    # `streamlit run` has read its flags and config files before it imports this file
+    app = st.App(__file__, lifespan=lifespan, routes=routes(st.get_option("server.baseUrlPath")))

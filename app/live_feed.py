@@ -8,7 +8,12 @@ numbers; when the run stops the browser stops asking and reruns the page, which 
 So a live update costs one small HTTP request and the chunk's own work, not a Streamlit script run (which
 re-sends the page's elements and costs the server about ten times as much). The token is random and only the
 visitor's own page is given it; the registry holds feeds weakly, so a feed ends with its session. Nothing
-here imports Streamlit's script-run API: `streamlit_app.py` mounts `ROUTES` on the server.
+here imports Streamlit's script-run API: `streamlit_app.py` mounts `routes(base_path)` on the server.
+
+Under a base path (`--server.baseUrlPath fontnet`) the browser asks `/fontnet/api/live/<token>`: the page
+resolves the feed's relative address against its base. `st.App` mounts an app's own routes exactly as given
+(only Streamlit's own routes get the prefix), so the route carries the base path itself; without it the
+request would fall through to Streamlit's page, a 200 with HTML instead of the feed.
 """
 
 from __future__ import annotations
@@ -67,7 +72,7 @@ def _json(body: dict, status: int = 200) -> Response:
 
 
 def live_endpoint(request: Request) -> Response:
-    """GET /api/live/<token>?run=&have=: the next live update of the panel holding that token.
+    """GET <base path>/api/live/<token>?run=&have=: the next live update of the panel holding that token.
 
     404 for a token this process does not hold (a closed session, or another replica's), 400 for a malformed
     `have`, 204 when the panel has nothing to serve (its run is not playing). Runs in Starlette's thread pool:
@@ -88,4 +93,7 @@ def live_endpoint(request: Request) -> Response:
     return _json(body)
 
 
-ROUTES = [Route(f"/{PATH}/{{token}}", live_endpoint, methods=["GET"])]
+def routes(base_path: str = "") -> list[Route]:
+    """The feed's route under the server's base path (`server.baseUrlPath`, slashes optional)."""
+    base = base_path.strip("/")
+    return [Route(f"{'/' + base if base else ''}/{PATH}/{{token}}", live_endpoint, methods=["GET"])]

@@ -343,6 +343,15 @@ function setProgress(root, progress) {
 }
 
 // ---- the feed: live updates over HTTP while a run plays (see app/live_feed.py) --------------------------
+// A panel never goes quiet without a word. When the feed cannot be reached, answers with something that is not
+// the feed's data (a proxy or base path that sends the request elsewhere answers with a web page), no longer
+// knows the panel, or keeps answering "running" without progress, the panel stops asking, says so under its
+// progress bar, and asks for a page run, which draws the run whole and, if it still plays, starts a new feed.
+// It asks once per run and address, so a feed that keeps failing cannot rerun the page in a loop; a page run
+// whose data is unchanged does not redraw the panel, and the message stays.
+const FAILURES_IN_A_ROW = 5;   // failed requests (no answer, an HTTP error, not the feed's JSON) before giving up
+const STILL_IN_A_ROW = 10;     // "running" answers bringing no new point and no progress before giving up
+
 function stopFeed(root) {
   const feed = root.__fontnetFeed;
   if (feed) {
@@ -350,6 +359,37 @@ function stopFeed(root) {
     clearTimeout(feed.timer);
     root.__fontnetFeed = null;
   }
+}
+
+// The panel's own words about its feed, as text, with the alert role (read out by screen readers).
+function setProblem(root, problem) {
+  let box = root.querySelector(":scope > .fontnet-feed-problem");
+  if (!problem) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "fontnet-feed-problem";
+    box.setAttribute("role", "alert");
+    // dark red on pale red: 8.9:1
+    box.style.cssText = "margin:0 0 1rem 0;padding:0.75rem 1rem;border-radius:0.5rem;font-size:14px;" +
+      "line-height:1.4;background:#fdeceb;color:#7d1d17;";
+    root.insertBefore(box, root.querySelector(":scope > .fontnet-live-grid"));
+  }
+  box.dataset.reason = problem.reason;
+  box.textContent = problem.text;
+}
+
+function giveUp(component, root, feed, reason, text) {
+  stopFeed(root);
+  const key = feed.url + " " + holding(root).run;
+  if (root.__fontnetResynced !== key && component.setTriggerValue) {
+    root.__fontnetResynced = key;
+    root.dataset.feedResyncs = String(Number(root.dataset.feedResyncs || 0) + 1);  // for tests
+    component.setTriggerValue("resync", true);
+  }
+  setProblem(root, { reason, text: "Live updates stopped: " + text });
 }
 
 // What the browser holds: the run and length of the panel's first line chart (all of them grow together).
@@ -361,11 +401,37 @@ function holding(root) {
   return { run: "", have: 0 };
 }
 
+// One request: {status, body} with the feed's JSON, or {status, problem} saying why there is none. `page` marks
+// an answer that is not the app's at all (a web page where the feed should be, or a 404 that is not the feed's).
+async function ask(url) {
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (e) {
+    return { status: 0, problem: "no answer from the server" };
+  }
+  const { status } = response;
+  if (status === 204) return { status };
+  const type = (response.headers.get("Content-Type") || "").split(";")[0];
+  if (type !== "application/json") {
+    return status === 200 || status === 404
+      ? { status, page: true, problem: `HTTP ${status} with ${type || "no content type"} instead of the feed's data` }
+      : { status, problem: `HTTP ${status}` };
+  }
+  try {
+    const body = await response.json();
+    return status === 200 ? { status, body } : { status, problem: `HTTP ${status}` };
+  } catch (e) {
+    return { status, problem: `HTTP ${status} with an answer that is not the feed's data` };
+  }
+}
+
 function startFeed(component, root, spec) {
   stopFeed(root);
   const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
-    failures: 0 };
+    failures: 0, still: 0, last: null };
   root.__fontnetFeed = feed;
+  const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
   const again = (t0) => {
     feed.timer = setTimeout(tick, Math.max(0, feed.every - (performance.now() - t0)));
   };
@@ -374,34 +440,47 @@ function startFeed(component, root, spec) {
     if (!root.isConnected) return stopFeed(root);
     const t0 = performance.now();
     const { run, have } = holding(root);
-    let response = null;
-    let body = null;
-    try {
-      response = await fetch(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`, { cache: "no-store" });
-      body = response.status === 200 ? await response.json() : null;
-    } catch (e) {
-      body = null;
-    }
+    const answer = await ask(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`);
     if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
-    if (response && (response.status === 204 || response.status === 404)) return stopFeed(root);
-    if (!body) {
-      // the network hiccuped: try again a few times, then let a page run draw everything
-      if (++feed.failures > 5) {
-        stopFeed(root);
-        if (component.setTriggerValue) component.setTriggerValue("resync", true);
-        return;
+    root.dataset.feedStatus = String(answer.status);
+    // nothing served: a page run stopped the run (Pause, another page) and draws this panel without a feed
+    if (answer.status === 204) return stopFeed(root);
+    if (answer.status === 404 && !answer.page) {
+      return giveUp(component, root, feed, "gone", "the server no longer knows this page's live panel (its " +
+        "session ended, or the request reached another server). Reload the page.");
+    }
+    if (answer.page) {
+      // a proxy or the server's base path sends the feed's address elsewhere: retrying will not help
+      return giveUp(component, root, feed, "misrouted", `the live feed's address (${path}) answered ` +
+        answer.problem + ": it does not reach the app. Reload the page; if this comes back, whoever runs " +
+        "the server must pass that address to the app.");
+    }
+    if (!answer.body) {
+      // the network hiccuped: try again a few times, then give up
+      if (++feed.failures >= FAILURES_IN_A_ROW) {
+        return giveUp(component, root, feed, "unreachable", `the live feed (${path}) failed ${feed.failures} ` +
+          `times in a row (${answer.problem}). Reload the page to see the run.`);
       }
       return again(t0);
     }
+    const body = answer.body;
     feed.failures = 0;
     for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
     setProgress(root, body.progress);
+    setProblem(root, null);
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
     if (body.status !== "running") {
       // the run stopped (finished, diverged or paused): a page run draws the buttons and charts whole
       stopFeed(root);
       if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
       return;
+    }
+    const now = JSON.stringify([holding(root), body.progress]);
+    feed.still = now === feed.last ? feed.still + 1 : 0;
+    feed.last = now;
+    if (feed.still >= STILL_IN_A_ROW) {
+      return giveUp(component, root, feed, "stalled", `the live feed's last ${feed.still} answers said the run ` +
+        "is running but brought no new point and no progress. Reload the page to see the run.");
     }
     if (body.redraw && !feed.redrawn && component.setTriggerValue) {
       feed.redrawn = true;  // once: the page run it causes starts a new feed
@@ -439,6 +518,7 @@ export function render(component) {
   }
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
   setProgress(root, data.progress);
+  setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
   return data.feed ? startFeed(component, root, data.feed) : null;
 }

@@ -1,6 +1,8 @@
 """Real-browser fixtures: the app served by `streamlit run` on a free loopback port, headless Chromium.
 
-Nothing here skips: a missing browser or a server that does not start is a test error.
+Nothing here skips: a missing browser or a server that does not start is a test error. With
+FONTNET_TEST_BASE_PATH=fontnet the shared server runs under that base path (`--server.baseUrlPath`), so any
+browser test can be run against the app served under a sub-path; tests/browser/test_base_path.py always does.
 """
 
 from __future__ import annotations
@@ -71,9 +73,13 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` in its own process group, stopped by its process id."""
 
-    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None, base_path: str = ""):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.origin = f"http://127.0.0.1:{self.port}"
+        # the app's address: under `base_path` (--server.baseUrlPath) when one is given
+        self.url = self.origin + (f"/{base_path.strip('/')}" if base_path.strip("/") else "")
+        if base_path.strip("/"):
+            extra_args = ("--server.baseUrlPath", base_path, *extra_args)
         self.log = open(ROOT / "artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
@@ -134,7 +140,7 @@ def served_chromium(*server_args: str):
 @pytest.fixture(scope="session")
 def app_server():
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
+    server = AppServer(base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
     yield server
     server.stop()
 
