@@ -131,23 +131,35 @@ def _shown(text: str, limit: int = 20) -> str:
     return repr(text if len(text) <= limit else text[:limit - 3] + "...")
 
 
-def normalise_code(text: object) -> str:
-    """The room code a student typed, upper-cased, without spaces or dashes; BadInput says what is wrong."""
-    if not isinstance(text, str):
-        raise BadInput("a room code is text, like K7F-3QX")
-    code = re.sub(r"[\s\-]+", "", text).upper()
-    if not code:
-        raise BadInput(f"type the room code your teacher shows ({CODE_LENGTH} letters and digits)")
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text).upper()
+
+
+def code_problem(text: str) -> str | None:
+    """What is wrong with a typed room code, worded to follow "'K0F3QX' is ...", or None if it reads as a code.
+    (Blank text is not a code either; normalise_code says so in its own words.)"""
+    code = _compact(text)
     bad = sorted({c for c in code if c not in CODE_ALPHABET})
     if bad:
         lookalike = [c for c in bad if c in "0O1IL"]
         hint = (" (codes never use 0, O, 1, I or L, so they cannot be mixed up: check the code on the board)"
                 if lookalike else "")
-        raise BadInput(f"{_shown(text.strip())} is not a room code: it has {', '.join(map(repr, bad))}; codes use "
-                       f"the digits 2-9 and the letters A-Z except I, L, O and U{hint}")
+        return (f"not a room code: it has {', '.join(map(repr, bad))}; codes use the digits 2-9 and the letters "
+                f"A-Z except I, L, O and U{hint}")
     if len(code) != CODE_LENGTH:
-        raise BadInput(f"a room code has {CODE_LENGTH} characters; {_shown(text.strip())} has {len(code)}")
-    return code
+        return f"not a room code: it has {len(code)} characters; a room code has {CODE_LENGTH}"
+    return None
+
+
+def normalise_code(text: object) -> str:
+    """The room code a student typed, upper-cased, without spaces or dashes; BadInput says what is wrong."""
+    if not isinstance(text, str):
+        raise BadInput("a room code is text, like K7F-3QX")
+    if not _compact(text):
+        raise BadInput(f"type the room code your teacher shows ({CODE_LENGTH} letters and digits)")
+    if (problem := code_problem(text)) is not None:
+        raise BadInput(f"{_shown(text.strip())} is {problem}")
+    return _compact(text)
 
 
 def display_code(code: str) -> str:

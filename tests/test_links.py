@@ -2,9 +2,9 @@
 
 import pytest
 
-from fontnet import presets
+from fontnet import presets, store
 from fontnet.settings import ACTIVATIONS as ACT
-from fontnet.settings import PREDICT
+from fontnet.settings import CLASS, PREDICT, TEACH
 
 
 def activations_settings(params):
@@ -58,3 +58,31 @@ def test_a_good_colour_is_used_as_lower_case_hex(raw, used):
 
 def test_no_colour_in_the_link_means_nothing_to_apply():
     assert PREDICT.read({}) == ({}, [])
+
+
+# ---- class rooms: the Teach page's room and the Class page's room and key -------------------------------------
+@pytest.mark.parametrize("raw", ["K7F3QX", "k7f-3qx", " K7F 3QX "])
+def test_a_room_code_in_a_link_is_read_as_the_store_normalises_it(raw):
+    assert TEACH.read({"room": raw}) == ({"room": "K7F3QX"}, [])
+    assert CLASS.read({"room": raw}) == ({"room": "K7F3QX"}, [])
+    assert TEACH.link({"room": "K7F3QX"}) == {"room": "K7F3QX"} and TEACH.link({"room": ""}) == {}
+
+
+@pytest.mark.parametrize("raw, says", [
+    ("K0F3QX", "is not a room code: it has '0'"),
+    ("K7F3Q", "is not a room code: it has 5 characters; a room code has 6"),
+    ("<b>x</b>", "is not a room code: it has '/', '<', '>'"),
+])
+def test_a_bad_room_code_in_a_link_means_no_room_with_a_notice(raw, says):
+    values, notices = TEACH.read({"room": raw})
+    assert values == {"room": ""}
+    assert len(notices) == 1 and notices[0].startswith(f"room={raw!r} {says}") and notices[0].endswith("using no room.")
+
+
+def test_a_teacher_key_in_a_link_is_kept_as_given_and_a_malformed_one_dropped():
+    key = store.new_key()
+    assert CLASS.read({"room": "K7F3QX", "key": key}) == ({"room": "K7F3QX", "key": key}, [])
+    for bad, says in (("x" * 201, "at most 200 characters"), ("a b", "only letters, digits")):
+        values, notices = CLASS.read({"key": bad})
+        assert values == {"key": ""} and says in notices[0] and notices[0].endswith("using no key.")
+    assert "key" not in TEACH.names   # a student's page never takes a teacher key from its link

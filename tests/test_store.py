@@ -72,8 +72,8 @@ def test_a_typed_code_is_normalised(typed):
 @pytest.mark.parametrize("typed, says", [
     ("", "type the room code"),
     ("   ", "type the room code"),
-    ("K7F3Q", "has 6 characters; 'K7F3Q' has 5"),
-    ("K7F3QXX", "has 7"),
+    ("K7F3Q", "'K7F3Q' is not a room code: it has 5 characters; a room code has 6"),
+    ("K7F3QXX", "it has 7 characters"),
     ("K0F3QX", "never use 0, O, 1, I or L"),
     ("KOF3QX", "'O'"),
     ("K7F3Q!", "'!'"),
