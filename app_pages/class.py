@@ -205,9 +205,8 @@ code, key = in_use["room"], in_use["key"]
 if not code or not key:
     if code:
         st.info(f"This page runs room {store.display_code(code)} for its teacher, whose link carries the room's "
-                "key. Students answer on the Teach page:")
-        st.page_link("app_pages/teach.py", label=f"Teach, in room {store.display_code(code)}",
-                     query_params={"room": code}, icon=":material/school:")
+                f"key. Students answer on the Teach page: [Teach, in room {store.display_code(code)}]"
+                f"(teach?room={code})", icon=":material/school:")
     show_open_room()
     st.stop()
 
