@@ -216,10 +216,10 @@ def show_class() -> None:
         students, given = s.counts
         st.caption(f"The class so far: {students:,} student{'' if students == 1 else 's'}, {given:,} answers.")
     kind, message = s.news or ("", "")
-    status = html.escape(message) if kind == "success" else ""
-    st.markdown(f'<div id="class-status" data-room="{s.code}" data-saved="{s.saved}" data-pending='
-                f'"{len(s.pending)}" style="font-size: 0.875rem">{status} {s.saved:,} of your answers saved to '
-                'the class.</div>', unsafe_allow_html=True)
+    status = (f"{'Saved to the class: ' if kind == 'success' else ''}{s.saved:,} of your answers "
+              f"{'is' if s.saved == 1 else 'are'} in room {s.shown_code}.")
+    st.markdown(f'<div id="class-status" role="status" data-room="{s.code}" data-saved="{s.saved}" data-pending='
+                f'"{len(s.pending)}" style="font-size: 0.875rem">{html.escape(status)}</div>', unsafe_allow_html=True)
     if kind in ("warning", "error"):
         getattr(st, kind)(md_literal(message))
     if s.pending:

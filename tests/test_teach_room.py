@@ -81,7 +81,7 @@ def test_a_student_link_invites_joins_with_a_nickname_and_saves_each_answer_to_t
     assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]
     line = status(at)
     assert (line["room"], line["saved"], line["pending"]) == (code, "2", "0")
-    assert "Saved to the class (room " in line["text"]
+    assert f"Saved to the class: 2 of your answers are in room {store.display_code(code)}." in line["text"]
     assert [(a.rgb, a.label) for a in at.session_state["teach_answers"]] == [(first, 1), (second, 0)]   # and here
 
 

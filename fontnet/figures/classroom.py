@@ -16,7 +16,7 @@ from .. import colors
 from ..classroom import ClassView, Split, StudentScore
 from ..store import Student
 
-QR_SCALE = 6
+QR_SCALE = 8
 
 
 def qr_svg(url: str, label: str) -> str:
