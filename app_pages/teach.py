@@ -125,25 +125,23 @@ def join_room(s: Seat, nickname: str) -> None:
     FLASH("success", f"You joined room {s.shown_code} {who}. Each answer you give is now saved to the class too.")
 
 
-def on_join_typed() -> None:
+def try_join(make_seat, what: str) -> None:
+    """Take a seat (`make_seat`) and join it under the nickname typed; say why not when that fails."""
     try:
-        join_room(enter(shared_store, ss.get("teach_join_code") or ""), ss.get("teach_nickname") or "")
+        join_room(make_seat(), ss.get("teach_nickname") or "")
     except store.StoreUnavailable:
-        FLASH("error", "The class database cannot be reached right now, so you did not join. Teach works on your "
-                       "own answers meanwhile; try joining again in a moment.")
+        FLASH("error", f"The class database cannot be reached right now, so you did not join {what}. Teach works on "
+                       "your own answers meanwhile; try again in a moment.")
     except store.StoreError as e:
-        FLASH("error", f"You did not join a class: {e}. Teach works on your own answers meanwhile.")
+        FLASH("error", f"You did not join {what}: {e}. Teach works on your own answers meanwhile.")
+
+
+def on_join_typed() -> None:
+    try_join(lambda: enter(shared_store, ss.get("teach_join_code") or ""), "a class")
 
 
 def on_join_seat() -> None:
-    s = seat()
-    try:
-        join_room(s, ss.get("teach_nickname") or "")
-    except store.StoreUnavailable:
-        FLASH("error", "The class database cannot be reached right now: try joining again in a moment. Your "
-                       "answers are kept on this page and sent to the class once you joined.")
-    except store.StoreError as e:
-        FLASH("error", f"You did not join room {s.shown_code}: {e}.")
+    try_join(seat, f"room {seat().shown_code}")
 
 
 def on_leave() -> None:

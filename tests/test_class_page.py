@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from app import class_live
 from fontnet import classroom, store
 from fontnet.network import Network
-from tests.page_helpers import click, feed, no_exception, shown
-from tests.store_helpers import app_database, database_url, unreachable_url
+from tests.page_helpers import click, feed, no_exception, open_page, shown
+from tests.store_helpers import unreachable_url
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/class.py"
@@ -21,14 +21,12 @@ PANEL = "class_live"
 
 
 @pytest.fixture
-def db(monkeypatch, tmp_path):
-    yield from app_database(monkeypatch, database_url("sqlite", tmp_path))
+def db(class_db):
+    return class_db
 
 
 def page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+    return open_page(PAGE, **query)
 
 
 def panel(at) -> dict:

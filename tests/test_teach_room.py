@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from app import classroom
 from app.text import md_literal
 from fontnet import store, teach
-from tests.page_helpers import click, no_exception, shown
+from tests.page_helpers import click, no_exception, open_page, shown
 from tests.store_helpers import BACKENDS, app_database, database_url, unreachable_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,14 +18,12 @@ PAGE = "app_pages/teach.py"
 
 
 @pytest.fixture
-def db(monkeypatch, tmp_path):
-    yield from app_database(monkeypatch, database_url("sqlite", tmp_path))
+def db(class_db):
+    return class_db
 
 
 def page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+    return open_page(PAGE, **query)
 
 
 def seat(at) -> classroom.Seat:
