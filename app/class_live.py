@@ -95,18 +95,12 @@ class ClassWatch:
                                  alt=f"The class network's P(dark text) where {self.fixed} = {self.value}, with "
                                      f"{len(pool):,} answers as dots")
 
-        def map_points(start: int) -> dict:
-            out = {"dots": live.dots(pool.rgb[start:], pool.labels[start:], self.fixed)}
-            if view is not None:
-                out |= live.map_points(training.decision_slice(view.net, self.fixed, self.value))
-            return out
-
         stats = figures.stats_items(len(self.students), len(pool), view, self.trained_on)
         rows = figures.student_rows(self.students, view.students if view else [])
         swatches = figures.split_swatches(view.splits if view else [])
         return [
             Chart("stats", live.stats_spec(), self.tables, 0, lambda start: {"items": stats}, "The class so far"),
-            Chart(MAP_CHART, map_spec, self.code, len(pool), map_points,
+            Chart(MAP_CHART, map_spec, self.code, len(pool), lambda start: self.map_points(start, grid=True),
                   f"The class network's P(dark text) where {self.fixed} = {self.value}: every answer a dot "
                   f"(● dark, ◆ light; faint: more than {NEAR} from the slice)"),
             Chart("students", live.table_spec(figures.STUDENT_COLUMNS, figures.STUDENT_NUMERIC), self.tables, 0,
@@ -114,6 +108,13 @@ class ClassWatch:
             Chart("splits", live.swatches_spec("No colour has been answered both ways yet."), self.tables, 0,
                   lambda start: {"items": swatches}, "Where the class disagrees: close colours answered both ways"),
         ]
+
+    def map_points(self, start: int, grid: bool) -> dict:
+        """The map's dots from index `start` on, and (`grid`) the class network's P(dark) over the slice."""
+        out = {"dots": live.dots(self.pool.rgb[start:], self.pool.labels[start:], self.fixed)}
+        if grid and self.view is not None:
+            out |= live.map_points(training.decision_slice(self.view.net, self.fixed, self.value))
+        return out
 
     def answer(self, held: str, have: int) -> dict:
         """The feed's answer to a panel holding the token `held` and `have` dots: what changed since then."""
@@ -132,11 +133,9 @@ class ClassWatch:
                     if have > c.length:
                         out.append(_whole(c))
                     elif have < c.length or network != str(self.network):
-                        points = c.points(have)
-                        if network == str(self.network):
-                            points = {"dots": points["dots"]}   # the grid the panel has is the current one
+                        # the grid only when the class network changed since the panel's token
                         out.append({"name": c.name, "run": c.run_id, "start": have, "length": c.length,
-                                    "full": False, **points})
+                                    "full": False, **self.map_points(have, grid=network != str(self.network))})
                 elif tables != str(self.tables):
                     out.append(_whole(c))
             return {"status": "open" if self.room.open else "closed", "held": self.held, "charts": out}

@@ -151,11 +151,12 @@ def show_panel(w: ClassWatch) -> None:
     c1, c2 = st.columns([1, 3])
     fixed = c1.radio("Map's fixed channel", training.CHANNELS, index=2, key="class_slice", horizontal=True)
     value = c2.slider("at", 0, 255, 128, key="class_at")
-    w.set_slice(fixed, value)
     if not w.room.open:
         st.info("The room is closed: this view stays as it is until you open the room again.")
-    live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS,
-                source=feed_source(w) if w.room.open else None, every=POLL_SECONDS, watch=(w.held, MAP_CHART))
+    with w.lock:   # the feed may be refreshing it meanwhile
+        w.set_slice(fixed, value)
+        live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS,
+                    source=feed_source(w) if w.room.open else None, every=POLL_SECONDS, watch=(w.held, MAP_CHART))
     if w.trained_on >= 0:
         st.caption(f"The class network is Teach's (3 inputs, 3 ReLU nodes, 1 output), trained as Teach trains on "
                    f"every answer pooled; the last retraining took {w.train_ms:.0f} ms. Agreement is measured on "
@@ -166,13 +167,18 @@ def show_keep(w: ClassWatch) -> None:
     code = w.code
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button("Download the class's answers (CSV)", lambda pool=w.pool: classroom.to_csv(pool),
+        # made when pressed, from every answer the live view has pooled by then (no page run follows the panel)
+        st.download_button("Download the class's answers (CSV)", lambda: classroom.to_csv(w.pool),
                            file_name=f"fontnet-class-{code}.csv", mime="text/csv", on_click="ignore",
-                           disabled=not len(w.pool), icon=":material/download:",
+                           icon=":material/download:",
                            help="Columns red,green,blue,label (1 = dark text): the Train page reads this file.")
     with c2:
-        if st.button("Use the class network", key="class_use", disabled=w.view is None or not len(w.pool),
-                     help="The Predict page uses the class network for your session only."):
+        if st.button("Use the class network", key="class_use",
+                     help="The Predict page uses the class network (trained on every answer so far) for your "
+                          "session only."):
+            if not len(w.pool):
+                st.info("No answers yet: the class network has nothing to learn from.")
+                return
             with w.lock:
                 w.train()
                 net = copy.deepcopy(w.view.net)

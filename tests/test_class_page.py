@@ -241,6 +241,14 @@ def test_neither_the_panel_nor_its_feed_carries_the_teacher_key(db):
     assert key not in answer and "Zed" in answer   # the nickname travels as data, for textContent
 
 
+def test_use_the_class_network_with_no_answers_says_so(db):
+    code, key = db.create_room()
+    at = page(room=code, key=key)
+    click(at, "Use the class network")
+    no_exception(at)
+    assert any("No answers yet" in i.value for i in at.info) and "fontnet_session_model" not in at.session_state
+
+
 def test_use_the_class_network_hands_it_to_predict(db):
     code, key = class_with(db, {"Ann": [((250, 250, 250), 1), ((10, 10, 10), 0)], "Bo": [((30, 200, 30), 1)]})
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
@@ -257,11 +265,3 @@ def test_use_the_class_network_hands_it_to_predict(db):
                                                     (*expected.weights_, *expected.biases_)))
     assert at.session_state["fontnet_session_model_name"] == f"the class network (room {store.display_code(code)}, 3 answers)"
     assert "key" not in at.query_params   # Predict's link does not carry the teacher key on
-
-
-def test_the_csv_holds_the_pooled_answers_for_the_train_page(db):
-    code, key = class_with(db, {"Ann": [((250, 250, 250), 1), ((10, 10, 10), 0)]})
-    at = page(room=code, key=key)
-    assert not at.get("download_button")[0].proto.disabled
-    text = classroom.to_csv(at.session_state["class_watch"].pool)
-    assert text.splitlines() == ["red,green,blue,label", "250,250,250,1", "10,10,10,0"]

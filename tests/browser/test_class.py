@@ -105,6 +105,11 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
             assert grown["renders"] == before["renders"], grown  # no page run drew the panel again
             assert grown["polls"] > before["polls"]
         assert sum(panel_frames) == 0, panel_frames             # and none was sent one
+        with teacher.expect_download() as got:                  # the pooled answers, as the Train page reads them
+            teacher.get_by_role("button", name="Download the class's answers (CSV)").click()
+        rows = got.value.path().read_text().splitlines()
+        assert rows[0] == "red,green,blue,label" and len(rows) == 1 + 6
+        assert all(re.fullmatch(r"\d{1,3},\d{1,3},\d{1,3},[01]", r) for r in rows[1:])
         screenshot(teacher, "class-teacher")
         screenshot(students[1], "class-student")
 
