@@ -140,6 +140,20 @@ def test_a_room_closed_while_answering_refuses_the_answer_with_a_notice_and_keep
     assert len(db.answers(code, key)) == 2 and status(at)["saved"] == "2"
 
 
+def test_a_room_deleted_while_answering_is_left_with_a_notice(db):
+    code, key = db.create_room()
+    at = join(page(room=code), "Jo")
+    click(at, "Dark reads better")
+    db.delete_room(code, key)
+    at.run()
+    no_exception(at)
+    assert any(f"Room {store.display_code(code)} no longer exists" in shown(w) for w in at.warning)
+    assert "teach_seat" not in at.session_state and "room" not in at.query_params
+    click(at, "Light reads better")
+    no_exception(at)
+    assert len(at.session_state["teach_answers"]) == 2
+
+
 def test_typing_a_code_joins_and_a_mistyped_one_gets_a_clear_message(db):
     code, key = db.create_room()
     at = page()
