@@ -18,6 +18,7 @@ if __name__ == "__main__":  # a visitor's script run
         "Use it": [
             st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
             st.Page("app_pages/teach.py", title="Teach", icon=":material/school:", url_path="teach"),
+            st.Page("app_pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
         ],
         "Learn how": [
             st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),

@@ -84,7 +84,8 @@ def feed_of(key: str) -> Feed:
 
 
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
-                source: Source | None = None, progress: dict | None = None, every: float = 0.12) -> dict:
+                source: Source | None = None, progress: dict | None = None, every: float = 0.12,
+                watch: tuple[str, str] | None = None) -> dict:
     """Mount or update a panel of live charts under `key`, each with its whole history.
 
     `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s). Pass `source`
@@ -92,6 +93,11 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     seconds for what is new until the run stops, and shows `progress` ({"value": 0-1, "text": the app's own
     words}) above the charts meanwhile; then it reruns the page (the trigger `ended`). Without `source` the
     feed serves nothing. Returns the data sent (for tests).
+
+    `watch` = (held, chart) makes the panel watch something open-ended (a class room) instead of a run: it keeps
+    asking while the feed's answers say "open" (a quiet spell is not a stall), sends back as `run` the token
+    `held` (what this page run sent; each answer brings the next one) and, as `have`, the number of points the
+    chart named `chart` holds. The source then sends what changed since that token.
     """
     feed = feed_of(key)
     feed.serve(source)
@@ -99,6 +105,10 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
             "charts": [_whole(c) for c in charts]}
     if source is not None:
         data["feed"] = {"url": feed.url, "every_ms": int(every * 1000)}
+        if watch is not None:
+            data["feed"] |= {"watch": True, "have": watch[1]}
+    if watch is not None:
+        data["held"] = watch[0]
     if progress is not None:
         data["progress"] = progress
     # either trigger reruns the page, which sends every chart whole: `resync` when the browser lacks points it

@@ -2,7 +2,8 @@
 
 `streamlit run streamlit_app.py` finds the `st.App` there and runs `lifespan` before it listens, so the
 first visitor finds the default model's file ready and the Predict page's modules imported, instead of
-waiting for them while the page loads.
+waiting for them while the page loads. Meanwhile it deletes the class rooms left idle too long
+(fontnet.store.expire; opening a room does it too), so they go even when nobody opens a new one.
 """
 
 from __future__ import annotations
@@ -55,8 +56,25 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def expire_rooms() -> int | None:
+    """Delete the class rooms idle longer than the store keeps them; how many went, or None when the class
+    database cannot be reached (logged: the server starts all the same, and the next new room expires them)."""
+    from fontnet.store import Store, StoreError
+
+    try:
+        db = Store()
+        try:
+            return db.expire()
+        finally:
+            db.close()
+    except StoreError as e:
+        log.warning("idle class rooms not expired at start-up: %s", e)
+        return None
+
+
 @asynccontextmanager
 async def lifespan(app):
-    seconds = await asyncio.to_thread(warm_up)
-    log.info("default model ready in %.1f s", seconds)
+    seconds, expired = await asyncio.gather(asyncio.to_thread(warm_up), asyncio.to_thread(expire_rooms))
+    log.info("default model ready in %.1f s; %s idle class rooms expired", seconds,
+             "no" if expired is None else expired)
     yield

@@ -33,8 +33,9 @@ import numpy as np
 from .parsing import SettingsError, quoted, shorten
 
 __all__ = [
-    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "Rule", "Schema",
-    "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number", "shorten",
+    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule",
+    "Schema", "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number",
+    "shorten",
 ]
 
 
@@ -278,6 +279,25 @@ class Names(Kind):
         return list(value)
 
 
+class RoomCode(Kind):
+    """A class room's code as a teacher shows it (K7F-3QX: any case, spaces and dashes ignored), kept as K7F3QX;
+    empty: no room. What a code is, is the store's rule (fontnet.store.code_problem)."""
+
+    def parse(self, text: str) -> str:
+        from .store import code_problem, normalise_code  # here: the store brings SQLAlchemy, most pages need none
+
+        if not str(text).strip():
+            return ""
+        if (problem := code_problem(str(text))) is not None:
+            raise SettingsError(problem)
+        return normalise_code(str(text))
+
+    def check(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise SettingsError("not text")
+        return self.parse(value)
+
+
 class Colour(Kind):
     """A background colour: #rrggbb or #rgb, '#' optional, any case; used as '#rrggbb', written without '#'."""
 
@@ -400,7 +420,8 @@ class Schema:
                 notices.append(notice(f.name, text, c.problem, c.using))
             except SettingsError as e:
                 values[f.name] = f.default
-                notices.append(notice(f.name, text, str(e), f"the default, {f.format(f.default)}"))
+                default = f.format(f.default)
+                notices.append(notice(f.name, text, str(e), f"the default, {default}" if default else f"no {f.name}"))
             if f.as_text:
                 values[f.name] = f.format(values[f.name])
         for rule in self.rules:
@@ -537,9 +558,24 @@ class Answers(Kind):
         return value
 
 
+ROOM_HELP = "a class room's code, as the teacher shows it: K7F-3QX"
 TEACH = Schema("teach", (
     Field("labels", "", Answers(), f"your answers, at most {_teach.MAX_ANSWERS}: ffc0cb.d,000080.l"),
     Field("ask", _teach.DEFAULT_STRATEGY, Choice(_teach.STRATEGIES), "how the next colour is chosen"),
+    Field("room", "", RoomCode(), ROOM_HELP + " (each answer is also saved to that room)"),
+))
+
+
+# ---- Class -------------------------------------------------------------------------------------------------------
+def _teacher_key(text: str) -> str:
+    from .store import check_key  # here: the store brings SQLAlchemy
+
+    return check_key(text) if text else text
+
+
+CLASS = Schema("class", (
+    Field("room", "", RoomCode(), ROOM_HELP),
+    Field("key", "", Text(_teacher_key), "the room's teacher key: whoever holds it runs the room"),
 ))
 
 # ---- Train -------------------------------------------------------------------------------------------------------

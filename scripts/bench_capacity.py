@@ -53,15 +53,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False) -> bytes:
+def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
+           query: str = "", texts: dict[str, str] | None = None) -> bytes:
+    """A rerun request as the browser sends it: the page, its link's query string, the buttons pressed
+    (`widgets`, by id) and text boxes' values (`texts`, id -> text)."""
     msg = BackMsg()
     cs = msg.rerun_script
-    cs.page_script_hash, cs.page_name, cs.is_auto_rerun = page_hash, page_name, auto
+    cs.page_script_hash, cs.page_name, cs.is_auto_rerun, cs.query_string = page_hash, page_name, auto, query
     if fragment_id:
         cs.fragment_id = fragment_id
     for wid in widgets:
         w = cs.widget_states.widgets.add()
         w.id, w.trigger_value = wid, True
+    for wid, text in (texts or {}).items():
+        w = cs.widget_states.widgets.add()
+        w.id, w.string_value = wid, text
     return msg.SerializeToString()
 
 

@@ -130,21 +130,33 @@ class MapChart {
     this.canvas = document.createElement("canvas");
     this.canvas.style.width = "100%";
     this.canvas.style.height = spec.height + "px";
+    if (spec.alt) {
+      this.canvas.setAttribute("role", "img");
+      this.canvas.setAttribute("aria-label", spec.alt);
+    }
     root.appendChild(this.canvas);
     this.state = null;
+    this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
     this.resize = new ResizeObserver(() => this.draw(true));
     this.resize.observe(root);
   }
   replace(p) {
-    this.append(p);
+    if (p.dots) this.dots = [];
+    this.append(p, 0);
   }
-  // eslint-disable-next-line no-unused-vars
   append(p, skip) {
-    // a map has no history: each payload brings the latest grid (or nothing new), and the data points on a full one
-    this.state = { ...(this.state || {}), ...p };
-    this.count = p.length;
-    this.dirty = this.dirty || "grid" in p || "points" in p;
+    // The grid has no history: a payload brings the latest one (or none: the map keeps its own), and the data
+    // points on a full one. Dots do: a payload brings those from `start` on, and the map appends what it lacks.
+    const { dots, ...rest } = p;
+    this.state = { ...(this.state || {}), ...rest };
+    if (dots) {
+      this.dots = (this.dots || []).concat(skip ? dots.slice(skip) : dots);
+      this.count = this.dots.length;
+    } else {
+      this.count = this.dots ? this.dots.length : p.length;
+    }
+    this.dirty = this.dirty || "grid" in p || "points" in p || (dots && dots.length > skip);
   }
   get length() {
     return this.count;
@@ -193,7 +205,11 @@ class MapChart {
       ctx.stroke();
     }
     ctx.lineWidth = 1;
-    for (const [x, y, r, g, b, label] of s.points || []) {
+    const fade = this.spec.fade;
+    for (const dot of (s.points || []).concat(this.dots || [])) {
+      const [x, y, r, g, b, label] = dot;
+      // a colour far from the slice is drawn faintly: the map's background is not its network's answer
+      ctx.globalAlpha = fade && Math.abs(dot[2 + fade.channel] - fade.at) > fade.within ? 0.3 : 1;
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.strokeStyle = label ? "#111111" : "#ffffff";
       ctx.beginPath();
@@ -209,6 +225,8 @@ class MapChart {
       ctx.fill();
       ctx.stroke();
     }
+    ctx.globalAlpha = 1;
+    this.canvas.dataset.dots = String(this.dots ? this.dots.length : 0);   // for tests and scripts
     // axes
     ctx.strokeStyle = GRID;
     ctx.strokeRect(m.l, m.t, side, side);
@@ -238,7 +256,116 @@ class MapChart {
   }
 }
 
-const KINDS = { lines: Lines, map: MapChart };
+// ---- text: figures, a table and colour swatches ------------------------------------------------------------
+// Each payload brings the whole content (small: a class's figures, its students, a few swatches), which
+// replaces what is shown. Every word and number is set as textContent; colours only from #rrggbb values.
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+function colour(value, fallback) {
+  return typeof value === "string" && HEX.test(value) ? value : fallback;
+}
+
+class TextKind {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.el = document.createElement("div");
+    root.appendChild(this.el);
+    this.payload = null;
+  }
+  replace(p) {
+    this.payload = p;
+  }
+  append(p) {
+    this.payload = p;
+  }
+  get length() {
+    return 0;
+  }
+  draw() {
+    if (this.payload) this.fill(this.payload);
+  }
+  destroy() {
+    this.el.remove();
+  }
+}
+
+class Stats extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:0.5rem 2rem;margin:0.2rem 0 0.8rem 0;";
+    for (const item of p.items || []) {
+      const box = document.createElement("div");
+      box.dataset.stat = String(item.key);
+      const label = document.createElement("div");
+      label.style.cssText = "font-size:0.85rem;color:" + INK + ";";
+      label.textContent = String(item.label);
+      const value = document.createElement("div");
+      value.className = "fontnet-stat-value";
+      value.style.cssText = "font-size:1.9rem;line-height:1.2;color:" + INK + ";";
+      value.textContent = String(item.value);
+      box.append(label, value);
+      this.el.appendChild(box);
+    }
+  }
+}
+
+class Table extends TextKind {
+  fill(p) {
+    const numeric = this.spec.numeric || [];
+    const table = document.createElement("table");
+    table.style.cssText = "border-collapse:collapse;width:100%;font-size:0.9rem;color:" + INK + ";";
+    const head = table.createTHead().insertRow();
+    this.spec.columns.forEach((c, i) => {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = String(c);
+      th.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.25rem 0.5rem;" +
+        "border-bottom:1px solid " + GRID + ";font-weight:600;";
+      head.appendChild(th);
+    });
+    const body = table.createTBody();
+    for (const row of p.rows || []) {
+      const tr = body.insertRow();
+      row.forEach((cell, i) => {
+        const td = tr.insertCell();
+        td.textContent = String(cell);
+        td.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.2rem 0.5rem;" +
+          "border-bottom:1px solid " + GRID + ";";
+      });
+    }
+    this.el.replaceChildren(table);
+    this.el.dataset.rows = String((p.rows || []).length);
+  }
+}
+
+class Swatches extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;";
+    const items = p.items || [];
+    if (!items.length) {
+      const none = document.createElement("p");
+      none.style.cssText = "font-size:0.9rem;color:" + INK + ";margin:0.3rem 0;";
+      none.textContent = String(this.spec.empty || "");
+      this.el.appendChild(none);
+    }
+    for (const item of items) {
+      const box = document.createElement("div");
+      box.className = "fontnet-swatch";
+      box.style.cssText = "border-radius:0.4rem;padding:0.5rem 0.7rem;min-width:8.5rem;font-size:0.9rem;" +
+        "border:1px solid rgba(0,0,0,0.12);font-weight:600;";
+      box.style.background = colour(item.bg, "#ffffff");
+      box.style.color = colour(item.fg, INK);
+      box.textContent = String(item.text);
+      box.title = String(item.title || "");
+      this.el.appendChild(box);
+    }
+    this.el.dataset.items = String(items.length);
+  }
+}
+
+const KINDS = { lines: Lines, map: MapChart, stats: Stats, table: Table, swatches: Swatches };
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {
@@ -394,8 +521,15 @@ function giveUp(component, root, feed, reason, text) {
   setProblem(root, { reason, text: "Live updates stopped: " + text });
 }
 
-// What the browser holds: the run and length of the panel's first line chart (all of them grow together).
+// What the browser holds: the run and length of the panel's first line chart (all of them grow together). A
+// watching panel holds what the server's token (`held`) says it sent, and the points of the chart it names.
 function holding(root) {
+  const feed = root.__fontnetFeed;
+  if (feed && feed.watch) {
+    const box = root.querySelector(`:scope > .fontnet-live-grid > [data-chart="${feed.have}"]`);
+    const chart = box && box.__fontnetChart;
+    return { run: root.__fontnetHeld || "", have: chart ? chart.length : 0 };
+  }
   for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
     const chart = box.__fontnetChart;
     if (chart && chart.x) return { run: chart.run == null ? "" : String(chart.run), have: chart.length };
@@ -431,7 +565,7 @@ async function ask(url) {
 function startFeed(component, root, spec) {
   stopFeed(root);
   const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
-    failures: 0, still: 0, last: null };
+    failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "" };
   root.__fontnetFeed = feed;
   const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
   const again = (t0) => {
@@ -467,9 +601,18 @@ function startFeed(component, root, spec) {
     const body = answer.body;
     feed.failures = 0;
     for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+    if (body.held !== undefined) root.__fontnetHeld = String(body.held);
     setProgress(root, body.progress);
-    setProblem(root, null);
+    // a watching panel's server may say it cannot reach what it watches (a database): it says so, and asks again
+    setProblem(root, body.problem ? { reason: "server", text: String(body.problem) } : null);
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
+    if (feed.watch) {
+      // a watched room keeps sending while it is open, often nothing new for a while: that is not a stall
+      if (body.status === "open") return again(t0);
+      stopFeed(root);
+      if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
+      return;
+    }
     if (body.status !== "running") {
       // the run stopped (finished, diverged or paused): a page run draws the buttons and charts whole
       stopFeed(root);
@@ -494,7 +637,10 @@ function startFeed(component, root, spec) {
 }
 
 // data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
-//        feed?: {url, every_ms}, progress?: {value, text}}
+//        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}}
+// A watching feed (`watch`: a class room) keeps asking while its answers say "open"; each answer's `held` is the
+// server's token for what the panel now holds, which the panel sends back as `run` with its next request, with
+// the number of points of the chart named by `have` (the map's dots).
 export function render(component) {
   const { data, parentElement } = component;
   if (!data || !data.charts) return;
@@ -518,6 +664,7 @@ export function render(component) {
     }
   }
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+  root.__fontnetHeld = data.held === undefined ? null : String(data.held);
   setProgress(root, data.progress);
   setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);

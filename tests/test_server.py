@@ -1,8 +1,11 @@
 """The server's start-up work (app/server.py) and how `streamlit run` finds it."""
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from app import server
 from fontnet import model
@@ -47,3 +50,33 @@ def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, cap
         with ThreadPoolExecutor(1) as pool:
             assert pool.submit(asyncio.run, start()).result() == "serving"
     assert "warm-up failed" in caplog.text and "disk on fire" in caplog.text
+
+
+def test_the_server_expires_idle_class_rooms_as_it_starts(tmp_path, monkeypatch):
+    from fontnet import store
+    from tests.store_helpers import Clock
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    monkeypatch.setenv(store.URL_ENV, url)
+    now = store.Store(url)
+    fresh, _ = now.create_room()
+    now.close()
+    month_ago = store.Store(url, clock=Clock(time.time() - 31 * 86_400))
+    idle, _ = month_ago.create_room()   # opened (and left) 31 days ago
+    month_ago.close()
+    assert server.expire_rooms() == 1
+    db = store.Store(url)
+    with pytest.raises(store.RoomNotFound):
+        db.room_status(idle)
+    assert db.room_status(fresh).open
+    db.close()
+
+
+def test_a_class_database_out_of_reach_does_not_stop_the_start(monkeypatch, caplog):
+    from fontnet import store
+    from tests.store_helpers import unreachable_url
+
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    with caplog.at_level("WARNING"):
+        assert server.expire_rooms() is None
+    assert "idle class rooms not expired at start-up: could not reach the class database" in caplog.text
