@@ -1,19 +1,32 @@
-"""What the server does once, as it starts and before it answers: the first visitor's slow work.
+"""What the server does once, as it starts and before it answers (the first visitor's slow work), and, while
+it serves, what it does every few seconds: let go of the sessions whose visitors have gone.
 
 `streamlit run streamlit_app.py` finds the `st.App` there and runs `lifespan` before it listens, so the
 first visitor finds the default model's file ready and the Predict page's modules imported, instead of
 waiting for them while the page loads.
+
+Closed sessions: Streamlit keeps a session whose browser disconnected for `server.disconnectedSessionTTL`
+seconds (.streamlit/config.toml), so a visitor whose connection blips comes back to their state. But its store
+(a TTL cache) drops an expired session only when another session is stored, and then without shutting it down,
+which is what frees its uploads (held by Streamlit's upload manager apart from the session). So a closed
+session's uploads stayed in memory indefinitely. `reap_closed_sessions` shuts every expired one down, then
+collects its cycles and hands the freed memory back to the system.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import gc
 import time
 from contextlib import asynccontextmanager
 
 from streamlit.logger import get_logger
+from streamlit.runtime import Runtime
 
 log = get_logger(__name__)
+REAP_EVERY_S = 10.0
 
 
 def warm_up() -> float:
@@ -55,8 +68,63 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def _session_store():
+    """Streamlit's store of disconnected sessions and its lock, or None where this Streamlit has another one.
+    (Internals of the pinned version, 1.67: `MemorySessionStorage` over a TTL cache whose `expire()` returns
+    what it removed.)"""
+    mgr = getattr(Runtime.instance(), "_session_mgr", None) if Runtime.exists() else None
+    cache = getattr(getattr(mgr, "_session_storage", None), "_cache", None)
+    lock = getattr(mgr, "_storage_lock", None)
+    return (cache, lock) if hasattr(cache, "expire") and lock is not None else None
+
+
+def _release_memory() -> None:
+    """Collect reference cycles (the app turns off Streamlit's collection after every run) and return freed
+    heap pages to the system, so the process's resident memory goes down, not only Python's."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        try:
+            ctypes.CDLL(libc).malloc_trim(0)
+        except (OSError, AttributeError):   # not glibc: its allocator keeps the pages, which is harmless
+            pass
+
+
+def reap_closed_sessions() -> int:
+    """Shut down every session kept past its time to live (see the module's docstring); returns how many."""
+    store = _session_store()
+    if store is None:
+        return 0
+    cache, lock = store
+    with lock:
+        expired = cache.expire()
+    for _, info in expired:
+        info.session.shutdown()
+    if expired:
+        _release_memory()
+    return len(expired)
+
+
+async def _reap_forever() -> None:
+    while True:
+        await asyncio.sleep(REAP_EVERY_S)
+        try:
+            n = reap_closed_sessions()
+        except Exception:  # noqa: BLE001  # a failed sweep must not stop the next one, nor the server
+            log.exception("closing expired sessions failed")
+        else:
+            if n:
+                log.info("closed %d expired session(s)", n)
+
+
 @asynccontextmanager
 async def lifespan(app):
     seconds = await asyncio.to_thread(warm_up)
     log.info("default model ready in %.1f s", seconds)
-    yield
+    if _session_store() is None and Runtime.exists():
+        log.warning("this Streamlit keeps sessions differently: closed sessions are left to it")
+    reaper = asyncio.create_task(_reap_forever())
+    try:
+        yield
+    finally:
+        reaper.cancel()
