@@ -90,19 +90,32 @@ def _release_memory() -> None:
             pass
 
 
-def reap_closed_sessions() -> int:
-    """Shut down every session kept past its time to live (see the module's docstring); returns how many."""
-    store = _session_store()
-    if store is None:
-        return 0
-    cache, lock = store
+def _shut_down_expired(cache, lock) -> int:
+    """Take the expired sessions out of Streamlit's store and shut them down; returns how many. Nothing of them
+    is held once this returns."""
     with lock:
         expired = cache.expire()
     for _, info in expired:
         info.session.shutdown()
-    if expired:
-        _release_memory()
     return len(expired)
+
+
+_released = [True]   # whether memory was handed back since the last sessions were shut down
+
+
+def reap_closed_sessions() -> int:
+    """Shut down every session kept past its time to live (see the module's docstring); returns how many.
+
+    The memory is handed back after the sessions are let go, and once more on the next sweep: a shut-down
+    session's script thread lets go of its last references a moment later."""
+    store = _session_store()
+    if store is None:
+        return 0
+    n = _shut_down_expired(*store)
+    if n or not _released[0]:
+        _release_memory()
+        _released[0] = not n
+    return n
 
 
 async def _reap_forever() -> None:

@@ -188,12 +188,12 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices("train")
-for kind, message in ss.pop(FLASH, []) or []:
-    getattr(st, kind)(md_literal(message))
-
 run: TrainingRun | None = ss.get(RUN)
 if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
     run = new_run()
+# after the page's own attempt at a run: a refusal shows at once, and once when a press and the page both met it
+for kind, message in dict.fromkeys(ss.pop(FLASH, []) or []):
+    getattr(st, kind)(md_literal(message))
 
 status = run.status if run else "ready"
 with st.container(horizontal=True, key="train_buttons"):

@@ -455,12 +455,13 @@ class DigitsRun(Playback):
         try:
             self.net.partial_fit(self.X_train, self.y_train, steps)
         except DivergenceError as e:
+            self.seconds += time.perf_counter() - t
             self._set_status("diverged")
             self.message = str(e)
             return None
-        finally:
-            self.seconds += time.perf_counter() - t
-        self._note_pace(steps, time.perf_counter() - t)
+        dt = time.perf_counter() - t
+        self.seconds += dt
+        self._note_pace(steps, dt)
         point = self._record(float(np.mean(self.net.loss_curve_[start:])))
         if self.iteration >= self.settings.iterations:
             self._set_status("done")

@@ -1,15 +1,17 @@
 """Does a closed session give its memory back? Visitors upload a data file on the Train page, leave, and the
 server's resident memory is followed until it settles.
 
-    .venv/bin/python scripts/bench_memory.py [--visitors 15] [--ttl SECONDS] [--follow 180] [--json]
+    .venv/bin/python scripts/bench_memory.py [--visitors 15] [--rounds 2] [--ttl SECONDS] [--follow 180] [--json]
 
 A fresh `streamlit run` server (tests/browser/conftest.py's AppServer) and headless Chromium. First one visitor
 opens the Train page and leaves (so the page's modules are loaded: the baseline is a server that has served
 the page). Then `--visitors` visitors, each in their own browser context (their own session), open the Train
 page and upload a 4.9 MB CSV of 100,000 rows (the largest the page takes), and wait for the page's "Loaded"
-message; then every context is closed. Reported: the server's resident memory (VmRSS) before the visitors,
-with all of them loaded, and every 10 s for `--follow` seconds after they left; the uploaded bytes Streamlit
-still holds (its /_stcore/metrics); and when the memory came back to within 10% of the increase.
+message; then every context is closed, and the server is followed for `--follow` seconds; `--rounds` times on
+the same server. Reported for each round: the server's resident memory (VmRSS) before the visitors, with all of
+them loaded, and every 10 s after they left; the uploaded bytes Streamlit still holds (its /_stcore/metrics);
+and when the memory came back to within 10% of the round's increase. A second round that ends where the first
+did shows the memory is reused, not lost (what a process keeps from its first visitors, it keeps once).
 `--ttl` passes `server.disconnectedSessionTTL` (default: the app's .streamlit/config.toml). Traffic goes to
 127.0.0.1 only; every wait is bounded.
 """
@@ -63,36 +65,38 @@ def visit(browser, url: str, csv: Path | None):
     return context
 
 
-def measure(visitors: int, ttl: int | None, follow: float) -> dict:
+def measure(visitors: int, rounds: int, ttl: int | None, follow: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
     csv = upload_file(ROOT / "artifacts" / "mine.csv")
     server = AppServer(*(["--server.disconnectedSessionTTL", str(ttl)] if ttl is not None else []))
-    out: dict = {"visitors": visitors, "ttl_s": ttl, "upload_mb": round(csv.stat().st_size / 1e6, 2)}
+    out: dict = {"visitors": visitors, "ttl_s": ttl, "upload_mb": round(csv.stat().st_size / 1e6, 2), "rounds": []}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 visit(browser, server.url, None).close()
-                out["rss_before_mb"] = round(server.rss_mb(), 1)
-                contexts = [visit(browser, server.url, csv) for _ in range(visitors)]
-                out["rss_loaded_mb"] = round(server.rss_mb(), 1)
-                out["uploads_held_mb_loaded"] = round(uploaded_bytes(server.url) / 1e6, 1)
-                for c in contexts:
-                    c.close()
+                for _ in range(rounds):
+                    r = {"rss_before_mb": round(server.rss_mb(), 1)}
+                    contexts = [visit(browser, server.url, csv) for _ in range(visitors)]
+                    r["rss_loaded_mb"] = round(server.rss_mb(), 1)
+                    r["uploads_held_mb_loaded"] = round(uploaded_bytes(server.url) / 1e6, 1)
+                    for c in contexts:
+                        c.close()
+                    left = time.monotonic()
+                    trace = []
+                    while (t := time.monotonic() - left) <= follow:
+                        trace.append({"s": round(t), "rss_mb": round(server.rss_mb(), 1),
+                                      "uploads_held_mb": round(uploaded_bytes(server.url) / 1e6, 1)})
+                        time.sleep(10)
+                    r["after_left"] = trace
+                    grown = r["rss_loaded_mb"] - r["rss_before_mb"]
+                    back = [p["s"] for p in trace if p["rss_mb"] - r["rss_before_mb"] <= 0.1 * grown]
+                    r["returned_within_10pct_after_s"] = back[0] if back else None
+                    out["rounds"].append(r)
             finally:
                 browser.close()
-            left = time.monotonic()
-            trace = []
-            while (t := time.monotonic() - left) <= follow:
-                trace.append({"s": round(t), "rss_mb": round(server.rss_mb(), 1),
-                              "uploads_held_mb": round(uploaded_bytes(server.url) / 1e6, 1)})
-                time.sleep(10)
-            out["after_left"] = trace
-            grown = out["rss_loaded_mb"] - out["rss_before_mb"]
-            back = [p["s"] for p in trace if p["rss_mb"] - out["rss_before_mb"] <= 0.1 * grown]
-            out["returned_within_10pct_after_s"] = back[0] if back else None
     finally:
         server.stop()
     return out
@@ -101,22 +105,24 @@ def measure(visitors: int, ttl: int | None, follow: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--visitors", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--ttl", type=int, help="server.disconnectedSessionTTL in seconds (default: the app's config)")
     ap.add_argument("--follow", type=float, default=180.0, help="seconds to follow the memory after they left")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    res = measure(a.visitors, a.ttl, a.follow)
+    res = measure(a.visitors, a.rounds, a.ttl, a.follow)
     if a.json:
         print(json.dumps(res))
         return
-    print(f"{res['visitors']} visitors, each uploading {res['upload_mb']} MB on the Train page "
-          f"(disconnectedSessionTTL: {res['ttl_s'] if res['ttl_s'] is not None else 'config'})")
-    print(f"server memory: {res['rss_before_mb']} MB before -> {res['rss_loaded_mb']} MB with every upload loaded "
-          f"({res['uploads_held_mb_loaded']} MB of uploads held)")
-    for p in res["after_left"]:
-        print(f"  {p['s']:4d} s after they left: {p['rss_mb']} MB, uploads held {p['uploads_held_mb']} MB")
-    when = res["returned_within_10pct_after_s"]
-    print("memory back within 10% of the increase " + (f"after {when} s" if when is not None else "not within the time followed"))
+    print(f"{res['visitors']} visitors a round, each uploading {res['upload_mb']} MB on the Train page "
+          f"(disconnectedSessionTTL: {res['ttl_s'] if res['ttl_s'] is not None else 'as configured'})")
+    for i, r in enumerate(res["rounds"], start=1):
+        print(f"round {i}: server memory {r['rss_before_mb']} MB before -> {r['rss_loaded_mb']} MB with every upload "
+              f"loaded ({r['uploads_held_mb_loaded']} MB of uploads held)")
+        for p in r["after_left"]:
+            print(f"  {p['s']:4d} s after they left: {p['rss_mb']} MB, uploads held {p['uploads_held_mb']} MB")
+        when = r["returned_within_10pct_after_s"]
+        print("  back within 10% of the increase " + (f"after {when} s" if when is not None else "not within the time followed"))
 
 
 if __name__ == "__main__":

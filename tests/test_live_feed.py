@@ -60,3 +60,14 @@ def test_an_answer_is_strict_json(client):
     feed = Feed()
     feed.serve(lambda run, have: {"v": [1.5, None]})
     assert json.loads(client.get(f"/{feed.url}").text) == {"v": [1.5, None]}
+
+
+def test_a_feed_whose_visitor_has_gone_answers_404_and_trains_nothing(client):
+    connected, calls = [True], []
+    feed = Feed(alive=lambda: connected[0])
+    feed.serve(counting_source(calls))
+    assert client.get(f"/{feed.url}", params={"have": "0"}).status_code == 200
+    connected[0] = False   # the browser's connection closed (the session itself is kept a while)
+    r = client.get(f"/{feed.url}", params={"have": "2"})
+    assert r.status_code == 404 and "reload" in r.json()["error"]
+    assert calls == [("", 0)]
