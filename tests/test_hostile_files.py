@@ -378,3 +378,17 @@ def test_the_checked_parsers_compare_before_they_convert():
     with pytest.raises(parsing.CellError) as e:
         parsing.parse_int_table([["1", "2"], ["1e19", "x"]], [0, 0], [9, 9])
     assert (e.value.row, e.value.column, str(e.value)) == (1, 0, "outside 0-9")
+
+
+# ---- the drawing pad: numbers the browser sends back ---------------------------------------------------------
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("value", [10**400, -(10**400), 1e308, float("inf"), float("nan"), True, "140", None, [1]],
+                         ids=["400-digits", "-400-digits", "1e308", "inf", "nan", "true", "text", "null", "list"])
+def test_the_pad_skips_numbers_it_cannot_hold_and_the_drawing_still_reduces(value):
+    from app.draw_pad import strokes_from_fabric
+
+    drawn = {"objects": [{"type": "Path", "left": value, "top": value, "scaleX": value, "scaleY": 1, "angle": value,
+                          "path": [["M", 140, 40], ["L", value, value], ["L", 200, 160]]}]}
+    strokes = digits.parse_strokes(strokes_from_fabric(drawn))
+    assert all(np.isfinite(s).all() and np.abs(s).max() <= 1e12 for s in strokes)
+    assert digits.reduce_drawing(strokes).sum() > 0
