@@ -10,7 +10,8 @@ seconds (.streamlit/config.toml), so a visitor whose connection blips comes back
 (a TTL cache) drops an expired session only when another session is stored, and then without shutting it down,
 which is what frees its uploads (held by Streamlit's upload manager apart from the session). So a closed
 session's uploads stayed in memory indefinitely. `reap_closed_sessions` shuts every expired one down, then
-collects its cycles and hands the freed memory back to the system.
+collects its cycles and hands the freed memory back to the system; `limit_malloc_arenas` keeps that memory in
+few heaps, so the next visitors reuse it.
 """
 
 from __future__ import annotations
@@ -78,16 +79,41 @@ def _session_store():
     return (cache, lock) if hasattr(cache, "expire") and lock is not None else None
 
 
+M_ARENA_MAX = -8       # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+def limit_malloc_arenas() -> bool:
+    """Let every thread allocate from MALLOC_ARENAS shared heaps (as MALLOC_ARENA_MAX=2 would, set before any
+    script thread starts). Streamlit runs each script run in a new thread, and glibc gives threads heaps of
+    their own, up to 8 per core: memory a closed session frees is then scattered over many heaps, which keep
+    it. With two, what one round of visitors frees the next one reuses (scripts/bench_memory.py). Returns
+    whether glibc took it (elsewhere the allocator is left as it is)."""
+    libc = _libc()
+    try:
+        return bool(libc and libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS))
+    except AttributeError:   # not glibc
+        return False
+
+
 def _release_memory() -> None:
     """Collect reference cycles (the app turns off Streamlit's collection after every run) and return freed
     heap pages to the system, so the process's resident memory goes down, not only Python's."""
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        try:
-            ctypes.CDLL(libc).malloc_trim(0)
-        except (OSError, AttributeError):   # not glibc: its allocator keeps the pages, which is harmless
-            pass
+    libc = _libc()
+    try:
+        if libc:
+            libc.malloc_trim(0)
+    except AttributeError:   # not glibc: its allocator keeps the pages, which is harmless
+        pass
 
 
 def _shut_down_expired(cache, lock) -> int:

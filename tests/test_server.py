@@ -101,3 +101,9 @@ def test_the_reaper_finds_streamlits_session_store_in_this_version():
     finally:
         Runtime._instance = None
         del runtime
+
+
+def test_the_server_keeps_freed_memory_in_few_heaps():
+    """glibc (this project's machines) takes the arena limit; streamlit_app.py sets it before the server's threads."""
+    assert server.limit_malloc_arenas()
+    assert "limit_malloc_arenas()" in (ROOT / "streamlit_app.py").read_text()
