@@ -29,6 +29,10 @@ if __name__ == "__main__":  # a visitor's script run
         ],
     }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
+    from app.server import limit_malloc_arenas
+
+    limit_malloc_arenas()   # first, before the server starts its threads (app/server.py says why)
+
     from app.live_feed import routes
     from app.server import lifespan
 

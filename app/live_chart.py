@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app.live_feed import Feed, Source
 
@@ -75,11 +77,19 @@ def feed_key(key: str) -> str:
     return f"_live_feed_{key}"
 
 
+def _connected(session_id: str):
+    """Whether the session `session_id` still has its browser connected (to this server)."""
+    return lambda: Runtime.exists() and Runtime.instance().is_active_session(session_id)
+
+
 def feed_of(key: str) -> Feed:
-    """The session's feed for the panel `key`: made on first use, its token kept for the session."""
+    """The session's feed for the panel `key`: made on first use, its token kept for the session, answering
+    only while the session's browser is connected."""
     feed = st.session_state.get(feed_key(key))
     if feed is None:
-        feed = st.session_state[feed_key(key)] = Feed()
+        ctx = get_script_run_ctx()
+        alive = _connected(ctx.session_id) if ctx is not None and Runtime.exists() else None
+        feed = st.session_state[feed_key(key)] = Feed(alive)
     return feed
 
 

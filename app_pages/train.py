@@ -218,11 +218,10 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices(SCHEMA)
-FLASH.show()
-
 run: TrainingRun | None = ss.get(RUN)
 if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
     run = new_run()
+FLASH.show()   # after the page's own attempt at a run: a refusal shows at once, and once
 
 status = run.status if run else "ready"
 with st.container(horizontal=True, key="train_buttons"):

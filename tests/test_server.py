@@ -80,3 +80,63 @@ def test_a_class_database_out_of_reach_does_not_stop_the_start(monkeypatch, capl
     with caplog.at_level("WARNING"):
         assert server.expire_rooms() is None
     assert "idle class rooms not expired at start-up: could not reach the class database" in caplog.text
+
+
+class _Session:
+    def __init__(self, sid: str):
+        self.id, self.shut_down = sid, False
+
+    def shutdown(self):
+        self.shut_down = True
+
+
+def test_sessions_kept_past_their_time_to_live_are_shut_down(monkeypatch):
+    """Streamlit's store drops an expired session without shutting it down (which is what frees its uploads):
+    the reaper shuts every expired one down and leaves the others."""
+    import threading
+
+    from streamlit.runtime.caching.ttl_cache import TTLCache
+    from streamlit.runtime.session_manager import SessionInfo
+
+    clock = [0.0]
+    cache = TTLCache(maxsize=128, ttl=60, timer=lambda: clock[0])
+    old, new = _Session("old"), _Session("new")
+    cache["old"] = SessionInfo(client=None, session=old)
+    clock[0] = 30.0
+    cache["new"] = SessionInfo(client=None, session=new)
+    monkeypatch.setattr(server, "_session_store", lambda: (cache, threading.Lock()))
+    assert server.reap_closed_sessions() == 0
+    clock[0] = 61.0
+    assert server.reap_closed_sessions() == 1
+    assert old.shut_down and not new.shut_down and list(cache) == ["new"]
+
+
+def test_the_reaper_finds_streamlits_session_store_in_this_version():
+    """The reaper reads a private part of the pinned Streamlit: this fails when an upgrade moves it."""
+    from streamlit.runtime import Runtime, RuntimeConfig
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    async def make():
+        from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
+
+        return Runtime(RuntimeConfig(script_path="x.py", media_file_storage=MemoryMediaFileStorage("/m"),
+                                     uploaded_file_manager=MemoryUploadedFileManager("/u"),
+                                     cache_storage_manager=MemoryCacheStorageManager(),
+                                     is_hello=False, session_storage=MemorySessionStorage(ttl_seconds=60)))
+
+    with ThreadPoolExecutor(1) as pool:
+        runtime = pool.submit(asyncio.run, make()).result()
+    try:
+        cache, lock = server._session_store()
+        assert cache.expire() == [] and hasattr(lock, "acquire")
+    finally:
+        Runtime._instance = None
+        del runtime
+
+
+def test_the_server_keeps_freed_memory_in_few_heaps():
+    """glibc (this project's machines) takes the arena limit; streamlit_app.py sets it before the server's threads."""
+    assert server.limit_malloc_arenas()
+    assert "limit_malloc_arenas()" in (ROOT / "streamlit_app.py").read_text()
