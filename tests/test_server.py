@@ -80,3 +80,12 @@ def test_a_class_database_out_of_reach_does_not_stop_the_start(monkeypatch, capl
     with caplog.at_level("WARNING"):
         assert server.expire_rooms() is None
     assert "idle class rooms not expired at start-up: could not reach the class database" in caplog.text
+
+
+def test_no_class_database_yet_means_nothing_to_expire_and_no_file_made(tmp_path, monkeypatch):
+    from fontnet import store
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    monkeypatch.setenv(store.URL_ENV, url)
+    assert server.expire_rooms() == 0
+    assert list(tmp_path.iterdir()) == []
