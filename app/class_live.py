@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from app.live_chart import Chart, _whole
+from app.live_chart import Chart, whole
 from app.live_feed import Source
 from fontnet import classroom, training
 from fontnet.classroom import ClassView, Pool
@@ -131,13 +131,13 @@ class ClassWatch:
             for c in self.charts():
                 if c.name == MAP_CHART:
                     if have > c.length:
-                        out.append(_whole(c))
+                        out.append(whole(c))
                     elif have < c.length or network != str(self.network):
                         # the grid only when the class network changed since the panel's token
                         out.append({"name": c.name, "run": c.run_id, "start": have, "length": c.length,
                                     "full": False, **self.map_points(have, grid=network != str(self.network))})
                 elif tables != str(self.tables):
-                    out.append(_whole(c))
+                    out.append(whole(c))
             return {"status": "open" if self.room.open else "closed", "held": self.held, "charts": out}
 
 

@@ -53,7 +53,8 @@ class Chart:
     area: str = ""
 
 
-def _whole(c: Chart) -> dict:
+def whole(c: Chart) -> dict:
+    """A chart with its spec and every point: what a page run sends, and a feed when the browser lacks a base."""
     return {"name": c.name, "title": c.title, "area": c.area or c.name, "spec": c.spec, "run": c.run_id,
             "start": 0, "length": c.length, "full": True, **c.points(0)}
 
@@ -65,7 +66,7 @@ def feed_answer(charts: list[Chart], run_id: int | str, run: str, have: int, **e
     out = []
     for c in charts:
         if run != str(run_id) or have > c.length:
-            out.append(_whole(c))
+            out.append(whole(c))
         else:
             out.append({"name": c.name, "run": c.run_id, "start": have, "length": c.length, "full": False,
                         **c.points(have)})
@@ -112,7 +113,7 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     feed = feed_of(key)
     feed.serve(source)
     data = {"layout": {"columns": columns, "areas": areas or [c.area or c.name for c in charts]},
-            "charts": [_whole(c) for c in charts]}
+            "charts": [whole(c) for c in charts]}
     if source is not None:
         data["feed"] = {"url": feed.url, "every_ms": int(every * 1000)}
         if watch is not None:

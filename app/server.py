@@ -23,6 +23,7 @@ import ctypes.util
 import gc
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from streamlit.logger import get_logger
 from streamlit.runtime import Runtime
@@ -73,10 +74,13 @@ def warm_up() -> float:
 def expire_rooms() -> int | None:
     """Delete the class rooms idle longer than the store keeps them; how many went, or None when the class
     database cannot be reached (logged: the server starts all the same, and the next new room expires them)."""
-    from fontnet.store import Store, StoreError
+    from fontnet.store import Store, StoreError, default_url
 
+    url = default_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0   # no class database yet (the default SQLite file is made with the first room): nothing idles
     try:
-        db = Store()
+        db = Store(url)
         try:
             return db.expire()
         finally:

@@ -140,3 +140,12 @@ def test_the_server_keeps_freed_memory_in_few_heaps():
     """glibc (this project's machines) takes the arena limit; streamlit_app.py sets it before the server's threads."""
     assert server.limit_malloc_arenas()
     assert "limit_malloc_arenas()" in (ROOT / "streamlit_app.py").read_text()
+
+
+def test_no_class_database_yet_means_nothing_to_expire_and_no_file_made(tmp_path, monkeypatch):
+    from fontnet import store
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    monkeypatch.setenv(store.URL_ENV, url)
+    assert server.expire_rooms() == 0
+    assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,7 @@
 """A class in real browsers: a teacher opens a room, three students join and answer on Teach, and the teacher's
 live panel grows without a reload or a page run; no student's page ever holds the teacher key."""
 
+import os
 import re
 
 import pytest
@@ -30,7 +31,8 @@ def class_server(tmp_path_factory):
     """The app with its class database in a temporary SQLite file."""
     where = tmp_path_factory.mktemp("class-db")
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'class.sqlite3'}"})
+    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'class.sqlite3'}"},
+                       base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
     yield server
     server.stop()
 
@@ -69,7 +71,8 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
         params = dict(re.findall(r"[?&](room|key)=([^&]+)", teacher.url))
         code, key = params["room"], params["key"]
         qr = teacher.locator(".fontnet-qr[role=img]")
-        assert "QR code of the student link" in qr.get_attribute("aria-label") and qr.locator("svg").count() == 1
+        assert qr.get_attribute("aria-label") == f"QR code of the student link {class_server.url}/teach?room={code}"
+        assert qr.locator("svg").count() == 1
         wait_state(teacher, "s.answers === '0' && s.polls >= 1")
 
         # from here on the panel must stay the same nodes, fed over HTTP: no page run redraws it
