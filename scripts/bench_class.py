@@ -270,25 +270,28 @@ def database_size(db: store.Store, url: str) -> int:
         return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
 
 
-def cpu_seconds(pids: dict[str, int]) -> float | None:
-    """The processes' CPU time so far, summed over those still running; None without any."""
-    total = None
-    for pid in pids.values():
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """Each running process's CPU time so far, by name."""
+    out = {}
+    for name, pid in pids.items():
         try:
-            total = (total or 0.0) + _cpu_seconds(pid)
+            out[name] = _cpu_seconds(pid)
         except FileNotFoundError:
             pass
-    return total
+    return out
 
 
-async def kill_later(at: float, students: list[Student], teacher: Teacher, pids: dict[str, int]) -> str:
-    """At `at`, SIGKILL a replica that serves students but not the teacher (its pid named in `pids`); its name."""
+async def kill_later(at: float, students: list[Student], teacher: Teacher, pids: dict[str, int],
+                     cpu_at_kill: dict[str, float]) -> str:
+    """At `at`, SIGKILL a replica that serves students but not the teacher (its pid named in `pids`); its name.
+    Its CPU time just before is put in `cpu_at_kill`."""
     await asyncio.sleep(max(0.0, at - time.monotonic()))
     served = {s.replica for s in students} - {teacher.replica}
     name = next((r for r in sorted(served) if r in pids), None)
     if name is None:
         raise RuntimeError(f"no replica to kill: students on {sorted(served)}, the teacher on {teacher.replica!r}, "
                            f"pids for {sorted(pids)}")
+    cpu_at_kill.update(cpu_seconds({name: pids[name]}))
     os.kill(pids[name], signal.SIGKILL)
     return name
 
@@ -308,14 +311,15 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         t0, own0 = time.monotonic(), time.process_time()
         end = t0 + duration
         on = {r: sum(s.replica == r for s in students) for r in sorted({s.replica for s in students})}
-        killing = (asyncio.create_task(kill_later(t0 + kill_after, students, teacher, pids))
+        cpu_at_kill: dict[str, float] = {}
+        killing = (asyncio.create_task(kill_later(t0 + kill_after, students, teacher, pids, cpu_at_kill))
                    if kill_after is not None else None)
         results = await asyncio.gather(*(s.answer_until(t0 + random.uniform(0, every), every, end) for s in students),
                                        return_exceptions=True)
         errors = [f"{s.nickname}: {type(r).__name__}: {r}" for s, r in zip(students, results) if isinstance(r, BaseException)]
         t1, own1 = time.monotonic(), time.process_time()
-        cpu1 = cpu_seconds(pids)
         killed = await killing if killing else None
+        cpu1 = {**cpu_seconds(pids), **cpu_at_kill}   # a killed replica: its time up to the kill
         acked = sum(len(s.acks) for s in students)
         settle = time.monotonic() + SETTLE_S
         while teacher.have < acked and time.monotonic() < settle and not watching.done():
@@ -347,7 +351,7 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         press_to_ack_p50_s=pct(presses, 50), press_to_ack_p95_s=pct(presses, 95),
         feed_answer_p50_ms=pct(teacher.poll_s, 50) * 1000, feed_answer_p95_ms=pct(teacher.poll_s, 95) * 1000,
         answers_per_s=acked / (t1 - t0), took_s=t1 - t0,
-        server_cpu_percent=None if cpu0 is None or cpu1 is None else 100 * (cpu1 - cpu0) / (t1 - t0),
+        server_cpu_percent=100 * sum(cpu1[k] - cpu0[k] for k in cpu0) / (t1 - t0) if cpu0 else None,
         clients_cpu_percent=100 * (own1 - own0) / (t1 - t0),
         database_bytes=database_size(db, str(db.engine.url)), errors=errors)
 
