@@ -56,6 +56,7 @@ from app.class_live import POLL_SECONDS  # noqa: E402
 from fontnet import colors, store  # noqa: E402
 
 RUN_TIMEOUT_S = 60          # a page run that has not finished by then is an error
+RECONNECT_S = 0.5           # a student whose server went away tries the proxy again this often
 SETTLE_S = 30               # after the last press, how long the teacher may wait for the last dots
 P95_TARGET_S = 2.0
 STATUS = re.compile(r'id="class-status"[^>]*data-saved="(\d+)" data-pending="(\d+)"')
@@ -194,7 +195,15 @@ class Student(Client):
         await self.close()
         Client.__init__(self, self.url)   # a fresh session; what earlier ones acknowledged still counts
         self.saved = 0
-        await self.connect()
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while True:   # until the proxy has marked the dead replica down it may still try it (502): retry, as
+            try:      # Streamlit's page does with its reconnect back-off
+                await self.connect()
+                break
+            except (OSError, websockets.InvalidStatus):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(RECONNECT_S)
         await self.join()
 
 
