@@ -19,7 +19,13 @@ feed (target: p95 <= 2 s); a press's time to its acknowledgement; the feed's ans
 Without --url it starts `streamlit run` itself (one process) on an SQLite file in a temporary folder, or on
 $FONTNET_DATABASE_URL when set. With --url it drives a server already running (e.g. `scripts/serve-replicas 2`
 on PostgreSQL): $FONTNET_DATABASE_URL must then name that server's database (the room is opened there and the
-answers counted there); pass --pid to report a process's CPU. Every wait is bounded.
+answers counted there); pass --pid for each server process whose CPU to report. Behind the sticky proxy each
+client keeps to the replica its WebSocket was given: the teacher's feed requests carry the proxy's affinity
+cookie from the handshake, as a browser's do. --kill-after S SIGKILLs, S seconds in, a replica that serves
+students but not the teacher (give the replicas as --pid r1=PID --pid r2=PID): its students' pages lose their
+server, open the student link again through the proxy, join again and answer on; reported then are acknowledged
+answers lost (must be 0), answers stored twice (must be 0), and answers stored whose acknowledgement never
+arrived (at most the one press in flight per student). Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import json
 import os
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -49,6 +56,7 @@ from app.class_live import POLL_SECONDS  # noqa: E402
 from fontnet import colors, store  # noqa: E402
 
 RUN_TIMEOUT_S = 60          # a page run that has not finished by then is an error
+RECONNECT_S = 0.5           # a student whose server went away tries the proxy again this often
 SETTLE_S = 30               # after the last press, how long the teacher may wait for the last dots
 P95_TARGET_S = 2.0
 STATUS = re.compile(r'id="class-status"[^>]*data-saved="(\d+)" data-pending="(\d+)"')
@@ -59,6 +67,7 @@ class Client:
     """A Streamlit session over the WebSocket: sends reruns, reads what each run draws."""
 
     def __init__(self, url: str):
+        self.url = url
         self.ws_url = url.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
         self.page_hash = ""
         self.buttons: dict[str, str] = {}       # label -> widget id
@@ -69,9 +78,16 @@ class Client:
         self.query = ""                         # the link's query string, sent with every run as a browser does
         self.ws = None
         self.reader: asyncio.Task | None = None
+        self.cookie = ""                        # a sticky proxy's affinity cookie, sent with the feed's requests
+        self.replica = ""                       # the replica the proxy names in its answer (X-FontNet-Replica)
 
     async def connect(self) -> None:
+        """Open the session's WebSocket. Behind a sticky proxy (scripts/serve-replicas) the handshake's answer sets
+        the affinity cookie; HTTP requests that belong to this session (the live feed) carry it, as a browser's do."""
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None)
+        headers = self.ws.response.headers
+        self.cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+        self.replica = headers.get("X-FontNet-Replica", "")
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -100,7 +116,13 @@ class Client:
         self.markdown = []
         self.finished.clear()
         await self.ws.send(_rerun(page_hash=self.page_hash, query=self.query, **rerun))
-        await asyncio.wait_for(self.finished.wait(), RUN_TIMEOUT_S)
+        finished = asyncio.create_task(self.finished.wait())
+        await asyncio.wait({finished, self.reader}, timeout=RUN_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
+        if not finished.done():
+            finished.cancel()
+            if self.reader.done():
+                raise ConnectionError("the server closed the session's WebSocket")
+            raise TimeoutError(f"a page run did not finish within {RUN_TIMEOUT_S} s")
 
     def find(self, pattern: re.Pattern) -> re.Match | None:
         return next((m for body in self.markdown if (m := pattern.search(body))), None)
@@ -124,6 +146,7 @@ class Student(Client):
         self.not_acked = 0
         self.pending = 0
         self.colour = ""
+        self.rejoined = 0       # times the student's server went away and they came back through the link
 
     async def join(self) -> None:
         self.query = f"room={self.code}"
@@ -157,8 +180,31 @@ class Student(Client):
         k = 0
         while start + k * every < end:
             await asyncio.sleep(max(0.0, start + k * every - time.monotonic()))
-            await self.answer()
+            try:
+                await self.answer()
+            except (ConnectionError, websockets.ConnectionClosed):
+                await self.come_back()
             k += 1
+
+    async def come_back(self) -> None:
+        """The server went away mid-answer (a replica killed): open the student link again, through the proxy to
+        a live replica, and join the room again as a browser's student does. The press in flight was not
+        acknowledged; a new session starts counting its answers from zero."""
+        self.not_acked += 1
+        self.rejoined += 1
+        await self.close()
+        Client.__init__(self, self.url)   # a fresh session; what earlier ones acknowledged still counts
+        self.saved = 0
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while True:   # until the proxy has marked the dead replica down it may still try it (502): retry, as
+            try:      # Streamlit's page does with its reconnect back-off
+                await self.connect()
+                break
+            except (OSError, websockets.InvalidStatus):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(RECONNECT_S)
+        await self.join()
 
 
 class Teacher(Client):
@@ -180,7 +226,7 @@ class Teacher(Client):
         self.have = len(next(c for c in data["charts"] if c["name"] == "map")["dots"])
 
     async def watch(self) -> None:
-        http = Http(self.http_url)
+        http = Http(self.http_url, self.cookie)
         prefix = urlsplit(self.http_url).path.rstrip("/")
         try:
             while not self.stop.is_set():
@@ -233,7 +279,34 @@ def database_size(db: store.Store, url: str) -> int:
         return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
 
 
-async def session(url: str, db: store.Store, n: int, every: float, duration: float, pid: int | None) -> dict:
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """Each running process's CPU time so far, by name."""
+    out = {}
+    for name, pid in pids.items():
+        try:
+            out[name] = _cpu_seconds(pid)
+        except FileNotFoundError:
+            pass
+    return out
+
+
+async def kill_later(at: float, students: list[Student], teacher: Teacher, pids: dict[str, int],
+                     cpu_at_kill: dict[str, float]) -> str:
+    """At `at`, SIGKILL a replica that serves students but not the teacher (its pid named in `pids`); its name.
+    Its CPU time just before is put in `cpu_at_kill`."""
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    served = {s.replica for s in students} - {teacher.replica}
+    name = next((r for r in sorted(served) if r in pids), None)
+    if name is None:
+        raise RuntimeError(f"no replica to kill: students on {sorted(served)}, the teacher on {teacher.replica!r}, "
+                           f"pids for {sorted(pids)}")
+    cpu_at_kill.update(cpu_seconds({name: pids[name]}))
+    os.kill(pids[name], signal.SIGKILL)
+    return name
+
+
+async def session(url: str, db: store.Store, n: int, every: float, duration: float, pids: dict[str, int],
+                  kill_after: float | None = None) -> dict:
     code, key = db.create_room()
     teacher = Teacher(url, code, key)
     students = [Student(url, code, i + 1) for i in range(n)]
@@ -243,14 +316,19 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         await teacher.open()
         await asyncio.gather(*(s.join() for s in students))
         watching = asyncio.create_task(teacher.watch())
-        cpu0 = _cpu_seconds(pid) if pid else None
+        cpu0 = cpu_seconds(pids)
         t0, own0 = time.monotonic(), time.process_time()
         end = t0 + duration
+        on = {r: sum(s.replica == r for s in students) for r in sorted({s.replica for s in students})}
+        cpu_at_kill: dict[str, float] = {}
+        killing = (asyncio.create_task(kill_later(t0 + kill_after, students, teacher, pids, cpu_at_kill))
+                   if kill_after is not None else None)
         results = await asyncio.gather(*(s.answer_until(t0 + random.uniform(0, every), every, end) for s in students),
                                        return_exceptions=True)
         errors = [f"{s.nickname}: {type(r).__name__}: {r}" for s, r in zip(students, results) if isinstance(r, BaseException)]
         t1, own1 = time.monotonic(), time.process_time()
-        cpu1 = _cpu_seconds(pid) if pid else None
+        killed = await killing if killing else None
+        cpu1 = {**cpu_seconds(pids), **cpu_at_kill}   # a killed replica: its time up to the kill
         acked = sum(len(s.acks) for s in students)
         settle = time.monotonic() + SETTLE_S
         while teacher.have < acked and time.monotonic() < settle and not watching.done():
@@ -261,13 +339,20 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         for c in (teacher, *students):
             await c.close()
     rows = db.answers(code, key)
-    per_student = {s.nickname: s.answers for s in db.students(code, key)}
-    mismatched = [s.nickname for s in students if per_student.get(s.nickname) != s.saved]
+    per_student: dict[str, int] = {}
+    for row in db.students(code, key):   # a student who came back after a kill joined again: one name, two seats
+        per_student[row.nickname] = per_student.get(row.nickname, 0) + row.answers
+    # every acknowledged answer stored; beyond those, at most the one press in flight when a student's server died
+    lost = sum(max(0, len(s.acks) - per_student.get(s.nickname, 0)) for s in students)
+    mismatched = [s.nickname for s in students
+                  if not 0 <= per_student.get(s.nickname, 0) - len(s.acks) <= s.rejoined]
     lat, missing = latencies(students, teacher)
     presses = [x for s in students for x in s.press_to_ack]
     return dict(
         students=n, every_s=every, duration_s=duration, room=code, backend=db.backend,
-        acknowledged=acked, stored=len(rows), lost=max(0, acked - len(rows)), extra=max(0, len(rows) - acked),
+        acknowledged=acked, stored=len(rows), lost=lost, extra=max(0, len(rows) - acked),
+        students_per_replica=on, teacher_replica=teacher.replica, killed_replica=killed,
+        rejoined=sum(s.rejoined for s in students),
         distinct_answer_ids=len({(r.student, r.answer_id) for r in rows}), students_mismatched=mismatched,
         not_acknowledged=sum(s.not_acked for s in students), pending_at_end=sum(s.pending for s in students),
         dots_seen=teacher.have, acks_without_dot=missing,
@@ -275,7 +360,7 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         press_to_ack_p50_s=pct(presses, 50), press_to_ack_p95_s=pct(presses, 95),
         feed_answer_p50_ms=pct(teacher.poll_s, 50) * 1000, feed_answer_p95_ms=pct(teacher.poll_s, 95) * 1000,
         answers_per_s=acked / (t1 - t0), took_s=t1 - t0,
-        server_cpu_percent=None if cpu0 is None else 100 * (cpu1 - cpu0) / (t1 - t0),
+        server_cpu_percent=100 * sum(cpu1[k] - cpu0[k] for k in cpu0) / (t1 - t0) if cpu0 else None,
         clients_cpu_percent=100 * (own1 - own0) / (t1 - t0),
         database_bytes=database_size(db, str(db.engine.url)), errors=errors)
 
@@ -286,11 +371,23 @@ def main() -> int:
     ap.add_argument("--every", type=float, default=2.0, help="seconds between a student's answers")
     ap.add_argument("--duration", type=float, default=120.0, help="seconds the students answer for")
     ap.add_argument("--url", help="an app already running (its database in $FONTNET_DATABASE_URL)")
-    ap.add_argument("--pid", type=int, help="with --url: the server process whose CPU to report")
+    ap.add_argument("--pid", action="append", default=[], metavar="[NAME=]PID",
+                    help="with --url: a server process whose CPU to report (repeat for each replica; NAME is the "
+                         "replica's name as the proxy gives it, e.g. r1=4242, which --kill-after needs)")
+    ap.add_argument("--kill-after", type=float, metavar="S",
+                    help="SIGKILL, S seconds into the answering, a replica that serves students but not the teacher")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if not 1 <= a.students <= 200 or not 0.5 <= a.every <= 60 or not 1 <= a.duration <= 3600:
         ap.error("--students must be 1-200, --every 0.5-60 s and --duration 1-3600 s")
+    pids: dict[str, int] = {}
+    for i, raw in enumerate(a.pid):
+        name, _, number = raw.rpartition("=")
+        if not number.isdigit():
+            ap.error(f"--pid {raw!r} is not a process id or NAME=PID")
+        pids[name or f"pid{i + 1}"] = int(number)
+    if a.kill_after is not None and not (a.url and 0 < a.kill_after < a.duration and any("=" in p for p in a.pid)):
+        ap.error("--kill-after S needs --url, 0 < S < --duration and the replicas' --pid NAME=PID")
     if a.url and not os.environ.get(store.URL_ENV):
         ap.error(f"with --url, set {store.URL_ENV} to that server's class database")
     print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs",
@@ -309,8 +406,9 @@ def main() -> int:
             server = AppServer("--server.enableXsrfProtection", "false", env={store.URL_ENV: url_db})
         try:
             url = a.url.rstrip("/") if a.url else server.url
-            pid = a.pid or (server.proc.pid if server else None)
-            r = asyncio.run(session(url, db, a.students, a.every, a.duration, pid))
+            if server:
+                pids = {"server": server.proc.pid}
+            r = asyncio.run(session(url, db, a.students, a.every, a.duration, pids, a.kill_after))
         except (OSError, RuntimeError, TimeoutError, KeyError, websockets.WebSocketException) as e:
             ap.exit(2, f"bench_class: the run failed: {type(e).__name__}: {e}\n")
         finally:
@@ -320,13 +418,18 @@ def main() -> int:
     if a.json:
         print(json.dumps(r))
         return 0
-    ok = r["lost"] == 0 and r["extra"] == 0 and not r["students_mismatched"] and not r["errors"]
+    ok = (r["lost"] == 0 and r["distinct_answer_ids"] == r["stored"] and not r["students_mismatched"]
+          and not r["errors"])
     late = (f", {r['took_s']:.0f} s in all: the students fell behind their schedule" if r["took_s"] > r["duration_s"]
             + r["every_s"] + 1 else "")
     print(f"{r['students']} students answering every {r['every_s']:g} s for {r['duration_s']:g} s on {r['backend']} "
           f"({r['answers_per_s']:.1f} answers/s{late}):")
-    print(f"  answers acknowledged {r['acknowledged']:,}, stored {r['stored']:,}: {r['lost']} lost, {r['extra']} "
-          f"stored without an acknowledgement, per-student counts {'match' if not r['students_mismatched'] else 'DIFFER'}"
+    print(f"  students per replica {r['students_per_replica']}, the teacher on {r['teacher_replica'] or 'the server'}"
+          + (f"; killed {r['killed_replica']}: {r['rejoined']} students came back through their link"
+             if r["killed_replica"] else ""))
+    print(f"  answers acknowledged {r['acknowledged']:,}, stored {r['stored']:,}: {r['lost']} lost, "
+          f"{r['stored'] - r['distinct_answer_ids']} duplicated, {r['extra']} stored without an acknowledgement, "
+          f"per-student counts {'match' if not r['students_mismatched'] else 'DIFFER'}"
           f" ({r['not_acknowledged']} presses not acknowledged, {r['pending_at_end']} pending at the end)")
     print(f"  acknowledgement to the dot in the teacher's feed: p50 {r['ack_to_dot_p50_s']:.2f} s, p95 "
           f"{r['ack_to_dot_p95_s']:.2f} s, max {r['ack_to_dot_max_s']:.2f} s (target p95 <= {P95_TARGET_S:g} s: "
