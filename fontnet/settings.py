@@ -504,6 +504,7 @@ MAX_SEED = 2**32 - 1
 SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
 HIDDEN_ACTIVATIONS = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
 BACKPROP = Schema("backprop", (
+    Field("turn", False, Flag(), "Your turn: you do the step's arithmetic and the page checks it"),
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
     Field("label", "formula", Choice({"formula": "From the formula", "dark": "Dark text (Y = 1)",
                                       "light": "Light text (Y = 0)"}), "the target Y: from the formula, dark or light"),
