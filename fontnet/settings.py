@@ -576,6 +576,17 @@ TRAIN = Schema("train", (
     Field("n", 1000, Whole(10, _data.MAX_ROWS), "How many random colours (data=random)."),
 ))
 
+# ---- Tune ---------------------------------------------------------------------------------------------------------
+from . import tuning as _tuning  # noqa: E402
+
+TUNE = Schema("tune", (
+    *(Field(key, _tuning.START[key], Number(-_tuning.LIMIT, _tuning.LIMIT), f"{label} of the 3-3-1 network")
+      for key, label in _tuning.LABELS.items()),
+    *(Field(key, True, Flag(), f"hidden node {k} on (off: it passes 0 on)") for k, key in enumerate(_tuning.NODE_KEYS, 1)),
+    Field("slice", "b", Choice({"r": "R", "g": "G", "b": "B"}), "the maps' fixed channel: r, g or b"),
+    Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
+))
+
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (
     Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.", as_text=True),

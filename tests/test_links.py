@@ -80,9 +80,11 @@ CHANGED = {
     "activations": {"fn": ["tanh", "softmax"], "deriv": False, "xmin": -3.5, "xmax": 4.0, "slope": 0.2,
                     "logits": "1, 2, 3, 4", "temp": 0.5, "depth": 7, "at": -1.5},
     "digits": {"hidden": "24", "activation": "tanh", "lr": 0.01, "iterations": 300, "seed": 3},
+    "tune": {**{key: -2.375 + 0.25 * k for k, key in enumerate(settings.TUNE.names[:16])}, "on1": False, "on2": False,
+             "on3": False, "slice": "r", "at": 7},
 }
 SCHEMAS = {s.page: s for s in (settings.PREDICT, settings.TEACH, settings.TRAIN, settings.BACKPROP,
-                               settings.ACTIVATIONS, settings.DIGITS)}
+                               settings.ACTIVATIONS, settings.DIGITS, settings.TUNE)}
 
 
 def control(at: AppTest, key: str):
