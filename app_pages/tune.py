@@ -50,9 +50,14 @@ def on_start_over() -> None:
 
 
 def on_value(key: str) -> None:
-    """A value typed or stepped: kept to 6 decimals, so 0.1 + 0.2 is written 0.3 in the link."""
-    if ss.get(K[key]) is not None:
-        ss[K[key]] = round(float(ss[K[key]]), 6)
+    """A value typed or stepped: kept to 6 decimals (0.1 + 0.2 is written 0.3 in the link) and within ±LIMIT."""
+    v = ss.get(K[key])
+    if v is None:
+        ss[K[key]] = D[key]
+        return
+    ss[K[key]] = min(max(round(float(v), 6), -tuning.LIMIT), tuning.LIMIT)
+    if abs(float(v)) > tuning.LIMIT:
+        FLASH("warning", f"{tuning.LABELS[key]} is kept within ±{tuning.LIMIT:,.0f}.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,8 +68,8 @@ def default_bar() -> float:
 
 # ---- render functions -------------------------------------------------------------------------------------------
 def value_input(key: str) -> None:
-    st.number_input(tuning.LABELS[key], -tuning.LIMIT, tuning.LIMIT, step=0.1, format="%.4f", key=K[key],
-                    on_change=on_value, args=(key,))
+    # no min or max: on its first paint the browser shows the minimum before the value (here 0, not -1000)
+    st.number_input(tuning.LABELS[key], step=0.1, format="%.4f", key=K[key], on_change=on_value, args=(key,))
 
 
 def show_inputs() -> None:

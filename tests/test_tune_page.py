@@ -148,3 +148,11 @@ def test_a_malformed_link_value_gives_one_notice_and_the_default(link, words):
     [notice] = [shown(w) for w in at.warning]
     assert words in notice
     assert agreement_text(at) == f"{expected(tuning.START).agreement:.1%}"
+
+
+def test_a_typed_value_beyond_the_limit_is_kept_within_it_with_a_notice():
+    at = run_page()
+    at.number_input(key="tune.b2").set_value(5000.0).run()
+    no_exception(at)
+    assert at.number_input(key="tune.b2").value == tuning.LIMIT and at.query_params["b2"] == "1000"
+    assert any("B2 is kept within ±1,000" in w.value for w in at.warning)
