@@ -238,7 +238,109 @@ class MapChart {
   }
 }
 
+// ---- maps: small multiples, one per hidden node (its activation A over the slice) ----------------------------
+// Each payload with `grids` brings every node's latest map: A as 0-255 of that node's own range, its largest
+// value (`tops`), its Z = 0 line (`contours`) and the formula's line (`boundary`). Like the map, no history.
+class NodeMaps {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.scale = colourScale(spec.scale);
+    this.canvas = document.createElement("canvas");
+    this.canvas.style.width = "100%";
+    this.canvas.setAttribute("role", "img");
+    root.appendChild(this.canvas);
+    this.state = null;
+    this.count = 0;
+    this.resize = new ResizeObserver(() => this.draw(true));
+    this.resize.observe(root);
+  }
+  replace(p) {
+    this.append(p);
+  }
+  // eslint-disable-next-line no-unused-vars
+  append(p, skip) {
+    this.state = { ...(this.state || {}), ...p };
+    this.count = p.length;
+    this.dirty = this.dirty || "grids" in p;
+  }
+  get length() {
+    return this.count;
+  }
+  draw(force = false) {
+    const s = this.state;
+    if (!s || !s.grids || !(this.dirty || force)) return;
+    this.dirty = false;
+    const n = s.grids.length;
+    const per = Math.max(1, Math.min(n, this.spec.per_row));
+    const rows = Math.ceil(n / per);
+    const gap = 12;
+    const head = 18;
+    const W = Math.max(this.root.clientWidth, 200);
+    const side = Math.max(40, Math.min((W - gap * (per - 1)) / per, this.spec.height));
+    const H = rows * (side + head + gap);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.style.height = H + "px";
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const size = this.spec.size;
+    const cell = side / size;
+    const labels = [];
+    for (let k = 0; k < n; k++) {
+      const x0 = (k % per) * (side + gap);
+      const y0 = Math.floor(k / per) * (side + head + gap) + head;
+      const px = (v) => x0 + (v / 255) * side;
+      const py = (v) => y0 + side - (v / 255) * side;
+      const grid = s.grids[k];
+      for (let j = 0; j < size; j++) {
+        for (let i = 0; i < size; i++) {
+          const [r, g, b] = this.scale(grid[j * size + i] / 255);
+          ctx.fillStyle = `rgb(${r},${g},${b})`;
+          ctx.fillRect(x0 + i * cell, y0 + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
+        }
+      }
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.spec.line;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      for (const [a, b, c, d] of (s.contours || [])[k] || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = this.spec.boundary_colour;
+      ctx.beginPath();
+      for (const [a, b, c, d] of s.boundary || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.strokeStyle = GRID;
+      ctx.strokeRect(x0, y0, side, side);
+      const top = (s.tops || [])[k];
+      const label = `node ${k + 1}: A up to ${top == null ? "?" : compact(top)}`;
+      labels.push(label);
+      ctx.fillStyle = INK;
+      ctx.font = FONT;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "bottom";
+      ctx.fillText(label, x0, y0 - 3);
+    }
+    this.canvas.setAttribute("aria-label", "Each hidden node's activation over the slice: " + labels.join("; "));
+  }
+  destroy() {
+    this.resize.disconnect();
+    this.canvas.remove();
+  }
+}
+
 const KINDS = { lines: Lines, map: MapChart };
+KINDS.maps = NodeMaps;
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {

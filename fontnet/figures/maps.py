@@ -121,3 +121,27 @@ def node_map_svg(hs: HiddenSlice, node: int, sl: DecisionSlice, on: bool = True,
                   label=label, side=side, axes=False, attrs={"node": str(node + 1), "max": f"{top:.6g}",
                                                              "on": "true" if on else "false"})
     return svg if on else svg.replace('class="fontnet-map"', 'class="fontnet-map off" opacity="0.35"', 1)
+
+
+# ---- the same node maps as a live chart (static/live_chart.js, kind "maps"): the Train page's panel ----------------
+LIVE_NODE_SIZE = 26  # a coarser grid than the decision map's: up to 16 of them go with every map update
+LIVE_NODE_HEIGHT = 130
+MAX_LIVE_NODES = 16
+
+
+def nodes_spec(nodes: int, height: int = LIVE_NODE_HEIGHT) -> dict:
+    """Small maps side by side, one per hidden node of the first layer, coloured like the Tune page's."""
+    return {"kind": "maps", "count": int(min(nodes, MAX_LIVE_NODES)), "size": LIVE_NODE_SIZE, "height": int(height),
+            "per_row": 8, "scale": [[float(t), c] for t, c in NODE_SCALE], "line": NODE_LINE,
+            "boundary_colour": FORMULA_LINE}
+
+
+def nodes_points(hs: HiddenSlice, sl: DecisionSlice) -> dict:
+    """What the small maps draw: each node's A as 0-255 per cell of its own range (0 to its largest), that
+    largest value, its Z = 0 line, and the formula's line."""
+    tops = [float(a.max()) for a in hs.A]
+    grids = [np.clip(a / (top if top > 0 else 1.0) * 255 + 0.5, 0, 255).astype(int).ravel().tolist()
+             for a, top in zip(hs.A, tops)]
+    return {"grids": grids, "tops": [float(f"{t:.4g}") for t in tops],
+            "contours": [contour_segments(hs.axis, z, 0.0) for z in hs.Z],
+            "boundary": [[round(float(v), 1) for v in seg] for seg in _formula_line(sl).segments]}

@@ -74,3 +74,28 @@ def test_changing_one_weight_changes_the_agreement_and_a_shared_link_opens_the_s
         assert shared.locator('[data-testid="stException"]').count() == 0
     finally:
         other.close()
+
+
+def test_the_train_page_draws_each_hidden_nodes_map_live_beside_the_decision_map(app_server, page):
+    from fontnet.figures.maps import LIVE_NODE_SIZE
+    from fontnet.node_maps import hidden_slice
+    from fontnet.training import TrainingRun, TrainingSettings
+    from tests.browser.conftest import wait_for_progress
+
+    run = TrainingRun(TrainingSettings(iterations=3000))  # the same seeded run, however it is chunked
+    run.start()
+    while run.status == "running":
+        run.advance()
+    tops = [f"{float(f'{a.max():.4g}'):.3g}" for a in hidden_slice(run.net, "B", 128, LIVE_NODE_SIZE).A]
+
+    page.goto(app_server.url + "/train?iterations=3000")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_for_progress(page, "done")
+    box = page.locator('[data-chart="nodes"]')
+    page.wait_for_function("() => Number(document.querySelector('[data-chart=nodes]')?.dataset.updates) >= 2",
+                           timeout=60_000)
+    label = box.locator("canvas").get_attribute("aria-label")
+    assert label == "Each hidden node's activation over the slice: " + "; ".join(
+        f"node {i + 1}: A up to {t}" for i, t in enumerate(tops))
+    assert box.inner_text().startswith("Each hidden node's A over the same slice")
