@@ -169,7 +169,7 @@ class Entry:
 
     name: str
     status: str
-    message: str = ""
+    message: str = ""  # for wrong: which entries are off ("" for a single number)
     off: tuple[int, ...] = ()  # 0-based entries (row by row) that are outside the tolerance
 
     @property
@@ -187,9 +187,9 @@ def check_entry(name: str, text: str, true: np.ndarray, before: np.ndarray | Non
     except EntryError as e:
         return Entry(name, "unreadable", f"{e}.")
     want = true.size
+    comma = f" {DECIMAL_COMMA}" if _DECIMAL_COMMA.search(str(text)) else ""  # 0,5 reads as two entries
     if len(typed) != want:
-        hint = f" {DECIMAL_COMMA}" if _DECIMAL_COMMA.search(str(text)) else ""
-        return Entry(name, "count", f"{name} has {shape_words(true.shape)}; this holds {len(typed)}.{hint}")
+        return Entry(name, "count", f"{name} has {shape_words(true.shape)}; this holds {len(typed)}.{comma}")
     typed_arr, true = np.array(typed), true.ravel()
     if before is not None:
         typed_arr, true = typed_arr - before.ravel(), true - before.ravel()
@@ -197,17 +197,13 @@ def check_entry(name: str, text: str, true: np.ndarray, before: np.ndarray | Non
     if ok.all():
         return Entry(name, "right")
     off = tuple(int(i) for i in np.flatnonzero(~ok))
-    if want == 1:
-        message = "This is off."
-    else:
-        which = ", ".join(str(i + 1) for i in off)
-        message = f"Entr{'y' if len(off) == 1 else 'ies'} {which} of {want} {'is' if len(off) == 1 else 'are'} off."
+    parts = [] if want == 1 else [f"entr{'y' if len(off) == 1 else 'ies'} {', '.join(str(i + 1) for i in off)} of {want}"]
     signs = [i for i in off if abs(typed_arr[i] + true[i]) <= max(ABS, REL * abs(true[i]))]
     if signs:
-        whose = "It has" if want == 1 else "Entry " + ", ".join(str(i + 1) for i in signs) + " has"
-        change = " change" if before is not None else ""
-        message += f" {whose} the right size{change} but the wrong sign."
-    return Entry(name, "wrong", message, off)
+        whose = "" if want == 1 else "entry " + ", ".join(str(i + 1) for i in signs) + " has "
+        parts.append(f"{whose}the right size{' change' if before is not None else ''} but the wrong sign")
+    message = "; ".join(parts)
+    return Entry(name, "wrong", (message[:1].upper() + message[1:] + "." if message else "") + comma, off)
 
 
 @dataclass(frozen=True)

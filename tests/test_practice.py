@@ -61,6 +61,8 @@ def test_anything_else_is_refused_with_a_message_naming_it(text, says):
 def test_a_decimal_comma_reads_as_two_entries_and_the_notice_says_why(ref):
     e = pr.check_entry("A2", "0,97", ref.values["A2"])
     assert e.status == "count" and "decimal comma cannot be read" in e.message and "holds 2" in e.message
+    three = pr.check_entry("dC/dA1", "1,5 2", ref.values["dC/dA1"])  # three numbers, so read, but not as meant
+    assert three.status == "wrong" and three.message.endswith(pr.DECIMAL_COMMA)
     assert pr.check_entry("A2", "0.97x", ref.values["A2"]).status == "unreadable"
 
 
@@ -98,8 +100,10 @@ def test_a_wrong_entry_is_named_by_its_place_and_a_sign_slip_is_spotted(ref):
     values[2, 0] *= -1
     e = pr.check_entry("dC/dW1", pr.answer_text(values), ref.values["dC/dW1"])
     assert e.status == "wrong" and e.off == (5, 6)
-    assert e.message.startswith("Entries 6, 7 of 9 are off.") and "Entry 7 has the right size but the wrong sign" \
-        in e.message
+    assert e.message == "Entries 6, 7 of 9; entry 7 has the right size but the wrong sign."
+    single = pr.check_entry("A2", pr.answer_text(-ref.values["A2"]), ref.values["A2"])
+    assert single.status == "wrong" and single.message == "The right size but the wrong sign."
+    assert pr.check_entry("A2", "0.1", ref.values["A2"]).message == ""
 
 
 def test_empty_cells_are_not_checked_and_the_count_must_match_the_shape(ref):
