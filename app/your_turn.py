@@ -111,8 +111,8 @@ def _mark(e: practice.Entry) -> str:
     kind = "right" if e.right else "wrong" if e.status == "wrong" else "notice"
     colour, _, word = MARKS[kind]
     text = word + (f": {e.message}" if e.message else "")
-    return (f'<div class="turn-mark" data-status="{e.status}" style="color:{colour};font-size:0.85rem;'
-            f'margin-top:-0.6rem">{html.escape(text)}</div>')
+    return (f'<div class="turn-mark" data-status="{e.status}" style="color:{colour};font-size:0.85rem">'
+            f"{html.escape(text)}</div>")
 
 
 def show(schema: Schema, b: bp.Backprop, lr: float, network_words: str, in_link: bool = True) -> bool:
@@ -144,9 +144,9 @@ def show(schema: Schema, b: bp.Backprop, lr: float, network_words: str, in_link:
             with cols[i % 3]:
                 st.text_input(name, key=box_key(name), placeholder=practice.shape_words(ref.shape(name)),
                               help=f"{name} = {ref.formulas[name]}")
-                st.caption(f"= {ref.formulas[name]}")
-                if sheet is not None and (mark := _mark(sheet.entries[name])):
-                    st.markdown(mark, unsafe_allow_html=True)
+                mark = _mark(sheet.entries[name]) if sheet is not None else ""
+                st.markdown(f'<div style="color:#57606a;font-size:0.85rem;margin-top:-0.6rem">'
+                            f"= {html.escape(ref.formulas[name])}</div>{mark}", unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="bottom", key="turn_buttons"):
         st.button("Check my answers", type="primary", on_click=on_check)
