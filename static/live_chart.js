@@ -122,6 +122,19 @@ function colourScale(stops) {
   };
 }
 
+// A size x size grid of 0-255 values through the colour scale into the square at (x0, y0): row j is the y
+// channel's j-th value (drawn upwards), column i the x channel's.
+function paintGrid(ctx, scale, grid, size, x0, y0, side) {
+  const cell = side / size;
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      const [r, g, b] = scale(grid[j * size + i] / 255);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x0 + i * cell, y0 + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
+    }
+  }
+}
+
 class MapChart {
   constructor(root, spec) {
     this.root = root;
@@ -164,17 +177,9 @@ class MapChart {
     const m = { l: 52, r: 10, t: 8, b: 40 };
     const side = Math.min(W - m.l - m.r, H - m.t - m.b);
     const n = this.spec.size;
-    const cell = side / n;
     const px = (v) => m.l + (v / 255) * side;
     const py = (v) => m.t + side - (v / 255) * side;
-    // the grid: row j is the y channel's j-th value, column i the x channel's
-    for (let j = 0; j < n; j++) {
-      for (let i = 0; i < n; i++) {
-        const [r, g, b] = this.scale(s.grid[j * n + i] / 255);
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(m.l + i * cell, m.t + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
-      }
-    }
+    paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
     ctx.strokeStyle = "#c92a2a";
     ctx.setLineDash([6, 4]);
@@ -241,31 +246,14 @@ class MapChart {
 // ---- maps: small multiples, one per hidden node (its activation A over the slice) ----------------------------
 // Each payload with `grids` brings every node's latest map: A as 0-255 of that node's own range, its largest
 // value (`tops`), its Z = 0 line (`contours`) and the formula's line (`boundary`). Like the map, no history.
-class NodeMaps {
+class NodeMaps extends MapChart {
   constructor(root, spec) {
-    this.root = root;
-    this.spec = spec;
-    this.scale = colourScale(spec.scale);
-    this.canvas = document.createElement("canvas");
-    this.canvas.style.width = "100%";
+    super(root, spec);
     this.canvas.setAttribute("role", "img");
-    root.appendChild(this.canvas);
-    this.state = null;
-    this.count = 0;
-    this.resize = new ResizeObserver(() => this.draw(true));
-    this.resize.observe(root);
   }
-  replace(p) {
-    this.append(p);
-  }
-  // eslint-disable-next-line no-unused-vars
   append(p, skip) {
-    this.state = { ...(this.state || {}), ...p };
-    this.count = p.length;
+    super.append(p, skip);
     this.dirty = this.dirty || "grids" in p;
-  }
-  get length() {
-    return this.count;
   }
   draw(force = false) {
     const s = this.state;
@@ -286,22 +274,13 @@ class NodeMaps {
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const size = this.spec.size;
-    const cell = side / size;
     const labels = [];
     for (let k = 0; k < n; k++) {
       const x0 = (k % per) * (side + gap);
       const y0 = Math.floor(k / per) * (side + head + gap) + head;
       const px = (v) => x0 + (v / 255) * side;
       const py = (v) => y0 + side - (v / 255) * side;
-      const grid = s.grids[k];
-      for (let j = 0; j < size; j++) {
-        for (let i = 0; i < size; i++) {
-          const [r, g, b] = this.scale(grid[j * size + i] / 255);
-          ctx.fillStyle = `rgb(${r},${g},${b})`;
-          ctx.fillRect(x0 + i * cell, y0 + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
-        }
-      }
+      paintGrid(ctx, this.scale, s.grids[k], this.spec.size, x0, y0, side);
       ctx.lineWidth = 1.5;
       ctx.strokeStyle = this.spec.line;
       ctx.setLineDash([4, 3]);
