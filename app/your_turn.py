@@ -93,11 +93,16 @@ def _givens_table(ref: practice.Reference) -> str:
     return "\n".join(lines)
 
 
+def _kind(e: practice.Entry) -> str | None:
+    """How a checked box is marked: right, wrong, notice (not read), or not at all (empty)."""
+    return None if e.status == "empty" else "right" if e.right else "wrong" if e.status == "wrong" else "notice"
+
+
 def _marks_css(sheet: practice.Sheet) -> str:
+    """Each checked box's border and fill in its mark's colours."""
     rules = []
     for name, e in sheet.entries.items():
-        kind = "right" if e.right else "wrong" if e.status == "wrong" else "notice" if e.status != "empty" else None
-        if kind:
+        if kind := _kind(e):
             line, fill, _ = MARKS[kind]
             rules.append(f".st-key-{box_key(name)} [data-baseweb=input] {{ border-color: {line}; "
                          f"background-color: {fill}; }} .st-key-{box_key(name)} input {{ background-color: {fill}; }}")
@@ -106,9 +111,8 @@ def _marks_css(sheet: practice.Sheet) -> str:
 
 def _mark(e: practice.Entry) -> str:
     """The line under a checked box: Right, Off (which entries) or Not read (why), as escaped HTML."""
-    if e.status == "empty":
+    if not (kind := _kind(e)):
         return ""
-    kind = "right" if e.right else "wrong" if e.status == "wrong" else "notice"
     colour, _, word = MARKS[kind]
     text = word + (f": {e.message}" if e.message else "")
     return (f'<div class="turn-mark" data-status="{e.status}" style="color:{colour};font-size:0.85rem">'

@@ -77,13 +77,13 @@ def show_inputs() -> None:
     for i in range(1, 4):
         with st.container(border=True, key=f"tune_node{i}"):
             head, toggle = st.columns([3, 1], vertical_alignment="center")
-            head.markdown(f"**Hidden node {i}**: A{i} = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])")
+            head.markdown(f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])")
             toggle.toggle("On", key=K[f"on{i}"], help=f"Off: node {i} passes 0 on, as if its W2 were 0.")
             for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
                 with col:
                     value_input(key)
     with st.container(border=True, key="tune_output"):
-        st.markdown("**Output**: P(dark) = logistic(W2[1,1]·A1 + W2[1,2]·A2 + W2[1,3]·A3 + B2)")
+        st.markdown("**Output**: P(dark) = logistic(W2[1,1]·A1[1] + W2[1,2]·A1[2] + W2[1,3]·A1[3] + B2)")
         for col, key in zip(st.columns(4), ("w2_1", "w2_2", "w2_3", "b2")):
             with col:
                 value_input(key)
@@ -137,9 +137,9 @@ def show_challenges(s: tuning.Scores, bar: float) -> None:
 # ---- the page ---------------------------------------------------------------------------------------------------
 st.title("Tune")
 st.markdown("The chapter's network has 16 numbers: 9 weights and 3 biases into the hidden nodes, 3 weights and a "
-            "bias into the output. Set them yourself and watch what the network decides. It starts with each "
-            "hidden node passing one channel on and the output saying dark where their mean is above one half. "
-            "Every value is in the link, so a tuned network can be shared.")
+            "bias into the output (R, G and B enter divided by 255). Set them yourself and watch what the network "
+            "decides. It starts with each hidden node passing one channel on and the output saying dark where "
+            "their mean is above one half. Every value is in the link, so a tuned network can be shared.")
 
 links.page_settings(SCHEMA)
 links.show_notices(SCHEMA)
