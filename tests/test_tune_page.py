@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from app.state import SESSION_MODEL
 from fontnet import tuning
 from fontnet.model import default_model
+from fontnet.settings import TUNE
 from tests.page_helpers import click, no_exception, shown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,3 +157,18 @@ def test_a_typed_value_beyond_the_limit_is_kept_within_it_with_a_notice():
     no_exception(at)
     assert at.number_input(key="tune.b2").value == tuning.LIMIT and at.query_params["b2"] == "1000"
     assert any("B2 is kept within ±1,000" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("key", ["w1_23", "on2", "slice", "at"])
+def test_every_bad_link_value_is_shown_as_text_and_the_default_used(key):
+    from tests.test_bad_inputs import BAD_VALUES, assert_clean
+
+    for value in BAD_VALUES.values():
+        at = AppTest.from_file(PAGE, default_timeout=120)
+        at.query_params[key] = value
+        at.run()
+        assert_clean(at)
+        used = TUNE.read({key: value})[0]  # the default, except for a value that is valid here ("-1")
+        on = tuple(used.get(k, True) for k in tuning.NODE_KEYS)
+        v = tuning.START | {k: x for k, x in used.items() if k in tuning.KEYS}
+        assert agreement_text(at) == f"{expected(v, on).agreement:.1%}", (key, value)

@@ -131,3 +131,16 @@ def test_the_sheets_link_reproduces_it_for_a_new_visitor(ref):
     lr01 = pr.reference(bp.explain(bp.fresh_network(3), PINK, "dark"), 0.1)
     at = click(fill(again, {n: lr01.answer(n) for n in pr.NAMES}), "Check my answers")
     assert result(at) == "19 of 19 right"
+
+
+def test_every_bad_typed_value_gets_a_notice_as_text_and_nothing_else_changes(ref):
+    from tests.test_bad_inputs import BAD_VALUES, assert_clean
+
+    at = fill(run_page(), {"Z1": ref.answer("Z1")})
+    for name, value in BAD_VALUES.items():
+        fill(at, {"A1": value})
+        click(at, "Check my answers")
+        assert_clean(at)
+        assert result(at) == "1 of 19 right", name
+        assert statuses(at) == (["right"] if name == "empty" else ["right", "count" if name == "neg" else
+                                                                   "unreadable"]), name
