@@ -22,6 +22,7 @@ if __name__ == "__main__":  # a visitor's script run
         ],
         "Learn how": [
             st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+            st.Page("app_pages/tune.py", title="Tune", icon=":material/tune:", url_path="tune"),
             st.Page("app_pages/backprop.py", title="Backprop", icon=":material/account_tree:", url_path="backprop"),
             st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:",
                     url_path="activations"),

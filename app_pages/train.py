@@ -170,7 +170,7 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
     browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
     progress bar."""
     playing = run.status == "running"
-    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
+    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)] + ["nodes nodes"]
     with run.lock:
         live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
                     source=feed_source(run, fixed, value) if playing else None,

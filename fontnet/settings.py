@@ -526,6 +526,7 @@ MAX_SEED = 2**32 - 1
 SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
 HIDDEN_ACTIVATION = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
 BACKPROP = Schema("backprop", (
+    Field("turn", False, Flag(), "Your turn: you do the step's arithmetic and the page checks it"),
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
     Field("label", "formula", Choice({"formula": "From the formula", "dark": "Dark text (Y = 1)",
                                       "light": "Light text (Y = 0)"}), "the target Y: from the formula, dark or light"),
@@ -610,6 +611,17 @@ TRAIN = Schema("train", (
         "generated": "generated colours (CSS names, a grey ramp and seeded random colours; 1,345 rows)",
         "random": "N uniform random colours", "upload": "your CSV"}), "The data set."),
     Field("n", 1000, Whole(10, _data.MAX_ROWS), "How many random colours (data=random)."),
+))
+
+# ---- Tune ---------------------------------------------------------------------------------------------------------
+from . import tuning as _tuning  # noqa: E402
+
+TUNE = Schema("tune", (
+    *(Field(key, _tuning.START[key], Number(-_tuning.LIMIT, _tuning.LIMIT), f"{label} of the 3-3-1 network")
+      for key, label in _tuning.LABELS.items()),
+    *(Field(key, True, Flag(), f"hidden node {k} on (off: it passes 0 on)") for k, key in enumerate(_tuning.NODE_KEYS, 1)),
+    Field("slice", "b", Choice({"r": "R", "g": "G", "b": "B"}), "the maps' fixed channel: r, g or b"),
+    Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
 ))
 
 # ---- Digits ------------------------------------------------------------------------------------------------------

@@ -122,6 +122,19 @@ function colourScale(stops) {
   };
 }
 
+// A size x size grid of 0-255 values through the colour scale into the square at (x0, y0): row j is the y
+// channel's j-th value (drawn upwards), column i the x channel's.
+function paintGrid(ctx, scale, grid, size, x0, y0, side) {
+  const cell = side / size;
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      const [r, g, b] = scale(grid[j * size + i] / 255);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x0 + i * cell, y0 + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
+    }
+  }
+}
+
 class MapChart {
   constructor(root, spec) {
     this.root = root;
@@ -176,17 +189,9 @@ class MapChart {
     const m = { l: 52, r: 10, t: 8, b: 40 };
     const side = Math.min(W - m.l - m.r, H - m.t - m.b);
     const n = this.spec.size;
-    const cell = side / n;
     const px = (v) => m.l + (v / 255) * side;
     const py = (v) => m.t + side - (v / 255) * side;
-    // the grid: row j is the y channel's j-th value, column i the x channel's
-    for (let j = 0; j < n; j++) {
-      for (let i = 0; i < n; i++) {
-        const [r, g, b] = this.scale(s.grid[j * n + i] / 255);
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(m.l + i * cell, m.t + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
-      }
-    }
+    paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
     ctx.strokeStyle = "#c92a2a";
     ctx.setLineDash([6, 4]);
@@ -365,7 +370,82 @@ class Swatches extends TextKind {
   }
 }
 
-const KINDS = { lines: Lines, map: MapChart, stats: Stats, table: Table, swatches: Swatches };
+// ---- maps: small multiples, one per hidden node (its activation A over the slice) ----------------------------
+// Each payload with `grids` brings every node's latest map: A as 0-255 of that node's own range, its largest
+// value (`tops`), its Z = 0 line (`contours`) and the formula's line (`boundary`). Like the map, no history.
+class NodeMaps extends MapChart {
+  constructor(root, spec) {
+    super(root, spec);
+    this.canvas.setAttribute("role", "img");
+  }
+  append(p, skip) {
+    super.append(p, skip);
+    this.dirty = this.dirty || "grids" in p;
+  }
+  draw(force = false) {
+    const s = this.state;
+    if (!s || !s.grids || !(this.dirty || force)) return;
+    this.dirty = false;
+    const n = s.grids.length;
+    const per = Math.max(1, Math.min(n, this.spec.per_row));
+    const rows = Math.ceil(n / per);
+    const gap = 12;
+    const head = 18;
+    const W = Math.max(this.root.clientWidth, 200);
+    const side = Math.max(40, Math.min((W - gap * (per - 1)) / per, this.spec.height));
+    const H = rows * (side + head + gap);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.style.height = H + "px";
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const labels = [];
+    for (let k = 0; k < n; k++) {
+      const x0 = (k % per) * (side + gap);
+      const y0 = Math.floor(k / per) * (side + head + gap) + head;
+      const px = (v) => x0 + (v / 255) * side;
+      const py = (v) => y0 + side - (v / 255) * side;
+      paintGrid(ctx, this.scale, s.grids[k], this.spec.size, x0, y0, side);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.spec.line;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      for (const [a, b, c, d] of (s.contours || [])[k] || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = this.spec.boundary_colour;
+      ctx.beginPath();
+      for (const [a, b, c, d] of s.boundary || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.strokeStyle = GRID;
+      ctx.strokeRect(x0, y0, side, side);
+      const top = (s.tops || [])[k];
+      const label = `node ${k + 1}: A up to ${top == null ? "?" : compact(top)}`;
+      labels.push(label);
+      ctx.fillStyle = INK;
+      ctx.font = FONT;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "bottom";
+      ctx.fillText(label, x0, y0 - 3);
+    }
+    this.canvas.setAttribute("aria-label", "Each hidden node's activation over the slice: " + labels.join("; "));
+  }
+  destroy() {
+    this.resize.disconnect();
+    this.canvas.remove();
+  }
+}
+
+const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches };
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {

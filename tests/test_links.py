@@ -76,13 +76,15 @@ CHANGED = {
     "train": {"lr": 0.2, "iterations": 5000, "layers": 2, "hidden": 5, "activation": "tanh", "loss": "cross_entropy",
               "mode": "minibatch", "batch": 16, "init": "xavier", "seed": 9, "test": 0.25, "data": "random", "n": 500},
     "backprop": {"bg": "#123456", "label": "light", "seed": 7, "model": "default", "act": "leaky_relu",
-                 "loss": "cross_entropy", "lr": 0.125, "steps": 40, "printed": True, "sympy": True},
+                 "loss": "cross_entropy", "lr": 0.125, "steps": 40, "printed": True, "sympy": True, "turn": True},
     "activations": {"fn": ["tanh", "softmax"], "deriv": False, "xmin": -3.5, "xmax": 4.0, "slope": 0.2,
                     "logits": "1, 2, 3, 4", "temp": 0.5, "depth": 7, "at": -1.5},
     "digits": {"hidden": "24", "activation": "tanh", "lr": 0.01, "iterations": 300, "seed": 3},
+    "tune": {**{key: -2.375 + 0.25 * k for k, key in enumerate(settings.TUNE.names[:16])}, "on1": False, "on2": False,
+             "on3": False, "slice": "r", "at": 7},
 }
 SCHEMAS = {s.page: s for s in (settings.PREDICT, settings.TEACH, settings.TRAIN, settings.BACKPROP,
-                               settings.ACTIVATIONS, settings.DIGITS)}
+                               settings.ACTIVATIONS, settings.DIGITS, settings.TUNE)}
 
 
 def control(at: AppTest, key: str):

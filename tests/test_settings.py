@@ -12,14 +12,14 @@ import pytest
 
 from fontnet import settings
 from fontnet.parsing import SHORT, SettingsError
-from fontnet.settings import ACTIVATIONS, BACKPROP, CLASS, DIGITS, PREDICT, TEACH, TRAIN, Schema
+from fontnet.settings import ACTIVATIONS, BACKPROP, CLASS, DIGITS, PREDICT, TEACH, TRAIN, TUNE, Schema
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES: dict[str, Schema] = {"": PREDICT, "teach": TEACH, "train": TRAIN, "backprop": BACKPROP,
-                            "activations": ACTIVATIONS, "digits": DIGITS, "class": CLASS}
+                            "activations": ACTIVATIONS, "digits": DIGITS, "class": CLASS, "tune": TUNE}
 # The one wording: key='what the link said' is <problem>; using <what is used>.
 ONE_WORDING = re.compile(r"(?P<key>\w+)=(?P<raw>'.*?'|\".*?\") is (?P<problem>.+); using (?P<using>.+)\.", re.S)
-LINK = re.compile(r"/(|teach|train|backprop|activations|digits)\?([A-Za-z_]+=[^\s)`\"'>\\]*)")
+LINK = re.compile(r"/(|teach|train|tune|backprop|activations|digits)\?([A-Za-z_0-9]+=[^\s)`\"'>\\]*)")
 
 
 def found_links() -> dict[str, set[str]]:

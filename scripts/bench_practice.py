@@ -1,0 +1,230 @@
+"""Measure Your turn (the Backprop page) and the Tune page: server time, and a weight change painted in Chromium.
+
+    python scripts/bench_practice.py [--runs 200] [--reruns 30] [--changes 30] [--server-only]
+
+(a) Your turn: checking a whole sheet, the page's own numbers typed in every box: the reference numbers
+    (fontnet.practice.reference) and the check of all 19 quantities, median of `--runs`; target <= 50 ms.
+    Also the whole script run after "Check my answers" (AppTest, median of `--reruns`).
+(b) Tune: one weight changed -> the network, its scores (agreement on 20,000 colours, cost and accuracy on the
+    chapter's 1,345 rows), the decision map and the three hidden nodes' maps drawn as SVG, median of `--runs`;
+    target <= 100 ms. Also the whole script run after a number box changes (AppTest, median of `--reruns`).
+    Script runs are timed twice: as AppTest runs them (it compiles the page again on every run, as
+    scripts/bench_predict.py measures the Predict page) and with the page compiled once, as the server does (one
+    script cache for the process); the Predict page's colour change is timed the same two ways beside them, so
+    the ratio holds on a busy machine.
+(c) Tune in headless Chromium against `streamlit run`, warm (the page opened and one weight changed first): from
+    the Enter key that commits a new W1[1,1] to the animation frame that paints the new agreement with the
+    redrawn decision map and node map, by the page's own clock, `--changes` times; target <= 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fontnet import backprop as bp  # noqa: E402
+from fontnet import practice, training, tuning  # noqa: E402
+from fontnet.figures.maps import decision_map_svg, node_map_svg  # noqa: E402
+from fontnet.node_maps import hidden_slice  # noqa: E402
+
+PINK = (255, 192, 203)
+
+# By the page's own clock (epoch ms): the last Enter key, and for every change of the agreement text, the decision
+# map or the first node's map, the animation frame after it (the frame that paints it).
+TUNE_CLOCK_JS = """
+window.__tune = {pressed: null, shown: []};
+addEventListener('keydown', e => { if (e.key === 'Enter') window.__tune.pressed = performance.timeOrigin + e.timeStamp; },
+                 true);
+let last = null;
+new MutationObserver(() => {
+  const s = document.querySelector('.st-key-tune_scores');
+  const map = document.querySelector('.st-key-tune_map svg image');
+  const node = document.querySelector('.st-key-tune_nodemap1 svg image');
+  if (!s || !map || !node) return;
+  const m = s.textContent.match(/agrees with the formula on ([\\d.]+%)/);
+  const key = (m ? m[1] : '') + '|' + map.getAttribute('href').slice(-60) + '|' + node.getAttribute('href').slice(-60);
+  if (key === last) return;
+  last = key;
+  const pressed = window.__tune.pressed, agreement = m && m[1];
+  requestAnimationFrame(() => window.__tune.shown.push([agreement, pressed, performance.timeOrigin + performance.now()]));
+}).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # imports and caches: not timed
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def sheet_check_ms(runs: int) -> list[float]:
+    b = bp.explain(bp.fresh_network(3), PINK, "dark")
+    answers = {n: practice.reference(b, 0.05).answer(n) for n in practice.NAMES}
+
+    def check():
+        sheet = practice.check_sheet(practice.reference(b, 0.05), answers)
+        assert sheet.complete
+
+    return timed(check, runs)
+
+
+def tune_update_ms(runs: int) -> list[float]:
+    rng = np.random.default_rng(0)
+
+    def update():
+        values = tuning.START | {"w1_11": float(rng.uniform(-2, 2))}
+        net = tuning.network(values)
+        tuning.score(net)
+        sl = training.decision_slice(net, "B", 128)
+        hs = hidden_slice(net, "B", 128)
+        decision_map_svg(sl)
+        for i in range(3):
+            node_map_svg(hs, i, sl)
+
+    return timed(update, runs)
+
+
+class CompiledOnce:
+    """While active, every AppTest run shares one compiled page, as the server's one script cache does."""
+
+    def __enter__(self):
+        from streamlit.runtime.scriptrunner import script_cache
+
+        self.cls, self.original, kept = script_cache.ScriptCache, script_cache.ScriptCache.get_bytecode, {}
+
+        def get_bytecode(cache, path):
+            if path not in kept:
+                kept[path] = self.original(cache, path)
+            return kept[path]
+
+        self.cls.get_bytecode = get_bytecode
+        return self
+
+    def __exit__(self, *exc):
+        self.cls.get_bytecode = self.original
+
+
+def timed_runs(at, change, reruns: int) -> list[float]:
+    """Wall ms of `reruns` AppTest runs, each after `change(at)`."""
+    out = []
+    for _ in range(reruns):
+        change(at)
+        t = time.perf_counter()
+        at.run()
+        out.append((time.perf_counter() - t) * 1000)
+        if at.exception:
+            raise RuntimeError(at.exception[0].value)
+    return out
+
+
+def rerun_ms(reruns: int) -> dict[str, list[float]]:
+    """AppTest script runs: after "Check my answers" on a full sheet, after a changed weight on Tune, and after
+    a new colour on Predict (the yardstick)."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.your_turn import box_key
+
+    turn = AppTest.from_file(str(ROOT / "app_pages" / "backprop.py"), default_timeout=120)
+    turn.query_params.update({"bg": "ffc0cb", "label": "dark", "seed": "3", "turn": "true"})
+    turn.run()
+    ref = practice.reference(bp.explain(bp.fresh_network(3), PINK, "dark"), 0.05)
+    for n in practice.NAMES:
+        turn.text_input(key=box_key(n)).input(ref.answer(n))
+    tune = AppTest.from_file(str(ROOT / "app_pages" / "tune.py"), default_timeout=120)
+    tune.run()
+    predict = AppTest.from_file(str(ROOT / "app_pages" / "predict.py"), default_timeout=120)
+    predict.run()
+    rng = np.random.default_rng(1)
+
+    def check(at):
+        next(b for b in at.button if b.label == "Check my answers").click()
+
+    def weight(at):
+        at.number_input(key="tune.w1_11").set_value(round(float(rng.uniform(-2, 2)), 3))
+
+    def colour(at):
+        at.color_picker(key="predict.bg").pick("#{:02x}{:02x}{:02x}".format(*rng.integers(0, 256, 3)))
+
+    out = {}
+    for how in ("recompiled", "compiled once"):
+        with CompiledOnce() if how == "compiled once" else nullcontext():
+            out[f"Your turn: script run after Check my answers ({how})"] = timed_runs(turn, check, reruns)
+            out[f"Tune: script run after a weight changes ({how})"] = timed_runs(tune, weight, reruns)
+            out[f"Predict: script run after a colour change ({how}), the yardstick"] = timed_runs(predict, colour,
+                                                                                                    reruns)
+    assert any("19 of 19 right" in m.value for m in turn.markdown), "the sheet was not all right"
+    return out
+
+
+def paint_ms(changes: int) -> list[float]:
+    from tests.browser.conftest import served_chromium, wait_for_app
+
+    rng = np.random.default_rng(2)
+    times = []
+    with served_chromium() as (server, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(TUNE_CLOCK_JS)
+        page.goto(server.url + "/tune")
+        wait_for_app(page)
+        box = page.get_by_label("W1[1,1]", exact=True)
+        last = f"{tuning.score(tuning.network(tuning.START)).agreement:.1%}"
+        for k in range(changes + 1):  # the first change warms the server up: not counted
+            value = round(float(rng.uniform(-3, 3)), 3)
+            want = f"{tuning.score(tuning.network(tuning.START | {'w1_11': value})).agreement:.1%}"
+            if want == last:
+                continue  # the same agreement text would not show that this change was painted
+            box.fill(str(value))
+            box.press("Enter")
+            pressed = page.evaluate("window.__tune.pressed")
+            page.wait_for_function("([a, p]) => window.__tune.shown.some(e => e[0] === a && e[1] === p)",
+                                   arg=[want, pressed], timeout=60_000, polling=100)  # not every frame: the page's
+            # own clock times the paint, and polling on every frame would load the main thread it is timing
+            frame = page.evaluate("([a, p]) => window.__tune.shown.find(e => e[0] === a && e[1] === p)[2]",
+                                  [want, pressed])
+            if k:
+                times.append(frame - pressed)
+            last = want
+            wait_for_app(page)
+    return times
+
+
+def summary(name: str, values: list[float], unit: str = "ms") -> str:
+    return (f"{name}: median {statistics.median(values):.1f} {unit} (min {min(values):.1f}, max {max(values):.1f}, "
+            f"n={len(values)})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--reruns", type=int, default=30)
+    ap.add_argument("--changes", type=int, default=30)
+    ap.add_argument("--server-only", action="store_true")
+    args = ap.parse_args()
+    print(summary("Your turn: check a whole sheet (reference + 19 quantities)", sheet_check_ms(args.runs)))
+    print(summary("Tune: one weight -> network, scores, decision map and 3 node maps", tune_update_ms(args.runs)))
+    runs = rerun_ms(args.reruns)
+    for name, values in runs.items():
+        print(summary(name, values))
+    for how in ("recompiled", "compiled once"):
+        yardstick = statistics.median(runs[f"Predict: script run after a colour change ({how}), the yardstick"])
+        for page in ("Your turn: script run after Check my answers", "Tune: script run after a weight changes"):
+            print(f"{page} ({how}) / Predict's: {statistics.median(runs[f'{page} ({how})']) / yardstick:.2f}")
+    if not args.server_only:
+        print(summary("Tune: Enter -> new agreement and maps painted (Chromium, warm)", paint_ms(args.changes)))
+
+
+if __name__ == "__main__":
+    main()
