@@ -20,6 +20,7 @@ from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .params import flat_weights, weight_names
 from .parsing import SettingsError, shorten
 from .playback import Playback, guarded
 from .settings import TRAIN, format_number, format_share
@@ -139,19 +140,6 @@ def live_agreement(net: Network) -> float:
     live update; the finished run is scored on 100,000)."""
     X, y = _live_agreement_set()
     return float(np.mean(net.predict(X) == y))
-
-
-def weight_names(net: Network) -> list[str]:
-    """Names of every weight and bias in the order of `flat_weights`: W1[1,1] ... B2[1], as in the chapter."""
-    names = []
-    for l, (W, B) in enumerate(zip(net.weights_, net.biases_), start=1):
-        names += [f"W{l}[{i + 1},{j + 1}]" for i in range(W.shape[0]) for j in range(W.shape[1])]
-        names += [f"B{l}[{i + 1}]" for i in range(B.shape[0])]
-    return names
-
-
-def flat_weights(net: Network) -> np.ndarray:
-    return np.concatenate([np.concatenate([W.ravel(), B.ravel()]) for W, B in zip(net.weights_, net.biases_)])
 
 
 def diagnose(net: Network, X: np.ndarray) -> list[str]:
