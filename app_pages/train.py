@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from app import links
+from app.cost_surface import show_run_surface
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
 from app.text import md_literal
@@ -259,6 +260,7 @@ with st.container(key="learned_box"):
         c2.slider("at", 0, 255, 128, key="at")
 
 if run is not None:
+    show_run_surface(run)
     st.subheader("The library beside it")
     st.markdown("The chapter fits scikit-learn's `MLPClassifier` with the same architecture and compares. "
                 "Here it gets the same split, learning rate and seed (its `max_iter` counts passes over the "

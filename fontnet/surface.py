@@ -157,10 +157,10 @@ class Surface:
 
 
 def surface(net: Network, X: np.ndarray, y: np.ndarray, path: np.ndarray, pair: tuple[int, int] | None = None,
-            fine: np.ndarray | None = None, size: int = GRID) -> Surface:
+            fine: np.ndarray | None = None, also: np.ndarray | None = None, size: int = GRID) -> Surface:
     """The cost of `net` on rows X (n, 3), labels y (n,) over two parameters (default: the two `path` moved
-    most), on a grid that holds the path (flat weights per checkpoint, oldest first) and the first updates
-    `fine` (flat weights per update)."""
+    most), on a grid that holds the path (flat weights per checkpoint, oldest first), the first updates
+    `fine` (flat weights per update) and any points in `also` (flat weights, e.g. where a step lands)."""
     check_shape(net)
     y = np.asarray(y, dtype=float).ravel()
     now = flat(net)
@@ -176,8 +176,9 @@ def surface(net: Network, X: np.ndarray, y: np.ndarray, path: np.ndarray, pair: 
     for k in (i, j):
         if not 0 <= k < len(now):
             raise SurfaceError(f"parameter {k} is not one of the network's {len(now)}")
-    a = grid_axis(np.concatenate([path[:, i], fine[:, i]]), now[i], size)
-    b = grid_axis(np.concatenate([path[:, j], fine[:, j]]), now[j], size)
+    shown = np.vstack([path, fine, np.empty((0, len(now))) if also is None else np.reshape(also, (-1, len(now)))])
+    a = grid_axis(shown[:, i], now[i], size)
+    b = grid_axis(shown[:, j], now[j], size)
     return Surface((names[i], names[j]), (i, j), a, b, cost_grid(net, X, y, (i, j), a, b),
                    (float(now[i]), float(now[j])), net.loss_on(X, y.astype(int)), (float(grad[i]), float(grad[j])),
                    path[:, [i, j]], fine[:, [i, j]], len(y), len(now) - 2, net._setting("loss"))

@@ -20,7 +20,7 @@ from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
-from .params import flat_weights, weight_names
+from .params import flat_weights, set_flat_weights, weight_names
 from .parsing import SettingsError, shorten
 from .playback import Playback, guarded
 from .settings import TRAIN, format_number, format_share
@@ -239,13 +239,17 @@ class TrainingRun(Playback):
     `advance` trains one chunk while running; `step` trains a single iteration and leaves the run paused.
     """
 
-    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None):
+    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None,
+                 start: np.ndarray | None = None):
+        """`start`: first weights to use instead of the seed's (flat, as `flat_weights`), e.g. another run's, so
+        that two runs differ only in a setting; the seed still draws the split and the order of the rows."""
         self.settings = settings
         self.dataset = dataset if dataset is not None else settings.dataset()
         self.X_train, self.X_test, self.y_train, self.y_test = data.split(self.dataset, settings.test, settings.seed)
         if len(np.unique(self.y_train)) < 2:
             raise SettingsError("the training rows hold only one class; use more data or a smaller test share")
         self.name = f"trained here: {settings.describe()}"
+        self.start_weights = None if start is None else np.array(start, dtype=float).ravel()
         self.reset()
 
     @classmethod
@@ -268,9 +272,7 @@ class TrainingRun(Playback):
     @guarded
     def reset(self) -> None:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
-        self.net = self.settings.network()
-        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
-        self.net.initialize(self.X_train, self.y_train)
+        self.net = self.first_network()
         self.status = "ready"
         self.message = ""
         self.loaded = False
@@ -283,6 +285,20 @@ class TrainingRun(Playback):
         self.names = weight_names(self.net)
         self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
+
+    def first_network(self) -> Network:
+        """The network at iteration 0, as `reset` makes it: drawn from the seed, or holding the start weights."""
+        net = self.settings.network()
+        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
+        net.initialize(self.X_train, self.y_train)
+        if self.start_weights is not None:
+            try:
+                set_flat_weights(net, self.start_weights)
+            except ValueError:
+                raise SettingsError(f"the start has {len(self.start_weights)} weights and biases; a "
+                                    f"3-{'-'.join(map(str, self.settings.hidden_layer_sizes))}-1 network has "
+                                    f"{len(flat_weights(net))}") from None
+        return net
 
     @property
     def iteration(self) -> int:
