@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from app import links
+from app import kept_runs, links
 from app.cost_surface import show_run_surface
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
@@ -45,7 +45,7 @@ def current_dataset(settings: TrainingSettings) -> data.Dataset:
 def new_run(start: bool = False) -> TrainingRun | None:
     try:
         settings = current_settings()
-        run = TrainingRun(settings, current_dataset(settings))
+        run = TrainingRun(settings, current_dataset(settings), start=kept_runs.start_weights())
     except (training.SettingsError, data.DataError, NetworkError) as e:
         FLASH("error", f"Cannot start a run: {e}")
         return None
@@ -59,7 +59,7 @@ def new_run(start: bool = False) -> TrainingRun | None:
 def matches_controls(run: TrainingRun) -> bool:
     """Whether `run` was started with the settings and data the controls show now."""
     settings = current_settings()
-    if run.settings != settings:
+    if run.settings != settings or not kept_runs.same_start(run):
         return False
     return settings.data != "upload" or ss.get(UPLOADED) is None or run.dataset is ss[UPLOADED]
 
@@ -219,6 +219,7 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices(SCHEMA)
+kept_runs.from_link(ss.get(UPLOADED))
 FLASH.show()
 
 run: TrainingRun | None = ss.get(RUN)
@@ -261,6 +262,7 @@ with st.container(key="learned_box"):
 
 if run is not None:
     show_run_surface(run)
+    kept_runs.show(run, ss.get(UPLOADED))
     st.subheader("The library beside it")
     st.markdown("The chapter fits scikit-learn's `MLPClassifier` with the same architecture and compares. "
                 "Here it gets the same split, learning rate and seed (its `max_iter` counts passes over the "
