@@ -12,6 +12,7 @@ from app import kept_runs, links
 from app.cost_surface import show_run_surface
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
+from app.script_export import show_train_export
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
@@ -298,3 +299,4 @@ if run is not None:
                            file_name="fontnet-data.csv", mime="text/csv", on_click="ignore")
     st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
                      on_change=on_model_upload)
+    show_train_export(run)
