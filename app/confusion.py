@@ -3,7 +3,7 @@
 Each button is one cell (rows the true digit, columns the prediction) labelled with its count; it works with the
 keyboard and needs no charting library. The section is a fragment: opening a cell reruns only this section.
 For each image in the opened cell: the 8x8 image, the true digit, the prediction with its probability, the second
-choice, which pixels pushed the prediction, and "Load into the pad".
+choice and which pixels pushed the prediction, all in one block; below it "Load into the pad" for a chosen image.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from fontnet import mistakes
-from fontnet.figures.mistakes import case_html
+from fontnet.figures.mistakes import cell_html
 from fontnet.network import Network
 
 OPEN = "digits_cell"          # (true, predicted) of the opened cell, or None
@@ -70,11 +70,13 @@ def show_confusion(model: Network, X_test: np.ndarray, y_test: np.ndarray, confu
     st.markdown(f"**True {t}, predicted {p}: {len(cases)} test image{'' if len(cases) == 1 else 's'}.** "
                 "Beside each image, which pixels pushed the prediction: each pixel's value times the slope of the "
                 f"predicted digit's score (its logit), orange where it raised it, blue where it lowered it.")
-    with st.container(horizontal=True, key="digits_cell_images", gap="medium"):
-        for c in cases:
-            with st.container(width=230):
-                st.markdown(case_html(c), unsafe_allow_html=True)
-                if st.button("Load into the pad", key=f"digits_load_{c.index}",
-                             help=f"Put test image {c.index} on the pad above."):
-                    ss[pad_source] = c.index
-                    st.rerun(scope="app")
+    with st.container(key="digits_cell_images"):
+        st.markdown(cell_html(cases), unsafe_allow_html=True)
+    if not cases:
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom", key="digits_cell_load"):
+        pick = st.selectbox("Image", [c.index for c in cases], key=f"digits_cell_pick_{t}_{p}", width=300,
+                            format_func=lambda i: f"test image {i}")
+        if st.button("Load into the pad", key="digits_load", help="Put the chosen test image on the pad above."):
+            ss[pad_source] = pick
+            st.rerun(scope="app")

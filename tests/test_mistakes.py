@@ -1,6 +1,7 @@
 """The digits it gets wrong: a confusion cell's images (fontnet/mistakes.py), their attribution, their cards, and
 the Digits page's grid of cells in AppTest."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,12 @@ def test_the_cards_draw_the_image_and_the_attribution_in_orange_and_blue(model, 
     assert 'fill="rgb(217,72,15)"' in svg and 'fill="rgb(28,126,214)"' in svg and svg.count("rgb(255,255,255)") == 62
 
 
+def listed(at) -> list[int]:
+    """The test images the opened cell shows, in order."""
+    [block] = [m.value for m in at.markdown if 'id="digits-cell"' in m.value]
+    return [int(i) for i in re.findall(r'class="digit-case" data-index="(\d+)"', block)]
+
+
 def test_a_confusion_cell_lists_exactly_the_test_images_with_that_true_and_predicted_digit(model, test_set):
     X_test, y_test = test_set
     at = AppTest.from_file(str(ROOT / "app_pages" / "digits.py"), default_timeout=120).run()
@@ -105,16 +112,17 @@ def test_a_confusion_cell_lists_exactly_the_test_images_with_that_true_and_predi
     assert at.button(key=f"digits_cell_{t}_{p}").label == str(confusion[t, p])
     assert at.button(key="digits_cell_0_1").disabled == (confusion[0, 1] == 0)
     at.button(key=f"digits_cell_{t}_{p}").click().run()
-    cards = [m.value for m in at.markdown if 'class="digit-case"' in m.value]
-    shown = [int(c.split('data-index="')[1].split('"')[0]) for c in cards]
+    shown = listed(at)
     assert shown == np.flatnonzero((y_test == t) & (pred == p)).tolist()
-    assert all(f'data-true="{t}" data-predicted="{p}"' in c for c in cards)
+    [block] = [m.value for m in at.markdown if 'id="digits-cell"' in m.value]
+    assert block.count(f'data-true="{t}" data-predicted="{p}"') == len(shown)
     # the diagonal too: every image it reads right
     at.button(key="digits_cell_5_5").click().run()
-    shown = [int(m.value.split('data-index="')[1].split('"')[0]) for m in at.markdown if 'class="digit-case"' in m.value]
+    shown = listed(at)
     assert shown == np.flatnonzero((y_test == 5) & (pred == 5)).tolist()
-    # Load into the pad: the pad shows that test image
-    at.button(key=f"digits_load_{shown[0]}").click().run()
-    assert at.session_state["digits_source"] == shown[0]
-    assert any(c.value == f"Test image {shown[0]}, labelled 5." for c in at.caption)
+    # Load into the pad: the pad shows the chosen test image
+    at.selectbox(key="digits_cell_pick_5_5").set_value(shown[3]).run()
+    at.button(key="digits_load").click().run()
+    assert at.session_state["digits_source"] == shown[3]
+    assert any(c.value == f"Test image {shown[3]}, labelled 5." for c in at.caption)
     no_exception(at)
