@@ -123,8 +123,11 @@ def show(run: TrainingRun | None, uploaded: data.Dataset | None = None) -> None:
     with st.container(key="compare_chart"):
         st.markdown(loss_chart_svg([(r.iterations, r.losses) for r in runs], names,
                                    max(r.settings.iterations for r in runs)), unsafe_allow_html=True)
-    st.caption(f"What differs: {', '.join(differ)}." if differ else
-               "The kept runs have the same settings (and the same seed): they are the same run.")
+    if len(runs) == 1:
+        st.caption("Change a setting, train and keep again: the chart and the table name what differs.")
+    else:
+        st.caption(f"What differs: {', '.join(differ)}." if differ else
+                   "The kept runs have the same settings and seeds: they are the same run.")
     st.dataframe([{"run": name, "final loss": f"{r.final_loss:.4g}", "test accuracy": f"{r.test_accuracy:.2%}",
                    "agreement with the formula": f"{r.agreement:.2%}", "status": r.status}
                   for name, r in zip(names, runs)], hide_index=True, key="compare_table")
