@@ -1,12 +1,15 @@
 """The Digits page's confusion matrix as a grid of buttons: press a cell to see every test image in it.
 
-Each button is one cell (rows the true digit, columns the prediction) labelled with its count; it works with the
-keyboard and needs no charting library. The section is a fragment: opening a cell reruns only this section.
+The grid is one small component (confusion.js): a table of real buttons with row and column headers, each cell
+labelled with its count (and, for a screen reader, what it holds); it works with the keyboard and needs no charting
+library. The section is a fragment: opening a cell reruns only this section.
 For each image in the opened cell: the 8x8 image, the true digit, the prediction with its probability, the second
 choice and which pixels pushed the prediction, all in one block; below it "Load into the pad" for a chosen image.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -16,29 +19,24 @@ from fontnet.figures.mistakes import cell_html
 from fontnet.network import Network
 
 OPEN = "digits_cell"          # (true, predicted) of the opened cell, or None
+GRID = "digits_confusion"     # the grid's key: its "cell" is the last cell pressed, "true,predicted"
 ss = st.session_state
+_HERE = Path(__file__).parent
+_grid = st.components.v2.component("fontnet_confusion", js=(_HERE / "confusion.js").read_text(encoding="utf-8"),
+                                   css=(_HERE / "confusion.css").read_text(encoding="utf-8"))
 
 
-def _style(confusion: np.ndarray) -> str:
-    """Each cell's shade: the diagonal (right) pale green, the rest from white to red by count; text stays dark
-    (4.5:1 or more on every shade). Built from numbers only."""
-    off = confusion.astype(float).copy()
-    np.fill_diagonal(off, 0)
-    top = max(float(off.max()), 1.0)
-    rules = []
-    for (t, p), n in np.ndenumerate(confusion):
-        if t == p:
-            colour = "#d3f9d8"
-        else:
-            s = n / top
-            colour = "rgb(255,{0},{0})".format(round(255 - 120 * s)) if n else "#ffffff"
-        rules.append(f".st-key-digits_cell_{t}_{p} button {{background: {colour}; color: #1f2328; min-width: 0; "
-                     "padding: 0.1rem 0.2rem}")
-    return "<style>" + "".join(rules) + "</style>"
+def _cell(text: object) -> tuple[int, int] | None:
+    """A pressed cell as the browser reports it, "true,predicted"; None for anything else."""
+    parts = str(text).split(",")
+    if len(parts) != 2 or not all(p.strip().isdigit() and int(p) < 10 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
 
 
-def _open(t: int, p: int) -> None:
-    ss[OPEN] = (t, p)
+def _on_cell() -> None:
+    if (cell := _cell((ss.get(GRID) or {}).get("cell"))) is not None:
+        ss[OPEN] = cell
 
 
 @st.fragment
@@ -48,21 +46,8 @@ def show_confusion(model: Network, X_test: np.ndarray, y_test: np.ndarray, confu
     for the test image the pad shows) and reruns the page."""
     st.markdown("**Confusion matrix**: rows the true digit, columns the prediction; the diagonal is right. "
                 "Press a cell to see its images.")
-    st.markdown(_style(confusion), unsafe_allow_html=True)
+    _grid(key=GRID, data={"counts": confusion.tolist(), "open": ss.get(OPEN)}, on_cell_change=_on_cell)
     opened = ss.get(OPEN)
-    with st.container(key="digits_confusion"):
-        head = st.columns(11, gap=None)
-        head[0].caption("true ↓ predicted →")
-        for p in range(10):
-            head[p + 1].markdown(f"**{p}**")
-        for t in range(10):
-            row = st.columns(11, gap=None, vertical_alignment="center")
-            row[0].markdown(f"**{t}**")
-            for p in range(10):
-                n = int(confusion[t, p])
-                row[p + 1].button(str(n), key=f"digits_cell_{t}_{p}", on_click=_open, args=(t, p), disabled=n == 0,
-                                  type="primary" if opened == (t, p) else "secondary", width="stretch",
-                                  help=f"true {t}, predicted {p}: {n} test image{'' if n == 1 else 's'}")
     if opened is None:
         return
     t, p = opened

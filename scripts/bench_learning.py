@@ -4,8 +4,8 @@ Usage: python scripts/bench_learning.py [--runs 20] [--seeds 5] [--no-scripts] [
 - cost surface: the Train page's 60 x 60 map on the chapter's 896 training rows, after the chapter's run
   (seed 1): the grid alone (target 200 ms), the grid with the first 50 updates replayed, and the SVG; medians.
 - confusion cell: the Digits page's default model; the cell's work (its images, probabilities, attributions and
-  cards) for the busiest wrong cell and the largest cell (the diagonal), and the server time of the page's run
-  when a cell is pressed in AppTest (target 100 ms); medians.
+  cards) for the busiest wrong cell and the largest cell (the diagonal), and the section's run when a cell is
+  pressed (in the browser a press reruns only that section, a fragment; target 100 ms); medians.
 - exported scripts: the chapter's run (100,000 per-sample updates) for --seeds seeds on each data source
   (chapter, generated, random), each script run in a fresh Python process: bit-for-bit weights and the same test
   accuracy. --batches adds a mini-batch and a full-batch run of 20,000 updates and prints the largest weight
@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import numpy as np  # noqa: E402
-from bench_activations import time_interactions  # noqa: E402  (patches Streamlit to time each script run)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from fontnet import digits, export, mistakes, surface  # noqa: E402
@@ -86,16 +85,40 @@ def bench_cell(runs: int) -> bool:
     for name, (t, p) in (("busiest wrong cell", wrong), ("largest cell", largest)):
         ms = median_ms(lambda t=t, p=p: [case_html(c) for c in mistakes.cell(model, X_test, y_test, t, p)], runs)
         print(f"  {name} ({t},{p}), {confusion[t, p]:2d} images: {ms:6.1f} ms of work")
+    # In the browser a press reruns only the section (a fragment); AppTest reruns the whole page, so the
+    # section's own run is timed around its function
+    import app.confusion as confusion
+
+    section_ms: list[float] = []
+    section = confusion.show_confusion
+
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return section(*args, **kwargs)
+        finally:
+            section_ms.append((time.perf_counter() - t) * 1000)
+
+    confusion.show_confusion = timed
     at = AppTest.from_file(str(ROOT / "app_pages" / "digits.py"), default_timeout=120)
     at.run()
-    at.run()
-    keys = (f"digits_cell_{wrong[0]}_{wrong[1]}", f"digits_cell_{largest[0]}_{largest[1]}")
-    medians = time_interactions(at, {"press a cell": (lambda at: at, (keys[0], keys[1]))}, runs,
-                                lambda name, _, key: at.button(key=key).click())
-    server, wall = medians["press a cell"]
-    print(f"  press a cell (the page's run, AppTest): server {server:.1f} ms, AppTest {wall:.1f} ms   target "
-          f"{CELL_MS:g} ms: {'ok' if server <= CELL_MS else 'SLOW'}")
-    return server <= CELL_MS
+    ok = True
+    for name, (t, p) in (("busiest wrong cell", wrong), ("largest cell", largest)):
+        pressed = []
+        for k in range(2 * runs):
+            # what pressing the grid does (its callback sets the opened cell), then a rerun; AppTest cannot press
+            # the grid's component itself. Another cell in between, so each press opens its cell afresh.
+            at.session_state["digits_cell"] = (t, p) if k % 2 == 0 else (0, 0)
+            section_ms.clear()
+            at.run()
+            if k % 2 == 0:
+                pressed.append(section_ms[-1])
+        ms = statistics.median(pressed)
+        ok = ok and ms <= CELL_MS
+        print(f"  press the {name}: the section's run {ms:6.1f} ms   target {CELL_MS:g} ms: "
+              f"{'ok' if ms <= CELL_MS else 'SLOW'}")
+    confusion.show_confusion = section
+    return ok
 
 
 def run_script(source: str) -> tuple[dict, float]:

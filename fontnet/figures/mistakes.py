@@ -1,57 +1,73 @@
 """The digits it gets wrong, drawn: an 8x8 image in greys, its attribution in orange and blue (as the weight
 tiles: orange pushed the prediction up, blue down), and one card per test image of a confusion cell.
 
-Pure functions: numbers in, markup out; the only text is the app's own and numbers.
+Pure functions: numbers in, markup out; the only text is the app's own and numbers. Each 8x8 picture is a tiny
+PNG (a few hundred bytes, written here with zlib) shown with square pixels: a cell of 60 images stays small.
 """
 
 from __future__ import annotations
+
+import base64
+import struct
+import zlib
 
 import numpy as np
 
 from ..mistakes import Case
 from .network import FONT_FAMILY, NEGATIVE, POSITIVE, TEXT
 
-CELL = 12   # pixels per image cell
+SCALE = 12   # screen pixels per image pixel
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
     return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-_CELLS = [f'<rect x="{(k % 8) * CELL}" y="{(k // 8) * CELL}" width="{CELL}" height="{CELL}" fill="' for k in range(64)]
+def png(rgb: np.ndarray) -> bytes:
+    """An (h, w, 3) array of 0-255 values as a PNG file (8-bit RGB, no filter): a few hundred bytes for 8x8."""
+    rgb = np.asarray(rgb, dtype=np.uint8)
+    h, w, _ = rgb.shape
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
-def _grid(colours: list[str], label: str, cls: str) -> str:
-    rects = "".join(f'{cell}{c}"/>' for cell, c in zip(_CELLS, colours))
-    size = 8 * CELL
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {size} {size}" width="{size}" '
-            f'height="{size}" role="img" aria-label="{label}" shape-rendering="crispEdges" '
-            f'style="border: 1px solid #ced4da">{rects}</svg>')
+def _img(rgb: np.ndarray, alt: str, cls: str) -> str:
+    """An 8x8 picture as an <img>, each pixel drawn as a SCALE x SCALE square."""
+    uri = "data:image/png;base64," + base64.b64encode(png(rgb)).decode("ascii")
+    size = 8 * SCALE
+    return (f'<img class="{cls}" src="{uri}" width="{size}" height="{size}" alt="{alt}" '
+            f'style="width: {size}px; height: {size}px; max-width: none; object-fit: fill; image-rendering: pixelated; '
+            'border: 1px solid #ced4da">')
 
 
-def digit_svg(image: np.ndarray) -> str:
-    """An 8x8 image of 0-16 values: 0 white, 16 black, as the Digits page's preview."""
-    grey = (255 - np.clip(np.asarray(image, dtype=float).ravel(), 0, 16) * 255 / 16).round().astype(int).tolist()
-    return _grid([f"rgb({g},{g},{g})" for g in grey], "the 8x8 image", "digit-image")
+def digit_rgb(image: np.ndarray) -> np.ndarray:
+    """An 8x8 image of 0-16 values as greys: 0 white, 16 black, as the Digits page's preview."""
+    grey = np.round(255 - np.clip(np.asarray(image, dtype=float), 0, 16) * 255 / 16).astype(np.uint8)
+    return np.repeat(grey.reshape(8, 8, 1), 3, axis=2)
 
 
-def attribution_svg(attribution: np.ndarray) -> str:
+def attribution_rgb(attribution: np.ndarray) -> np.ndarray:
     """Each pixel's share of the score: orange where it raised the predicted digit's logit, blue where it lowered
     it, white where it did nothing; the strongest pixel in either direction is full colour."""
-    a = np.asarray(attribution, dtype=float).ravel()
+    a = np.asarray(attribution, dtype=float).reshape(8, 8)
     v = a / (float(np.max(np.abs(a))) or 1.0)
-    white = np.array([255.0, 255.0, 255.0])
-    ends = np.where(v[:, None] >= 0, _rgb(POSITIVE), _rgb(NEGATIVE))
-    rgb = np.round(white + (ends - white) * np.abs(v)[:, None]).astype(int).tolist()
-    return _grid([f"rgb({r},{g},{b})" for r, g, b in rgb], "which pixels pushed the prediction: orange up, blue down",
-                 "digit-attribution")
+    ends = np.where(v[..., None] >= 0, _rgb(POSITIVE), _rgb(NEGATIVE))
+    return np.round(255 + (ends - 255) * np.abs(v)[..., None]).astype(np.uint8)
 
 
 def case_html(c: Case) -> str:
     """One test image's card: the image, its attribution, the true digit, the prediction and the second choice."""
     return (f'<div class="digit-case" data-index="{c.index}" data-true="{c.true}" data-predicted="{c.predicted}" '
             f'style="width: 212px; font-size: 0.85rem; line-height: 1.35">'
-            f'<div style="display: flex; gap: 6px">{digit_svg(c.image)}{attribution_svg(c.attribution)}</div>'
+            f'<div style="display: flex; gap: 6px">'
+            f'{_img(digit_rgb(c.image), f"test image {c.index}", "digit-image")}'
+            f'{_img(attribution_rgb(c.attribution), "which pixels pushed the prediction: orange up, blue down", "digit-attribution")}'
+            '</div>'
             f'<div>test image {c.index}: true <b>{c.true}</b></div>'
             f'<div>predicted <b>{c.predicted}</b> ({c.p_predicted:.1%}), then {c.second} ({c.p_second:.1%})</div>'
             '</div>')
