@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fontnet import digits, mistakes
-from fontnet.figures.mistakes import attribution_rgb, case_html, digit_rgb, png
+from fontnet.figures.mistakes import attribution_rgb, case_html, digit_rgb
+from fontnet.figures.raster import png
 from fontnet.network import Network
 from tests.page_helpers import no_exception
 

@@ -2,43 +2,23 @@
 tiles: orange pushed the prediction up, blue down), and one card per test image of a confusion cell.
 
 Pure functions: numbers in, markup out; the only text is the app's own and numbers. Each 8x8 picture is a tiny
-PNG (a few hundred bytes, written here with zlib) shown with square pixels: a cell of 60 images stays small.
+PNG (a few hundred bytes, `raster.png`) shown with square pixels: a cell of 60 images stays small.
 """
 
 from __future__ import annotations
-
-import base64
-import struct
-import zlib
 
 import numpy as np
 
 from ..mistakes import Case
 from .network import FONT_FAMILY, NEGATIVE, POSITIVE, TEXT
+from .raster import data_uri, hex_rgb
 
 SCALE = 12   # screen pixels per image pixel
 
 
-def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
-def png(rgb: np.ndarray) -> bytes:
-    """An (h, w, 3) array of 0-255 values as a PNG file (8-bit RGB, no filter): a few hundred bytes for 8x8."""
-    rgb = np.asarray(rgb, dtype=np.uint8)
-    h, w, _ = rgb.shape
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    rows = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
-
-
 def _img(rgb: np.ndarray, alt: str, cls: str) -> str:
     """An 8x8 picture as an <img>, each pixel drawn as a SCALE x SCALE square."""
-    uri = "data:image/png;base64," + base64.b64encode(png(rgb)).decode("ascii")
+    uri = data_uri(rgb)
     size = 8 * SCALE
     return (f'<img class="{cls}" src="{uri}" width="{size}" height="{size}" alt="{alt}" '
             f'style="width: {size}px; height: {size}px; max-width: none; object-fit: fill; image-rendering: pixelated; '
@@ -56,7 +36,7 @@ def attribution_rgb(attribution: np.ndarray) -> np.ndarray:
     it, white where it did nothing; the strongest pixel in either direction is full colour."""
     a = np.asarray(attribution, dtype=float).reshape(8, 8)
     v = a / (float(np.max(np.abs(a))) or 1.0)
-    ends = np.where(v[..., None] >= 0, _rgb(POSITIVE), _rgb(NEGATIVE))
+    ends = np.where(v[..., None] >= 0, hex_rgb(POSITIVE), hex_rgb(NEGATIVE))
     return np.round(255 + (ends - 255) * np.abs(v)[..., None]).astype(np.uint8)
 
 

@@ -2,8 +2,8 @@
 
 A pure function of a `fontnet.surface.Surface`: numbers and the engine's own parameter names in, markup out.
 The map is quantised into bands spaced on a log scale (so the valley's shape shows however steep the walls are), drawn
-as one rectangle per run of equal band along each grid row, with a line at each band's edge; the colour key
-gives each band's costs. No charting library: the browser draws it at once.
+as one small picture (a PNG pixel per grid value) with a line at each band's edge; the colour key gives each
+band's costs. No charting library: the browser draws it at once.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 from ..surface import Surface, descends
 from .network import FONT_FAMILY, TEXT
+from .raster import data_uri, hex_rgb
 from .training import contour_segments
 
 # ColorBrewer's YlGnBu: a low cost is pale, a high cost dark blue; the path's orange stands out on both
@@ -82,17 +83,12 @@ def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]
            '</clipPath><marker id="surface-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/>'
            '</marker></defs>',
-           '<g clip-path="url(#surface-plot)" shape-rendering="crispEdges">']
-    # one rectangle per run of equal band along each grid row (cell k is centred on its grid value)
-    for r in range(n_b):
-        row = band[r]
-        starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
-        ends = np.r_[starts[1:], n_a]
-        y = TOP + PLOT_H - (r + 0.5) * ch
-        for s0, s1 in zip(starts, ends):
-            x = LEFT + (s0 - 0.5) * cw
-            out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{(s1 - s0) * cw + 0.6:.1f}" height="{ch + 0.6:.1f}" '
-                       f'fill="{BANDS[int(row[s0]) % len(BANDS)]}"/>')
+           '<g clip-path="url(#surface-plot)">']
+    # the bands as one picture, a pixel per grid value (row 0 at the bottom), each pixel centred on its value
+    rgb = np.array([hex_rgb(c) for c in BANDS])[band % len(BANDS)][::-1]
+    out.append(f'<image class="bands" href="{data_uri(rgb)}" x="{LEFT - cw / 2:.2f}" y="{TOP - ch / 2:.2f}" '
+               f'width="{n_a * cw:.2f}" height="{n_b * ch:.2f}" preserveAspectRatio="none" '
+               'style="image-rendering: pixelated"/>')
     out.append("</g>")
     if n_a == n_b:   # the band edges as lines (marching squares on the grid's index space)
         idx = np.arange(n_a, dtype=float)

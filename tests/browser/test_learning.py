@@ -67,6 +67,8 @@ def test_download_the_script_of_a_run_and_run_it(app_server, page, tmp_path):
     surface = page.locator(".st-key-train_surface svg.fontnet-surface")
     surface.wait_for(timeout=30_000)
     assert int(surface.get_attribute("data-path-points")) > 2
+    assert (surface.locator("image.bands").get_attribute("href") or "").startswith("data:image/png;base64,")
+    surface.screenshot(path=str(Path("artifacts") / "screenshots" / "train-surface.png"))
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as a Python script").click()
     assert download.value.suggested_filename == "fontnet_run.py"
