@@ -131,6 +131,13 @@ def logistic_array(Z):
 $scalar
 
 $array
+
+def update(dWs, dBs):
+    """W <- W - L dC/dW and B <- B - L dC/dB for every layer; False once a weight has grown past EXPLODED."""
+    for W, B, dW, dB in zip(weights, biases, dWs, dBs):
+        W -= L * dW
+        B -= L * dB
+    return all(np.abs(P).max() < EXPLODED for P in (*weights, *biases))
 ''')
 
 _PER_SAMPLE = '''
@@ -191,11 +198,7 @@ for i in range(ITERATIONS):
     if not math.isfinite(cost(Zs[-1][0], As[-1][0], y)):
         stopped = i
         break
-    dWs, dBs = backward_prop(Zs, As, y)
-    for W, B, dW, dB in zip(weights, biases, dWs, dBs):
-        W -= L * dW
-        B -= L * dB
-    if not all(np.abs(P).max() < EXPLODED for P in (*weights, *biases)):
+    if not update(*backward_prop(Zs, As, y)):
         stopped = i
         break
 '''
@@ -224,15 +227,12 @@ for i in range(ITERATIONS):
     if not math.isfinite(C):
         stopped = i
         break
-    grads = []
+    dWs, dBs = [None] * len(weights), [None] * len(weights)
     for l in range(len(weights) - 1, -1, -1):
-        grads.insert(0, (dC_dZ.T @ As[l] / len(Xb), dC_dZ.sum(axis=0)[:, None] / len(Xb)))
+        dWs[l], dBs[l] = dC_dZ.T @ As[l] / len(Xb), dC_dZ.sum(axis=0)[:, None] / len(Xb)
         if l > 0:
             dC_dZ = (dC_dZ @ weights[l]) * f_prime_array(Zs[l - 1])   # each hidden node its own slope
-    for W, B, (dW, dB) in zip(weights, biases, grads):
-        W -= L * dW
-        B -= L * dB
-    if not all(np.abs(P).max() < EXPLODED for P in (*weights, *biases)):
+    if not update(dWs, dBs):
         stopped = i
         break
 '''
