@@ -119,7 +119,7 @@ def test_the_train_page_offers_the_script_and_shows_its_test_accuracy_to_four_de
     run = at.session_state["train_run"]
     [shown] = [m.value for m in at.markdown if 'id="train-script-accuracy"' in m.value]
     result, _ = run_script(export.train_script(run), tmp_path)
-    assert f"Test accuracy <b>{result['test_accuracy']:.4f}</b>" in shown and "bit for bit" in shown
+    assert f"Test accuracy <strong>{result['test_accuracy']:.4f}</strong>" in shown and "bit for bit" in shown
     assert float(re.search(r'data-accuracy="([^"]+)"', shown).group(1)) == result["test_accuracy"]
     teach_page = AppTest.from_file(str(ROOT / "app_pages" / "teach.py"), default_timeout=120).run()
     assert any(b.proto.label == "Download as a Python script" for b in teach_page.get("download_button"))

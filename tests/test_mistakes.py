@@ -90,8 +90,8 @@ def test_the_cards_draw_the_image_and_the_attribution_in_orange_and_blue(model, 
     X_test, y_test = test_set
     [case, *_] = mistakes.cell(model, X_test, y_test, 9, 3) or mistakes.cell(model, X_test, y_test, 1, 1)
     html = case_html(case)
-    assert f'data-index="{case.index}"' in html and f"true <b>{case.true}</b>" in html
-    assert f"predicted <b>{case.predicted}</b> ({case.p_predicted:.1%}), then {case.second}" in html
+    assert f'data-index="{case.index}"' in html and f"true <strong>{case.true}</strong>" in html
+    assert f"predicted <strong>{case.predicted}</strong> ({case.p_predicted:.1%}), then {case.second}" in html
     assert html.count('src="data:image/png;base64,') == 2 and f'alt="test image {case.index}"' in html
     ink = np.full((8, 8), 16)
     assert np.all(digit_rgb(ink) == 0) and np.all(digit_rgb(np.zeros((8, 8))) == 255)

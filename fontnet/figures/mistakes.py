@@ -48,8 +48,8 @@ def case_html(c: Case) -> str:
             f'{_img(digit_rgb(c.image), f"test image {c.index}", "digit-image")}'
             f'{_img(attribution_rgb(c.attribution), "which pixels pushed the prediction: orange up, blue down", "digit-attribution")}'
             '</div>'
-            f'<div>test image {c.index}: true <b>{c.true}</b></div>'
-            f'<div>predicted <b>{c.predicted}</b> ({c.p_predicted:.1%}), then {c.second} ({c.p_second:.1%})</div>'
+            f'<div>test image {c.index}: true <strong>{c.true}</strong></div>'
+            f'<div>predicted <strong>{c.predicted}</strong> ({c.p_predicted:.1%}), then {c.second} ({c.p_second:.1%})</div>'
             '</div>')
 
 
