@@ -12,6 +12,7 @@ import streamlit as st
 from app import links
 from app.classroom import Seat, enter, shared_store
 from app.page_kit import CHART, Flash, use_model_then_open_predict
+from app.script_export import show_teach_export
 from app.text import md_literal
 from fontnet import colors, data, store, teach, training
 from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
@@ -375,3 +376,4 @@ with c2:
     st.file_uploader("Upload answers (CSV) to continue", type=["csv"], key="teach_upload", on_change=on_upload,
                      max_upload_size=MAX_UPLOAD_BYTES // 1_000_000,
                      help="Columns red,green,blue,label; it replaces the answers above.")
+show_teach_export(answers())

@@ -33,7 +33,7 @@ import numpy as np
 from .parsing import SettingsError, quoted, shorten
 
 __all__ = [
-    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule",
+    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
     "Schema", "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number",
     "shorten",
 ]
@@ -623,6 +623,79 @@ TUNE = Schema("tune", (
     Field("slice", "b", Choice({"r": "R", "g": "G", "b": "B"}), "the maps' fixed channel: r, g or b"),
     Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
 ))
+
+
+# ---- Train: runs kept for comparison ----------------------------------------------------------------------------
+class RunList(Kind):
+    """Runs kept for comparison, at most `most`: each its settings that differ from `schema`'s defaults, always
+    its seed, and start:k when its first weights were kept run k's. Pairs name:value, runs separated by ~:
+    lr:0.5,seed:3~mode:full,seed:0,start:1. Runs that cannot be read are dropped with one notice naming why."""
+
+    def __init__(self, schema: Schema, most: int):
+        self.schema, self.most = schema, most
+
+    def _run(self, text: str, before: int) -> dict[str, object]:
+        run: dict[str, object] = {}
+        for part in text.split(","):
+            name, _, value = (p.strip() for p in part.partition(":"))
+            if name == "start":
+                run[name] = Whole(0).parse(value)
+                if run[name] > before:
+                    raise SettingsError(f"start:{value} is not a run kept before it")
+            elif name in self.schema.names:
+                try:
+                    run[name] = self.schema[name].parse(value)
+                except Corrected as c:   # a learning rate off the scale: a run that was never trained here
+                    raise SettingsError(f"{name}:{value} is {c.problem}") from None
+            else:
+                raise SettingsError(f"{quoted(name)} is not a setting")
+        return self.canonical(run)
+
+    def canonical(self, run: Mapping[str, object]) -> dict[str, object]:
+        """The run as the link writes it: the settings that differ from the defaults, in the table's order, the
+        seed always, then start when it is not 0."""
+        out = {f.name: run[f.name] for f in self.schema.fields
+               if f.name in run and (f.name == "seed" or f.format(run[f.name]) != f.format(f.default))}
+        out.setdefault("seed", self.schema["seed"].default)
+        if run.get("start"):
+            out["start"] = run["start"]
+        return out
+
+    def parse(self, text: str) -> tuple[dict[str, object], ...]:
+        runs: list[dict[str, object]] = []
+        problems: list[str] = []
+        for k, part in enumerate(p.strip() for p in str(text).split("~")):
+            if not part:
+                continue
+            if len(runs) == self.most:
+                problems.append(f"only {self.most} runs are kept")
+                break
+            try:
+                runs.append(self._run(part, len(runs)))
+            except SettingsError as e:
+                problems.append(f"run {k + 1}: {e}")
+        if problems:
+            n = len(runs)
+            raise Corrected(tuple(runs), f"{'partly unusable' if n else 'not a list of runs'} ({'; '.join(problems)})",
+                            f"the {n} run{'' if n == 1 else 's'} kept" if n else "no runs")
+        return tuple(runs)
+
+    def format(self, value: object) -> str:
+        return "~".join(",".join(f"{k}:{Whole(0).format(v) if k == 'start' else self.schema.format(k, v)}"
+                                 for k, v in run.items()) for run in value)
+
+    def check(self, value: object) -> tuple[dict[str, object], ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(r, Mapping) for r in value):
+            raise SettingsError("not a list of runs")
+        return self.parse(self.format(tuple(self.canonical(r) for r in value)))
+
+
+MAX_KEPT = 4
+COMPARE = Schema("compare", (
+    Field("kept", (), RunList(TRAIN, MAX_KEPT),
+          f"runs kept for comparison (at most {MAX_KEPT}): lr:0.5,seed:3~mode:full,seed:0"),
+    Field("start", 0, Whole(0, MAX_KEPT), "start from kept run k's first weights (0: the seed's own)"),
+), rules=(Rule(("start",), lambda v: v["start"] <= len(v["kept"]), "beyond the runs the link keeps"),))
 
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (

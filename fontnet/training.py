@@ -20,6 +20,7 @@ from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .params import flat_weights, set_flat_weights, weight_names
 from .parsing import SettingsError, shorten
 from .playback import Playback, estimated_seconds, guarded
 from .settings import TRAIN, format_number
@@ -173,19 +174,6 @@ def live_agreement(net: Network) -> float:
     return float(np.mean(net.predict(X) == y))
 
 
-def weight_names(net: Network) -> list[str]:
-    """Names of every weight and bias in the order of `flat_weights`: W1[1,1] ... B2[1], as in the chapter."""
-    names = []
-    for l, (W, B) in enumerate(zip(net.weights_, net.biases_), start=1):
-        names += [f"W{l}[{i + 1},{j + 1}]" for i in range(W.shape[0]) for j in range(W.shape[1])]
-        names += [f"B{l}[{i + 1}]" for i in range(B.shape[0])]
-    return names
-
-
-def flat_weights(net: Network) -> np.ndarray:
-    return np.concatenate([np.concatenate([W.ravel(), B.ravel()]) for W, B in zip(net.weights_, net.biases_)])
-
-
 def diagnose(net: Network, X: np.ndarray) -> list[str]:
     """Warnings when a network is stuck: one answer for every colour, or a layer of ReLUs that never fire."""
     out = []
@@ -283,8 +271,11 @@ class TrainingRun(Playback):
     `advance` trains one chunk while running; `step` trains a single iteration and leaves the run paused.
     """
 
-    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None, *, trains: bool = True):
-        """`trains=False` for a run around a loaded model, which never trains (its cost is not checked)."""
+    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None,
+                 start: np.ndarray | None = None, *, trains: bool = True):
+        """`start`: first weights to use instead of the seed's (flat, as `flat_weights`), e.g. another run's, so
+        that two runs differ only in a setting; the seed still draws the split and the order of the rows.
+        `trains=False` for a run around a loaded model, which never trains (its cost is not checked)."""
         self.settings = settings
         self.dataset = dataset if dataset is not None else settings.dataset()
         self.X_train, self.X_test, self.y_train, self.y_test = data.split(self.dataset, settings.test, settings.seed)
@@ -293,6 +284,7 @@ class TrainingRun(Playback):
         if len(np.unique(self.y_train)) < 2:
             raise SettingsError("the training rows hold only one class; use more data or a smaller test share")
         self.name = f"trained here: {settings.describe()}"
+        self.start_weights = None if start is None else np.array(start, dtype=float).ravel()
         self.reset()
 
     @classmethod
@@ -315,9 +307,7 @@ class TrainingRun(Playback):
     @guarded
     def reset(self) -> None:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
-        self.net = self.settings.network()
-        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
-        self.net.initialize(self.X_train, self.y_train)
+        self.net = self.first_network()
         self.status = "ready"
         self.message = ""
         self.loaded = False
@@ -330,6 +320,20 @@ class TrainingRun(Playback):
         self.names = weight_names(self.net)
         self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
+
+    def first_network(self) -> Network:
+        """The network at iteration 0, as `reset` makes it: drawn from the seed, or holding the start weights."""
+        net = self.settings.network()
+        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
+        net.initialize(self.X_train, self.y_train)
+        if self.start_weights is not None:
+            try:
+                set_flat_weights(net, self.start_weights)
+            except ValueError:
+                raise SettingsError(f"the start has {len(self.start_weights)} weights and biases; a "
+                                    f"3-{'-'.join(map(str, self.settings.hidden_layer_sizes))}-1 network has "
+                                    f"{len(flat_weights(net))}") from None
+        return net
 
     @property
     def iteration(self) -> int:
