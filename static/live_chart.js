@@ -325,12 +325,12 @@ function setProgress(root, progress) {
     // Streamlit's own bar, measured: 14 px text, 8 px under it, an 8 px track with rounded ends, in the theme's colours
     bar.style.cssText = "margin:0 0 1rem 0;";
     const text = document.createElement("p");
-    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #1f2328);";
+    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #0e1117);";
     const track = document.createElement("div");
     track.style.cssText = "height:8px;border-radius:4px;overflow:hidden;" +
       "background:var(--st-secondary-background-color, #f1efe9);";
     const fill = document.createElement("div");
-    fill.style.cssText = "height:100%;background:var(--st-primary-color, #d9480f);";
+    fill.style.cssText = "height:100%;background:var(--st-primary-color, #b93e0c);";
     track.appendChild(fill);
     bar.appendChild(text);
     bar.appendChild(track);

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..network import Forward, Network
 
-POSITIVE = "#d9480f"  # edges with a positive weight (the app's primary colour)
+POSITIVE = "#b93e0c"  # edges with a positive weight (the app's primary colour: white on it is 5.6:1)
 NEGATIVE = "#1c7ed6"  # edges with a negative weight
 NODE_FILL = "#ffffff"
 NODE_LINE = "#1f2328"
