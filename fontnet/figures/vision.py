@@ -19,7 +19,7 @@ def specimen_attrs(text: RGB, background: RGB, what: str) -> str:
     element's accessible name."""
     ratio = float(contrast_ratio(text, background))
     label = f"{what}: {to_hex(text)} on {to_hex(background)}, contrast {ratio:.2f}:1"
-    return f' data-specimen role="img" aria-label="{escape(label)}"'
+    return f' data-specimen="" role="img" aria-label="{escape(label)}"'
 
 
 def _ratio_cell(ratio: float) -> str:
