@@ -28,11 +28,48 @@ export function fixNavigation(doc = document) {
   }
 }
 
+// A button with a keyboard shortcut shows it as <kbd aria-label="Shortcut D">, which becomes part of the button's
+// name ("Dark reads better Shortcut D"). ARIA's own attribute for a shortcut is aria-keyshortcuts: the button keeps
+// the name it shows, and a screen reader still announces the key.
+export function exposeShortcuts(doc = document) {
+  for (const kbd of doc.querySelectorAll('button kbd[aria-label^="Shortcut"]:not([aria-hidden])')) {
+    kbd.closest("button").setAttribute("aria-keyshortcuts", kbd.textContent.trim());
+    kbd.setAttribute("aria-hidden", "true");
+  }
+}
+
+// A component that isolates its markup in a shadow root (the Digits page's drawing pad and its toolbar) is out of
+// the page stylesheet's reach: its buttons get the same visible focus ring through a shared sheet of their own.
+let ringSheet = null;
+
+export function ringInComponents(colour, doc = document) {
+  for (const host of doc.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
+    const root = host.shadowRoot;
+    if (!root || root.__fontnetRing) continue;
+    if (!ringSheet) {
+      ringSheet = new CSSStyleSheet();
+      ringSheet.replaceSync(`button:focus-visible, [role="button"]:focus-visible, [tabindex]:focus-visible
+        { outline: 2px solid ${colour} !important; outline-offset: 1px; }`);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, ringSheet];
+    root.__fontnetRing = true;
+  }
+}
+
 export default function (component) {
   component.parentElement.setAttribute("data-access", "ready");  // for tests: the script is live
   if (window.__fontnetAccess) return;
   window.__fontnetAccess = true;
-  fixNavigation();
-  // only attributes change here, and the observer watches for elements added: it never wakes itself
-  new MutationObserver(() => fixNavigation()).observe(document.body, { subtree: true, childList: true });
+  const colour = /^#[0-9a-fA-F]{6}$/.test(component.data?.primary || "") ? component.data.primary : "#b93e0c";
+  const apply = () => {
+    fixNavigation();
+    exposeShortcuts();
+    ringInComponents(colour);
+  };
+  apply();
+  // only attributes and style sheets change here, and the observer watches for elements added: it never wakes
+  // itself
+  new MutationObserver(apply).observe(document.body, { subtree: true, childList: true });
+  // a component may attach its shadow root after its element was added: focus entering it is the last call
+  document.addEventListener("focusin", () => ringInComponents(colour), true);
 }

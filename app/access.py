@@ -1,9 +1,9 @@
 """What every page needs for WCAG 2.1 AA that the theme (.streamlit/config.toml) cannot give: a small browser
 script and stylesheet, mounted once per page run by streamlit_app.py (see docs/accessibility.md).
 
-The script (access.js) gives Streamlit's sectioned sidebar navigation the list roles its markup means; the
-stylesheet (access.css) keeps keyboard focus visible and lets wide content scroll inside its own box on a
-phone. Neither carries any data.
+The script (access.js) gives Streamlit's sectioned sidebar navigation the list roles its markup means and draws
+the focus ring inside components that isolate their markup; the stylesheet (access.css) keeps keyboard focus
+visible and lets wide content scroll inside its own box on a phone. The only data is the theme's primary colour.
 """
 
 from __future__ import annotations
@@ -21,4 +21,4 @@ _component = st.components.v2.component(
 
 def page_access() -> None:
     """Mount the script and stylesheet (once per script run, before the page draws)."""
-    _component(key=KEY, data={"version": 1})
+    _component(key=KEY, data={"primary": st.get_option("theme.primaryColor")})

@@ -137,11 +137,12 @@ with ask:
                 f'overflow-wrap: anywhere; border: 1px solid rgba(0,0,0,0.12)">{halves}</div>',
                 unsafe_allow_html=True)
     with st.container(horizontal=True):
-        st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary")
-        st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary")
+        st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary", shortcut="D")
+        st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary", shortcut="L")
         st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
         st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
-    st.caption(f"Background {hex_bg} · rgb{rgb}")
+    st.caption(f"Background {hex_bg} · rgb{rgb} · Keys: **D** dark reads better, **L** light reads better "
+               "(when you are not typing in a box).")
     with st.expander("How this colour looks to colour-blind readers"):
         show_colour_vision(rgb, key="teach_colour_vision")
     if st.toggle("Show the network's guess before I answer", key="teach_show_guess",
