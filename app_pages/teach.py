@@ -13,6 +13,7 @@ from app import links
 from app.page_kit import CHART, Flash, use_model_then_open_predict
 from app.vision import show_colour_vision
 from fontnet import colors, data, teach, training
+from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
 from fontnet.figures.vision import specimen_attrs
 from fontnet.settings import TEACH as SCHEMA
@@ -212,6 +213,7 @@ with left:
     st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
     st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380, boundary="lines"), key="teach_map",
                     **CHART)
+    st.caption(slice_summary(sl))
 with right:
     far, p = teach.disagreements(net, k=8)
     st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "

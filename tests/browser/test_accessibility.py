@@ -81,6 +81,7 @@ def test_teach_with_answers_and_the_colour_blind_view_open(app_server, page):
     page.get_by_text("I think you will pick").first.wait_for(timeout=30_000)
     wait_for_app(page)
     assert_accessible(page, "Teach, three answers, colour-blind view and guess shown")
+    assert page.get_by_text("The map where B = 128: the network picks dark text on").count() == 1
 
 
 def test_train_after_a_run_has_finished(app_server, page):
@@ -90,6 +91,8 @@ def test_train_after_a_run_has_finished(app_server, page):
     wait_for_app(page)
     page.get_by_text("Done in").first.wait_for(timeout=30_000)
     assert_accessible(page, "Train, after a finished run")
+    # the decision map in one line, for the finished run's network
+    assert page.get_by_text("The map where B = 128: the network picks dark text on").count() == 1
 
 
 def test_backprop_after_a_step(app_server, page):
