@@ -14,8 +14,11 @@ from app.classroom import Seat, enter, shared_store
 from app.page_kit import CHART, Flash, use_model_then_open_predict
 from app.script_export import show_teach_export
 from app.text import md_literal
+from app.vision import show_colour_vision
 from fontnet import colors, data, store, teach, training
+from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
+from fontnet.figures.vision import specimen_attrs
 from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
 
@@ -254,7 +257,8 @@ with ask:
     text = st.text_input("Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80)
     shown_text = html.escape(text or DEFAULT_TEXT)
     halves = "".join(
-        f'<div style="flex: 1; color: {colors.to_hex(shade)}; padding: 1.2rem 1.4rem; text-align: center">'
+        f'<div{specimen_attrs(shade, rgb, f"the sample in {word} text")} style="flex: 1; '
+        f'color: {colors.to_hex(shade)}; padding: 1.2rem 1.4rem; text-align: center">'
         f'<div style="font-size: 0.8rem; font-weight: 400; opacity: 0.9">{word}</div>{shown_text}</div>'
         for word, shade in (("dark", colors.DARK_TEXT), ("light", colors.LIGHT_TEXT)))
     st.markdown(f'<div id="teach-colour" data-colour="{hex_bg}" style="background-color: {hex_bg}; display: flex; '
@@ -262,11 +266,14 @@ with ask:
                 f'overflow-wrap: anywhere; border: 1px solid rgba(0,0,0,0.12)">{halves}</div>',
                 unsafe_allow_html=True)
     with st.container(horizontal=True):
-        st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary")
-        st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary")
+        st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary", shortcut="D")
+        st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary", shortcut="L")
         st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
         st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
-    st.caption(f"Background {hex_bg} · rgb{rgb}")
+    st.caption(f"Background {hex_bg} · rgb{rgb} · Keys: **D** dark reads better, **L** light reads better "
+               "(when you are not typing in a box).")
+    with st.expander("How this colour looks to colour-blind readers"):
+        show_colour_vision(rgb, key="teach_colour_vision")
     guess_hidden = room is not None and not room.show_guess
     if guess_hidden:
         ss["teach_show_guess"] = False
@@ -307,7 +314,9 @@ with side:
 st.subheader("Your answers")
 if answers():
     swatches = "".join(
-        f'<span title="{i}. {a.hex}: {"dark" if a.dark else "light"}" style="display: inline-block; '
+        f'<span title="{i}. {a.hex}: {"dark" if a.dark else "light"}"'
+        f'{specimen_attrs(colors.text_colour(a.dark), a.rgb, f"answer {i}, " + ("dark" if a.dark else "light") + " text")} '
+        f'style="display: inline-block; '
         f'background: {a.hex}; color: {colors.to_hex(colors.text_colour(a.dark))}; width: 2.6rem; '
         f'padding: 0.3rem 0; margin: 2px; text-align: center; border-radius: 0.3rem; font-weight: 600; '
         f'border: 1px solid rgba(0,0,0,0.15)">{i}</span>'
@@ -339,6 +348,7 @@ with left:
     st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
     st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380, boundary="lines"), key="teach_map",
                     **CHART)
+    st.caption(slice_summary(sl))
 with right:
     far, p = teach.disagreements(net, k=8)
     st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "
@@ -352,9 +362,11 @@ with right:
         cells.append(
             f'<div style="background: {colors.to_hex(c)}; border-radius: 0.4rem; padding: 0.5rem 0.7rem; '
             f'margin: 3px; width: 9.5rem; border: 1px solid rgba(0,0,0,0.12)">'
-            f'<div style="color: {colors.to_hex(mine)}; font-weight: 700; font-size: 1.2rem">you: Aa</div>'
-            f'<div style="color: {colors.to_hex(formula)}; font-size: 0.85rem">formula: Aa</div>'
-            f'<div style="color: {colors.to_hex(mine)}; font-size: 0.75rem">{colors.to_hex(c)} · '
+            f'<div{specimen_attrs(mine, c, "your network’s shade")} style="color: {colors.to_hex(mine)}; '
+            f'font-weight: 700; font-size: 1.2rem">you: Aa</div>'
+            f'<div{specimen_attrs(formula, c, "the formula’s shade")} style="color: {colors.to_hex(formula)}; '
+            f'font-size: 0.85rem">formula: Aa</div>'
+            f'<div style="color: {colors.to_hex(colors.readable_text(c))}; font-size: 0.75rem">{colors.to_hex(c)} · '
             f'{max(pd, 1 - pd):.0%} sure</div></div>')
     st.markdown(f'<div id="teach-disagree" style="display: flex; flex-wrap: wrap">{"".join(cells)}</div>',
                 unsafe_allow_html=True)

@@ -18,6 +18,7 @@ from app.train_live import accuracy_text, feed_source, progress_label, train_cha
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS
 from fontnet.figures import live
+from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import ModelFileError, NetworkError
 from fontnet.settings import TRAIN as SCHEMA
@@ -255,6 +256,8 @@ with st.container(key="learned_box"):
         st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
         st.caption("The map: the formula's boundary is the black line, the network's (P = 0.5) the red dashes; "
                    "dots are data colours near the slice. The weights: every weight (solid) and bias (dotted).")
+        if run is not None and run.status != "running":
+            st.caption(slice_summary(training.decision_slice(run.net, ss.get("slice", "B"), ss.get("at", 128))))
     with controls, st.container(key="map_box"):
         c1, c2 = st.columns([1, 2])
         c1.radio("Map slice: fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)

@@ -468,7 +468,28 @@ function chartBox(root, name, title, area) {
   return box;
 }
 
-function update(component, box, data) {
+// ---- reduced motion ---------------------------------------------------------------------------------------
+// A reader who asks for less motion (prefers-reduced-motion) sees a playing run redrawn at most every
+// REDUCED_MS instead of on every update: the data is appended as it comes, and the last update is always drawn,
+// so the chart ends in the same state. A page run's data (a pause, a finished run, a reload) is drawn at once.
+const REDUCED_MS = 1500;
+const reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+
+function paint(box, chart, live) {
+  const draw = () => {
+    clearTimeout(box.__fontnetDrawTimer);
+    box.__fontnetDrawTimer = null;
+    box.__fontnetDrawnAt = performance.now();
+    chart.draw();
+    box.dataset.draws = String(Number(box.dataset.draws || 0) + 1);
+  };
+  if (!live || !reducedMotion || !reducedMotion.matches) return draw();
+  const wait = REDUCED_MS - (performance.now() - (box.__fontnetDrawnAt || -Infinity));
+  if (wait <= 0) return draw();
+  if (!box.__fontnetDrawTimer) box.__fontnetDrawTimer = setTimeout(() => box.isConnected && draw(), wait);
+}
+
+function update(component, box, data, live = false) {
   const t0 = performance.now();
   let chart = box.__fontnetChart;
   // a feed's appends carry no spec: the chart keeps its own (a chart that has none asks for everything)
@@ -500,7 +521,7 @@ function update(component, box, data) {
     box.dataset.resyncs = String(Number(box.dataset.resyncs || 0) + 1);
     return;
   }
-  chart.draw();
+  paint(box, chart, live);
   // for tests and scripts: what this chart holds now, and how it got there
   box.dataset.run = String(data.run);
   box.dataset.points = String(chart.length);
@@ -532,12 +553,12 @@ function setProgress(root, progress) {
     // Streamlit's own bar, measured: 14 px text, 8 px under it, an 8 px track with rounded ends, in the theme's colours
     bar.style.cssText = "margin:0 0 1rem 0;";
     const text = document.createElement("p");
-    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #1f2328);";
+    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #0e1117);";
     const track = document.createElement("div");
     track.style.cssText = "height:8px;border-radius:4px;overflow:hidden;" +
       "background:var(--st-secondary-background-color, #f1efe9);";
     const fill = document.createElement("div");
-    fill.style.cssText = "height:100%;background:var(--st-primary-color, #d9480f);";
+    fill.style.cssText = "height:100%;background:var(--st-primary-color, #b93e0c);";
     track.appendChild(fill);
     bar.appendChild(text);
     bar.appendChild(track);
@@ -547,6 +568,58 @@ function setProgress(root, progress) {
   bar.firstChild.textContent = progress.text;
   bar.lastChild.firstChild.style.width = pct + "%";
   bar.setAttribute("aria-valuenow", String(pct));
+}
+
+// ---- words for screen readers ----------------------------------------------------------------------------
+// A polite live region says the latest numbers: the progress bar's words while a run plays, else the last values
+// of each line chart with a few series (a chart of every weight is left to the eye). It speaks at most every ANNOUNCE_MS; the newest words wait for their turn, so the last
+// state is always said and nothing in between piles up.
+const ANNOUNCE_MS = 5000;
+const MAX_SAID_SERIES = 6;
+
+function latestWords(root) {
+  const parts = [];
+  for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
+    const chart = box.__fontnetChart;
+    if (!chart || !chart.x || !chart.x.length || chart.spec.series.length > MAX_SAID_SERIES) continue;
+    const spec = chart.spec;
+    const values = spec.series.map((s, i) => {
+      const v = chart.ys[i][chart.ys[i].length - 1];
+      const ax = spec.axes[s.scale] || {};
+      return v == null ? null : `${s.label} ${ax.percent ? (v * 100).toFixed(1) + "%" : compact(v)}`;
+    }).filter((v) => v !== null);
+    const title = box.firstChild.textContent || spec.axes.y?.label || "chart";
+    parts.push(`${title} at ${spec.x.label} ${chart.x[chart.x.length - 1].toLocaleString("en")}: ${values.join(", ")}`);
+  }
+  return parts.join(". ");
+}
+
+function announce(root, text) {
+  let region = root.querySelector(":scope > .fontnet-live-status");
+  if (!region) {
+    region = document.createElement("div");
+    region.className = "fontnet-live-status";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.dataset.everyMs = String(ANNOUNCE_MS);
+    // read, not seen: the same words are on the page (the progress bar) or drawn (the charts)
+    region.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+      "clip:rect(0 0 0 0);white-space:nowrap;border:0;";
+    root.appendChild(region);
+  }
+  root.__fontnetAnnounce = text;
+  const say = () => {
+    region.__timer = null;
+    const next = root.__fontnetAnnounce;
+    if (!next || next === region.textContent) return;
+    region.__saidAt = performance.now();
+    region.textContent = next;
+    region.dataset.said = String(Number(region.dataset.said || 0) + 1);  // for tests: how often, and when
+    region.dataset.saidAt = region.__saidAt.toFixed(1);
+  };
+  const wait = ANNOUNCE_MS - (performance.now() - (region.__saidAt ?? -Infinity));
+  if (wait <= 0) say();
+  else if (!region.__timer) region.__timer = setTimeout(say, wait);
 }
 
 // ---- the feed: live updates over HTTP while a run plays (see app/live_feed.py) --------------------------
@@ -680,9 +753,10 @@ function startFeed(component, root, spec) {
     }
     const body = answer.body;
     feed.failures = 0;
-    for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+    for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c, true);
     if (body.held !== undefined) root.__fontnetHeld = String(body.held);
     setProgress(root, body.progress);
+    announce(root, body.progress ? body.progress.text : latestWords(root));
     // a watching panel's server may say it cannot reach what it watches (a database): it says so, and asks again
     setProblem(root, body.problem ? { reason: "server", text: String(body.problem) } : null);
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
@@ -746,6 +820,7 @@ export function render(component) {
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
   root.__fontnetHeld = data.held === undefined ? null : String(data.held);
   setProgress(root, data.progress);
+  announce(root, data.progress ? data.progress.text : latestWords(root));
   setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
   return data.feed ? startFeed(component, root, data.feed) : null;
