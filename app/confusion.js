@@ -36,7 +36,7 @@ export default function (component) {
       button.dataset.predicted = String(p);
       button.setAttribute("aria-label", `true ${t}, predicted ${p}: ${n} test image${n === 1 ? "" : "s"}`);
       button.title = button.getAttribute("aria-label");
-      button.setAttribute("aria-pressed", String(data.open && data.open[0] === t && data.open[1] === p));
+      button.setAttribute("aria-pressed", String(Boolean(data.open && data.open[0] === t && data.open[1] === p)));
       button.disabled = n === 0;
       // the diagonal (right) pale green; the rest from white to red by count; dark text on every shade
       const g = Math.round(255 - 120 * n / top);
