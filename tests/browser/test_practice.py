@@ -38,6 +38,17 @@ def test_a_whole_correct_sheet_typed_by_hand_turns_every_box_green(app_server, p
     assert page.locator('[data-testid="stException"]').count() == 0 and not page.dialogs
     screenshot(page, "your-turn")
 
+    # the worksheet and its answer key: blank boxes and filled ones, and the link that opens this sheet
+    sheets = {}
+    for label in ("Print a worksheet", "Answer key"):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=label).click()
+        sheets[label] = open(download.value.path(), encoding="utf-8").read()
+    link = f"{app_server.url}/backprop?turn=true&amp;bg=ffc0cb&amp;label=dark&amp;seed=3"
+    assert sheets["Print a worksheet"].count("<td></td>") == 53 and link in sheets["Print a worksheet"]
+    assert sheets["Answer key"].count("<td></td>") == 0 and f"<td>{pr.format_entry(ref.values['A2'][0, 0])}</td>" \
+        in sheets["Answer key"]
+
 
 def test_changing_one_weight_changes_the_agreement_and_a_shared_link_opens_the_same_network(app_server, page,
                                                                                              browser):
