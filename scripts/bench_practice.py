@@ -50,7 +50,7 @@ let last = null;
 new MutationObserver(() => {
   const s = document.querySelector('.st-key-tune_scores');
   const map = document.querySelector('.st-key-tune_map svg image');
-  const node = document.querySelector('.st-key-tune_nodemap1 svg image');
+  const node = document.querySelector('svg.fontnet-map[data-node=\"1\"] image');
   if (!s || !map || !node) return;
   const m = s.textContent.match(/agrees with the formula on ([\\d.]+%)/);
   const key = (m ? m[1] : '') + '|' + map.getAttribute('href').slice(-60) + '|' + node.getAttribute('href').slice(-60);
