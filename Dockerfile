@@ -20,7 +20,9 @@ USER app
 RUN python -m fontnet prepare
 
 EXPOSE 8501
+# The health check follows a base path set in the environment (STREAMLIT_SERVER_BASE_URL_PATH=fontnet serves
+# the app, and its health check, under /fontnet/).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
-    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4).status != 200)"
+    CMD python -c "import os, sys, urllib.request; base = os.environ.get('STREAMLIT_SERVER_BASE_URL_PATH', '').strip('/'); sys.exit(urllib.request.urlopen('http://localhost:8501' + ('/' + base if base else '') + '/_stcore/health', timeout=4).status != 200)"
 
 CMD ["streamlit", "run", "streamlit_app.py", "--server.port", "8501", "--server.address", "0.0.0.0"]

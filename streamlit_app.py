@@ -2,21 +2,25 @@
 
 Each visitor's run executes this file as a script (`__main__`): the pages. `streamlit run` also imports it
 once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers, with one
-route of its own: the feed the live charts poll while a run plays (app/live_feed.py).
+route of its own: the feed the live charts poll while a run plays (app/live_feed.py), under the server's base
+path like Streamlit's own routes (st.App mounts an app's routes as given).
 """
 
 import streamlit as st
 
 if __name__ == "__main__":  # a visitor's script run
+    from app.access import page_access
     from app.session_reset import notice_if_reset
 
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
     notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
+    page_access()  # the navigation's list roles, visible focus (app/access.py)
 
     st.navigation({
         "Use it": [
             st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
             st.Page("app_pages/teach.py", title="Teach", icon=":material/school:", url_path="teach"),
+            st.Page("app_pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
         ],
         "Learn how": [
             st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
@@ -28,7 +32,12 @@ if __name__ == "__main__":  # a visitor's script run
         ],
     }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
-    from app.live_feed import ROUTES
+    from app.server import limit_malloc_arenas
+
+    limit_malloc_arenas()   # first, before the server starts its threads (app/server.py says why)
+
+    from app.live_feed import routes
     from app.server import lifespan
 
-    app = st.App(__file__, lifespan=lifespan, routes=ROUTES)   # ROUTES: the live charts' feed (app/live_feed.py)
+    # `streamlit run` has read its flags and config files before it imports this file
+    app = st.App(__file__, lifespan=lifespan, routes=routes(st.get_option("server.baseUrlPath")))

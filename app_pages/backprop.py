@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from app import links, state
+from app.cost_surface import show_step_surface
 from app.page_kit import Flash
 from app.your_turn import show as show_your_turn
 from fontnet import backprop as bp
@@ -255,6 +256,7 @@ b4.button("Use this model", key="use", on_click=on_use, help="The Predict page u
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
 if work["costs"]:
     steps_chart(work)
+show_step_surface(b.network, b.X, b.Y, s.after, lr, *bp.training_rows())
 
 if printed_on:
     st.subheader("As printed in the chapter")

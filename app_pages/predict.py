@@ -7,8 +7,10 @@ import streamlit as st
 from app import links, state
 from app.instant import NEXT_RANDOM, instant_preview
 from app.text import md_literal
+from app.vision import show_colour_vision
 from fontnet import colors, presets
 from fontnet.figures.network import forward_latex, network_svg, probability_bar_html
+from fontnet.figures.vision import specimen_attrs
 from fontnet.model import THRESHOLD, decide
 from fontnet.settings import PREDICT as SCHEMA
 
@@ -31,9 +33,11 @@ def on_random() -> None:
     set_bg(st.session_state.pop(NEXT_RANDOM, None) or presets.random_colour())
 
 
-def preview(bg_hex: str, fg: colors.RGB, text: str, element_id: str) -> str:
-    """The sample text on the background in one shade; `text` is escaped here, nowhere else."""
-    return (f'<div id="{element_id}" style="background-color: {bg_hex}; color: {colors.to_hex(fg)}; '
+def preview(bg_hex: str, fg: colors.RGB, text: str, element_id: str, what: str) -> str:
+    """The sample text on the background in one shade, a specimen named `what`; `text` is escaped here and in
+    specimen_attrs, nowhere else."""
+    about = specimen_attrs(fg, colors.parse_colour(bg_hex), f"{what}: \"{text}\"")
+    return (f'<div id="{element_id}"{about} style="background-color: {bg_hex}; color: {colors.to_hex(fg)}; '
             f'font-size: 2.2rem; line-height: 1.25; font-weight: 600; padding: 1.4rem 1.6rem; '
             f'border-radius: 0.6rem; min-height: 7rem; overflow-wrap: anywhere; '
             f'border: 1px solid rgba(0,0,0,0.12)">{html.escape(text)}</div>')
@@ -46,7 +50,9 @@ st.markdown("Pick a background colour. The chapter's small neural network decide
 model = state.active_model()
 if state.using_session_model():
     with st.container(border=True):
-        st.info(f"You are using your own model, **{md_literal(state.session_model_name())}**, "
+        # stripped: Markdown's ** does not close after a space (a cut-short name can end in one)
+        name = state.session_model_name().strip() or "your model"
+        st.info(f"You are using your own model, **{md_literal(name)}**, "
                 "for this session only. Everyone else sees the chapter's default model.")
         st.button("Back to the default model", on_click=state.use_default_model)
 
@@ -77,10 +83,12 @@ other = "light" if d.dark else "dark"
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"**The network's choice: {d.shade} text** on `{bg_hex}` (R {d.rgb[0]}, G {d.rgb[1]}, B {d.rgb[2]})")
-    st.markdown(preview(bg_hex, d.text_rgb, text, "font-preview"), unsafe_allow_html=True)
+    st.markdown(preview(bg_hex, d.text_rgb, text, "font-preview", f"the network's choice, {d.shade} text"),
+                unsafe_allow_html=True)
 with right:
     st.markdown(f"The alternative: {other} text")
-    st.markdown(preview(bg_hex, d.other_rgb, text, "font-preview-other"), unsafe_allow_html=True)
+    st.markdown(preview(bg_hex, d.other_rgb, text, "font-preview-other", f"the alternative, {other} text"),
+                unsafe_allow_html=True)
 instant_preview(model, targets)
 
 st.subheader("How sure is it?")
@@ -135,3 +143,8 @@ else:
                f"{min(d.contrast_dark, d.contrast_light):.2f}:1). They disagree on about 12% of colours: "
                "the network learned the chapter's formula, which weighs red, green and blue differently "
                "from WCAG's luminance.")
+
+st.subheader("For colour-blind readers")
+st.markdown("The same background and both shades as readers without one kind of cone see them (simulated with "
+            "Machado et al.'s 2009 model), with WCAG's contrast ratio worked out again for each.")
+show_colour_vision(d.rgb, d.shade)

@@ -8,14 +8,17 @@ import re
 
 import streamlit as st
 
-from app import links
+from app import kept_runs, links
+from app.cost_surface import show_run_surface
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
+from app.script_export import show_train_export
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS
 from fontnet.figures import live
+from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import ModelFileError, NetworkError
 from fontnet.settings import TRAIN as SCHEMA
@@ -44,7 +47,7 @@ def current_dataset(settings: TrainingSettings) -> data.Dataset:
 def new_run(start: bool = False) -> TrainingRun | None:
     try:
         settings = current_settings()
-        run = TrainingRun(settings, current_dataset(settings))
+        run = TrainingRun(settings, current_dataset(settings), start=kept_runs.start_weights())
     except (training.SettingsError, data.DataError, NetworkError) as e:
         FLASH("error", f"Cannot start a run: {e}")
         return None
@@ -58,7 +61,7 @@ def new_run(start: bool = False) -> TrainingRun | None:
 def matches_controls(run: TrainingRun) -> bool:
     """Whether `run` was started with the settings and data the controls show now."""
     settings = current_settings()
-    if run.settings != settings:
+    if run.settings != settings or not kept_runs.same_start(run):
         return False
     return settings.data != "upload" or ss.get(UPLOADED) is None or run.dataset is ss[UPLOADED]
 
@@ -218,11 +221,11 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices(SCHEMA)
-FLASH.show()
-
+kept_runs.from_link(ss.get(UPLOADED))
 run: TrainingRun | None = ss.get(RUN)
 if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
     run = new_run()
+FLASH.show()   # after the page's own attempt at a run: a refusal shows at once, and once
 
 status = run.status if run else "ready"
 with st.container(horizontal=True, key="train_buttons"):
@@ -253,12 +256,16 @@ with st.container(key="learned_box"):
         st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
         st.caption("The map: the formula's boundary is the black line, the network's (P = 0.5) the red dashes; "
                    "dots are data colours near the slice. The weights: every weight (solid) and bias (dotted).")
+        if run is not None and run.status != "running":
+            st.caption(slice_summary(training.decision_slice(run.net, ss.get("slice", "B"), ss.get("at", 128))))
     with controls, st.container(key="map_box"):
         c1, c2 = st.columns([1, 2])
         c1.radio("Map slice: fixed channel", training.CHANNELS, index=2, key="slice", horizontal=True)
         c2.slider("at", 0, 255, 128, key="at")
 
 if run is not None:
+    show_run_surface(run)
+    kept_runs.show(run, ss.get(UPLOADED))
     st.subheader("The library beside it")
     st.markdown("The chapter fits scikit-learn's `MLPClassifier` with the same architecture and compares. "
                 "Here it gets the same split, learning rate and seed (its `max_iter` counts passes over the "
@@ -294,3 +301,4 @@ if run is not None:
                            file_name="fontnet-data.csv", mime="text/csv", on_click="ignore")
     st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
                      on_change=on_model_upload)
+    show_train_export(run)

@@ -160,3 +160,10 @@ def wcag_verdict(ratio: float) -> str:
 
 def text_colour(dark: bool) -> RGB:
     return DARK_TEXT if dark else LIGHT_TEXT
+
+
+def readable_text(background) -> RGB:
+    """Black or white, whichever has the higher WCAG contrast on `background`: for any background one of them
+    reaches 4.58:1, so a label on a coloured swatch always meets AA (the app's softer shades do not quite)."""
+    black, white = (0, 0, 0), (255, 255, 255)
+    return black if contrast_ratio(black, background) >= contrast_ratio(white, background) else white

@@ -33,8 +33,9 @@ import numpy as np
 from .parsing import SettingsError, quoted, shorten
 
 __all__ = [
-    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "Rule", "Schema",
-    "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number", "shorten",
+    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
+    "Schema", "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number",
+    "shorten",
 ]
 
 
@@ -278,6 +279,25 @@ class Names(Kind):
         return list(value)
 
 
+class RoomCode(Kind):
+    """A class room's code as a teacher shows it (K7F-3QX: any case, spaces and dashes ignored), kept as K7F3QX;
+    empty: no room. What a code is, is the store's rule (fontnet.store.code_problem)."""
+
+    def parse(self, text: str) -> str:
+        from .store import code_problem, normalise_code  # here: the store brings SQLAlchemy, most pages need none
+
+        if not str(text).strip():
+            return ""
+        if (problem := code_problem(str(text))) is not None:
+            raise SettingsError(problem)
+        return normalise_code(str(text))
+
+    def check(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise SettingsError("not text")
+        return self.parse(value)
+
+
 class Colour(Kind):
     """A background colour: #rrggbb or #rgb, '#' optional, any case; used as '#rrggbb', written without '#'."""
 
@@ -400,7 +420,8 @@ class Schema:
                 notices.append(notice(f.name, text, c.problem, c.using))
             except SettingsError as e:
                 values[f.name] = f.default
-                notices.append(notice(f.name, text, str(e), f"the default, {f.format(f.default)}"))
+                default = f.format(f.default)
+                notices.append(notice(f.name, text, str(e), f"the default, {default}" if default else f"no {f.name}"))
             if f.as_text:
                 values[f.name] = f.format(values[f.name])
         for rule in self.rules:
@@ -408,7 +429,8 @@ class Schema:
             if any(n in raw for n in rule.names) and not rule.ok(merged):
                 unnoticed = [n for n in rule.names if n in raw and not any(m.startswith(f"{n}=") for m in notices)]
                 for n in rule.names:
-                    values[n] = self[n].default
+                    f = self[n]
+                    values[n] = f.format(f.default) if f.as_text else f.default
                 if unnoticed:
                     using = " and ".join(f"{n}={self.format(n, self[n].default)}" for n in rule.names)
                     notices.append(notice(unnoticed[0], raw[unnoticed[0]], rule.why, f"the defaults, {using}"))
@@ -502,7 +524,7 @@ from .backprop import LOSS_NAMES as _LOSS_NAMES  # noqa: E402
 
 MAX_SEED = 2**32 - 1
 SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
-HIDDEN_ACTIVATIONS = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
+HIDDEN_ACTIVATION = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
 BACKPROP = Schema("backprop", (
     Field("turn", False, Flag(), "Your turn: you do the step's arithmetic and the page checks it"),
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
@@ -511,7 +533,7 @@ BACKPROP = Schema("backprop", (
     Field("model", "fresh", Choice({"fresh": "Fresh weights (seeded)", "default": "The default model",
                                     "session": "This session's model"}), "the network the step starts from"),
     Field("seed", 0, Whole(0, MAX_SEED), "fresh weights, uniform in [0, 1) from this seed"),
-    Field("act", "relu", HIDDEN_ACTIVATIONS, "the hidden activation"),
+    Field("act", "relu", HIDDEN_ACTIVATION, "the hidden activation"),
     Field("loss", "squared", Choice(_LOSS_NAMES), "the cost"),
     Field("lr", 0.05, Number(1e-6, 1e15), "the step's learning rate (the chapter uses 0.05)"),
     Field("steps", 100, Whole(1, 1000), "how many steps 'Apply N steps' takes"),
@@ -537,9 +559,24 @@ class Answers(Kind):
         return value
 
 
+ROOM_HELP = "a class room's code, as the teacher shows it: K7F-3QX"
 TEACH = Schema("teach", (
     Field("labels", "", Answers(), f"your answers, at most {_teach.MAX_ANSWERS}: ffc0cb.d,000080.l"),
     Field("ask", _teach.DEFAULT_STRATEGY, Choice(_teach.STRATEGIES), "how the next colour is chosen"),
+    Field("room", "", RoomCode(), ROOM_HELP + " (each answer is also saved to that room)"),
+))
+
+
+# ---- Class -------------------------------------------------------------------------------------------------------
+def _teacher_key(text: str) -> str:
+    from .store import check_key  # here: the store brings SQLAlchemy
+
+    return check_key(text) if text else text
+
+
+CLASS = Schema("class", (
+    Field("room", "", RoomCode(), ROOM_HELP),
+    Field("key", "", Text(_teacher_key), "the room's teacher key: whoever holds it runs the room"),
 ))
 
 # ---- Train -------------------------------------------------------------------------------------------------------
@@ -557,7 +594,7 @@ TRAIN = Schema("train", (
     Field("iterations", 100_000, Whole(1, 1_000_000), "One weight update each. The chapter runs 100,000."),
     Field("layers", 1, Whole(1, 3), "Hidden layers."),
     Field("hidden", 3, Whole(1, 16), "Nodes per hidden layer."),
-    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation."),
+    Field("activation", "relu", HIDDEN_ACTIVATION, "The hidden layers' activation."),
     Field("loss", "squared", Choice({"squared": "squared error (the chapter)", "cross_entropy": "cross-entropy"}),
           "The cost."),
     Field("mode", "chapter", Choice({"chapter": "per-sample SGD (the chapter)", "minibatch": "mini-batch SGD",
@@ -587,10 +624,83 @@ TUNE = Schema("tune", (
     Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
 ))
 
+
+# ---- Train: runs kept for comparison ----------------------------------------------------------------------------
+class RunList(Kind):
+    """Runs kept for comparison, at most `most`: each its settings that differ from `schema`'s defaults, always
+    its seed, and start:k when its first weights were kept run k's. Pairs name:value, runs separated by ~:
+    lr:0.5,seed:3~mode:full,seed:0,start:1. Runs that cannot be read are dropped with one notice naming why."""
+
+    def __init__(self, schema: Schema, most: int):
+        self.schema, self.most = schema, most
+
+    def _run(self, text: str, before: int) -> dict[str, object]:
+        run: dict[str, object] = {}
+        for part in text.split(","):
+            name, _, value = (p.strip() for p in part.partition(":"))
+            if name == "start":
+                run[name] = Whole(0).parse(value)
+                if run[name] > before:
+                    raise SettingsError(f"start:{value} is not a run kept before it")
+            elif name in self.schema.names:
+                try:
+                    run[name] = self.schema[name].parse(value)
+                except Corrected as c:   # a learning rate off the scale: a run that was never trained here
+                    raise SettingsError(f"{name}:{value} is {c.problem}") from None
+            else:
+                raise SettingsError(f"{quoted(name)} is not a setting")
+        return self.canonical(run)
+
+    def canonical(self, run: Mapping[str, object]) -> dict[str, object]:
+        """The run as the link writes it: the settings that differ from the defaults, in the table's order, the
+        seed always, then start when it is not 0."""
+        out = {f.name: run[f.name] for f in self.schema.fields
+               if f.name in run and (f.name == "seed" or f.format(run[f.name]) != f.format(f.default))}
+        out.setdefault("seed", self.schema["seed"].default)
+        if run.get("start"):
+            out["start"] = run["start"]
+        return out
+
+    def parse(self, text: str) -> tuple[dict[str, object], ...]:
+        runs: list[dict[str, object]] = []
+        problems: list[str] = []
+        for k, part in enumerate(p.strip() for p in str(text).split("~")):
+            if not part:
+                continue
+            if len(runs) == self.most:
+                problems.append(f"only {self.most} runs are kept")
+                break
+            try:
+                runs.append(self._run(part, len(runs)))
+            except SettingsError as e:
+                problems.append(f"run {k + 1}: {e}")
+        if problems:
+            n = len(runs)
+            raise Corrected(tuple(runs), f"{'partly unusable' if n else 'not a list of runs'} ({'; '.join(problems)})",
+                            f"the {n} run{'' if n == 1 else 's'} kept" if n else "no runs")
+        return tuple(runs)
+
+    def format(self, value: object) -> str:
+        return "~".join(",".join(f"{k}:{Whole(0).format(v) if k == 'start' else self.schema.format(k, v)}"
+                                 for k, v in run.items()) for run in value)
+
+    def check(self, value: object) -> tuple[dict[str, object], ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(r, Mapping) for r in value):
+            raise SettingsError("not a list of runs")
+        return self.parse(self.format(tuple(self.canonical(r) for r in value)))
+
+
+MAX_KEPT = 4
+COMPARE = Schema("compare", (
+    Field("kept", (), RunList(TRAIN, MAX_KEPT),
+          f"runs kept for comparison (at most {MAX_KEPT}): lr:0.5,seed:3~mode:full,seed:0"),
+    Field("start", 0, Whole(0, MAX_KEPT), "start from kept run k's first weights (0: the seed's own)"),
+), rules=(Rule(("start",), lambda v: v["start"] <= len(v["kept"]), "beyond the runs the link keeps"),))
+
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (
     Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.", as_text=True),
-    Field("activation", "relu", HIDDEN_ACTIVATIONS, "The hidden layers' activation; the outputs use softmax."),
+    Field("activation", "relu", HIDDEN_ACTIVATION, "The hidden layers' activation; the outputs use softmax."),
     Field("lr", 0.005, Snapped((1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)),
           "Adam's step size; mini-batches of 32 images."),
     Field("iterations", 1500, Whole(1, 20_000), "One update on a mini-batch of 32 images each."),

@@ -117,12 +117,17 @@ def train(answers: Sequence[Answer]) -> Network:
       so a share link reproduces it exactly, and removing an answer truly forgets it.
     150 steps on 200 rows take about 15 ms.
     """
+    return train_rows(*_rows(answers))
+
+
+def train_rows(rgb: np.ndarray, labels: np.ndarray) -> Network:
+    """`train` on rows given as arrays: colours (n, 3) 0-255 and labels (n,) 0/1, any number of them (a class
+    pools thousands). The same rows give the same network as `train` on the same answers."""
     net = starting_network()
-    if not answers:
+    n = len(labels)
+    if not n:
         return net
-    rgb, y = _rows(answers)
-    X, Y = data.scale(rgb).T, y[None, :]
-    n = len(answers)
+    X, Y = data.scale(np.asarray(rgb).reshape(-1, 3)).T, np.asarray(labels, dtype=float)[None, :]
     params = [*net.weights_, *net.biases_]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]

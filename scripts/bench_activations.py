@@ -39,13 +39,13 @@ TARGET_MS = 100.0
 
 # name -> (how to find the widget, the two values to alternate between)
 INTERACTIONS = {
-    "change functions": (lambda at: at.multiselect(key="fn"), (["logistic", "relu", "tanh"], ["leaky_relu"])),
-    "toggle derivative": (lambda at: at.checkbox(key="deriv"), (False, True)),
-    "change x range": (lambda at: at.number_input(key="xmin"), (-3.0, -8.0)),
-    "leaky slope": (lambda at: at.number_input(key="slope"), (0.2, 0.01)),
-    "edit logits": (lambda at: at.text_input(key="logits"), ("0, 1, 0, 0, 0, 0, 0, 5, 0, 0", "2.0, 1.0, 0.1")),
-    "temperature": (lambda at: at.slider(key="temp"), (0.5, 2.0)),
-    "depth": (lambda at: at.slider(key="depth"), (20, 3)),
+    "change functions": (lambda at: at.multiselect(key="activations.fn"), (["logistic", "relu", "tanh"], ["leaky_relu"])),
+    "toggle derivative": (lambda at: at.checkbox(key="activations.deriv"), (False, True)),
+    "change x range": (lambda at: at.number_input(key="activations.xmin"), (-3.0, -8.0)),
+    "leaky slope": (lambda at: at.number_input(key="activations.slope"), (0.2, 0.01)),
+    "edit logits": (lambda at: at.text_input(key="activations.logits"), ("0, 1, 0, 0, 0, 0, 0, 5, 0, 0", "2.0, 1.0, 0.1")),
+    "temperature": (lambda at: at.slider(key="activations.temp"), (0.5, 2.0)),
+    "depth": (lambda at: at.slider(key="activations.depth"), (20, 3)),
 }
 
 

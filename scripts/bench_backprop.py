@@ -29,19 +29,19 @@ from fontnet.backprop import cached_comparison  # noqa: E402
 
 # name -> (the widget, the two values to alternate between; None for a button press)
 INTERACTIONS = {
-    "pick a colour": (lambda at: at.color_picker(key="bg"), ("#ffc0cb", "#1e90ff")),
+    "pick a colour": (lambda at: at.color_picker(key="backprop.bg"), ("#ffc0cb", "#1e90ff")),
     "preset button": (lambda at: at.button(key="preset-navy"), None),
-    "label": (lambda at: at.radio(key="label"), ("light", "dark")),
-    "seed": (lambda at: at.number_input(key="seed"), (7, 3)),
-    "network source": (lambda at: at.radio(key="model"), ("default", "fresh")),
-    "activation": (lambda at: at.selectbox(key="act"), ("tanh", "relu")),
-    "loss": (lambda at: at.selectbox(key="loss"), ("cross_entropy", "squared")),
-    "learning rate": (lambda at: at.number_input(key="lr"), (0.5, 0.05)),
+    "label": (lambda at: at.radio(key="backprop.label"), ("light", "dark")),
+    "seed": (lambda at: at.number_input(key="backprop.seed"), (7, 3)),
+    "network source": (lambda at: at.radio(key="backprop.model"), ("default", "fresh")),
+    "activation": (lambda at: at.selectbox(key="backprop.act"), ("tanh", "relu")),
+    "loss": (lambda at: at.selectbox(key="backprop.loss"), ("cross_entropy", "squared")),
+    "learning rate": (lambda at: at.number_input(key="backprop.lr"), (0.5, 0.05)),
     "apply this step": (lambda at: at.button(key="apply"), None),
     "apply 100 steps": (lambda at: at.button(key="apply_n"), None),
     "use this model": (lambda at: at.button(key="use"), None),
-    "as printed (toggle)": (lambda at: at.toggle(key="printed"), (True, False)),
-    "SymPy (toggle)": (lambda at: at.toggle(key="sympy"), (True, False)),
+    "as printed (toggle)": (lambda at: at.toggle(key="backprop.printed"), (True, False)),
+    "SymPy (toggle)": (lambda at: at.toggle(key="backprop.sympy"), (True, False)),
 }
 
 

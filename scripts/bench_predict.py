@@ -43,7 +43,7 @@ def rerun_ms(reruns: int) -> list[float]:
     rng = np.random.default_rng(0)
     times = []
     for _ in range(reruns):
-        at.color_picker(key="bg").pick("#{:02x}{:02x}{:02x}".format(*rng.integers(0, 256, 3)))
+        at.color_picker(key="predict.bg").pick("#{:02x}{:02x}{:02x}".format(*rng.integers(0, 256, 3)))
         start = time.perf_counter()
         at.run()
         times.append((time.perf_counter() - start) * 1000)

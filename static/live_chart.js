@@ -143,21 +143,33 @@ class MapChart {
     this.canvas = document.createElement("canvas");
     this.canvas.style.width = "100%";
     this.canvas.style.height = spec.height + "px";
+    if (spec.alt) {
+      this.canvas.setAttribute("role", "img");
+      this.canvas.setAttribute("aria-label", spec.alt);
+    }
     root.appendChild(this.canvas);
     this.state = null;
+    this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
     this.resize = new ResizeObserver(() => this.draw(true));
     this.resize.observe(root);
   }
   replace(p) {
-    this.append(p);
+    if (p.dots) this.dots = [];
+    this.append(p, 0);
   }
-  // eslint-disable-next-line no-unused-vars
   append(p, skip) {
-    // a map has no history: each payload brings the latest grid (or nothing new), and the data points on a full one
-    this.state = { ...(this.state || {}), ...p };
-    this.count = p.length;
-    this.dirty = this.dirty || "grid" in p || "points" in p;
+    // The grid has no history: a payload brings the latest one (or none: the map keeps its own), and the data
+    // points on a full one. Dots do: a payload brings those from `start` on, and the map appends what it lacks.
+    const { dots, ...rest } = p;
+    this.state = { ...(this.state || {}), ...rest };
+    if (dots) {
+      this.dots = (this.dots || []).concat(skip ? dots.slice(skip) : dots);
+      this.count = this.dots.length;
+    } else {
+      this.count = this.dots ? this.dots.length : p.length;
+    }
+    this.dirty = this.dirty || "grid" in p || "points" in p || (dots && dots.length > skip);
   }
   get length() {
     return this.count;
@@ -198,7 +210,11 @@ class MapChart {
       ctx.stroke();
     }
     ctx.lineWidth = 1;
-    for (const [x, y, r, g, b, label] of s.points || []) {
+    const fade = this.spec.fade;
+    for (const dot of (s.points || []).concat(this.dots || [])) {
+      const [x, y, r, g, b, label] = dot;
+      // a colour far from the slice is drawn faintly: the map's background is not its network's answer
+      ctx.globalAlpha = fade && Math.abs(dot[2 + fade.channel] - fade.at) > fade.within ? 0.3 : 1;
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.strokeStyle = label ? "#111111" : "#ffffff";
       ctx.beginPath();
@@ -214,6 +230,8 @@ class MapChart {
       ctx.fill();
       ctx.stroke();
     }
+    ctx.globalAlpha = 1;
+    this.canvas.dataset.dots = String(this.dots ? this.dots.length : 0);   // for tests and scripts
     // axes
     ctx.strokeStyle = GRID;
     ctx.strokeRect(m.l, m.t, side, side);
@@ -240,6 +258,115 @@ class MapChart {
   destroy() {
     this.resize.disconnect();
     this.canvas.remove();
+  }
+}
+
+// ---- text: figures, a table and colour swatches ------------------------------------------------------------
+// Each payload brings the whole content (small: a class's figures, its students, a few swatches), which
+// replaces what is shown. Every word and number is set as textContent; colours only from #rrggbb values.
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+function colour(value, fallback) {
+  return typeof value === "string" && HEX.test(value) ? value : fallback;
+}
+
+class TextKind {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.el = document.createElement("div");
+    root.appendChild(this.el);
+    this.payload = null;
+  }
+  replace(p) {
+    this.payload = p;
+  }
+  append(p) {
+    this.payload = p;
+  }
+  get length() {
+    return 0;
+  }
+  draw() {
+    if (this.payload) this.fill(this.payload);
+  }
+  destroy() {
+    this.el.remove();
+  }
+}
+
+class Stats extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:0.5rem 2rem;margin:0.2rem 0 0.8rem 0;";
+    for (const item of p.items || []) {
+      const box = document.createElement("div");
+      box.dataset.stat = String(item.key);
+      const label = document.createElement("div");
+      label.style.cssText = "font-size:0.85rem;color:" + INK + ";";
+      label.textContent = String(item.label);
+      const value = document.createElement("div");
+      value.className = "fontnet-stat-value";
+      value.style.cssText = "font-size:1.9rem;line-height:1.2;color:" + INK + ";";
+      value.textContent = String(item.value);
+      box.append(label, value);
+      this.el.appendChild(box);
+    }
+  }
+}
+
+class Table extends TextKind {
+  fill(p) {
+    const numeric = this.spec.numeric || [];
+    const table = document.createElement("table");
+    table.style.cssText = "border-collapse:collapse;width:100%;font-size:0.9rem;color:" + INK + ";";
+    const head = table.createTHead().insertRow();
+    this.spec.columns.forEach((c, i) => {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = String(c);
+      th.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.25rem 0.5rem;" +
+        "border-bottom:1px solid " + GRID + ";font-weight:600;";
+      head.appendChild(th);
+    });
+    const body = table.createTBody();
+    for (const row of p.rows || []) {
+      const tr = body.insertRow();
+      row.forEach((cell, i) => {
+        const td = tr.insertCell();
+        td.textContent = String(cell);
+        td.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.2rem 0.5rem;" +
+          "border-bottom:1px solid " + GRID + ";";
+      });
+    }
+    this.el.replaceChildren(table);
+    this.el.dataset.rows = String((p.rows || []).length);
+  }
+}
+
+class Swatches extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;";
+    const items = p.items || [];
+    if (!items.length) {
+      const none = document.createElement("p");
+      none.style.cssText = "font-size:0.9rem;color:" + INK + ";margin:0.3rem 0;";
+      none.textContent = String(this.spec.empty || "");
+      this.el.appendChild(none);
+    }
+    for (const item of items) {
+      const box = document.createElement("div");
+      box.className = "fontnet-swatch";
+      box.style.cssText = "border-radius:0.4rem;padding:0.5rem 0.7rem;min-width:8.5rem;font-size:0.9rem;" +
+        "border:1px solid rgba(0,0,0,0.12);font-weight:600;";
+      box.style.background = colour(item.bg, "#ffffff");
+      box.style.color = colour(item.fg, INK);
+      box.textContent = String(item.text);
+      box.title = String(item.title || "");
+      this.el.appendChild(box);
+    }
+    this.el.dataset.items = String(items.length);
   }
 }
 
@@ -318,8 +445,7 @@ class NodeMaps extends MapChart {
   }
 }
 
-const KINDS = { lines: Lines, map: MapChart };
-KINDS.maps = NodeMaps;
+const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches };
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {
@@ -342,7 +468,28 @@ function chartBox(root, name, title, area) {
   return box;
 }
 
-function update(component, box, data) {
+// ---- reduced motion ---------------------------------------------------------------------------------------
+// A reader who asks for less motion (prefers-reduced-motion) sees a playing run redrawn at most every
+// REDUCED_MS instead of on every update: the data is appended as it comes, and the last update is always drawn,
+// so the chart ends in the same state. A page run's data (a pause, a finished run, a reload) is drawn at once.
+const REDUCED_MS = 1500;
+const reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+
+function paint(box, chart, live) {
+  const draw = () => {
+    clearTimeout(box.__fontnetDrawTimer);
+    box.__fontnetDrawTimer = null;
+    box.__fontnetDrawnAt = performance.now();
+    chart.draw();
+    box.dataset.draws = String(Number(box.dataset.draws || 0) + 1);
+  };
+  if (!live || !reducedMotion || !reducedMotion.matches) return draw();
+  const wait = REDUCED_MS - (performance.now() - (box.__fontnetDrawnAt || -Infinity));
+  if (wait <= 0) return draw();
+  if (!box.__fontnetDrawTimer) box.__fontnetDrawTimer = setTimeout(() => box.isConnected && draw(), wait);
+}
+
+function update(component, box, data, live = false) {
   const t0 = performance.now();
   let chart = box.__fontnetChart;
   // a feed's appends carry no spec: the chart keeps its own (a chart that has none asks for everything)
@@ -374,7 +521,7 @@ function update(component, box, data) {
     box.dataset.resyncs = String(Number(box.dataset.resyncs || 0) + 1);
     return;
   }
-  chart.draw();
+  paint(box, chart, live);
   // for tests and scripts: what this chart holds now, and how it got there
   box.dataset.run = String(data.run);
   box.dataset.points = String(chart.length);
@@ -406,12 +553,12 @@ function setProgress(root, progress) {
     // Streamlit's own bar, measured: 14 px text, 8 px under it, an 8 px track with rounded ends, in the theme's colours
     bar.style.cssText = "margin:0 0 1rem 0;";
     const text = document.createElement("p");
-    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #1f2328);";
+    text.style.cssText = "margin:0 0 8px 0;font-size:14px;line-height:19px;color:var(--st-text-color, #0e1117);";
     const track = document.createElement("div");
     track.style.cssText = "height:8px;border-radius:4px;overflow:hidden;" +
       "background:var(--st-secondary-background-color, #f1efe9);";
     const fill = document.createElement("div");
-    fill.style.cssText = "height:100%;background:var(--st-primary-color, #d9480f);";
+    fill.style.cssText = "height:100%;background:var(--st-primary-color, #b93e0c);";
     track.appendChild(fill);
     bar.appendChild(text);
     bar.appendChild(track);
@@ -423,7 +570,70 @@ function setProgress(root, progress) {
   bar.setAttribute("aria-valuenow", String(pct));
 }
 
+// ---- words for screen readers ----------------------------------------------------------------------------
+// A polite live region says the latest numbers: the progress bar's words while a run plays, else the last values
+// of each line chart with a few series (a chart of every weight is left to the eye). It speaks at most every ANNOUNCE_MS; the newest words wait for their turn, so the last
+// state is always said and nothing in between piles up.
+const ANNOUNCE_MS = 5000;
+const MAX_SAID_SERIES = 6;
+
+function latestWords(root) {
+  const parts = [];
+  for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
+    const chart = box.__fontnetChart;
+    if (!chart || !chart.x || !chart.x.length || chart.spec.series.length > MAX_SAID_SERIES) continue;
+    const spec = chart.spec;
+    const values = spec.series.map((s, i) => {
+      const v = chart.ys[i][chart.ys[i].length - 1];
+      const ax = spec.axes[s.scale] || {};
+      return v == null ? null : `${s.label} ${ax.percent ? (v * 100).toFixed(1) + "%" : compact(v)}`;
+    }).filter((v) => v !== null);
+    const title = box.firstChild.textContent || spec.axes.y?.label || "chart";
+    parts.push(`${title} at ${spec.x.label} ${chart.x[chart.x.length - 1].toLocaleString("en")}: ${values.join(", ")}`);
+  }
+  return parts.join(". ");
+}
+
+function announce(root, text) {
+  let region = root.querySelector(":scope > .fontnet-live-status");
+  if (!region) {
+    region = document.createElement("div");
+    region.className = "fontnet-live-status";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.dataset.everyMs = String(ANNOUNCE_MS);
+    // read, not seen: the same words are on the page (the progress bar) or drawn (the charts)
+    region.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+      "clip:rect(0 0 0 0);white-space:nowrap;border:0;";
+    root.appendChild(region);
+  }
+  root.__fontnetAnnounce = text;
+  const say = () => {
+    region.__timer = null;
+    const next = root.__fontnetAnnounce;
+    if (!next || next === region.textContent) return;
+    region.__saidAt = performance.now();
+    region.textContent = next;
+    region.dataset.said = String(Number(region.dataset.said || 0) + 1);  // for tests: how often, and when
+    region.dataset.saidAt = region.__saidAt.toFixed(1);
+  };
+  const wait = ANNOUNCE_MS - (performance.now() - (region.__saidAt ?? -Infinity));
+  if (wait <= 0) say();
+  else if (!region.__timer) region.__timer = setTimeout(say, wait);
+}
+
 // ---- the feed: live updates over HTTP while a run plays (see app/live_feed.py) --------------------------
+// A panel never goes quiet without a word. When the feed cannot be reached, answers with something that is not
+// the feed's data (a proxy or base path that sends the request elsewhere answers with a web page), no longer
+// knows the panel, or keeps answering "running" without progress, the panel stops asking, says so under its
+// progress bar, and asks for a page run, which draws the run whole and, if it still plays, starts a new feed.
+// It asks once per run and address, so a feed that keeps failing cannot rerun the page in a loop; a page run
+// whose data is unchanged does not redraw the panel, and the message stays.
+const FAILURES_IN_A_ROW = 5;   // failed requests (no answer, an HTTP error, not the feed's JSON) before giving up
+const STILL_IN_A_ROW = 10;     // "running" answers bringing no new point and no progress before giving up
+// a reload starts a new session: the run is gone, its settings are not
+const AGAIN = "Reload the page to try again: the settings are in its link.";
+
 function stopFeed(root) {
   const feed = root.__fontnetFeed;
   if (feed) {
@@ -433,8 +643,46 @@ function stopFeed(root) {
   }
 }
 
-// What the browser holds: the run and length of the panel's first line chart (all of them grow together).
+// The panel's own words about its feed, as text, with the alert role (read out by screen readers).
+function setProblem(root, problem) {
+  let box = root.querySelector(":scope > .fontnet-feed-problem");
+  if (!problem) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "fontnet-feed-problem";
+    box.setAttribute("role", "alert");
+    // dark red on pale red: 8.9:1
+    box.style.cssText = "margin:0 0 1rem 0;padding:0.75rem 1rem;border-radius:0.5rem;font-size:14px;" +
+      "line-height:1.4;background:#fdeceb;color:#7d1d17;";
+    root.insertBefore(box, root.querySelector(":scope > .fontnet-live-grid"));
+  }
+  box.dataset.reason = problem.reason;
+  box.textContent = problem.text;
+}
+
+function giveUp(component, root, feed, reason, text) {
+  stopFeed(root);
+  const key = feed.url + " " + holding(root).run;
+  if (root.__fontnetResynced !== key && component.setTriggerValue) {
+    root.__fontnetResynced = key;
+    root.dataset.feedResyncs = String(Number(root.dataset.feedResyncs || 0) + 1);  // for tests
+    component.setTriggerValue("resync", true);
+  }
+  setProblem(root, { reason, text: "Live updates stopped: " + text });
+}
+
+// What the browser holds: the run and length of the panel's first line chart (all of them grow together). A
+// watching panel holds what the server's token (`held`) says it sent, and the points of the chart it names.
 function holding(root) {
+  const feed = root.__fontnetFeed;
+  if (feed && feed.watch) {
+    const box = root.querySelector(`:scope > .fontnet-live-grid > [data-chart="${feed.have}"]`);
+    const chart = box && box.__fontnetChart;
+    return { run: root.__fontnetHeld || "", have: chart ? chart.length : 0 };
+  }
   for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
     const chart = box.__fontnetChart;
     if (chart && chart.x) return { run: chart.run == null ? "" : String(chart.run), have: chart.length };
@@ -442,11 +690,37 @@ function holding(root) {
   return { run: "", have: 0 };
 }
 
+// One request: {status, body} with the feed's JSON, or {status, problem} saying why there is none. `page` marks
+// an answer that is not the app's at all (a web page where the feed should be, or a 404 that is not the feed's).
+async function ask(url) {
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (e) {
+    return { status: 0, problem: "no answer from the server" };
+  }
+  const { status } = response;
+  if (status === 204) return { status };
+  const type = (response.headers.get("Content-Type") || "").split(";")[0];
+  if (type !== "application/json") {
+    return status === 200 || status === 404
+      ? { status, page: true, problem: `HTTP ${status} with ${type || "no content type"} instead of the feed's data` }
+      : { status, problem: `HTTP ${status}` };
+  }
+  try {
+    const body = await response.json();
+    return status === 200 ? { status, body } : { status, problem: `HTTP ${status}` };
+  } catch (e) {
+    return { status, problem: `HTTP ${status} with an answer that is not the feed's data` };
+  }
+}
+
 function startFeed(component, root, spec) {
   stopFeed(root);
   const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
-    failures: 0 };
+    failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "" };
   root.__fontnetFeed = feed;
+  const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
   const again = (t0) => {
     feed.timer = setTimeout(tick, Math.max(0, feed.every - (performance.now() - t0)));
   };
@@ -455,34 +729,56 @@ function startFeed(component, root, spec) {
     if (!root.isConnected) return stopFeed(root);
     const t0 = performance.now();
     const { run, have } = holding(root);
-    let response = null;
-    let body = null;
-    try {
-      response = await fetch(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`, { cache: "no-store" });
-      body = response.status === 200 ? await response.json() : null;
-    } catch (e) {
-      body = null;
-    }
+    const answer = await ask(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`);
     if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
-    if (response && (response.status === 204 || response.status === 404)) return stopFeed(root);
-    if (!body) {
-      // the network hiccuped: try again a few times, then let a page run draw everything
-      if (++feed.failures > 5) {
-        stopFeed(root);
-        if (component.setTriggerValue) component.setTriggerValue("resync", true);
-        return;
+    // nothing served: a page run stopped the run (Pause, another page) and draws this panel without a feed
+    if (answer.status === 204) return stopFeed(root);
+    if (answer.status === 404 && !answer.page) {
+      return giveUp(component, root, feed, "gone", "the server no longer knows this page's live panel (its " +
+        "session ended, or the request reached another server). " + AGAIN);
+    }
+    if (answer.page) {
+      // a proxy or the server's base path sends the feed's address elsewhere: retrying will not help
+      return giveUp(component, root, feed, "misrouted", `the live feed's address (${path}) answered ` +
+        answer.problem + ": it does not reach the app, and whoever runs the server must pass it to the app. " +
+        AGAIN);
+    }
+    if (!answer.body) {
+      // the network hiccuped: try again a few times, then give up
+      if (++feed.failures >= FAILURES_IN_A_ROW) {
+        return giveUp(component, root, feed, "unreachable", `the live feed (${path}) failed ${feed.failures} ` +
+          `times in a row (${answer.problem}). ` + AGAIN);
       }
       return again(t0);
     }
+    const body = answer.body;
     feed.failures = 0;
-    for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+    for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c, true);
+    if (body.held !== undefined) root.__fontnetHeld = String(body.held);
     setProgress(root, body.progress);
+    announce(root, body.progress ? body.progress.text : latestWords(root));
+    // a watching panel's server may say it cannot reach what it watches (a database): it says so, and asks again
+    setProblem(root, body.problem ? { reason: "server", text: String(body.problem) } : null);
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
+    if (feed.watch) {
+      // a watched room keeps sending while it is open, often nothing new for a while: that is not a stall
+      if (body.status === "open") return again(t0);
+      stopFeed(root);
+      if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
+      return;
+    }
     if (body.status !== "running") {
       // the run stopped (finished, diverged or paused): a page run draws the buttons and charts whole
       stopFeed(root);
       if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
       return;
+    }
+    const now = JSON.stringify([holding(root), body.progress]);
+    feed.still = now === feed.last ? feed.still + 1 : 0;
+    feed.last = now;
+    if (feed.still >= STILL_IN_A_ROW) {
+      return giveUp(component, root, feed, "stalled", `the live feed's last ${feed.still} answers said the run ` +
+        "is running but brought no new point and no progress. " + AGAIN);
     }
     if (body.redraw && !feed.redrawn && component.setTriggerValue) {
       feed.redrawn = true;  // once: the page run it causes starts a new feed
@@ -495,7 +791,10 @@ function startFeed(component, root, spec) {
 }
 
 // data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
-//        feed?: {url, every_ms}, progress?: {value, text}}
+//        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}}
+// A watching feed (`watch`: a class room) keeps asking while its answers say "open"; each answer's `held` is the
+// server's token for what the panel now holds, which the panel sends back as `run` with its next request, with
+// the number of points of the chart named by `have` (the map's dots).
 export function render(component) {
   const { data, parentElement } = component;
   if (!data || !data.charts) return;
@@ -519,7 +818,10 @@ export function render(component) {
     }
   }
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+  root.__fontnetHeld = data.held === undefined ? null : String(data.held);
   setProgress(root, data.progress);
+  announce(root, data.progress ? data.progress.text : latestWords(root));
+  setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
   return data.feed ? startFeed(component, root, data.feed) : null;
 }

@@ -54,3 +54,11 @@ def test_wcag_contrast():
 def test_pure_red_is_where_wcag_and_the_formula_disagree():
     assert colors.formula_label((255, 0, 0)) == 0
     assert colors.wcag_label((255, 0, 0)) == 1
+
+
+def test_readable_text_reaches_aa_on_every_background():
+    rng = np.random.default_rng(0)
+    backgrounds = np.vstack([rng.integers(0, 256, (20_000, 3)), [[g, g, g] for g in range(256)]])
+    best = np.array([colors.contrast_ratio(colors.readable_text(bg), bg) for bg in backgrounds])
+    assert best.min() >= 4.58  # the worst background is where black and white tie, at 4.58:1
+    assert colors.readable_text((255, 255, 0)) == (0, 0, 0) and colors.readable_text((0, 0, 128)) == (255, 255, 255)

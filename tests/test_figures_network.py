@@ -197,7 +197,7 @@ def test_text_is_escaped_whatever_it_holds():
     svg = network_svg(net, fwd)
     assert "<script" not in svg and "<img" not in svg
     root = parse(svg)
-    assert {el.tag for el in root.iter()} <= {SVG + t for t in ("svg", "g", "title", "line", "circle", "text", "tspan")}
+    assert {el.tag for el in root.iter()} <= {SVG + t for t in ("svg", "g", "title", "desc", "line", "circle", "text", "tspan")}
     assert [t.text for t in root.iter(SVG + "tspan")].count(payload) == 2  # hidden 1 and hidden 2, as text
 
 
@@ -258,3 +258,20 @@ def test_forward_latex_for_two_hidden_layers():
     assert len(lines) == 1 + 2 * 3
     assert "Z_{3} = W_{3} A_{2} + B_{3}" in "\n".join(lines)
     assert r"\operatorname{LeakyReLU}(Z_{2})" in "\n".join(lines)
+
+
+@pytest.mark.parametrize("rgb", [(255, 192, 203), (0, 0, 128)])
+def test_the_diagram_names_the_decision_and_p_dark_for_screen_readers(model, rgb):
+    d = decide(model, rgb)
+    root = parse(network_svg(model, d.forward))
+    title, desc = root.find(SVG + "title"), root.find(SVG + "desc")
+    assert root.get("aria-labelledby") == title.get("id") and root.get("aria-describedby") == desc.get("id")
+    assert title.text == f"The network's decision: {d.shade} text, P(dark text) = {d.p_dark:.4f}"
+    assert f"R = {rgb[0]}, G = {rgb[1]}, B = {rgb[2]}" in desc.text and f"so {d.shade} text" in desc.text
+    assert list(root)[:2] == [title, desc]  # the SVG's own title and description come first
+
+
+def test_a_diagram_without_a_colour_names_its_layers(model):
+    root = parse(network_svg(deep_model()))
+    assert root.find(SVG + "title").text == "The network: 3 inputs, hidden layers of 8, 4 relu nodes, one logistic output"
+    assert "P(dark text)" not in root.find(SVG + "desc").text

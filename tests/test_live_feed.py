@@ -13,7 +13,7 @@ from app.live_feed import Feed
 
 @pytest.fixture()
 def client() -> TestClient:
-    return TestClient(Starlette(routes=live_feed.ROUTES))
+    return TestClient(Starlette(routes=live_feed.routes()))
 
 
 def counting_source(calls: list):
@@ -60,3 +60,25 @@ def test_an_answer_is_strict_json(client):
     feed = Feed()
     feed.serve(lambda run, have: {"v": [1.5, None]})
     assert json.loads(client.get(f"/{feed.url}").text) == {"v": [1.5, None]}
+
+
+@pytest.mark.parametrize("base", ["fontnet", "/fontnet/", "/a/b"])
+def test_under_a_base_path_the_feed_answers_at_the_prefixed_address_only(base):
+    # the browser resolves the feed's relative address against the page's base, <base path>/
+    client = TestClient(Starlette(routes=live_feed.routes(base)))
+    feed = Feed()
+    feed.serve(lambda run, have: {"have": have})
+    prefix = "/" + base.strip("/")
+    assert client.get(f"{prefix}/{feed.url}", params={"have": "4"}).json() == {"have": 4}
+    assert client.get(f"/{feed.url}").status_code == 404
+
+
+def test_a_feed_whose_visitor_has_gone_answers_404_and_trains_nothing(client):
+    connected, calls = [True], []
+    feed = Feed(alive=lambda: connected[0])
+    feed.serve(counting_source(calls))
+    assert client.get(f"/{feed.url}", params={"have": "0"}).status_code == 200
+    connected[0] = False   # the browser's connection closed (the session itself is kept a while)
+    r = client.get(f"/{feed.url}", params={"have": "2"})
+    assert r.status_code == 404 and "reload" in r.json()["error"]
+    assert calls == [("", 0)]

@@ -12,9 +12,10 @@ from html import escape
 
 import numpy as np
 
+from ..model import THRESHOLD
 from ..network import Forward, Network
 
-POSITIVE = "#d9480f"  # edges with a positive weight (the app's primary colour)
+POSITIVE = "#b93e0c"  # edges with a positive weight (the app's primary colour: white on it is 5.6:1)
 NEGATIVE = "#1c7ed6"  # edges with a negative weight
 NODE_FILL = "#ffffff"
 NODE_LINE = "#1f2328"
@@ -79,6 +80,25 @@ def _label(x: float, y: float, lines: list[str], anchor: str = "middle", size: i
             f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{spans}</text>')
 
 
+def describe(model: Network, fwd: Forward | None = None, threshold: float = THRESHOLD) -> tuple[str, str]:
+    """The diagram's title and description in words, for screen readers: the decision and P(dark text) first."""
+    sizes = layer_sizes(model)
+    hidden = sizes[1:-1]
+    layers = (f"a hidden layer of {hidden[0]} {model.activation} node{'s' if hidden[0] > 1 else ''}"
+              if len(hidden) == 1 else f"hidden layers of {', '.join(map(str, hidden))} {model.activation} nodes")
+    output = "one logistic output" if sizes[-1] == 1 else f"{sizes[-1]} softmax outputs"
+    edges = "Each edge is as wide as its weight is large: orange for positive, blue for negative."
+    if fwd is None or sizes[-1] != 1:
+        return (f"The network: {sizes[0]} inputs, {layers}, {output}",
+                f"{sizes[0]} inputs feed {layers} and {output}. {edges}")
+    p = float(fwd.A[-1][0, 0])
+    shade = "dark" if p >= threshold else "light"
+    inputs = ", ".join(f"{_input_name(i, sizes[0])} = {float(fwd.X[i, 0]) * 255:.0f}" for i in range(sizes[0]))
+    return (f"The network's decision: {shade} text, P(dark text) = {p:.4f}",
+            f"Inputs {inputs} (each divided by 255) feed {layers} and {output}. P(dark text) = {p:.4f} is "
+            f"{'at or above' if shade == 'dark' else 'below'} the threshold {threshold:g}, so {shade} text. {edges}")
+
+
 def network_svg(model: Network, fwd: Forward | None = None) -> str:
     """The network as an inline SVG: edge width is |weight|, colour its sign; each node's and edge's <title>
     (the browser's hover text) holds its numbers.
@@ -98,9 +118,11 @@ def network_svg(model: Network, fwd: Forward | None = None) -> str:
     ys = [mid - p * ROW for p in _positions(sizes)]
     biggest = max(float(np.abs(W).max()) for W in model.weights_) or 1.0
 
+    title, desc = describe(model, fwd)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-network" viewBox="0 0 {WIDTH} {height}" '
-           f'width="100%" role="img" aria-label="The network: inputs, hidden layers and output, edges by weight" '
-           f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">']
+           f'width="100%" role="img" aria-labelledby="fontnet-network-title" aria-describedby="fontnet-network-desc" '
+           f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">'
+           f'<title id="fontnet-network-title">{escape(title)}</title><desc id="fontnet-network-desc">{escape(desc)}</desc>']
     out.append('<g class="edges" stroke-linecap="round">')
     for l, W in enumerate(model.weights_):
         for (j, i), w in np.ndenumerate(W):

@@ -1,6 +1,8 @@
 """Real-browser fixtures: the app served by `streamlit run` on a free loopback port, headless Chromium.
 
-Nothing here skips: a missing browser or a server that does not start is a test error.
+Nothing here skips: a missing browser or a server that does not start is a test error. With
+FONTNET_TEST_BASE_PATH=fontnet the shared server runs under that base path (`--server.baseUrlPath`), so any
+browser test can be run against the app served under a sub-path; tests/browser/test_base_path.py always does.
 """
 
 from __future__ import annotations
@@ -71,9 +73,13 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` in its own process group, stopped by its process id."""
 
-    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None, base_path: str = ""):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.origin = f"http://127.0.0.1:{self.port}"
+        # the app's address: under `base_path` (--server.baseUrlPath) when one is given
+        self.url = self.origin + (f"/{base_path.strip('/')}" if base_path.strip("/") else "")
+        if base_path.strip("/"):
+            extra_args = ("--server.baseUrlPath", base_path, *extra_args)
         self.log = open(ROOT / "artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
@@ -134,7 +140,7 @@ def served_chromium(*server_args: str):
 @pytest.fixture(scope="session")
 def app_server():
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
+    server = AppServer(base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
     yield server
     server.stop()
 
@@ -242,18 +248,23 @@ def screenshot(page, name: str):
 
 
 class Replicas:
-    """`bash scripts/serve-replicas N PORT` as a subprocess: its replicas' process ids and the proxy's statistics."""
+    """`bash scripts/serve-replicas N PORT [--base-path PATH] [args]` as a subprocess: its replicas' process ids and
+    the proxy's statistics. `url` is the app's address (under the base path when one is given)."""
 
     COOKIE = "fontnet_replica"  # the proxy's affinity cookie: which replica a visitor is on
     HEADER = "x-fontnet-replica"  # ... and the header naming the replica in every answer
 
-    def __init__(self, n: int = 2, env: dict[str, str] | None = None, timeout: float = 300):
+    def __init__(self, n: int = 2, env: dict[str, str] | None = None, timeout: float = 300,
+                 base_path: str | None = None, args: tuple[str, ...] = ()):
+        base_path = os.environ.get("FONTNET_TEST_BASE_PATH", "") if base_path is None else base_path
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.url = self.origin + (f"/{base_path.strip('/')}" if base_path.strip("/") else "")
         logs = ROOT / "artifacts" / f"replicas-{self.port}"
+        base_args = ["--base-path", base_path] if base_path.strip("/") else []
         self.proc = subprocess.Popen(
-            ["bash", "scripts/serve-replicas", str(n), str(self.port)], cwd=ROOT, text=True, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            ["bash", "scripts/serve-replicas", str(n), str(self.port), *base_args, *args], cwd=ROOT, text=True,
+            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {}), "FONTNET_PYTHON": sys.executable, "FONTNET_REPLICA_LOGS": str(logs)})
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []

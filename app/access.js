@@ -1,0 +1,75 @@
+// What every page needs for WCAG 2.1 AA that Streamlit's own markup does not give (see docs/accessibility.md).
+//
+// The sidebar's sectioned navigation: Streamlit renders each section as a <div> (its <header> and its <li>
+// links) directly inside the <ul>, so a screen reader meets list items outside any list and a list of
+// non-items. This gives the same markup the roles it means: the <ul> is only a wrapper (role="none"), each
+// section is a list named by its header, and the header, whose words that name now carries, is not read
+// twice. Nothing moves and nothing is restyled; React keeps the elements, and an observer applies the roles
+// again to any navigation Streamlit draws afresh (another page, a resized window).
+
+const NAV = '[data-testid="stSidebarNavItems"]';
+
+export function fixNavigation(doc = document) {
+  for (const ul of doc.querySelectorAll(NAV)) {
+    const sections = [...ul.children].filter((c) => c.tagName !== "LI");
+    if (!sections.length) continue;
+    ul.setAttribute("role", "none");
+    for (const section of sections) {
+      const header = section.querySelector(":scope > header");
+      if (section.getAttribute("role") !== "list") section.setAttribute("role", "list");
+      if (header) {
+        const label = header.querySelector('[data-testid="stMarkdownContainer"]') || header;
+        const name = label.textContent.trim();
+        if (section.getAttribute("aria-label") !== name) section.setAttribute("aria-label", name);
+        if (header.getAttribute("aria-hidden") !== "true") header.setAttribute("aria-hidden", "true");
+      }
+    }
+    ul.dataset.fontnetAccess = "fixed";  // for tests
+  }
+}
+
+// A button with a keyboard shortcut shows it as <kbd aria-label="Shortcut D">, which becomes part of the button's
+// name ("Dark reads better Shortcut D"). ARIA's own attribute for a shortcut is aria-keyshortcuts: the button keeps
+// the name it shows, and a screen reader still announces the key.
+export function exposeShortcuts(doc = document) {
+  for (const kbd of doc.querySelectorAll('button kbd[aria-label^="Shortcut"]:not([aria-hidden])')) {
+    kbd.closest("button").setAttribute("aria-keyshortcuts", kbd.textContent.trim());
+    kbd.setAttribute("aria-hidden", "true");
+  }
+}
+
+// A component that isolates its markup in a shadow root (the Digits page's drawing pad and its toolbar) is out of
+// the page stylesheet's reach: its buttons get the same visible focus ring through a shared sheet of their own.
+let ringSheet = null;
+
+export function ringInComponents(colour, doc = document) {
+  for (const host of doc.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
+    const root = host.shadowRoot;
+    if (!root || root.__fontnetRing) continue;
+    if (!ringSheet) {
+      ringSheet = new CSSStyleSheet();
+      ringSheet.replaceSync(`button:focus-visible, [role="button"]:focus-visible, [tabindex]:focus-visible
+        { outline: 2px solid ${colour} !important; outline-offset: 1px; }`);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, ringSheet];
+    root.__fontnetRing = true;
+  }
+}
+
+export default function (component) {
+  component.parentElement.setAttribute("data-access", "ready");  // for tests: the script is live
+  if (window.__fontnetAccess) return;
+  window.__fontnetAccess = true;
+  const colour = /^#[0-9a-fA-F]{6}$/.test(component.data?.primary || "") ? component.data.primary : "#b93e0c";
+  const apply = () => {
+    fixNavigation();
+    exposeShortcuts();
+    ringInComponents(colour);
+  };
+  apply();
+  // only attributes and style sheets change here, and the observer watches for elements added: it never wakes
+  // itself
+  new MutationObserver(apply).observe(document.body, { subtree: true, childList: true });
+  // a component may attach its shadow root after its element was added: focus entering it is the last call
+  document.addEventListener("focusin", () => ringInComponents(colour), true);
+}

@@ -1,0 +1,118 @@
+"""Measure the class engine and store: retraining the class network, and answers committed per second.
+
+    python scripts/bench_store.py [--answers 1000] [--repeat 15] [--writers 30] [--each 40] [--pace S] [--postgres URL]
+
+(a) the class network retrained on N pooled answers (classroom.train, as after every new answer), median of
+    --repeat runs; also the teacher's whole view (network, agreement, splits, students). Target: retraining
+    on 1,000 answers <= 200 ms.
+(b) the store: --writers threads, each a student of one room sending --each answers one at a time (each
+    acknowledged after its commit), as fast as they can, or --pace seconds apart as a class answers, on an
+    SQLite file and on PostgreSQL (--postgres, else $FONTNET_TEST_DATABASE_URL, else a throwaway server from
+    scripts/postgres). Reports committed answers per second and the median, 95th percentile and slowest
+    acknowledgement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fontnet import classroom, colors, data, store  # noqa: E402
+
+
+def pooled(n: int) -> classroom.Pool:
+    """n random colours from 30 students, answered by the formula with 10% slips."""
+    rgb = data.uniform_colours(n, seed=5)
+    flip = data.uniform_colours(n, seed=6)[:, 0] < 26
+    labels = colors.formula_label(rgb) ^ flip
+    return classroom.Pool.of(store.StoredAnswer(i + 1, f"s{i % 30}", f"a{i}", tuple(c), int(y), 0.0)
+                             for i, (c, y) in enumerate(zip(rgb.tolist(), labels.tolist())))
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()   # warm: imports, the yardstick colours
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def throughput(url: str, writers: int, each: int, pace: float) -> tuple[float, list[float]]:
+    """(committed answers per second, the milliseconds of each acknowledgement)."""
+    db = store.Store(url)
+    code, _ = db.create_room()
+    for w in range(writers):
+        db.join(code, f"s{w}", f"Student {w}")
+    waits: list[float] = []
+    barrier = threading.Barrier(writers + 1)
+
+    def write(w: int) -> None:
+        barrier.wait()
+        for i in range(each):
+            start = time.perf_counter()
+            db.add_answer(code, f"s{w}", f"a{i}", (w, i, 100), i % 2)
+            waits.append(time.perf_counter() - start)
+            if pace:
+                time.sleep(pace)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    assert db.room_status(code).answers == writers * each
+    db.close()
+    return writers * each / elapsed, [w * 1000 for w in waits]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--writers", type=int, default=30)
+    parser.add_argument("--each", type=int, default=40)
+    parser.add_argument("--pace", type=float, default=0.0, help="seconds each writer waits between answers")
+    parser.add_argument("--postgres", default=os.environ.get("FONTNET_TEST_DATABASE_URL"))
+    args = parser.parse_args()
+
+    pool = pooled(args.answers)
+    print(f"(a) {args.answers} pooled answers: retraining {median_ms(lambda: classroom.train(pool), args.repeat):.1f} ms, "
+          f"whole view {median_ms(lambda: classroom.view(pool), args.repeat):.1f} ms (medians of {args.repeat}; "
+          "target: retraining <= 200 ms)")
+
+    with tempfile.TemporaryDirectory(prefix="fontnet-bench-", dir="/tmp") as where:
+        url, started = args.postgres, False
+        if not url:
+            url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "start", where], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+            started = True
+        try:
+            for name, target in (("SQLite", f"sqlite:///{where}/bench.sqlite3"), ("PostgreSQL", url)):
+                rate, waits = throughput(target, args.writers, args.each, args.pace)
+                p95 = statistics.quantiles(waits, n=20)[-1]
+                print(f"(b) {name}: {args.writers} writers x {args.each} answers"
+                      f"{f' {args.pace:g} s apart' if args.pace else ''}: {rate:,.0f} answers/s committed, "
+                      f"acknowledgement median {statistics.median(waits):.1f} ms, 95th percentile {p95:.0f} ms, "
+                      f"slowest {max(waits):.0f} ms")
+        finally:
+            if started:
+                subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", where], capture_output=True)
+
+
+if __name__ == "__main__":
+    main()

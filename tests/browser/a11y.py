@@ -1,0 +1,103 @@
+"""Accessibility checks shared by the browser tests: axe-core's WCAG 2.1 A/AA audit, horizontal overflow, and
+phone/tablet contexts.
+
+axe-core is vendored for the tests only (tests/browser/vendor/axe-core, with its licence) and injected into the
+page under test; the app never loads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SERIOUS = ("serious", "critical")
+
+# Violations that cannot be fixed from the app, each as its exact rule and the selector of the element it names,
+# with the reason in docs/accessibility.md. Everything else fails the audit.
+KNOWN: set[tuple[str, str]] = set()
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+DEVICES = {"phone": PHONE, "tablet": TABLET}
+
+# A specimen (fontnet/figures/vision.py) is text whose colours are what the page shows, often meant to be hard to
+# read; it is marked data-specimen and its accessible name states its colours and contrast ratio.
+_RUN = """async tags => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+                                     elementRef: true});
+  const specimen = el => !!(el && el.closest && el.closest('[data-specimen][role=img][aria-label*="contrast"]'));
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({impact: n.impact, target: n.target.map(String).join(' '), html: n.html.slice(0, 200),
+                              summary: n.failureSummary, specimen: specimen(n.element)}))}));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """Every WCAG 2.1 A/AA violation axe-core finds in the page as it is now, one dict per (rule, element):
+    {id, impact, help, target, html, summary, specimen}."""
+    # the app's accessibility script (app/access.js) loads with the page's components, after the script run
+    page.wait_for_selector('[data-access="ready"]', state="attached", timeout=30_000)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found = []
+    for v in page.evaluate(_RUN, WCAG_TAGS):
+        for n in v["nodes"]:
+            found.append({"id": v["id"], "impact": n["impact"] or v["impact"], "help": v["help"],
+                          "target": n["target"], "html": n["html"], "summary": n["summary"],
+                          "specimen": n["specimen"]})
+    return found
+
+
+def exempt(v: dict) -> bool:
+    """A specimen's own colours (the contrast it shows is the content), or a documented upstream violation."""
+    return (v["id"] == "color-contrast" and v["specimen"]) or (v["id"], v["target"]) in KNOWN
+
+
+def serious(page) -> list[dict]:
+    """The serious and critical violations, less the exempt ones."""
+    return [v for v in axe_violations(page) if v["impact"] in SERIOUS and not exempt(v)]
+
+
+def describe(violations: list[dict]) -> str:
+    """One line per violation, for an assertion message."""
+    return "\n".join(f"{v['impact']} {v['id']} at {v['target']}: {v['html']}\n    {v['summary']}" for v in violations)
+
+
+def assert_accessible(page, state: str) -> None:
+    """Fail with every serious or critical violation axe finds on the page in `state`."""
+    found = serious(page)
+    assert not found, f"{len(found)} serious/critical axe violations ({state}):\n{describe(found)}"
+
+
+# The page scrolls sideways where the document, Streamlit's main area or the sidebar does: each is a scroll
+# container, so content wider than the screen makes it scroll rather than the document.
+OVERFLOW_JS = """() => {
+  const boxes = [['document', document.scrollingElement || document.documentElement],
+                 ['main', document.querySelector('[data-testid=stMain]')],
+                 ['sidebar', document.querySelector('[data-testid=stSidebarContent]')]];
+  const out = {over: 0, where: {}, wide: []};
+  for (const [name, el] of boxes) {
+    if (!el) continue;
+    const over = el.scrollWidth - el.clientWidth;
+    out.where[name] = over;
+    out.over = Math.max(out.over, over);
+    if (over > 0) {
+      const right = el === boxes[0][1] ? el.clientWidth : el.getBoundingClientRect().right;
+      for (const child of el.querySelectorAll('*')) {
+        const r = child.getBoundingClientRect();
+        if (r.width > 0 && r.right > right + 1 && out.wide.length < 12) {
+          out.wide.push(name + ': ' + (child.dataset.testid || child.id || child.className || child.tagName)
+            .toString().slice(0, 60) + ' right ' + Math.round(r.right) + ' > ' + Math.round(right));
+        }
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def horizontal_overflow(page) -> dict:
+    """How many CSS pixels the page scrolls sideways: {over: the most, where: {document, main, sidebar},
+    wide: the elements sticking out}."""
+    return page.evaluate(OVERFLOW_JS)

@@ -1,0 +1,119 @@
+"""A live panel whose feed goes wrong says so and asks for a page run; it never sits at "running" in silence.
+
+The browser intercepts the Train panel's feed requests (page.route) and answers them as a broken deployment
+would: a web page where the feed should be (a proxy or base path that sends it elsewhere), HTTP errors, no
+answer, a 404 that is the feed's own (the server no longer knows the panel), or answers that say "running"
+but never advance.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+FEED = "**/api/live/**"
+ROOT = "document.querySelector('.st-key-train_live .fontnet-live-grid')?.parentElement"
+# the panel's state in one JavaScript task
+STATE = f"""() => {{ const root = {ROOT}; if (!root) return null;
+  const problem = root.querySelector('.fontnet-feed-problem');
+  const bar = root.querySelector('[data-testid=stProgress]');
+  return {{reason: problem?.dataset.reason ?? null, text: problem?.textContent ?? null,
+          role: problem?.getAttribute('role') ?? null, progress: bar?.innerText ?? null,
+          renders: +(root.dataset.updates || 0), resyncs: +(root.dataset.feedResyncs || 0),
+          asking: !!root.__fontnetFeed, points: +root.querySelector('[data-chart=loss]').dataset.points}}; }}"""
+
+
+def state(page) -> dict:
+    return page.evaluate(STATE)
+
+
+def start_run(page, app_server) -> dict:
+    """Open Train on a long run and press Train; returns the panel's state once the run's page run drew it."""
+    page.goto(app_server.url + "/train?iterations=100000")
+    page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => ({STATE})()?.points >= 1", timeout=60_000)
+    wait_for_app(page)
+    before = state(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"n => ({STATE})()?.renders > n", arg=before["renders"], timeout=60_000)
+    return state(page)
+
+
+def wait_for_problem(page, reason: str) -> dict:
+    page.wait_for_function(f"r => ({STATE})()?.reason === r", arg=reason, timeout=60_000)
+    return state(page)
+
+
+def rerun_requests(page) -> list[int]:
+    """Collects the page's messages to the server that carry the panel's `resync` trigger (each asks for a page run)."""
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(1) if b"resync" in (
+        f if isinstance(f, bytes) else f.encode()) else None))
+    return sent
+
+
+def wait_sent(page, sent: list[int], n: int) -> None:
+    """Wait until `n` such messages have left the page (Playwright reports frames as its events arrive)."""
+    for _ in range(600):
+        if sum(sent) >= n:
+            return
+        page.wait_for_timeout(50)   # lets Playwright deliver the page's events; the state is `sent`
+    raise AssertionError(f"{sum(sent)} page-run requests sent, expected {n}")
+
+
+@pytest.mark.parametrize(("reason", "answer"), [
+    ("misrouted", {"status": 200, "content_type": "text/html", "body": "<!doctype html><title>FontNet</title>"}),
+    ("misrouted", {"status": 404, "content_type": "text/html", "body": "<h1>Not Found</h1>"}),
+    ("unreachable", {"status": 502, "content_type": "text/plain", "body": "Bad Gateway"}),
+    ("unreachable", None),   # no answer at all
+    ("gone", {"status": 404, "content_type": "application/json", "body": json.dumps({"error": "no such live panel"})}),
+], ids=["page-instead-of-data", "proxy-404", "http-502", "no-answer", "panel-unknown"])
+def test_a_feed_that_cannot_be_used_stops_the_panel_with_a_message_and_one_page_run(app_server, page, reason, answer):
+    page.route(FEED, lambda route: route.abort() if answer is None else route.fulfill(**answer))
+    sent = rerun_requests(page)
+    start_run(page, app_server)
+    s = wait_for_problem(page, reason)
+    assert s["text"].startswith("Live updates stopped:") and s["role"] == "alert", s
+    assert "Reload the page to try again" in s["text"]
+    if reason == "misrouted":
+        assert "/api/live/" in s["text"]   # the address a proxy must pass through
+    # it asked for one page run and stopped asking the feed
+    assert s["resyncs"] == 1 and not s["asking"], s
+    wait_sent(page, sent, 1)
+    wait_for_app(page)
+    # the run never reached the browser: the bar still says so, with the message beside it
+    assert s["progress"].startswith("running: iteration 0 of 100,000"), s
+    assert page.locator('[data-testid="stException"]').count() == 0 and page.dialogs == []
+
+
+def test_answers_that_never_advance_stop_the_panel_after_one_page_run(app_server, page):
+    """The first answer is the server's; every later one repeats it: 'running', and nothing new."""
+    first: list[dict] = []
+
+    def replay(route):
+        if not first:
+            response = route.fetch()
+            first.append({"status": response.status, "headers": response.headers, "body": response.body()})
+        route.fulfill(**first[0])
+
+    page.route(FEED, replay)
+    sent = rerun_requests(page)
+    started = start_run(page, app_server)
+    s = wait_for_problem(page, "stalled")
+    assert "no new point and no progress" in s["text"] and s["resyncs"] == 1, s
+    # that page run drew the run whole (it had moved on by the one real answer) and started a new feed, whose
+    # replayed answers stalled again: the message is back, and no second page run was asked for
+    page.wait_for_function(f"n => {{ const s = ({STATE})(); return s.renders > n && s.reason === 'stalled'; }}",
+                           arg=started["renders"], timeout=60_000)
+    again = state(page)
+    served = json.loads(first[0]["body"])["charts"][0]["length"]   # what the server's one real answer held
+    assert again["resyncs"] == 1 and not again["asking"] and again["points"] == served, (again, served)
+    wait_sent(page, sent, 1)
+    wait_for_app(page)
+    assert sum(sent) == 1
+    assert page.locator('[data-testid="stException"]').count() == 0 and page.dialogs == []
