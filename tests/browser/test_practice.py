@@ -111,3 +111,25 @@ def test_the_train_page_draws_each_hidden_nodes_map_live_beside_the_decision_map
     assert label == "Each hidden node's activation over the slice: " + "; ".join(
         f"node {i + 1}: A up to {t}" for i, t in enumerate(tops))
     assert box.inner_text().startswith("Each hidden node's A over the same slice")
+
+
+def test_your_turn_checked_and_tune_with_a_node_off_have_no_serious_accessibility_violation(app_server, page):
+    from tests.browser.a11y import assert_accessible
+
+    ref = pr.reference(bp.explain(bp.fresh_network(3), (255, 192, 203), "dark"), 0.05)
+    page.goto(app_server.url + TURN)
+    wait_for_app(page)
+    for name, text in (("Z1", ref.answer("Z1")), ("A1", "0,5 1 2"), ("Z2", "abc")):
+        box = page.get_by_label(name, exact=True)
+        box.fill(text)
+        box.press("Enter")
+        wait_for_app(page)
+    page.get_by_role("button", name="Check my answers").click()
+    page.get_by_text("1 of 19 right").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_accessible(page, "Backprop, Your turn checked (right, off and unreadable boxes)")
+
+    page.goto(app_server.url + "/tune?on2=false&b2=-1")
+    page.get_by_role("heading", name="Tune").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_accessible(page, "Tune, a node switched off")
