@@ -44,12 +44,16 @@ def answers() -> dict[str, str]:
 
 
 def _sheet_state(problem: tuple) -> dict:
-    """The sheet's state for this problem: a new colour, label, network or setting starts a clean sheet."""
+    """The sheet's state for this problem: a new colour, label, network or setting starts a clean sheet. Boxes
+    Streamlit dropped while the mode was off (or another page was open) get what was typed back."""
     state = ss.get(STATE)
     if state is None or state["problem"] != problem:
+        state = ss[STATE] = {"problem": problem, "checked": False, "revealed": [], "typed": {}}
         for n in NAMES:
             ss[box_key(n)] = ""
-        state = ss[STATE] = {"problem": problem, "checked": False, "revealed": []}
+    for n in NAMES:
+        if box_key(n) not in ss:
+            ss[box_key(n)] = state["typed"].get(n, "")
     return state
 
 
@@ -125,6 +129,8 @@ def show(schema: Schema, b: bp.Backprop, lr: float, network_words: str, in_link:
     model). Returns whether the mode is on."""
     if not st.toggle("Your turn", key=links.key(schema, "turn"),
                      help="Do this step's arithmetic yourself: the page checks every entry."):
+        if (state := ss.get(STATE)) is not None:  # the boxes' last values, before Streamlit drops them
+            state["typed"] |= {n: ss[box_key(n)] for n in NAMES if box_key(n) in ss}
         return False
     ref = practice.reference(b, lr)
     state = _sheet_state(_problem(b, lr))
@@ -152,6 +158,7 @@ def show(schema: Schema, b: bp.Backprop, lr: float, network_words: str, in_link:
                 st.markdown(f'<div style="color:#57606a;font-size:0.85rem;margin-top:-0.6rem">'
                             f"= {html.escape(ref.formulas[name])}</div>{mark}", unsafe_allow_html=True)
 
+    state["typed"] = answers()
     with st.container(horizontal=True, vertical_alignment="bottom", key="turn_buttons"):
         st.button("Check my answers", type="primary", on_click=on_check)
         st.button("Clear the sheet", on_click=on_clear)

@@ -76,9 +76,8 @@ def show_inputs() -> None:
     """A row per hidden node (its three weights and its bias, on or off), and one for the output node."""
     for i in range(1, 4):
         with st.container(border=True, key=f"tune_node{i}"):
-            head, toggle = st.columns([3, 1], vertical_alignment="center")
-            head.markdown(f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])")
-            toggle.toggle("On", key=K[f"on{i}"], help=f"Off: node {i} passes 0 on, as if its W2 were 0.")
+            st.toggle(f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
+                      key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
             for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
                 with col:
                     value_input(key)
@@ -109,9 +108,8 @@ def show_maps(net, on: tuple[bool, ...], fixed: str, value: int) -> None:
         st.markdown(legend_html(MAP_LEGEND[:2]), unsafe_allow_html=True)
     st.markdown("**Each hidden node's A over the same slice**")
     for i, col in enumerate(st.columns(3)):
-        with col, st.container(key=f"tune_nodemap{i + 1}"):
-            st.markdown(node_map_svg(hs, i, sl, on[i]), unsafe_allow_html=True)
-            st.caption(f"Node {i + 1}{'' if on[i] else ' (off)'}: A up to {float(hs.A[i].max()):.3g}")
+        col.markdown(node_map_svg(hs, i, sl, on[i]), unsafe_allow_html=True)
+        col.caption(f"Node {i + 1}{'' if on[i] else ' (off)'}: A up to {float(hs.A[i].max()):.3g}")
     st.caption("Orange where a node is active (darker is larger), pale grey where its ReLU gives 0; grey dashes: "
                "where its weighted sum Z crosses 0; black: the formula's line.")
     c1, c2 = st.columns([1, 2])

@@ -144,3 +144,13 @@ def test_every_bad_typed_value_gets_a_notice_as_text_and_nothing_else_changes(re
         assert result(at) == "1 of 19 right", name
         assert statuses(at) == (["right"] if name == "empty" else ["right", "count" if name == "neg" else
                                                                    "unreadable"]), name
+
+
+def test_what_was_typed_stays_while_the_worked_step_is_looked_at(ref):
+    at = fill(run_page(), {"Z1": ref.answer("Z1"), "A1": "1 2 3"})
+    at.toggle(key="backprop.turn").set_value(False).run()
+    assert not at.text_input and any(m.label == "Cost C" for m in at.metric)
+    at.toggle(key="backprop.turn").set_value(True).run()
+    assert at.text_input(key=box_key("Z1")).value == ref.answer("Z1") and at.text_input(key=box_key("A1")).value == \
+        "1 2 3"
+    assert result(click(at, "Check my answers")) == "1 of 19 right"
