@@ -38,6 +38,23 @@ export function exposeShortcuts(doc = document) {
   }
 }
 
+// A Markdown table wider than its column scrolls inside its own box (access.css). A box that scrolls must be
+// reachable by keyboard to be scrolled by one: while it is wider than the screen it is a named, focusable region.
+export function scrollableTables(doc = document) {
+  for (const box of doc.querySelectorAll('[data-testid="stMarkdownContainer"]:has(> table)')) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const marked = box.dataset.fontnetScroll === "";
+    if (scrolls && !marked && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Table, scrolls sideways");
+      box.dataset.fontnetScroll = "";
+    } else if (!scrolls && marked) {
+      for (const a of ["tabindex", "role", "aria-label", "data-fontnet-scroll"]) box.removeAttribute(a);
+    }
+  }
+}
+
 // A component that isolates its markup in a shadow root (the Digits page's drawing pad and its toolbar) is out of
 // the page stylesheet's reach: its buttons get the same visible focus ring through a shared sheet of their own.
 let ringSheet = null;
@@ -61,12 +78,21 @@ export default function (component) {
   if (window.__fontnetAccess) return;
   window.__fontnetAccess = true;
   const colour = /^#[0-9a-fA-F]{6}$/.test(component.data?.primary || "") ? component.data.primary : "#b93e0c";
+  let measuring = false;
   const apply = () => {
     fixNavigation();
     exposeShortcuts();
     ringInComponents(colour);
+    if (!measuring) {  // measuring widths forces a layout: once a frame at most
+      measuring = true;
+      requestAnimationFrame(() => {
+        measuring = false;
+        scrollableTables();
+      });
+    }
   };
   apply();
+  addEventListener("resize", apply);
   // only attributes and style sheets change here, and the observer watches for elements added: it never wakes
   // itself
   new MutationObserver(apply).observe(document.body, { subtree: true, childList: true });

@@ -74,6 +74,8 @@ def colour_vision_html(pairs: list[SeenPair], chosen: str | None = None, sample:
                     f'<td>{swatch}<code>{bg}</code></td>' + "".join(_ratio_cell(p.ratios[s]) for s in shades) + "</tr>")
     table = (f'<table style="margin: 0"><thead><tr><th scope="col">Vision</th><th scope="col">As seen</th>{head}</tr>'
              f'</thead><tbody>{"".join(rows)}</tbody></table>')
-    return (f'<div class="fontnet-vision"><div style="overflow-x: auto">{table}</div>'
+    # the table's own scroll box, focusable so a keyboard can scroll it on a narrow screen
+    return (f'<div class="fontnet-vision"><div role="region" aria-label="Contrast for colour-blind readers" '
+            f'tabindex="0" style="overflow-x: auto">{table}</div>'
             f'<p class="fontnet-vision-summary" style="margin-top: 0.5rem">{escape(vision_summary(pairs, chosen))}'
             f'</p></div>')

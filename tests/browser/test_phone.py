@@ -1,0 +1,132 @@
+"""Phones and tablets (390x844 and 820x1180, touch): no page scrolls sideways, the audit holds, the sidebar's
+settings open and work, Teach answers by touch, and a digit drawn with a finger on the pad is read."""
+
+import pytest
+
+from tests.browser.a11y import DEVICES, assert_accessible, horizontal_overflow
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/train", "Train"), ("/backprop", "Backprop"),
+         ("/activations", "Activations"), ("/digits", "Digits")]
+ANSWERS = "() => +document.querySelector('#teach-scores')?.dataset.answers"
+
+
+@pytest.fixture(params=sorted(DEVICES))
+def device(request, browser):
+    """A touch page of the device's size (its own Streamlit session), named by the device."""
+    context = browser.new_context(**DEVICES[request.param])
+    page = context.new_page()
+    page.device = request.param
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**DEVICES["phone"])
+    yield context.new_page()
+    context.close()
+
+
+def open_page(page, url: str, title: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+SIDEBAR_OPEN = ("() => { const r = document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect();"
+                " return !!r && r.left >= 0 && r.width > 0; }")
+
+
+def open_sidebar(page) -> None:
+    """Open the sidebar where it starts closed (a phone), by its own button; wait until it is on screen."""
+    if not page.evaluate(SIDEBAR_OPEN):
+        page.get_by_role("button", name="Expand sidebar").tap()
+    page.wait_for_function(SIDEBAR_OPEN, timeout=30_000)
+    page.locator('[data-testid="stSidebarNav"]').wait_for(state="visible", timeout=30_000)
+
+
+@pytest.mark.parametrize("path,title", PAGES)
+def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, title):
+    page = device
+    open_page(page, app_server.url + path, title)
+    page.wait_for_selector('[data-access="ready"]', state="attached", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stMarkdownContainer]:has(> table)') || "
+                           "[...document.querySelectorAll('[data-testid=stMarkdownContainer]:has(> table)')].every("
+                           "b => b.scrollWidth <= b.clientWidth + 1 || b.dataset.fontnetScroll === '')",
+                           timeout=30_000)  # the access script has marked the tables that scroll
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
+    assert_accessible(page, f"{title} on a {page.device}")
+    open_sidebar(page)
+    over = horizontal_overflow(page)
+    assert over["where"]["sidebar"] == 0, over
+    assert page.get_by_role("list", name="Learn how").get_by_role("link", name="Digits").is_visible()
+
+
+def test_train_settings_open_from_the_sidebar_on_a_phone(app_server, phone):
+    page = phone
+    open_page(page, app_server.url + "/train", "Train")
+    open_sidebar(page)
+    box = page.get_by_role("spinbutton", name="Iterations")
+    box.scroll_into_view_if_needed()
+    box.tap()
+    box.fill("5000")
+    box.press("Enter")
+    page.wait_for_url("**iterations=5000**", timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_role("spinbutton", name="Iterations").input_value() == "5000"
+
+
+def test_teach_answers_by_touch(app_server, phone):
+    page = phone
+    page.goto(app_server.url + "/teach")
+    page.locator('#teach-scores[data-answers="0"]').wait_for(timeout=60_000)
+    wait_for_app(page)
+    dark = page.get_by_role("button", name="Dark reads better", exact=True)
+    size = dark.bounding_box()
+    assert size["height"] >= 24 and size["width"] >= 24  # WCAG 2.5.8: a target at least 24 by 24 CSS pixels
+    dark.tap()
+    page.wait_for_function(f"() => ({ANSWERS})() === 1", timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Light reads better", exact=True).tap()
+    page.wait_for_function(f"() => ({ANSWERS})() === 2", timeout=30_000)
+
+
+def touch_stroke(page, points) -> None:
+    """One stroke with a finger through `points` (pad coordinates, 0-280): touch events, as a phone sends them."""
+    canvas = page.locator(".st-key-digit_pad canvas").last
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    at = [{"x": box["x"] + x, "y": box["y"] + y} for x, y in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [at[0]]})
+    for a, b in zip(at, at[1:]):
+        for k in range(1, 9):  # as a finger moves: many small steps
+            p = {"x": a["x"] + (b["x"] - a["x"]) * k / 8, "y": a["y"] + (b["y"] - a["y"]) * k / 8}
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [p]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_a_digit_drawn_by_touch_is_read(app_server, phone):
+    page = phone
+    page.goto(app_server.url + "/digits")
+    page.locator(".st-key-digit_pad canvas").last.wait_for(timeout=60_000)
+    page.locator("#digit-prompt").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.locator(".st-key-digit_pad canvas").last.scroll_into_view_if_needed()
+    scrolled = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop")
+    touch_stroke(page, [(140, 40), (140, 240)])  # a one
+    page.locator("#digit-prediction").wait_for(timeout=60_000)
+    cells = [int(v) for v in page.locator("#digit-preview").get_attribute("data-pixels").split(",")]
+    assert len(cells) == 64 and sum(cells) > 0
+    # the ink is a vertical bar: the middle columns hold it, the outer ones do not
+    columns = [sum(cells[r * 8 + c] for r in range(8)) for c in range(8)]
+    assert columns[3] + columns[4] > 0 and columns[0] == columns[7] == 0, columns
+    # drawing did not scroll the page (the pad takes the touch, not the page)
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == scrolled
+    wait_for_app(page)
+    assert_accessible(page, "Digits on a phone, a digit drawn by touch")
