@@ -45,5 +45,9 @@ export default function (component) {
       tr.insertCell().appendChild(button);
     });
   });
-  parentElement.replaceChildren(table);
+  // a phone is narrower than the ten columns: the grid scrolls inside its own box, never the page
+  const box = document.createElement("div");
+  box.className = "confusion-scroll";
+  box.appendChild(table);
+  parentElement.replaceChildren(box);
 }
