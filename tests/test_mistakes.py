@@ -98,7 +98,9 @@ def test_the_cards_draw_the_image_and_the_attribution_in_orange_and_blue(model, 
     a = np.zeros((8, 8))
     a[0, 0], a[0, 1] = 2.0, -2.0
     rgb = attribution_rgb(a)
-    assert rgb[0, 0].tolist() == [217, 72, 15] and rgb[0, 1].tolist() == [28, 126, 214]   # orange, blue
+    from fontnet.figures.network import NEGATIVE, POSITIVE  # the weight images' orange and blue
+    assert rgb[0, 0].tolist() == [int(POSITIVE[i:i + 2], 16) for i in (1, 3, 5)]
+    assert rgb[0, 1].tolist() == [int(NEGATIVE[i:i + 2], 16) for i in (1, 3, 5)]
     assert np.all(rgb[1:] == 255)
     # the PNG holds exactly those pixels: unfiltered rows after its header
     data = png(rgb)
