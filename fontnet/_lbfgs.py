@@ -5,8 +5,8 @@ gradient is a quasi-Newton step: L-BFGS keeps the last few (step, change of grad
 them into an estimate of the inverse Hessian times the gradient (Nocedal & Wright, Algorithm 7.4), and a
 backtracking line search (the Armijo condition) picks how far to go. Each evaluation is the same forward
 and backward pass as `Network.gradients`, over every training row at once, one layer at a time, so the
-inner loops run along the rows and the compiler can vectorise them; the tests hold it equal to the
-readable chain rule.
+inner loops run along the rows and the compiler can vectorise them (the logistic output's exponential
+included: `exp_neg`); the tests hold it equal to the readable chain rule.
 """
 
 from __future__ import annotations
@@ -22,11 +22,37 @@ __all__ = ["KERNEL_CODES", "LOSS_CODES", "batch_gradients", "lbfgs_steps"]
 
 FAR = 500.0          # |Z| beyond this counts as this far: e^-|Z| < 1e-217, smaller only slows (subnormals)
 SERIES = 2.0 ** -20  # below this, e - e^2/2 is log(1 + e) to within 3e-13 of itself
-ARMIJO = 1e-4      # sufficient decrease: C(x + t d) <= C(x) + ARMIJO * t * (g . d)
-BACKTRACKS = 40    # halvings of the step before the line search gives up (the run has converged)
-
+BLOCK = 1000         # rows whose factors 1 + e (each <= 2) are multiplied before a log: 2^1000 < the largest float
+ARMIJO = 1e-4        # sufficient decrease: C(x + t d) <= C(x) + ARMIJO * t * (g . d)
+BACKTRACKS = 40      # halvings of the step before the line search gives up (the run has converged)
 RELU = KERNEL_CODES["relu"]
+
 _FAST = {"reassoc", "contract"}  # sums along the rows may be reordered (vectorised); no other shortcut
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # ln 2 = HI + LO; k * HI is exact
+_TAYLOR = tuple(1.0 / math.factorial(i) for i in range(14))
+
+
+@numba.njit(cache=True, fastmath=_FAST)
+def exp_neg(x):
+    """x <- exp(-x) in place, for 0 <= x <= FAR: within one unit in the last place of math.exp, and vectorised.
+
+    math.exp is a call per number, which the compiler cannot vectorise, and it was half of a batch's gradient. Here
+    -x = k ln 2 + u with |u| <= ln(2)/2, so exp(-x) = 2^k exp(u): exp(u) by its Taylor series to u^13 (the rest
+    is below 1e-17), 2^k written straight into a float's exponent bits.
+    """
+    bits = np.empty(x.size, dtype=np.int64)
+    for r in range(x.size):
+        t = -x[r]
+        k = math.floor(t * 1.4426950408889634 + 0.5)   # t / ln 2, rounded
+        u = t - k * _LN2_HI - k * _LN2_LO
+        p = _TAYLOR[13]
+        for i in range(12, -1, -1):
+            p = p * u + _TAYLOR[i]
+        x[r] = p
+        bits[r] = (np.int64(k) + 1023) << 52             # the float 2^k
+    scale = bits.view(np.float64)
+    for r in range(x.size):
+        x[r] *= scale[r]
 
 
 @numba.njit(cache=True, fastmath=_FAST)
@@ -59,25 +85,28 @@ def batch_gradients(Ws, Bs, XT, YT, act, loss, Zs, As, Ds, gW, gB):
     Zo, Ao, D = Zs[L - 1], As[L - 1], Ds[L - 1]
     k = Zo.shape[0]
     total = 0.0
-    product = 1.0  # a log per row was half the work
-    for r in range(n):                                   # output: logistic or softmax, and dC/dZ_out
-        if k == 1:
-            z, y = Zo[0, r], YT[0, r]
-            e = math.exp(-min(abs(z), FAR))              # one exp gives both A and the loss
-            a = (1.0 if z >= 0 else e) / (1.0 + e)
-            Ao[0, r] = a
-            if loss == 0:                                # squared error: 2(A - Y) * A(1 - A)
-                total += (a - y) * (a - y)
-                D[0, r] = 2.0 * (a - y) * a * (1.0 - a)
-            else:                                        # cross-entropy from Z: softplus(z) - y z; A - Y
-                small = e < SERIES                       # log(1 + e) = e(1 - e/2) where 1 + e would round to 1
-                total += max(z, 0.0) - y * z + (e * (1.0 - 0.5 * e) if small else 0.0)
-                product *= 1.0 if small else 1.0 + e    # the other rows' log(1 + e), summed as one log below
-                if product > 1e300:
-                    total += math.log(product)
-                    product = 1.0
-                D[0, r] = a - y
-        else:
+    if k == 1:                                           # logistic output and dC/dZ_out
+        E = np.empty(n)
+        for r in range(n):
+            E[r] = min(abs(Zo[0, r]), FAR)
+        exp_neg(E)                                       # E = e^-|Z|: one exp gives both A and the loss
+        for start in range(0, n, BLOCK):
+            product = 1.0                                # log(1 + e) summed as the log of a product
+            for r in range(start, min(start + BLOCK, n)):
+                z, y, e = Zo[0, r], YT[0, r], E[r]
+                a = (1.0 if z >= 0 else e) / (1.0 + e)
+                Ao[0, r] = a
+                if loss == 0:                            # squared error: 2(A - Y) * A(1 - A)
+                    total += (a - y) * (a - y)
+                    D[0, r] = 2.0 * (a - y) * a * (1.0 - a)
+                else:                                    # cross-entropy from Z: softplus(z) - y z; A - Y
+                    small = e < SERIES                   # log(1 + e) = e(1 - e/2) where 1 + e would round to 1
+                    total += max(z, 0.0) - y * z + (e * (1.0 - 0.5 * e) if small else 0.0)
+                    product *= 1.0 if small else 1.0 + e
+                    D[0, r] = a - y
+            total += math.log(product)
+    else:                                                # softmax outputs
+        for r in range(n):
             zmax = Zo[0, r]
             for i in range(1, k):
                 zmax = max(zmax, Zo[i, r])
@@ -100,7 +129,6 @@ def batch_gradients(Ws, Bs, XT, YT, act, loss, Zs, As, Ds, gW, gB):
                 for i in range(k):
                     total += YT[i, r] * (lse - Zo[i, r])
                     D[i, r] = Ao[i, r] - YT[i, r]
-    total += math.log(product)
     for l in range(L - 1, -1, -1):                       # backward: dC/dW = D @ A_prev.T / n, dC/dB = mean D
         W, D = Ws[l], Ds[l]
         A_prev = XT if l == 0 else As[l - 1]

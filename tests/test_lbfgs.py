@@ -51,6 +51,16 @@ def test_the_loss_never_rises(activation, n_classes):
     net = Network((4, 3), activation, mode="fast", random_state=1, max_iter=200).fit(*_ruled(n_classes))
     curve = net.loss_curve_
     assert net.n_iter_ == 200 and np.all(np.diff(curve) <= 0) and curve[-1] < curve[0] / 10
+    assert curve[-1] == pytest.approx(net.loss_on(*_ruled(n_classes)), rel=1e-9)  # the readable cost, near 0 too
+
+
+def test_the_vectorised_exp_is_within_one_unit_in_the_last_place_of_numpys():
+    from fontnet._lbfgs import FAR, exp_neg
+
+    x = np.concatenate([np.linspace(0, FAR, 200_001), [1e-300, 5e-324, np.log(2) / 2, FAR]])
+    e = x.copy()
+    exp_neg(e)
+    assert np.all(np.abs(e - np.exp(-x)) <= np.spacing(np.exp(-x)))
 
 
 def test_once_no_step_lowers_the_loss_more_iterations_keep_the_weights():
