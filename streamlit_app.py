@@ -20,9 +20,11 @@ if __name__ == "__main__":  # a visitor's script run
         "Use it": [
             st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
             st.Page("app_pages/teach.py", title="Teach", icon=":material/school:", url_path="teach"),
+            st.Page("app_pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
         ],
         "Learn how": [
             st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+            st.Page("app_pages/tune.py", title="Tune", icon=":material/tune:", url_path="tune"),
             st.Page("app_pages/backprop.py", title="Backprop", icon=":material/account_tree:", url_path="backprop"),
             st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:",
                     url_path="activations"),
@@ -30,6 +32,10 @@ if __name__ == "__main__":  # a visitor's script run
         ],
     }).run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
+    from app.server import limit_malloc_arenas
+
+    limit_malloc_arenas()   # first, before the server starts its threads (app/server.py says why)
+
     from app.live_feed import routes
     from app.server import lifespan
 

@@ -12,13 +12,24 @@ import math
 
 import streamlit as st
 
+from fontnet import parsing
+
 SIZE = 280            # the pad in CSS pixels (35 per cell of the 8x8 image)
 PEN = 18              # on the pad; the reduction draws its own pen (fontnet.digits.PEN) after scaling
 GENERATION = "digit_pad_generation"
+COORD_LIMIT = 1e6     # far beyond the pad: a stroke's coordinates, scale and angle are refused past this
 
 
 def _numbers(seq) -> list[float]:
-    return [float(v) for v in seq if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    """The numbers of `seq` the pad can hold (the engine's checked parser: finite, within ±COORD_LIMIT); the
+    browser sends whatever it likes, so anything else (text, true/false, a 400-digit integer) is skipped."""
+    out = []
+    for v in seq:
+        try:
+            out.append(parsing.check_float(v, -COORD_LIMIT, COORD_LIMIT))
+        except parsing.SettingsError:
+            pass
+    return out
 
 
 def strokes_from_fabric(drawing) -> list[list[list[float]]]:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app.live_feed import Feed, Source
 
@@ -51,7 +53,8 @@ class Chart:
     area: str = ""
 
 
-def _whole(c: Chart) -> dict:
+def whole(c: Chart) -> dict:
+    """A chart with its spec and every point: what a page run sends, and a feed when the browser lacks a base."""
     return {"name": c.name, "title": c.title, "area": c.area or c.name, "spec": c.spec, "run": c.run_id,
             "start": 0, "length": c.length, "full": True, **c.points(0)}
 
@@ -63,7 +66,7 @@ def feed_answer(charts: list[Chart], run_id: int | str, run: str, have: int, **e
     out = []
     for c in charts:
         if run != str(run_id) or have > c.length:
-            out.append(_whole(c))
+            out.append(whole(c))
         else:
             out.append({"name": c.name, "run": c.run_id, "start": have, "length": c.length, "full": False,
                         **c.points(have)})
@@ -75,16 +78,25 @@ def feed_key(key: str) -> str:
     return f"_live_feed_{key}"
 
 
+def _connected(session_id: str):
+    """Whether the session `session_id` still has its browser connected (to this server)."""
+    return lambda: Runtime.exists() and Runtime.instance().is_active_session(session_id)
+
+
 def feed_of(key: str) -> Feed:
-    """The session's feed for the panel `key`: made on first use, its token kept for the session."""
+    """The session's feed for the panel `key`: made on first use, its token kept for the session, answering
+    only while the session's browser is connected."""
     feed = st.session_state.get(feed_key(key))
     if feed is None:
-        feed = st.session_state[feed_key(key)] = Feed()
+        ctx = get_script_run_ctx()
+        alive = _connected(ctx.session_id) if ctx is not None and Runtime.exists() else None
+        feed = st.session_state[feed_key(key)] = Feed(alive)
     return feed
 
 
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
-                source: Source | None = None, progress: dict | None = None, every: float = 0.12) -> dict:
+                source: Source | None = None, progress: dict | None = None, every: float = 0.12,
+                watch: tuple[str, str] | None = None) -> dict:
     """Mount or update a panel of live charts under `key`, each with its whole history.
 
     `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s). Pass `source`
@@ -92,13 +104,22 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     seconds for what is new until the run stops, and shows `progress` ({"value": 0-1, "text": the app's own
     words}) above the charts meanwhile; then it reruns the page (the trigger `ended`). Without `source` the
     feed serves nothing. Returns the data sent (for tests).
+
+    `watch` = (held, chart) makes the panel watch something open-ended (a class room) instead of a run: it keeps
+    asking while the feed's answers say "open" (a quiet spell is not a stall), sends back as `run` the token
+    `held` (what this page run sent; each answer brings the next one) and, as `have`, the number of points the
+    chart named `chart` holds. The source then sends what changed since that token.
     """
     feed = feed_of(key)
     feed.serve(source)
     data = {"layout": {"columns": columns, "areas": areas or [c.area or c.name for c in charts]},
-            "charts": [_whole(c) for c in charts]}
+            "charts": [whole(c) for c in charts]}
     if source is not None:
         data["feed"] = {"url": feed.url, "every_ms": int(every * 1000)}
+        if watch is not None:
+            data["feed"] |= {"watch": True, "have": watch[1]}
+    if watch is not None:
+        data["held"] = watch[0]
     if progress is not None:
         data["progress"] = progress
     # either trigger reruns the page, which sends every chart whole: `resync` when the browser lacks points it

@@ -7,8 +7,11 @@ numbers; when the run stops the browser stops asking and reruns the page, which 
 
 So a live update costs one small HTTP request and the chunk's own work, not a Streamlit script run (which
 re-sends the page's elements and costs the server about ten times as much). The token is random and only the
-visitor's own page is given it; the registry holds feeds weakly, so a feed ends with its session. Nothing
-here imports Streamlit's script-run API: `streamlit_app.py` mounts `routes(base_path)` on the server.
+visitor's own page is given it; the registry holds feeds weakly, so a feed ends with its session. A feed
+also knows whether its visitor is still there (`alive`: their session's connection is open): once they have
+gone, its token answers 404 and trains nothing, even while Streamlit keeps the closed session for a while
+(`server.disconnectedSessionTTL`, see app/server.py). Nothing here imports Streamlit's script-run API:
+`streamlit_app.py` mounts `routes(base_path)` on the server.
 
 Under a base path (`--server.baseUrlPath fontnet`) the browser asks `/fontnet/api/live/<token>`: the page
 resolves the feed's relative address against its base. `st.App` mounts an app's own routes exactly as given
@@ -39,10 +42,12 @@ Source = Callable[[str, int], dict]
 
 
 class Feed:
-    """One visitor's live panel: a random token, and what it serves (set again on every page run)."""
+    """One visitor's live panel: a random token, and what it serves (set again on every page run). `alive()`
+    says whether the visitor is still connected (None: always)."""
 
-    def __init__(self) -> None:
+    def __init__(self, alive: Callable[[], bool] | None = None) -> None:
         self.token = secrets.token_urlsafe(24)
+        self.alive = alive
         self._source: Source | None = None
         with _registry_lock:
             _feeds[self.token] = self
@@ -74,12 +79,13 @@ def _json(body: dict, status: int = 200) -> Response:
 def live_endpoint(request: Request) -> Response:
     """GET <base path>/api/live/<token>?run=&have=: the next live update of the panel holding that token.
 
-    404 for a token this process does not hold (a closed session, or another replica's), 400 for a malformed
+    404 for a token this process does not hold (a closed session, or another replica's) or whose visitor has
+    gone (their connection closed: nothing more is trained for them), 400 for a malformed
     `have`, 204 when the panel has nothing to serve (its run is not playing). Runs in Starlette's thread pool:
     the chunk trains without the interpreter lock.
     """
     feed = find(request.path_params["token"])
-    if feed is None:
+    if feed is None or (feed.alive is not None and not feed.alive()):
         return _json({"error": "no such live panel here: reload the page"}, 404)
     try:
         have = int(request.query_params.get("have", "0"))

@@ -35,8 +35,9 @@ class Flash:
         st.session_state.setdefault(self.key, []).append((kind, message))
 
     def show(self) -> None:
-        """Each kept message once, as plain text (a name from a file or link cannot become Markdown)."""
-        for kind, message in st.session_state.pop(self.key, None) or []:
+        """Each kept message once, as plain text (a name from a file or link cannot become Markdown); a message
+        left twice (a press and the page's own run both refused the same settings) shows once."""
+        for kind, message in dict.fromkeys(st.session_state.pop(self.key, None) or []):
             getattr(st, kind)(md_literal(message))
 
 

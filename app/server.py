@@ -1,19 +1,35 @@
-"""What the server does once, as it starts and before it answers: the first visitor's slow work.
+"""What the server does once, as it starts and before it answers (the first visitor's slow work), and, while
+it serves, what it does every few seconds: let go of the sessions whose visitors have gone.
 
 `streamlit run streamlit_app.py` finds the `st.App` there and runs `lifespan` before it listens, so the
 first visitor finds the default model's file ready and the Predict page's modules imported, instead of
-waiting for them while the page loads.
+waiting for them while the page loads. Meanwhile it deletes the class rooms left idle too long
+(fontnet.store.expire; opening a room does it too), so they go even when nobody opens a new one.
+
+Closed sessions: Streamlit keeps a session whose browser disconnected for `server.disconnectedSessionTTL`
+seconds (.streamlit/config.toml), so a visitor whose connection blips comes back to their state. But its store
+(a TTL cache) drops an expired session only when another session is stored, and then without shutting it down,
+which is what frees its uploads (held by Streamlit's upload manager apart from the session). So a closed
+session's uploads stayed in memory indefinitely. `reap_closed_sessions` shuts every expired one down, then
+collects its cycles and hands the freed memory back to the system; `limit_malloc_arenas` keeps that memory in
+few heaps, so the next visitors reuse it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import gc
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from streamlit.logger import get_logger
+from streamlit.runtime import Runtime
 
 log = get_logger(__name__)
+REAP_EVERY_S = 10.0
 
 
 def warm_up() -> float:
@@ -55,8 +71,121 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def expire_rooms() -> int | None:
+    """Delete the class rooms idle longer than the store keeps them; how many went, or None when the class
+    database cannot be reached (logged: the server starts all the same, and the next new room expires them)."""
+    from fontnet.store import Store, StoreError, default_url
+
+    url = default_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0   # no class database yet (the default SQLite file is made with the first room): nothing idles
+    try:
+        db = Store(url)
+        try:
+            return db.expire()
+        finally:
+            db.close()
+    except StoreError as e:
+        log.warning("idle class rooms not expired at start-up: %s", e)
+        return None
+
+
+def _session_store():
+    """Streamlit's store of disconnected sessions and its lock, or None where this Streamlit has another one.
+    (Internals of the pinned version, 1.67: `MemorySessionStorage` over a TTL cache whose `expire()` returns
+    what it removed.)"""
+    mgr = getattr(Runtime.instance(), "_session_mgr", None) if Runtime.exists() else None
+    cache = getattr(getattr(mgr, "_session_storage", None), "_cache", None)
+    lock = getattr(mgr, "_storage_lock", None)
+    return (cache, lock) if hasattr(cache, "expire") and lock is not None else None
+
+
+M_ARENA_MAX = -8       # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+def limit_malloc_arenas() -> bool:
+    """Let every thread allocate from MALLOC_ARENAS shared heaps (as MALLOC_ARENA_MAX=2 would, set before any
+    script thread starts). Streamlit runs each script run in a new thread, and glibc gives threads heaps of
+    their own, up to 8 per core: memory a closed session frees is then scattered over many heaps, which keep
+    it. With two, what one round of visitors frees the next one reuses (scripts/bench_memory.py). Returns
+    whether glibc took it (elsewhere the allocator is left as it is)."""
+    libc = _libc()
+    try:
+        return bool(libc and libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS))
+    except AttributeError:   # not glibc
+        return False
+
+
+def _release_memory() -> None:
+    """Collect reference cycles (the app turns off Streamlit's collection after every run) and return freed
+    heap pages to the system, so the process's resident memory goes down, not only Python's."""
+    gc.collect()
+    libc = _libc()
+    try:
+        if libc:
+            libc.malloc_trim(0)
+    except AttributeError:   # not glibc: its allocator keeps the pages, which is harmless
+        pass
+
+
+def _shut_down_expired(cache, lock) -> int:
+    """Take the expired sessions out of Streamlit's store and shut them down; returns how many. Nothing of them
+    is held once this returns."""
+    with lock:
+        expired = cache.expire()
+    for _, info in expired:
+        info.session.shutdown()
+    return len(expired)
+
+
+_released = [True]   # whether memory was handed back since the last sessions were shut down
+
+
+def reap_closed_sessions() -> int:
+    """Shut down every session kept past its time to live (see the module's docstring); returns how many.
+
+    The memory is handed back after the sessions are let go, and once more on the next sweep: a shut-down
+    session's script thread lets go of its last references a moment later."""
+    store = _session_store()
+    if store is None:
+        return 0
+    n = _shut_down_expired(*store)
+    if n or not _released[0]:
+        _release_memory()
+        _released[0] = not n
+    return n
+
+
+async def _reap_forever() -> None:
+    while True:
+        await asyncio.sleep(REAP_EVERY_S)
+        try:
+            n = reap_closed_sessions()
+        except Exception:  # noqa: BLE001  # a failed sweep must not stop the next one, nor the server
+            log.exception("closing expired sessions failed")
+        else:
+            if n:
+                log.info("closed %d expired session(s)", n)
+
+
 @asynccontextmanager
 async def lifespan(app):
-    seconds = await asyncio.to_thread(warm_up)
-    log.info("default model ready in %.1f s", seconds)
-    yield
+    seconds, expired = await asyncio.gather(asyncio.to_thread(warm_up), asyncio.to_thread(expire_rooms))
+    log.info("default model ready in %.1f s; %s idle class rooms expired", seconds,
+             "no" if expired is None else expired)
+    if _session_store() is None and Runtime.exists():
+        log.warning("this Streamlit keeps sessions differently: closed sessions are left to it")
+    reaper = asyncio.create_task(_reap_forever())
+    try:
+        yield
+    finally:
+        reaper.cancel()

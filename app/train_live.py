@@ -11,6 +11,8 @@ from app.live_chart import Chart, feed_answer
 from app.live_feed import Source
 from fontnet import training
 from fontnet.figures import live
+from fontnet.figures.maps import LIVE_NODE_SIZE, MAX_LIVE_NODES, nodes_points, nodes_spec
+from fontnet.node_maps import hidden_slice
 from fontnet.training import TrainingRun
 
 
@@ -65,6 +67,14 @@ def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
         Chart("map", map_spec, f"{run.run_id}:{fixed}:{value}", n, map_points,
               f"What it has learned: P(dark text) where {fixed} = {value}"),
     ]
+    def node_points(start: int) -> dict:
+        if start and run.status == "running" and len(run.history) % MAP_EVERY:
+            return {}   # due with the decision map
+        hs = hidden_slice(run.net, fixed, value, LIVE_NODE_SIZE, nodes=MAX_LIVE_NODES)
+        return nodes_points(hs, training.decision_slice(run.net, fixed, value, size=2))
+
+    charts.append(Chart("nodes", nodes_spec(run.net.weights_[0].shape[0]), f"{run.run_id}:{fixed}:{value}", n,
+                        node_points, "Each hidden node's A over the same slice (first hidden layer)"))
     for i, (layer, spec) in enumerate(zip(live.layers_of(run.names), weights_specs)):
         charts.append(Chart(f"w{layer}", spec, run.run_id, n, lambda start, i=i: weights_points(start, i),
                             f"Weights over time, layer {layer}: W{layer} and B{layer} (biases dotted)"))

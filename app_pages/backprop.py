@@ -6,7 +6,9 @@ import numpy as np
 import streamlit as st
 
 from app import links, state
+from app.cost_surface import show_step_surface
 from app.page_kit import Flash
+from app.your_turn import show as show_your_turn
 from fontnet import backprop as bp
 from fontnet import colors, presets
 from fontnet.activations import ACTIVATIONS
@@ -185,6 +187,9 @@ st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
             f"**Network:** {network_words(work['source'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
             f"{bp.LOSS_NAMES[loss]}.")
+if show_your_turn(SCHEMA, b, lr, network_words(work["source"]) + where,
+                   in_link=not work["steps"] and work["source"][0] != "session"):
+    st.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):
     if b.cost == 0:
@@ -251,6 +256,7 @@ b4.button("Use this model", key="use", on_click=on_use, help="The Predict page u
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
 if work["costs"]:
     steps_chart(work)
+show_step_surface(b.network, b.X, b.Y, s.after, lr, *bp.training_rows())
 
 if printed_on:
     st.subheader("As printed in the chapter")

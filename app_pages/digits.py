@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app import links, state
+from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart, feed_answer, live_charts
 from app.live_feed import Source
@@ -19,7 +20,6 @@ from fontnet.activations import ACTIVATIONS
 from fontnet.digits import DigitsRun, DrawingError
 from fontnet.figures.digits import (
     LIVE_COLUMNS,
-    confusion_figure,
     live_spec,
     network_figure,
     probabilities_figure,
@@ -283,8 +283,7 @@ with c1:
     if ss.get(OWN) and ss[OWN][1].startswith("uploaded"):
         st.caption("An uploaded model may have been trained on some of these test images.")
 with c2:
-    st.markdown("**Confusion matrix** (which digits it mixes up; the diagonal is right)")
-    st.plotly_chart(confusion_figure(evaluation.confusion), key="digits_confusion", **CHART)
+    show_confusion(model, X_test, y_test, evaluation.confusion, SOURCE)
 
 st.subheader("The library beside it")
 st.markdown("scikit-learn's `MLPClassifier` with the same layers, activation, split and seed (its defaults "

@@ -50,7 +50,9 @@ st.markdown("Pick a background colour. The chapter's small neural network decide
 model = state.active_model()
 if state.using_session_model():
     with st.container(border=True):
-        st.info(f"You are using your own model, **{md_literal(state.session_model_name())}**, "
+        # stripped: Markdown's ** does not close after a space (a cut-short name can end in one)
+        name = state.session_model_name().strip() or "your model"
+        st.info(f"You are using your own model, **{md_literal(name)}**, "
                 "for this session only. Everyone else sees the chapter's default model.")
         st.button("Back to the default model", on_click=state.use_default_model)
 

@@ -10,9 +10,12 @@ import numpy as np
 import streamlit as st
 
 from app import links
+from app.classroom import Seat, enter, shared_store
 from app.page_kit import CHART, Flash, use_model_then_open_predict
+from app.script_export import show_teach_export
+from app.text import md_literal
 from app.vision import show_colour_vision
-from fontnet import colors, data, teach, training
+from fontnet import colors, data, store, teach, training
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
 from fontnet.figures.vision import specimen_attrs
@@ -29,6 +32,7 @@ RETRAIN_MS = "teach_retrain_ms"
 FLASH = Flash("teach")
 K = links.keys(SCHEMA)
 UPLOAD_ID = "teach_upload_id"
+SEAT = "teach_seat"             # Seat: the class room this session answers in, if any (app/classroom.py)
 DEFAULT_TEXT = "The quick brown fox"
 MAX_UPLOAD_BYTES = 1_000_000
 ss = st.session_state
@@ -53,9 +57,15 @@ def set_answers(new: list[Answer], question: colors.RGB | None = None) -> None:
         ss[QUESTION] = question
 
 
+def seat() -> Seat | None:
+    return ss.get(SEAT)
+
+
 def ask_next() -> None:
-    """The next question, chosen the way the visitor picked (active or random)."""
-    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], ss.get(K["ask"], teach.DEFAULT_STRATEGY), answers())
+    """The next question, chosen the way the visitor picked (active or random), or as the class's teacher did."""
+    s = seat()
+    mode = s.room.ask if s is not None and s.room is not None else ss.get(K["ask"], teach.DEFAULT_STRATEGY)
+    ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], mode, answers())
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
@@ -68,12 +78,16 @@ def on_answer(label: int) -> None:
                          "to give more.")
         return
     set_answers([*kept, Answer(rgb, label, guessed)])
+    if (s := seat()) is not None:
+        s.send(shared_store, rgb, label)   # says "saved to the class" only once the store has it
 
 
 def on_undo() -> None:
     if answers():
         last = answers()[-1]
         set_answers(answers()[:-1], question=last.rgb)  # ask the undone colour again
+        if (s := seat()) is not None:
+            s.forget(last.rgb)   # not yet sent: the class never gets it (one already saved stays)
 
 
 def on_remove() -> None:
@@ -107,6 +121,114 @@ def on_upload() -> None:
     FLASH("success", f"Loaded {len(loaded)} answers from the file; carry on answering.")
 
 
+def join_room(s: Seat, nickname: str) -> None:
+    s.join(shared_store, nickname)
+    ss[SEAT] = s
+    links.set_setting(SCHEMA, "room", s.code)
+    who = f"as {s.nickname}" if s.nickname else "without a nickname"
+    FLASH("success", f"You joined room {s.shown_code} {who}. Each answer you give is now saved to the class too.")
+
+
+def try_join(make_seat, what: str) -> None:
+    """Take a seat (`make_seat`) and join it under the nickname typed; say why not when that fails."""
+    try:
+        join_room(make_seat(), ss.get("teach_nickname") or "")
+    except store.StoreUnavailable:
+        FLASH("error", f"The class database cannot be reached right now, so you did not join {what}. Teach works on "
+                       "your own answers meanwhile; try again in a moment.")
+    except store.StoreError as e:
+        FLASH("error", f"You did not join {what}: {e}. Teach works on your own answers meanwhile.")
+
+
+def on_join_typed() -> None:
+    try_join(lambda: enter(shared_store, ss.get("teach_join_code") or ""), "a class")
+
+
+def on_join_seat() -> None:
+    try_join(seat, f"room {seat().shown_code}")
+
+
+def on_leave() -> None:
+    s = ss.pop(SEAT, None)
+    links.set_setting(SCHEMA, "room", "")
+    if s is not None:
+        FLASH("info", f"You left room {s.shown_code}. Teach carries on with your own answers"
+                      + (f"; {len(s.pending)} not yet sent stay only here." if s.pending else "."))
+
+
+def on_send_again() -> None:
+    if (s := seat()) is not None:
+        s.flush(shared_store)
+
+
+def enter_linked_room(code: str) -> None:
+    """The link names a room: take a seat in it if it is open; otherwise say why and carry on alone."""
+    try:
+        ss[SEAT] = enter(shared_store, code)
+    except store.StoreError as e:
+        why = ("the class database cannot be reached right now" if isinstance(e, store.StoreUnavailable)
+               else str(e))
+        st.warning(f"From the link: {md_literal(why)}. Teach works on your own answers; to join later, type "
+                   "the room code under Join a class.", icon=":material/link_off:")
+        links.set_setting(SCHEMA, "room", "")
+        links.page_settings(SCHEMA)   # the link drops the room now
+
+
+def read_room(s: Seat) -> None:
+    """The room's settings as the teacher set them now; if they cannot be read, the last ones stay."""
+    try:
+        s.refresh(shared_store)
+    except store.RoomNotFound:
+        ss.pop(SEAT, None)
+        links.set_setting(SCHEMA, "room", "")
+        links.page_settings(SCHEMA)
+        st.warning(f"Room {s.shown_code} no longer exists (deleted or expired). Teach carries on with your own "
+                   "answers.")
+    except store.StoreError:
+        if s.news is None or s.news[0] == "success":
+            st.warning("The class database cannot be reached right now; the room's settings are as they were.")
+
+
+def show_class() -> None:
+    """Which class room this session answers in, and how its answers are doing; or the box to join one."""
+    s = seat()
+    if s is None:
+        with st.expander("Join a class", icon=":material/groups:"):
+            c1, c2 = st.columns(2)
+            c1.text_input("Room code", key="teach_join_code", max_chars=20, placeholder="K7F-3QX",
+                          help="The code your teacher shows.")
+            c2.text_input("Nickname (optional)", key="teach_nickname", max_chars=store.NICKNAME_MAX,
+                          help="Your teacher sees it next to your answers; without one you are numbered.")
+            st.button("Join", key="teach_join", on_click=on_join_typed)
+        return
+    if not s.joined:
+        st.info(f"You are invited to class room **{s.shown_code}**: each answer you give is saved to the class too. "
+                f"A nickname is optional (at most {store.NICKNAME_MAX} characters): your teacher sees it next to "
+                "your answers.", icon=":material/groups:")
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.text_input("Nickname (optional)", key="teach_nickname", max_chars=store.NICKNAME_MAX, width=320)
+            st.button("Join room", key="teach_join_room", on_click=on_join_seat, type="primary")
+            st.button("Not now", key="teach_leave", on_click=on_leave)
+    else:
+        who = f"as **{md_literal(s.nickname)}**" if s.nickname else "without a nickname"
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f":material/groups: Class room **{s.shown_code}**, {who}")
+            st.button("Leave the room", key="teach_leave", on_click=on_leave)
+    if s.counts is not None:
+        students, given = s.counts
+        st.caption(f"The class so far: {students:,} student{'' if students == 1 else 's'}, {given:,} answers.")
+    kind, message = s.news or ("", "")
+    status = (f"{'Saved to the class: ' if kind == 'success' else ''}{s.saved:,} of your answers "
+              f"{'is' if s.saved == 1 else 'are'} in room {s.shown_code}.")
+    st.markdown(f'<div id="class-status" role="status" data-room="{s.code}" data-saved="{s.saved}" data-pending='
+                f'"{len(s.pending)}" style="font-size: 0.875rem">{html.escape(status)}</div>', unsafe_allow_html=True)
+    if kind in ("warning", "error"):
+        getattr(st, kind)(md_literal(message))
+    if s.pending:
+        st.button(f"Send again ({len(s.pending)} not saved yet)", key="teach_send_again", on_click=on_send_again,
+                  icon=":material/send:")
+
+
 # ---- the page -----------------------------------------------------------------------------------
 st.title("Teach")
 st.markdown("Which text reads better on this colour, **dark** or **light**? Answer, and a small network "
@@ -114,12 +236,18 @@ st.markdown("Which text reads better on this colour, **dark** or **light**? Answ
 
 in_use = links.page_settings(SCHEMA)
 links.show_notices(SCHEMA)
+if in_use["room"] and (seat() is None or seat().code != in_use["room"]):
+    enter_linked_room(in_use["room"])
+if (room_seat := seat()) is not None:
+    read_room(room_seat)
+room = seat().room if seat() is not None else None
 if RNG not in ss:
     ss[RNG] = np.random.default_rng()
 if ANSWERS not in ss:
     set_answers(teach.decode_link(in_use["labels"])[0])
     ss[BEFORE] = None
 FLASH.show()
+show_class()
 
 net = ss[NET]
 rgb = ss[QUESTION]
@@ -146,8 +274,12 @@ with ask:
                "(when you are not typing in a box).")
     with st.expander("How this colour looks to colour-blind readers"):
         show_colour_vision(rgb, key="teach_colour_vision")
-    if st.toggle("Show the network's guess before I answer", key="teach_show_guess",
-                 help="Hidden by default, so it does not sway you."):
+    guess_hidden = room is not None and not room.show_guess
+    if guess_hidden:
+        ss["teach_show_guess"] = False
+    if st.toggle("Show the network's guess before I answer", key="teach_show_guess", disabled=guess_hidden,
+                 help="Your teacher hides it in this room." if guess_hidden else
+                 "Hidden by default, so it does not sway you."):
         st.markdown(f"**{teach.guess(net, rgb).sentence()}**")
 
 with side:
@@ -168,8 +300,11 @@ with side:
     st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
                 f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
                 unsafe_allow_html=True)
+    if room is not None:
+        ss[K["ask"]] = room.ask   # the teacher chooses for the room
     st.radio("Next colour", SCHEMA["ask"].kind.names, key=K["ask"], format_func=SCHEMA["ask"].kind.label,
-             horizontal=True)
+             horizontal=True, disabled=room is not None,
+             help="Your teacher chooses this for the room." if room is not None else None)
     st.caption(teach.WHY_ACTIVE)
     if st.button("Use this model", key="teach_use", disabled=not answers(),
                  help="The Predict page uses your network for this session only."):
@@ -253,3 +388,4 @@ with c2:
     st.file_uploader("Upload answers (CSV) to continue", type=["csv"], key="teach_upload", on_change=on_upload,
                      max_upload_size=MAX_UPLOAD_BYTES // 1_000_000,
                      help="Columns red,green,blue,label; it replaces the answers above.")
+show_teach_export(answers())

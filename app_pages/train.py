@@ -8,9 +8,11 @@ import re
 
 import streamlit as st
 
-from app import links
+from app import kept_runs, links
+from app.cost_surface import show_run_surface
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
+from app.script_export import show_train_export
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
@@ -45,7 +47,7 @@ def current_dataset(settings: TrainingSettings) -> data.Dataset:
 def new_run(start: bool = False) -> TrainingRun | None:
     try:
         settings = current_settings()
-        run = TrainingRun(settings, current_dataset(settings))
+        run = TrainingRun(settings, current_dataset(settings), start=kept_runs.start_weights())
     except (training.SettingsError, data.DataError, NetworkError) as e:
         FLASH("error", f"Cannot start a run: {e}")
         return None
@@ -59,7 +61,7 @@ def new_run(start: bool = False) -> TrainingRun | None:
 def matches_controls(run: TrainingRun) -> bool:
     """Whether `run` was started with the settings and data the controls show now."""
     settings = current_settings()
-    if run.settings != settings:
+    if run.settings != settings or not kept_runs.same_start(run):
         return False
     return settings.data != "upload" or ss.get(UPLOADED) is None or run.dataset is ss[UPLOADED]
 
@@ -171,7 +173,7 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
     browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
     progress bar."""
     playing = run.status == "running"
-    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)]
+    areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)] + ["nodes nodes"]
     with run.lock:
         live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
                     source=feed_source(run, fixed, value) if playing else None,
@@ -219,11 +221,11 @@ with st.sidebar:
         st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices(SCHEMA)
-FLASH.show()
-
+kept_runs.from_link(ss.get(UPLOADED))
 run: TrainingRun | None = ss.get(RUN)
 if run is None or (run.status == "ready" and not run.loaded and not matches_controls(run)):
     run = new_run()
+FLASH.show()   # after the page's own attempt at a run: a refusal shows at once, and once
 
 status = run.status if run else "ready"
 with st.container(horizontal=True, key="train_buttons"):
@@ -262,6 +264,8 @@ with st.container(key="learned_box"):
         c2.slider("at", 0, 255, 128, key="at")
 
 if run is not None:
+    show_run_surface(run)
+    kept_runs.show(run, ss.get(UPLOADED))
     st.subheader("The library beside it")
     st.markdown("The chapter fits scikit-learn's `MLPClassifier` with the same architecture and compares. "
                 "Here it gets the same split, learning rate and seed (its `max_iter` counts passes over the "
@@ -297,3 +301,4 @@ if run is not None:
                            file_name="fontnet-data.csv", mime="text/csv", on_click="ignore")
     st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
                      on_change=on_model_upload)
+    show_train_export(run)

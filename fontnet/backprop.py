@@ -528,7 +528,7 @@ def cached_comparison(seeds: tuple[int, ...] = COMPARISON_SEEDS, iterations: int
     try:
         path = _comparison_file(seeds, iterations)
         return json.loads(path.read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):   # missing, unreadable or not JSON: measured again
         pass
     res = compare_printed(tuple(seeds), iterations)
     from .model import write_atomically

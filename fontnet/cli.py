@@ -271,6 +271,9 @@ def cmd_prepare(a, out) -> None:
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     for mode in MODES:
         Network((3,), mode=mode, max_iter=2, random_state=0).fit(X_train, y_train)
+    from .training import warm_up  # every kind of run the Train page makes
+
+    warm_up()
     print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
           f"in {time.perf_counter() - t:.1f} s", file=out)
     t = time.perf_counter()

@@ -15,6 +15,7 @@ from importlib import resources
 import numpy as np
 
 from .colors import NAMED_COLOURS, formula_label
+from .parsing import CellError, parse_int_table
 
 CHAPTER_CSV = "light_dark_font_training_set.csv"  # in fontnet/datasets/, with its NOTICE (source, Apache-2.0)
 CHAPTER_ROWS = 1345
@@ -110,7 +111,12 @@ def _columns(header: list[str], want_label: bool) -> list[int]:
 
 
 def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = MAX_ROWS) -> tuple[np.ndarray, np.ndarray | None]:
-    """Parse CSV text into (rgb ints (n, 3), labels (n,) or None). Raises DataError naming the problem."""
+    """Parse CSV text into (rgb ints (n, 3), labels (n,) or None). Raises DataError naming the problem.
+
+    Every cell goes through the engine's checked parser (a whole number in range, checked before it is
+    converted), and whatever the csv module says about hostile text (a field over its limit, a stray quote)
+    becomes a DataError too.
+    """
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8-sig")
@@ -118,7 +124,11 @@ def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = M
             raise DataError("the file is not UTF-8 text (is it a CSV?)") from None
     if "\x00" in source:
         raise DataError("the file is binary, not CSV text")
-    rows = [r for r in csv.reader(io.StringIO(source)) if any(c.strip() for c in r)]
+    reader = csv.reader(io.StringIO(source))
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as e:
+        raise DataError(f"line {reader.line_num}: not readable as CSV ({e})") from None
     if not rows:
         raise DataError("the file is empty")
     idx = _columns(rows[0], want_label)
@@ -127,27 +137,17 @@ def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = M
         raise DataError("the file has a header but no rows")
     if len(body) > max_rows:
         raise DataError(f"too many rows: {len(body):,} (at most {max_rows:,})")
-    values = np.empty((len(body), len(idx)), dtype=np.int64)
-    for i, row in enumerate(body, start=2):
-        for j, col in enumerate(idx):
-            cell = row[col].strip() if col < len(row) else ""
-            try:
-                v = float(cell)
-            except ValueError:
-                raise DataError(f"line {i}: {cell[:20]!r} is not a number") from None
-            if not np.isfinite(v) or v != int(v):
-                raise DataError(f"line {i}: {cell[:20]!r} is not a whole number")
-            values[i - 2, j] = int(v)
-    rgb = values[:, :3]
-    if (bad := np.argwhere((rgb < 0) | (rgb > 255))).size:
-        r, c = bad[0]
-        raise DataError(f"line {r + 2}: value {rgb[r, c]} is outside 0-255")
+    cells = [[row[col].strip() if col < len(row) else "" for col in idx] for row in body]
+    try:
+        values = parse_int_table(cells, [0] * len(idx), [255, 255, 255, 1][:len(idx)])
+    except CellError as e:
+        cell = cells[e.row][e.column]
+        if e.column == 3 and str(e).startswith("outside"):
+            raise DataError(f"line {e.row + 2}: label {cell[:20]} is not 0 or 1") from None
+        raise DataError(f"line {e.row + 2}: {cell[:20]!r} is {e}") from None
     if not want_label:
-        return rgb, None
-    labels = values[:, 3]
-    if (bad := np.flatnonzero((labels != 0) & (labels != 1))).size:
-        raise DataError(f"line {bad[0] + 2}: label {labels[bad[0]]} is not 0 or 1")
-    return rgb, labels
+        return values, None
+    return values[:, :3], values[:, 3]
 
 
 def read_csv(source: str | bytes, name: str = "uploaded data") -> Dataset:

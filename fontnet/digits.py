@@ -39,6 +39,7 @@ MAX_SEED = SCHEMA["seed"].kind.hi
 MAX_MODEL_BYTES = 1_000_000
 LIVE_UPDATES = 40          # a run plays in about this many chunks...
 PLAY_SECONDS = 8.0         # ...or larger ones when updates come slower, so it still plays in about this long
+CHUNK_BUDGET_S = 0.1       # ...each trained within about this (the page asks for an update every 0.2 s)
 
 
 class DrawingError(ValueError):
@@ -341,6 +342,7 @@ class DigitsRun(Playback):
         self.message = ""
         self.seconds = 0.0
         self._played, self._running_since = 0.0, None
+        self._sec_per_iter = None
         self.history: list[Point] = []
         self._record(self.net.loss_on(self.X_train, self.y_train))
 
@@ -358,10 +360,12 @@ class DigitsRun(Playback):
 
     def chunk_size(self) -> int:
         """Iterations per live update: the run in LIVE_UPDATES chunks, or more per chunk when updates come
-        slower than that (a busy server), so that the run is over after about PLAY_SECONDS of running."""
+        slower than that (a busy server), so that the run is over after about PLAY_SECONDS of running; each
+        chunk trains within CHUNK_BUDGET_S (see Playback._paced)."""
         size = max(1, math.ceil(self.settings.iterations / LIVE_UPDATES))
         due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
-        return max(size, due - self.iteration)
+        weights = sum(W.size + B.size for W, B in zip(self.net.weights_, self.net.biases_))
+        return self._paced(max(size, due - self.iteration), CHUNK_BUDGET_S, BATCH, weights)
 
     @guarded
     def advance(self, steps: int | None = None) -> Point | None:
@@ -374,11 +378,13 @@ class DigitsRun(Playback):
         try:
             self.net.partial_fit(self.X_train, self.y_train, steps)
         except DivergenceError as e:
+            self.seconds += time.perf_counter() - t
             self._set_status("diverged")
             self.message = str(e)
             return None
-        finally:
-            self.seconds += time.perf_counter() - t
+        dt = time.perf_counter() - t
+        self.seconds += dt
+        self._note_pace(steps, dt)
         point = self._record(float(np.mean(self.net.loss_curve_[start:])))
         if self.iteration >= self.settings.iterations:
             self._set_status("done")

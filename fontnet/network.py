@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _plain, _wide
+from . import _plain, _wide, parsing
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, logistic, softmax
+from .parsing import SettingsError
 
 MODES = {
     # the chapter: per-sample SGD on squared error from uniform [0, 1) weights
@@ -31,6 +32,13 @@ INITS = ("uniform", "he", "xavier", "auto")
 OPTIMIZERS = ("sgd", "adam")
 MODEL_FORMAT = "fontnet-model"
 MAX_LAYER_WIDTH = 1024
+# Model files: every number is checked against these (fontnet.parsing), and outputs on PROBES random inputs
+WEIGHT_LIMIT = _plain.EXPLODED      # training treats a weight beyond this as divergence, so no model holds one
+MAX_LEARNING_RATE = 1e6
+MAX_INT = 2**63 - 1
+MAX_CLASSES = 1000
+MAX_FILE_BYTES = 64_000_000         # a model file read from disk (uploads pass their own, smaller limit)
+PROBES = 16
 
 # Which loop trains the chapter's kind of run (one ReLU hidden layer, a logistic output, squared error, one row
 # per SGD update): plain Python until use_compiled_loop() is called, the compiled loop after. Every other run
@@ -363,66 +371,123 @@ class Network:
 
     @classmethod
     def from_dict(cls, d) -> Network:
-        """Rebuild a trained network from `to_dict` output, checking every shape, number and name."""
+        """Rebuild a trained network from `to_dict` output, checking every shape, number and name.
+
+        Every number goes through the engine's checked parsers (fontnet.parsing) with a range: weights within
+        ±WEIGHT_LIMIT (training treats a larger weight as divergence), layer widths 1-MAX_LAYER_WIDTH. Then a
+        forward pass on a few probe inputs must give finite numbers in every layer, or the model is refused.
+        """
         if not isinstance(d, dict) or d.get("format") != MODEL_FORMAT:
             raise ModelFileError(f"not a fontnet model (expected \"format\": \"{MODEL_FORMAT}\")")
-        try:
-            act = d["activation"]
-            if act not in HIDDEN_ACTIVATIONS:
-                raise ModelFileError(f"unknown activation {str(act)[:40]!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}")
-            Ws = [np.array(W, dtype=float) for W in d["weights"]]
-            Bs = [np.array(B, dtype=float) for B in d["biases"]]
-            classes = np.array(d["classes"])
-            sizes = [int(h) for h in d["hidden_layer_sizes"]]
-        except ModelFileError:
-            raise
-        except (KeyError, TypeError, ValueError) as e:
-            raise ModelFileError(f"model file is missing or has malformed field: {str(e)[:80]}") from None
-        if len(Ws) != len(sizes) + 1 or len(Bs) != len(Ws):
-            raise ModelFileError(f"model has {len(Ws)} weight and {len(Bs)} bias layers for hidden sizes {sizes}")
-        if classes.ndim != 1 or len(classes) < 2:
+
+        def field(name: str, check, *args, default=None, optional: bool = False):
+            if name not in d:
+                if optional:
+                    return default
+                raise ModelFileError(f"model file is missing or has malformed field: no {name!r}")
+            try:
+                return check(d[name], *args)
+            except SettingsError as e:
+                raise ModelFileError(f"model file is malformed: {name}: {e}") from None
+
+        act = d.get("activation")
+        if not isinstance(act, str) or act not in HIDDEN_ACTIVATIONS:
+            shown = repr(act[:40]) if isinstance(act, str) else parsing.kind_of(act)
+            raise ModelFileError(f"unknown activation {shown}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}")
+        sizes = field("hidden_layer_sizes", parsing.check_list, lambda h: parsing.check_int(h, 1, MAX_LAYER_WIDTH), "layer")
+        Ws = field("weights", parsing.check_list, lambda W: parsing.check_floats(W, 2, WEIGHT_LIMIT), "layer")
+        Bs = field("biases", parsing.check_list, lambda B: parsing.check_floats(B, 1, WEIGHT_LIMIT), "layer")
+        classes = np.array(field("classes", _check_classes))
+        mode = field("mode", parsing.parse_choice, tuple(MODES), optional=True, default="chapter")
+        loss = field("loss", parsing.parse_choice, LOSSES, optional=True)
+        lr = field("learning_rate", parsing.check_float, 0.0, MAX_LEARNING_RATE, optional=True)
+        if lr is not None and lr <= 0:
+            raise ModelFileError("model file is malformed: learning_rate: not a positive number")
+        seed = d.get("random_state")
+        seed = None if seed is None else field("random_state", parsing.check_int, 0, MAX_INT)
+        n_iter = field("n_iter", parsing.check_int, 0, MAX_INT, optional=True, default=0)
+        if not sizes or len(Ws) != len(sizes) + 1 or len(Bs) != len(Ws):
+            raise ModelFileError(f"model has {len(Ws)} weight and {len(Bs)} bias layers for hidden sizes {sizes}"[:200])
+        if len(classes) < 2:
             raise ModelFileError("model must list at least two classes")
         n_out = 1 if len(classes) == 2 else len(classes)
         for i, (W, B) in enumerate(zip(Ws, Bs), start=1):
             rows = sizes[i - 1] if i <= len(sizes) else n_out
-            cols = Ws[i - 2].shape[0] if i > 1 else (W.shape[1] if W.ndim == 2 else -1)
-            if W.ndim != 2 or W.shape != (rows, cols) or W.shape[1] < 1:
+            cols = Ws[i - 2].shape[0] if i > 1 else W.shape[1]
+            if W.shape != (rows, cols) or W.shape[1] < 1:
                 raise ModelFileError(f"layer {i} weights have shape {W.shape}, expected ({rows}, {cols})")
             if B.shape != (rows,):
                 raise ModelFileError(f"layer {i} biases have shape {B.shape}, expected ({rows},)")
-            if not (np.all(np.isfinite(W)) and np.all(np.isfinite(B))):
-                raise ModelFileError(f"layer {i} holds NaN or infinite numbers")
-        net = cls(tuple(sizes), act, mode=d.get("mode", "chapter") if d.get("mode") in MODES else "chapter",
-                  loss=d.get("loss") if d.get("loss") in LOSSES else None,
-                  random_state=d.get("random_state") if isinstance(d.get("random_state"), int) else None)
-        lr = d.get("learning_rate")
-        if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
-            net.learning_rate = float(lr)
+        net = cls(tuple(sizes), act, mode=mode, loss=loss, random_state=seed)
+        if lr is not None:
+            net.learning_rate = lr
         net.weights_ = Ws
         net.biases_ = [B[:, None] for B in Bs]
         net.classes_ = classes
-        net.n_iter_ = int(d.get("n_iter", 0)) if isinstance(d.get("n_iter", 0), int) else 0
+        net.n_iter_ = n_iter
         net.loss_curve_ = np.empty(0)
         net.diverged_ = False
+        net._check_outputs_finite()
         return net
+
+    def _check_outputs_finite(self) -> None:
+        """Refuse weights whose forward pass overflows: every layer's Z and A must be finite on probe inputs
+        (all 0, all 1, every corner of the input box when there are few inputs, and random points in it)."""
+        n_in = self.weights_[0].shape[1]
+        probes = [np.zeros(n_in), np.ones(n_in), np.full(n_in, 0.5)]
+        if n_in <= 8:
+            probes += [np.array([(k >> b) & 1 for b in range(n_in)], dtype=float) for k in range(2 ** n_in)]
+        X = np.vstack([*probes, np.random.default_rng(0).random((PROBES, n_in))]).T
+        with np.errstate(all="ignore"):
+            fwd = self.forward(X)
+            finite = all(np.isfinite(M).all() for M in (*fwd.Z, *fwd.A))
+        if not finite:
+            raise ModelFileError("the model's numbers overflow: on some inputs its outputs are not finite numbers "
+                                 "(NaN or infinite), so it cannot be used")
 
     @classmethod
     def loads(cls, text: str | bytes, max_bytes: int | None = None) -> Network:
-        """A network from JSON text; an upload passes `max_bytes` (larger files are refused before parsing)."""
+        """A network from JSON text; an upload passes `max_bytes` (larger files are refused before parsing).
+
+        Whatever the json module raises for hostile text (bad syntax, nesting too deep, a number too long to
+        convert, text that is not UTF-8) becomes a ModelFileError with one line.
+        """
         size = len(text.encode("utf-8") if isinstance(text, str) else text)
         if max_bytes is not None and size > max_bytes:
             raise ModelFileError(f"the file is {size / 1e6:.1f} MB; a model file may be at most {max_bytes / 1e6:g} MB")
         try:
-            d = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+            d = json.loads(text, parse_int=_json_int)
+        except ModelFileError:
+            raise
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:   # JSONDecodeError is a ValueError
             raise ModelFileError(f"model file is not valid JSON ({str(e)[:60]})") from None
         return cls.from_dict(d)
 
     @classmethod
-    def load(cls, path) -> Network:
+    def load(cls, path, max_bytes: int = MAX_FILE_BYTES) -> Network:
+        """A network from a JSON file of at most `max_bytes`."""
         try:
             with open(path, "rb") as fh:
-                text = fh.read()
+                text = fh.read(max_bytes + 1)
         except OSError as e:
             raise ModelFileError(f"cannot read model file {str(path)!r}: {e.strerror}") from None
-        return cls.loads(text)
+        return cls.loads(text, max_bytes=max_bytes)
+
+
+def _json_int(text: str) -> int:
+    """A JSON integer, refused when it is longer than any number a model file holds (Python would refuse
+    4,300 digits with a message about its own settings)."""
+    if len(text) > 30:
+        raise ModelFileError(f"model file is malformed: a whole number of {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def _check_classes(value) -> list:
+    """A model's classes: 2-MAX_CLASSES distinct whole numbers in int64 range, or short texts."""
+    items = parsing.check_list(value, lambda c: c if isinstance(c, str) and len(c) <= 100
+                        else parsing.check_int(c, -MAX_INT, MAX_INT), "class")
+    if len(items) > MAX_CLASSES:
+        raise SettingsError(f"{len(items):,} classes, at most {MAX_CLASSES:,}")
+    if len({type(c) for c in items}) > 1 or len(set(items)) != len(items):
+        raise SettingsError("classes must be distinct and all whole numbers or all texts")
+    return items

@@ -33,8 +33,9 @@ import numpy as np
 from .parsing import SettingsError, quoted, shorten
 
 __all__ = [
-    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "Rule", "Schema",
-    "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number", "shorten",
+    "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
+    "Schema", "SettingsError", "Snapped", "Text", "Whole", "format_number", "notice", "quoted", "read_number",
+    "shorten",
 ]
 
 
@@ -278,6 +279,25 @@ class Names(Kind):
         return list(value)
 
 
+class RoomCode(Kind):
+    """A class room's code as a teacher shows it (K7F-3QX: any case, spaces and dashes ignored), kept as K7F3QX;
+    empty: no room. What a code is, is the store's rule (fontnet.store.code_problem)."""
+
+    def parse(self, text: str) -> str:
+        from .store import code_problem, normalise_code  # here: the store brings SQLAlchemy, most pages need none
+
+        if not str(text).strip():
+            return ""
+        if (problem := code_problem(str(text))) is not None:
+            raise SettingsError(problem)
+        return normalise_code(str(text))
+
+    def check(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise SettingsError("not text")
+        return self.parse(value)
+
+
 class Colour(Kind):
     """A background colour: #rrggbb or #rgb, '#' optional, any case; used as '#rrggbb', written without '#'."""
 
@@ -400,7 +420,8 @@ class Schema:
                 notices.append(notice(f.name, text, c.problem, c.using))
             except SettingsError as e:
                 values[f.name] = f.default
-                notices.append(notice(f.name, text, str(e), f"the default, {f.format(f.default)}"))
+                default = f.format(f.default)
+                notices.append(notice(f.name, text, str(e), f"the default, {default}" if default else f"no {f.name}"))
             if f.as_text:
                 values[f.name] = f.format(values[f.name])
         for rule in self.rules:
@@ -505,6 +526,7 @@ MAX_SEED = 2**32 - 1
 SEED_HELP = "seeds the random numbers (the split, the first weights, the order): 0 to 4,294,967,295"
 HIDDEN_ACTIVATION = Choice({name: _act.ACTIVATIONS[name].label for name in _act.HIDDEN_ACTIVATIONS})
 BACKPROP = Schema("backprop", (
+    Field("turn", False, Flag(), "Your turn: you do the step's arithmetic and the page checks it"),
     Field("bg", _presets.DEFAULT_BG, Colour(_presets.url_colour), COLOUR_HELP),
     Field("label", "formula", Choice({"formula": "From the formula", "dark": "Dark text (Y = 1)",
                                       "light": "Light text (Y = 0)"}), "the target Y: from the formula, dark or light"),
@@ -537,9 +559,24 @@ class Answers(Kind):
         return value
 
 
+ROOM_HELP = "a class room's code, as the teacher shows it: K7F-3QX"
 TEACH = Schema("teach", (
     Field("labels", "", Answers(), f"your answers, at most {_teach.MAX_ANSWERS}: ffc0cb.d,000080.l"),
     Field("ask", _teach.DEFAULT_STRATEGY, Choice(_teach.STRATEGIES), "how the next colour is chosen"),
+    Field("room", "", RoomCode(), ROOM_HELP + " (each answer is also saved to that room)"),
+))
+
+
+# ---- Class -------------------------------------------------------------------------------------------------------
+def _teacher_key(text: str) -> str:
+    from .store import check_key  # here: the store brings SQLAlchemy
+
+    return check_key(text) if text else text
+
+
+CLASS = Schema("class", (
+    Field("room", "", RoomCode(), ROOM_HELP),
+    Field("key", "", Text(_teacher_key), "the room's teacher key: whoever holds it runs the room"),
 ))
 
 # ---- Train -------------------------------------------------------------------------------------------------------
@@ -575,6 +612,90 @@ TRAIN = Schema("train", (
         "random": "N uniform random colours", "upload": "your CSV"}), "The data set."),
     Field("n", 1000, Whole(10, _data.MAX_ROWS), "How many random colours (data=random)."),
 ))
+
+# ---- Tune ---------------------------------------------------------------------------------------------------------
+from . import tuning as _tuning  # noqa: E402
+
+TUNE = Schema("tune", (
+    *(Field(key, _tuning.START[key], Number(-_tuning.LIMIT, _tuning.LIMIT), f"{label} of the 3-3-1 network")
+      for key, label in _tuning.LABELS.items()),
+    *(Field(key, True, Flag(), f"hidden node {k} on (off: it passes 0 on)") for k, key in enumerate(_tuning.NODE_KEYS, 1)),
+    Field("slice", "b", Choice({"r": "R", "g": "G", "b": "B"}), "the maps' fixed channel: r, g or b"),
+    Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
+))
+
+
+# ---- Train: runs kept for comparison ----------------------------------------------------------------------------
+class RunList(Kind):
+    """Runs kept for comparison, at most `most`: each its settings that differ from `schema`'s defaults, always
+    its seed, and start:k when its first weights were kept run k's. Pairs name:value, runs separated by ~:
+    lr:0.5,seed:3~mode:full,seed:0,start:1. Runs that cannot be read are dropped with one notice naming why."""
+
+    def __init__(self, schema: Schema, most: int):
+        self.schema, self.most = schema, most
+
+    def _run(self, text: str, before: int) -> dict[str, object]:
+        run: dict[str, object] = {}
+        for part in text.split(","):
+            name, _, value = (p.strip() for p in part.partition(":"))
+            if name == "start":
+                run[name] = Whole(0).parse(value)
+                if run[name] > before:
+                    raise SettingsError(f"start:{value} is not a run kept before it")
+            elif name in self.schema.names:
+                try:
+                    run[name] = self.schema[name].parse(value)
+                except Corrected as c:   # a learning rate off the scale: a run that was never trained here
+                    raise SettingsError(f"{name}:{value} is {c.problem}") from None
+            else:
+                raise SettingsError(f"{quoted(name)} is not a setting")
+        return self.canonical(run)
+
+    def canonical(self, run: Mapping[str, object]) -> dict[str, object]:
+        """The run as the link writes it: the settings that differ from the defaults, in the table's order, the
+        seed always, then start when it is not 0."""
+        out = {f.name: run[f.name] for f in self.schema.fields
+               if f.name in run and (f.name == "seed" or f.format(run[f.name]) != f.format(f.default))}
+        out.setdefault("seed", self.schema["seed"].default)
+        if run.get("start"):
+            out["start"] = run["start"]
+        return out
+
+    def parse(self, text: str) -> tuple[dict[str, object], ...]:
+        runs: list[dict[str, object]] = []
+        problems: list[str] = []
+        for k, part in enumerate(p.strip() for p in str(text).split("~")):
+            if not part:
+                continue
+            if len(runs) == self.most:
+                problems.append(f"only {self.most} runs are kept")
+                break
+            try:
+                runs.append(self._run(part, len(runs)))
+            except SettingsError as e:
+                problems.append(f"run {k + 1}: {e}")
+        if problems:
+            n = len(runs)
+            raise Corrected(tuple(runs), f"{'partly unusable' if n else 'not a list of runs'} ({'; '.join(problems)})",
+                            f"the {n} run{'' if n == 1 else 's'} kept" if n else "no runs")
+        return tuple(runs)
+
+    def format(self, value: object) -> str:
+        return "~".join(",".join(f"{k}:{Whole(0).format(v) if k == 'start' else self.schema.format(k, v)}"
+                                 for k, v in run.items()) for run in value)
+
+    def check(self, value: object) -> tuple[dict[str, object], ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(r, Mapping) for r in value):
+            raise SettingsError("not a list of runs")
+        return self.parse(self.format(tuple(self.canonical(r) for r in value)))
+
+
+MAX_KEPT = 4
+COMPARE = Schema("compare", (
+    Field("kept", (), RunList(TRAIN, MAX_KEPT),
+          f"runs kept for comparison (at most {MAX_KEPT}): lr:0.5,seed:3~mode:full,seed:0"),
+    Field("start", 0, Whole(0, MAX_KEPT), "start from kept run k's first weights (0: the seed's own)"),
+), rules=(Rule(("start",), lambda v: v["start"] <= len(v["kept"]), "beyond the runs the link keeps"),))
 
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (

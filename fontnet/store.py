@@ -15,8 +15,10 @@ Guarantees a page can build on:
 - The limits (ANSWERS_PER_MINUTE per student, ANSWERS_PER_ROOM per room) are counted in the database, so they
   hold across replicas.
 - Within a room, answer ids grow in commit order, so `answers_since(code, key, last_id)` never misses a row.
+- A student reads only the room's settings and, when the teacher allows it (`show_counts`), its counts;
+  answers, students and nicknames are the teacher's alone (every such call checks the teacher's key).
 Only a SHA-256 hash of a teacher's key is stored. Rooms idle for FONTNET_ROOM_DAYS (default 30) days are
-deleted with their answers by `expire`, which `create_room` runs.
+deleted with their answers by `expire`, which `create_room` runs and the app runs as it starts.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")   # student and answer ids, made
 KEY_MAX = 200
 BUSY_SECONDS = 10.0                      # SQLite waits this long for another writer before giving up
 CONNECT_SECONDS = 5                      # PostgreSQL gives up connecting after this long
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -129,23 +131,35 @@ def _shown(text: str, limit: int = 20) -> str:
     return repr(text if len(text) <= limit else text[:limit - 3] + "...")
 
 
-def normalise_code(text: object) -> str:
-    """The room code a student typed, upper-cased, without spaces or dashes; BadInput says what is wrong."""
-    if not isinstance(text, str):
-        raise BadInput("a room code is text, like K7F-3QX")
-    code = re.sub(r"[\s\-]+", "", text).upper()
-    if not code:
-        raise BadInput(f"type the room code your teacher shows ({CODE_LENGTH} letters and digits)")
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text).upper()
+
+
+def code_problem(text: str) -> str | None:
+    """What is wrong with a typed room code, worded to follow "'K0F3QX' is ...", or None if it reads as a code.
+    (Blank text is not a code either; normalise_code says so in its own words.)"""
+    code = _compact(text)
     bad = sorted({c for c in code if c not in CODE_ALPHABET})
     if bad:
         lookalike = [c for c in bad if c in "0O1IL"]
         hint = (" (codes never use 0, O, 1, I or L, so they cannot be mixed up: check the code on the board)"
                 if lookalike else "")
-        raise BadInput(f"{_shown(text.strip())} is not a room code: it has {', '.join(map(repr, bad))}; codes use "
-                       f"the digits 2-9 and the letters A-Z except I, L, O and U{hint}")
+        return (f"not a room code: it has {', '.join(map(repr, bad))}; codes use the digits 2-9 and the letters "
+                f"A-Z except I, L, O and U{hint}")
     if len(code) != CODE_LENGTH:
-        raise BadInput(f"a room code has {CODE_LENGTH} characters; {_shown(text.strip())} has {len(code)}")
-    return code
+        return f"not a room code: it has {len(code)} characters; a room code has {CODE_LENGTH}"
+    return None
+
+
+def normalise_code(text: object) -> str:
+    """The room code a student typed, upper-cased, without spaces or dashes; BadInput says what is wrong."""
+    if not isinstance(text, str):
+        raise BadInput("a room code is text, like K7F-3QX")
+    if not _compact(text):
+        raise BadInput(f"type the room code your teacher shows ({CODE_LENGTH} letters and digits)")
+    if (problem := code_problem(text)) is not None:
+        raise BadInput(f"{_shown(text.strip())} is {problem}")
+    return _compact(text)
 
 
 def display_code(code: str) -> str:
@@ -166,6 +180,17 @@ def normalise_nickname(text: object) -> str:
     if len(name) > NICKNAME_MAX:
         raise BadInput(f"a nickname has at most {NICKNAME_MAX} characters; this one has {len(name)}")
     return name
+
+
+def check_key(text: object) -> str:
+    """A teacher key as a link carries it: 1-KEY_MAX URL-safe characters; BadInput otherwise."""
+    if not isinstance(text, str) or not text:
+        raise BadInput("a teacher key is text (the teacher's link holds it)")
+    if len(text) > KEY_MAX:
+        raise BadInput(f"a teacher key has at most {KEY_MAX} characters; this one has {len(text)}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", text):
+        raise BadInput("a teacher key has only letters, digits, '-' and '_': copy the whole teacher link")
+    return text
 
 
 def _check_id(value: object, what: str) -> str:
@@ -209,10 +234,13 @@ class Room:
     answers: int
     created: float
     last_activity: float
+    show_counts: bool = False   # students see how many classmates joined and how many answers the class gave
 
 
 @dataclass(frozen=True)
 class Student:
+    """One student of a room; `nickname` is "" for a student who gave none (the teacher's page numbers them)."""
+
     id: str
     nickname: str
     joined: float
@@ -229,6 +257,15 @@ class StoredAnswer:
     rgb: tuple[int, int, int]
     label: int
     created: float
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the teacher's live view reads in one transaction: the room, its students, and its new answers."""
+
+    room: Room
+    students: list[Student]
+    answers: list[StoredAnswer]
 
 
 @dataclass(frozen=True)
@@ -260,6 +297,7 @@ rooms_table = sa.Table(
     sa.Column("ask", sa.String(8), sa.CheckConstraint(f"ask IN {ASK_MODES!r}", name="class_rooms_ask"),
               nullable=False),
     sa.Column("answers", sa.Integer, nullable=False),
+    sa.Column("show_counts", sa.Boolean, nullable=False, server_default=sa.false()),   # since version 2
 )
 students_table = sa.Table(
     "class_students", metadata,
@@ -290,7 +328,12 @@ answers_table = sa.Table(
 
 # UPGRADES[v] brings a database at version v - 1 to version v, inside the start-up transaction. A new
 # database is created at SCHEMA_VERSION directly from `metadata`; an older one runs the steps it lacks.
-UPGRADES: dict[int, Callable[[sa.Connection], None]] = {}
+def _add_show_counts(conn: sa.Connection) -> None:
+    """Version 2: the teacher may show students the class's counts (off in the rooms that exist)."""
+    conn.execute(sa.text("ALTER TABLE class_rooms ADD COLUMN show_counts BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {2: _add_show_counts}
 _MIGRATION_LOCK = 0x466F6E744E6574   # PostgreSQL advisory lock id: replicas starting together upgrade once
 
 
@@ -437,7 +480,7 @@ class Store:
     @staticmethod
     def _room(row) -> Room:
         return Room(row.code, bool(row.is_open), bool(row.show_guess), row.ask, row.answers, row.created,
-                    row.last_activity)
+                    row.last_activity, bool(row.show_counts))
 
     def _get_room(self, conn: sa.Connection, code: str, lock: bool = False):
         query = sa.select(rooms_table).where(rooms_table.c.code == code)
@@ -455,9 +498,10 @@ class Store:
         return row
 
     # ---- rooms ----------------------------------------------------------------------------------
-    def create_room(self, *, ask: str = "active", show_guess: bool = True) -> tuple[str, str]:
-        """A new open room: (code, teacher key). Only the key's hash is stored, so the page must hand the key
-        to the teacher now. Rooms idle longer than room_days() are deleted first."""
+    def create_room(self, *, ask: str = "active", show_guess: bool = True,
+                    show_counts: bool = False) -> tuple[str, str]:
+        """A new open room: (code, teacher key). The key is shown once and only its hash is stored.
+        Rooms idle longer than room_days() are deleted first."""
         ask = _check_mode(ask)
         self.expire()
         key = new_key()
@@ -467,7 +511,8 @@ class Store:
             with self._transaction(write=True) as conn:
                 added = conn.execute(self._insert(rooms_table).values(
                     code=code, key_hash=_hash_key(key), created=now, last_activity=now, is_open=True,
-                    show_guess=bool(show_guess), ask=ask, answers=0).on_conflict_do_nothing()).rowcount
+                    show_guess=bool(show_guess), ask=ask, answers=0,
+                    show_counts=bool(show_counts)).on_conflict_do_nothing()).rowcount
             if added:
                 return code, key
         raise StoreUnavailable("could not find a free room code; try again")
@@ -502,6 +547,10 @@ class Store:
         """Whether students see the network's guess before they answer. Teacher only."""
         return self._set(code, key, show_guess=bool(show))
 
+    def set_show_counts(self, code: object, key: object, show: bool) -> Room:
+        """Whether students see the class's counts (students joined, answers given). Teacher only."""
+        return self._set(code, key, show_counts=bool(show))
+
     def set_ask_mode(self, code: object, key: object, mode: str) -> Room:
         """How students' colours are chosen: "active" or "random". Teacher only."""
         return self._set(code, key, ask=_check_mode(mode))
@@ -528,11 +577,12 @@ class Store:
             return self._delete(conn, idle)
 
     # ---- students -------------------------------------------------------------------------------
-    def join(self, code: object, student_id: str, nickname: object) -> Student:
-        """The student in the room under `nickname` (joining again renames); RoomClosed when closed."""
+    def join(self, code: object, student_id: str, nickname: object = "") -> Student:
+        """The student in the room under `nickname` (joining again renames; blank: no nickname, the teacher's
+        page numbers the student); RoomClosed when closed."""
         code = normalise_code(code)
         student_id = _check_id(student_id, "a student id")
-        nickname = normalise_nickname(nickname)
+        nickname = "" if isinstance(nickname, str) and not nickname.strip() else normalise_nickname(nickname)
         now = self.clock()
         with self._transaction(write=True) as conn:
             if not self._get_room(conn, code, lock=True).is_open:
@@ -549,14 +599,26 @@ class Store:
 
     def students(self, code: object, key: object) -> list[Student]:
         """Every student of the room with their number of answers, in the order they joined. Teacher only."""
+        with self._transaction() as conn:
+            return self._students(conn, self._teacher_room(conn, code, key).code)
+
+    @staticmethod
+    def _students(conn: sa.Connection, code: str) -> list[Student]:
         n = (sa.select(sa.func.count()).where(answers_table.c.room == students_table.c.room,
                                               answers_table.c.student == students_table.c.student)
              .scalar_subquery().label("n"))
-        with self._transaction() as conn:
-            room = self._teacher_room(conn, code, key)
-            rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == room.code)
-                                .order_by(students_table.c.joined, students_table.c.student)).all()
+        rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == code)
+                            .order_by(students_table.c.joined, students_table.c.student)).all()
         return [Student(r.student, r.nickname, r.joined, r.n) for r in rows]
+
+    def counts(self, code: object) -> tuple[int, int]:
+        """(students joined, answers given) in the room: the only class figures a student may be shown, and
+        only when the teacher chose to (Room.show_counts)."""
+        code = normalise_code(code)
+        with self._transaction() as conn:
+            room = self._get_room(conn, code)
+            joined = conn.scalar(sa.select(sa.func.count()).select_from(students_table).where(students_table.c.room == code))
+        return int(joined), int(room.answers)
 
     def answered(self, code: object, student_id: str) -> int:
         """How many answers this student has in the room (for the student's own page)."""
@@ -622,14 +684,29 @@ class Store:
     def answers_since(self, code: object, key: object, after_id: int) -> list[StoredAnswer]:
         """The room's answers with id > after_id, oldest first: pass the last id seen to get only what is new.
         Teacher only."""
-        if isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0:
-            raise BadInput(f"after_id must be a whole number 0 or more, got {_shown(str(after_id))}")
+        _check_after(after_id)
         with self._transaction() as conn:
-            room = self._teacher_room(conn, code, key)
-            rows = conn.execute(sa.select(answers_table)
-                                .where(answers_table.c.room == room.code, answers_table.c.id > after_id)
-                                .order_by(answers_table.c.id)).all()
+            return self._answers_since(conn, self._teacher_room(conn, code, key).code, after_id)
+
+    @staticmethod
+    def _answers_since(conn: sa.Connection, code: str, after_id: int) -> list[StoredAnswer]:
+        rows = conn.execute(sa.select(answers_table)
+                            .where(answers_table.c.room == code, answers_table.c.id > after_id)
+                            .order_by(answers_table.c.id)).all()
         return [_answer(r) for r in rows]
+
+    def watch(self, code: object, key: object, after_id: int) -> Watch:
+        """The room, its students and its answers with id > after_id, read in one transaction (the teacher's
+        live view asks this about once a second). Teacher only."""
+        _check_after(after_id)
+        with self._transaction() as conn:
+            row = self._teacher_room(conn, code, key)
+            return Watch(self._room(row), self._students(conn, row.code), self._answers_since(conn, row.code, after_id))
+
+
+def _check_after(after_id: object) -> None:
+    if isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0:
+        raise BadInput(f"after_id must be a whole number 0 or more, got {_shown(str(after_id))}")
 
 
 def _answer(row) -> StoredAnswer:

@@ -20,8 +20,9 @@ from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
 from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .params import flat_weights, set_flat_weights, weight_names
 from .parsing import SettingsError, shorten
-from .playback import Playback, guarded
+from .playback import Playback, estimated_seconds, guarded
 from .settings import TRAIN, format_number
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
@@ -41,6 +42,7 @@ MAX_BATCH = TRAIN["batch"].kind.hi
 MAX_SEED = TRAIN["seed"].kind.hi
 MIN_RANDOM_ROWS = TRAIN["n"].kind.lo
 MAX_MODEL_BYTES = 1_000_000
+MAX_RUN_SECONDS = 300.0      # a run may ask for about this much computing at most (see estimated_cost)
 
 # ---- live playback ------------------------------------------------------------------------------
 TARGET_UPDATES = 80          # the chapter's run plays in about this many chunks: 10 s at 8 updates per second
@@ -116,11 +118,46 @@ class TrainingSettings:
             return uploaded
         return data.chapter_dataset()
 
+    def check_cost(self, train_rows: int | None = None) -> None:
+        """Refuse settings whose run would compute for longer than MAX_RUN_SECONDS (see `estimated_cost`):
+        a link can ask for a full-batch run on 100,000 rows for a million iterations, days of a core's time."""
+        seconds = estimated_cost(self, train_rows)
+        if seconds > MAX_RUN_SECONDS:
+            rows = self.batch_size or train_rows or _train_rows(self)
+            raise SettingsError(
+                f"this run would compute for {_duration(seconds)} ({rows:,} rows per update, "
+                f"{self.iterations:,} iterations); a run here may take {_duration(MAX_RUN_SECONDS)} at most. "
+                "Use fewer iterations, mini-batches, fewer rows or fewer nodes")
+
     def describe(self) -> str:
         sizes = "-".join(map(str, self.hidden_layer_sizes))
         batch = f", batch {self.batch}" if self.mode == "minibatch" else ""
         return (f"3-{sizes}-1 {self.activation}, {self.loss.replace('_', '-')} loss, {MODES[self.mode]}{batch}, "
                 f"lr {format_number(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
+
+
+
+def _train_rows(settings: TrainingSettings) -> int:
+    """The training rows the settings' data leaves after the hold-out (an upload's: at most data.MAX_ROWS)."""
+    n = {"random": settings.n, "upload": data.MAX_ROWS}.get(settings.data, data.CHAPTER_ROWS)
+    return n - math.ceil(n * settings.test)
+
+
+def estimated_cost(settings: TrainingSettings, train_rows: int | None = None) -> float:
+    """Roughly how many seconds of computing the run's training takes on this machine: iterations times the
+    work of one (rows per update times weights, playback.estimated_seconds). `train_rows` is the data's real
+    count of training rows when known."""
+    rows = settings.batch_size or train_rows or _train_rows(settings)
+    h, layers = settings.hidden, settings.layers
+    weights = (3 + 1) * h + (layers - 1) * (h + 1) * h + h + 1
+    return estimated_seconds(settings.iterations, rows, weights)
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("days", 86_400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"about {seconds / size:,.0f} {unit}"
+    return f"about {seconds:,.0f} seconds"
 
 
 # ---- what the network has learned ---------------------------------------------------------------
@@ -135,19 +172,6 @@ def live_agreement(net: Network) -> float:
     live update; the finished run is scored on 100,000)."""
     X, y = _live_agreement_set()
     return float(np.mean(net.predict(X) == y))
-
-
-def weight_names(net: Network) -> list[str]:
-    """Names of every weight and bias in the order of `flat_weights`: W1[1,1] ... B2[1], as in the chapter."""
-    names = []
-    for l, (W, B) in enumerate(zip(net.weights_, net.biases_), start=1):
-        names += [f"W{l}[{i + 1},{j + 1}]" for i in range(W.shape[0]) for j in range(W.shape[1])]
-        names += [f"B{l}[{i + 1}]" for i in range(B.shape[0])]
-    return names
-
-
-def flat_weights(net: Network) -> np.ndarray:
-    return np.concatenate([np.concatenate([W.ravel(), B.ravel()]) for W, B in zip(net.weights_, net.biases_)])
 
 
 def diagnose(net: Network, X: np.ndarray) -> list[str]:
@@ -247,20 +271,27 @@ class TrainingRun(Playback):
     `advance` trains one chunk while running; `step` trains a single iteration and leaves the run paused.
     """
 
-    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None):
+    def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None,
+                 start: np.ndarray | None = None, *, trains: bool = True):
+        """`start`: first weights to use instead of the seed's (flat, as `flat_weights`), e.g. another run's, so
+        that two runs differ only in a setting; the seed still draws the split and the order of the rows.
+        `trains=False` for a run around a loaded model, which never trains (its cost is not checked)."""
         self.settings = settings
         self.dataset = dataset if dataset is not None else settings.dataset()
         self.X_train, self.X_test, self.y_train, self.y_test = data.split(self.dataset, settings.test, settings.seed)
+        if trains:
+            settings.check_cost(len(self.X_train))
         if len(np.unique(self.y_train)) < 2:
             raise SettingsError("the training rows hold only one class; use more data or a smaller test share")
         self.name = f"trained here: {settings.describe()}"
+        self.start_weights = None if start is None else np.array(start, dtype=float).ravel()
         self.reset()
 
     @classmethod
     def from_model(cls, net: Network, settings: TrainingSettings, dataset: data.Dataset | None = None,
                    name: str = "uploaded model") -> TrainingRun:
         """A finished run around a loaded model, scored on the current data so it can be compared and used."""
-        run = cls(settings, dataset)
+        run = cls(settings, dataset, trains=False)
         run.net = net
         run.names = weight_names(net)
         run.name = name
@@ -276,21 +307,33 @@ class TrainingRun(Playback):
     @guarded
     def reset(self) -> None:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
-        self.net = self.settings.network()
-        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
-        self.net.initialize(self.X_train, self.y_train)
+        self.net = self.first_network()
         self.status = "ready"
         self.message = ""
         self.loaded = False
         self.seconds = 0.0
         self.final_agreement: float | None = None
-        self._sec_per_iter: float | None = None
+        self._sec_per_iter = None
         self._played = 0.0
         self._running_since: float | None = None
         self.history: list[Checkpoint] = []
         self.names = weight_names(self.net)
         self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
         self._record(float("nan"))
+
+    def first_network(self) -> Network:
+        """The network at iteration 0, as `reset` makes it: drawn from the seed, or holding the start weights."""
+        net = self.settings.network()
+        # what partial_fit does on its first call, done now so iteration 0 can be shown and checkpointed
+        net.initialize(self.X_train, self.y_train)
+        if self.start_weights is not None:
+            try:
+                set_flat_weights(net, self.start_weights)
+            except ValueError:
+                raise SettingsError(f"the start has {len(self.start_weights)} weights and biases; a "
+                                    f"3-{'-'.join(map(str, self.settings.hidden_layer_sizes))}-1 network has "
+                                    f"{len(flat_weights(net))}") from None
+        return net
 
     @property
     def iteration(self) -> int:
@@ -323,16 +366,20 @@ class TrainingRun(Playback):
     def chunk_size(self) -> int:
         """Iterations per live update: the run in about `target_updates` chunks, or larger ones when updates
         come slower than that (so a run still plays in about `play_seconds`); each chunk trains within
-        CHUNK_BUDGET_S."""
+        CHUNK_BUDGET_S (at the measured pace, or before there is one, the estimated pace and FIRST_CHUNK)."""
         size = max(1, math.ceil(self.settings.iterations / self.target_updates))
         if self._running_since is not None:
             due = math.ceil(self.settings.iterations * min(self.played_seconds / self.play_seconds, 1.0))
             size = max(size, due - self.iteration)
-        if self._sec_per_iter:
-            size = min(size, max(1, int(CHUNK_BUDGET_S / self._sec_per_iter)))
-        else:   # the first chunk measures the pace: small, so a slow network cannot stall the page
-            size = min(size, FIRST_CHUNK)
-        return size
+        return self._paced(size, CHUNK_BUDGET_S, self.rows_per_update, self.net_weights, first=FIRST_CHUNK)
+
+    @property
+    def rows_per_update(self) -> int:
+        return self.settings.batch_size or len(self.X_train)
+
+    @property
+    def net_weights(self) -> int:
+        return sum(W.size + B.size for W, B in zip(self.net.weights_, self.net.biases_))
 
     @guarded
     def advance(self, steps: int | None = None) -> Checkpoint | None:
@@ -367,9 +414,7 @@ class TrainingRun(Playback):
             return None
         dt = time.perf_counter() - t
         self.seconds += dt
-        if steps >= 10:  # the fastest chunk seen: one slow chunk (compiling, a busy server) should not stick
-            per = dt / steps
-            self._sec_per_iter = per if self._sec_per_iter is None else min(self._sec_per_iter, per)
+        self._note_pace(steps, dt)
         cp = self._record(self._chunk_loss(start))
         if self.remaining == 0:
             self._set_status("done")
@@ -425,9 +470,14 @@ class TrainingRun(Playback):
 
 
 def warm_up() -> None:
-    """Train a tiny network a few iterations so the compiled training loop is loaded before anyone waits for it."""
+    """Load the compiled training loop for every kind of run the Train page makes, so no live update waits for a
+    compile (seconds, in the middle of a chunk). Numba compiles one version per number of layers and per shape
+    of the rows it is handed: drawn rows (per-sample and mini-batch), the full batch for one iteration, and for
+    several; each is compiled once per install and read from Numba's cache after that."""
     X = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
-    Network((1,), max_iter=2, random_state=0).fit(X, [0, 1])
+    for layers in range(1, MAX_LAYERS + 1):
+        for batch_size, steps in ((1, 2), (None, 1), (None, 2)):
+            Network((1,) * layers, batch_size=batch_size, max_iter=steps, random_state=0).fit(X, [0, 1])
 
 
 # ---- files ------------------------------------------------------------------------------------------

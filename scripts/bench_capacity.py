@@ -53,15 +53,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False) -> bytes:
+def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
+           query: str = "", texts: dict[str, str] | None = None) -> bytes:
+    """A rerun request as the browser sends it: the page, its link's query string, the buttons pressed
+    (`widgets`, by id) and text boxes' values (`texts`, id -> text)."""
     msg = BackMsg()
     cs = msg.rerun_script
-    cs.page_script_hash, cs.page_name, cs.is_auto_rerun = page_hash, page_name, auto
+    cs.page_script_hash, cs.page_name, cs.is_auto_rerun, cs.query_string = page_hash, page_name, auto, query
     if fragment_id:
         cs.fragment_id = fragment_id
     for wid in widgets:
         w = cs.widget_states.widgets.add()
         w.id, w.trigger_value = wid, True
+    for wid, text in (texts or {}).items():
+        w = cs.widget_states.widgets.add()
+        w.id, w.string_value = wid, text
     return msg.SerializeToString()
 
 
@@ -69,9 +75,10 @@ class Http:
     """A lean keep-alive HTTP/1.1 client for the feed, so the clients' own CPU stays small beside the server's:
     GET with gzip accepted (as a browser sends it), the body read by its length and decompressed."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, cookie: str = ""):
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port
+        self.cookie = f"Cookie: {cookie}\r\n" if cookie else ""   # e.g. a sticky proxy's affinity cookie
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -79,7 +86,7 @@ class Http:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept-Encoding: gzip\r\n"
-                          "Connection: keep-alive\r\n\r\n".encode())
+                          f"{self.cookie}Connection: keep-alive\r\n\r\n".encode())
         head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         status = int(head[0].split()[1])
         headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:] if h)}

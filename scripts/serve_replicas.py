@@ -1,10 +1,15 @@
 """N copies of FontNet behind HAProxy on this machine: the topology of deploy/compose and deploy/kubernetes,
 without containers.
 
-    bash scripts/serve-replicas N [PORT] [--base-path PATH]
+    bash scripts/serve-replicas N [PORT] [--base-path PATH] [--postgres DIR | --database-url URL]
         N replicas (1-16) behind the proxy on PORT (default 8501); with --base-path the app is served under
         /PATH/ (each replica runs with --server.baseUrlPath PATH), as behind a proxy that serves other things
-        beside it
+        beside it. The class database (rooms and answers, fontnet/store.py) that every replica shares:
+        --postgres DIR   a local PostgreSQL in DIR started with scripts/postgres (created if new, kept after;
+                         the server is stopped when this script stops)
+        --database-url URL   a PostgreSQL already running (postgresql+psycopg://user:password@host:port/db)
+        neither          the SQLite file in the cache directory, which replicas on one machine can share
+        Either way each replica gets FONTNET_DATABASE_URL; the URL in use is printed on start.
 
 It keeps the default model's file (`python -m fontnet prepare`, so the replicas read it rather than all train
 it at once), starts N `streamlit run` processes on free loopback ports, waits until each answers
@@ -44,11 +49,20 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 ROOT = Path(__file__).resolve().parents[1]
-USAGE = ("usage: scripts/serve-replicas N [PORT] [--base-path PATH]  (N replicas from 1 to 16; the proxy's PORT, "
-         "default 8501; PATH: serve the app under /PATH/)")
+sys.path.insert(0, str(ROOT))
+
+from fontnet.store import URL_ENV as STORE_URL_ENV  # noqa: E402
+from fontnet.store import default_url  # noqa: E402
+
+USAGE = ("usage: scripts/serve-replicas N [PORT] [--base-path PATH] [--postgres DIR | --database-url URL]  (N "
+         "replicas from 1 to 16; the proxy's PORT, default 8501; PATH: serve the app under /PATH/)")
 MAX_REPLICAS = 16
 DEFAULT_PORT = 8501
 COOKIE = "fontnet_replica"
@@ -72,15 +86,56 @@ def parse_base_path(raw: str) -> str:
     return "/".join(segments)
 
 
-def parse_args(argv: list[str]) -> tuple[int, int, str]:
-    """(replicas, port, base path or "") from `N [PORT] [--base-path PATH]`; raises UsageError naming the problem."""
-    argv, base_path = list(argv), ""
-    if "--base-path" in argv:
-        i = argv.index("--base-path")
-        if i + 1 >= len(argv):
-            raise UsageError("--base-path needs a PATH, such as --base-path fontnet")
-        base_path = parse_base_path(argv[i + 1])
-        del argv[i:i + 2]
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for. `postgres`: a directory for a local PostgreSQL; `database_url`: one
+    already running; neither: the SQLite file in the cache directory."""
+
+    replicas: int
+    port: int = DEFAULT_PORT
+    base_path: str = ""
+    postgres: str = ""
+    database_url: str = ""
+
+
+def _take_option(argv: list[str], name: str, example: str) -> str | None:
+    """Remove `name VALUE` from argv and return VALUE (None when absent); raises UsageError without a value."""
+    if name not in argv:
+        return None
+    i = argv.index(name)
+    if i + 1 >= len(argv) or argv[i + 1].startswith("--") or not argv[i + 1].strip():
+        raise UsageError(f"{name} needs a value, such as {name} {example}")
+    value = argv[i + 1]
+    del argv[i:i + 2]
+    if name in argv:
+        raise UsageError(f"{name} is given twice")
+    return value
+
+
+def parse_database_url(raw: str) -> str:
+    """A PostgreSQL URL as the store takes it; raises UsageError naming the problem (without the password)."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise UsageError("--database-url is not a URL such as postgresql+psycopg://user:password@host:5432/fontnet") \
+            from None
+    if url.drivername != "postgresql+psycopg" or not url.host or not url.database:
+        raise UsageError(f"--database-url must be postgresql+psycopg://user:password@host:port/database, got "
+                         f"{url.render_as_string(hide_password=True)!r}")
+    return raw
+
+
+def parse_args(argv: list[str]) -> Options:
+    """What `N [PORT] [--base-path PATH] [--postgres DIR | --database-url URL]` asks for; raises UsageError
+    naming the problem."""
+    argv = list(argv)
+    raw_base = _take_option(argv, "--base-path", "fontnet")
+    base_path = parse_base_path(raw_base) if raw_base is not None else ""
+    postgres = _take_option(argv, "--postgres", "/tmp/fontnet-pg") or ""
+    database_url = _take_option(argv, "--database-url", "postgresql+psycopg://user:password@host:5432/fontnet")
+    if postgres and database_url is not None:
+        raise UsageError("give --postgres DIR or --database-url URL, not both")
+    database_url = parse_database_url(database_url) if database_url is not None else ""
     if not 1 <= len(argv) <= 2 or any(a.startswith("-") and not a.lstrip("-").isdigit() for a in argv):
         raise UsageError(USAGE)
     n, port = argv[0], argv[1] if len(argv) == 2 else str(DEFAULT_PORT)
@@ -88,7 +143,7 @@ def parse_args(argv: list[str]) -> tuple[int, int, str]:
         raise UsageError(f"N={n!r} is not a whole number from 1 to {MAX_REPLICAS}")
     if not port.isdigit() or not 1 <= int(port) <= 65535:
         raise UsageError(f"PORT={port!r} is not a port number from 1 to 65535")
-    return int(n), int(port), base_path
+    return Options(int(n), int(port), base_path, postgres, database_url)
 
 
 def free_port() -> int:
@@ -237,7 +292,26 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def serve(n: int, port: int, base_path: str = "") -> int:
+def start_postgres(where: str) -> str:
+    """Start (or reuse) the local PostgreSQL in `where` with scripts/postgres; its URL. RuntimeError if it fails."""
+    out = subprocess.run(["bash", "scripts/postgres", "start", where], cwd=ROOT, capture_output=True, text=True)
+    url = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    if out.returncode != 0 or not url.startswith("postgresql"):
+        raise RuntimeError((out.stderr.strip().splitlines() or ["scripts/postgres start failed"])[-1])
+    return url
+
+
+def stop_postgres(where: str) -> None:
+    subprocess.run(["bash", "scripts/postgres", "stop", where], cwd=ROOT, capture_output=True, check=False)
+
+
+def shown(url: str) -> str:
+    """A database URL as printed: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def serve(o: Options) -> int:
+    n, port, base_path = o.replicas, o.port, o.base_path
     haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.access("/usr/sbin/haproxy", os.X_OK) else None)
     if haproxy is None:
         print("haproxy is not installed: run `bash scripts/serve-replicas`, which installs it", file=sys.stderr)
@@ -253,6 +327,20 @@ def serve(n: int, port: int, base_path: str = "") -> int:
 
     subprocess.run([sys.executable, "-m", "fontnet", "prepare"], cwd=ROOT, check=False)
     env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    if o.postgres:
+        try:
+            env[STORE_URL_ENV] = start_postgres(o.postgres)
+        except RuntimeError as e:
+            print(f"--postgres {o.postgres}: {e}", file=sys.stderr)
+            return 2
+        say(f"database PostgreSQL in {o.postgres} (stopped on exit) {shown(env[STORE_URL_ENV])}")
+    elif o.database_url:
+        env[STORE_URL_ENV] = o.database_url
+        say(f"database PostgreSQL {shown(o.database_url)}")
+    else:  # $FONTNET_DATABASE_URL when set, else the SQLite file in the cache directory
+        env[STORE_URL_ENV] = default_url()
+        say(f"database {shown(env[STORE_URL_ENV])} (without --postgres DIR or --database-url URL: "
+            f"{'$' + STORE_URL_ENV if os.environ.get(STORE_URL_ENV) else 'an SQLite file the replicas on this machine share'})")
     prefix = f"/{base_path}" if base_path else ""
     base_args = ["--server.baseUrlPath", base_path] if base_path else []
     replicas: dict[str, tuple[int, subprocess.Popen]] = {}
@@ -308,6 +396,8 @@ def serve(n: int, port: int, base_path: str = "") -> int:
         return 0
     finally:
         stop(([proxy] if proxy else []) + [proc for _, proc in replicas.values()])
+        if o.postgres:
+            stop_postgres(o.postgres)
         say("stopped")
 
 
@@ -320,11 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         print(compose_haproxy_config(), end="")
         return 0
     try:
-        n, port, base_path = parse_args(argv)
+        options = parse_args(argv)
     except UsageError as e:
         print(e, file=sys.stderr)
         return 2
-    return serve(n, port, base_path)
+    return serve(options)
 
 
 if __name__ == "__main__":

@@ -122,6 +122,19 @@ function colourScale(stops) {
   };
 }
 
+// A size x size grid of 0-255 values through the colour scale into the square at (x0, y0): row j is the y
+// channel's j-th value (drawn upwards), column i the x channel's.
+function paintGrid(ctx, scale, grid, size, x0, y0, side) {
+  const cell = side / size;
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      const [r, g, b] = scale(grid[j * size + i] / 255);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x0 + i * cell, y0 + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
+    }
+  }
+}
+
 class MapChart {
   constructor(root, spec) {
     this.root = root;
@@ -130,21 +143,33 @@ class MapChart {
     this.canvas = document.createElement("canvas");
     this.canvas.style.width = "100%";
     this.canvas.style.height = spec.height + "px";
+    if (spec.alt) {
+      this.canvas.setAttribute("role", "img");
+      this.canvas.setAttribute("aria-label", spec.alt);
+    }
     root.appendChild(this.canvas);
     this.state = null;
+    this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
     this.resize = new ResizeObserver(() => this.draw(true));
     this.resize.observe(root);
   }
   replace(p) {
-    this.append(p);
+    if (p.dots) this.dots = [];
+    this.append(p, 0);
   }
-  // eslint-disable-next-line no-unused-vars
   append(p, skip) {
-    // a map has no history: each payload brings the latest grid (or nothing new), and the data points on a full one
-    this.state = { ...(this.state || {}), ...p };
-    this.count = p.length;
-    this.dirty = this.dirty || "grid" in p || "points" in p;
+    // The grid has no history: a payload brings the latest one (or none: the map keeps its own), and the data
+    // points on a full one. Dots do: a payload brings those from `start` on, and the map appends what it lacks.
+    const { dots, ...rest } = p;
+    this.state = { ...(this.state || {}), ...rest };
+    if (dots) {
+      this.dots = (this.dots || []).concat(skip ? dots.slice(skip) : dots);
+      this.count = this.dots.length;
+    } else {
+      this.count = this.dots ? this.dots.length : p.length;
+    }
+    this.dirty = this.dirty || "grid" in p || "points" in p || (dots && dots.length > skip);
   }
   get length() {
     return this.count;
@@ -164,17 +189,9 @@ class MapChart {
     const m = { l: 52, r: 10, t: 8, b: 40 };
     const side = Math.min(W - m.l - m.r, H - m.t - m.b);
     const n = this.spec.size;
-    const cell = side / n;
     const px = (v) => m.l + (v / 255) * side;
     const py = (v) => m.t + side - (v / 255) * side;
-    // the grid: row j is the y channel's j-th value, column i the x channel's
-    for (let j = 0; j < n; j++) {
-      for (let i = 0; i < n; i++) {
-        const [r, g, b] = this.scale(s.grid[j * n + i] / 255);
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(m.l + i * cell, m.t + side - (j + 1) * cell, cell + 0.5, cell + 0.5);
-      }
-    }
+    paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
     ctx.strokeStyle = "#c92a2a";
     ctx.setLineDash([6, 4]);
@@ -193,7 +210,11 @@ class MapChart {
       ctx.stroke();
     }
     ctx.lineWidth = 1;
-    for (const [x, y, r, g, b, label] of s.points || []) {
+    const fade = this.spec.fade;
+    for (const dot of (s.points || []).concat(this.dots || [])) {
+      const [x, y, r, g, b, label] = dot;
+      // a colour far from the slice is drawn faintly: the map's background is not its network's answer
+      ctx.globalAlpha = fade && Math.abs(dot[2 + fade.channel] - fade.at) > fade.within ? 0.3 : 1;
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.strokeStyle = label ? "#111111" : "#ffffff";
       ctx.beginPath();
@@ -209,6 +230,8 @@ class MapChart {
       ctx.fill();
       ctx.stroke();
     }
+    ctx.globalAlpha = 1;
+    this.canvas.dataset.dots = String(this.dots ? this.dots.length : 0);   // for tests and scripts
     // axes
     ctx.strokeStyle = GRID;
     ctx.strokeRect(m.l, m.t, side, side);
@@ -238,7 +261,191 @@ class MapChart {
   }
 }
 
-const KINDS = { lines: Lines, map: MapChart };
+// ---- text: figures, a table and colour swatches ------------------------------------------------------------
+// Each payload brings the whole content (small: a class's figures, its students, a few swatches), which
+// replaces what is shown. Every word and number is set as textContent; colours only from #rrggbb values.
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+function colour(value, fallback) {
+  return typeof value === "string" && HEX.test(value) ? value : fallback;
+}
+
+class TextKind {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.el = document.createElement("div");
+    root.appendChild(this.el);
+    this.payload = null;
+  }
+  replace(p) {
+    this.payload = p;
+  }
+  append(p) {
+    this.payload = p;
+  }
+  get length() {
+    return 0;
+  }
+  draw() {
+    if (this.payload) this.fill(this.payload);
+  }
+  destroy() {
+    this.el.remove();
+  }
+}
+
+class Stats extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:0.5rem 2rem;margin:0.2rem 0 0.8rem 0;";
+    for (const item of p.items || []) {
+      const box = document.createElement("div");
+      box.dataset.stat = String(item.key);
+      const label = document.createElement("div");
+      label.style.cssText = "font-size:0.85rem;color:" + INK + ";";
+      label.textContent = String(item.label);
+      const value = document.createElement("div");
+      value.className = "fontnet-stat-value";
+      value.style.cssText = "font-size:1.9rem;line-height:1.2;color:" + INK + ";";
+      value.textContent = String(item.value);
+      box.append(label, value);
+      this.el.appendChild(box);
+    }
+  }
+}
+
+class Table extends TextKind {
+  fill(p) {
+    const numeric = this.spec.numeric || [];
+    const table = document.createElement("table");
+    table.style.cssText = "border-collapse:collapse;width:100%;font-size:0.9rem;color:" + INK + ";";
+    const head = table.createTHead().insertRow();
+    this.spec.columns.forEach((c, i) => {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = String(c);
+      th.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.25rem 0.5rem;" +
+        "border-bottom:1px solid " + GRID + ";font-weight:600;";
+      head.appendChild(th);
+    });
+    const body = table.createTBody();
+    for (const row of p.rows || []) {
+      const tr = body.insertRow();
+      row.forEach((cell, i) => {
+        const td = tr.insertCell();
+        td.textContent = String(cell);
+        td.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.2rem 0.5rem;" +
+          "border-bottom:1px solid " + GRID + ";";
+      });
+    }
+    this.el.replaceChildren(table);
+    this.el.dataset.rows = String((p.rows || []).length);
+  }
+}
+
+class Swatches extends TextKind {
+  fill(p) {
+    this.el.replaceChildren();
+    this.el.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;";
+    const items = p.items || [];
+    if (!items.length) {
+      const none = document.createElement("p");
+      none.style.cssText = "font-size:0.9rem;color:" + INK + ";margin:0.3rem 0;";
+      none.textContent = String(this.spec.empty || "");
+      this.el.appendChild(none);
+    }
+    for (const item of items) {
+      const box = document.createElement("div");
+      box.className = "fontnet-swatch";
+      box.style.cssText = "border-radius:0.4rem;padding:0.5rem 0.7rem;min-width:8.5rem;font-size:0.9rem;" +
+        "border:1px solid rgba(0,0,0,0.12);font-weight:600;";
+      box.style.background = colour(item.bg, "#ffffff");
+      box.style.color = colour(item.fg, INK);
+      box.textContent = String(item.text);
+      box.title = String(item.title || "");
+      this.el.appendChild(box);
+    }
+    this.el.dataset.items = String(items.length);
+  }
+}
+
+// ---- maps: small multiples, one per hidden node (its activation A over the slice) ----------------------------
+// Each payload with `grids` brings every node's latest map: A as 0-255 of that node's own range, its largest
+// value (`tops`), its Z = 0 line (`contours`) and the formula's line (`boundary`). Like the map, no history.
+class NodeMaps extends MapChart {
+  constructor(root, spec) {
+    super(root, spec);
+    this.canvas.setAttribute("role", "img");
+  }
+  append(p, skip) {
+    super.append(p, skip);
+    this.dirty = this.dirty || "grids" in p;
+  }
+  draw(force = false) {
+    const s = this.state;
+    if (!s || !s.grids || !(this.dirty || force)) return;
+    this.dirty = false;
+    const n = s.grids.length;
+    const per = Math.max(1, Math.min(n, this.spec.per_row));
+    const rows = Math.ceil(n / per);
+    const gap = 12;
+    const head = 18;
+    const W = Math.max(this.root.clientWidth, 200);
+    const side = Math.max(40, Math.min((W - gap * (per - 1)) / per, this.spec.height));
+    const H = rows * (side + head + gap);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.style.height = H + "px";
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const labels = [];
+    for (let k = 0; k < n; k++) {
+      const x0 = (k % per) * (side + gap);
+      const y0 = Math.floor(k / per) * (side + head + gap) + head;
+      const px = (v) => x0 + (v / 255) * side;
+      const py = (v) => y0 + side - (v / 255) * side;
+      paintGrid(ctx, this.scale, s.grids[k], this.spec.size, x0, y0, side);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.spec.line;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      for (const [a, b, c, d] of (s.contours || [])[k] || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = this.spec.boundary_colour;
+      ctx.beginPath();
+      for (const [a, b, c, d] of s.boundary || []) {
+        ctx.moveTo(px(a), py(b));
+        ctx.lineTo(px(c), py(d));
+      }
+      ctx.stroke();
+      ctx.strokeStyle = GRID;
+      ctx.strokeRect(x0, y0, side, side);
+      const top = (s.tops || [])[k];
+      const label = `node ${k + 1}: A up to ${top == null ? "?" : compact(top)}`;
+      labels.push(label);
+      ctx.fillStyle = INK;
+      ctx.font = FONT;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "bottom";
+      ctx.fillText(label, x0, y0 - 3);
+    }
+    this.canvas.setAttribute("aria-label", "Each hidden node's activation over the slice: " + labels.join("; "));
+  }
+  destroy() {
+    this.resize.disconnect();
+    this.canvas.remove();
+  }
+}
+
+const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches };
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {
@@ -426,6 +633,8 @@ function announce(root, text) {
 // whose data is unchanged does not redraw the panel, and the message stays.
 const FAILURES_IN_A_ROW = 5;   // failed requests (no answer, an HTTP error, not the feed's JSON) before giving up
 const STILL_IN_A_ROW = 10;     // "running" answers bringing no new point and no progress before giving up
+// a reload starts a new session: the run is gone, its settings are not
+const AGAIN = "Reload the page to try again: the settings are in its link.";
 
 function stopFeed(root) {
   const feed = root.__fontnetFeed;
@@ -467,8 +676,15 @@ function giveUp(component, root, feed, reason, text) {
   setProblem(root, { reason, text: "Live updates stopped: " + text });
 }
 
-// What the browser holds: the run and length of the panel's first line chart (all of them grow together).
+// What the browser holds: the run and length of the panel's first line chart (all of them grow together). A
+// watching panel holds what the server's token (`held`) says it sent, and the points of the chart it names.
 function holding(root) {
+  const feed = root.__fontnetFeed;
+  if (feed && feed.watch) {
+    const box = root.querySelector(`:scope > .fontnet-live-grid > [data-chart="${feed.have}"]`);
+    const chart = box && box.__fontnetChart;
+    return { run: root.__fontnetHeld || "", have: chart ? chart.length : 0 };
+  }
   for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
     const chart = box.__fontnetChart;
     if (chart && chart.x) return { run: chart.run == null ? "" : String(chart.run), have: chart.length };
@@ -504,7 +720,7 @@ async function ask(url) {
 function startFeed(component, root, spec) {
   stopFeed(root);
   const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
-    failures: 0, still: 0, last: null };
+    failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "" };
   root.__fontnetFeed = feed;
   const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
   const again = (t0) => {
@@ -517,34 +733,42 @@ function startFeed(component, root, spec) {
     const { run, have } = holding(root);
     const answer = await ask(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`);
     if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
-    root.dataset.feedStatus = String(answer.status);
     // nothing served: a page run stopped the run (Pause, another page) and draws this panel without a feed
     if (answer.status === 204) return stopFeed(root);
     if (answer.status === 404 && !answer.page) {
       return giveUp(component, root, feed, "gone", "the server no longer knows this page's live panel (its " +
-        "session ended, or the request reached another server). Reload the page.");
+        "session ended, or the request reached another server). " + AGAIN);
     }
     if (answer.page) {
       // a proxy or the server's base path sends the feed's address elsewhere: retrying will not help
       return giveUp(component, root, feed, "misrouted", `the live feed's address (${path}) answered ` +
-        answer.problem + ": it does not reach the app. Reload the page; if this comes back, whoever runs " +
-        "the server must pass that address to the app.");
+        answer.problem + ": it does not reach the app, and whoever runs the server must pass it to the app. " +
+        AGAIN);
     }
     if (!answer.body) {
       // the network hiccuped: try again a few times, then give up
       if (++feed.failures >= FAILURES_IN_A_ROW) {
         return giveUp(component, root, feed, "unreachable", `the live feed (${path}) failed ${feed.failures} ` +
-          `times in a row (${answer.problem}). Reload the page to see the run.`);
+          `times in a row (${answer.problem}). ` + AGAIN);
       }
       return again(t0);
     }
     const body = answer.body;
     feed.failures = 0;
     for (const c of body.charts) update(component, chartBox(root, c.name, c.title, c.area), c, true);
+    if (body.held !== undefined) root.__fontnetHeld = String(body.held);
     setProgress(root, body.progress);
     announce(root, body.progress ? body.progress.text : latestWords(root));
-    setProblem(root, null);
+    // a watching panel's server may say it cannot reach what it watches (a database): it says so, and asks again
+    setProblem(root, body.problem ? { reason: "server", text: String(body.problem) } : null);
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
+    if (feed.watch) {
+      // a watched room keeps sending while it is open, often nothing new for a while: that is not a stall
+      if (body.status === "open") return again(t0);
+      stopFeed(root);
+      if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
+      return;
+    }
     if (body.status !== "running") {
       // the run stopped (finished, diverged or paused): a page run draws the buttons and charts whole
       stopFeed(root);
@@ -556,7 +780,7 @@ function startFeed(component, root, spec) {
     feed.last = now;
     if (feed.still >= STILL_IN_A_ROW) {
       return giveUp(component, root, feed, "stalled", `the live feed's last ${feed.still} answers said the run ` +
-        "is running but brought no new point and no progress. Reload the page to see the run.");
+        "is running but brought no new point and no progress. " + AGAIN);
     }
     if (body.redraw && !feed.redrawn && component.setTriggerValue) {
       feed.redrawn = true;  // once: the page run it causes starts a new feed
@@ -569,7 +793,10 @@ function startFeed(component, root, spec) {
 }
 
 // data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
-//        feed?: {url, every_ms}, progress?: {value, text}}
+//        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}}
+// A watching feed (`watch`: a class room) keeps asking while its answers say "open"; each answer's `held` is the
+// server's token for what the panel now holds, which the panel sends back as `run` with its next request, with
+// the number of points of the chart named by `have` (the map's dots).
 export function render(component) {
   const { data, parentElement } = component;
   if (!data || !data.charts) return;
@@ -593,6 +820,7 @@ export function render(component) {
     }
   }
   for (const c of data.charts) update(component, chartBox(root, c.name, c.title, c.area), c);
+  root.__fontnetHeld = data.held === undefined ? null : String(data.held);
   setProgress(root, data.progress);
   announce(root, data.progress ? data.progress.text : latestWords(root));
   setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again

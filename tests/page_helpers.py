@@ -1,6 +1,18 @@
 """What the AppTest page tests share: pressing a button by its label, reading Markdown as shown, no exceptions."""
 
 import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(path: str, **query):
+    """Run the page script `path` (from the repository's root) once, its link holding `query`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
 
 
 def click(at, label: str):

@@ -62,3 +62,22 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+
+def app_database(monkeypatch, url: str):
+    """For a fixture: point the app's store (app/classroom.py reads FONTNET_DATABASE_URL) at `url`, yield a Store
+    of the same database for the test's own checks, and drop the app's cached stores afterwards."""
+    from app import classroom
+
+    monkeypatch.setenv(store.URL_ENV, url)
+    classroom._store.clear()
+    db = store.Store(url)
+    yield db
+    db.close()
+    classroom._store.clear()
+
+
+def unreachable_url() -> str:
+    """A PostgreSQL URL where nothing listens: every connection is refused at once."""
+    return f"postgresql+psycopg://fontnet:x@127.0.0.1:{closed_port()}/fontnet"

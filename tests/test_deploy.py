@@ -19,6 +19,7 @@ from pathlib import Path
 import jsonpatch
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -28,6 +29,7 @@ HEALTH = "/_stcore/health"
 def _load_script():
     spec = importlib.util.spec_from_file_location("serve_replicas", ROOT / "scripts" / "serve_replicas.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -122,6 +124,24 @@ def test_compose_runs_replicas_of_the_image_behind_the_proxy():
     assert "8080:8080" in proxy["ports"] and "*:8080" in serve_replicas.compose_haproxy_config()
 
 
+def test_compose_replicas_share_one_postgresql_that_keeps_its_data_and_says_when_it_is_ready():
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    app, db = compose["services"]["fontnet"], compose["services"]["db"]
+    assert db["image"].split(":")[0] == "postgres" and ":" in db["image"]   # the official image, a pinned major
+    [volume] = db["volumes"]
+    name, target = volume.split(":")
+    assert target == "/var/lib/postgresql/data" and name in compose["volumes"]   # a named volume: data survives
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"]) and "ports" not in db   # not published to the host
+    # every replica gets the URL of that service, with the same user, database and password
+    url = make_url(app["environment"]["FONTNET_DATABASE_URL"].replace(
+        "${FONTNET_DB_PASSWORD:?set FONTNET_DB_PASSWORD to a random string}", "PASSWORD"))
+    env = db["environment"]
+    assert url.drivername == "postgresql+psycopg" and (url.host, url.port) == ("db", 5432)
+    assert (url.username, url.database) == (env["POSTGRES_USER"], env["POSTGRES_DB"]) and url.password == "PASSWORD"
+    assert env["POSTGRES_PASSWORD"].startswith("${FONTNET_DB_PASSWORD:?")   # no password written in the file
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+
+
 # ---- Kubernetes ------------------------------------------------------------------------------------
 def kustomized() -> list[dict]:
     """deploy/kubernetes/kustomization.yaml built as kustomize builds it: its resources, each patch (JSON
@@ -167,6 +187,9 @@ def test_kubernetes_deployment_probes_health_and_requests_resources(k8s):
     assert set(requests) >= {"cpu", "memory"}
     env = {e["name"]: e for e in container["env"]}
     assert env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]["key"] == "cookie-secret"
+    # the class database every pod shares: its URL (with a password) from the Secret, never in the manifest
+    assert env["FONTNET_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "fontnet", "key": "database-url"}
+    assert "value" not in env["FONTNET_DATABASE_URL"]
 
 
 def test_kubernetes_service_and_ingress_reach_the_pods_with_cookie_affinity(k8s):
@@ -210,7 +233,11 @@ def test_under_a_path_the_pods_serve_the_app_under_the_ingress_path_and_the_cook
 @pytest.mark.parametrize("args", [[], ["0"], ["17"], ["two"], ["-1"], ["2.5"], ["2", "99999"], ["2", "http"],
                                   ["2", "0"], ["2", "8501", "3"], ["2", "--base-path"], ["2", "--base-path", "/"],
                                   ["2", "--base-path", "a b"], ["2", "--base-path", "../x"], ["2", "--base-path", "a//b"],
-                                  ["2", "--base-path", "x?y"], ["2", "--port", "8501"]])
+                                  ["2", "--base-path", "x?y"], ["2", "--port", "8501"], ["2", "--postgres"],
+                                  ["2", "--postgres", "a", "--postgres", "b"], ["2", "--database-url"],
+                                  ["2", "--database-url", "nothing"], ["2", "--database-url", "sqlite:///x.db"],
+                                  ["2", "--database-url", "postgresql+psycopg://u:p@/db"],
+                                  ["2", "--postgres", "/tmp/x", "--database-url", "postgresql+psycopg://u:p@h/db"]])
 def test_bad_arguments_get_one_line_and_status_2(args):
     out = subprocess.run([sys.executable, "scripts/serve_replicas.py", *args], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
@@ -229,7 +256,17 @@ def test_a_port_in_use_gets_one_line_and_status_2():
 
 
 def test_arguments_parse():
-    assert serve_replicas.parse_args(["2"]) == (2, 8501, "")
-    assert serve_replicas.parse_args(["16", "9000"]) == (16, 9000, "")
-    assert serve_replicas.parse_args(["2", "--base-path", "/fontnet/"]) == (2, 8501, "fontnet")
-    assert serve_replicas.parse_args(["--base-path", "apps/font-net_1", "3", "9000"]) == (3, 9000, "apps/font-net_1")
+    Options = serve_replicas.Options
+    assert serve_replicas.parse_args(["2"]) == Options(2, 8501, "")
+    assert serve_replicas.parse_args(["16", "9000"]) == Options(16, 9000, "")
+    assert serve_replicas.parse_args(["2", "--base-path", "/fontnet/"]) == Options(2, 8501, "fontnet")
+    assert serve_replicas.parse_args(["--base-path", "apps/font-net_1", "3", "9000"]) == Options(3, 9000, "apps/font-net_1")
+    assert serve_replicas.parse_args(["2", "--postgres", "/tmp/pg", "9000"]) == Options(2, 9000, postgres="/tmp/pg")
+    url = "postgresql+psycopg://fontnet:secret@db.example.org:5432/fontnet"
+    assert serve_replicas.parse_args(["--database-url", url, "3"]) == Options(3, 8501, database_url=url)
+
+
+def test_a_bad_database_url_is_reported_without_its_password():
+    out = subprocess.run([sys.executable, "scripts/serve_replicas.py", "2", "--database-url",
+                          "mysql://fontnet:hunter2@h/db"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "hunter2" not in out.stderr and "mysql://fontnet:***@h/db" in out.stderr

@@ -345,6 +345,7 @@ def test_a_run_trains_in_chunks_pauses_and_finishes():
 
 
 def test_a_run_that_gets_its_updates_late_takes_bigger_chunks_to_finish_in_its_play_time(monkeypatch):
+    monkeypatch.setattr(digits, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
     clock = [100.0]
     monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=400))
@@ -427,3 +428,17 @@ def test_bench_reports_the_digits_keys():
     assert 0.9 < res["digits_test_accuracy"] <= 1 and res["digits_vs_sklearn_speedup"] > 0
     row = res["digits_per_seed"][0]
     assert row["accuracy_at_steps"] >= row["sklearn_accuracy"] - 0.005 or row["steps_to_sklearn"] >= 6000
+
+
+def test_a_chunk_keeps_to_the_time_budget_once_the_pace_is_known(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(digits.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
+    run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=4000))
+    run.start()
+    clock[0] += digits.PLAY_SECONDS            # far behind: the whole run is due
+    first = run.chunk_size()
+    run.advance()
+    assert run.iteration == first
+    assert run.chunk_size() == max(1, int(digits.CHUNK_BUDGET_S / (0.5 / first))) < first

@@ -48,12 +48,6 @@ def test_weight_tiles_hold_each_first_layer_nodes_64_weights(model):
     assert np.isnan(z[8]).all()
 
 
-def test_confusion_matrix_shows_every_count():
-    C = np.arange(100).reshape(10, 10)
-    fig = _valid(figs.confusion_figure(C))
-    assert np.array_equal(np.array(fig.data[0].text), C)
-
-
 def test_the_live_chart_gets_loss_and_both_accuracies_from_the_runs_history():
     from fontnet.figures.live import history_points
 

@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import links
-from fontnet import presets, settings
+from fontnet import presets, settings, store
 from fontnet.settings import ACTIVATIONS as ACT
-from fontnet.settings import PREDICT
+from fontnet.settings import CLASS, PREDICT, TEACH
 
 
 def activations_settings(params):
@@ -76,13 +76,15 @@ CHANGED = {
     "train": {"lr": 0.2, "iterations": 5000, "layers": 2, "hidden": 5, "activation": "tanh", "loss": "cross_entropy",
               "mode": "minibatch", "batch": 16, "init": "xavier", "seed": 9, "test": 0.25, "data": "random", "n": 500},
     "backprop": {"bg": "#123456", "label": "light", "seed": 7, "model": "default", "act": "leaky_relu",
-                 "loss": "cross_entropy", "lr": 0.125, "steps": 40, "printed": True, "sympy": True},
+                 "loss": "cross_entropy", "lr": 0.125, "steps": 40, "printed": True, "sympy": True, "turn": True},
     "activations": {"fn": ["tanh", "softmax"], "deriv": False, "xmin": -3.5, "xmax": 4.0, "slope": 0.2,
                     "logits": "1, 2, 3, 4", "temp": 0.5, "depth": 7, "at": -1.5},
     "digits": {"hidden": "24", "activation": "tanh", "lr": 0.01, "iterations": 300, "seed": 3},
+    "tune": {**{key: -2.375 + 0.25 * k for k, key in enumerate(settings.TUNE.names[:16])}, "on1": False, "on2": False,
+             "on3": False, "slice": "r", "at": 7},
 }
 SCHEMAS = {s.page: s for s in (settings.PREDICT, settings.TEACH, settings.TRAIN, settings.BACKPROP,
-                               settings.ACTIVATIONS, settings.DIGITS)}
+                               settings.ACTIVATIONS, settings.DIGITS, settings.TUNE)}
 
 
 def control(at: AppTest, key: str):
@@ -113,20 +115,24 @@ def in_use(at: AppTest, schema) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("page", CHANGED)
-def test_every_setting_of_every_page_round_trips_through_its_link(page):
+def test_every_setting_of_every_page_round_trips_through_its_link(page, class_db):
     schema = SCHEMAS[page]
-    at = open_page(page)
     changed = dict(CHANGED[page])
+    at = open_page(page)
     if page == "teach":
         for label in ("Dark reads better", "Light reads better"):
             next(b for b in at.button if b.label == label).click().run()
         changed["labels"] = at.session_state["teach.labels"]
-    assert set(changed) == set(schema.names), "every setting is changed"
+    assert set(changed) | ({"room"} if page == "teach" else set()) == set(schema.names), "every setting is changed"
     for name, value in CHANGED[page].items():
         control(at, links.key(schema, name)).set_value(value).run()
         assert not at.exception, [e.value for e in at.exception]
-    assert in_use(at, schema) == changed
+    assert in_use(at, schema) == {**changed, **({"room": ""} if page == "teach" else {})}
     link = link_of(at)
+    if page == "teach":   # a class room has no control: it comes from the student link (a real room, asking as set)
+        code, _ = class_db.create_room(ask="random")
+        link["room"] = [code]
+        changed["room"] = code
     assert set(link) == set(schema.names) and all(len(v) == 1 for v in link.values())
     assert all(len(v[0]) <= 40 for k, v in link.items() if k != "labels"), link  # short values, never a label
     again = open_page(page, {k: v[0] for k, v in link.items()})
@@ -182,3 +188,31 @@ def test_a_link_keeps_every_setting_it_opened_with(page, link):
     assert {k: at.query_params[k] for k in link} == link and not at.warning
     at.run()
     assert {k: at.query_params[k] for k in link} == link
+
+
+# ---- class rooms: the Teach page's room and the Class page's room and key -------------------------------------
+@pytest.mark.parametrize("raw", ["K7F3QX", "k7f-3qx", " K7F 3QX "])
+def test_a_room_code_in_a_link_is_read_as_the_store_normalises_it(raw):
+    assert TEACH.read({"room": raw}) == ({"room": "K7F3QX"}, [])
+    assert CLASS.read({"room": raw}) == ({"room": "K7F3QX"}, [])
+    assert TEACH.link({"room": "K7F3QX"}) == {"room": "K7F3QX"} and TEACH.link({"room": ""}) == {}
+
+
+@pytest.mark.parametrize("raw, says", [
+    ("K0F3QX", "is not a room code: it has '0'"),
+    ("K7F3Q", "is not a room code: it has 5 characters; a room code has 6"),
+    ("<b>x</b>", "is not a room code: it has '/', '<', '>'"),
+])
+def test_a_bad_room_code_in_a_link_means_no_room_with_a_notice(raw, says):
+    values, notices = TEACH.read({"room": raw})
+    assert values == {"room": ""}
+    assert len(notices) == 1 and notices[0].startswith(f"room={raw!r} {says}") and notices[0].endswith("using no room.")
+
+
+def test_a_teacher_key_in_a_link_is_kept_as_given_and_a_malformed_one_dropped():
+    key = store.new_key()
+    assert CLASS.read({"room": "K7F3QX", "key": key}) == ({"room": "K7F3QX", "key": key}, [])
+    for bad, says in (("x" * 201, "at most 200 characters"), ("a b", "only letters, digits")):
+        values, notices = CLASS.read({"key": bad})
+        assert values == {"key": ""} and says in notices[0] and notices[0].endswith("using no key.")
+    assert "key" not in TEACH.names   # a student's page never takes a teacher key from its link

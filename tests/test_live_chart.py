@@ -112,7 +112,7 @@ def test_a_page_run_sends_the_whole_history_and_the_feed_only_what_is_new():
     for wrong_run, have in [("999999", len(held)), (str(run.run_id), len(held) + 5)]:
         answer = feed.poll(wrong_run, have)
         for c in answer["charts"]:
-            assert c["full"] and c["start"] == 0 and c["spec"]["kind"] in ("lines", "map")
+            assert c["full"] and c["start"] == 0 and c["spec"]["kind"] in ("lines", "map", "maps")
         assert next(c for c in answer["charts"] if c["name"] == "loss")["x"] == [cp.iteration for cp in run.history]
 
 

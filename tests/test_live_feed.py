@@ -71,3 +71,14 @@ def test_under_a_base_path_the_feed_answers_at_the_prefixed_address_only(base):
     prefix = "/" + base.strip("/")
     assert client.get(f"{prefix}/{feed.url}", params={"have": "4"}).json() == {"have": 4}
     assert client.get(f"/{feed.url}").status_code == 404
+
+
+def test_a_feed_whose_visitor_has_gone_answers_404_and_trains_nothing(client):
+    connected, calls = [True], []
+    feed = Feed(alive=lambda: connected[0])
+    feed.serve(counting_source(calls))
+    assert client.get(f"/{feed.url}", params={"have": "0"}).status_code == 200
+    connected[0] = False   # the browser's connection closed (the session itself is kept a while)
+    r = client.get(f"/{feed.url}", params={"have": "2"})
+    assert r.status_code == 404 and "reload" in r.json()["error"]
+    assert calls == [("", 0)]

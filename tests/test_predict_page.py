@@ -1,6 +1,7 @@
 """The Predict page through Streamlit's AppTest: shared links, presets, the session model, escaping."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,12 @@ def test_the_browser_script_knows_every_colour_button_and_the_model_in_use(model
                                             ("random", "st-key-random"), (" a.b/c ", "st-key-a-b-c")])
 def test_key_class_follows_streamlits_rule(key, css_class):
     assert key_class(key) == css_class
+
+
+def test_the_banner_names_a_cut_short_model_in_bold_that_markdown_closes(model):
+    """A model's name cut to 120 characters can end in a space, and ** does not close after one."""
+    name = "trained here: 3-3-1 relu, squared loss, per-sample SGD (the chapter), lr 0.05, 100,000 iterations, "
+    at = run_page("ffc0cb", **{SESSION_MODEL: model, SESSION_MODEL_NAME: name})
+    [banner] = [i.value for i in at.info if "your own model" in i.value]
+    bold = re.search(r"\*\*(.+?)\*\*", banner).group(1)
+    assert bold == bold.strip() and bold.endswith("iterations,")

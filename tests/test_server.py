@@ -1,8 +1,11 @@
 """The server's start-up work (app/server.py) and how `streamlit run` finds it."""
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from app import server
 from fontnet import model
@@ -47,3 +50,102 @@ def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, cap
         with ThreadPoolExecutor(1) as pool:
             assert pool.submit(asyncio.run, start()).result() == "serving"
     assert "warm-up failed" in caplog.text and "disk on fire" in caplog.text
+
+
+def test_the_server_expires_idle_class_rooms_as_it_starts(tmp_path, monkeypatch):
+    from fontnet import store
+    from tests.store_helpers import Clock
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    monkeypatch.setenv(store.URL_ENV, url)
+    now = store.Store(url)
+    fresh, _ = now.create_room()
+    now.close()
+    month_ago = store.Store(url, clock=Clock(time.time() - 31 * 86_400))
+    idle, _ = month_ago.create_room()   # opened (and left) 31 days ago
+    month_ago.close()
+    assert server.expire_rooms() == 1
+    db = store.Store(url)
+    with pytest.raises(store.RoomNotFound):
+        db.room_status(idle)
+    assert db.room_status(fresh).open
+    db.close()
+
+
+def test_a_class_database_out_of_reach_does_not_stop_the_start(monkeypatch, caplog):
+    from fontnet import store
+    from tests.store_helpers import unreachable_url
+
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    with caplog.at_level("WARNING"):
+        assert server.expire_rooms() is None
+    assert "idle class rooms not expired at start-up: could not reach the class database" in caplog.text
+
+
+class _Session:
+    def __init__(self, sid: str):
+        self.id, self.shut_down = sid, False
+
+    def shutdown(self):
+        self.shut_down = True
+
+
+def test_sessions_kept_past_their_time_to_live_are_shut_down(monkeypatch):
+    """Streamlit's store drops an expired session without shutting it down (which is what frees its uploads):
+    the reaper shuts every expired one down and leaves the others."""
+    import threading
+
+    from streamlit.runtime.caching.ttl_cache import TTLCache
+    from streamlit.runtime.session_manager import SessionInfo
+
+    clock = [0.0]
+    cache = TTLCache(maxsize=128, ttl=60, timer=lambda: clock[0])
+    old, new = _Session("old"), _Session("new")
+    cache["old"] = SessionInfo(client=None, session=old)
+    clock[0] = 30.0
+    cache["new"] = SessionInfo(client=None, session=new)
+    monkeypatch.setattr(server, "_session_store", lambda: (cache, threading.Lock()))
+    assert server.reap_closed_sessions() == 0
+    clock[0] = 61.0
+    assert server.reap_closed_sessions() == 1
+    assert old.shut_down and not new.shut_down and list(cache) == ["new"]
+
+
+def test_the_reaper_finds_streamlits_session_store_in_this_version():
+    """The reaper reads a private part of the pinned Streamlit: this fails when an upgrade moves it."""
+    from streamlit.runtime import Runtime, RuntimeConfig
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    async def make():
+        from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
+
+        return Runtime(RuntimeConfig(script_path="x.py", media_file_storage=MemoryMediaFileStorage("/m"),
+                                     uploaded_file_manager=MemoryUploadedFileManager("/u"),
+                                     cache_storage_manager=MemoryCacheStorageManager(),
+                                     is_hello=False, session_storage=MemorySessionStorage(ttl_seconds=60)))
+
+    with ThreadPoolExecutor(1) as pool:
+        runtime = pool.submit(asyncio.run, make()).result()
+    try:
+        cache, lock = server._session_store()
+        assert cache.expire() == [] and hasattr(lock, "acquire")
+    finally:
+        Runtime._instance = None
+        del runtime
+
+
+def test_the_server_keeps_freed_memory_in_few_heaps():
+    """glibc (this project's machines) takes the arena limit; streamlit_app.py sets it before the server's threads."""
+    assert server.limit_malloc_arenas()
+    assert "limit_malloc_arenas()" in (ROOT / "streamlit_app.py").read_text()
+
+
+def test_no_class_database_yet_means_nothing_to_expire_and_no_file_made(tmp_path, monkeypatch):
+    from fontnet import store
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    monkeypatch.setenv(store.URL_ENV, url)
+    assert server.expire_rooms() == 0
+    assert list(tmp_path.iterdir()) == []

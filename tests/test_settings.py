@@ -12,14 +12,14 @@ import pytest
 
 from fontnet import settings
 from fontnet.parsing import SHORT, SettingsError
-from fontnet.settings import ACTIVATIONS, BACKPROP, DIGITS, PREDICT, TEACH, TRAIN, Schema
+from fontnet.settings import ACTIVATIONS, BACKPROP, CLASS, DIGITS, PREDICT, TEACH, TRAIN, TUNE, Schema
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES: dict[str, Schema] = {"": PREDICT, "teach": TEACH, "train": TRAIN, "backprop": BACKPROP,
-                            "activations": ACTIVATIONS, "digits": DIGITS}
+                            "activations": ACTIVATIONS, "digits": DIGITS, "class": CLASS, "tune": TUNE}
 # The one wording: key='what the link said' is <problem>; using <what is used>.
 ONE_WORDING = re.compile(r"(?P<key>\w+)=(?P<raw>'.*?'|\".*?\") is (?P<problem>.+); using (?P<using>.+)\.", re.S)
-LINK = re.compile(r"/(|teach|train|backprop|activations|digits)\?([A-Za-z_]+=[^\s)`\"'>\\]*)")
+LINK = re.compile(r"/(|teach|train|tune|backprop|activations|digits)\?([A-Za-z_0-9]+=[^\s)`\"'>\\]*)")
 
 
 def found_links() -> dict[str, set[str]]:
@@ -87,7 +87,10 @@ def test_every_link_in_the_tests_gets_at_most_one_notice_per_value_in_the_one_wo
 BAD = {"empty": "", "word": "zzz", "script": "<script>alert(1)</script>", "unicode": "💥ünïcødé", "huge": "9" * 50_000,
        "nul": "a\x00b", "nan": "nan", "inf": "1e309", "neg-huge": "-1e300", "markdown": "[x](javascript:alert(1))"}
 # Values that are right for some settings: which ones (by page and key) are exempt from a case.
-FINE = {("activations", "fn", "empty"), ("teach", "labels", "empty")}
+FINE = {("activations", "fn", "empty"), ("teach", "labels", "empty"), ("teach", "room", "empty"),
+        ("class", "room", "empty"), ("class", "key", "empty"),  # empty: none given
+        # a teacher key is any url-safe token: the store, not the link, says whether it opens the room
+        *(("class", "key", case) for case in ("word", "nan", "inf", "neg-huge"))}
 
 
 @pytest.mark.parametrize("page", PAGES.values(), ids=lambda s: s.page)

@@ -72,8 +72,8 @@ def test_a_typed_code_is_normalised(typed):
 @pytest.mark.parametrize("typed, says", [
     ("", "type the room code"),
     ("   ", "type the room code"),
-    ("K7F3Q", "has 6 characters; 'K7F3Q' has 5"),
-    ("K7F3QXX", "has 7"),
+    ("K7F3Q", "'K7F3Q' is not a room code: it has 5 characters; a room code has 6"),
+    ("K7F3QXX", "it has 7 characters"),
     ("K0F3QX", "never use 0, O, 1, I or L"),
     ("KOF3QX", "'O'"),
     ("K7F3Q!", "'!'"),
@@ -117,7 +117,7 @@ def test_the_ask_modes_are_the_teach_pages_strategies():
 def test_a_new_room_is_open_with_defaults_and_only_the_keys_hash_is_stored(db, clock):
     code, key = db.create_room()
     room = db.room_status(code.lower())
-    assert room == store.Room(code, True, True, "active", 0, clock.now, clock.now)
+    assert room == store.Room(code, True, True, "active", 0, clock.now, clock.now, show_counts=False)
     assert "key" not in str(room)
     with db.engine.connect() as conn:
         stored = conn.execute(sa.select(store.rooms_table).where(store.rooms_table.c.code == code)).one()
@@ -147,6 +147,44 @@ def test_settings_are_the_teachers_alone(db, clock):
         db.set_ask_mode(code, key, "sideways")
     with pytest.raises(BadInput, match="active or random"):
         db.create_room(ask="sideways")
+
+
+def test_class_counts_are_shown_to_students_only_when_the_teacher_says_so(db):
+    code, key = db.create_room()
+    assert db.room_status(code).show_counts is False
+    assert db.counts(code) == (0, 0)
+    db.join(code, "ann", "Ann")
+    db.join(code, "bob")
+    db.add_answer(code, "ann", "a1", (1, 2, 3), 1)
+    assert db.counts(code) == (2, 1)
+    assert db.set_show_counts(code, key, True).show_counts
+    with pytest.raises(NotTeacher):
+        db.set_show_counts(code, "not the key", False)
+    code2, _ = db.create_room(show_counts=True)
+    assert db.room_status(code2).show_counts
+
+
+def test_the_teachers_watch_reads_room_students_and_new_answers_at_once(db):
+    code, key = room_with(db, "ann", "bob")
+    first = db.add_answer(code, "ann", "a1", (1, 2, 3), 1).answer
+    second = db.add_answer(code, "bob", "a1", (4, 5, 6), 0).answer
+    seen = db.watch(code, key, 0)
+    assert seen.room == db.room_status(code) and seen.answers == [first, second]
+    assert [(s.id, s.answers) for s in seen.students] == [("ann", 1), ("bob", 1)]
+    assert db.watch(code, key, first.id).answers == [second]
+    assert db.watch(code, key, second.id).answers == []
+    with pytest.raises(NotTeacher):
+        db.watch(code, "not the key", 0)
+    with pytest.raises(BadInput):
+        db.watch(code, key, -1)
+
+
+@pytest.mark.parametrize("key, says", [("", "is text"), (None, "is text"), ("x" * 201, "at most 200"),
+                                       ("abc def", "only letters"), ("<b>", "only letters")])
+def test_a_malformed_teacher_key_is_named(key, says):
+    with pytest.raises(BadInput, match=says):
+        store.check_key(key)
+    assert store.check_key(store.new_key())
 
 
 def test_deleting_a_room_deletes_its_students_and_answers_and_nothing_else(db):
@@ -195,6 +233,8 @@ def test_joining_keeps_a_clean_nickname_and_joining_again_renames(db, clock):
     with pytest.raises(BadInput, match="student id"):
         db.join(code, "bad id!", "Cy")
     assert len(db.students(code, key)) == 2
+    assert db.join(code, "s4", "   ").nickname == ""   # no nickname: the teacher's page numbers the student
+    assert db.join(code, "s5").nickname == ""
 
 
 def test_a_closed_room_takes_no_students_and_no_answers_but_resends_still_get_their_receipt(db):
@@ -367,22 +407,41 @@ def test_an_older_schema_is_upgraded_step_by_step_once(url, clock, monkeypatch):
     ran = []
 
     def add_notes(conn: sa.Connection) -> None:
-        ran.append(2)
+        ran.append("notes")
         conn.execute(sa.text("ALTER TABLE class_rooms ADD COLUMN notes VARCHAR(40)"))
 
     def add_index(conn: sa.Connection) -> None:
-        ran.append(3)
+        ran.append("index")
         conn.execute(sa.text("CREATE INDEX class_rooms_notes ON class_rooms (notes)"))
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "UPGRADES", {2: add_notes, 3: add_index})
+    now = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now + 2)
+    monkeypatch.setattr(store, "UPGRADES", {**store.UPGRADES, now + 1: add_notes, now + 2: add_index})
     new = Store(url, clock=clock)
-    assert ran == [2, 3] and new.schema_version() == 3
+    assert ran == ["notes", "index"] and new.schema_version() == now + 2
     assert "notes" in {c["name"] for c in sa.inspect(new.engine).get_columns("class_rooms")}
     assert [a.rgb for a in new.answers(code, key)] == [(1, 2, 3)]    # the data came through
     Store(url, clock=clock).close()
-    assert ran == [2, 3]
+    assert ran == ["notes", "index"]
     new.close()
+
+
+def test_a_version_1_database_gains_the_class_counts_setting_off(url, clock):
+    db = Store(url, clock=clock)
+    code, key = room_with(db, "ann")
+    db.add_answer(code, "ann", "a1", (1, 2, 3), 1)
+    with db.engine.begin() as conn:   # back to version 1: no show_counts column
+        conn.execute(sa.text("ALTER TABLE class_rooms DROP COLUMN show_counts"))
+        conn.execute(store.schema_table.delete())
+        conn.execute(store.schema_table.insert().values(version=1, applied=clock.now))
+    db.close()
+    upgraded = Store(url, clock=clock)
+    assert upgraded.schema_version() == store.SCHEMA_VERSION == 2
+    room = upgraded.room_status(code)
+    assert room.show_counts is False and room.answers == 1
+    assert upgraded.set_show_counts(code, key, True).show_counts
+    assert [a.rgb for a in upgraded.answers(code, key)] == [(1, 2, 3)]
+    upgraded.close()
 
 
 def test_a_failing_upgrade_changes_nothing(url, clock, monkeypatch):
@@ -392,23 +451,25 @@ def test_a_failing_upgrade_changes_nothing(url, clock, monkeypatch):
         conn.execute(sa.text("ALTER TABLE class_rooms ADD COLUMN notes VARCHAR(40)"))
         conn.execute(sa.text("SELECT * FROM no_such_table"))
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "UPGRADES", {2: broken})
+    now = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setattr(store, "UPGRADES", {**store.UPGRADES, now + 1: broken})
     with pytest.raises(StoreUnavailable):
         Store(url, clock=clock)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now)
     s = Store(url, clock=clock)
-    assert s.schema_version() == 1
+    assert s.schema_version() == now
     assert "notes" not in {c["name"] for c in sa.inspect(s.engine).get_columns("class_rooms")}
     s.close()
 
 
 def test_a_schema_newer_than_the_code_is_refused(url, clock, monkeypatch):
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store, "UPGRADES", {2: lambda c: None, 3: lambda c: None, 4: lambda c: None})
+    now = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now + 2)
+    monkeypatch.setattr(store, "UPGRADES", {**store.UPGRADES, now + 1: lambda c: None, now + 2: lambda c: None})
     Store(url, clock=clock).close()
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
-    with pytest.raises(StoreUnavailable, match="version 4, newer than this FontNet knows \\(1\\)"):
+    monkeypatch.setattr(store, "SCHEMA_VERSION", now)
+    with pytest.raises(StoreUnavailable, match=f"version {now + 2}, newer than this FontNet knows \\({now}\\)"):
         Store(url, clock=clock)
 
 

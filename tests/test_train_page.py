@@ -242,3 +242,15 @@ def test_use_this_model_reaches_the_predict_page():
     assert isinstance(model, Network) and model is not run.net
     assert all(np.array_equal(a, b) for a, b in zip(model.weights_, run.net.weights_))
     assert at.title[0].value == "Predict"  # switch_page happened
+
+
+def test_a_link_asking_for_days_of_computing_keeps_its_values_and_says_why_once():
+    heavy = dict(mode="full", data="random", n="100000", hidden="16", layers="3", test="0.1", iterations="1000000")
+    at = page(**heavy)
+    no_exception(at)
+    refusals = [shown(e) for e in at.error if "Cannot start a run" in shown(e)]
+    assert len(refusals) == 1 and "would compute for about" in refusals[0]   # at once, on the page's first run
+    assert at.number_input(key="train.iterations").value == 1_000_000 and at.selectbox(key="train.mode").value == "full"
+    click(at, "Train")
+    assert len([e for e in at.error if "Cannot start a run" in shown(e)]) == 1   # the press and the page: once
+    assert RUN not in at.session_state

@@ -438,3 +438,63 @@ def test_pause_waits_for_a_chunk_in_hand_so_the_page_it_draws_is_the_run_as_it_i
     press.join(10)
     assert seen == [("paused", 50, 50)]  # what the paused page shows is where the run stopped
     assert run.advance() is None and run.iteration == 50
+
+
+# ---- what a run may cost, and how long one chunk may take ------------------------------------------------
+HEAVY = dict(mode="full", data="random", n=100_000, hidden=16, layers=3, test=0.1)
+
+
+def test_a_link_cannot_ask_for_days_of_computing():
+    heavy = TrainingSettings(**HEAVY, iterations=1_000_000)   # the settings are each valid...
+    assert training.estimated_cost(heavy) > 100 * training.MAX_RUN_SECONDS
+    with pytest.raises(SettingsError, match=r"would compute for about \d+ days .*90,000 rows per update"):
+        TrainingRun(heavy)                                    # ...the run they ask for is not
+    assert training.estimated_cost(TrainingSettings()) < 1    # the chapter's run: well under a second
+    TrainingSettings().check_cost()
+
+
+def test_the_cost_counts_the_rows_an_upload_really_has():
+    settings = TrainingSettings(mode="full", iterations=1_000_000, data="upload")
+    with pytest.raises(SettingsError):
+        settings.check_cost()                                 # unknown: as many rows as an upload may hold
+    settings.check_cost(train_rows=20)
+    small = data.random_dataset(30)
+    assert TrainingRun(settings, small).remaining == 1_000_000
+
+
+def test_a_loaded_model_is_not_refused_for_what_the_controls_would_cost(tmp_path):
+    net = TrainingRun(SMALL).net
+    run = TrainingRun.from_model(net, TrainingSettings(**HEAVY, iterations=1_000_000))
+    assert run.loaded and run.status == "done"
+
+
+def test_a_heavy_networks_first_chunk_is_one_iteration_and_later_chunks_keep_to_the_budget(monkeypatch):
+    """A full batch of 90,000 rows through 3 layers of 16 takes about half a second an iteration here: the first
+    chunk (pace unknown) must not be FIRST_CHUNK of them, and a measured slow pace keeps chunks at one."""
+    monkeypatch.setattr(training, "MAX_RUN_SECONDS", math.inf)
+    run = TrainingRun(TrainingSettings(**HEAVY, iterations=1_000_000))
+    run.start()
+    assert run.chunk_size() == 1
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.4)   # every chunk seems 0.4 s
+    run.advance()
+    assert run.iteration == 1 and run._sec_per_iter == pytest.approx(0.4)   # one slow iteration sets the pace
+    assert run.chunk_size() == 1
+
+
+def test_the_chunk_estimate_before_any_pace_follows_the_work_per_iteration():
+    light = TrainingRun(TrainingSettings(iterations=1_000_000))
+    minibatch = TrainingRun(TrainingSettings(mode="minibatch", batch=1024, hidden=16, layers=3, iterations=10_000))
+    assert light.chunk_size() == training.FIRST_CHUNK
+    per_iteration = 0.5e-6 + 1024 * minibatch.net_weights * 12e-9
+    assert minibatch.chunk_size() == int(training.CHUNK_BUDGET_S / per_iteration) < training.FIRST_CHUNK
+
+
+def test_warm_up_loads_every_version_of_the_compiled_loop_the_page_uses():
+    from fontnet import _kernel
+
+    training.warm_up()
+    layouts = {(len(sig[0]), str(sig[4])) for sig in _kernel.train_steps.signatures}   # (weight arrays, rows)
+    for layers in range(1, training.MAX_LAYERS + 1):
+        for rows in ("array(int64, 2d, C)", "readonly array(int64, 2d, C)", "readonly array(int64, 2d, A)"):
+            assert (layers + 1, rows) in layouts, (layers, rows)

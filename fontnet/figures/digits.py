@@ -1,5 +1,5 @@
 """The Digits page, drawn: the ten outputs, Figure 7-8 for the current image, what each first-layer node looks
-for, the confusion matrix and the live training chart's description.
+for and the live training chart's description (the confusion matrix is app/confusion.py's grid).
 
 Pure functions: arrays in, a plotly figure out. Figures are built from plain dicts without plotly's
 per-property validation (the tests validate each once): the pad redraws them on every stroke.
@@ -122,22 +122,6 @@ def weight_tiles_figure(W1: np.ndarray, height: int | None = None) -> go.Figure:
         dict(height=height or 40 + 62 * rows, margin=dict(l=5, r=5, t=5, b=5),
              xaxis={**_HIDDEN_AXIS, "constrain": "domain"},
              yaxis={**_HIDDEN_AXIS, "autorange": "reversed", "scaleanchor": "x"}))
-
-
-def confusion_figure(confusion: np.ndarray, height: int = 380) -> go.Figure:
-    """Rows the true digit, columns the prediction; the diagonal is right, the rest shows what gets mixed up."""
-    C = np.asarray(confusion)
-    off = C.astype(float).copy()
-    np.fill_diagonal(off, np.nan)
-    shade = np.where(np.eye(len(C), dtype=bool), 0.0, off)
-    labels = [str(d) for d in range(len(C))]
-    return _figure(
-        [dict(type="heatmap", z=shade.tolist(), x=labels, y=labels, text=C.tolist(), texttemplate="%{text}",
-              colorscale=[[0, "#f8f9fa"], [1, "#e03131"]], zmin=0, zmax=max(float(np.nanmax(off)), 1.0),
-              showscale=False, hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>")],
-        dict(height=height, margin=dict(l=50, r=10, t=10, b=40),
-             xaxis=dict(title=dict(text="predicted"), type="category", fixedrange=True, side="bottom"),
-             yaxis=dict(title=dict(text="true digit"), type="category", autorange="reversed", fixedrange=True)))
 
 
 LIVE_COLUMNS = ("loss", "train_accuracy", "test_accuracy")

@@ -86,10 +86,42 @@ def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> l
     return [{"x": x, "ys": [finite(w[:, j]) for j in columns]} for columns in _columns_by_layer(tuple(names))]
 
 
-def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT) -> dict:
-    """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map."""
-    return {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
+def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT, fade: dict | None = None,
+             alt: str = "") -> dict:
+    """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map.
+
+    `fade` ({"channel": 0-2, "at": 0-255, "within": distance}) draws the dots whose colour lies farther than
+    `within` from the slice faintly; `alt` is the canvas's text alternative (the app's own words)."""
+    spec = {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
             "scale": [[float(t), c] for t, c in MAP_SCALE]}
+    if fade is not None:
+        spec["fade"] = {k: int(fade[k]) for k in ("channel", "at", "within")}
+    if alt:
+        spec["alt"] = alt
+    return spec
+
+
+def dots(rgb: np.ndarray, labels: np.ndarray, fixed: str) -> list[list[int]]:
+    """Every colour as a dot on the slice holding `fixed`: [x, y, r, g, b, label] (the map's `dots`, which a
+    live update appends to, unlike `map_points`' sample of the data near the slice)."""
+    _, xi, yi = slice_axes(fixed)
+    rgb = np.asarray(rgb, dtype=int).reshape(-1, 3)
+    return [[c[xi], c[yi], c[0], c[1], c[2], int(k)] for c, k in zip(rgb.tolist(), np.asarray(labels).tolist())]
+
+
+def stats_spec() -> dict:
+    """A row of labelled figures (each {"key", "label", "value"} as text)."""
+    return {"kind": "stats"}
+
+
+def table_spec(columns: Sequence[str], numeric: Sequence[bool] = ()) -> dict:
+    """A table with these column headings; `numeric` columns are right-aligned. Rows are lists of text cells."""
+    return {"kind": "table", "columns": list(columns), "numeric": [bool(n) for n in numeric] or [False] * len(columns)}
+
+
+def swatches_spec(empty: str) -> dict:
+    """Coloured boxes, each {"bg", "fg", "text", "title"}; `empty` is said when there are none."""
+    return {"kind": "swatches", "empty": empty}
 
 
 def map_points(sl, points_rgb: np.ndarray | None = None, points_labels: np.ndarray | None = None) -> dict:

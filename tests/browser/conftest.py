@@ -248,14 +248,14 @@ def screenshot(page, name: str):
 
 
 class Replicas:
-    """`bash scripts/serve-replicas N PORT [--base-path PATH]` as a subprocess: its replicas' process ids and the
-    proxy's statistics. `url` is the app's address (under the base path when one is given)."""
+    """`bash scripts/serve-replicas N PORT [--base-path PATH] [args]` as a subprocess: its replicas' process ids and
+    the proxy's statistics. `url` is the app's address (under the base path when one is given)."""
 
     COOKIE = "fontnet_replica"  # the proxy's affinity cookie: which replica a visitor is on
     HEADER = "x-fontnet-replica"  # ... and the header naming the replica in every answer
 
     def __init__(self, n: int = 2, env: dict[str, str] | None = None, timeout: float = 300,
-                 base_path: str | None = None):
+                 base_path: str | None = None, args: tuple[str, ...] = ()):
         base_path = os.environ.get("FONTNET_TEST_BASE_PATH", "") if base_path is None else base_path
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
@@ -263,7 +263,7 @@ class Replicas:
         logs = ROOT / "artifacts" / f"replicas-{self.port}"
         base_args = ["--base-path", base_path] if base_path.strip("/") else []
         self.proc = subprocess.Popen(
-            ["bash", "scripts/serve-replicas", str(n), str(self.port), *base_args], cwd=ROOT, text=True,
+            ["bash", "scripts/serve-replicas", str(n), str(self.port), *base_args, *args], cwd=ROOT, text=True,
             start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {}), "FONTNET_PYTHON": sys.executable, "FONTNET_REPLICA_LOGS": str(logs)})
         self.lines: queue.Queue[str] = queue.Queue()

@@ -19,8 +19,8 @@ from tests.browser.test_train import open_train, wait_whole
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/train", "Train"), ("/backprop", "Backprop"),
-         ("/activations", "Activations"), ("/digits", "Digits")]
+PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"), ("/tune", "Tune"),
+         ("/backprop", "Backprop"), ("/activations", "Activations"), ("/digits", "Digits")]
 
 
 def open_page(page, url: str, title: str) -> None:
@@ -36,7 +36,8 @@ def test_no_serious_violation_on_an_idle_page(app_server, page, path, title):
     # the sidebar's sections are lists of links, each named by its header
     sections = page.locator('[data-testid="stSidebarNavItems"] > [role="list"]')
     assert [sections.nth(i).get_attribute("aria-label") for i in range(sections.count())] == ["Use it", "Learn how"]
-    assert page.get_by_role("list", name="Learn how").get_by_role("link").count() == 4
+    assert page.get_by_role("list", name="Use it").get_by_role("link").count() == 3
+    assert page.get_by_role("list", name="Learn how").get_by_role("link").count() == 5
 
 
 def test_predict_with_the_math_open_and_every_specimen_named(app_server, page):

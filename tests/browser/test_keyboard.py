@@ -117,8 +117,8 @@ def test_teach_answers_with_d_and_l_and_with_enter(app_server, page):
 
 
 def test_train_train_pause_resume(app_server, page):
-    # a slow network (full batch, 3 x 16 nodes, a million iterations) that is still running when paused
-    open_train(page, app_server, "?mode=full&layers=3&hidden=16&iterations=1000000")
+    # a slow network (full batch, 3 x 16 nodes, 40,000 iterations, under the cost cap) that is still running when paused
+    open_train(page, app_server, "?mode=full&layers=3&hidden=16&iterations=40000")
     press(page, "Train")
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText"
                            ".startsWith('running')", timeout=60_000)

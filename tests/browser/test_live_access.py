@@ -8,7 +8,7 @@ from tests.browser.test_train import CHART, open_train, wait_whole
 
 pytestmark = pytest.mark.browser
 
-SLOW = "?mode=full&layers=3&hidden=16&iterations=1000000"  # still running whenever Pause is pressed
+SLOW = "?mode=full&layers=3&hidden=16&iterations=40000"  # under the cost cap, still running whenever Pause is pressed
 REGION = ".st-key-train_live .fontnet-live-status"
 # Every change of the live region's words: [when the panel said it (the page's clock, ms), text].
 RECORD_JS = """

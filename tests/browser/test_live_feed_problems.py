@@ -79,7 +79,7 @@ def test_a_feed_that_cannot_be_used_stops_the_panel_with_a_message_and_one_page_
     start_run(page, app_server)
     s = wait_for_problem(page, reason)
     assert s["text"].startswith("Live updates stopped:") and s["role"] == "alert", s
-    assert "Reload the page" in s["text"]
+    assert "Reload the page to try again" in s["text"]
     if reason == "misrouted":
         assert "/api/live/" in s["text"]   # the address a proxy must pass through
     # it asked for one page run and stopped asking the feed

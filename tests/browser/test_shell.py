@@ -6,7 +6,7 @@ from tests.browser.conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/teach", "Teach"), ("/train", "Train"),
+@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"), ("/tune", "Tune"),
                                         ("/backprop", "Backprop"), ("/activations", "Activations"),
                                         ("/digits", "Digits")])
 def test_every_page_opens_without_an_exception(app_server, page, path, title):
@@ -30,7 +30,7 @@ def test_a_deep_link_as_the_very_first_visit_gets_the_apps_navigation(page):
         wait_for_app(page)
         page.get_by_role("heading", name="Activations").first.wait_for(timeout=60_000)
         links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Teach", "Train", "Backprop",
+        assert [text.split("\n")[-1].strip() for text in links] == ["Predict", "Teach", "Class", "Train", "Tune", "Backprop",
                                                                      "Activations", "Digits"]
         sections = page.locator('[data-testid="stNavSectionHeader"]').all_inner_texts()
         assert [t.strip() for t in sections] == ["Use it", "Learn how"]

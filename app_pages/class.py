@@ -1,0 +1,246 @@
+"""Class: a teacher opens a room, students answer on Teach, and one network learns from the whole class, live."""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from app import links
+from app.class_live import AREAS, COLUMNS, MAP_CHART, POLL_SECONDS, ClassWatch, feed_source
+from app.classroom import shared_store
+from app.live_chart import live_charts
+from app.page_kit import Flash, use_model_then_open_predict
+from app.text import md_literal
+from fontnet import classroom, store, teach, training
+from fontnet.figures.classroom import qr_svg
+from fontnet.settings import CLASS as SCHEMA
+from fontnet.store import NotTeacher, RoomNotFound, StoreError
+
+WATCH = "class_watch"          # ClassWatch of the room in the link (this session only)
+DELETING = "class_deleting"    # the teacher asked to delete the room: confirm first
+FLASH = Flash("class")
+K = links.keys(SCHEMA)
+PANEL = "class_live"
+ss = st.session_state
+
+
+def room_link(path: str) -> str:
+    """An address in this app: its base URL (as the browser has it) and `path`; relative where the URL is unknown."""
+    base = (st.context.url or "").rstrip("/").removesuffix("/class")
+    return f"{base}/{path}" if base else path
+
+
+def watch() -> ClassWatch:
+    return ss[WATCH]
+
+
+def teacher_call(action, done: str = "") -> bool:
+    """Run a teacher's change on the store; say what happened (or why not) on the next run."""
+    try:
+        action(shared_store(), ss[K["room"]], ss[K["key"]])
+    except StoreError as e:
+        FLASH("error", f"That did not change: {e}.")
+        return False
+    if done:
+        FLASH("success", done)
+    return True
+
+
+# ---- callbacks ----------------------------------------------------------------------------------
+def on_open_room() -> None:
+    try:
+        code, key = shared_store().create_room(ask=ss["class_new_ask"], show_guess=ss["class_new_guess"],
+                                               show_counts=ss["class_new_counts"])
+    except StoreError as e:
+        FLASH("error", f"No room was opened: {e}.")
+        return
+    links.set_setting(SCHEMA, "room", code)
+    links.set_setting(SCHEMA, "key", key)
+    ss.pop(WATCH, None)
+    FLASH("success", f"Room {store.display_code(code)} is open. Show students the code or the QR code; keep the "
+                     "teacher link to yourself.")
+
+
+def on_open_toggle() -> None:
+    teacher_call(lambda db, c, k: db.set_open(c, k, ss["class_open"]))
+
+
+def on_guess_toggle() -> None:
+    teacher_call(lambda db, c, k: db.set_show_guess(c, k, ss["class_guess"]))
+
+
+def on_counts_toggle() -> None:
+    teacher_call(lambda db, c, k: db.set_show_counts(c, k, ss["class_counts"]))
+
+
+def on_ask() -> None:
+    teacher_call(lambda db, c, k: db.set_ask_mode(c, k, ss["class_ask"]))
+
+
+def on_delete_ask() -> None:
+    ss[DELETING] = True
+
+
+def on_delete_cancel() -> None:
+    ss[DELETING] = False
+
+
+def on_delete() -> None:
+    code = ss[K["room"]]
+    ss[DELETING] = False
+    if teacher_call(lambda db, c, k: db.delete_room(c, k),
+                    f"Room {store.display_code(code)} is deleted with all its answers."):
+        leave_room()
+
+
+def leave_room() -> None:
+    links.set_setting(SCHEMA, "room", "")
+    links.set_setting(SCHEMA, "key", "")
+    ss.pop(WATCH, None)
+
+
+# ---- render -------------------------------------------------------------------------------------
+def show_open_room() -> None:
+    st.subheader("Open a room")
+    st.markdown("A room has a short code. Students type it on the Teach page (or scan its QR code) and every "
+                "answer they give there is pooled here, where one network learns from the whole class while you "
+                "watch. Rooms idle for "
+                f"{store.ROOM_DAYS:.0f} days are deleted with their answers.")
+    st.radio("Colours students are asked about", teach.STRATEGIES, key="class_new_ask",
+             format_func=teach.STRATEGIES.get, horizontal=True)
+    st.toggle("Students see the network's guess before they answer", value=True, key="class_new_guess")
+    st.toggle("Show class counts to students (how many joined and answered)", value=False, key="class_new_counts")
+    st.button("Open a room", key="class_open_room", on_click=on_open_room, type="primary", icon=":material/meeting_room:")
+
+
+def show_links(code: str, key: str) -> None:
+    student = room_link(f"teach?room={code}")
+    teacher = room_link(f"class?room={code}&key={key}")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("**Students join here:** open the link, scan the code, or type the room code on the Teach page.")
+        st.markdown(f'<div id="class-code" aria-label="Room code {store.display_code(code)}" style="font-size: '
+                    f'4.5rem; font-weight: 700; letter-spacing: 0.08em; line-height: 1.1; font-family: '
+                    f'\'Source Code Pro\', monospace">{store.display_code(code)}</div>', unsafe_allow_html=True)
+        st.code(student, language=None)
+    with right:
+        st.markdown(qr_svg(student, f"QR code of the student link {student}"), unsafe_allow_html=True)
+    with st.expander("Your teacher link (keep it to yourself)", icon=":material/key:"):
+        st.markdown("Whoever opens this link runs the room: it holds the room's teacher key. Bookmark it to come "
+                    "back to this page; students never see it.")
+        st.code(teacher, language=None)
+
+
+def show_controls(room: store.Room) -> None:
+    # the controls show the room as the store has it (another tab may have changed it)
+    ss["class_open"], ss["class_guess"], ss["class_counts"], ss["class_ask"] = (
+        room.open, room.show_guess, room.show_counts, room.ask)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.toggle("Room open", key="class_open", on_change=on_open_toggle,
+                  help="A closed room takes no new students and no answers; what it has stays.")
+        st.toggle("Students see the network's guess", key="class_guess", on_change=on_guess_toggle,
+                  help="Off: the Teach page hides its network's guess from students in this room.")
+        st.toggle("Show class counts to students", key="class_counts", on_change=on_counts_toggle,
+                  help="On: students see how many joined and how many answers the class gave, nothing else.")
+        st.radio("Colours students are asked about", teach.STRATEGIES, key="class_ask", on_change=on_ask,
+                 format_func=teach.STRATEGIES.get, horizontal=True)
+
+
+def show_panel(w: ClassWatch) -> None:
+    c1, c2 = st.columns([1, 3])
+    fixed = c1.radio("Map's fixed channel", training.CHANNELS, index=2, key="class_slice", horizontal=True)
+    value = c2.slider("at", 0, 255, 128, key="class_at")
+    if not w.room.open:
+        st.info("The room is closed: this view stays as it is until you open the room again.")
+    with w.lock:   # the feed may be refreshing it meanwhile
+        w.set_slice(fixed, value)
+        live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS,
+                    source=feed_source(w) if w.room.open else None, every=POLL_SECONDS, watch=(w.held, MAP_CHART))
+    if w.trained_on >= 0:
+        st.caption(f"The class network is Teach's (3 inputs, 3 ReLU nodes, 1 output), trained as Teach trains on "
+                   f"every answer pooled; the last retraining took {w.train_ms:.0f} ms. Agreement is measured on "
+                   f"the same {teach.AGREEMENT_COLOURS:,} fixed colours as on Teach.")
+
+
+def show_keep(w: ClassWatch) -> None:
+    code = w.code
+    c1, c2 = st.columns(2)
+    with c1:
+        # made when pressed, from every answer the live view has pooled by then (no page run follows the panel)
+        st.download_button("Download the class's answers (CSV)", lambda: classroom.to_csv(w.pool),
+                           file_name=f"fontnet-class-{code}.csv", mime="text/csv", on_click="ignore",
+                           icon=":material/download:",
+                           help="Columns red,green,blue,label (1 = dark text): the Train page reads this file.")
+    with c2:
+        if st.button("Use the class network", key="class_use",
+                     help="The Predict page uses the class network (trained on every answer so far) for your "
+                          "session only."):
+            if not len(w.pool):
+                st.info("No answers yet: the class network has nothing to learn from.")
+                return
+            with w.lock:
+                w.train()
+                net = copy.deepcopy(w.view.net)
+            use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
+                                             f"{w.trained_on:,} answers)",
+                                        "The Predict page now uses the class network: open it")
+
+
+def show_delete(w: ClassWatch) -> None:
+    if not ss.get(DELETING):
+        st.button("Delete the room…", key="class_delete_ask", on_click=on_delete_ask, icon=":material/delete:")
+        return
+    st.warning(f"Delete room {store.display_code(w.code)} with its {len(w.pool):,} answers from "
+               f"{len(w.students):,} students for good? Nobody can undo this.")
+    with st.container(horizontal=True):
+        st.button("Delete for good", key="class_delete", on_click=on_delete, type="primary")
+        st.button("Cancel", key="class_delete_cancel", on_click=on_delete_cancel)
+
+
+# ---- the page -----------------------------------------------------------------------------------
+st.title("Class")
+st.markdown("A whole class teaches one network. Students answer on the Teach page in your room; here their "
+            "answers pool, and the class network learns from all of them while you watch.")
+
+in_use = links.page_settings(SCHEMA)
+links.show_notices(SCHEMA)
+FLASH.show()
+code, key = in_use["room"], in_use["key"]
+
+if not code or not key:
+    if code:
+        st.info(f"This page runs room {store.display_code(code)} for its teacher, whose link carries the room's "
+                f"key. Students answer on the Teach page: [Teach, in room {store.display_code(code)}]"
+                f"(teach?room={code})", icon=":material/school:")
+    show_open_room()
+    st.stop()
+
+try:
+    db = shared_store()
+    if WATCH not in ss or (watch().code, watch().key) != (code, key):
+        ss[WATCH] = ClassWatch(db, code, key)
+    w = watch()
+    with w.lock:
+        w.refresh(train_now=True)
+except NotTeacher:
+    ss.pop(WATCH, None)
+    st.error(f"This link's teacher key is not the key of room {store.display_code(code)}, so this page shows "
+             "nothing of the room. Open the teacher link you were given when you opened the room.")
+    st.stop()
+except RoomNotFound as e:
+    ss.pop(WATCH, None)
+    st.warning(f"{md_literal(str(e)[:1].upper() + str(e)[1:])}. Open a new room below.")
+    leave_room()
+    links.page_settings(SCHEMA)   # the link drops the room and key now
+    show_open_room()
+    st.stop()
+except StoreError as e:
+    st.error(f"The class cannot be shown right now: {md_literal(e)}. Reload the page in a moment.")
+    st.stop()
+
+show_links(code, key)
+show_controls(w.room)
+show_panel(w)
+show_keep(w)
+show_delete(w)

@@ -1,0 +1,127 @@
+"""A class in real browsers: a teacher opens a room, three students join and answer on Teach, and the teacher's
+live panel grows without a reload or a page run; no student's page ever holds the teacher key."""
+
+import os
+import re
+
+import pytest
+
+from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PANEL = ".st-key-class_live"
+# One snapshot of the teacher's panel, in one JavaScript task: its figures, the map's dots, the table's rows, how
+# many times a page run drew it (`renders`) and how many feed answers it took (`polls`), and whether the panel and
+# the map's canvas are the nodes tagged earlier.
+STATE = ("() => { const root = document.querySelector('" + PANEL + " [data-chart=map]')?.closest('.fontnet-live-grid')"
+         "?.parentElement; if (!root) return null;"
+         " const stat = k => root.querySelector(`[data-stat=${k}] .fontnet-stat-value`)?.textContent;"
+         " const canvas = root.querySelector('[data-chart=map] canvas');"
+         " return {students: stat('students'), answers: stat('answers'), dots: +(canvas?.dataset.dots || 0),"
+         " rows: +(root.querySelector('[data-chart=students] [data-rows]')?.dataset.rows || 0),"
+         " renders: +root.dataset.updates, polls: +(root.dataset.polls || 0),"
+         " tagged: root.__tag === 'first' && canvas?.__tag === 'first',"
+         " names: [...root.querySelectorAll('[data-chart=students] tbody tr td:first-child')].map(td => td.textContent)}; }")
+NICKNAMES = ("Ann", "<img src=x onerror=f()>", "Bo")   # markup that fits a nickname's 24 characters
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory):
+    """The app with its class database in a temporary SQLite file."""
+    where = tmp_path_factory.mktemp("class-db")
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'class.sqlite3'}"},
+                       base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
+    yield server
+    server.stop()
+
+
+def state(page) -> dict:
+    return page.evaluate(STATE)
+
+
+def wait_state(page, condition: str, timeout: float = 60_000) -> dict:
+    """Wait until the teacher's panel satisfies `condition` (JavaScript over the snapshot `s`)."""
+    try:
+        page.wait_for_function(f"() => {{ const s = ({STATE})(); return s && ({condition}); }}", timeout=timeout)
+    except Exception as e:
+        raise AssertionError(f"the panel never showed {condition}: {state(page)}") from e
+    return state(page)
+
+
+def answer(student, n_before: int) -> None:
+    """Press an answer and wait until the page says the class has it (the status line's count)."""
+    name = "Dark reads better" if n_before % 2 == 0 else "Light reads better"
+    student.get_by_role("button", name=name, exact=True).click()
+    student.locator(f'#class-status[data-saved="{n_before + 1}"]').wait_for(timeout=30_000)
+
+
+def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_the_key(class_server, browser):
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(4)]
+    teacher, *students = [c.new_page() for c in contexts]
+    for p in (teacher, *students):
+        p.dialogs = []
+        p.on("dialog", lambda d, p=p: (p.dialogs.append(d.message), d.dismiss()))
+    try:
+        teacher.goto(class_server.url + "/class")
+        teacher.get_by_role("button", name="Open a room").click()
+        teacher.locator("#class-code").wait_for(timeout=60_000)
+        wait_for_app(teacher)
+        params = dict(re.findall(r"[?&](room|key)=([^&]+)", teacher.url))
+        code, key = params["room"], params["key"]
+        qr = teacher.locator(".fontnet-qr[role=img]")
+        assert qr.get_attribute("aria-label") == f"QR code of the student link {class_server.url}/teach?room={code}"
+        assert qr.locator("svg").count() == 1
+        wait_state(teacher, "s.answers === '0' && s.polls >= 1")
+
+        # from here on the panel must stay the same nodes, fed over HTTP: no page run redraws it
+        panel_frames: list[int] = []
+        teacher.on("websocket", lambda ws: ws.on("framereceived", lambda f: panel_frames.append(
+            1 if b"fontnet_live_chart" in (f if isinstance(f, bytes) else f.encode()) else 0)))
+        teacher.evaluate(f"() => {{ const root = document.querySelector('{PANEL} [data-chart=map]')"
+                         ".closest('.fontnet-live-grid').parentElement; root.__tag = 'first';"
+                         " root.querySelector('[data-chart=map] canvas').__tag = 'first'; }")
+        before = state(teacher)
+
+        student_frames: list[bytes] = []
+        for student, nickname in zip(students, NICKNAMES):
+            student.on("websocket", lambda ws: ws.on("framereceived", lambda f: student_frames.append(
+                f if isinstance(f, bytes) else f.encode())))
+            student.goto(f"{class_server.url}/teach?room={code.lower()}")
+            student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+            wait_for_app(student)
+            student.get_by_label("Nickname (optional)").fill(nickname)
+            student.get_by_label("Nickname (optional)").press("Enter")
+            wait_for_app(student)
+            student.get_by_role("button", name="Join room").click()
+            student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
+            wait_for_app(student)
+        joined = wait_state(teacher, "s.students === '3' && s.rows === 3")
+        assert joined["names"] == list(NICKNAMES)   # a nickname with markup is shown as its text
+
+        for k in range(2):
+            for student in students:
+                answer(student, k)
+            grown = wait_state(teacher, f"s.answers === '{3 * (k + 1)}' && s.dots === {3 * (k + 1)}")
+            assert grown["tagged"], grown                       # the same panel and canvas, appended to
+            assert grown["renders"] == before["renders"], grown  # no page run drew the panel again
+            assert grown["polls"] > before["polls"]
+        assert sum(panel_frames) == 0, panel_frames             # and none was sent one
+        with teacher.expect_download() as got:                  # the pooled answers, as the Train page reads them
+            teacher.get_by_role("button", name="Download the class's answers (CSV)").click()
+        rows = got.value.path().read_text().splitlines()
+        assert rows[0] == "red,green,blue,label" and len(rows) == 1 + 6
+        assert all(re.fullmatch(r"\d{1,3},\d{1,3},\d{1,3},[01]", r) for r in rows[1:])
+        screenshot(teacher, "class-teacher")
+        screenshot(students[1], "class-student")
+
+        for student in students:
+            assert key not in student.content()
+            assert key not in student.url
+        assert student_frames and not any(key.encode() in f for f in student_frames)
+        for p in (teacher, *students):
+            assert_nothing_ran(p)   # no dialog, no element a nickname's markup would have made
+    finally:
+        for c in contexts:
+            c.close()
