@@ -482,6 +482,8 @@ function paint(box, chart, live) {
     box.__fontnetDrawnAt = performance.now();
     chart.draw();
     box.dataset.draws = String(Number(box.dataset.draws || 0) + 1);
+    const times = (box.__fontnetDrawTimes = box.__fontnetDrawTimes || []);  // for tests: when, and whether live
+    if (times.length < 500) times.push([box.__fontnetDrawnAt, live]);
   };
   if (!live || !reducedMotion || !reducedMotion.matches) return draw();
   const wait = REDUCED_MS - (performance.now() - (box.__fontnetDrawnAt || -Infinity));
