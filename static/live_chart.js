@@ -340,6 +340,12 @@ class Table extends TextKind {
       });
     }
     this.el.replaceChildren(table);
+    // a table wider than a phone scrolls in its own box, not the page; the box is a named region that takes
+    // focus, so the keyboard can scroll it too
+    this.el.style.overflowX = "auto";
+    this.el.tabIndex = 0;
+    this.el.setAttribute("role", "region");
+    this.el.setAttribute("aria-label", this.el.parentElement?.firstChild?.textContent || "table");
     this.el.dataset.rows = String((p.rows || []).length);
   }
 }
