@@ -4,7 +4,7 @@
 
 (a) server time, in process: a stroke's data as the pad sends it (Fabric's JSON) -> stroke points -> the 8x8
     image -> the ten probabilities, and then everything else the pad's fragment builds for it (the preview,
-    the output bars and Figure 7-8, serialised as st.plotly_chart sends them). Median over
+    the output bars and Figure 7-8, as the SVG the page sends). Median over
     `--drawings` digit-like drawings of 1-3 strokes; target <= 100 ms to the probabilities.
 (b) in a real browser (`--browser N`, 0 to skip): draw N strokes with the mouse on a served app and time, by
     the page's own clock, from the mouse's release to the moment #digit-preview shows the new image. This is
@@ -46,7 +46,7 @@ def fabric_drawing(rng: np.random.Generator) -> dict:
 def server_ms(drawings: int) -> tuple[list[float], list[float]]:
     from app.draw_pad import preview_html, strokes_from_fabric
     from fontnet import digits
-    from fontnet.figures.digits import network_figure, probabilities_figure
+    from fontnet.figures.digits import network_svg, probabilities_svg
 
     model = digits.default_model()
     rng = np.random.default_rng(0)
@@ -58,10 +58,10 @@ def server_ms(drawings: int) -> tuple[list[float], list[float]]:
         reading = digits.read(model, image)
         answered = time.perf_counter()
         preview_html(image)
-        for fig in (probabilities_figure(reading.proba), network_figure(model, reading)):
-            fig.to_json()
+        probabilities_svg(reading.proba)
+        network_svg(model, reading)
         done = time.perf_counter()
-        if i >= 3:  # the first few load Pillow and plotly's JSON encoder
+        if i >= 3:  # the first few load Pillow
             to_answer.append((answered - start) * 1000)
             to_figures.append((done - start) * 1000)
     return to_answer, to_figures
