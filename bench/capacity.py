@@ -1,6 +1,6 @@
 """How many concurrent chapter runs one server process keeps live at 8 updates a second: no browsers.
 
-    .venv/bin/python scripts/bench_capacity.py [--visitors 10,20,30] [--json]
+    python -m bench capacity [--visitors 10,20,30] [--json]
 
 Each visitor is a headless client doing what the browser does: over the app's WebSocket, in Streamlit's own
 protocol, it opens the Train page and presses Train; from the page run's live panel it takes its feed's
@@ -22,23 +22,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import statistics
 import sys
 import time
 import zlib
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-import websockets  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
-from tests.browser.conftest import AppServer  # noqa: E402
+from bench.harness import AppServer, cpu_seconds, load_average
 
 TARGET_RATE = 8.0
 EVERY_S = 0.12   # the panel's polling interval (app_pages/train.py UPDATE_SECONDS)
@@ -47,13 +42,8 @@ RUN_TIMEOUT_S = 120
 PROGRESS = re.compile(r"^(\w+)\\?: iteration ([\d,]+) of")
 
 
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-
-def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
+def rerun_message(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
            query: str = "", texts: dict[str, str] | None = None) -> bytes:
     """A rerun request as the browser sends it: the page, its link's query string, the buttons pressed
     (`widgets`, by id) and text boxes' values (`texts`, id -> text)."""
@@ -144,7 +134,7 @@ class Visitor:
                 self.done_at = time.monotonic()
 
     async def open(self, ws) -> None:
-        await ws.send(_rerun(page_name="train"))
+        await ws.send(rerun_message(page_name="train"))
         while self.train_id is None or not self.finished.is_set():
             self.handle(await asyncio.wait_for(ws.recv(), 60))
         self.finished.clear()
@@ -153,7 +143,7 @@ class Visitor:
         await start.wait()
         self.pressed_at = time.monotonic()
         self.feed = None
-        await ws.send(_rerun(self.page_hash, widgets=[self.train_id]))
+        await ws.send(rerun_message(self.page_hash, widgets=[self.train_id]))
 
         async def reader():   # the session stays open (its state holds the run and the feed)
             while True:
@@ -197,13 +187,13 @@ async def one_round(server: AppServer, n: int) -> dict:
     socks = [await websockets.connect(v.url, subprotocols=["streamlit"], max_size=None) for v in visitors]
     try:
         await asyncio.gather(*(v.open(ws) for v, ws in zip(visitors, socks)))
-        cpu0, t0, own0 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
+        cpu0, t0, own0 = cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
         tasks = [asyncio.create_task(v.train(ws, start)) for v, ws in zip(visitors, socks)]
         start.set()
         for i, t in enumerate(await asyncio.gather(*tasks, return_exceptions=True)):
             if isinstance(t, BaseException):
                 errors.append(f"visitor {i}: {type(t).__name__}: {t}")
-        cpu1, t1, own1 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
+        cpu1, t1, own1 = cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
     finally:
         for ws in socks:
             await ws.close()
@@ -216,7 +206,6 @@ async def one_round(server: AppServer, n: int) -> dict:
 
 
 def run(counts: list[int]) -> list[dict]:
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     server = AppServer("--server.enableXsrfProtection", "false")
     try:
         out = []
@@ -246,8 +235,7 @@ def main() -> int:
     ap.add_argument("--visitors", type=_counts, default=[10, 20, 30])
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs",
-          file=sys.stderr)
+    print(load_average("before"), file=sys.stderr)
     rounds = run(a.visitors)
     if a.json:
         print(json.dumps(rounds))
