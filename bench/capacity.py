@@ -33,7 +33,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.harness import AppServer, cpu_seconds, load_average
+from bench.harness import AppServer, comma_list, cpu_seconds, load_average
 
 TARGET_RATE = 8.0
 EVERY_S = 0.12   # the panel's polling interval (app_pages/train.py UPDATE_SECONDS)
@@ -59,6 +59,21 @@ def rerun_message(page_hash: str = "", page_name: str = "", fragment_id: str = "
         w = cs.widget_states.widgets.add()
         w.id, w.string_value = wid, text
     return msg.SerializeToString()
+
+
+def read_forward(raw: bytes) -> tuple[str, object]:
+    """One message from the server, as the browser reads it: ("navigation", the page's script hash),
+    ("finished", None) when a script run ended, ("element", the new element) or ("other", None)."""
+    msg = ForwardMsg()
+    msg.ParseFromString(raw)
+    kind = msg.WhichOneof("type")
+    if kind == "navigation":
+        return "navigation", msg.navigation.page_script_hash
+    if kind == "script_finished":
+        return "finished", None
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        return "element", msg.delta.new_element
+    return "other", None
 
 
 class Http:
@@ -108,15 +123,12 @@ class Visitor:
         self.pressed_at: float | None = None
 
     def handle(self, raw: bytes) -> None:
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
+        kind, el = read_forward(raw)
         if kind == "navigation":   # the page this run is on (the app's own script has another hash)
-            self.page_hash = msg.navigation.page_script_hash
-        elif kind == "script_finished":
+            self.page_hash = el
+        elif kind == "finished":
             self.finished.set()
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
+        elif kind == "element":
             which = el.WhichOneof("type")
             if which == "button" and el.button.label == "Train":
                 self.train_id = el.button.id
@@ -221,13 +233,7 @@ def run(counts: list[int]) -> list[dict]:
 
 
 def _counts(text: str) -> list[int]:
-    try:
-        counts = [int(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
-    if not counts or any(not 1 <= c <= 200 for c in counts):
-        raise argparse.ArgumentTypeError("each number of visitors must be 1-200")
-    return counts
+    return comma_list(text, int, 1, 200, "number of visitors")
 
 
 def main() -> int:

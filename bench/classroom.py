@@ -45,10 +45,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import websockets
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.class_live import POLL_SECONDS
-from bench.capacity import Http, rerun_message
+from bench.capacity import Http, read_forward, rerun_message
 from bench.harness import AppServer, cpu_seconds, load_average
 from fontnet import colors, store
 
@@ -89,15 +88,12 @@ class Client:
 
     async def _read(self) -> None:
         async for raw in self.ws:
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
+            kind, el = read_forward(raw)
             if kind == "navigation":
-                self.page_hash = msg.navigation.page_script_hash
-            elif kind == "script_finished":
+                self.page_hash = el
+            elif kind == "finished":
                 self.finished.set()
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                el = msg.delta.new_element
+            elif kind == "element":
                 which = el.WhichOneof("type")
                 if which == "button":
                     self.buttons[el.button.label] = el.button.id

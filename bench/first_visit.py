@@ -24,7 +24,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from bench.harness import APP_IDLE, AppServer, chromium, load_average, markdown_table, median, ratio
+from bench.harness import APP_IDLE, AppServer, chromium, comma_list, load_average, markdown_table, median, ratio
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,7 @@ def _times(value: float | None) -> str:
 
 
 def _throttle(text: str) -> list[float]:
-    try:
-        rates = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected rates separated by commas, e.g. 1,4; got {text!r}") from None
-    if not rates or any(not 1 <= r <= 20 for r in rates):
-        raise argparse.ArgumentTypeError("each throttling rate must be from 1 (none) to 20")
-    return rates
+    return comma_list(text, float, 1, 20, "CPU throttling rate")
 
 
 def _cases(text: str) -> list[Case]:
@@ -216,7 +210,7 @@ def _cases(text: str) -> list[Case]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3, help="visits per case and throttling (medians of these)")
-    ap.add_argument("--throttle", type=_throttle, default=[1.0, 4.0], help="CPU slowdowns, e.g. 1,4")
+    ap.add_argument("--throttle", type=_throttle, default=[1.0, 4.0], help="CPU slowdowns, e.g. 1,4 (1: none)")
     ap.add_argument("--cases", type=_cases, default=list(CASES),
                     help=f"which pages, of {','.join(c.key for c in CASES)} (the bare page is always measured)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds a visit may take unthrottled")

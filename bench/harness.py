@@ -6,6 +6,7 @@ imports a test.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import os
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,6 +113,18 @@ def summary(name: str, values: Sequence[float], unit: str = "ms") -> str:
     """'name: median M unit (min, max, n)' for one set of timings."""
     return (f"{name}: median {statistics.median(values):.1f} {unit} (min {min(values):.1f}, max {max(values):.1f}, "
             f"n={len(values)})")
+
+
+def comma_list(text: str, kind: Callable[[str], float], lo: float, hi: float, what: str) -> list:
+    """An option's values separated by commas ("10,20,30"), each of `kind` and within [lo, hi]; for argparse's
+    `type=`, so a bad value is one line of usage and exit status 2."""
+    try:
+        values = [kind(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}s separated by commas, got {text!r}") from None
+    if not values or any(not lo <= v <= hi for v in values):
+        raise argparse.ArgumentTypeError(f"each {what} must be {lo:g}-{hi:g}")
+    return values
 
 
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
