@@ -1,4 +1,5 @@
-"""Real-browser fixtures: the app served by `streamlit run` on a free loopback port, headless Chromium.
+"""Real-browser fixtures: the app served by `streamlit run` on a free loopback port, headless Chromium (both from
+the benchmarks' harness, bench/harness.py, which the benchmarks use the same way).
 
 Nothing here skips: a missing browser or a server that does not start is a test error. With
 FONTNET_TEST_BASE_PATH=fontnet the shared server runs under that base path (`--server.baseUrlPath`), so any
