@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import served_chromium, wait_for_app  # noqa: E402
 from tests.browser.a11y import DEVICES, SERIOUS, axe_violations, horizontal_overflow  # noqa: E402
-from tests.browser.conftest import served_chromium, wait_for_app  # noqa: E402
 
 PAGES = {"Predict": "/", "Teach": "/teach", "Train": "/train", "Backprop": "/backprop", "Activations": "/activations",
          "Digits": "/digits"}

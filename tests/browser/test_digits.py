@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from bench.digits import open_digits, stroke
 from fontnet import digits
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -12,26 +13,6 @@ pytestmark = pytest.mark.browser
 PIXELS = "() => document.querySelector('#digit-preview')?.dataset.pixels ?? null"
 LIVE_POINTS = ("() => { const el = document.querySelector('.st-key-digits_live_chart [data-points]');"
                " return el ? +el.dataset.points : -1; }")
-
-
-def open_digits(page, app_server, query: str = ""):
-    page.goto(app_server.url + "/digits" + query)
-    page.locator(".st-key-digit_pad canvas").last.wait_for(timeout=60_000)
-    page.locator("#digit-prompt").wait_for(timeout=60_000)
-    wait_for_app(page)
-
-
-def stroke(page, points):
-    """Draw one stroke with the mouse through `points`, given in pad coordinates (0-280)."""
-    canvas = page.locator(".st-key-digit_pad canvas").last
-    canvas.wait_for(state="visible", timeout=30_000)  # after Clear, a fresh pad is mounted
-    box = canvas.bounding_box()
-    (x0, y0), rest = points[0], points[1:]
-    page.mouse.move(box["x"] + x0, box["y"] + y0)
-    page.mouse.down()
-    for x, y in rest:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()
 
 
 def pixels(page) -> str:
