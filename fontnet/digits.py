@@ -9,7 +9,6 @@ the default model kept on disk, model files, and a run that trains in chunks for
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 import warnings
@@ -21,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from .model import cache_dir, cached_model, training_fingerprint
-from .network import DivergenceError, Forward, ModelFileError, Network
+from .network import Forward, ModelFileError, Network
 from .parsing import SettingsError, shorten
-from .playback import Playback, guarded
+from .playback import LiveRun, guarded
 from .settings import DIGITS as SCHEMA
 from .settings import format_number
 
@@ -323,11 +322,12 @@ class Point:
     test_accuracy: float
 
 
-_RUN_IDS = itertools.count(1)
-
-
-class DigitsRun(Playback):
+class DigitsRun(LiveRun):
     """A training run in chunks: ready -> running <-> paused -> done (or diverged), with a point per chunk."""
+
+    TARGET_UPDATES = LIVE_UPDATES
+    PLAY_SECONDS = PLAY_SECONDS
+    CHUNK_BUDGET_S = CHUNK_BUDGET_S
 
     def __init__(self, settings: DigitsSettings):
         self.settings = settings
@@ -337,66 +337,13 @@ class DigitsRun(Playback):
     @guarded
     def reset(self) -> None:
         self.net = self.settings.network().initialize(self.X_train, self.y_train)
-        self.run_id = next(_RUN_IDS)   # a new history: a live chart showing the old one starts over
-        self.status = "ready"
-        self.message = ""
-        self.seconds = 0.0
-        self._played, self._running_since = 0.0, None
-        self._sec_per_iter = None
-        self.history: list[Point] = []
+        self.restart()
         self._record(self.net.loss_on(self.X_train, self.y_train))
 
     @property
-    def iteration(self) -> int:
-        return int(self.net.n_iter_)
+    def rows_per_update(self) -> int:
+        return BATCH
 
-    @property
-    def trained(self) -> bool:
-        return self.iteration > 0
-
-    @property
-    def progress(self) -> float:
-        return min(self.iteration / self.settings.iterations, 1.0)
-
-    def chunk_size(self) -> int:
-        """Iterations per live update: the run in LIVE_UPDATES chunks, or more per chunk when updates come
-        slower than that (a busy server), so that the run is over after about PLAY_SECONDS of running; each
-        chunk trains within CHUNK_BUDGET_S (see Playback._paced)."""
-        size = max(1, math.ceil(self.settings.iterations / LIVE_UPDATES))
-        due = math.ceil(self.settings.iterations * min(self.played_seconds / PLAY_SECONDS, 1.0))
-        weights = sum(W.size + B.size for W, B in zip(self.net.weights_, self.net.biases_))
-        return self._paced(max(size, due - self.iteration), CHUNK_BUDGET_S, BATCH, weights)
-
-    @guarded
-    def advance(self, steps: int | None = None) -> Point | None:
-        """Train one chunk while running and record a point; the run is done after its last iteration."""
-        if self.status != "running":
-            return None
-        steps = min(steps or self.chunk_size(), self.settings.iterations - self.iteration)
-        start = self.iteration
-        t = time.perf_counter()
-        try:
-            self.net.partial_fit(self.X_train, self.y_train, steps)
-        except DivergenceError as e:
-            self.seconds += time.perf_counter() - t
-            self._set_status("diverged")
-            self.message = str(e)
-            return None
-        dt = time.perf_counter() - t
-        self.seconds += dt
-        self._note_pace(steps, dt)
-        point = self._record(float(np.mean(self.net.loss_curve_[start:])))
-        if self.iteration >= self.settings.iterations:
-            self._set_status("done")
-        return point
-
-    def _record(self, loss: float) -> Point:
-        point = Point(self.iteration, loss, self.net.score(self.X_train, self.y_train),
-                      self.net.score(self.X_test, self.y_test))
-        self.history.append(point)
-        return point
-
-    def columns(self) -> dict[str, list]:
-        """The history as columns: iteration, loss, train_accuracy, test_accuracy."""
-        return {name: [getattr(p, name) for p in self.history]
-                for name in ("iteration", "loss", "train_accuracy", "test_accuracy")}
+    def _point(self, loss: float) -> Point:
+        return Point(self.iteration, loss, self.net.score(self.X_train, self.y_train),
+                     self.net.score(self.X_test, self.y_test))

@@ -7,9 +7,7 @@ every chunk, and moves between ready, running, paused, done and diverged. Nothin
 
 from __future__ import annotations
 
-import itertools
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -19,10 +17,10 @@ import numpy as np
 from . import colors, data
 from .baselines import Result, evaluate, sklearn_mlp
 from .model import formula_agreement
-from .network import DivergenceError, ModelFileError, Network, NetworkError, use_compiled_loop
+from .network import ModelFileError, Network, NetworkError, use_compiled_loop
 from .params import flat_weights, set_flat_weights, weight_names
 from .parsing import SettingsError, shorten
-from .playback import Playback, estimated_seconds, guarded
+from .playback import LiveRun, estimated_seconds, guarded
 from .settings import TRAIN, format_number
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
@@ -51,7 +49,7 @@ ITERATIONS_PER_SECOND = 10_000  # shorter runs play for less time (iterations / 
 MIN_PLAY_SECONDS = 2.0
 FIRST_CHUNK = 200
 CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to train
-MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this
+MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this (LiveRun.MAX_POINTS)
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
@@ -261,15 +259,18 @@ class Checkpoint:
     weights: np.ndarray = field(repr=False)
 
 
-_RUN_IDS = itertools.count(1)
-
-
-class TrainingRun(Playback):
+class TrainingRun(LiveRun):
     """One training session: data, split, network, checkpoints and a status.
 
     ready -> (start) running -> (pause) paused -> (resume) running -> ... -> done, or diverged on a blow-up.
     `advance` trains one chunk while running; `step` trains a single iteration and leaves the run paused.
     """
+
+    TARGET_UPDATES = TARGET_UPDATES
+    PLAY_SECONDS = PLAY_SECONDS
+    CHUNK_BUDGET_S = CHUNK_BUDGET_S
+    FIRST_CHUNK = FIRST_CHUNK
+    MAX_POINTS = MAX_CHECKPOINTS
 
     def __init__(self, settings: TrainingSettings, dataset: data.Dataset | None = None,
                  start: np.ndarray | None = None, *, trains: bool = True):
@@ -296,29 +297,20 @@ class TrainingRun(Playback):
         run.names = weight_names(net)
         run.name = name
         run.loaded = True
-        run.history = []
-        run.run_id = next(_RUN_IDS)
+        run.restart()
         run._record(float("nan"))
         run.status = "done"
         run.final_agreement = formula_agreement(net.predict)
         return run
 
-    # ---- state machine --------------------------------------------------------------------------
     @guarded
     def reset(self) -> None:
         """Back to fresh random weights (same settings, same split): status ready, history from iteration 0."""
         self.net = self.first_network()
-        self.status = "ready"
-        self.message = ""
         self.loaded = False
-        self.seconds = 0.0
         self.final_agreement: float | None = None
-        self._sec_per_iter = None
-        self._played = 0.0
-        self._running_since: float | None = None
-        self.history: list[Checkpoint] = []
         self.names = weight_names(self.net)
-        self.run_id = next(_RUN_IDS)   # a new history: live charts showing the old one start over
+        self.restart()
         self._record(float("nan"))
 
     def first_network(self) -> Network:
@@ -336,12 +328,8 @@ class TrainingRun(Playback):
         return net
 
     @property
-    def iteration(self) -> int:
-        return int(self.net.n_iter_)
-
-    @property
     def remaining(self) -> int:
-        return 0 if self.loaded else max(self.settings.iterations - self.iteration, 0)
+        return 0 if self.loaded else super().remaining
 
     @property
     def trained(self) -> bool:
@@ -349,107 +337,34 @@ class TrainingRun(Playback):
         return self.loaded or self.iteration > 0
 
     @property
-    def can_train(self) -> bool:
-        return not self.loaded and self.status in ("ready", "running", "paused") and self.remaining > 0
+    def progress(self) -> float:
+        return 1.0 if self.loaded else super().progress
 
     @property
     def play_seconds(self) -> float:
         """How long the run takes to play live: PLAY_SECONDS for the chapter's 100,000 iterations, less for
         shorter runs (a 3,000-iteration run is over in MIN_PLAY_SECONDS), never more."""
-        return min(max(self.settings.iterations / ITERATIONS_PER_SECOND, MIN_PLAY_SECONDS), PLAY_SECONDS)
-
-    @property
-    def target_updates(self) -> int:
-        """Live updates the run aims for: TARGET_UPDATES per PLAY_SECONDS of play."""
-        return max(1, round(TARGET_UPDATES * self.play_seconds / PLAY_SECONDS))
-
-    def chunk_size(self) -> int:
-        """Iterations per live update: the run in about `target_updates` chunks, or larger ones when updates
-        come slower than that (so a run still plays in about `play_seconds`); each chunk trains within
-        CHUNK_BUDGET_S (at the measured pace, or before there is one, the estimated pace and FIRST_CHUNK)."""
-        size = max(1, math.ceil(self.settings.iterations / self.target_updates))
-        if self._running_since is not None:
-            due = math.ceil(self.settings.iterations * min(self.played_seconds / self.play_seconds, 1.0))
-            size = max(size, due - self.iteration)
-        return self._paced(size, CHUNK_BUDGET_S, self.rows_per_update, self.net_weights, first=FIRST_CHUNK)
+        return min(max(self.settings.iterations / ITERATIONS_PER_SECOND, MIN_PLAY_SECONDS), self.PLAY_SECONDS)
 
     @property
     def rows_per_update(self) -> int:
         return self.settings.batch_size or len(self.X_train)
 
-    @property
-    def net_weights(self) -> int:
-        return sum(W.size + B.size for W, B in zip(self.net.weights_, self.net.biases_))
-
-    @guarded
-    def advance(self, steps: int | None = None) -> Checkpoint | None:
-        """Train one chunk (or `steps` iterations) while running; records a checkpoint. Returns it, or None."""
-        if self.status != "running":
-            return None
-        return self._train(steps or self.chunk_size())
-
-    @guarded
-    def step(self) -> Checkpoint | None:
-        """One iteration, then paused (from ready, running or paused)."""
-        if not self.can_train:
-            return None
-        cp = self._train(1)
-        if self.status == "running" or (self.status == "ready" and cp is not None):
-            self._set_status("paused")
-        return cp
-
-    def _train(self, steps: int) -> Checkpoint | None:
-        steps = min(int(steps), self.remaining)
-        if steps < 1 or not self.can_train:
-            return None
-        start = self.iteration
-        t = time.perf_counter()
-        try:
-            self.net.partial_fit(self.X_train, self.y_train, steps)
-        except DivergenceError as e:
-            self.seconds += time.perf_counter() - t
-            self._set_status("diverged")
-            self.message = str(e)
-            self._record(self._chunk_loss(start))
-            return None
-        dt = time.perf_counter() - t
-        self.seconds += dt
-        self._note_pace(steps, dt)
-        cp = self._record(self._chunk_loss(start))
-        if self.remaining == 0:
-            self._set_status("done")
-            self.final_agreement = formula_agreement(self.net.predict)
-        return cp
-
-    def _chunk_loss(self, start: int) -> float:
-        curve = self.net.loss_curve_[start:]
-        curve = curve[np.isfinite(curve)]
-        return float(curve.mean()) if len(curve) else float("nan")
-
-    def _record(self, train_loss: float) -> Checkpoint:
+    def _point(self, train_loss: float) -> Checkpoint:
         try:
             test_loss = self.net.loss_on(self.X_test, self.y_test)
         except (NetworkError, FloatingPointError):
             test_loss = float("nan")
-        cp = Checkpoint(self.iteration, train_loss, test_loss, self.net.score(self.X_test, self.y_test),
-                        live_agreement(self.net), self.seconds, flat_weights(self.net))
-        if self.history and self.history[-1].iteration == cp.iteration:
-            self.history[-1] = cp
-        else:
-            self.history.append(cp)
-        if len(self.history) > MAX_CHECKPOINTS:   # keep the first and the latest, thin the middle
-            self.history = self.history[:1] + self.history[1:-1:2] + self.history[-1:]
-        return cp
+        return Checkpoint(self.iteration, train_loss, test_loss, self.net.score(self.X_test, self.y_test),
+                          live_agreement(self.net), self.seconds, flat_weights(self.net))
+
+    def _diverged(self, start: int) -> None:
+        self._record(self._chunk_loss(start))   # the last finite weights, as the charts show them
+
+    def _finished(self) -> None:
+        self.final_agreement = formula_agreement(self.net.predict)
 
     # ---- what to show -----------------------------------------------------------------------------
-    @property
-    def latest(self) -> Checkpoint:
-        return self.history[-1]
-
-    @property
-    def progress(self) -> float:
-        return 1.0 if self.loaded else min(self.iteration / self.settings.iterations, 1.0)
-
     def warnings(self) -> list[str]:
         """Stuck diagnoses for the current weights (see `diagnose`)."""
         return diagnose(self.net, self.X_train) if self.trained else []

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from fontnet import data, training
+from fontnet import data, playback, training
 from fontnet.network import ModelFileError, Network
 from fontnet.training import SettingsError, TrainingRun, TrainingSettings
 
@@ -365,9 +365,9 @@ def test_short_runs_play_for_less_time_at_the_same_update_rate(iterations, secon
 
 
 def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypatch):
-    monkeypatch.setattr(training, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
+    monkeypatch.setattr(TrainingRun, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
     clock = [100.0]
-    monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     run = TrainingRun(TrainingSettings())
     run.start()
     run._sec_per_iter = 1e-9  # the pace is known (until it is, the first chunk is FIRST_CHUNK at most)
@@ -388,7 +388,7 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
 
 def test_a_chunk_is_kept_within_the_training_budget(monkeypatch):
     ticks = iter(range(0, 10_000))
-    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.5)  # every chunk seems to take 0.5 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.5)  # every chunk seems to take 0.5 s
     run = TrainingRun(TrainingSettings())
     run.start()
     first = run.chunk_size()
@@ -476,7 +476,7 @@ def test_a_heavy_networks_first_chunk_is_one_iteration_and_later_chunks_keep_to_
     run.start()
     assert run.chunk_size() == 1
     ticks = iter(range(10_000))
-    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.4)   # every chunk seems 0.4 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.4)   # every chunk seems 0.4 s
     run.advance()
     assert run.iteration == 1 and run._sec_per_iter == pytest.approx(0.4)   # one slow iteration sets the pace
     assert run.chunk_size() == 1
