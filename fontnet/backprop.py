@@ -103,7 +103,7 @@ class Backprop:
 
     @property
     def loss(self) -> str:
-        return self.network._setting("loss")
+        return self.network.setting("loss")
 
 
 def params(net: Network) -> dict[str, np.ndarray]:
@@ -123,21 +123,15 @@ def check_chapter_shape(net: Network) -> None:
 
 def network_from(W1, B1, W2, B2, activation: str = "relu", loss: str = "squared") -> Network:
     """A 3-3-1 network holding these weights (copied), ready for forward, cost and gradients."""
-    net = Network((3,), activation, mode="chapter", loss=loss)
-    net.weights_ = [np.array(W1, dtype=float).reshape(3, 3), np.array(W2, dtype=float).reshape(1, 3)]
-    net.biases_ = [np.array(B1, dtype=float).reshape(3, 1), np.array(B2, dtype=float).reshape(1, 1)]
-    net.classes_ = np.array([0, 1])
-    net.n_iter_ = 0
-    net.loss_curve_ = np.empty(0)
-    net.diverged_ = False
-    return net
+    return Network.from_weights([np.reshape(W1, (3, 3)), np.reshape(W2, (1, 3))],
+                                [np.reshape(B1, (3, 1)), np.reshape(B2, (1, 1))], (0, 1), activation, loss=loss)
 
 
 def configured(net: Network, activation: str | None = None, loss: str | None = None) -> Network:
     """A copy of `net` (writable, even when `net` is the shared read-only default) with this activation and loss."""
     check_chapter_shape(net)
     activation = activation or net.activation
-    loss = loss or net._setting("loss")
+    loss = loss or net.setting("loss")
     if activation not in HIDDEN_ACTIVATIONS:
         raise BackpropError(f"hidden activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, got {activation!r}")
     if loss not in LOSSES:
@@ -188,7 +182,7 @@ def explain(net: Network, rgb, label: int | str | None = None, *, activation: st
     (Z1, Z2), (A1, A2) = fwd.Z, fwd.A
     p = params(net)
     C = net.cost(fwd, Y)
-    squared = net._setting("loss") == "squared"
+    squared = net.setting("loss") == "squared"
 
     # the chapter's factors, one line each; X and A1 are columns (3,1), W2 a row (1,3)
     if squared:
