@@ -276,13 +276,14 @@ def cmd_prepare(a, out) -> None:
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     for mode in MODES:
         Network((3,), mode=mode, max_iter=2, random_state=0).fit(X_train, y_train)
+    from .printed_update import cached_comparison
     from .training import warm_up  # every kind of run the Train page makes
 
     warm_up()
     print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
           f"in {time.perf_counter() - t:.1f} s", file=out)
     t = time.perf_counter()
-    backprop.cached_comparison()
+    cached_comparison()
     print(f"the Backprop page's printed-vs-per-node comparison measured and kept in {time.perf_counter() - t:.1f} s",
           file=out)
 
