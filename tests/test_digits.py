@@ -434,7 +434,7 @@ def test_a_chunk_keeps_to_the_time_budget_once_the_pace_is_known(monkeypatch):
     clock = [100.0]
     monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     ticks = iter(range(10_000))
-    monkeypatch.setattr(digits.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=4000))
     run.start()
     clock[0] += digits.PLAY_SECONDS            # far behind: the whole run is due
