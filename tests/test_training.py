@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from fontnet import data, playback, training
+from fontnet import data, params, playback, training
 from fontnet.network import ModelFileError, Network
 from fontnet.training import SettingsError, TrainingRun, TrainingSettings
 
@@ -148,11 +148,11 @@ def test_reset_repeats_the_run_exactly():
     run = TrainingRun(SMALL)
     run.start()
     run.advance(800)
-    w = training.flat_weights(run.net).copy()
+    w = params.flat_weights(run.net).copy()
     run.reset()
     run.start()
     run.advance(800)
-    assert np.array_equal(training.flat_weights(run.net), w)
+    assert np.array_equal(params.flat_weights(run.net), w)
 
 
 def test_the_chapter_run_plays_in_about_target_updates_chunks_and_lands_in_the_band():
@@ -180,7 +180,7 @@ def test_each_checkpoint_holds_the_chunk_loss_and_the_weights():
     assert np.isclose(run.history[2].train_loss, run.net.loss_curve_[100:200].mean())
     names = run.names
     assert len(names) == 16 and names[:3] == ["W1[1,1]", "W1[1,2]", "W1[1,3]"] and "B2[1]" in names
-    assert np.array_equal(run.history[-1].weights, training.flat_weights(run.net))
+    assert np.array_equal(run.history[-1].weights, params.flat_weights(run.net))
     assert not np.array_equal(run.history[0].weights, run.history[-1].weights)
 
 
@@ -277,7 +277,7 @@ def test_model_round_trip_and_loaded_runs():
     assert all(np.array_equal(a, b) for a, b in zip(net.weights_, back.weights_))
     run = TrainingRun.from_model(back, TrainingSettings())
     assert run.status == "done" and run.loaded and run.trained and not run.can_train
-    assert run.step() is None and run.names == training.weight_names(back)
+    assert run.step() is None and run.names == params.weight_names(back)
     assert run.latest.test_accuracy == back.score(run.X_test, run.y_test)
 
 
@@ -471,7 +471,7 @@ def test_a_loaded_model_is_not_refused_for_what_the_controls_would_cost(tmp_path
 def test_a_heavy_networks_first_chunk_is_one_iteration_and_later_chunks_keep_to_the_budget(monkeypatch):
     """A full batch of 90,000 rows through 3 layers of 16 takes about half a second an iteration here: the first
     chunk (pace unknown) must not be FIRST_CHUNK of them, and a measured slow pace keeps chunks at one."""
-    monkeypatch.setattr(training, "MAX_RUN_SECONDS", math.inf)
+    monkeypatch.setattr(training.settings, "MAX_RUN_SECONDS", math.inf)
     run = TrainingRun(TrainingSettings(**HEAVY, iterations=1_000_000))
     run.start()
     assert run.chunk_size() == 1

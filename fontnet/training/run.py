@@ -1,46 +1,24 @@
-"""A training session you can watch: settings, a run that trains in chunks, its history and diagnoses.
-
-The Train page is a thin view over this module. `TrainingSettings` reads and checks every control
-(also from URL strings); `TrainingRun` holds the data, the split, the network and a checkpoint after
-every chunk, and moves between ready, running, paused, done and diverged. Nothing here imports a UI.
-"""
+"""A training run you can watch: the data, the split, the network and a checkpoint after every chunk, moving
+between ready, running, paused, done and diverged (fontnet.playback.LiveRun), with diagnoses of a stuck network."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from . import colors, data
-from .baselines import Result, evaluate, sklearn_mlp
-from .model import formula_agreement
-from .network import ModelFileError, Network, NetworkError, use_compiled_loop
-from .params import flat_weights, set_flat_weights, weight_names
-from .parsing import SettingsError, shorten
-from .playback import LiveRun, estimated_seconds, guarded
-from .settings import TRAIN, format_number
+from .. import colors, data
+from ..baselines import Result, evaluate, sklearn_mlp
+from ..model import formula_agreement
+from ..network import Network, NetworkError, use_compiled_loop
+from ..params import flat_weights, set_flat_weights, weight_names
+from ..parsing import SettingsError
+from ..playback import LiveRun, guarded
+from .settings import MAX_LAYERS, TrainingSettings
 
 # A live run's chunks must be quick: every run trains in the compiled loop, loaded now.
 use_compiled_loop()
-
-# ---- the controls: their names, limits and choices live in the Train page's table (fontnet.settings) ----------
-LR_CHOICES: tuple[float, ...] = TRAIN["lr"].kind.choices
-TEST_CHOICES: tuple[float, ...] = TRAIN["test"].kind.choices
-MODES: dict[str, str] = TRAIN["mode"].kind.labels
-INITS: dict[str, str] = TRAIN["init"].kind.labels
-LOSS_LABELS: dict[str, str] = TRAIN["loss"].kind.labels
-DATASETS: dict[str, str] = TRAIN["data"].kind.labels
-MAX_ITERATIONS = TRAIN["iterations"].kind.hi
-MAX_LAYERS = TRAIN["layers"].kind.hi
-MAX_NODES = TRAIN["hidden"].kind.hi
-MAX_BATCH = TRAIN["batch"].kind.hi
-MAX_SEED = TRAIN["seed"].kind.hi
-MIN_RANDOM_ROWS = TRAIN["n"].kind.lo
-MAX_MODEL_BYTES = 1_000_000
-MAX_RUN_SECONDS = 300.0      # a run may ask for about this much computing at most (see estimated_cost)
 
 # ---- live playback ------------------------------------------------------------------------------
 TARGET_UPDATES = 80          # the chapter's run plays in about this many chunks: 10 s at 8 updates per second
@@ -53,109 +31,6 @@ MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this (LiveRu
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 STATUSES = ("ready", "running", "paused", "done", "diverged")
-
-
-@dataclass(frozen=True)
-class TrainingSettings:
-    """Every control of the Train page; the defaults are the chapter's run. Field names are the URL keys."""
-
-    lr: float = 0.05
-    iterations: int = 100_000
-    layers: int = 1
-    hidden: int = 3
-    activation: str = "relu"
-    loss: str = "squared"
-    mode: str = "chapter"
-    batch: int = 32
-    init: str = "uniform"
-    seed: int = 0
-    test: float = 1 / 3
-    data: str = "chapter"
-    n: int = 1000
-
-    def __post_init__(self):
-        TRAIN.validate(self)
-
-    # ---- URL ------------------------------------------------------------------------------------
-    @classmethod
-    def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> tuple[TrainingSettings, list[str]]:
-        """Settings from URL query parameters; each malformed value falls back to its default with a notice."""
-        values, notices = TRAIN.read(params)
-        return cls(**values), notices
-
-    def to_params(self, only_changed: bool = True) -> dict[str, str]:
-        """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
-        return TRAIN.link(asdict(self), only_changed)
-
-    # ---- what they mean -------------------------------------------------------------------------
-    @property
-    def hidden_layer_sizes(self) -> tuple[int, ...]:
-        return (self.hidden,) * self.layers
-
-    @property
-    def batch_size(self) -> int | None:
-        """1 for the chapter's per-sample SGD, the batch for mini-batch, None for the full batch."""
-        return {"chapter": 1, "minibatch": self.batch, "full": None}[self.mode]
-
-    def network(self) -> Network:
-        """An untrained network with these settings."""
-        return Network(self.hidden_layer_sizes, self.activation, mode="chapter", loss=self.loss, init=self.init,
-                       batch_size=self.batch_size, optimizer="sgd", learning_rate=self.lr,
-                       max_iter=self.iterations, random_state=self.seed)
-
-    def dataset(self, uploaded: data.Dataset | None = None) -> data.Dataset:
-        """The data these settings name; `uploaded` is used for data='upload' (the chapter's data until there is one).
-
-        The seed draws the generated and random colours; the chapter's rows are always the same.
-        """
-        if self.data == "random":
-            return data.random_dataset(self.n, seed=self.seed)
-        if self.data == "generated":
-            return data.generated_dataset(seed=self.seed)
-        if self.data == "upload" and uploaded is not None:
-            return uploaded
-        return data.chapter_dataset()
-
-    def check_cost(self, train_rows: int | None = None) -> None:
-        """Refuse settings whose run would compute for longer than MAX_RUN_SECONDS (see `estimated_cost`):
-        a link can ask for a full-batch run on 100,000 rows for a million iterations, days of a core's time."""
-        seconds = estimated_cost(self, train_rows)
-        if seconds > MAX_RUN_SECONDS:
-            rows = self.batch_size or train_rows or _train_rows(self)
-            raise SettingsError(
-                f"this run would compute for {_duration(seconds)} ({rows:,} rows per update, "
-                f"{self.iterations:,} iterations); a run here may take {_duration(MAX_RUN_SECONDS)} at most. "
-                "Use fewer iterations, mini-batches, fewer rows or fewer nodes")
-
-    def describe(self) -> str:
-        sizes = "-".join(map(str, self.hidden_layer_sizes))
-        batch = f", batch {self.batch}" if self.mode == "minibatch" else ""
-        return (f"3-{sizes}-1 {self.activation}, {self.loss.replace('_', '-')} loss, {MODES[self.mode]}{batch}, "
-                f"lr {format_number(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
-
-
-
-def _train_rows(settings: TrainingSettings) -> int:
-    """The training rows the settings' data leaves after the hold-out (an upload's: at most data.MAX_ROWS)."""
-    n = {"random": settings.n, "upload": data.MAX_ROWS}.get(settings.data, data.CHAPTER_ROWS)
-    return n - math.ceil(n * settings.test)
-
-
-def estimated_cost(settings: TrainingSettings, train_rows: int | None = None) -> float:
-    """Roughly how many seconds of computing the run's training takes on this machine: iterations times the
-    work of one (rows per update times weights, playback.estimated_seconds). `train_rows` is the data's real
-    count of training rows when known."""
-    rows = settings.batch_size or train_rows or _train_rows(settings)
-    h, layers = settings.hidden, settings.layers
-    weights = (3 + 1) * h + (layers - 1) * (h + 1) * h + h + 1
-    return estimated_seconds(settings.iterations, rows, weights)
-
-
-def _duration(seconds: float) -> str:
-    for unit, size in (("days", 86_400), ("hours", 3600), ("minutes", 60)):
-        if seconds >= 2 * size:
-            return f"about {seconds / size:,.0f} {unit}"
-    return f"about {seconds:,.0f} seconds"
 
 
 # ---- what the network has learned ---------------------------------------------------------------
@@ -192,57 +67,6 @@ def diagnose(net: Network, X: np.ndarray) -> list[str]:
                    "initialisation in a wider or deeper network; try a smaller learning rate or He/Xavier "
                    "initialisation, then Reset.")
     return out
-
-
-CHANNELS = ("R", "G", "B")
-MAP_SIZE = 52   # the decision map's grid: MAP_SIZE x MAP_SIZE colours of a slice
-
-
-@dataclass(frozen=True)
-class DecisionSlice:
-    """P(dark text) over a slice of the RGB cube with one channel held fixed, plus the formula's boundary."""
-
-    fixed: str
-    value: int
-    x_channel: str
-    y_channel: str
-    axis: np.ndarray               # 0-255 grid values along x and y
-    p_dark: np.ndarray             # (len(axis), len(axis)): rows follow y, columns follow x
-    boundary_x: np.ndarray         # the formula's line 0.299R + 0.587G + 0.114B = 127.5 in this slice
-    boundary_y: np.ndarray
-
-
-def slice_axes(fixed: str) -> tuple[int, int, int]:
-    """(fixed, x, y) channel indices for a slice holding `fixed` ('R', 'G' or 'B') constant."""
-    if fixed not in CHANNELS:
-        raise ValueError(f"fixed channel must be one of {', '.join(CHANNELS)}, got {shorten(fixed)!r}")
-    c = CHANNELS.index(fixed)
-    x, y = (i for i in range(3) if i != c)
-    return c, x, y
-
-
-def decision_slice(net: Network, fixed: str = "B", value: int = 128, size: int = MAP_SIZE) -> DecisionSlice:
-    """The network's P(dark) on a size x size grid of the slice `fixed` = value, and the formula's true boundary."""
-    c, xi, yi = slice_axes(fixed)
-    value = int(np.clip(value, 0, 255))
-    axis = np.linspace(0, 255, size)
-    gx, gy = np.meshgrid(axis, axis)
-    rgb = np.empty((size * size, 3))
-    rgb[:, c], rgb[:, xi], rgb[:, yi] = value, gx.ravel(), gy.ravel()
-    p = net.predict_proba(data.scale(rgb))[:, 1].reshape(size, size)
-    w = colors.FORMULA_WEIGHTS
-    bx = np.linspace(0, 255, 256)
-    by = (127.5 - w[c] * value - w[xi] * bx) / w[yi]
-    inside = (by >= 0) & (by <= 255)
-    return DecisionSlice(fixed, value, CHANNELS[xi], CHANNELS[yi], axis, p, bx[inside], by[inside])
-
-
-def colours_near_slice(rgb: np.ndarray, labels: np.ndarray, fixed: str, value: int,
-                       tolerance: int = 20) -> tuple[np.ndarray, np.ndarray]:
-    """The colours (and labels) within `tolerance` of the slice, to draw on the decision map."""
-    c, _, _ = slice_axes(fixed)
-    near = np.abs(np.asarray(rgb)[:, c] - value) <= tolerance
-    return np.asarray(rgb)[near], np.asarray(labels)[near]
 
 
 # ---- a run ----------------------------------------------------------------------------------------
@@ -393,25 +217,3 @@ def warm_up() -> None:
     for layers in range(1, MAX_LAYERS + 1):
         for batch_size, steps in ((1, 2), (None, 1), (None, 2)):
             Network((1,) * layers, batch_size=batch_size, max_iter=steps, random_state=0).fit(X, [0, 1])
-
-
-# ---- files ------------------------------------------------------------------------------------------
-def load_model(raw: bytes | str) -> Network:
-    """A model from an uploaded JSON file: at most 1 MB, 3 inputs, 2 classes, every number finite."""
-    net = Network.loads(raw, max_bytes=MAX_MODEL_BYTES)
-    if net.weights_[0].shape[1] != 3:
-        raise ModelFileError(f"the model takes {net.weights_[0].shape[1]} inputs; a colour model takes 3 (R, G, B)")
-    if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:
-        raise ModelFileError(f"the model has classes {shorten(net.classes_.tolist())}; a colour model has two, 0 and 1")
-    if max(net.hidden_layer_sizes) > 1024 or len(net.hidden_layer_sizes) > 10:
-        raise ModelFileError("the model is larger than this app handles")
-    return net
-
-
-def load_data(raw: bytes | str, name: str = "uploaded data") -> data.Dataset:
-    """A labelled data set from an uploaded CSV: at most 5 MB and 100,000 rows, validated by data.read_csv."""
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size > data.MAX_BYTES:
-        raise data.DataError(f"the file is {size / 1e6:.1f} MB; a data file may be at most {data.MAX_BYTES / 1e6:g} MB")
-    ds = data.read_csv(raw, name)
-    return data.Dataset(ds.rgb, ds.labels, f"{name} ({len(ds):,} rows)")
