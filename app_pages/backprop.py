@@ -24,7 +24,7 @@ from fontnet.network import Network
 from fontnet.printed_update import cached_comparison
 from fontnet.settings import BACKPROP as SCHEMA
 
-WORK = "backprop_network"  # {"source": ..., "net": Network, "steps": int, "costs": list[float]}
+STEPPED = "backprop_network"  # the picked network as the steps here left it: {"source": key, "net", "steps", "costs"}
 FLASH = Flash("backprop")
 K = links.keys(SCHEMA)
 D = SCHEMA.defaults()
@@ -40,7 +40,7 @@ def set_bg(hex_colour: str) -> None:
     links.set_setting(SCHEMA, "bg", hex_colour)
 
 
-def source() -> tuple[tuple, Network, str | None]:
+def picked_network() -> tuple[tuple, Network, str | None]:
     """The network the controls pick: (a key naming it, the network, a note when the pick could not be used)."""
     pick = setting("model")
     if pick == "fresh":
@@ -63,10 +63,10 @@ def source() -> tuple[tuple, Network, str | None]:
 
 def working() -> tuple[dict, str | None]:
     """The page's network: the picked one, or what the steps applied here made of it."""
-    key, net, note = source()
-    work = ss.get(WORK)
+    key, net, note = picked_network()
+    work = ss.get(STEPPED)
     if work is None or work["source"] != key:
-        work = ss[WORK] = {"source": key, "net": net, "steps": 0, "costs": []}
+        work = ss[STEPPED] = {"source": key, "net": net, "steps": 0, "costs": []}
     return work, note
 
 
@@ -114,7 +114,7 @@ def on_use() -> None:
 
 
 def on_reset() -> None:
-    ss.pop(WORK, None)
+    ss.pop(STEPPED, None)
 
 
 def steps_chart(work: dict) -> None:
@@ -176,7 +176,7 @@ if note:
 rgb, label, act, loss, lr = settings()
 try:
     b = backprop.explain(work["net"], rgb, label, activation=act, loss=loss)
-except backprop.BackpropError as e:  # a session model of another shape is caught in source(); this is a last guard
+except backprop.BackpropError as e:  # a session model of another shape is caught in picked_network(); this is a last guard
     st.error(f"Cannot explain this network: {e}")
     st.stop()
 chk = backprop.check(b)

@@ -59,11 +59,6 @@ def legend_html(items) -> str:
     return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(parts)}</div>'
 
 
-def _finite(values) -> list:
-    """Values with NaN/inf as None, so plotly leaves a gap instead of failing."""
-    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
-
-
 def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
     """Line segments [x0, y0, x1, y1] where `p` (rows follow y, columns x, both on `axis`) crosses `level`.
 

@@ -4,8 +4,7 @@ fontnet.settings.TRAIN), what they mean (the network, the data, the batch) and w
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .. import data
 from ..network import Network
@@ -49,17 +48,6 @@ class TrainingSettings:
 
     def __post_init__(self):
         TRAIN.validate(self)
-
-    # ---- URL ------------------------------------------------------------------------------------
-    @classmethod
-    def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> tuple[TrainingSettings, list[str]]:
-        """Settings from URL query parameters; each malformed value falls back to its default with a notice."""
-        values, notices = TRAIN.read(params)
-        return cls(**values), notices
-
-    def to_params(self, only_changed: bool = True) -> dict[str, str]:
-        """The URL query parameters that reproduce these settings (defaults left out unless asked)."""
-        return TRAIN.link(asdict(self), only_changed)
 
     # ---- what they mean -------------------------------------------------------------------------
     @property
