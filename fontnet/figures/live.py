@@ -23,8 +23,8 @@ from .training import (
     PALETTE,
     TEST,
     TRAIN,
-    _layer_of,
     contour_segments,
+    layer_of,
 )
 
 LOSS_HEIGHT = 320
@@ -70,13 +70,13 @@ def history_points(history: Sequence, columns: Sequence[str], start: int = 0) ->
 
 
 def layers_of(names: Sequence[str]) -> list[int]:
-    return sorted({_layer_of(n) for n in names})
+    return sorted({layer_of(n) for n in names})
 
 
 @lru_cache(maxsize=64)
 def _columns_by_layer(names: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
     """For each layer (as `layers_of`), the indices of its weights and biases among `names`."""
-    return tuple(tuple(j for j, n in enumerate(names) if _layer_of(n) == layer) for layer in layers_of(names))
+    return tuple(tuple(j for j, n in enumerate(names) if layer_of(n) == layer) for layer in layers_of(names))
 
 
 def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> list[dict]:
@@ -84,7 +84,7 @@ def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> l
     specs = []
     for layer in layers_of(names):
         series = [{"label": n, "color": PALETTE[j % len(PALETTE)], "dash": "dot" if n.startswith("B") else "solid",
-                   "width": 1.2, "scale": "y"} for j, n in enumerate(names) if _layer_of(n) == layer]
+                   "width": 1.2, "scale": "y"} for j, n in enumerate(names) if layer_of(n) == layer]
         specs.append(lines_spec("iteration", iterations, {"y": {"label": f"W{layer} and B{layer}", "side": "left"}},
                                 series, height))
     return specs

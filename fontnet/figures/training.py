@@ -159,5 +159,6 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
     return _figure(data, layout)
 
 
-def _layer_of(name: str) -> int:
+def layer_of(name: str) -> int:
+    """The layer a weight's name belongs to: 2 for "W2[1,3]" or "B2[1]"."""
     return int(name[1:name.index("[")])
