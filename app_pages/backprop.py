@@ -27,13 +27,11 @@ from fontnet.settings import BACKPROP as SCHEMA
 STEPPED = "backprop_network"  # the picked network as the steps here left it: {"source": key, "net", "steps", "costs"}
 FLASH = Flash("backprop")
 K = links.keys(SCHEMA)
-D = SCHEMA.defaults()
 ss = st.session_state
 
 
 def setting(name: str) -> object:
-    """A setting as its control holds it (also inside callbacks)."""
-    return ss.get(K[name], D[name])
+    return links.setting(SCHEMA, name)
 
 
 def set_bg(hex_colour: str) -> None:

@@ -30,13 +30,12 @@ FLASH = Flash("train")
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 K = links.keys(SCHEMA)
-D = SCHEMA.defaults()
 ss = st.session_state
 
 
 def current_settings() -> TrainingSettings:
     """The settings the widgets hold now (also usable inside callbacks)."""
-    return TrainingSettings(**{name: ss.get(K[name], D[name]) for name in SCHEMA.names})
+    return TrainingSettings(**{name: links.setting(SCHEMA, name) for name in SCHEMA.names})
 
 
 def current_dataset(settings: TrainingSettings) -> data.Dataset:
