@@ -30,7 +30,6 @@ CHUNK_BUDGET_S = 0.05        # ...unless a chunk would take longer than this to 
 MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this (LiveRun.MAX_POINTS)
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
-STATUSES = ("ready", "running", "paused", "done", "diverged")
 
 
 # ---- what the network has learned ---------------------------------------------------------------
