@@ -31,7 +31,6 @@ MAX_CHECKPOINTS = 2000       # older checkpoints are thinned beyond this (LiveRu
 LIVE_AGREEMENT_COLOURS = 5_000   # live updates only (standard error about 0.25 points); a finished run uses 100,000
 
 
-
 # ---- what the network has learned ---------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _live_agreement_set() -> tuple[np.ndarray, np.ndarray]:
