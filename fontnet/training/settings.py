@@ -96,7 +96,6 @@ class TrainingSettings:
                 f"lr {format_number(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
 
 
-
 def _train_rows(settings: TrainingSettings) -> int:
     """The training rows the settings' data leaves after the hold-out (an upload's: at most data.MAX_ROWS)."""
     n = {"random": settings.n, "upload": data.MAX_ROWS}.get(settings.data, data.CHAPTER_ROWS)
