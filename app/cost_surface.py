@@ -101,7 +101,7 @@ def show_step_surface(net: Network, X: np.ndarray, Y: np.ndarray, after: Network
         return
     landed = None if after is None else flat_weights(after)
     key = (tuple(flat_weights(net)), None if landed is None else tuple(landed), pair, net.activation,
-           net._setting("loss"), len(y_train))
+           net.setting("loss"), len(y_train))
 
     def build():
         s = surface.surface(net, X_train, y_train, np.empty((0, len(grad))), pair, also=landed)

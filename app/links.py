@@ -72,6 +72,11 @@ def page_settings(schema: Schema) -> dict[str, object]:
     return dict(store)
 
 
+def setting(schema: Schema, name: str) -> object:
+    """A setting as its control holds it now (also inside a callback, and its default before the control exists)."""
+    return st.session_state.get(key(schema, name), schema[name].default)
+
+
 def set_setting(schema: Schema, name: str, value: object) -> None:
     """Change a setting from a callback (a preset button): its control and, on the next run, the link follow."""
     st.session_state[key(schema, name)] = _control_value(schema[name], value)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from app.live_chart import Chart, feed_answer
+from app import live_run
+from app.live_chart import Chart
 from app.live_feed import Source
 from fontnet import training
 from fontnet.figures import live
@@ -82,18 +83,11 @@ def train_charts(run: TrainingRun, fixed: str, value: int) -> list[Chart]:
 
 
 def feed_source(run: TrainingRun, fixed: str, value: int) -> Source:
-    """What the live panel's feed answers while `run` plays: train the next chunk, send what is new."""
+    """What the live panel's feed answers while `run` plays: train the next chunk, send what is new, and when a
+    new warning shows up (checked every few updates) have the browser rerun the page once, which shows it."""
     warned = len(run.warnings())
 
-    def source(have_run: str, have: int) -> dict:
-        with run.lock:
-            run.advance()
-            status = run.status
-            # a new warning (checked every few updates): the browser reruns the page once, which shows it
-            redraw = status == "running" and len(run.history) % MAP_EVERY == 0 and len(run.warnings()) != warned
-            return feed_answer(train_charts(run, fixed, value), run.run_id, have_run, have, status=status,
-                               progress={"value": run.progress, "text": progress_label(run)}, redraw=redraw)
+    def redraw() -> bool:
+        return len(run.history) % MAP_EVERY == 0 and len(run.warnings()) != warned
 
-    return source
-
-
+    return live_run.feed_source(run, lambda: train_charts(run, fixed, value), progress_label, redraw)

@@ -9,8 +9,7 @@ from app import links, state
 from app.cost_surface import show_step_surface
 from app.page_kit import Flash
 from app.your_turn import show as show_your_turn
-from fontnet import backprop as bp
-from fontnet import colors, presets
+from fontnet import backprop, colors, presets
 from fontnet.activations import ACTIVATIONS
 from fontnet.figures.backprop import (
     cost_summary,
@@ -23,38 +22,37 @@ from fontnet.figures.backprop import (
     terms_table,
 )
 from fontnet.network import Network
+from fontnet.printed_update import cached_comparison
 from fontnet.settings import BACKPROP as SCHEMA
 
-WORK = "backprop_network"  # {"source": ..., "net": Network, "steps": int, "costs": list[float]}
+STEPPED = "backprop_network"  # the picked network as the steps here left it: {"source": key, "net", "steps", "costs"}
 FLASH = Flash("backprop")
 K = links.keys(SCHEMA)
-D = SCHEMA.defaults()
 ss = st.session_state
 
 
 def setting(name: str) -> object:
-    """A setting as its control holds it (also inside callbacks)."""
-    return ss.get(K[name], D[name])
+    return links.setting(SCHEMA, name)
 
 
 def set_bg(hex_colour: str) -> None:
     links.set_setting(SCHEMA, "bg", hex_colour)
 
 
-def source() -> tuple[tuple, Network, str | None]:
+def picked_network() -> tuple[tuple, Network, str | None]:
     """The network the controls pick: (a key naming it, the network, a note when the pick could not be used)."""
     pick = setting("model")
     if pick == "fresh":
         seed = int(setting("seed"))
-        return ("fresh", seed), bp.fresh_network(seed), None
+        return ("fresh", seed), backprop.fresh_network(seed), None
     note = None
     if pick == "session":
         if state.using_session_model():
             model = state.active_model()
             try:
-                bp.check_chapter_shape(model)
+                backprop.check_chapter_shape(model)
                 return ("session", id(model)), model, None
-            except bp.BackpropError as e:
+            except backprop.BackpropError as e:
                 note = f"Your model cannot be shown here: {e}. Showing the default model."
         else:
             note = ("This session has no model of its own yet (train one, or apply a step below and press "
@@ -64,10 +62,10 @@ def source() -> tuple[tuple, Network, str | None]:
 
 def working() -> tuple[dict, str | None]:
     """The page's network: the picked one, or what the steps applied here made of it."""
-    key, net, note = source()
-    work = ss.get(WORK)
+    key, net, note = picked_network()
+    work = ss.get(STEPPED)
     if work is None or work["source"] != key:
-        work = ss[WORK] = {"source": key, "net": net, "steps": 0, "costs": []}
+        work = ss[STEPPED] = {"source": key, "net": net, "steps": 0, "costs": []}
     return work, note
 
 
@@ -84,8 +82,8 @@ def network_words(key: tuple) -> str:
 def on_apply() -> None:
     work, _ = working()
     rgb, label, act, loss, lr = settings()
-    X, Y, _ = bp.sample(rgb, label)
-    s = bp.step(bp.configured(work["net"], act, loss), X, Y, lr)
+    X, Y, _ = backprop.sample(rgb, label)
+    s = backprop.step(backprop.configured(work["net"], act, loss), X, Y, lr)
     if s.after is None:
         FLASH("error", s.problem)
         return
@@ -98,7 +96,7 @@ def on_apply_n() -> None:
     work, _ = working()
     _, _, act, loss, lr = settings()
     n = int(setting("steps"))
-    res = bp.random_steps(bp.configured(work["net"], act, loss), n, lr, seed=work["steps"])
+    res = backprop.random_steps(backprop.configured(work["net"], act, loss), n, lr, seed=work["steps"])
     work.update(net=res.after, steps=work["steps"] + len(res.costs), costs=[*work["costs"], *res.costs.tolist()])
     if res.problem:
         FLASH("error", res.problem)
@@ -110,12 +108,12 @@ def on_use() -> None:
     work, _ = working()
     name = network_words(work["source"])
     n = work["steps"]
-    state.use_model(bp.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
+    state.use_model(backprop.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
     FLASH("success", "The Predict page now uses this network, for this session only.")
 
 
 def on_reset() -> None:
-    ss.pop(WORK, None)
+    ss.pop(STEPPED, None)
 
 
 def steps_chart(work: dict) -> None:
@@ -126,7 +124,7 @@ def steps_chart(work: dict) -> None:
         st.caption(cost_summary(costs))
 
 
-def show_sympy(b: bp.Backprop) -> None:
+def show_sympy(b: backprop.Backprop) -> None:
     """The factors derived by SymPy, and its derivatives of the whole network evaluated here."""
     with st.spinner("SymPy is deriving the expressions (a few seconds the first time)…"):
         from fontnet import symbolic  # SymPy loads only here, when asked for
@@ -136,7 +134,7 @@ def show_sympy(b: bp.Backprop) -> None:
     with st.container(border=True, key="sympy_box"):
         for line in d.lines:
             st.latex(line)
-        gap = max(float(np.max(np.abs(sym[k] - b.gradients[k]))) for k in bp.PARAMS)
+        gap = max(float(np.max(np.abs(sym[k] - b.gradients[k]))) for k in backprop.PARAMS)
         st.markdown(f"SymPy also differentiates the whole network's cost with respect to each of the 16 weights "
                     f"and biases. Evaluated at this colour and these weights, its derivatives differ from the "
                     f"chain rule's by at most **{num(gap, 2)}**.")
@@ -178,18 +176,18 @@ if note:
     st.info(note)
 rgb, label, act, loss, lr = settings()
 try:
-    b = bp.explain(work["net"], rgb, label, activation=act, loss=loss)
-except bp.BackpropError as e:  # a session model of another shape is caught in source(); this is a last guard
+    b = backprop.explain(work["net"], rgb, label, activation=act, loss=loss)
+except backprop.BackpropError as e:  # a session model of another shape is caught in picked_network(); this is a last guard
     st.error(f"Cannot explain this network: {e}")
     st.stop()
-chk = bp.check(b)
-s = bp.step(b.network, b.X, b.Y, lr)
+chk = backprop.check(b)
+s = backprop.step(b.network, b.X, b.Y, lr)
 hex_bg = colors.to_hex(rgb)
 where = (f" after {work['steps']} applied step{'s' if work['steps'] != 1 else ''}" if work["steps"] else "")
 st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label Y = {b.label} "
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
             f"**Network:** {network_words(work['source'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
-            f"{bp.LOSS_NAMES[loss]}.")
+            f"{backprop.LOSS_NAMES[loss]}.")
 if show_your_turn(SCHEMA, b, lr, network_words(work["source"]) + where,
                    in_link=not work["steps"] and work["source"][0] != "session"):
     st.stop()  # Your turn: the worked numbers below stay hidden
@@ -249,8 +247,8 @@ else:
     m1, m2 = st.columns(2)
     m1.metric("Cost before", num(s.cost_before, 6))
     m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3), delta_color="inverse")
-    new = bp.params(s.after)
-    st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in bp.PARAMS))
+    new = backprop.params(s.after)
+    st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
 b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
 b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
 b2.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
@@ -259,12 +257,12 @@ b4.button("Use this model", key="use", on_click=on_use, help="The Predict page u
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
 if work["costs"]:
     steps_chart(work)
-show_step_surface(b.network, b.X, b.Y, s.after, lr, *bp.training_rows())
+show_step_surface(b.network, b.X, b.Y, s.after, lr, *backprop.training_rows())
 
 if printed_on:
     st.subheader("As printed in the chapter")
     st.markdown("The chapter's backward pass for one sample, with the shapes each line multiplies:")
-    st.code("\n".join(f"{line:42} # {shape}" for line, shape in bp.PRINTED_LINES), language="python")
+    st.code("\n".join(f"{line:42} # {shape}" for line, shape in backprop.PRINTED_LINES), language="python")
     one = b.term("printed dC_dW1").value
     st.markdown(f"`dC_dA1 @ dA1_dZ1` is a (1,3) @ (3,1) product: **one number**, "
                 f"{num(float(b.term('printed dC_dB1').value[0, 0]), 6)}, the sum of the three nodes' dC/dZ1. "
@@ -272,10 +270,10 @@ if printed_on:
                 "moves **every hidden node by the same row**. The table's \"as printed\" column shows it beside "
                 "each node's own slope and the finite difference.")
     st.markdown(f"Against the finite differences for W1 and B1, the worst relative error is "
-                f"**{num(bp.worst_error(chk, printed=b), 2)} for the printed update** and "
-                f"**{num(bp.worst_error(chk), 2)} for the chain rule**.")
+                f"**{num(backprop.worst_error(chk, printed=b), 2)} for the printed update** and "
+                f"**{num(backprop.worst_error(chk), 2)} for the chain rule**.")
     with st.spinner("Training 100,000 iterations both ways for each seed (measured once, then kept)…"):
-        cmp = bp.cached_comparison()
+        cmp = cached_comparison()
     rows = [{"seed": str(r["seed"]),
              "accuracy (printed)": f"{r['printed_accuracy']:.4f}", "accuracy (per node)": f"{r['per_node_accuracy']:.4f}",
              "agreement (printed)": f"{r['printed_agreement']:.4f}",

@@ -8,11 +8,10 @@ import json
 import numpy as np
 import streamlit as st
 
-from app import links, state
+from app import links, live_run, state
 from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
-from app.live_chart import Chart, feed_answer, live_charts
-from app.live_feed import Source
+from app.live_chart import Chart
 from app.page_kit import Flash
 from app.text import md_literal
 from fontnet import digits
@@ -68,16 +67,6 @@ def new_run(start: bool) -> None:
         run.start()
     ss[RUN] = run
     ss.pop(LIBRARY, None)
-
-
-def on_pause() -> None:
-    if run := ss.get(RUN):
-        run.pause()
-
-
-def on_resume() -> None:
-    if run := ss.get(RUN):
-        run.resume()
 
 
 def on_clear() -> None:
@@ -190,35 +179,19 @@ def live_chart_of(run: DigitsRun) -> Chart:
                  lambda start: history_points(run.history, LIVE_COLUMNS, start))
 
 
-def feed_source(run: DigitsRun) -> Source:
-    """What the live chart's feed answers while `run` plays: train the next chunk, send its new points."""
-
-    def source(have_run: str, have: int) -> dict:
-        with run.lock:
-            run.advance()
-            return feed_answer([live_chart_of(run)], run.run_id, have_run, have, status=run.status,
-                               progress={"value": run.progress, "text": progress_label(run)})
-
-    return source
-
-
 def show_live(run: DigitsRun | None) -> None:
-    """The progress bar and the live chart: mounted once; while the run plays the browser asks the session's
-    feed for each chunk's new points (no script run) and draws the progress bar itself; when the run stops it
-    reruns the page, so the buttons, the pad and the evaluation follow the new model."""
+    """The progress bar and the live chart (app/live_run.py): when the run stops, the page reruns, so the
+    buttons, the pad and the evaluation follow the new model."""
     if run is None:
         st.caption("No run yet: the pad uses the model named above.")
         return
-    playing = run.status == "running"
-    with run.lock:
-        if not playing:
-            st.progress(run.progress, text=md_literal(progress_label(run)))
-        if run.status == "diverged":
-            st.error(md_literal(run.message))
-        with st.container(key="digits_live_box"):
-            live_charts("digits_live_chart", [live_chart_of(run)], source=feed_source(run) if playing else None,
-                        progress={"value": run.progress, "text": progress_label(run)} if playing else None,
-                        every=UPDATE_SECONDS)
+    live_run.live_section(run, "digits_live_chart", lambda: [live_chart_of(run)], progress_label,
+                          every=UPDATE_SECONDS, box_key="digits_live_box", show_status=show_diverged)
+
+
+def show_diverged(run: DigitsRun) -> None:
+    if run.status == "diverged":
+        st.error(md_literal(run.message))
 
 
 # ---- the page -------------------------------------------------------------------------------------------------
@@ -262,12 +235,9 @@ st.markdown("Train starts a fresh run with the settings on the left; the pad use
             "Cross-entropy on the softmax outputs, Adam, mini-batches of 32 images.")
 run: DigitsRun | None = ss.get(RUN)
 status = run.status if run else "none"
-with st.container(horizontal=True, key="digits_buttons"):
-    st.button("Train", type="primary", on_click=new_run, args=(True,), disabled=settings is None, key="digits_train")
-    st.button("Pause", on_click=on_pause, disabled=status != "running", key="digits_pause")
-    st.button("Resume", on_click=on_resume, disabled=status != "paused", key="digits_resume")
-    st.button("Reset", on_click=new_run, args=(False,), disabled=settings is None, key="digits_reset",
-              help="Fresh random weights with the settings on the left (iteration 0).")
+live_run.run_buttons(RUN, "digits_buttons", on_train=lambda: new_run(True), on_reset=lambda: new_run(False),
+                     disabled=settings is None, key_prefix="digits",
+                     reset_help="Fresh random weights with the settings on the left (iteration 0).")
 show_live(ss.get(RUN))
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------

@@ -8,9 +8,8 @@ import re
 
 import streamlit as st
 
-from app import kept_runs, links
+from app import kept_runs, links, live_run
 from app.cost_surface import show_run_surface
-from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
 from app.script_export import show_train_export
 from app.text import md_literal
@@ -31,13 +30,12 @@ FLASH = Flash("train")
 LIBRARY = "train_library"
 MODEL_FILE_ID = "train_model_file_id"
 K = links.keys(SCHEMA)
-D = SCHEMA.defaults()
 ss = st.session_state
 
 
 def current_settings() -> TrainingSettings:
     """The settings the widgets hold now (also usable inside callbacks)."""
-    return TrainingSettings(**{name: ss.get(K[name], D[name]) for name in SCHEMA.names})
+    return TrainingSettings(**{name: links.setting(SCHEMA, name) for name in SCHEMA.names})
 
 
 def current_dataset(settings: TrainingSettings) -> data.Dataset:
@@ -69,16 +67,6 @@ def matches_controls(run: TrainingRun) -> bool:
 # ---- button callbacks -----------------------------------------------------------------------------
 def on_train() -> None:
     new_run(start=True)
-
-
-def on_pause() -> None:
-    if run := ss.get(RUN):
-        run.pause()
-
-
-def on_resume() -> None:
-    if run := ss.get(RUN):
-        run.resume()
 
 
 def on_step() -> None:
@@ -146,12 +134,11 @@ def whole(label: str, name: str, **options) -> None:
     st.number_input(label, kind.lo, kind.hi, key=K[name], help=SCHEMA[name].help, **options)
 
 
-def show_progress(run: TrainingRun) -> None:
-    """The progress bar (when the run is not playing: while it plays the live panel draws it)."""
-    label = progress_label(run)
+def bar_label(run: TrainingRun) -> str:
+    """The progress bar's words; a loaded model's name and scores instead of a run's iterations."""
     if run.loaded:
-        label = f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
-    st.progress(run.progress, text=md_literal(label))
+        return f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
+    return progress_label(run)
 
 
 def show_messages(run: TrainingRun) -> None:
@@ -169,16 +156,13 @@ def show_messages(run: TrainingRun) -> None:
 
 
 def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
-    """The charts: one element that stays mounted. A page run sends it everything; while the run plays, the
-    browser asks the session's feed for each chunk's new points (no script run), and the panel draws the
-    progress bar."""
-    playing = run.status == "running"
+    """The progress bar, the messages and the charts: one element that stays mounted (app/live_run.py)."""
     areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)] + ["nodes nodes"]
-    with run.lock:
-        live_charts("train_live", train_charts(run, fixed, value), columns="2fr 3fr", areas=areas,
-                    source=feed_source(run, fixed, value) if playing else None,
-                    progress={"value": run.progress, "text": progress_label(run)} if playing else None,
-                    every=UPDATE_SECONDS)
+    live_run.live_section(run, "train_live", lambda: train_charts(run, fixed, value), bar_label,
+                          every=UPDATE_SECONDS, box_key="live_box", status_key="progress_box",
+                          show_status=show_messages,
+                          source=feed_source(run, fixed, value) if run.status == "running" else None,
+                          columns="2fr 3fr", areas=areas)
 
 
 # ---- the page -------------------------------------------------------------------------------------
@@ -228,27 +212,14 @@ if run is None or (run.status == "ready" and not run.loaded and not matches_cont
 FLASH.show()   # after the page's own attempt at a run: a refusal shows at once, and once
 
 status = run.status if run else "ready"
-with st.container(horizontal=True, key="train_buttons"):
-    st.button("Train", type="primary", on_click=on_train, help="Start a fresh run with the settings on the left.")
-    st.button("Pause", on_click=on_pause, disabled=status != "running")
-    st.button("Resume", on_click=on_resume, disabled=status != "paused")
-    st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
-              help="One iteration, then paused.")
-    st.button("Reset", on_click=on_reset, help="Fresh random weights with the settings on the left.")
+live_run.run_buttons(RUN, "train_buttons", on_train=on_train, on_reset=on_reset, on_step=on_step,
+                     train_help="Start a fresh run with the settings on the left.",
+                     reset_help="Fresh random weights with the settings on the left.")
 if run is not None and not run.loaded and not matches_controls(run) and run.trained:
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
-
-# The progress bar and the charts. While a run plays, no script run happens: the chart panel polls the feed,
-# which trains each chunk and answers with what is new, and the panel draws the progress bar; when the run
-# stops, the panel reruns the page, which draws everything whole (buttons, messages, charts).
 if run is not None:
-    with st.container(key="progress_box"):   # one slot: messages below the bar do not move the charts
-        if run.status != "running":
-            show_progress(run)
-        show_messages(run)
-    with st.container(key="live_box"):   # a keyed block: messages above it never make the browser remount it
-        live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
+    live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
 with st.container(key="learned_box"):
     legends, controls = st.columns([3, 2])
     with legends:

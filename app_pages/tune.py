@@ -15,12 +15,11 @@ from fontnet.settings import TUNE as SCHEMA
 DONE = "tune_done"  # the challenges met so far in this session
 FLASH = Flash("tune")
 K = links.keys(SCHEMA)
-D = SCHEMA.defaults()
 ss = st.session_state
 
 
 def setting(name: str) -> object:
-    return ss.get(K[name], D[name])
+    return links.setting(SCHEMA, name)
 
 
 def values() -> dict[str, float]:
@@ -53,7 +52,7 @@ def on_value(key: str) -> None:
     """A value typed or stepped: kept to 6 decimals (0.1 + 0.2 is written 0.3 in the link) and within ±LIMIT."""
     v = ss.get(K[key])
     if v is None:
-        ss[K[key]] = D[key]
+        ss[K[key]] = SCHEMA[key].default
         return
     ss[K[key]] = min(max(round(float(v), 6), -tuning.LIMIT), tuning.LIMIT)
     if abs(float(v)) > tuning.LIMIT:

@@ -27,7 +27,8 @@ def _sigmoid(z):
 
 
 @numba.njit(cache=True, inline="always")
-def _act(code, z):
+def activate(code, z):
+    """A hidden activation of Table 7-1 by its KERNEL_CODES number, at z (fontnet._lbfgs uses it too)."""
     if code == 0:
         return z
     if code == 1:
@@ -40,7 +41,8 @@ def _act(code, z):
 
 
 @numba.njit(cache=True, inline="always")
-def _dact(code, z):
+def activation_slope(code, z):
+    """The slope of activation `code` at z."""
     if code == 0:
         return 1.0
     if code == 1:
@@ -94,7 +96,7 @@ def train_steps(Ws, Bs, X, Y, rows, lr, act, loss, optimizer, mW, mB, vW, vB, t,
                         acc += W[i, m] * (x[m] if l == 0 else As[l - 1][m])
                     Z[i] = acc
                     if l < L - 1:
-                        A[i] = _act(act, acc)
+                        A[i] = activate(act, acc)
             Zo, Ao, d = Zs[L - 1], As[L - 1], deltas[L - 1]
             if k == 1:
                 Ao[0] = _sigmoid(Zo[0])
@@ -146,7 +148,7 @@ def train_steps(Ws, Bs, X, Y, rows, lr, act, loss, optimizer, mW, mB, vW, vB, t,
                         acc = 0.0
                         for i in range(W.shape[0]):
                             acc += W[i, m] * d[i]
-                        prev[m] = acc * _dact(act, Zs[l - 1][m])
+                        prev[m] = acc * activation_slope(act, Zs[l - 1][m])
         losses[s] = total / batch
         if not math.isfinite(losses[s]):
             return s

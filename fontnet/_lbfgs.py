@@ -16,7 +16,7 @@ import math
 import numba
 import numpy as np
 
-from ._kernel import EXPLODED, KERNEL_CODES, LOSS_CODES, _act, _dact
+from ._kernel import EXPLODED, KERNEL_CODES, LOSS_CODES, activate, activation_slope
 
 __all__ = ["KERNEL_CODES", "LOSS_CODES", "batch_gradients", "lbfgs_steps"]
 
@@ -81,7 +81,7 @@ def batch_gradients(Ws, Bs, XT, YT, act, loss, Zs, As, Ds, gW, gB):
                         A[i, r] = Z[i, r] if Z[i, r] > 0 else 0.0
                 else:
                     for r in range(n):
-                        A[i, r] = _act(act, Z[i, r])
+                        A[i, r] = activate(act, Z[i, r])
     Zo, Ao, D = Zs[L - 1], As[L - 1], Ds[L - 1]
     k = Zo.shape[0]
     total = 0.0
@@ -156,7 +156,7 @@ def batch_gradients(Ws, Bs, XT, YT, act, loss, Zs, As, Ds, gW, gB):
                         P[m, r] = P[m, r] if Zp[m, r] > 0 else 0.0
                 else:
                     for r in range(n):
-                        P[m, r] *= _dact(act, Zp[m, r])
+                        P[m, r] *= activation_slope(act, Zp[m, r])
     return total / n
 
 

@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _read_text(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
+    """A file's bytes, at most data.MAX_BYTES; UsageError names a file that cannot be read or is too large."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read(data.MAX_BYTES + 1)
@@ -115,7 +116,7 @@ def _training_data(name: str, seed: int) -> data.Dataset:
         return data.chapter_dataset()
     if name == "generated":
         return data.generated_dataset(seed=seed)
-    return data.read_csv(_read_text(name), name)
+    return data.read_csv(_read_bytes(name), name)
 
 
 def _save(net: Network, path: str) -> str:
@@ -163,7 +164,7 @@ def cmd_predict(a, out) -> None:
         raise UsageError("give colours or --csv FILE, not both")
     if not a.csv and not a.colours:
         raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb, 255,192,203 or a CSS name) or --csv FILE")
-    rgbs = (data.read_rows(_read_text(a.csv), want_label=False)[0] if a.csv
+    rgbs = (data.read_rows(_read_bytes(a.csv), want_label=False)[0] if a.csv
             else [colors.parse_colour(c) for c in a.colours])
     model = _load_model(a.model)
     if a.csv:
@@ -276,13 +277,14 @@ def cmd_prepare(a, out) -> None:
     X_train, _, y_train, _ = data.split(data.chapter_dataset())
     for mode in MODES:
         Network((3,), mode=mode, max_iter=2, random_state=0).fit(X_train, y_train)
+    from .printed_update import cached_comparison
     from .training import warm_up  # every kind of run the Train page makes
 
     warm_up()
     print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
           f"in {time.perf_counter() - t:.1f} s", file=out)
     t = time.perf_counter()
-    backprop.cached_comparison()
+    cached_comparison()
     print(f"the Backprop page's printed-vs-per-node comparison measured and kept in {time.perf_counter() - t:.1f} s",
           file=out)
 

@@ -121,7 +121,8 @@ class Network:
         self.random_state = random_state
 
     # ---- settings -------------------------------------------------------------------------
-    def _setting(self, name: str):
+    def setting(self, name: str):
+        """The training setting `name` in use: the one given, or the mode's default where it was left to it."""
         value = getattr(self, name)
         if name == "batch_size":
             return MODES[self.mode]["batch_size"] if value == "mode" else value
@@ -136,18 +137,18 @@ class Network:
         if self.activation not in HIDDEN_ACTIVATIONS:
             raise NetworkError(f"hidden activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, got {self.activation!r}")
         for name, allowed in (("loss", LOSSES), ("init", INITS), ("optimizer", OPTIMIZERS)):
-            if self._setting(name) not in allowed:
-                raise NetworkError(f"{name} must be one of {', '.join(allowed)}, got {self._setting(name)!r}")
-        lr = self._setting("learning_rate")
+            if self.setting(name) not in allowed:
+                raise NetworkError(f"{name} must be one of {', '.join(allowed)}, got {self.setting(name)!r}")
+        lr = self.setting("learning_rate")
         if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
             raise NetworkError(f"learning rate must be a positive number, got {lr!r}")
-        it = self._setting("max_iter")
+        it = self.setting("max_iter")
         if not (isinstance(it, (int, np.integer)) and it >= 1):
             raise NetworkError(f"iterations must be a whole number of at least 1, got {it!r}")
-        b = self._setting("batch_size")
+        b = self.setting("batch_size")
         if b is not None and not (isinstance(b, (int, np.integer)) and b >= 1):
             raise NetworkError(f"batch size must be a whole number of at least 1 (or None for full batch), got {b!r}")
-        if self._setting("optimizer") == "lbfgs" and b is not None:
+        if self.setting("optimizer") == "lbfgs" and b is not None:
             raise NetworkError(f"the lbfgs optimizer uses every row at each step: batch size must be None, got {b!r}")
 
     # ---- the maths --------------------------------------------------------------------------
@@ -173,7 +174,7 @@ class Network:
         """
         A_out, Z_out = fwd.A[-1], fwd.Z[-1]
         n = fwd.X.shape[1]
-        if self._setting("loss") == "squared":
+        if self.setting("loss") == "squared":
             return float(np.sum((A_out - Y) ** 2) / n)
         if A_out.shape[0] == 1:
             return float(np.sum(Y * np.logaddexp(0, -Z_out) + (1 - Y) * np.logaddexp(0, Z_out)) / n)
@@ -188,7 +189,7 @@ class Network:
         fwd = self.forward(X)
         A_out, Z_out = fwd.A[-1], fwd.Z[-1]
         n = X.shape[1]
-        loss = self._setting("loss")
+        loss = self.setting("loss")
         C = self.cost(fwd, Y)
         if loss == "squared":
             dC_dA = 2 * (A_out - Y)                                # dC/dA2 = 2(A2 - Y)
@@ -214,7 +215,7 @@ class Network:
         """Fresh weights for n_inputs -> hidden layers -> n_outputs; "centred" also reads the training rows X."""
         self._rng = np.random.default_rng(self.random_state)
         sizes = [n_inputs, *map(int, self.hidden_layer_sizes), n_outputs]
-        init = self._setting("init")
+        init = self.setting("init")
         if init == "auto":
             init = "he" if self.activation in ("relu", "leaky_relu") else "xavier"
         f = ACTIVATIONS[self.activation].fn
@@ -249,7 +250,7 @@ class Network:
         L-BFGS's memory (its last steps S, gradient changes Y, 1 / (s . y) and how many pairs it keeps), or Adam's
         first and second moments (plain gradient descent passes them unused)."""
         params = (*self.weights_, *self.biases_)
-        if self._setting("optimizer") == "lbfgs":
+        if self.setting("optimizer") == "lbfgs":
             if getattr(self, "_memory", None) is None:
                 size = sum(p.size for p in params)
                 self._memory = (np.zeros((LBFGS_MEMORY, size)), np.zeros((LBFGS_MEMORY, size)),
@@ -300,7 +301,7 @@ class Network:
         self._check_params()
         for attr in ("weights_", "classes_"):
             self.__dict__.pop(attr, None)
-        return self.partial_fit(X, y, self._setting("max_iter"))
+        return self.partial_fit(X, y, self.setting("max_iter"))
 
     def partial_fit(self, X, y, steps: int = 1) -> Network:
         """Train `steps` more iterations (one update each), continuing where the last call stopped."""
@@ -310,7 +311,7 @@ class Network:
         if not hasattr(self, "weights_"):
             self.initialize(X, y)
         if self.diverged_:
-            raise DivergenceError(self.n_iter_, self._setting("learning_rate"))
+            raise DivergenceError(self.n_iter_, self.setting("learning_rate"))
         Y, _ = self._targets(y)
         steps = int(steps)
         if steps < 1:
@@ -318,16 +319,16 @@ class Network:
         backup = [p.copy() for p in (*self.weights_, *self.biases_)]
         losses = np.empty(steps)
         L = len(self.weights_)
-        lr = float(self._setting("learning_rate"))
-        if self._setting("optimizer") == "lbfgs":  # every row at each step
+        lr = float(self.setting("learning_rate"))
+        if self.setting("optimizer") == "lbfgs":  # every row at each step
             from . import _lbfgs  # numba loads on the first training that needs it, never to predict
 
             done = _lbfgs.lbfgs_steps(tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X.T),
                                       np.ascontiguousarray(Y.T), lr, _lbfgs.KERNEL_CODES[self.activation],
-                                      _lbfgs.LOSS_CODES[self._setting("loss")], *self._optimizer_state(), losses)
+                                      _lbfgs.LOSS_CODES[self.setting("loss")], *self._optimizer_state(), losses)
             return self._after_steps(done, steps, losses, backup)
         moments = self._optimizer_state()
-        batch = self._setting("batch_size")
+        batch = self.setting("batch_size")
         n = len(X)
         if batch is None or batch >= n:
             rows = np.broadcast_to(np.arange(n), (steps, n))
@@ -336,9 +337,9 @@ class Network:
             rows = (self._rng.random((steps, batch)) * n).astype(np.int64)
         if _wide.fits(X.shape[1], self.hidden_layer_sizes, rows.shape[1]):  # wide layers, batches: matrix products
             done = _wide.train_steps(self.weights_, self.biases_, X, Y, rows, lr, self.activation,
-                                     self._setting("loss"), self._setting("optimizer"), moments, self.t_, losses)
+                                     self.setting("loss"), self.setting("optimizer"), moments, self.t_, losses)
         elif not _compiled_loop and _plain.fits(  # see use_compiled_loop
-                self.activation, X.shape[1], L, Y.shape[1], self._setting("loss"), self._setting("optimizer"),
+                self.activation, X.shape[1], L, Y.shape[1], self.setting("loss"), self.setting("optimizer"),
                 rows.shape[1]):
             done = _plain.train_steps(self.weights_, self.biases_, X, Y, rows, lr, losses)
         else:
@@ -348,7 +349,7 @@ class Network:
             done = _kernel.train_steps(
                 tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
                 lr, _kernel.KERNEL_CODES[self.activation],
-                _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
+                _kernel.LOSS_CODES[self.setting("loss")], _kernel.OPTIMIZER_CODES[self.setting("optimizer")],
                 tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
             )
         return self._after_steps(done, steps, losses, backup)
@@ -363,7 +364,7 @@ class Network:
             for p, b in zip((*self.weights_, *self.biases_), backup):
                 p[:] = b
             self.diverged_ = True
-            raise DivergenceError(self.n_iter_ + 1, self._setting("learning_rate"))
+            raise DivergenceError(self.n_iter_ + 1, self.setting("learning_rate"))
         return self
 
     def _check_fitted(self) -> None:
@@ -402,7 +403,7 @@ class Network:
         return {
             "format": MODEL_FORMAT, "version": 1,
             "hidden_layer_sizes": [int(h) for h in self.hidden_layer_sizes], "activation": self.activation,
-            "mode": self.mode, "loss": self._setting("loss"), "learning_rate": float(self._setting("learning_rate")),
+            "mode": self.mode, "loss": self.setting("loss"), "learning_rate": float(self.setting("learning_rate")),
             "random_state": self.random_state, "n_iter": int(self.n_iter_),
             "classes": [c.item() for c in self.classes_],
             "weights": [W.tolist() for W in self.weights_], "biases": [B.ravel().tolist() for B in self.biases_],
@@ -461,16 +462,27 @@ class Network:
                 raise ModelFileError(f"layer {i} weights have shape {W.shape}, expected ({rows}, {cols})")
             if B.shape != (rows,):
                 raise ModelFileError(f"layer {i} biases have shape {B.shape}, expected ({rows},)")
-        net = cls(tuple(sizes), act, mode=mode, loss=loss, random_state=seed)
-        if lr is not None:
-            net.learning_rate = lr
+        net = cls.from_weights(Ws, Bs, classes, act, mode=mode, loss=loss, learning_rate=lr, random_state=seed,
+                               n_iter=n_iter)
+        net._check_outputs_finite()
+        return net
+
+    @classmethod
+    def from_weights(cls, weights, biases, classes=(0, 1), activation: str = "relu", *, mode: str = "chapter",
+                     loss: str | None = None, learning_rate: float | None = None, random_state: int | None = None,
+                     n_iter: int = 0) -> Network:
+        """A trained network holding these weights and biases (copied; W is (n_out, n_in), a bias (n_out, 1) or
+        flat) for `classes`; the hidden layer sizes follow the weights. Shapes are the caller's to check
+        (`from_dict` checks a file's)."""
+        Ws = [np.array(W, dtype=float) for W in weights]
+        net = cls(tuple(int(W.shape[0]) for W in Ws[:-1]), activation, mode=mode, loss=loss,
+                  learning_rate=learning_rate, random_state=random_state)
         net.weights_ = Ws
-        net.biases_ = [B[:, None] for B in Bs]
-        net.classes_ = classes
-        net.n_iter_ = n_iter
+        net.biases_ = [np.array(B, dtype=float).reshape(-1, 1) for B in biases]
+        net.classes_ = np.array(classes)
+        net.n_iter_ = int(n_iter)
         net.loss_curve_ = np.empty(0)
         net.diverged_ = False
-        net._check_outputs_finite()
         return net
 
     def _check_outputs_finite(self) -> None:

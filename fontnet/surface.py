@@ -67,7 +67,7 @@ def cost_grid(net: Network, X: np.ndarray, Y: np.ndarray, pair: tuple[int, int],
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     f = ACTIVATIONS[net.activation].fn
-    squared = net._setting("loss") == "squared"
+    squared = net.setting("loss") == "squared"
     (W1, W2), (B1, B2) = net.weights_, net.biases_
     where = [_locate(net, k) for k in pair]
     touched = sorted({i if arr in ("W1", "B1") else j for arr, i, j in where if arr != "B2"})
@@ -181,7 +181,7 @@ def surface(net: Network, X: np.ndarray, y: np.ndarray, path: np.ndarray, pair: 
     b = grid_axis(shown[:, j], now[j], size)
     return Surface((names[i], names[j]), (i, j), a, b, cost_grid(net, X, y, (i, j), a, b),
                    (float(now[i]), float(now[j])), net.loss_on(X, y.astype(int)), (float(grad[i]), float(grad[j])),
-                   path[:, [i, j]], fine[:, [i, j]], len(y), len(now) - 2, net._setting("loss"))
+                   path[:, [i, j]], fine[:, [i, j]], len(y), len(now) - 2, net.setting("loss"))
 
 
 def replay(net: Network, X: np.ndarray, y: np.ndarray, steps: int = FIRST_UPDATES) -> np.ndarray:

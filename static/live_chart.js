@@ -193,7 +193,7 @@ class MapChart {
     const py = (v) => m.t + side - (v / 255) * side;
     paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
-    ctx.strokeStyle = "#c92a2a";
+    ctx.strokeStyle = this.spec.line;
     ctx.setLineDash([6, 4]);
     ctx.beginPath();
     for (const [x0, y0, x1, y1] of s.contour || []) {
@@ -202,7 +202,7 @@ class MapChart {
     }
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.strokeStyle = "#111111";
+    ctx.strokeStyle = this.spec.boundary_colour;
     if (s.boundary && s.boundary.length === 2) {
       ctx.beginPath();
       ctx.moveTo(px(s.boundary[0][0]), py(s.boundary[0][1]));
@@ -216,7 +216,7 @@ class MapChart {
       // a colour far from the slice is drawn faintly: the map's background is not its network's answer
       ctx.globalAlpha = fade && Math.abs(dot[2 + fade.channel] - fade.at) > fade.within ? 0.3 : 1;
       ctx.fillStyle = `rgb(${r},${g},${b})`;
-      ctx.strokeStyle = label ? "#111111" : "#ffffff";
+      ctx.strokeStyle = this.spec.dot_edges[label ? 1 : 0];
       ctx.beginPath();
       if (label) {
         ctx.arc(px(x), py(y), 3.5, 0, 2 * Math.PI);

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from fontnet import backprop as bp
+from fontnet import printed_update
 from fontnet.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from fontnet.model import default_model
 from fontnet.network import LOSSES, Network
@@ -214,7 +215,7 @@ def test_relative_error_leaves_out_entries_with_no_digits_to_compare():
 
 # ---- what the chapter's loop does with the printed update ------------------------------------------------
 def test_the_fast_printed_loop_is_the_listing_applied_step_by_step():
-    start, printed, per_node = bp.train_both_ways(seed=5, iterations=300)
+    start, printed, per_node = printed_update.train_both_ways(seed=5, iterations=300)
     X_train, y_train = bp.training_rows()
     rows = np.random.RandomState(5)
     rows.rand(3, 3), rows.rand(1, 3), rows.rand(3, 1), rows.rand(1, 1)
@@ -234,11 +235,11 @@ def test_the_fast_printed_loop_is_the_listing_applied_step_by_step():
         assert np.allclose(bp.params(per_node)[name], bp.params(by_node)[name], rtol=1e-9, atol=1e-12), name
     # with the printed update the rows' differences never change; with each node's own gradient they do
     assert np.allclose(printed.weights_[0] - printed.weights_[0][0], start.weights_[0] - start.weights_[0][0])
-    assert bp.row_spread(per_node.weights_[0]) != pytest.approx(bp.row_spread(start.weights_[0]), rel=1e-3)
+    assert printed_update.row_spread(per_node.weights_[0]) != pytest.approx(printed_update.row_spread(start.weights_[0]), rel=1e-3)
 
 
 def test_the_comparison_reports_both_loops_from_the_same_start():
-    res = bp.compare_printed(seeds=(0, 1), iterations=3000)
+    res = printed_update.compare_printed(seeds=(0, 1), iterations=3000)
     assert res["seeds"] == [0, 1] and res["iterations"] == 3000 and len(res["per_seed"]) == 2
     for row in res["per_seed"]:
         assert row["printed_spread"] == pytest.approx(row["spread_start"], rel=1e-9)
@@ -274,7 +275,7 @@ def test_the_comparison_file_name_follows_the_chapters_data(tmp_path, monkeypatc
     from fontnet import data
 
     monkeypatch.setenv("FONTNET_CACHE_DIR", str(tmp_path))
-    before = bp._comparison_file((0,), 100)
+    before = printed_update._comparison_file((0,), 100)
     shipped = data.chapter_csv()
     monkeypatch.setattr(data, "chapter_csv", lambda: shipped.replace(b"\n0,0,0,0\n", b"\n0,0,1,0\n", 1))
-    assert data.chapter_csv() != shipped and bp._comparison_file((0,), 100) != before
+    assert data.chapter_csv() != shipped and printed_update._comparison_file((0,), 100) != before

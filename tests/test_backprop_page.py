@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.state import SESSION_MODEL, SESSION_MODEL_NAME
 from fontnet import backprop as bp
+from fontnet import printed_update
 from fontnet.figures.backprop import num
 from fontnet.model import default_model
 from fontnet.network import Network
@@ -206,7 +207,7 @@ def test_as_printed_shows_the_listing_the_identical_rows_and_the_measured_compar
     for i in range(3):
         for j in range(3):
             assert f"| W1[{i + 1},{j + 1}] |" in table and num(row[j], 6) in table
-    cmp = bp.cached_comparison()
+    cmp = printed_update.cached_comparison()
     comparison = markdown_with(at, "| seed |")
     assert len(comparison.splitlines()) == 2 + len(cmp["per_seed"])
     assert f"{cmp['median']['printed_accuracy']:.4f}" in markdown_with(at, "Medians:")

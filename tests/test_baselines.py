@@ -41,7 +41,7 @@ def test_default_model_is_the_chapters_run_on_the_chapters_rows():
     X_train, X_test, y_train, y_test = data.split(data.chapter_dataset(), test_size=1 / 3, seed=DEFAULT_SEED)
     chapter_run = Network((3,), "relu", mode="chapter", random_state=DEFAULT_MODEL_SEED).fit(X_train, y_train)
     model = default_model(cache=False)
-    assert (model.mode, model.n_iter_, model._setting("learning_rate"), len(X_test)) == ("chapter", 100_000, 0.05, 449)
+    assert (model.mode, model.n_iter_, model.setting("learning_rate"), len(X_test)) == ("chapter", 100_000, 0.05, 449)
     assert all(np.array_equal(x, y) for x, y in zip((*model.weights_, *model.biases_),
                                                     (*chapter_run.weights_, *chapter_run.biases_)))
 

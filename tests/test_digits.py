@@ -337,15 +337,15 @@ def test_a_run_trains_in_chunks_pauses_and_finishes():
     while run.status == "running":
         run.advance()
     assert run.status == "done" and run.iteration == 200 and run.progress == 1
-    cols = run.columns()
-    assert cols["iteration"][-1] == 200 and cols["loss"][-1] < cols["loss"][0]
-    assert cols["test_accuracy"][-1] > cols["test_accuracy"][0]
+    first_point, last_point = run.history[0], run.history[-1]
+    assert last_point.iteration == 200 and last_point.loss < first_point.loss
+    assert last_point.test_accuracy > first_point.test_accuracy
     run.reset()
     assert run.status == "ready" and run.iteration == 0 and len(run.history) == 1
 
 
 def test_a_run_that_gets_its_updates_late_takes_bigger_chunks_to_finish_in_its_play_time(monkeypatch):
-    monkeypatch.setattr(digits, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
+    monkeypatch.setattr(digits.DigitsRun, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
     clock = [100.0]
     monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=400))
@@ -434,7 +434,7 @@ def test_a_chunk_keeps_to_the_time_budget_once_the_pace_is_known(monkeypatch):
     clock = [100.0]
     monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     ticks = iter(range(10_000))
-    monkeypatch.setattr(digits.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=4000))
     run.start()
     clock[0] += digits.PLAY_SECONDS            # far behind: the whole run is due

@@ -134,3 +134,16 @@ def test_pause_and_reset_stop_the_feed_and_send_everything():
     at.run()
     p = payload(at, "loss")
     assert p["full"] and p["start"] == 0 and p["x"] == [0] and p["run"] != run.run_id  # Reset: a new run
+
+
+def test_the_live_map_is_sent_the_colours_of_the_maps_legend_and_the_browser_repeats_none_of_them():
+    from fontnet.figures.training import DOT_EDGES, MAP_LEGEND
+
+    spec = live.map_spec("R", "G", training.MAP_SIZE)
+    legend = {name: colour for name, colour, _ in MAP_LEGEND}
+    assert spec["boundary_colour"] == legend["the formula's boundary"]
+    assert spec["line"] == legend["network: P(dark) = 0.5"]
+    assert spec["dot_edges"] == list(DOT_EDGES) and len(set(DOT_EDGES)) == 2
+    js = (ROOT / "static" / "live_chart.js").read_text()
+    for colour in (spec["line"], spec["boundary_colour"], spec["dot_edges"][1]):
+        assert colour not in js

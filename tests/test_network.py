@@ -194,6 +194,18 @@ def test_json_round_trip(tmp_path):
     assert json.loads(path.read_text())["format"] == "fontnet-model"
 
 
+def test_a_network_built_from_weights_predicts_as_the_one_they_came_from_and_owns_its_copies():
+    X, y = _toy(3)
+    net = Network((5, 4), "tanh", loss="squared", max_iter=50, random_state=0).fit(X, y)
+    flat_biases = [B.ravel() for B in net.biases_]
+    back = Network.from_weights(net.weights_, flat_biases, net.classes_, "tanh", loss="squared", n_iter=50)
+    assert back.hidden_layer_sizes == (5, 4) and back.n_iter_ == 50 and back.setting("loss") == "squared"
+    assert [B.shape for B in back.biases_] == [B.shape for B in net.biases_]
+    assert np.array_equal(back.predict_proba(X), net.predict_proba(X))
+    back.weights_[0][0, 0] += 1.0
+    assert not np.array_equal(back.weights_[0], net.weights_[0])
+
+
 def _model_dict():
     return Network(max_iter=10, random_state=0).fit(*_toy()).to_dict()
 

@@ -82,8 +82,8 @@ def test_a_parameter_already_too_big_stops_at_once_as_in_the_compiled_loop():
 def test_only_the_chapters_kind_of_run_uses_the_plain_loop(kwargs, plain):
     net = Network(**kwargs)
     L = len(net.hidden_layer_sizes) + 1
-    assert _plain.fits(net.activation, 3, L, 1, net._setting("loss"), net._setting("optimizer"),
-                       net._setting("batch_size") or 10) is plain
+    assert _plain.fits(net.activation, 3, L, 1, net.setting("loss"), net.setting("optimizer"),
+                       net.setting("batch_size") or 10) is plain
 
 
 def test_training_the_default_model_never_loads_numba():

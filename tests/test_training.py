@@ -2,13 +2,25 @@
 
 import json
 import math
+from dataclasses import asdict
 
 import numpy as np
 import pytest
 
-from fontnet import data, training
+from fontnet import data, params, playback, training
 from fontnet.network import ModelFileError, Network
+from fontnet.settings import TRAIN
 from fontnet.training import SettingsError, TrainingRun, TrainingSettings
+
+
+def from_params(params) -> tuple[TrainingSettings, list[str]]:
+    """Settings from a link's parameters, read through the Train page's table as the page reads them."""
+    values, notices = TRAIN.read(params)
+    return TrainingSettings(**values), notices
+
+
+def to_params(settings: TrainingSettings, only_changed: bool = True) -> dict[str, str]:
+    return TRAIN.link(asdict(settings), only_changed)
 
 SMALL = TrainingSettings(iterations=3000)
 
@@ -23,7 +35,7 @@ def test_defaults_are_the_chapter():
 
 
 def test_url_params_set_every_control():
-    s, notices = TrainingSettings.from_params({
+    s, notices = from_params({
         "mode": "minibatch", "batch": "64", "lr": "0.2", "iterations": "5000", "layers": "2", "hidden": "8",
         "activation": "tanh", "loss": "cross_entropy", "init": "xavier", "seed": "7", "test": "0.25",
         "data": "random", "n": "500"})
@@ -36,10 +48,10 @@ def test_url_params_set_every_control():
 
 def test_to_params_round_trips_and_leaves_defaults_out():
     s = TrainingSettings(lr=0.001, seed=3, test=1 / 3, activation="leaky_relu")
-    params = s.to_params()
+    params = to_params(s)
     assert params == {"lr": "0.001", "seed": "3", "activation": "leaky_relu"}
-    assert TrainingSettings.from_params(params) == (s, [])
-    assert TrainingSettings().to_params(only_changed=False)["test"] == "1/3"
+    assert from_params(params) == (s, [])
+    assert to_params(TrainingSettings(), only_changed=False)["test"] == "1/3"
 
 
 @pytest.mark.parametrize("key,value,why", [
@@ -51,7 +63,7 @@ def test_to_params_round_trips_and_leaves_defaults_out():
     ("data", "../etc/passwd", "not one of"), ("n", "5", "outside"), ("batch", "", "not a whole number"),
 ])
 def test_malformed_url_values_fall_back_to_defaults_with_a_notice(key, value, why):
-    s, notices = TrainingSettings.from_params({key: value, "seed": "5"} if key != "seed" else {key: value})
+    s, notices = from_params({key: value, "seed": "5"} if key != "seed" else {key: value})
     assert getattr(s, key) == getattr(TrainingSettings(), key)
     assert len(notices) == 1 and notices[0].startswith(f"{key}=") and why in notices[0] and "default" in notices[0]
     if key != "seed":
@@ -59,15 +71,15 @@ def test_malformed_url_values_fall_back_to_defaults_with_a_notice(key, value, wh
 
 
 def test_off_scale_values_snap_to_the_nearest_with_a_notice():
-    s, notices = TrainingSettings.from_params({"lr": "0.07", "test": "30%"})
+    s, notices = from_params({"lr": "0.07", "test": "30%"})
     assert s.lr == 0.05 and math.isclose(s.test, 1 / 3)
     assert len(notices) == 2 and "nearest" in notices[0]
-    s, notices = TrainingSettings.from_params({"lr": "5e-2", "iterations": "100,000", "test": "1/3"})
+    s, notices = from_params({"lr": "5e-2", "iterations": "100,000", "test": "1/3"})
     assert s.lr == 0.05 and s.iterations == 100_000 and notices == []  # 5e-2 is 0.05, on the scale
 
 
 def test_repeated_and_long_values_are_handled():
-    s, notices = TrainingSettings.from_params({"hidden": ["2", "5"], "activation": "x" * 500})
+    s, notices = from_params({"hidden": ["2", "5"], "activation": "x" * 500})
     assert s.hidden == 5
     assert len(notices) == 1 and len(notices[0]) < 200
 
@@ -148,11 +160,11 @@ def test_reset_repeats_the_run_exactly():
     run = TrainingRun(SMALL)
     run.start()
     run.advance(800)
-    w = training.flat_weights(run.net).copy()
+    w = params.flat_weights(run.net).copy()
     run.reset()
     run.start()
     run.advance(800)
-    assert np.array_equal(training.flat_weights(run.net), w)
+    assert np.array_equal(params.flat_weights(run.net), w)
 
 
 def test_the_chapter_run_plays_in_about_target_updates_chunks_and_lands_in_the_band():
@@ -180,7 +192,7 @@ def test_each_checkpoint_holds_the_chunk_loss_and_the_weights():
     assert np.isclose(run.history[2].train_loss, run.net.loss_curve_[100:200].mean())
     names = run.names
     assert len(names) == 16 and names[:3] == ["W1[1,1]", "W1[1,2]", "W1[1,3]"] and "B2[1]" in names
-    assert np.array_equal(run.history[-1].weights, training.flat_weights(run.net))
+    assert np.array_equal(run.history[-1].weights, params.flat_weights(run.net))
     assert not np.array_equal(run.history[0].weights, run.history[-1].weights)
 
 
@@ -277,7 +289,7 @@ def test_model_round_trip_and_loaded_runs():
     assert all(np.array_equal(a, b) for a, b in zip(net.weights_, back.weights_))
     run = TrainingRun.from_model(back, TrainingSettings())
     assert run.status == "done" and run.loaded and run.trained and not run.can_train
-    assert run.step() is None and run.names == training.weight_names(back)
+    assert run.step() is None and run.names == params.weight_names(back)
     assert run.latest.test_accuracy == back.score(run.X_test, run.y_test)
 
 
@@ -333,7 +345,7 @@ def test_the_chapters_data_is_the_default_and_the_generated_set_an_option():
     assert np.array_equal(generated.rgb, data.generated_dataset(seed=5).rgb) and generated.name.startswith("generated")
     run = TrainingRun(TrainingSettings(iterations=10))
     assert (len(run.X_train), len(run.X_test)) == (896, 449)  # the chapter's 1/3 held out
-    assert TrainingSettings.from_params({"data": ["generated"]}) == (TrainingSettings(data="generated"), [])
+    assert from_params({"data": ["generated"]}) == (TrainingSettings(data="generated"), [])
 
 
 def test_uploaded_and_random_data_sets():
@@ -365,9 +377,9 @@ def test_short_runs_play_for_less_time_at_the_same_update_rate(iterations, secon
 
 
 def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypatch):
-    monkeypatch.setattr(training, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
+    monkeypatch.setattr(TrainingRun, "CHUNK_BUDGET_S", 1e9)  # however long this machine takes per iteration
     clock = [100.0]
-    monkeypatch.setattr(training.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(playback.time, "monotonic", lambda: clock[0])
     run = TrainingRun(TrainingSettings())
     run.start()
     run._sec_per_iter = 1e-9  # the pace is known (until it is, the first chunk is FIRST_CHUNK at most)
@@ -388,7 +400,7 @@ def test_slow_updates_get_bigger_chunks_so_a_run_keeps_to_its_play_time(monkeypa
 
 def test_a_chunk_is_kept_within_the_training_budget(monkeypatch):
     ticks = iter(range(0, 10_000))
-    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.5)  # every chunk seems to take 0.5 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.5)  # every chunk seems to take 0.5 s
     run = TrainingRun(TrainingSettings())
     run.start()
     first = run.chunk_size()
@@ -471,12 +483,12 @@ def test_a_loaded_model_is_not_refused_for_what_the_controls_would_cost(tmp_path
 def test_a_heavy_networks_first_chunk_is_one_iteration_and_later_chunks_keep_to_the_budget(monkeypatch):
     """A full batch of 90,000 rows through 3 layers of 16 takes about half a second an iteration here: the first
     chunk (pace unknown) must not be FIRST_CHUNK of them, and a measured slow pace keeps chunks at one."""
-    monkeypatch.setattr(training, "MAX_RUN_SECONDS", math.inf)
+    monkeypatch.setattr(training.settings, "MAX_RUN_SECONDS", math.inf)
     run = TrainingRun(TrainingSettings(**HEAVY, iterations=1_000_000))
     run.start()
     assert run.chunk_size() == 1
     ticks = iter(range(10_000))
-    monkeypatch.setattr(training.time, "perf_counter", lambda: next(ticks) * 0.4)   # every chunk seems 0.4 s
+    monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.4)   # every chunk seems 0.4 s
     run.advance()
     assert run.iteration == 1 and run._sec_per_iter == pytest.approx(0.4)   # one slow iteration sets the pace
     assert run.chunk_size() == 1

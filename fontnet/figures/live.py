@@ -13,7 +13,19 @@ from functools import lru_cache
 import numpy as np
 
 from ..training import slice_axes
-from .training import ACCURACY, AGREEMENT, MAP_SCALE, PALETTE, TEST, TRAIN, _layer_of, contour_segments
+from .training import (
+    ACCURACY,
+    AGREEMENT,
+    DOT_EDGES,
+    FORMULA_LINE,
+    MAP_SCALE,
+    NETWORK_LINE,
+    PALETTE,
+    TEST,
+    TRAIN,
+    contour_segments,
+    layer_of,
+)
 
 LOSS_HEIGHT = 320
 MAP_HEIGHT = 440
@@ -58,13 +70,13 @@ def history_points(history: Sequence, columns: Sequence[str], start: int = 0) ->
 
 
 def layers_of(names: Sequence[str]) -> list[int]:
-    return sorted({_layer_of(n) for n in names})
+    return sorted({layer_of(n) for n in names})
 
 
 @lru_cache(maxsize=64)
 def _columns_by_layer(names: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
     """For each layer (as `layers_of`), the indices of its weights and biases among `names`."""
-    return tuple(tuple(j for j, n in enumerate(names) if _layer_of(n) == layer) for layer in layers_of(names))
+    return tuple(tuple(j for j, n in enumerate(names) if layer_of(n) == layer) for layer in layers_of(names))
 
 
 def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> list[dict]:
@@ -72,7 +84,7 @@ def weights_specs(iterations: int, names: Sequence[str], height: int = 200) -> l
     specs = []
     for layer in layers_of(names):
         series = [{"label": n, "color": PALETTE[j % len(PALETTE)], "dash": "dot" if n.startswith("B") else "solid",
-                   "width": 1.2, "scale": "y"} for j, n in enumerate(names) if _layer_of(n) == layer]
+                   "width": 1.2, "scale": "y"} for j, n in enumerate(names) if layer_of(n) == layer]
         specs.append(lines_spec("iteration", iterations, {"y": {"label": f"W{layer} and B{layer}", "side": "left"}},
                                 series, height))
     return specs
@@ -88,12 +100,15 @@ def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> l
 
 def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT, fade: dict | None = None,
              alt: str = "") -> dict:
-    """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map.
+    """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map, with the
+    network's P = 0.5 line (`line`), the formula's boundary (`boundary_colour`) and the data dots' outlines by
+    label (`dot_edges`: light text, dark text).
 
     `fade` ({"channel": 0-2, "at": 0-255, "within": distance}) draws the dots whose colour lies farther than
     `within` from the slice faintly; `alt` is the canvas's text alternative (the app's own words)."""
     spec = {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
-            "scale": [[float(t), c] for t, c in MAP_SCALE]}
+            "scale": [[float(t), c] for t, c in MAP_SCALE], "line": NETWORK_LINE, "boundary_colour": FORMULA_LINE,
+            "dot_edges": list(DOT_EDGES)}
     if fade is not None:
         spec["fade"] = {k: int(fade[k]) for k in ("channel", "at", "within")}
     if alt:

@@ -19,11 +19,9 @@ from PIL import Image
 
 from ..node_maps import HiddenSlice
 from ..training import DecisionSlice
-from .training import FONT, MAP_SCALE, contour_segments
+from .training import FONT, FORMULA_LINE, MAP_SCALE, NETWORK_LINE, contour_segments
 
 NODE_SCALE = [[0.0, "#f1f3f5"], [1.0, "#d9480f"]]  # a node's activation: 0 (off) pale grey, its largest orange
-FORMULA_LINE = "#111111"
-NETWORK_LINE = "#c92a2a"
 NODE_LINE = "#495057"
 TICKS = (0, 64, 128, 192, 255)
 

@@ -24,7 +24,12 @@ FONT = dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color=
 FIXED_AXIS = dict(automargin=False, gridcolor="#ebe9e3", zeroline=False)
 LOSS_LEGEND = (("train loss (mean per chunk)", TRAIN, "solid"), ("test loss", TEST, "dot"),
                ("test accuracy", ACCURACY, "solid"), ("agreement with the formula", AGREEMENT, "dash"))
-MAP_LEGEND = (("the formula's boundary", "#111111", "solid"), ("network: P(dark) = 0.5", "#c92a2a", "dash"),
+# the decision map's lines and the outlines of its data dots (light text, dark text): here, in the plotly map and in
+# the live map's spec (fontnet.figures.live.map_spec), which static/live_chart.js draws with
+FORMULA_LINE = "#111111"
+NETWORK_LINE = "#c92a2a"
+DOT_EDGES = ("#ffffff", "#111111")
+MAP_LEGEND = (("the formula's boundary", FORMULA_LINE, "solid"), ("network: P(dark) = 0.5", NETWORK_LINE, "dash"),
               ("data: dark text ●", None, None), ("data: light text ◆", None, None))
 _DASHES = {"solid": "", "dot": "2 3", "dash": "6 4"}
 
@@ -52,11 +57,6 @@ def legend_html(items) -> str:
             f'stroke-width="2.5" stroke-dasharray="{_DASHES[dash]}"/></svg> ')
         parts.append(f'<span style="white-space:nowrap;margin-right:1.1em">{swatch}{name}</span>')
     return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(parts)}</div>'
-
-
-def _finite(values) -> list:
-    """Values with NaN/inf as None, so plotly leaves a gap instead of failing."""
-    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
 def contour_segments(axis: np.ndarray, p: np.ndarray, level: float = 0.5) -> list[list[float]]:
@@ -123,7 +123,7 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
                  colorbar=dict(title=dict(text="P(dark)"), thickness=10, tickvals=[0, 0.5, 1], len=0.9),
                  hovertemplate=f"{sl.x_channel}=%{{x:.0f}} {sl.y_channel}=%{{y:.0f}}<br>P(dark)=%{{z:.3f}}"
                                "<extra></extra>")]
-    line = dict(color="#c92a2a", width=2, dash="dash")
+    line = dict(color=NETWORK_LINE, width=2, dash="dash")
     if boundary == "lines":
         bx, by = level_segments(sl.axis, sl.p_dark, 0.5)
         if bx:
@@ -131,10 +131,10 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
                              hoverinfo="skip"))
     elif np.nanmin(sl.p_dark) < 0.5 < np.nanmax(sl.p_dark):
         data.append(dict(type="contour", x=axis, y=axis, z=z, contours=dict(start=0.5, end=0.5, size=1,
-                         coloring="none"), line=dict(color="#c92a2a", width=2, dash="dash"), showscale=False,
+                         coloring="none"), line=line, showscale=False,
                          name="network: P(dark) = 0.5", hoverinfo="skip"))
     data.append(dict(type="scatter", x=sl.boundary_x.tolist(), y=sl.boundary_y.tolist(), mode="lines",
-                     name="the formula's boundary", line=dict(color="#111111", width=2), hoverinfo="skip"))
+                     name="the formula's boundary", line=dict(color=FORMULA_LINE, width=2), hoverinfo="skip"))
     if points_rgb is not None and len(points_rgb):
         _, xi, yi = slice_axes(sl.fixed)
         rgb = np.asarray(points_rgb, dtype=int)
@@ -146,7 +146,7 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
             data.append(dict(
                 type="scatter", x=rgb[sel, xi].tolist(), y=rgb[sel, yi].tolist(), mode="markers", name=name,
                 marker=dict(symbol=symbol, size=7, color=[f"rgb({r},{g},{b})" for r, g, b in rgb[sel]],
-                            line=dict(color="#111111" if label else "#ffffff", width=1)),
+                            line=dict(color=DOT_EDGES[label], width=1)),
                 customdata=[f"{r},{g},{b}" for r, g, b in rgb[sel]],
                 hovertemplate="rgb(%{customdata})<extra>" + name + "</extra>"))
     layout = dict(
@@ -159,5 +159,6 @@ def decision_map_figure(sl: DecisionSlice, points_rgb: np.ndarray | None = None,
     return _figure(data, layout)
 
 
-def _layer_of(name: str) -> int:
+def layer_of(name: str) -> int:
+    """The layer a weight's name belongs to: 2 for "W2[1,3]" or "B2[1]"."""
     return int(name[1:name.index("[")])

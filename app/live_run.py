@@ -1,0 +1,90 @@
+"""A page's live run: its buttons (Train, Pause, Resume, Step where offered, Reset), the progress bar, the live
+charts and what their feed answers while the run plays. The Train and Digits pages pass their charts and words.
+
+While a run plays no script run happens: the chart panel polls the feed, which trains the next chunk and answers
+with what is new, and the panel draws the progress bar itself; when the run stops, the panel reruns the page,
+which draws everything whole (buttons, messages, charts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+
+import streamlit as st
+
+from app.live_chart import Chart, feed_answer, live_charts
+from app.live_feed import Source
+from app.text import md_literal
+from fontnet.playback import LiveRun
+
+ss = st.session_state
+
+
+def on_pause(run_key: str) -> None:
+    if run := ss.get(run_key):
+        run.pause()
+
+
+def on_resume(run_key: str) -> None:
+    if run := ss.get(run_key):
+        run.resume()
+
+
+def run_buttons(run_key: str, box_key: str, *, on_train: Callable[[], None], on_reset: Callable[[], None],
+                on_step: Callable[[], None] | None = None, disabled: bool = False, key_prefix: str | None = None,
+                train_help: str | None = None, reset_help: str | None = None) -> None:
+    """One row of buttons for the run kept at ss[run_key]: Train and Reset call the page's own callbacks (they
+    make a new run), Pause and Resume act on the run, Step (where the page offers it) trains one iteration.
+    `disabled`: the settings cannot make a run; `key_prefix`: the buttons' keys are `<prefix>_train`, ..."""
+    run: LiveRun | None = ss.get(run_key)
+    status = run.status if run else "ready"
+
+    def key(word: str) -> str | None:
+        return f"{key_prefix}_{word}" if key_prefix else None
+
+    with st.container(horizontal=True, key=box_key):
+        st.button("Train", type="primary", on_click=on_train, disabled=disabled, help=train_help, key=key("train"))
+        st.button("Pause", on_click=on_pause, args=(run_key,), disabled=status != "running", key=key("pause"))
+        st.button("Resume", on_click=on_resume, args=(run_key,), disabled=status != "paused", key=key("resume"))
+        if on_step is not None:
+            st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
+                      help="One iteration, then paused.", key=key("step"))
+        st.button("Reset", on_click=on_reset, disabled=disabled, help=reset_help, key=key("reset"))
+
+
+def feed_source(run: LiveRun, charts: Callable[[], list[Chart]], label: Callable[[LiveRun], str],
+                redraw: Callable[[], bool] | None = None) -> Source:
+    """What a live panel's feed answers while `run` plays: train the next chunk, send what is new (`charts()`
+    built after it), the progress, and `redraw()`: whether the browser should rerun the page once."""
+
+    def source(have_run: str, have: int) -> dict:
+        with run.lock:
+            run.advance()
+            extra = {} if redraw is None else {"redraw": run.status == "running" and redraw()}
+            return feed_answer(charts(), run.run_id, have_run, have, status=run.status,
+                               progress={"value": run.progress, "text": label(run)}, **extra)
+
+    return source
+
+
+def live_section(run: LiveRun, key: str, charts: Callable[[], list[Chart]], label: Callable[[LiveRun], str], *,
+                 every: float, box_key: str, status_key: str | None = None,
+                 show_status: Callable[[LiveRun], None] | None = None, source: Source | None = None,
+                 **layout) -> None:
+    """The progress bar (while the run plays, the panel draws it), the page's messages about the run
+    (`show_status`, in the keyed block `status_key` when given) and the live panel `key` in the keyed block
+    `box_key` (a keyed block: messages above it never make the browser remount it). `source`: the feed while the
+    run plays, `feed_source(run, charts, label)` unless the page builds its own; `layout`: the panel's columns and
+    areas."""
+    playing = run.status == "running"
+    with run.lock:
+        with st.container(key=status_key) if status_key else nullcontext():
+            if not playing:
+                st.progress(run.progress, text=md_literal(label(run)))
+            if show_status is not None:
+                show_status(run)
+        with st.container(key=box_key):
+            live_charts(key, charts(), source=(source or feed_source(run, charts, label)) if playing else None,
+                        progress={"value": run.progress, "text": label(run)} if playing else None, every=every,
+                        **layout)
