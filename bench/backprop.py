@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from bench.activations import main as timing_main
 from bench.activations import time_interactions
 from bench.harness import ROOT
-from fontnet.backprop import cached_comparison
+from fontnet.printed_update import cached_comparison
 
 # name -> (the widget, the two values to alternate between; None for a button press)
 INTERACTIONS = {

@@ -440,11 +440,3 @@ def summary(bp: Backprop, learning_rate: float) -> dict:
         **({"problem": s.problem} if s.problem else {}),
     }
 
-
-def __getattr__(name: str):
-    """`cached_comparison` lives in fontnet/printed_update.py; scripts/bench_backprop.py imports it from here."""
-    if name == "cached_comparison":
-        from .printed_update import cached_comparison
-
-        return cached_comparison
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
