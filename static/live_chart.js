@@ -39,11 +39,21 @@ function compact(v) {
 }
 
 // ---- lines: uPlot ---------------------------------------------------------------------------------------
+// A spec with `readout` shows uPlot's legend under the chart: each series' name, its line, and its value where
+// the pointer is (x to `x_decimals`, values to `decimals` or `significant` digits).
+function readoutFormat(ro) {
+  return (v) => (v == null ? "–" : ro.decimals != null ? v.toFixed(ro.decimals)
+    : Number(v.toPrecision(ro.significant || 3)).toString());
+}
+
 function linesOptions(spec, width) {
+  const ro = spec.readout;
   const scales = { x: { time: false, range: [spec.x.min, spec.x.max] } };
+  const step = spec.x.step;
   const axes = [{
     scale: "x", label: spec.x.label, stroke: INK, font: FONT, labelFont: FONT, size: 34, labelSize: 18,
     grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID }, values: (u, vals) => vals.map(compact),
+    ...(step ? { incrs: [1, 2, 5, 10, 20, 50].map((k) => k * step) } : {}),
   }];
   for (const [name, ax] of Object.entries(spec.axes)) {
     scales[name] = ax.log ? { distr: 3, log: 10 } : { auto: ax.min == null, range: ax.min == null ? undefined : [ax.min, ax.max] };
@@ -54,12 +64,19 @@ function linesOptions(spec, width) {
       ...(ax.ticks ? { splits: () => ax.ticks } : {}),
     });
   }
-  const series = [{ label: spec.x.label }].concat(spec.series.map((s) => ({
-    label: s.label, scale: s.scale, stroke: s.color, width: s.width || 2, dash: dashOf(s.dash), points: { show: false },
-    spanGaps: false,
+  const value = ro ? readoutFormat(ro) : null;
+  const x = { label: spec.x.label };
+  if (ro) x.value = (u, v) => (v == null ? "–" : v.toFixed(ro.x_decimals || 0));
+  const series = [x].concat(spec.series.map((s) => ({
+    label: s.label, scale: s.scale, stroke: s.color, width: s.width || 2, dash: dashOf(s.dash),
+    points: s.points ? { show: true, size: 6, fill: s.color, stroke: s.color } : { show: false },
+    spanGaps: false, ...(value ? { value: (u, v) => value(v) } : {}),
   })));
+  const legend = ro
+    ? { show: true, live: true, markers: { width: 3, dash: (u, i) => (u.series[i].dash && u.series[i].dash.length ? "dashed" : "solid") } }
+    : { show: false };
   return {
-    width, height: spec.height, scales, axes, series, legend: { show: false },
+    width, height: spec.height, scales, axes, series, legend,
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     padding: [10, 6, 0, 6],
   };
@@ -148,6 +165,7 @@ class MapChart {
       this.canvas.setAttribute("aria-label", spec.alt);
     }
     root.appendChild(this.canvas);
+    if (spec.readout) this.addReadout(spec.readout);
     this.state = null;
     this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
@@ -191,6 +209,7 @@ class MapChart {
     const n = this.spec.size;
     const px = (v) => m.l + (v / 255) * side;
     const py = (v) => m.t + side - (v / 255) * side;
+    this.geom = { m, side, px, py };
     paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
     ctx.strokeStyle = "#c92a2a";
@@ -255,9 +274,53 @@ class MapChart {
     ctx.fillText(this.spec.y_label, 0, 0);
     ctx.restore();
   }
+  // The readout: P(dark) and the channels of the cell under the pointer (the cell as painted), and the colour of
+  // a dot within a few pixels. The server's exact P (`p`, three decimals) when it sent one, else the grid's.
+  addReadout(rest) {
+    const out = document.createElement("div");
+    out.className = "fontnet-map-readout";
+    out.style.cssText = "font-size:0.85rem;line-height:1.4;min-height:2.8em;color:" + INK + ";";
+    out.textContent = rest;
+    this.root.appendChild(this.readout = out);
+    this.canvas.addEventListener("pointermove", (e) => this.read(e.clientX, e.clientY));
+    this.canvas.addEventListener("pointerleave", () => this.read(null, null));
+  }
+  read(clientX, clientY) {
+    const out = this.readout;
+    const g = this.geom;
+    const s = this.state;
+    const r = this.canvas.getBoundingClientRect();
+    const x = clientX - r.left;
+    const y = clientY - r.top;
+    const fx = g ? (x - g.m.l) / g.side : -1;
+    const fy = g ? (g.m.t + g.side - y) / g.side : -1;
+    if (clientX == null || !s || !s.grid || fx < 0 || fx > 1 || fy < 0 || fy > 1) {
+      out.textContent = this.spec.readout;
+      delete out.dataset.p;
+      return;
+    }
+    const n = this.spec.size;
+    const i = Math.min(n - 1, Math.floor(fx * n));
+    const j = Math.min(n - 1, Math.floor(fy * n));
+    const p = s.p ? s.p[j * n + i] : s.grid[j * n + i] / 255;
+    const cx = Math.round((i * 255) / (n - 1));
+    const cy = Math.round((j * 255) / (n - 1));
+    let text = `${this.spec.x_label} = ${cx}, ${this.spec.y_label} = ${cy}: P(dark text) = ${p.toFixed(3)}`;
+    let near = null;
+    let best = 7;
+    for (const d of (s.points || []).concat(this.dots || [])) {
+      const dist = Math.hypot(g.px(d[0]) - x, g.py(d[1]) - y);
+      if (dist < best) [best, near] = [dist, d];
+    }
+    if (near) text += ` · the dot here: rgb(${near[2]}, ${near[3]}, ${near[4]}), ${near[5] ? "dark" : "light"} text`;
+    out.textContent = text;
+    Object.assign(out.dataset, { p: p.toFixed(3), x: String(cx), y: String(cy),
+      dot: near ? `${near[2]},${near[3]},${near[4]},${near[5]}` : "" });
+  }
   destroy() {
     this.resize.disconnect();
     this.canvas.remove();
+    if (this.readout) this.readout.remove();
   }
 }
 
@@ -581,7 +644,8 @@ function latestWords(root) {
   const parts = [];
   for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
     const chart = box.__fontnetChart;
-    if (!chart || !chart.x || !chart.x.length || chart.spec.series.length > MAX_SAID_SERIES) continue;
+    // a chart with a readout is read where the pointer is, and is described by the page's own text
+    if (!chart || !chart.x || !chart.x.length || chart.spec.readout || chart.spec.series.length > MAX_SAID_SERIES) continue;
     const spec = chart.spec;
     const values = spec.series.map((s, i) => {
       const v = chart.ys[i][chart.ys[i].length - 1];
