@@ -38,6 +38,22 @@ function compact(v) {
   return Number(v.toPrecision(3)).toString();
 }
 
+// A log axis is ticked at whole decades, at most about seven of them (every k-th when the range is wide), each
+// written as a plain number near 1 and as 1e-6 farther away.
+function decades(u, axisIdx, min, max) {
+  if (!(min > 0) || !(max > 0)) return [];
+  const lo = Math.floor(Math.log10(min) + 1e-9);
+  const hi = Math.ceil(Math.log10(max) - 1e-9);
+  const step = Math.max(1, Math.ceil((hi - lo) / 7));
+  const out = [];
+  for (let e = hi; e >= lo; e -= step) out.unshift(10 ** e);
+  return out;
+}
+
+function decade(v) {
+  return v >= 1e-3 && v < 1e4 ? compact(v) : v.toExponential(0).replace("e+", "e");
+}
+
 // ---- lines: uPlot ---------------------------------------------------------------------------------------
 // A spec with `readout` shows uPlot's legend under the chart: each series' name, its line, and its value where
 // the pointer is (x to `x_decimals`, values to `decimals` or `significant` digits).
@@ -60,8 +76,8 @@ function linesOptions(spec, width) {
     axes.push({
       scale: name, label: ax.label, side: ax.side === "right" ? 1 : 3, stroke: INK, font: FONT, labelFont: FONT,
       size: 54, labelSize: 18, grid: { show: ax.side !== "right", stroke: GRID, width: 1 }, ticks: { stroke: GRID },
-      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : compact(v))),
-      ...(ax.ticks ? { splits: () => ax.ticks } : {}),
+      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : ax.log ? decade(v) : compact(v))),
+      ...(ax.ticks ? { splits: () => ax.ticks } : ax.log ? { splits: decades, filter: (u, splits) => splits } : {}),
     });
   }
   const value = ro ? readoutFormat(ro) : null;
