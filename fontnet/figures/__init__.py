@@ -1,5 +1,5 @@
-"""Pure figure builders, callable without Streamlit: data in, a `plotly.graph_objects.Figure` out, or, for the
-Predict page's network diagram and P(dark) bar (network.py), SVG and HTML markup the browser draws at once.
+"""Pure figure builders, callable without Streamlit: data in, server-drawn SVG/HTML markup or a spec for the
+vendored uPlot's live charts (live.py) out; the Digits page's figures are still plotly figures.
 
 Only this subpackage imports plotly; the rest of fontnet works without it.
 """
