@@ -109,6 +109,11 @@ class Lines {
     this.x = [];
     this.ys = spec.series.map(() => []);
     this.plot = new uPlot(linesOptions(spec, Math.max(root.clientWidth, 200)), linesData(this), root);
+    const canvas = this.plot.root.querySelector("canvas");
+    if (spec.alt && canvas) {
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", spec.alt);
+    }
     this.resize = new ResizeObserver(() => {
       const w = Math.max(root.clientWidth, 200);
       if (Math.abs(w - this.plot.width) > 1) this.plot.setSize({ width: w, height: spec.height });

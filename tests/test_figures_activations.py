@@ -44,6 +44,7 @@ def test_curves_draw_each_function_and_its_dashed_derivative_in_the_same_colour(
     assert (spec["x"]["min"], spec["x"]["max"]) == (-6, 6)
     assert spec["x"]["label"].startswith("x (the weighted sum") and spec["axes"]["y"]["label"] == "f(x)"
     assert spec["readout"] == {"x_decimals": 2, "decimals": 4}   # the legend reads f and f' under the pointer
+    assert "x from -6 to 6: ReLU, Logistic, each with its derivative dashed" in spec["alt"]
 
 
 def test_curves_without_derivatives_and_all_six_functions():
@@ -95,3 +96,5 @@ def test_gradient_uses_a_log_axis_and_leaves_out_zeros():
     assert np.all(np.isnan(got["relu"][1])) and "gradient gone" in spec["series"][2]["label"]
     assert all(s["points"] for s in spec["series"]) and spec["readout"]["significant"] == 3
     assert spec["x"]["min"] < 1 and spec["x"]["max"] > 12   # the end markers are drawn whole
+    last = products["logistic"][-1]
+    assert f"after 12 layers, Logistic {last:.3g};" in spec["alt"] and "ReLU 0 (gradient gone)" in spec["alt"]

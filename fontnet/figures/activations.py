@@ -28,7 +28,7 @@ CURVES_HEIGHT = 360
 GRADIENT_HEIGHT = 320
 
 
-def values(a) -> list:
+def values(a: np.ndarray) -> list:
     """Floats at full precision (the page's numbers, as fontnet computes them), NaN and infinities as None."""
     return [float(v) if np.isfinite(v) else None for v in np.asarray(a, dtype=float)]
 
@@ -47,8 +47,12 @@ def curves_spec(names: Sequence[str], x_min: float, x_max: float, derivatives: b
         if derivatives:
             series.append({"label": f"{label}′", "color": colour, "dash": "dash", "width": 2, "scale": "y",
                            "meta": f"d_{name}"})
+    shown = ", ".join(ACTIVATIONS[n].label for n in names)
+    alt = (f"{curves_title(derivatives)}, x from {x_min:g} to {x_max:g}: {shown}"
+           f"{', each with its derivative dashed' if derivatives else ''}. The legend under the chart reads every "
+           "value under the pointer; each function's formula is written below.")
     return lines_spec("x (the weighted sum into a node)", x_max, {"y": {"label": "f(x)", "side": "left"}}, series,
-                      CURVES_HEIGHT, x_min=x_min, readout={"x_decimals": 2, "decimals": 4})
+                      CURVES_HEIGHT, x_min=x_min, readout={"x_decimals": 2, "decimals": 4}, alt=alt)
 
 
 def curves_points(x: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -130,10 +134,14 @@ def gradient_spec(products: Mapping[str, np.ndarray]) -> dict:
     depth = max((len(p) for p in products.values()), default=1)
     series = [{"label": gradient_label(n, p), "color": COLOURS[n], "dash": "solid", "width": 2, "scale": "y",
                "points": True, "meta": n} for n, p in products.items()]
+    last = "; ".join(f"{ACTIVATIONS[n].label} {float(p[-1]):.3g}" + (" (gradient gone)" if not np.any(p) else "")
+                     for n, p in products.items() if len(p))
+    alt = f"{GRADIENT_TITLE}, on a log axis: after {depth} layers, {last}."
     # half a layer either side, so the first and last markers are drawn whole
     return lines_spec("layers", depth + 0.5, {"y": {"label": "product of derivatives (log)", "side": "left",
                                                     "log": True}},
-                      series, GRADIENT_HEIGHT, x_min=0.5, readout={"x_decimals": 0, "significant": 3}, x_step=1)
+                      series, GRADIENT_HEIGHT, x_min=0.5, readout={"x_decimals": 0, "significant": 3}, x_step=1,
+                      alt=alt)
 
 
 def gradient_points(products: Mapping[str, np.ndarray]) -> dict:

@@ -27,19 +27,21 @@ def finite(values) -> list:
 
 
 def lines_spec(x_label: str, x_max: float, axes: dict, series: Sequence[dict], height: int, x_min: float = 0,
-               readout: dict | None = None, x_step: float | None = None) -> dict:
+               readout: dict | None = None, x_step: float | None = None, alt: str = "") -> dict:
     """A line chart: x from `x_min` to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent};
     each series is {label, color, dash, width, scale, points}.
 
     `readout` shows a legend under the chart that reads every series' value where the pointer is:
     {"x_decimals": n} and either {"decimals": n} or {"significant": n} for the values. `x_step` puts x's ticks on
-    whole multiples of it (layers: 1)."""
+    whole multiples of it (layers: 1). `alt` is the canvas's text alternative (the app's own words)."""
     x = {"label": x_label, "min": float(x_min), "max": float(max(x_max, x_min + 1))}
     if x_step is not None:
         x["step"] = float(x_step)
     spec = {"kind": "lines", "height": int(height), "x": x, "axes": axes, "series": list(series)}
     if readout is not None:
         spec["readout"] = dict(readout)
+    if alt:
+        spec["alt"] = alt
     return spec
 
 

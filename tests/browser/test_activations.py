@@ -34,6 +34,9 @@ def test_default_page_renders_its_charts_with_no_charting_library_to_parse(app_s
         page.locator(sel).first.wait_for(timeout=30_000)
     wait_for_curves(page, 4)
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Logistic, ReLU, each with its derivative dashed" in page.get_by_role("img", name="Activation functions",
+                                                                                 exact=False).first.get_attribute("aria-label")
+    assert "after 10 layers" in page.locator(f"{GRADIENT} canvas[role=img]").get_attribute("aria-label")
     table = page.locator('[data-testid="stTable"]').first.inner_text()
     assert "Turns negative values to 0." in table and "vanishing gradient problems" in table  # notes in full
     big_scripts = page.evaluate("""() => performance.getEntriesByType('resource')
