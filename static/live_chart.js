@@ -38,8 +38,8 @@ function compact(v) {
   return Number(v.toPrecision(3)).toString();
 }
 
-// A log axis is ticked at whole decades, at most about seven of them (every k-th when the range is wide), each
-// written as a plain number near 1 and as 1e-6 farther away.
+// A log axis that asks for `decades` (one spanning many of them) is ticked at whole decades, at most about seven
+// (every k-th when the range is wide), each written as a plain number near 1 and as 1e-6 farther away.
 function decades(u, axisIdx, min, max) {
   if (!(min > 0) || !(max > 0)) return [];
   const lo = Math.floor(Math.log10(min) + 1e-9);
@@ -76,8 +76,8 @@ function linesOptions(spec, width) {
     axes.push({
       scale: name, label: ax.label, side: ax.side === "right" ? 1 : 3, stroke: INK, font: FONT, labelFont: FONT,
       size: 54, labelSize: 18, grid: { show: ax.side !== "right", stroke: GRID, width: 1 }, ticks: { stroke: GRID },
-      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : ax.log ? decade(v) : compact(v))),
-      ...(ax.ticks ? { splits: () => ax.ticks } : ax.log ? { splits: decades, filter: (u, splits) => splits } : {}),
+      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : ax.decades ? decade(v) : compact(v))),
+      ...(ax.ticks ? { splits: () => ax.ticks } : ax.decades ? { splits: decades, filter: (u, splits) => splits } : {}),
     });
   }
   const value = ro ? readoutFormat(ro) : null;

@@ -89,7 +89,7 @@ def test_gradient_uses_a_log_axis_and_leaves_out_zeros():
     products = {n: act.gradient_through_layers(n, 12, -1.0) for n in ("logistic", "tanh", "relu")}
     spec, points = figs.gradient_spec(products), figs.gradient_points(products)
     got = chart(spec, points)
-    assert spec["axes"]["y"]["log"] is True and spec["x"]["step"] == 1
+    assert spec["axes"]["y"]["log"] is True and spec["axes"]["y"]["decades"] and spec["x"]["step"] == 1
     assert list(got) == ["logistic", "tanh", "relu"]
     np.testing.assert_array_equal(got["logistic"][1], products["logistic"])
     np.testing.assert_array_equal(got["logistic"][0], np.arange(1, 13))

@@ -139,7 +139,7 @@ def gradient_spec(products: Mapping[str, np.ndarray]) -> dict:
     alt = f"{GRADIENT_TITLE}, on a log axis: after {depth} layers, {last}."
     # half a layer either side, so the first and last markers are drawn whole
     return lines_spec("layers", depth + 0.5, {"y": {"label": "product of derivatives (log)", "side": "left",
-                                                    "log": True}},
+                                                    "log": True, "decades": True}},
                       series, GRADIENT_HEIGHT, x_min=0.5, readout={"x_decimals": 0, "significant": 3}, x_step=1,
                       alt=alt)
 

@@ -28,7 +28,8 @@ def finite(values) -> list:
 
 def lines_spec(x_label: str, x_max: float, axes: dict, series: Sequence[dict], height: int, x_min: float = 0,
                readout: dict | None = None, x_step: float | None = None, alt: str = "") -> dict:
-    """A line chart: x from `x_min` to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent};
+    """A line chart: x from `x_min` to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent,
+    decades} (`decades`: a log axis spanning many decades, ticked at a few whole ones);
     each series is {label, color, dash, width, scale, points}.
 
     `readout` shows a legend under the chart that reads every series' value where the pointer is:
