@@ -350,7 +350,8 @@ with left:
                 "line, your network's the red dashes; dots are your answers near the slice.")
     st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
     spec = live.map_spec(sl.x_channel, sl.y_channel, len(sl.axis), height=380, alt=decision_map_label(sl),
-                         readout="Point at the map to read your network's P(dark text) there.")
+                         readout="Point at the map, or focus it and press the arrow keys, to read your network's "
+                                 "P(dark text) there.")
     points = live.map_points(sl, near, near_labels, exact=True)
     live_charts("teach_map", [Chart("map", spec, f"{fixed}:{value}", len(answers()), lambda start: points)])
     st.caption(slice_summary(sl))

@@ -271,6 +271,17 @@ class MapChart {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+    if (this.cell) {
+      // the keyboard's cell cursor: ink and white, seen on either end of the colour scale
+      const c = side / n;
+      const [ci, cj] = this.cell;
+      for (const [colour, w] of [["#ffffff", 4], [INK, 2]]) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = w;
+        ctx.strokeRect(m.l + ci * c - 2, m.t + side - (cj + 1) * c - 2, c + 4, c + 4);
+      }
+      ctx.lineWidth = 1;
+    }
     this.canvas.dataset.dots = String(this.dots ? this.dots.length : 0);   // for tests and scripts
     // axes
     ctx.strokeStyle = GRID;
@@ -296,26 +307,52 @@ class MapChart {
     ctx.restore();
   }
   // The readout: P(dark) and the channels of the cell under the pointer (the cell as painted), and the colour of
-  // a dot within a few pixels. The server's exact P (`p`, three decimals) when it sent one, else the grid's.
+  // a dot within a few pixels. The server's exact P (`p`, three decimals) when it sent one, else the grid's. From
+  // the keyboard, the focused map's arrow keys move a cell cursor (outlined on the map) and the readout, a polite
+  // live region, says the same for it.
   addReadout(rest) {
     const out = document.createElement("div");
     out.className = "fontnet-map-readout";
+    out.setAttribute("aria-live", "polite");
     out.style.cssText = "font-size:0.85rem;line-height:1.4;min-height:2.8em;color:" + INK + ";";
     out.textContent = rest;
     this.root.appendChild(this.readout = out);
-    this.canvas.addEventListener("pointermove", (e) => this.read(e.clientX, e.clientY));
-    this.canvas.addEventListener("pointerleave", () => this.read(null, null));
+    this.cell = null;
+    const c = this.canvas;
+    c.tabIndex = 0;
+    c.addEventListener("pointermove", (e) => {
+      const r = c.getBoundingClientRect();
+      this.read(e.clientX - r.left, e.clientY - r.top);
+    });
+    c.addEventListener("pointerleave", () => this.read(null, null));
+    c.addEventListener("keydown", (e) => {
+      const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+      const g = this.geom;
+      if (!step || !g) return;
+      e.preventDefault();
+      const n = this.spec.size;
+      const clamp = (v) => Math.max(0, Math.min(n - 1, v));
+      const [i, j] = this.cell ? [clamp(this.cell[0] + step[0]), clamp(this.cell[1] + step[1])]
+        : [Math.floor(n / 2), Math.floor(n / 2)];
+      this.cell = [i, j];
+      this.draw(true);
+      this.read(g.px(((i + 0.5) * 255) / n), g.py(((j + 0.5) * 255) / n));
+    });
+    c.addEventListener("blur", () => {
+      if (!this.cell) return;
+      this.cell = null;
+      this.draw(true);
+      this.read(null, null);
+    });
   }
-  read(clientX, clientY) {
+  // (x, y): a point on the canvas, in CSS pixels; null when the pointer left it
+  read(x, y) {
     const out = this.readout;
     const g = this.geom;
     const s = this.state;
-    const r = this.canvas.getBoundingClientRect();
-    const x = clientX - r.left;
-    const y = clientY - r.top;
-    const fx = g ? (x - g.m.l) / g.side : -1;
-    const fy = g ? (g.m.t + g.side - y) / g.side : -1;
-    if (clientX == null || !s || !s.grid || fx < 0 || fx > 1 || fy < 0 || fy > 1) {
+    const fx = g && x != null ? (x - g.m.l) / g.side : -1;
+    const fy = g && y != null ? (g.m.t + g.side - y) / g.side : -1;
+    if (!s || !s.grid || fx < 0 || fx > 1 || fy < 0 || fy > 1) {
       out.textContent = this.spec.readout;
       delete out.dataset.p;
       return;
@@ -328,7 +365,7 @@ class MapChart {
     const cy = Math.round((j * 255) / (n - 1));
     let text = `${this.spec.x_label} = ${cx}, ${this.spec.y_label} = ${cy}: P(dark text) = ${p.toFixed(3)}`;
     let near = null;
-    let best = 7;
+    let best = Math.max(7, g.side / n);
     for (const d of (s.points || []).concat(this.dots || [])) {
       const dist = Math.hypot(g.px(d[0]) - x, g.py(d[1]) - y);
       if (dist < best) [best, near] = [dist, d];

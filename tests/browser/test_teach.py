@@ -12,6 +12,7 @@ from tests.browser.test_security import IMG, SCRIPT, SVG, assert_nothing_ran
 
 pytestmark = pytest.mark.browser
 
+REST = "Point at the map, or focus it and press the arrow keys, to read your network's P(dark text) there."
 QUESTION = ("() => { const e = document.querySelector('#teach-colour');"
             " return e ? [e.dataset.colour, getComputedStyle(e).backgroundColor] : null; }")
 
@@ -121,7 +122,7 @@ def test_the_map_reads_p_dark_and_the_answer_under_the_pointer_with_no_charting_
     assert page.locator(".js-plotly-plot").count() == 0
     canvas = page.locator(".st-key-teach_map canvas")
     readout = page.locator(".st-key-teach_map .fontnet-map-readout")
-    expect(readout).to_have_text("Point at the map to read your network's P(dark text) there.")
+    expect(readout).to_have_text(REST)
     assert "P(dark text) where B = 128" in canvas.get_attribute("aria-label")
     sl = training.decision_slice(teach.train(teach.decode_link(labels)[0]), "B", 128)
     n = len(sl.axis)
@@ -143,4 +144,15 @@ def test_the_map_reads_p_dark_and_the_answer_under_the_pointer_with_no_charting_
     on_grey = point_at(128, 128)            # the answer #808080, dark text
     assert on_grey["dot"] == "128,128,128,1" and "rgb(128, 128, 128), dark text" in on_grey["text"]
     canvas.hover(position={"x": 2, "y": 2})   # off the map's square: the words come back
-    expect(readout).to_have_text("Point at the map to read your network's P(dark text) there.")
+    expect(readout).to_have_text(REST)
+    # from the keyboard: the focused map's arrow keys move a cell cursor, read out the same way
+    canvas.focus()
+    page.keyboard.press("ArrowRight")   # the first press puts the cursor in the middle cell
+    page.keyboard.press("ArrowUp")
+    expect(readout).to_have_attribute("data-y", str(round((n // 2 + 1) * 255 / (n - 1))))
+    d = readout.evaluate("e => ({...e.dataset})")
+    assert d["x"] == str(round((n // 2) * 255 / (n - 1)))
+    assert float(d["p"]) == pytest.approx(sl.p_dark[n // 2 + 1, n // 2], abs=5e-4)
+    assert readout.get_attribute("aria-live") == "polite"
+    page.keyboard.press("Tab")          # focus leaves: the cursor goes, the words come back
+    expect(readout).to_have_text(REST)
