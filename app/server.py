@@ -116,7 +116,7 @@ def limit_malloc_arenas() -> bool:
     """Let every thread allocate from MALLOC_ARENAS shared heaps (as MALLOC_ARENA_MAX=2 would, set before any
     script thread starts). Streamlit runs each script run in a new thread, and glibc gives threads heaps of
     their own, up to 8 per core: memory a closed session frees is then scattered over many heaps, which keep
-    it. With two, what one round of visitors frees the next one reuses (scripts/bench_memory.py). Returns
+    it. With two, what one round of visitors frees the next one reuses (`python -m bench memory`). Returns
     whether glibc took it (elsewhere the allocator is left as it is)."""
     libc = _libc()
     try:

@@ -1,6 +1,6 @@
 """The Train page's live panel: its charts, the progress bar's words, and what its feed answers while a run plays.
 
-Kept out of the page script so the benchmarks time exactly what a live update does (scripts/bench_train.py).
+Kept out of the page script so the benchmarks time exactly what a live update does (`python -m bench train`).
 """
 
 from __future__ import annotations

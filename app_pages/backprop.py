@@ -13,7 +13,8 @@ from fontnet import backprop as bp
 from fontnet import colors, presets
 from fontnet.activations import ACTIVATIONS
 from fontnet.figures.backprop import (
-    cost_chart,
+    cost_summary,
+    cost_svg,
     gradient_rows,
     graph_dot,
     markdown_table,
@@ -118,9 +119,11 @@ def on_reset() -> None:
 
 
 def steps_chart(work: dict) -> None:
-    """The cost of every step applied here, with a running mean of 20 (orange)."""
+    """The cost of every step applied here, with a running mean of 20 (orange), and the same in words."""
+    costs = np.array(work["costs"])
     with st.container(key="costs"):
-        st.vega_lite_chart(spec=cost_chart(np.array(work["costs"])), width="stretch")
+        st.markdown(f"<div>{cost_svg(costs)}</div>", unsafe_allow_html=True)
+        st.caption(cost_summary(costs))
 
 
 def show_sympy(b: bp.Backprop) -> None:

@@ -121,15 +121,15 @@ def show_links(code: str, key: str) -> None:
     with left:
         st.markdown("**Students join here:** open the link, scan the code, or type the room code on the Teach page.")
         st.markdown(f'<div id="class-code" aria-label="Room code {store.display_code(code)}" style="font-size: '
-                    f'4.5rem; font-weight: 700; letter-spacing: 0.08em; line-height: 1.1; font-family: '
+                    f'clamp(2rem, 7vw, 4.5rem); white-space: nowrap; font-weight: 700; letter-spacing: 0.08em; line-height: 1.1; font-family: '
                     f'\'Source Code Pro\', monospace">{store.display_code(code)}</div>', unsafe_allow_html=True)
-        st.code(student, language=None)
+        st.code(student, language=None, wrap_lines=True)
     with right:
         st.markdown(qr_svg(student, f"QR code of the student link {student}"), unsafe_allow_html=True)
     with st.expander("Your teacher link (keep it to yourself)", icon=":material/key:"):
         st.markdown("Whoever opens this link runs the room: it holds the room's teacher key. Bookmark it to come "
                     "back to this page; students never see it.")
-        st.code(teacher, language=None)
+        st.code(teacher, language=None, wrap_lines=True)
 
 
 def show_controls(room: store.Room) -> None:

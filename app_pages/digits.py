@@ -13,7 +13,7 @@ from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart, feed_answer, live_charts
 from app.live_feed import Source
-from app.page_kit import CHART, Flash
+from app.page_kit import Flash
 from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS
@@ -21,9 +21,9 @@ from fontnet.digits import DigitsRun, DrawingError
 from fontnet.figures.digits import (
     LIVE_COLUMNS,
     live_spec,
-    network_figure,
-    probabilities_figure,
-    weight_tiles_figure,
+    network_svg,
+    probabilities_svg,
+    weight_tiles_html,
 )
 from fontnet.figures.live import history_points
 from fontnet.network import ModelFileError, Network
@@ -168,13 +168,13 @@ def pad_section() -> None:
     with right:
         st.markdown("**The output layer: P(digit), softmax**")
         proba = reading.proba if reading is not None else np.zeros(10)
-        st.plotly_chart(probabilities_figure(proba), key="digits_probabilities", **CHART)
+        st.markdown(f"<div>{probabilities_svg(proba)}</div>", unsafe_allow_html=True)
     st.caption(md_literal(f"Model: {name}."))
     if reading is not None:
         st.markdown("**Figure 7-8 for this network and this image**: inputs, hidden nodes shaded by activation "
                     "(orange positive, blue negative, white zero), outputs sized by probability; lines are the "
                     "strongest contributions w·a between the later layers.")
-        st.plotly_chart(network_figure(model, reading), key="digits_network", **CHART)
+        st.markdown(f"<div>{network_svg(model, reading)}</div>", unsafe_allow_html=True)
 
 
 def progress_label(run: DigitsRun) -> str:
@@ -253,7 +253,7 @@ pad_section()
 # outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
 st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
             "(orange: ink there raises it, blue: lowers it).")
-st.plotly_chart(weight_tiles_figure(active_model()[0].weights_[0]), key="digits_tiles", **CHART)
+st.markdown(weight_tiles_html(active_model()[0].weights_[0]), unsafe_allow_html=True)
 
 
 # ---- training -------------------------------------------------------------------------------------------------

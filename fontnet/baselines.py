@@ -33,6 +33,14 @@ def sklearn_mlp(hidden_layer_sizes=(3,), activation="relu", learning_rate=0.05, 
                          max_iter=max_iter, learning_rate_init=learning_rate, random_state=random_state)
 
 
+def sklearn_mlp_solver(solver: str, max_iter: int = 200, random_state=None, hidden_layer_sizes=(3,),
+                       activation="relu") -> MLPClassifier:
+    """MLPClassifier with one of its own solvers ('lbfgs', 'adam', 'sgd') and the library's defaults for the rest
+    (learning rate, tolerance, L2 penalty alpha): the library as a practitioner would use it."""
+    return MLPClassifier(hidden_layer_sizes=tuple(hidden_layer_sizes), activation=sklearn_activation(activation),
+                         solver=solver, max_iter=max_iter, random_state=random_state)
+
+
 def sklearn_activation(activation: str) -> str:
     """MLPClassifier's name for a Table 7-1 hidden activation; ValueError for one it lacks (leaky ReLU)."""
     act = {"logistic": "logistic", "tanh": "tanh", "relu": "relu", "linear": "identity"}.get(activation)

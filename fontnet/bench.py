@@ -8,19 +8,22 @@ from __future__ import annotations
 import statistics
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 
 from . import data, digits, teach
 from .baselines import sklearn_mlp
 from .model import default_model, formula_agreement, p_dark, test_accuracy
-from .network import Network, use_compiled_loop
+from .network import MODES, Network, use_compiled_loop
 
 # The chapter reports test accuracies in this band for its network; both loops must land in it.
 ACCURACY_BAND = (0.95, 1.0)
-FAST_TARGET = 0.998
-FAST_CHECK_EVERY = 25
-FAST_MAX_STEPS = 4000
+FAST_SEEDS = 20
+FAST_SOLVERS = ("lbfgs", "adam")   # scikit-learn's two solvers for a full data set; the faster at its quality counts
+FAST_LIBRARY_MAX_ITER = 2000       # enough for both solvers to stop on their own tolerance on these rows
+FAST_REPEATS = 3                   # each fit timed this many times per seed, the methods interleaved; medians
+FAST_MIN_AGREEMENT = 0.995         # what fast mode promises on every seed
 TEACH_SEEDS = 20
 TEACH_CAP = 100        # the WCAG and slipping visitors: stop counting after this many answers (keeps it cheap)
 TEACH_SLIP = 0.1       # the slipping visitor answers wrongly this often
@@ -99,16 +102,6 @@ def _timed(fn, *args, **kwargs):
     return time.perf_counter() - t, out
 
 
-def _steps_to_target(X_train, y_train, seed: int) -> tuple[int, float]:
-    """Fewest fast-mode iterations (checked every 25) at which agreement with the formula reaches the target."""
-    net = Network(mode="fast", random_state=seed)
-    while True:
-        net.partial_fit(X_train, y_train, FAST_CHECK_EVERY)
-        agreement = formula_agreement(net.predict)
-        if agreement >= FAST_TARGET or net.n_iter_ >= FAST_MAX_STEPS:
-            return net.n_iter_, agreement
-
-
 def _digits_steps_to(settings: digits.DigitsSettings, target: float) -> tuple[int, float]:
     """Fewest iterations (checked every 50) at which the digits network's test accuracy reaches `target`."""
     X_train, X_test, y_train, y_test = digits.split(settings.seed)
@@ -166,28 +159,23 @@ def run(seeds=(0, 1, 2, 3, 4), iterations: int = 100_000, progress=None, dataset
     use_compiled_loop()  # chapter mode is timed in the compiled loop, as the Train page runs it
 
     Network(mode="chapter", random_state=0, max_iter=10).fit(warm[0], warm[2])  # load compiled code once
-    Network(mode="fast", random_state=0, max_iter=10).fit(warm[0], warm[2])
     rows = []
     for seed in seeds:
         X_train, X_test, y_train, y_test = data.split(_dataset(dataset, seed), seed=seed)
         say(f"seed {seed}: the chapter's loop ({iterations:,} iterations)")
         t_ref, (acc_ref, predict_ref) = _timed(chapter_loop, X_train, y_train, X_test, y_test, iterations, seed=seed)
         t_ch, net = _timed(Network(mode="chapter", max_iter=iterations, random_state=seed).fit, X_train, y_train)
-        say(f"seed {seed}: scikit-learn MLPClassifier and fast mode")
+        say(f"seed {seed}: scikit-learn MLPClassifier with the chapter's settings")
         mlp = sklearn_mlp(random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t_sk, _ = _timed(mlp.fit, X_train, y_train)
-        steps, agreement = _steps_to_target(X_train, y_train, seed)
-        t_fast, fast = _timed(Network(mode="fast", max_iter=steps, random_state=seed).fit, X_train, y_train)
         rows.append(dict(
             seed=seed, chapter_loop_s=t_ref, chapter_mode_s=t_ch,
             chapter_loop_accuracy=float(acc_ref), chapter_mode_accuracy=net.score(X_test, y_test),
             chapter_loop_agreement=formula_agreement(predict_ref), chapter_mode_agreement=formula_agreement(net.predict),
             sklearn_s=t_sk, sklearn_accuracy=test_accuracy(mlp.predict, X_test, y_test),
             sklearn_agreement=formula_agreement(mlp.predict),
-            fast_steps=steps, fast_s=t_fast, fast_agreement=formula_agreement(fast.predict),
-            fast_accuracy=fast.score(X_test, y_test),
         ))
     say("prediction timings")
     model = default_model()
@@ -211,9 +199,6 @@ def run(seeds=(0, 1, 2, 3, 4), iterations: int = 100_000, progress=None, dataset
         chapter_loop_min_accuracy=min(r["chapter_loop_accuracy"] for r in rows),
         accuracy_band=list(ACCURACY_BAND),
         sklearn_s=med("sklearn_s"), sklearn_agreement=med("sklearn_agreement"),
-        fast_s=med("fast_s"), fast_steps=med("fast_steps"),
-        fast_vs_sklearn_speedup=med("sklearn_s") / med("fast_s"),
-        fast_min_agreement=min(r["fast_agreement"] for r in rows),
         predict_one_us=statistics.median(times) * 1e6, predict_million_s=t_million,
         **run_digits(seeds, progress),
     )
@@ -232,9 +217,6 @@ def report(res: dict) -> str:
         f"| fontnet chapter mode, same settings | {res['chapter_mode_s'] * 1000:.0f} ms, accuracy {res['chapter_mode_accuracy']:.3f} (min {res['chapter_mode_min_accuracy']:.3f}) | band {lo}-{hi} |",
         f"| `chapter_speedup` | {res['chapter_speedup']:.0f}x | >= 20x |",
         f"| scikit-learn MLPClassifier (chapter settings) | {res['sklearn_s'] * 1000:.0f} ms, agreement {res['sklearn_agreement']:.4f} | |",
-        f"| fontnet fast mode to 99.8% agreement | {res['fast_s'] * 1000:.0f} ms ({res['fast_steps']:.0f} full-batch Adam steps) | |",
-        f"| `fast_vs_sklearn_speedup` | {res['fast_vs_sklearn_speedup']:.1f}x | >= 10x |",
-        f"| `fast_min_agreement` (all seeds) | {res['fast_min_agreement']:.4f} | >= 0.998 |",
         f"| `predict_one_us` (one colour, `p_dark`) | {res['predict_one_us']:.1f} µs | <= 50 µs |",
         f"| `predict_million_s` (1,000,000 colours) | {res['predict_million_s']:.3f} s | <= 0.5 s |",
         f"| `digits_test_accuracy` ({res['digits_settings']}) | {res['digits_test_accuracy']:.4f} "
@@ -245,6 +227,131 @@ def report(res: dict) -> str:
         f"{res['digits_seconds_to_sklearn'] * 1000:.0f} ms) | {res['digits_vs_sklearn_speedup']:.1f}x | >= 3x |",
     ]
     return "\n".join(lines)
+
+
+def _clocked(fn, *args):
+    """(wall seconds, CPU seconds of this process, result): on a shared machine the CPU time is the steadier."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu, out
+
+
+def _fit_new(make, X, y):
+    """A new estimator from `make`, fitted: what a timed fit includes, for fontnet and the library alike."""
+    return make().fit(X, y)
+
+
+def _quality(predict, X_test, y_test) -> tuple[float, float]:
+    """(held-out test accuracy, agreement with the formula on 100,000 random colours)."""
+    return test_accuracy(predict, X_test, y_test), formula_agreement(predict)
+
+
+def sklearn_target(quality: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """The library's quality on a seed, given (test accuracy, agreement) per solver: its better solver's,
+    by agreement with the formula and then by accuracy."""
+    return max(quality.values(), key=lambda q: (q[1], q[0]))
+
+
+def run_fast(seeds=tuple(range(FAST_SEEDS)), progress=None, dataset: str = "chapter") -> dict:
+    """Fast mode against scikit-learn's MLPClassifier at equal quality, then time, one seed at a time.
+
+    Both fit the same network (3 ReLU hidden nodes, a logistic output) on the same split (the seed splits the
+    rows and starts the weights). The library runs both of its solvers for a full data set, lbfgs and adam,
+    with its default tolerance; its quality on a seed is the better of the two (agreement, then accuracy),
+    and its time is that of the faster solver reaching that quality. Fast mode "reaches" it when its test
+    accuracy and its agreement are both at least the library's. The fits are timed FAST_REPEATS times with
+    the methods interleaved, the BLAS library held to one thread (faster for matrices this small), and each
+    method's median counts; the ratio is taken per seed, in wall-clock and in CPU time.
+
+    The keys: `fast_vs_sklearn_speedup` is the median over the seeds of (the library's time at its quality /
+    fast mode's time), with `fast_vs_sklearn_min_speedup` the lowest; `fast_reached_sklearn` counts the seeds
+    where fast mode reached the library's quality; `fast_min_agreement` is fast mode's lowest agreement with
+    the formula over the seeds (it promises FAST_MIN_AGREEMENT).
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .baselines import sklearn_mlp_solver
+
+    say = progress or (lambda msg: None)
+    X, _, y, _ = data.split(_dataset(dataset, 0), seed=0)
+    use_compiled_loop()
+    Network(mode="fast", random_state=0, max_iter=2).fit(X, y)  # compile, or read the compiled loop from the cache
+    rows = []
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # adam's iteration cap is a ConvergenceWarning
+        for seed in seeds:
+            say(f"seed {seed}: fast mode and scikit-learn's lbfgs and adam, {FAST_REPEATS} times each")
+            X_train, X_test, y_train, y_test = data.split(_dataset(dataset, seed), seed=seed)
+            makers = {"fast": partial(Network, mode="fast", random_state=seed),
+                      **{v: partial(sklearn_mlp_solver, v, FAST_LIBRARY_MAX_ITER, seed) for v in FAST_SOLVERS}}
+            times: dict[str, list] = {name: [] for name in makers}
+            models = {}
+            # fast mode and lbfgs alternate (each goes first every other time); adam's fits, a thousand times
+            # longer, follow, so that they do not evict the other two's code and data between their fits
+            pairs = [("fast", "lbfgs") if i % 2 == 0 else ("lbfgs", "fast") for i in range(FAST_REPEATS)]
+            for name in [*(name for pair in pairs for name in pair), *["adam"] * FAST_REPEATS]:
+                wall, cpu, models[name] = _clocked(_fit_new, makers[name], X_train, y_train)
+                times[name].append((wall, cpu))
+            row = dict(seed=seed)
+            for name, model in models.items():
+                row[f"{name}_accuracy"], row[f"{name}_agreement"] = _quality(model.predict, X_test, y_test)
+                row[f"{name}_s"] = statistics.median(w for w, _ in times[name])
+                row[f"{name}_cpu_s"] = statistics.median(c for _, c in times[name])
+            target = sklearn_target({v: (row[f"{v}_accuracy"], row[f"{v}_agreement"]) for v in FAST_SOLVERS})
+            solver = min((v for v in FAST_SOLVERS if row[f"{v}_accuracy"] >= target[0]
+                          and row[f"{v}_agreement"] >= target[1]), key=lambda v: row[f"{v}_s"])
+            row.update(
+                sklearn_solver=solver, sklearn_accuracy=target[0], sklearn_agreement=target[1],
+                sklearn_s=row[f"{solver}_s"], sklearn_cpu_s=row[f"{solver}_cpu_s"],
+                speedup=row[f"{solver}_s"] / row["fast_s"], cpu_speedup=row[f"{solver}_cpu_s"] / row["fast_cpu_s"],
+                reached=row["fast_accuracy"] >= target[0] and row["fast_agreement"] >= target[1],
+            )
+            rows.append(row)
+    med = lambda key: statistics.median(r[key] for r in rows)  # noqa: E731
+    return dict(
+        fast_seeds=list(seeds), fast_dataset=dataset, fast_per_seed=rows, fast_iterations=MODES["fast"]["max_iter"],
+        fast_s=med("fast_s"), fast_sklearn_s=med("sklearn_s"),
+        fast_vs_sklearn_speedup=med("speedup"), fast_vs_sklearn_min_speedup=min(r["speedup"] for r in rows),
+        fast_vs_sklearn_cpu_speedup=med("cpu_speedup"),
+        fast_vs_sklearn_min_cpu_speedup=min(r["cpu_speedup"] for r in rows),
+        fast_reached_sklearn=sum(r["reached"] for r in rows),
+        fast_accuracy_reached=sum(r["fast_accuracy"] >= r["sklearn_accuracy"] for r in rows),
+        fast_agreement_reached=sum(r["fast_agreement"] >= r["sklearn_agreement"] for r in rows),
+        fast_worst_agreement_gap=min(r["fast_agreement"] - r["sklearn_agreement"] for r in rows),
+        fast_agreement=med("fast_agreement"), fast_sklearn_agreement=med("sklearn_agreement"),
+        fast_min_agreement=min(r["fast_agreement"] for r in rows),
+        fast_sklearn_min_agreement=min(r["sklearn_agreement"] for r in rows),
+        fast_sklearn_solvers={v: sum(r["sklearn_solver"] == v for r in rows) for v in FAST_SOLVERS},
+    )
+
+
+def fast_report(res: dict) -> str:
+    """The fast-mode comparison as a Markdown table."""
+    n = len(res["fast_seeds"])
+    solvers = ", ".join(f"{v} on {k}" for v, k in res["fast_sklearn_solvers"].items() if k)
+    return "\n".join([
+        f"Fast mode ({res['fast_iterations']} full-batch L-BFGS iterations) against scikit-learn's MLPClassifier, "
+        f"the same 3-3-1 network and split, seeds {res['fast_seeds'][0]}-{res['fast_seeds'][-1]} on "
+        f"{DATA_SETS[res['fast_dataset']]}: the library's quality on a seed is its better solver's, its time "
+        f"the faster solver's at that quality ({solvers}); ratios per seed, then the median.",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| fast mode fit (median) | {res['fast_s'] * 1000:.2f} ms | |",
+        f"| scikit-learn fit at its quality (median) | {res['fast_sklearn_s'] * 1000:.1f} ms | |",
+        f"| `fast_vs_sklearn_speedup` (wall clock; min) | {res['fast_vs_sklearn_speedup']:.1f}x "
+        f"(min {res['fast_vs_sklearn_min_speedup']:.1f}x) | >= 10x |",
+        f"| same in CPU time (min) | {res['fast_vs_sklearn_cpu_speedup']:.1f}x "
+        f"(min {res['fast_vs_sklearn_min_cpu_speedup']:.1f}x) | |",
+        f"| `fast_reached_sklearn`: test accuracy and agreement both >= the library's | "
+        f"{res['fast_reached_sklearn']} of {n} seeds (accuracy on {res['fast_accuracy_reached']}, agreement on "
+        f"{res['fast_agreement_reached']}; worst agreement gap {res['fast_worst_agreement_gap'] * 100_000:+.0f} "
+        f"colours in 100,000) | {n} of {n} |",
+        f"| agreement with the formula, median: fast mode; the library | {res['fast_agreement']:.5f}; "
+        f"{res['fast_sklearn_agreement']:.5f} | |",
+        f"| `fast_min_agreement` (all seeds); the library's lowest | {res['fast_min_agreement']:.5f}; "
+        f"{res['fast_sklearn_min_agreement']:.5f} | >= {FAST_MIN_AGREEMENT} |",
+    ])
 
 
 def run_teach(seeds=tuple(range(TEACH_SEEDS)), progress=None) -> dict:

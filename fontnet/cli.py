@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the chapter's rows (default) or the generated colours, drawn with each seed")
     b.add_argument("--teach-seeds", type=_positive_int, default=bench.TEACH_SEEDS,
                    help=f"seeds for the Teach page's simulated visitors (default {bench.TEACH_SEEDS})")
-    b.add_argument("--only", choices=["engine", "teach"], help="run one part (default: both)")
+    b.add_argument("--fast-seeds", type=_positive_int, default=bench.FAST_SEEDS,
+                   help=f"seeds for fast mode against scikit-learn at equal quality (default {bench.FAST_SEEDS})")
+    b.add_argument("--only", choices=["engine", "fast", "teach"], help="run one part (default: all three)")
     b.add_argument("--json", action="store_true")
 
     sub.add_parser("prepare", help="a setup step before serving: keep the default model's file, compile the "
@@ -257,6 +259,9 @@ def cmd_bench(a, out) -> None:
         res.update(bench.run(seeds=tuple(range(a.seeds)), iterations=a.iterations, dataset=a.data,
                              progress=progress))
         parts.append(bench.report(res))
+    if a.only in (None, "fast"):
+        res.update(bench.run_fast(seeds=tuple(range(a.fast_seeds)), progress=progress, dataset=a.data))
+        parts.append(bench.fast_report(res))
     if a.only in (None, "teach"):
         res.update(bench.run_teach(seeds=tuple(range(a.teach_seeds)), progress=progress))
         parts.append(bench.teach_report(res))

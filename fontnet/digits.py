@@ -88,7 +88,7 @@ class DigitsSettings:
 
     def network(self) -> Network:
         """Fresh, untrained: hidden layers of `activation`, ten softmax outputs, cross-entropy, Adam."""
-        return Network(self.hidden, self.activation, mode="fast", loss="cross_entropy", optimizer="adam",
+        return Network(self.hidden, self.activation, mode="fast", loss="cross_entropy", init="auto", optimizer="adam",
                        batch_size=BATCH, learning_rate=self.lr, max_iter=self.iterations, random_state=self.seed)
 
     def describe(self, seed: bool = True) -> str:

@@ -10,7 +10,7 @@ Which numbers match the page's:
   arithmetic in the app's order (its sums input by input, math's exp and tanh), so its weights equal the page's
   bit for bit; the compiled loop the page uses gives the plain loop's numbers exactly (tests/test_plain.py);
 - mini-batch and full-batch runs: the script uses matrix products, which add in another order than the compiled
-  loop, so the weights agree to a tolerance (measured in scripts/bench_learning.py), not bit for bit.
+  loop, so the weights agree to a tolerance (measured in `python -m bench learning`), not bit for bit.
 The test accuracy is scored as the page scores it (the same matrix products), so it is the page's.
 
 `teach_script(answers)` writes the Teach page's network: the answers embedded, the same full-batch Adam with its

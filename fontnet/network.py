@@ -23,14 +23,17 @@ MODES = {
     # the chapter: per-sample SGD on squared error from uniform [0, 1) weights
     "chapter": dict(loss="squared", init="uniform", batch_size=1, optimizer="sgd",
                     learning_rate=0.05, max_iter=100_000),
-    # what a practitioner would pick: full-batch Adam on cross-entropy from He/Xavier weights
-    "fast": dict(loss="cross_entropy", init="auto", batch_size=None, optimizer="adam",
-                 learning_rate=0.1, max_iter=400),
+    # what a practitioner would pick for 16 parameters: full-batch L-BFGS on cross-entropy, from He weights
+    # with each hidden unit's kink through the middle of the data (see `_init_params`); the first trial step
+    # of each line search is 1, the natural step of a quasi-Newton method
+    "fast": dict(loss="cross_entropy", init="centred", batch_size=None, optimizer="lbfgs",
+                 learning_rate=1.0, max_iter=25),
 }
 LOSSES = ("squared", "cross_entropy")
-INITS = ("uniform", "he", "xavier", "auto")
-OPTIMIZERS = ("sgd", "adam")
+INITS = ("uniform", "he", "xavier", "auto", "centred")
+OPTIMIZERS = ("sgd", "adam", "lbfgs")
 MODEL_FORMAT = "fontnet-model"
+LBFGS_MEMORY = 10  # (step, gradient change) pairs L-BFGS keeps, as scipy's L-BFGS-B does by default
 MAX_LAYER_WIDTH = 1024
 # Model files: every number is checked against these (fontnet.parsing), and outputs on PROBES random inputs
 WEIGHT_LIMIT = _plain.EXPLODED      # training treats a weight beyond this as divergence, so no model holds one
@@ -144,6 +147,8 @@ class Network:
         b = self._setting("batch_size")
         if b is not None and not (isinstance(b, (int, np.integer)) and b >= 1):
             raise NetworkError(f"batch size must be a whole number of at least 1 (or None for full batch), got {b!r}")
+        if self._setting("optimizer") == "lbfgs" and b is not None:
+            raise NetworkError(f"the lbfgs optimizer uses every row at each step: batch size must be None, got {b!r}")
 
     # ---- the maths --------------------------------------------------------------------------
     def forward(self, X: np.ndarray) -> Forward:
@@ -205,38 +210,64 @@ class Network:
         return dWs, dBs, float(C)
 
     # ---- estimator surface -------------------------------------------------------------------
-    def _init_params(self, n_inputs: int, n_outputs: int) -> None:
-        self._check_params()
+    def _init_params(self, n_inputs: int, n_outputs: int, X: np.ndarray | None = None) -> None:
+        """Fresh weights for n_inputs -> hidden layers -> n_outputs; "centred" also reads the training rows X."""
         self._rng = np.random.default_rng(self.random_state)
         sizes = [n_inputs, *map(int, self.hidden_layer_sizes), n_outputs]
         init = self._setting("init")
         if init == "auto":
             init = "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+        f = ACTIVATIONS[self.activation].fn
+        A = None if X is None else X.T                              # the rows as they reach layer i
         self.weights_, self.biases_ = [], []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             hidden = i < len(sizes) - 2
             if init == "uniform":                                   # the chapter: np.random.rand
                 W, B = self._rng.random((n_out, n_in)), self._rng.random((n_out, 1))
-            elif init == "he":                                      # + a small positive bias keeps ReLUs alive
+            elif init in ("he", "centred"):
                 W = self._rng.normal(0, math.sqrt(2 / n_in), (n_out, n_in))
-                B = np.full((n_out, 1), 0.1 if hidden else 0.0)
+                if init == "centred" and hidden and A is not None:  # Z = 0 at the rows' mean: no unit starts dead
+                    B = -W @ A.mean(axis=1, keepdims=True)
+                else:                                               # a small positive bias keeps ReLUs alive
+                    B = np.full((n_out, 1), 0.1 if hidden else 0.0)
             else:
                 lim = math.sqrt(6 / (n_in + n_out))
                 W, B = self._rng.uniform(-lim, lim, (n_out, n_in)), np.zeros((n_out, 1))
             self.weights_.append(W)
             self.biases_.append(B)
-        self._moments = [np.zeros_like(p) for _ in range(2) for p in (*self.weights_, *self.biases_)]
+            if init == "centred" and A is not None and i < len(sizes) - 3:   # another hidden layer follows
+                A = f(W @ A + B)
+        self._moments = self._memory = None
+        self._optimizer_state()
         self.t_ = 0
         self.n_iter_ = 0
         self.loss_curve_ = np.empty(0)
         self.diverged_ = False
 
+    def _optimizer_state(self):
+        """The optimizer's running state, made when first needed (at the start, or after the optimizer changed):
+        L-BFGS's memory (its last steps S, gradient changes Y, 1 / (s . y) and how many pairs it keeps), or Adam's
+        first and second moments (plain gradient descent passes them unused)."""
+        params = (*self.weights_, *self.biases_)
+        if self._setting("optimizer") == "lbfgs":
+            if getattr(self, "_memory", None) is None:
+                size = sum(p.size for p in params)
+                self._memory = (np.zeros((LBFGS_MEMORY, size)), np.zeros((LBFGS_MEMORY, size)),
+                                np.zeros(LBFGS_MEMORY), np.zeros(1, dtype=np.int64))
+            return self._memory
+        if getattr(self, "_moments", None) is None:
+            self._moments = [np.zeros_like(p) for _ in range(2) for p in params]
+        return self._moments
+
+    def _learn_classes(self, y) -> None:
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise NetworkError("training needs at least two classes in y")
+
     def _targets(self, y) -> tuple[np.ndarray, np.ndarray]:
         y = np.asarray(y).ravel()
         if not hasattr(self, "classes_"):
-            self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
-                raise NetworkError("training needs at least two classes in y")
+            self._learn_classes(y)
         idx = np.searchsorted(self.classes_, y)
         if np.any(idx >= len(self.classes_)) or np.any(self.classes_[np.minimum(idx, len(self.classes_) - 1)] != y):
             raise NetworkError("y holds a class not seen when training started")
@@ -260,8 +291,8 @@ class Network:
         X = self._inputs(X)
         for attr in ("weights_", "classes_"):
             self.__dict__.pop(attr, None)
-        self._targets(y)
-        self._init_params(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_))
+        self._learn_classes(np.asarray(y).ravel())
+        self._init_params(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_), X)
         return self
 
     def fit(self, X, y) -> Network:
@@ -284,6 +315,18 @@ class Network:
         steps = int(steps)
         if steps < 1:
             raise NetworkError(f"steps must be at least 1, got {steps}")
+        backup = [p.copy() for p in (*self.weights_, *self.biases_)]
+        losses = np.empty(steps)
+        L = len(self.weights_)
+        lr = float(self._setting("learning_rate"))
+        if self._setting("optimizer") == "lbfgs":  # every row at each step
+            from . import _lbfgs  # numba loads on the first training that needs it, never to predict
+
+            done = _lbfgs.lbfgs_steps(tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X.T),
+                                      np.ascontiguousarray(Y.T), lr, _lbfgs.KERNEL_CODES[self.activation],
+                                      _lbfgs.LOSS_CODES[self._setting("loss")], *self._optimizer_state(), losses)
+            return self._after_steps(done, steps, losses, backup)
+        moments = self._optimizer_state()
         batch = self._setting("batch_size")
         n = len(X)
         if batch is None or batch >= n:
@@ -291,13 +334,9 @@ class Network:
         else:
             # one uniform double per sample keeps the stream identical however training is chunked
             rows = (self._rng.random((steps, batch)) * n).astype(np.int64)
-        backup = [p.copy() for p in (*self.weights_, *self.biases_)]
-        losses = np.empty(steps)
-        L = len(self.weights_)
-        lr = float(self._setting("learning_rate"))
         if _wide.fits(X.shape[1], self.hidden_layer_sizes, rows.shape[1]):  # wide layers, batches: matrix products
             done = _wide.train_steps(self.weights_, self.biases_, X, Y, rows, lr, self.activation,
-                                     self._setting("loss"), self._setting("optimizer"), self._moments, self.t_, losses)
+                                     self._setting("loss"), self._setting("optimizer"), moments, self.t_, losses)
         elif not _compiled_loop and _plain.fits(  # see use_compiled_loop
                 self.activation, X.shape[1], L, Y.shape[1], self._setting("loss"), self._setting("optimizer"),
                 rows.shape[1]):
@@ -305,13 +344,17 @@ class Network:
         else:
             from . import _kernel  # numba loads on the first training that needs it, never to predict
 
-            m = self._moments
+            m = moments
             done = _kernel.train_steps(
                 tuple(self.weights_), tuple(self.biases_), np.ascontiguousarray(X), np.ascontiguousarray(Y), rows,
                 lr, _kernel.KERNEL_CODES[self.activation],
                 _kernel.LOSS_CODES[self._setting("loss")], _kernel.OPTIMIZER_CODES[self._setting("optimizer")],
                 tuple(m[:L]), tuple(m[L:2 * L]), tuple(m[2 * L:3 * L]), tuple(m[3 * L:]), self.t_, losses,
             )
+        return self._after_steps(done, steps, losses, backup)
+
+    def _after_steps(self, done: int, steps: int, losses: np.ndarray, backup: list[np.ndarray]) -> Network:
+        """Count the `done` of `steps` updates and keep their losses; short of `steps`, training diverged."""
         self.t_ += done
         self.n_iter_ += done
         self.loss_curve_ = np.concatenate([self.loss_curve_, losses[:done]])

@@ -25,7 +25,7 @@ then changes the colour `--changes` times through the preset buttons, pausing `-
 average between changes (uniform between half and one and a half times that, and up to one pause before the first change, seeded per visitor: visitors who
 opened the page together do not click in lockstep), opens the Train page and runs one short
 training to the end. A colour change is timed by the page's own clock, from the visitor pressing the button
-to the frame that paints the preview in the new colour (tests/browser/conftest.py: PAINT_CLOCK_JS). The page
+to the frame that paints the preview in the new colour (bench/harness.py: PAINT_CLOCK_JS). The page
 paints the preview in the browser as a colour button is pressed (app/instant_preview.js), so two more times
 are reported, from before the automation's click: until its check of the preview passes (this also counts
 the click's own checks), and until the server's answer is drawn (the page names the new colour and its
@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import sys
@@ -54,9 +53,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import PAINT_CLOCK_JS, AppServer, Replicas, cpu_seconds, launch_chromium, total_rss_mb  # noqa: E402
 from fontnet.colors import to_hex  # noqa: E402
 from fontnet.presets import PRESETS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAINT_CLOCK_JS, AppServer, Replicas  # noqa: E402
 
 TIMEOUT_MS = 60_000
 SESSION_TTL_S = 2  # how long the test server keeps a closed session around (Streamlit's default is 120)
@@ -154,7 +153,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
     out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": [],
            "replicas": {}}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await launch_chromium(pw)
         await _warm_up(browser, server.url)
         await asyncio.sleep(SESSION_TTL_S + 3)
         before = server.rss_mb()
@@ -217,16 +216,8 @@ new MutationObserver(() => {
 LOSS_CHART = "document.querySelector('.st-key-train_live [data-chart=loss]')"
 
 
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _server_pids(server) -> list[int]:
     """The server processes to measure: the one started here, the replicas, or those given with --pid."""
-    if isinstance(server, AppServer):
-        return [server.proc.pid]
     return list(server.pids.values()) if isinstance(server.pids, dict) else list(server.pids)
 
 
@@ -244,11 +235,7 @@ class RunningServer:
         self.url, self.pids = url.rstrip("/"), pids
 
     def rss_mb(self) -> float:
-        total = 0.0
-        for pid in self.pids:
-            with open(f"/proc/{pid}/status") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
-        return total if self.pids else float("nan")
+        return total_rss_mb(self.pids) if self.pids else float("nan")
 
     def stop(self) -> None:
         pass
@@ -268,7 +255,7 @@ async def _class(server: AppServer, n: int) -> dict:
 
     out: dict = {"errors": [], "visitors": [], "replicas": {}}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await launch_chromium(pw)
         pages = []
         for _ in range(n):
             context = await browser.new_context(viewport={"width": 1300, "height": 900})
@@ -286,7 +273,7 @@ async def _class(server: AppServer, n: int) -> dict:
 
         await asyncio.gather(*(open_page(p) for p in pages))
         pids = _server_pids(server)
-        cpu0, wall0 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
+        cpu0, wall0 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         peak = server.rss_mb()
         await asyncio.gather(*(p.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
                                for p in pages))
@@ -316,7 +303,7 @@ async def _class(server: AppServer, n: int) -> dict:
         all_done = asyncio.Event()
         sampler = asyncio.create_task(sample())
         await asyncio.gather(*(finish(i, p) for i, p in enumerate(pages)))
-        cpu1, wall1 = [_cpu_seconds(pid) for pid in pids], time.monotonic()
+        cpu1, wall1 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         all_done.set()
         await sampler
         await browser.close()
@@ -333,7 +320,6 @@ async def _class(server: AppServer, n: int) -> dict:
 
 def run_class(n: int, url: str | None = None, pids: list[int] = (), replicas: int = 0) -> dict:
     """Start a server (or see `_server`), have `n` visitors train together, stop it."""
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     server = _server(url, pids, replicas)
     try:
         return asyncio.run(_class(server, n))
@@ -344,7 +330,6 @@ def run_class(n: int, url: str | None = None, pids: list[int] = (), replicas: in
 def run(sessions: int = 10, changes: int = 20, think: float = 1.0, iterations: int = 3000, url: str | None = None,
         pids: list[int] = (), replicas: int = 0) -> dict:
     """Start a server (or see `_server`), load it, stop it, and return the measurements."""
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     server = _server(url, pids, replicas, "--server.disconnectedSessionTTL", str(SESSION_TTL_S))
     try:
         return asyncio.run(_run(server, sessions, changes, think, iterations))

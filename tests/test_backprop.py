@@ -249,12 +249,25 @@ def test_the_comparison_reports_both_loops_from_the_same_start():
 
 
 def test_the_cost_chart_holds_every_cost_and_its_running_mean():
-    from fontnet.figures.backprop import cost_chart
+    import re
 
-    costs = np.arange(1, 31, dtype=float)
-    values = cost_chart(costs)["data"]["values"]
-    assert [v["cost"] for v in values] == list(costs)
-    assert values[0]["mean"] == 1 and values[1]["mean"] == 1.5 and values[25]["mean"] == pytest.approx(costs[6:26].mean())
+    from fontnet.figures.backprop import cost_summary, cost_svg
+
+    costs = np.arange(1, 31, dtype=float) / 7
+    svg = cost_svg(costs)
+    read = lambda name: [float(v) for v in re.search(rf'data-{name}="([^"]*)"', svg).group(1).split()]  # noqa: E731
+    assert re.search(r'data-steps="(\d+)"', svg).group(1) == "30"
+    assert read("costs") == pytest.approx(list(costs), rel=1e-5)
+    means = read("means")
+    assert means[0] == pytest.approx(costs[0]) and means[1] == pytest.approx(costs[:2].mean(), rel=1e-5)
+    assert means[25] == pytest.approx(costs[6:26].mean(), rel=1e-5)
+    # one dot per cost and one point of the mean's line per step, inside the plot
+    assert len(re.search(r'class="costs" d="([^"]*)"', svg).group(1).split("M")) - 1 == 30
+    assert len(re.search(r'class="mean" points="([^"]*)"', svg).group(1).split()) == 30
+    assert cost_summary(costs) in svg
+    assert cost_summary(costs).startswith(f"30 steps: the cost on the row went from {costs[0]:.4g} (step 1) to "
+                                          f"{costs[-1]:.4g} (step 30); the mean of the last 20 steps is "
+                                          f"{costs[10:].mean():.4g}.")
 
 
 def test_the_comparison_file_name_follows_the_chapters_data(tmp_path, monkeypatch):

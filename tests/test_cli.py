@@ -151,13 +151,18 @@ def test_a_real_process_predicts_a_colour_name_and_refuses_an_unknown_one():
 @pytest.mark.slow
 @pytest.mark.parametrize("data_args,dataset", [([], "chapter"), (["--data", "generated"], "generated")])
 def test_bench_reports_the_contract_keys(data_args, dataset):
-    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--teach-seeds", "1", "--json",
-                              *data_args])
+    code, out = run_captured(["bench", "--seeds", "1", "--iterations", "3000", "--teach-seeds", "1",
+                              "--fast-seeds", "1", "--json", *data_args])
     res = json.loads(out)
-    assert code == 0 and res["dataset"] == dataset
+    assert code == 0 and res["dataset"] == res["fast_dataset"] == dataset
     for key in ("chapter_speedup", "fast_vs_sklearn_speedup", "fast_min_agreement", "predict_one_us", "predict_million_s"):
         assert res[key] > 0
     assert res["chapter_speedup"] > 1 and res["fast_min_agreement"] >= 0.99
+    seed = res["fast_per_seed"][0]
+    assert seed["sklearn_solver"] in ("lbfgs", "adam") and seed["sklearn_agreement"] == max(
+        seed["lbfgs_agreement"], seed["adam_agreement"])
+    assert res["fast_reached_sklearn"] == int(seed["fast_accuracy"] >= seed["sklearn_accuracy"]
+                                              and seed["fast_agreement"] >= seed["sklearn_agreement"])
     for key in ("teach_labels_active", "teach_labels_random", "teach_labels_wcag", "teach_labels_slips"):
         assert 1 <= res[key] <= 201
     assert res["teach_retrain_ms"] > 0 and res["teach_retrains"] >= res["teach_labels_active"]

@@ -78,6 +78,23 @@ def test_a_random_test_image_is_read_and_shown_as_the_network_sees_it():
     assert prediction(at) is None and preview_pixels(at) == "" and at.session_state["digits_source"] is None
 
 
+def test_the_figures_are_markup_with_the_readings_numbers():
+    at = page()
+    assert not at.get("plotly_chart")  # drawn by the server: the browser loads no charting library for them
+    tiles = [m.value for m in at.markdown if 'id="digits-tiles"' in m.value]
+    assert len(tiles) == 1 and tiles[0].count('class="tile"') == digits.default_model().weights_[0].shape[0]
+    at = click(at, "Random test image")
+    _, X_test, _, _ = digits.split(0)
+    reading = digits.read(digits.default_model(), X_test[at.session_state["digits_source"]].reshape(8, 8) * 16)
+    [bars] = [m.value for m in at.markdown if 'class="digits-probabilities"' in m.value]
+    assert [float(p) for p in re.findall(r'class="bar" data-digit="\d" data-p="([^"]+)"', bars)] == \
+        pytest.approx(reading.proba.tolist())
+    [network] = [m.value for m in at.markdown if 'class="digits-network"' in m.value]
+    outputs = re.findall(r'data-layer="3" data-index="\d" data-p="([^"]+)"', network)
+    assert [float(p) for p in outputs] == pytest.approx(reading.proba.tolist())
+    assert not at.get("plotly_chart")
+
+
 def test_one_it_gets_wrong_shows_a_misread_test_image():
     at = click(page(), "One it gets wrong")
     no_exception(at)

@@ -135,7 +135,8 @@ def test_several_outputs_use_softmax_digits_style():
     centres = rng.random((10, 8)) * 4
     y = np.repeat(np.arange(10), 20)
     X = centres[y] + rng.normal(0, 0.2, (200, 8))
-    net = Network((16,), "relu", mode="fast", max_iter=300, random_state=0).fit(X, y)
+    net = Network((16,), "relu", loss="cross_entropy", init="he", batch_size=None, optimizer="adam",
+                  learning_rate=0.1, max_iter=300, random_state=0).fit(X, y)
     p = net.predict_proba(X)
     assert p.shape == (200, 10) and np.allclose(p.sum(1), 1)
     assert net.score(X, y) > 0.9

@@ -1,16 +1,20 @@
-"""What the Backprop page draws: tables of named matrices, the computation graph (Graphviz DOT) and a cost chart.
+"""What the Backprop page draws: tables of named matrices, the computation graph (Graphviz DOT) and a cost chart (SVG).
 
 Pure functions of the engine's results (fontnet.backprop); only numbers and the engine's own names reach them.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 
 from ..backprop import PARAMS, Backprop, Check, Step, Term
+from .network import FONT_FAMILY, TEXT
 
-FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 POSITIVE, NEGATIVE = "#e8710a", "#1a73e8"  # as the network diagram: orange positive, blue negative
+DOTS, GRID = "#9aa0a6", "#ebe9e3"
+MEAN_OF = 20   # the cost chart's running mean: this many steps
 
 
 def num(v: float, digits: int = 4) -> str:
@@ -119,22 +123,66 @@ def graph_dot(bp: Backprop) -> str:
     return "\n".join(lines)
 
 
-def cost_chart(costs: np.ndarray) -> dict:
-    """A Vega-Lite spec: each applied step's cost on its training row, and a running mean over 20 steps.
-
-    Vega-Lite rather than plotly: the spec is plain data, cheap to build on every step the visitor applies.
-    """
+def running_mean(costs: np.ndarray, k: int = MEAN_OF) -> np.ndarray:
+    """The mean of each step's cost and the up to k - 1 before it (fewer at the start)."""
     costs = np.asarray(costs, dtype=float)
-    k = max(1, min(20, len(costs)))
-    mean = np.convolve(costs, np.ones(k))[:len(costs)] / np.minimum(np.arange(1, len(costs) + 1), k)
-    values = [{"step": i + 1, "cost": float(c), "mean": float(m)} for i, (c, m) in enumerate(zip(costs, mean))]
-    x = {"field": "step", "type": "quantitative", "title": "step"}
-    return {
-        "data": {"values": values}, "height": 200,
-        "layer": [
-            {"mark": {"type": "point", "size": 10, "color": "#9aa0a6"},
-             "encoding": {"x": x, "y": {"field": "cost", "type": "quantitative", "title": "cost on the row"}}},
-            {"mark": {"type": "line", "color": POSITIVE},
-             "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}}},
-        ],
-    }
+    k = max(1, min(k, len(costs)))
+    return np.convolve(costs, np.ones(k))[:len(costs)] / np.minimum(np.arange(1, len(costs) + 1), k)
+
+
+def ticks(hi: float, n: int = 5, whole: bool = False) -> np.ndarray:
+    """Round tick values from 0 to at least `hi`, about n of them (1, 2 or 5 times a power of ten apart)."""
+    span = hi if hi > 0 else 1.0
+    step = 10.0 ** np.floor(np.log10(span / n))
+    step *= next(m for m in (1, 2, 5, 10) if span / (step * m) <= n)
+    if whole:
+        step = max(step, 1.0)
+    return np.arange(0, np.ceil(span / step - 1e-9) * step + step / 2, step)
+
+
+def cost_summary(costs: np.ndarray) -> str:
+    """The cost chart in words: the first and the last step's cost and the running mean at the end."""
+    costs = np.asarray(costs, dtype=float)
+    n, k = len(costs), min(MEAN_OF, len(costs))
+    return (f"{n} step{'s' if n != 1 else ''}: the cost on the row went from {num(costs[0])} (step 1) to "
+            f"{num(costs[-1])} (step {n}); the mean of the last {k} step{'s' if k != 1 else ''} is "
+            f"{num(running_mean(costs)[-1])}.")
+
+
+def cost_svg(costs: np.ndarray) -> str:
+    """Each applied step's cost on its training row (grey dots) and its running mean over 20 steps (orange), as
+    an SVG the server draws: no charting library for the browser to load. The numbers are in the element's
+    data attributes (data-costs, data-means; 6 significant digits) and, in words, in its description."""
+    costs = np.asarray(costs, dtype=float)
+    mean = running_mean(costs)
+    n = len(costs)
+    W, H, left, right, top, bottom = 700, 220, 56, 14, 26, 38
+    xt, yt = ticks(n, 8, whole=True), ticks(float(costs.max()))
+    x = lambda i: left + (W - left - right) * i / xt[-1]  # noqa: E731  step i (1-based)
+    y = lambda c: top + (H - top - bottom) * (1 - c / yt[-1])  # noqa: E731
+    out = []
+    for t in yt:
+        out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>'
+                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">{t:g}</text>')
+    for t in xt:
+        out.append(f'<text x="{x(t):.1f}" y="{H - bottom + 16}" text-anchor="middle" font-size="11" '
+                   f'fill="{TEXT}">{t:g}</text>')
+    out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{TEXT}"/>')
+    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 4}" text-anchor="middle" font-size="12" '
+               f'fill="{TEXT}">step</text><text transform="translate(14 {top + (H - top - bottom) / 2:.1f}) '
+               f'rotate(-90)" text-anchor="middle" font-size="12" fill="{TEXT}">cost on the row</text>')
+    dots = "".join(f"M{x(i + 1):.1f} {y(c):.1f}h0" for i, c in enumerate(costs))
+    out.append(f'<path class="costs" d="{dots}" stroke="{DOTS}" stroke-width="3.5" stroke-linecap="round"/>')
+    line = " ".join(f"{x(i + 1):.1f},{y(m):.1f}" for i, m in enumerate(mean))
+    out.append(f'<polyline class="mean" points="{line}" fill="none" stroke="{POSITIVE}" stroke-width="2"/>')
+    out.append(f'<g font-size="11" fill="{TEXT}"><path d="M{left + 8} 12h0" stroke="{DOTS}" stroke-width="3.5" '
+               f'stroke-linecap="round"/><text x="{left + 16}" y="16">cost on the row</text>'
+               f'<line x1="{left + 120}" x2="{left + 140}" y1="12" y2="12" stroke="{POSITIVE}" stroke-width="2"/>'
+               f'<text x="{left + 146}" y="16">running mean of {MEAN_OF} steps</text></g>')
+    values = lambda v: " ".join(f"{float(c):.6g}" for c in v)  # noqa: E731
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="backprop-costs" viewBox="0 0 {W} {H}" width="100%" '
+            f'role="img" aria-labelledby="backprop-costs-title" aria-describedby="backprop-costs-desc" '
+            f'data-steps="{n}" data-costs="{values(costs)}" data-means="{values(mean)}" '
+            f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">'
+            f'<title id="backprop-costs-title">The cost of each step applied here, and its running mean</title>'
+            f'<desc id="backprop-costs-desc">{escape(cost_summary(costs))}</desc>{"".join(out)}</svg>')

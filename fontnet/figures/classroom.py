@@ -22,9 +22,12 @@ QR_SCALE = 8
 def qr_svg(url: str, label: str) -> str:
     """The QR code of `url` as inline SVG, black on white, with `label` as its text alternative (a role="img"
     element named by it, and the SVG's title)."""
-    svg = segno.make(url, error="m").svg_inline(scale=QR_SCALE, border=2, dark="#000000", light="#ffffff",
-                                                title=label, omitsize=False)
-    return f'<div class="fontnet-qr" role="img" aria-label="{html.escape(label)}">{svg}</div>'
+    qr = segno.make(url, error="m")
+    width, _ = qr.symbol_size(scale=QR_SCALE, border=2)
+    # no width or height on the SVG, only its viewBox: it is drawn at most its natural size, and smaller to fit
+    svg = qr.svg_inline(scale=QR_SCALE, border=2, dark="#000000", light="#ffffff", title=label, omitsize=True)
+    return (f'<div class="fontnet-qr" role="img" aria-label="{html.escape(label)}" '
+            f'style="width: 100%; max-width: {width}px">{svg}</div>')
 
 
 def student_labels(students: Sequence[Student]) -> dict[str, str]:

@@ -1,127 +1,167 @@
 """The Digits page, drawn: the ten outputs, Figure 7-8 for the current image, what each first-layer node looks
 for and the live training chart's description (the confusion matrix is app/confusion.py's grid).
 
-Pure functions: arrays in, a plotly figure out. Figures are built from plain dicts without plotly's
-per-property validation (the tests validate each once): the pad redraws them on every stroke.
+Pure functions: arrays in, markup out (SVG and HTML the server draws, no charting library for the browser to
+load first: the pad redraws the outputs and Figure 7-8 on every stroke). Each element carries its numbers as
+data attributes (data-p, data-a, data-value, data-contribution) and in its <title>, the browser's hover text.
 """
 
 from __future__ import annotations
 
-import math
+from html import escape
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..digits import Reading
 from ..network import Network
-from .network import NEGATIVE, POSITIVE
-from .training import FONT
+from .mistakes import digit_rgb, img
+from .network import FONT_FAMILY, NEGATIVE, POSITIVE, TEXT, _label, _title
+from .raster import diverging_rgb
 
 INK = "#1f2328"
 BAR = "#adb5bd"
 CHOSEN = POSITIVE
+GRID = "#ebe9e3"
 TRAIN = "#d9480f"
 TEST = "#1c7ed6"
 LOSS = "#495057"
-GREYS = [[0.0, "#ffffff"], [1.0, "#111111"]]
-WEIGHTS = [[0.0, NEGATIVE], [0.5, "#ffffff"], [1.0, POSITIVE]]
 MAX_EDGES = 80        # Figure 7-8 draws this many of the strongest connections between its later layers
-TILES_PER_ROW = 8
+TILE_SCALE = 7        # screen pixels per weight in a tile
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    layout = {"template": {}, "font": FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
-              "showlegend": False, "uirevision": "keep", **layout}
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+def _hex(rgb: np.ndarray) -> str:
+    return "#" + "".join(f"{int(c):02x}" for c in rgb)
 
 
-_HIDDEN_AXIS = dict(visible=False, fixedrange=True)
+def shade(v: float) -> str:
+    """A value in [-1, 1] as the weight colours: white at 0, orange at 1, blue at -1."""
+    return _hex(diverging_rgb(np.array(v), POSITIVE, NEGATIVE))
 
 
-def probabilities_figure(proba: np.ndarray, height: int = 260) -> go.Figure:
-    """The output layer: P(digit) for 0-9 as bars, the most likely one highlighted."""
+def _svg(cls: str, width: int, height: int, title: str, desc: str, body: list[str], max_width: str = "100%") -> str:
+    """An inline SVG that scales to its container, named for screen readers by its <title> and <desc>."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" aria-labelledby="{cls}-title" aria-describedby="{cls}-desc" style="display: block; '
+            f'width: 100%; max-width: {max_width}; height: auto; font-family: {FONT_FAMILY}">'
+            f'<title id="{cls}-title">{escape(title)}</title><desc id="{cls}-desc">{escape(desc)}</desc>'
+            + "".join(body) + "</svg>")
+
+
+def probabilities_svg(proba: np.ndarray) -> str:
+    """The output layer: P(digit) for 0-9 as bars, each printed above its bar, the most likely one highlighted
+    (none while every probability is 0: nothing read yet)."""
     proba = np.asarray(proba, dtype=float)
-    best = int(np.argmax(proba))
-    return _figure(
-        [dict(type="bar", x=[str(d) for d in range(10)], y=proba.tolist(),
-              marker=dict(color=[CHOSEN if d == best else BAR for d in range(10)]),
-              text=[f"{p:.0%}" for p in proba], textposition="outside", cliponaxis=False,
-              hovertemplate="P(%{x}) = %{y:.3f}<extra></extra>")],
-        dict(height=height, margin=dict(l=40, r=10, t=20, b=30),
-             xaxis=dict(title=dict(text="digit"), type="category", fixedrange=True),
-             yaxis=dict(range=[0, 1.12], tickformat=".0%", fixedrange=True, gridcolor="#ebe9e3")))
+    read = bool(proba.sum() > 0)
+    best = int(np.argmax(proba)) if read else -1
+    W, H, left, right, top, bottom = 380, 260, 44, 8, 22, 36
+    plot_h, band = H - top - bottom, (W - left - right) / 10
+    y = lambda p: top + plot_h * (1 - min(max(p, 0.0), 1.0) / 1.12)  # noqa: E731  up to 112%: room to print 100%
+    out = []
+    for t in (0, 0.25, 0.5, 0.75, 1):
+        out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>'
+                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
+                   f'{t:.0%}</text>')
+    for d, p in enumerate(proba):
+        x = left + band * d
+        top_y = y(float(p))
+        out.append(f'<g class="bar" data-digit="{d}" data-p="{float(p)!r}"{" data-chosen" if d == best else ""}>'
+                   + _title(f"P({d}) = {p:.3f}") +
+                   f'<rect x="{x + band * 0.15:.1f}" y="{top_y:.1f}" width="{band * 0.7:.1f}" '
+                   f'height="{y(0) - top_y:.1f}" fill="{CHOSEN if d == best else BAR}"/>'
+                   f'<text x="{x + band / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" font-size="11" '
+                   f'fill="{TEXT}">{p:.0%}</text>'
+                   f'<text x="{x + band / 2:.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" font-size="12" '
+                   f'fill="{TEXT}">{d}</text></g>')
+    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 3}" text-anchor="middle" font-size="12" '
+               f'fill="{TEXT}">digit</text>')
+    every = ", ".join(f"{d}: {p:.1%}" for d, p in enumerate(proba))
+    title = (f"P(digit), softmax: most likely {best} ({proba[best]:.0%})" if read
+             else "P(digit), softmax: no image read yet")
+    return _svg("digits-probabilities", W, H, title, f"The ten probabilities, digit: P. {every}.", out, "380px")
 
 
-def network_figure(model: Network, reading: Reading, height: int = 460) -> go.Figure:
-    """Figure 7-8 for this network: the 8x8 input grid, each hidden layer's nodes shaded by their activation, the
-    ten outputs by probability, and the strongest connections between the later layers (positive orange,
-    negative blue). The 64 x n connections from the pixels are left out: the weight tiles show them."""
+def network_svg(model: Network, reading: Reading) -> str:
+    """Figure 7-8 for this network: the 8x8 input grid, each hidden layer's nodes shaded by their activation
+    (scaled to the layer's largest |A|), the ten outputs sized and shaded by probability, and the strongest
+    contributions w·a between the later layers (orange positive, blue negative). The 64 x n connections from
+    the pixels are left out: the weight tiles show them."""
     acts = [a[:, 0] for a in reading.forward.A]
     n_layers = len(acts)
-    data: list[dict] = []
-    # inputs: the 8x8 image as a heatmap on axes of their own, kept square whatever the figure's width
-    data.append(dict(type="heatmap", z=reading.image.tolist(), zmin=0, zmax=16, colorscale=GREYS, showscale=False,
-                     xaxis="x2", yaxis="y2", xgap=1, ygap=1,
-                     hovertemplate="pixel (row %{y}, column %{x}) = %{z:.0f}<extra></extra>"))
-    xs = [2.2 * i for i in range(n_layers)]
-    positions = [np.linspace(7.5, -0.5, len(a)) if len(a) > 1 else np.array([3.5]) for a in acts]
-    # edges between consecutive later layers: the largest |w * a_prev| contributions, in two traces by sign
+    W, H, cell = 900, 460, 20
+    grid_x, grid_y = 24, (H - 8 * cell) / 2 + 10
+    xs = [320 + (790 - 320) * i / max(n_layers - 1, 1) for i in range(n_layers)]
+    ys = [np.linspace(60, H - 20, len(a)) if len(a) > 1 else np.array([(60 + H - 20) / 2]) for a in acts]
+    out = ['<g class="edges" stroke-linecap="round">']
     for layer in range(1, n_layers):
-        W = model.weights_[layer]
-        contrib = W * acts[layer - 1][None, :]
-        flat = np.argsort(-np.abs(contrib).ravel())[:MAX_EDGES]
-        for sign, colour in ((1, POSITIVE), (-1, NEGATIVE)):
-            ex, ey = [], []
-            for k in flat:
-                i, j = divmod(int(k), W.shape[1])
-                if np.sign(contrib[i, j]) == sign and contrib[i, j] != 0:
-                    ex += [xs[layer - 1], xs[layer], None]
-                    ey += [positions[layer - 1][j], positions[layer][i], None]
-            data.append(dict(type="scatter", mode="lines", x=ex, y=ey, hoverinfo="skip",
-                             line=dict(color=colour, width=1), opacity=0.45))
-    for layer, (x, y, a) in enumerate(zip(xs, positions, acts)):
-        out = layer == n_layers - 1
-        scale = 1.0 if out else max(float(np.max(np.abs(a))), 1e-9)
-        shade = (a / scale).clip(-1, 1)
-        data.append(dict(
-            type="scatter", mode="markers+text" if out else "markers", x=[x] * len(a), y=y.tolist(),
-            text=[str(d) for d in range(len(a))] if out else None, textposition="middle right",
-            marker=dict(size=(14 + 20 * a).tolist() if out else 11, color=shade.tolist(), cmin=-1, cmax=1,
-                        colorscale=WEIGHTS, line=dict(color=INK, width=1)),
-            customdata=a.tolist(),
-            hovertemplate=("P(%{text}) = %{customdata:.3f}<extra>output</extra>" if out else
-                           f"hidden layer {layer + 1}, node %{{pointNumber}}: A = %{{customdata:.3f}}<extra></extra>")))
+        contrib = model.weights_[layer] * acts[layer - 1][None, :]
+        for k in np.argsort(-np.abs(contrib).ravel(), kind="stable")[:MAX_EDGES]:
+            i, j = divmod(int(k), contrib.shape[1])
+            c = float(contrib[i, j])
+            if c == 0:
+                continue
+            dst = f"output {i}" if layer == n_layers - 1 else f"hidden {layer + 1}, node {i + 1}"
+            out.append(f'<line class="edge" data-layer="{layer}" data-from="{j}" data-to="{i}" '
+                       f'data-contribution="{c!r}" x1="{xs[layer - 1]:.1f}" y1="{ys[layer - 1][j]:.1f}" '
+                       f'x2="{xs[layer]:.1f}" y2="{ys[layer][i]:.1f}" stroke="{POSITIVE if c > 0 else NEGATIVE}" '
+                       f'stroke-opacity="0.45">' + _title(f"w·a = {c:+.3f}: hidden {layer}, node {j + 1} → {dst}")
+                       + "</line>")
+    out.append("</g>")
+    out.append(f'<g class="layer-title">{_label(grid_x + 4 * cell, grid_y - 14, ["inputs: 8x8 pixels"], size=12)}</g>')
+    out.append(f'<g class="inputs"><rect x="{grid_x - 1}" y="{grid_y - 1:.1f}" width="{8 * cell + 1}" '
+               f'height="{8 * cell + 1}" fill="#e9ecef" stroke="#ced4da"/>')
+    greys = digit_rgb(reading.image)
+    for (r, c), v in np.ndenumerate(reading.image):
+        g = _hex(greys[r, c])
+        out.append(f'<rect class="pixel" data-row="{r}" data-column="{c}" data-value="{float(v)!r}" '
+                   f'x="{grid_x + c * cell}" y="{grid_y + r * cell:.1f}" width="{cell - 1}" height="{cell - 1}" '
+                   f'fill="{g}">' + _title(f"pixel (row {r + 1}, column {c + 1}) = {v:.0f}") + "</rect>")
+    out.append("</g>")
     labels = [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
-    ann = [dict(x=x, y=8.4, text=t, showarrow=False, font=dict(size=12)) for x, t in zip(xs, labels)]
-    ann.append(dict(x=0.1, y=1.0, xref="paper", yref="paper", text="inputs: 8x8 pixels", showarrow=False,
-                    font=dict(size=12), yanchor="bottom"))
-    return _figure(data, dict(height=height, margin=dict(l=10, r=30, t=30, b=10), annotations=ann,
-                              xaxis={**_HIDDEN_AXIS, "domain": [0.26, 1], "range": [-0.5, xs[-1] + 0.8]},
-                              yaxis={**_HIDDEN_AXIS, "range": [-1, 8.8]},
-                              xaxis2={**_HIDDEN_AXIS, "domain": [0, 0.2], "anchor": "y2", "constrain": "domain"},
-                              yaxis2={**_HIDDEN_AXIS, "domain": [0.1, 0.9], "anchor": "x2", "autorange": "reversed",
-                                      "scaleanchor": "x2", "constrain": "domain"}))
+    for x, t in zip(xs, labels):
+        out.append(f'<g class="layer-title">{_label(x, 26, [t], size=12)}</g>')
+    for layer, (x, y, a) in enumerate(zip(xs, ys, acts)):
+        out_layer = layer == n_layers - 1
+        scale = 1.0 if out_layer else max(float(np.max(np.abs(a))), 1e-9)
+        gap = float(y[1] - y[0]) if len(y) > 1 else 20.0
+        for j, (yj, aj) in enumerate(zip(y, a)):
+            aj = float(aj)
+            if out_layer:
+                r, data, hover = 7 + 10 * aj, f'data-p="{aj!r}"', f"P({j}) = {aj:.3f}"
+            else:
+                r, data = min(7.0, 0.42 * gap), f'data-a="{aj!r}"'
+                hover = f"hidden layer {layer + 1}, node {j + 1}: A = {aj:.3f}"
+            label = _label(x + r + 5, yj + 4, [str(j)], anchor="start") if out_layer else ""
+            out.append(f'<g class="node" data-layer="{layer + 1}" data-index="{j}" {data}>{_title(hover)}'
+                       f'<circle cx="{x:.1f}" cy="{yj:.1f}" r="{r:.1f}" fill="{shade(aj / scale)}" stroke="{INK}" '
+                       f'stroke-width="1"/>{label}</g>')
+    widths = ", ".join(str(len(a)) for a in acts[:-1])
+    top2 = np.argsort(-reading.proba, kind="stable")[:2]
+    title = f"Figure 7-8 for this image: the network reads {reading.digit} (P = {reading.confidence:.3f})"
+    desc = (f"64 pixel inputs (an 8x8 image, 0-16) feed hidden layers of {widths} {model.activation} nodes and 10 "
+            f"softmax outputs. Hidden nodes are shaded by their activation A: orange positive, blue negative, white "
+            f"zero. The most likely digits: {top2[0]} ({reading.proba[top2[0]]:.1%}), then {top2[1]} "
+            f"({reading.proba[top2[1]]:.1%}). Lines are the {MAX_EDGES} strongest contributions w·a into each "
+            "later layer.")
+    return _svg("digits-network", W, H, title, desc, out)
 
 
-def weight_tiles_figure(W1: np.ndarray, height: int | None = None) -> go.Figure:
-    """Each first-layer node's 64 weights as an 8x8 tile (orange positive, blue negative): what it looks for.
-
-    One heatmap of all tiles with a blank line between them, so any number of nodes is a single trace."""
-    n = W1.shape[0]
-    cols = min(TILES_PER_ROW, n)
-    rows = math.ceil(n / cols)
-    canvas = np.full((rows * 9 - 1, cols * 9 - 1), np.nan)
-    for k in range(n):
-        r, c = divmod(k, cols)
-        canvas[r * 9:r * 9 + 8, c * 9:c * 9 + 8] = W1[k].reshape(8, 8)
-    lim = float(np.nanmax(np.abs(W1))) or 1.0
-    z = [[None if np.isnan(v) else float(v) for v in row] for row in canvas]
-    return _figure(
-        [dict(type="heatmap", z=z, zmin=-lim, zmax=lim, colorscale=WEIGHTS, showscale=False,
-              hovertemplate="weight %{z:.3f}<extra></extra>", xgap=0, ygap=0)],
-        dict(height=height or 40 + 62 * rows, margin=dict(l=5, r=5, t=5, b=5),
-             xaxis={**_HIDDEN_AXIS, "constrain": "domain"},
-             yaxis={**_HIDDEN_AXIS, "autorange": "reversed", "scaleanchor": "x"}))
+def weight_tiles_html(W1: np.ndarray) -> str:
+    """Each first-layer node's 64 weights as an 8x8 picture (orange positive, blue negative, one scale for all
+    tiles, the largest |weight| full colour): what it looks for. The tiles wrap to the page's width."""
+    W1 = np.asarray(W1, dtype=float)
+    lim = float(np.max(np.abs(W1))) or 1.0
+    tiles = []
+    for k, w in enumerate(W1):
+        lo, hi = float(w.min()), float(w.max())
+        alt = f"node {k + 1}: weights from {lo:+.3f} to {hi:+.3f}"
+        tiles.append(f'<div class="tile" data-node="{k}" data-min="{lo!r}" data-max="{hi!r}" title="{alt}" '
+                     f'style="text-align: center">'
+                     f'{img(diverging_rgb(w.reshape(8, 8) / lim, POSITIVE, NEGATIVE), alt, "weights", TILE_SCALE)}'
+                     f'<div style="font-size: 0.8rem">node {k + 1}</div></div>')
+    return (f'<div id="digits-tiles" data-nodes="{len(W1)}" data-limit="{lim!r}" style="font-family: {FONT_FAMILY}; '
+            f'color: {TEXT}"><div style="display: flex; flex-wrap: wrap; gap: 10px">{"".join(tiles)}</div>'
+            f'<p style="font-size: 0.85rem; margin: 0.4rem 0 0">One scale for every tile: full orange is a weight '
+            f'of {lim:+.3f}, full blue {-lim:+.3f}, white 0.</p></div>')
 
 
 LIVE_COLUMNS = ("loss", "train_accuracy", "test_accuracy")

@@ -11,15 +11,15 @@ import numpy as np
 
 from ..mistakes import Case
 from .network import FONT_FAMILY, NEGATIVE, POSITIVE, TEXT
-from .raster import data_uri, hex_rgb
+from .raster import data_uri, diverging_rgb
 
 SCALE = 12   # screen pixels per image pixel
 
 
-def _img(rgb: np.ndarray, alt: str, cls: str) -> str:
-    """An 8x8 picture as an <img>, each pixel drawn as a SCALE x SCALE square."""
+def img(rgb: np.ndarray, alt: str, cls: str, scale: int = SCALE) -> str:
+    """An 8x8 picture as an <img>, each pixel drawn as a `scale` x `scale` square (`alt` is the app's own words)."""
     uri = data_uri(rgb)
-    size = 8 * SCALE
+    size = 8 * scale
     return (f'<img class="{cls}" src="{uri}" width="{size}" height="{size}" alt="{alt}" '
             f'style="width: {size}px; height: {size}px; max-width: none; object-fit: fill; image-rendering: pixelated; '
             'border: 1px solid #ced4da">')
@@ -35,9 +35,7 @@ def attribution_rgb(attribution: np.ndarray) -> np.ndarray:
     """Each pixel's share of the score: orange where it raised the predicted digit's logit, blue where it lowered
     it, white where it did nothing; the strongest pixel in either direction is full colour."""
     a = np.asarray(attribution, dtype=float).reshape(8, 8)
-    v = a / (float(np.max(np.abs(a))) or 1.0)
-    ends = np.where(v[..., None] >= 0, hex_rgb(POSITIVE), hex_rgb(NEGATIVE))
-    return np.round(255 + (ends - 255) * np.abs(v)[..., None]).astype(np.uint8)
+    return diverging_rgb(a / (float(np.max(np.abs(a))) or 1.0), POSITIVE, NEGATIVE)
 
 
 def case_html(c: Case) -> str:
@@ -45,8 +43,8 @@ def case_html(c: Case) -> str:
     return (f'<div class="digit-case" data-index="{c.index}" data-true="{c.true}" data-predicted="{c.predicted}" '
             f'style="width: 212px; font-size: 0.85rem; line-height: 1.35">'
             f'<div style="display: flex; gap: 6px">'
-            f'{_img(digit_rgb(c.image), f"test image {c.index}", "digit-image")}'
-            f'{_img(attribution_rgb(c.attribution), "which pixels pushed the prediction: orange up, blue down", "digit-attribution")}'
+            f'{img(digit_rgb(c.image), f"test image {c.index}", "digit-image")}'
+            f'{img(attribution_rgb(c.attribution), "which pixels pushed the prediction: orange up, blue down", "digit-attribution")}'
             '</div>'
             f'<div>test image {c.index}: true <strong>{c.true}</strong></div>'
             f'<div>predicted <strong>{c.predicted}</strong> ({c.p_predicted:.1%}), then {c.second} ({c.p_second:.1%})</div>'

@@ -34,3 +34,11 @@ def data_uri(rgb: np.ndarray) -> str:
 def hex_rgb(hex_colour: str) -> np.ndarray:
     """'#d9480f' as [217, 72, 15] (floats)."""
     return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def diverging_rgb(values: np.ndarray, positive: str, negative: str) -> np.ndarray:
+    """Values in [-1, 1] as colours (one more axis of 3): white at 0, `positive` at 1, `negative` at -1, straight
+    lines between (as a plotly colour scale [negative, white, positive] draws them)."""
+    v = np.clip(np.asarray(values, dtype=float), -1, 1)[..., None]
+    ends = np.where(v >= 0, hex_rgb(positive), hex_rgb(negative))
+    return np.round(255 + (ends - 255) * np.abs(v)).astype(np.uint8)

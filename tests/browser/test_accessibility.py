@@ -104,6 +104,12 @@ def test_backprop_after_a_step(app_server, page):
     page.get_by_text("Step applied").first.wait_for(timeout=60_000)
     wait_for_app(page)
     assert_accessible(page, "Backprop, after one step")
+    page.get_by_role("button", name="Apply N steps").click()
+    page.locator(".st-key-costs svg.backprop-costs").wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)
+    page.mouse.move(0, 0)  # off the button: its help tooltip, mid-fade, is not the page's state
+    page.locator(".stTooltipContent").wait_for(state="detached", timeout=30_000)
+    assert_accessible(page, "Backprop, after N steps: the cost chart")
 
 
 def test_digits_with_a_test_image_read(app_server, page):

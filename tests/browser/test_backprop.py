@@ -6,6 +6,7 @@ import pytest
 from fontnet import backprop as bp
 from fontnet.figures.backprop import num
 from tests.browser.conftest import link_notices, screenshot, wait_for_app
+from tests.browser.test_digits import CHART_LIBRARIES
 
 pytestmark = pytest.mark.browser
 LINK = "/backprop?bg=ffc0cb&label=dark&model=fresh&seed=3&lr=0.05"
@@ -96,3 +97,21 @@ def test_a_link_keeps_its_settings_and_a_choice_writes_its_short_name(app_server
     page.wait_for_url(lambda url: "label=light" in url, timeout=30_000)
     wait_for_app(page)
     assert "Light" not in page.url and "act=tanh" in page.url
+
+
+def test_apply_n_steps_draws_the_cost_chart_with_every_steps_cost(app_server, page):
+    expected = bp.random_steps(bp.fresh_network(3), 30, 0.05, seed=0).costs
+    page.goto(app_server.url + LINK + "&steps=30")
+    wait_for_app(page)
+    page.get_by_role("button", name="Apply N steps").click()
+    chart = page.locator(".st-key-costs svg.backprop-costs")
+    chart.wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)
+    assert chart.get_attribute("data-steps") == "30"
+    costs = [float(v) for v in chart.get_attribute("data-costs").split()]
+    assert costs == pytest.approx(expected.tolist(), rel=1e-5)
+    assert chart.get_attribute("role") == "img" and "30 steps" in chart.locator("desc").text_content()
+    assert chart.bounding_box()["width"] > 300
+    # drawn by the server: no charting library was fetched for it
+    assert page.evaluate(CHART_LIBRARIES) == []
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from bench.digits import open_digits, stroke
+from fontnet import digits
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -11,26 +13,6 @@ pytestmark = pytest.mark.browser
 PIXELS = "() => document.querySelector('#digit-preview')?.dataset.pixels ?? null"
 LIVE_POINTS = ("() => { const el = document.querySelector('.st-key-digits_live_chart [data-points]');"
                " return el ? +el.dataset.points : -1; }")
-
-
-def open_digits(page, app_server, query: str = ""):
-    page.goto(app_server.url + "/digits" + query)
-    page.locator(".st-key-digit_pad canvas").last.wait_for(timeout=60_000)
-    page.locator("#digit-prompt").wait_for(timeout=60_000)
-    wait_for_app(page)
-
-
-def stroke(page, points):
-    """Draw one stroke with the mouse through `points`, given in pad coordinates (0-280)."""
-    canvas = page.locator(".st-key-digit_pad canvas").last
-    canvas.wait_for(state="visible", timeout=30_000)  # after Clear, a fresh pad is mounted
-    box = canvas.bounding_box()
-    (x0, y0), rest = points[0], points[1:]
-    page.mouse.move(box["x"] + x0, box["y"] + y0)
-    page.mouse.down()
-    for x, y in rest:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()
 
 
 def pixels(page) -> str:
@@ -62,6 +44,40 @@ def test_drawing_shows_the_8x8_image_and_a_prediction_and_clear_empties_the_pad(
     assert page.locator("#digit-prediction").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.dialogs == []
+
+
+# the charting libraries' scripts a page has fetched (Streamlit's plotly chunk is 4.7 MB, Vega's over 1 MB; a
+# loader stub of under 1 kB may be fetched with Streamlit's own code and is no library)
+CHART_LIBRARIES = ("() => performance.getEntriesByType('resource').filter(r => /plotly|vega/i.test(r.name) && "
+                   "r.decodedBodySize > 100000).map(r => r.name)")
+FIGURE_NUMBERS = """() => ({
+  bars: [...document.querySelectorAll('svg.digits-probabilities .bar')].map(b => +b.dataset.p),
+  chosen: [...document.querySelectorAll('svg.digits-probabilities .bar[data-chosen]')].map(b => +b.dataset.digit),
+  outputs: [...document.querySelectorAll('svg.digits-network .node[data-layer="3"]')].map(n => +n.dataset.p),
+  pixels: [...document.querySelectorAll('svg.digits-network .pixel')].map(p => +p.dataset.value),
+  tiles: [...document.querySelectorAll('#digits-tiles img.weights')].map(i => i.complete ? i.naturalWidth : 0),
+})"""
+
+
+def test_a_test_image_draws_its_numbers_in_light_figures(app_server, page):
+    """The output bars, Figure 7-8 and the weight tiles are markup the server draws: no plotly.js to load."""
+    open_digits(page, app_server)
+    page.get_by_role("button", name="Random test image").click()
+    page.locator("svg.digits-network").wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)
+    index = int(re.search(r"Test image (\d+), labelled", page.locator('[data-testid="stMain"]').inner_text()).group(1))
+    _, X_test, _, _ = digits.split(0)
+    reading = digits.read(digits.default_model(), X_test[index].reshape(8, 8) * 16)
+    page.wait_for_function(f"() => ({FIGURE_NUMBERS})().tiles.every(w => w === 8)", timeout=30_000)
+    shown = page.evaluate(FIGURE_NUMBERS)
+    assert shown["bars"] == pytest.approx(reading.proba.tolist()) and shown["outputs"] == shown["bars"]
+    assert shown["chosen"] == [reading.digit]
+    assert shown["pixels"] == reading.image.ravel().tolist()
+    assert len(shown["tiles"]) == digits.default_model().weights_[0].shape[0]
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.evaluate(CHART_LIBRARIES) == []
+    assert page.locator("svg.digits-network").bounding_box()["width"] > 400
+    screenshot(page, "digits-figures")
 
 
 def test_train_grows_the_live_chart_until_the_run_is_done(app_server, page):

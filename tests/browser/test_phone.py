@@ -1,15 +1,17 @@
 """Phones and tablets (390x844 and 820x1180, touch): no page scrolls sideways, the audit holds, the sidebar's
 settings open and work, Teach answers by touch, and a digit drawn with a finger on the pad is read."""
 
+import re
+
 import pytest
 
 from tests.browser.a11y import DEVICES, assert_accessible, horizontal_overflow
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/train", "Train"), ("/backprop", "Backprop"),
-         ("/activations", "Activations"), ("/digits", "Digits")]
+PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"), ("/tune", "Tune"),
+         ("/backprop", "Backprop"), ("/activations", "Activations"), ("/digits", "Digits")]
 ANSWERS = "() => +document.querySelector('#teach-scores')?.dataset.answers"
 
 
@@ -28,6 +30,15 @@ def phone(browser):
     context = browser.new_context(**DEVICES["phone"])
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    """The app with its class rooms in a temporary SQLite file."""
+    where = tmp_path_factory.mktemp("phone-rooms")
+    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'rooms.sqlite3'}"})
+    yield server
+    server.stop()
 
 
 def open_page(page, url: str, title: str) -> None:
@@ -130,3 +141,44 @@ def test_a_digit_drawn_by_touch_is_read(app_server, phone):
     assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == scrolled
     wait_for_app(page)
     assert_accessible(page, "Digits on a phone, a digit drawn by touch")
+
+
+def fits(page, what: str) -> None:
+    """Neither the document nor the main area scrolls sideways, and the audit holds."""
+    page.wait_for_selector('[data-access="ready"]', state="attached", timeout=30_000)
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, (what, over)
+    assert_accessible(page, what)
+
+
+def test_a_room_on_a_teachers_tablet_and_a_students_phone(room_server, browser):
+    """The teacher's view (code, QR, live panel, students' table) fits a tablet and a phone; a student joins on a
+    phone, answers by touch, and the teacher's panel counts the answer."""
+    teacher_ctx = browser.new_context(**DEVICES["tablet"])
+    student_ctx = browser.new_context(**DEVICES["phone"])
+    try:
+        teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
+        open_page(teacher, room_server.url + "/class", "Class")
+        teacher.get_by_role("button", name="Open a room").tap()
+        teacher.locator("#class-code").wait_for(timeout=60_000)
+        wait_for_app(teacher)
+        code = dict(re.findall(r"[?&](room|key)=([^&]+)", teacher.url))["room"]
+        open_page(student, f"{room_server.url}/teach?room={code}", "Teach")
+        student.get_by_role("button", name="Join room").tap()
+        student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
+        wait_for_app(student)
+        student.get_by_role("button", name="Dark reads better", exact=True).tap()
+        student.locator('#class-status[data-saved="1"]').wait_for(timeout=30_000)
+        wait_for_app(student)
+        fits(student, "Teach in a room on a phone")
+        teacher.wait_for_function("() => [...document.querySelectorAll('[data-stat=answers] .fontnet-stat-value')]"
+                                  ".some(e => e.textContent === '1')", timeout=60_000)
+        fits(teacher, "the teacher's view on a tablet")
+        teacher.set_viewport_size({"width": DEVICES["phone"]["viewport"]["width"],
+                                   "height": DEVICES["phone"]["viewport"]["height"]})
+        teacher.wait_for_function("() => document.documentElement.clientWidth === "
+                                  f"{DEVICES['phone']['viewport']['width']}", timeout=30_000)
+        fits(teacher, "the teacher's view on a phone")
+    finally:
+        teacher_ctx.close()
+        student_ctx.close()

@@ -1,6 +1,6 @@
 """A heavy run's live updates and Pause: how long one visitor's expensive link can hold their page.
 
-    .venv/bin/python scripts/bench_heavy_run.py [--updates 5] [--pauses 5] [--json]
+    python -m bench heavy-run [--updates 5] [--pauses 5] [--json]
 
 The link /train?mode=full&data=random&n=100000&hidden=16&layers=3&test=0.1&iterations=1000000 asks for a
 full-batch run on 90,000 training rows through three layers of 16 nodes for a million iterations (about half a
@@ -20,17 +20,12 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from app.train_live import feed_source  # noqa: E402
-from fontnet import training  # noqa: E402
-from fontnet.training import TrainingRun, TrainingSettings  # noqa: E402
+from app.train_live import feed_source
+from fontnet import training
+from fontnet.training import TrainingRun, TrainingSettings
 
 LINK = dict(mode="full", data="random", n=100_000, hidden=16, layers=3, test=0.1, iterations=1_000_000)
 

@@ -1,6 +1,6 @@
 """A class under load: N students answer on Teach every few seconds while the teacher's live panel watches.
 
-    .venv/bin/python scripts/bench_class.py [--students 30] [--every 2] [--duration 120] [--url URL] [--pid PID]
+    python -m bench class [--students 30] [--every 2] [--duration 120] [--url URL] [--pid PID]
                                             [--json]
 
 Everything goes through the app as a browser drives it, with no browser: each student is a headless client that,
@@ -44,16 +44,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+import websockets
 
-import websockets  # noqa: E402
-from bench_capacity import Http, _cpu_seconds, _rerun  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
-from app.class_live import POLL_SECONDS  # noqa: E402
-from fontnet import colors, store  # noqa: E402
+from app.class_live import POLL_SECONDS
+from bench.capacity import Http, read_forward, rerun_message
+from bench.harness import AppServer, cpu_seconds, load_average
+from fontnet import colors, store
 
 RUN_TIMEOUT_S = 60          # a page run that has not finished by then is an error
 RECONNECT_S = 0.5           # a student whose server went away tries the proxy again this often
@@ -92,15 +88,12 @@ class Client:
 
     async def _read(self) -> None:
         async for raw in self.ws:
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
+            kind, el = read_forward(raw)
             if kind == "navigation":
-                self.page_hash = msg.navigation.page_script_hash
-            elif kind == "script_finished":
+                self.page_hash = el
+            elif kind == "finished":
                 self.finished.set()
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                el = msg.delta.new_element
+            elif kind == "element":
                 which = el.WhichOneof("type")
                 if which == "button":
                     self.buttons[el.button.label] = el.button.id
@@ -115,7 +108,7 @@ class Client:
         """One page run: send the rerun, wait until the script finished."""
         self.markdown = []
         self.finished.clear()
-        await self.ws.send(_rerun(page_hash=self.page_hash, query=self.query, **rerun))
+        await self.ws.send(rerun_message(page_hash=self.page_hash, query=self.query, **rerun))
         finished = asyncio.create_task(self.finished.wait())
         await asyncio.wait({finished, self.reader}, timeout=RUN_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
         if not finished.done():
@@ -279,12 +272,12 @@ def database_size(db: store.Store, url: str) -> int:
         return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
 
 
-def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+def cpu_seconds_of(pids: dict[str, int]) -> dict[str, float]:
     """Each running process's CPU time so far, by name."""
     out = {}
     for name, pid in pids.items():
         try:
-            out[name] = _cpu_seconds(pid)
+            out[name] = cpu_seconds(pid)
         except FileNotFoundError:
             pass
     return out
@@ -300,7 +293,7 @@ async def kill_later(at: float, students: list[Student], teacher: Teacher, pids:
     if name is None:
         raise RuntimeError(f"no replica to kill: students on {sorted(served)}, the teacher on {teacher.replica!r}, "
                            f"pids for {sorted(pids)}")
-    cpu_at_kill.update(cpu_seconds({name: pids[name]}))
+    cpu_at_kill.update(cpu_seconds_of({name: pids[name]}))
     os.kill(pids[name], signal.SIGKILL)
     return name
 
@@ -316,7 +309,7 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         await teacher.open()
         await asyncio.gather(*(s.join() for s in students))
         watching = asyncio.create_task(teacher.watch())
-        cpu0 = cpu_seconds(pids)
+        cpu0 = cpu_seconds_of(pids)
         t0, own0 = time.monotonic(), time.process_time()
         end = t0 + duration
         on = {r: sum(s.replica == r for s in students) for r in sorted({s.replica for s in students})}
@@ -328,7 +321,7 @@ async def session(url: str, db: store.Store, n: int, every: float, duration: flo
         errors = [f"{s.nickname}: {type(r).__name__}: {r}" for s, r in zip(students, results) if isinstance(r, BaseException)]
         t1, own1 = time.monotonic(), time.process_time()
         killed = await killing if killing else None
-        cpu1 = {**cpu_seconds(pids), **cpu_at_kill}   # a killed replica: its time up to the kill
+        cpu1 = {**cpu_seconds_of(pids), **cpu_at_kill}   # a killed replica: its time up to the kill
         acked = sum(len(s.acks) for s in students)
         settle = time.monotonic() + SETTLE_S
         while teacher.have < acked and time.monotonic() < settle and not watching.done():
@@ -390,19 +383,15 @@ def main() -> int:
         ap.error("--kill-after S needs --url, 0 < S < --duration and the replicas' --pid NAME=PID")
     if a.url and not os.environ.get(store.URL_ENV):
         ap.error(f"with --url, set {store.URL_ENV} to that server's class database")
-    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs",
-          file=sys.stderr)
+    print(load_average("before"), file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="fontnet-bench-class-", dir="/tmp") as where:
         url_db = os.environ.get(store.URL_ENV) or f"sqlite:///{where}/class.sqlite3"
         try:
             db = store.Store(url_db)
         except store.StoreError as e:
-            ap.exit(2, f"bench_class: the class database: {e}\n")
+            ap.exit(2, f"bench class: the class database: {e}\n")
         server = None
         if not a.url:
-            from tests.browser.conftest import AppServer
-
-            (ROOT / "artifacts").mkdir(exist_ok=True)
             server = AppServer("--server.enableXsrfProtection", "false", env={store.URL_ENV: url_db})
         try:
             url = a.url.rstrip("/") if a.url else server.url
@@ -410,7 +399,7 @@ def main() -> int:
                 pids = {"server": server.proc.pid}
             r = asyncio.run(session(url, db, a.students, a.every, a.duration, pids, a.kill_after))
         except (OSError, RuntimeError, TimeoutError, KeyError, websockets.WebSocketException) as e:
-            ap.exit(2, f"bench_class: the run failed: {type(e).__name__}: {e}\n")
+            ap.exit(2, f"bench class: the run failed: {type(e).__name__}: {e}\n")
         finally:
             if server:
                 server.stop()

@@ -1,6 +1,6 @@
 """Median server time of each interaction on the Activations page, measured with Streamlit's AppTest.
 
-Usage: python scripts/bench_activations.py [--runs 30]
+Usage: python -m bench activations [--runs 30]
 Each interaction is repeated --runs times, alternating between two values so every rerun does real work.
 "server" is the page script's own run (widgets, fontnet, figures, serialising them for the browser), timed
 around Streamlit's script execution; "AppTest" adds the test harness's thread start-up and polling.
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
 
-from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from bench.harness import ROOT
 
 SCRIPT_MS: list[float] = []
 _exec = script_runner.exec_func_with_error_handling

@@ -1,9 +1,9 @@
 """Does a closed session give its memory back? Visitors upload a data file on the Train page, leave, and the
 server's resident memory is followed until it settles.
 
-    .venv/bin/python scripts/bench_memory.py [--visitors 15] [--rounds 2] [--ttl SECONDS] [--follow 180] [--json]
+    python -m bench memory [--visitors 15] [--rounds 2] [--ttl SECONDS] [--follow 180] [--json]
 
-A fresh `streamlit run` server (tests/browser/conftest.py's AppServer) and headless Chromium. First one visitor
+A fresh `streamlit run` server (bench/harness.py's AppServer) and headless Chromium. First one visitor
 opens the Train page and leaves (so the page's modules are loaded: the baseline is a server that has served
 the page). Then `--visitors` visitors, each in their own browser context (their own session), open the Train
 page and upload a 4.9 MB CSV of 100,000 rows (the largest the page takes), and wait for the page's "Loaded"
@@ -21,15 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, wait_for_app  # noqa: E402
+from bench.harness import ARTIFACTS, served_chromium, wait_for_app
 
 ROWS = 100_000
 LOADED = "Loaded mine.csv"
@@ -66,39 +62,29 @@ def visit(browser, url: str, csv: Path | None):
 
 
 def measure(visitors: int, rounds: int, ttl: int | None, follow: float) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    csv = upload_file(ROOT / "artifacts" / "mine.csv")
-    server = AppServer(*(["--server.disconnectedSessionTTL", str(ttl)] if ttl is not None else []))
+    ARTIFACTS.mkdir(exist_ok=True)
+    csv = upload_file(ARTIFACTS / "mine.csv")
     out: dict = {"visitors": visitors, "ttl_s": ttl, "upload_mb": round(csv.stat().st_size / 1e6, 2), "rounds": []}
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                visit(browser, server.url, None).close()
-                for _ in range(rounds):
-                    r = {"rss_before_mb": round(server.rss_mb(), 1)}
-                    contexts = [visit(browser, server.url, csv) for _ in range(visitors)]
-                    r["rss_loaded_mb"] = round(server.rss_mb(), 1)
-                    r["uploads_held_mb_loaded"] = round(uploaded_bytes(server.url) / 1e6, 1)
-                    for c in contexts:
-                        c.close()
-                    left = time.monotonic()
-                    trace = []
-                    while (t := time.monotonic() - left) <= follow:
-                        trace.append({"s": round(t), "rss_mb": round(server.rss_mb(), 1),
-                                      "uploads_held_mb": round(uploaded_bytes(server.url) / 1e6, 1)})
-                        time.sleep(10)
-                    r["after_left"] = trace
-                    grown = r["rss_loaded_mb"] - r["rss_before_mb"]
-                    back = [p["s"] for p in trace if p["rss_mb"] - r["rss_before_mb"] <= 0.1 * grown]
-                    r["returned_within_10pct_after_s"] = back[0] if back else None
-                    out["rounds"].append(r)
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+    with served_chromium(*(["--server.disconnectedSessionTTL", str(ttl)] if ttl is not None else [])) as (server, browser):
+        visit(browser, server.url, None).close()
+        for _ in range(rounds):
+            r = {"rss_before_mb": round(server.rss_mb(), 1)}
+            contexts = [visit(browser, server.url, csv) for _ in range(visitors)]
+            r["rss_loaded_mb"] = round(server.rss_mb(), 1)
+            r["uploads_held_mb_loaded"] = round(uploaded_bytes(server.url) / 1e6, 1)
+            for c in contexts:
+                c.close()
+            left = time.monotonic()
+            trace = []
+            while (t := time.monotonic() - left) <= follow:
+                trace.append({"s": round(t), "rss_mb": round(server.rss_mb(), 1),
+                              "uploads_held_mb": round(uploaded_bytes(server.url) / 1e6, 1)})
+                time.sleep(10)
+            r["after_left"] = trace
+            grown = r["rss_loaded_mb"] - r["rss_before_mb"]
+            back = [p["s"] for p in trace if p["rss_mb"] - r["rss_before_mb"] <= 0.1 * grown]
+            r["returned_within_10pct_after_s"] = back[0] if back else None
+            out["rounds"].append(r)
     return out
 
 

@@ -1,10 +1,10 @@
 """Measure the Digits page: how long a drawing takes to become the network's answer.
 
-    python scripts/bench_digits.py [--drawings 50] [--browser 15]
+    python -m bench digits [--drawings 50] [--browser 15]
 
 (a) server time, in process: a stroke's data as the pad sends it (Fabric's JSON) -> stroke points -> the 8x8
     image -> the ten probabilities, and then everything else the pad's fragment builds for it (the preview,
-    the output bars and Figure 7-8, serialised as st.plotly_chart sends them). Median over
+    the output bars and Figure 7-8, as the SVG the page sends). Median over
     `--drawings` digit-like drawings of 1-3 strokes; target <= 100 ms to the probabilities.
 (b) in a real browser (`--browser N`, 0 to skip): draw N strokes with the mouse on a served app and time, by
     the page's own clock, from the mouse's release to the moment #digit-preview shows the new image. This is
@@ -17,14 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.harness import served_chromium, wait_for_app
 
 
 def fabric_drawing(rng: np.random.Generator) -> dict:
@@ -46,7 +43,7 @@ def fabric_drawing(rng: np.random.Generator) -> dict:
 def server_ms(drawings: int) -> tuple[list[float], list[float]]:
     from app.draw_pad import preview_html, strokes_from_fabric
     from fontnet import digits
-    from fontnet.figures.digits import network_figure, probabilities_figure
+    from fontnet.figures.digits import network_svg, probabilities_svg
 
     model = digits.default_model()
     rng = np.random.default_rng(0)
@@ -58,10 +55,10 @@ def server_ms(drawings: int) -> tuple[list[float], list[float]]:
         reading = digits.read(model, image)
         answered = time.perf_counter()
         preview_html(image)
-        for fig in (probabilities_figure(reading.proba), network_figure(model, reading)):
-            fig.to_json()
+        probabilities_svg(reading.proba)
+        network_svg(model, reading)
         done = time.perf_counter()
-        if i >= 3:  # the first few load Pillow and plotly's JSON encoder
+        if i >= 3:  # the first few load Pillow
             to_answer.append((answered - start) * 1000)
             to_figures.append((done - start) * 1000)
     return to_answer, to_figures
@@ -81,43 +78,52 @@ new MutationObserver(() => {
 """
 
 
+def open_digits(page, server, query: str = "") -> None:
+    """Open the Digits page on `server` (with a link's `query`) and wait until its pad, prompt and run are there."""
+    page.goto(server.url + "/digits" + query)
+    page.locator(".st-key-digit_pad canvas").last.wait_for(timeout=60_000)
+    page.locator("#digit-prompt").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def stroke(page, points) -> None:
+    """Draw one stroke with the mouse through `points`, given in pad coordinates (0-280)."""
+    canvas = page.locator(".st-key-digit_pad canvas").last
+    canvas.wait_for(state="visible", timeout=30_000)  # after Clear, a fresh pad is mounted
+    box = canvas.bounding_box()
+    (x0, y0), rest = points[0], points[1:]
+    page.mouse.move(box["x"] + x0, box["y"] + y0)
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
 def browser_ms(strokes: int) -> tuple[list[float], float]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, wait_for_app
-    from tests.browser.test_digits import open_digits, stroke
-
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
     rng = np.random.default_rng(1)
     times = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.add_init_script(CLOCK_JS)
-            open_digits(page, server)
-            for i in range(strokes):
-                if i % 4 == 0:
-                    page.get_by_role("button", name="Clear", exact=True).click()
-                    page.wait_for_function("() => document.querySelector('#digit-preview')?.dataset.pixels === ''")
-                    wait_for_app(page)
-                before = page.evaluate("() => window.__digits.shown.length")
-                a, b = rng.random(2) * 200 + 40, rng.random(2) * 200 + 40
-                stroke(page, [tuple(a), tuple((a + b) / 2 + 20), tuple(b)])
-                page.wait_for_function(f"() => window.__digits.shown.length > {before}", timeout=30_000)
-                shown = page.evaluate("() => window.__digits.shown.at(-1)[1] - window.__digits.released")
-                times.append(shown)
-            # a default run, played live: from pressing Train to the progress bar saying done
-            start = time.monotonic()
-            page.get_by_role("button", name="Train", exact=True).click()
-            page.wait_for_function(
-                "() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('done')",
-                timeout=120_000)
-            played = time.monotonic() - start
-            browser.close()
-    finally:
-        server.stop()
+    with served_chromium() as (server, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(CLOCK_JS)
+        open_digits(page, server)
+        for i in range(strokes):
+            if i % 4 == 0:
+                page.get_by_role("button", name="Clear", exact=True).click()
+                page.wait_for_function("() => document.querySelector('#digit-preview')?.dataset.pixels === ''")
+                wait_for_app(page)
+            before = page.evaluate("() => window.__digits.shown.length")
+            a, b = rng.random(2) * 200 + 40, rng.random(2) * 200 + 40
+            stroke(page, [tuple(a), tuple((a + b) / 2 + 20), tuple(b)])
+            page.wait_for_function(f"() => window.__digits.shown.length > {before}", timeout=30_000)
+            shown = page.evaluate("() => window.__digits.shown.at(-1)[1] - window.__digits.released")
+            times.append(shown)
+        # a default run, played live: from pressing Train to the progress bar saying done
+        start = time.monotonic()
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('done')",
+            timeout=120_000)
+        played = time.monotonic() - start
     return times, played
 
 

@@ -1,6 +1,6 @@
 """How many concurrent chapter runs one server process keeps live at 8 updates a second: no browsers.
 
-    .venv/bin/python scripts/bench_capacity.py [--visitors 10,20,30] [--json]
+    python -m bench capacity [--visitors 10,20,30] [--json]
 
 Each visitor is a headless client doing what the browser does: over the app's WebSocket, in Streamlit's own
 protocol, it opens the Train page and presses Train; from the page run's live panel it takes its feed's
@@ -22,23 +22,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import statistics
 import sys
 import time
 import zlib
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-import websockets  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
-from tests.browser.conftest import AppServer  # noqa: E402
+from bench.harness import AppServer, comma_list, cpu_seconds, load_average
 
 TARGET_RATE = 8.0
 EVERY_S = 0.12   # the panel's polling interval (app_pages/train.py UPDATE_SECONDS)
@@ -47,13 +42,8 @@ RUN_TIMEOUT_S = 120
 PROGRESS = re.compile(r"^(\w+)\\?: iteration ([\d,]+) of")
 
 
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-
-def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
+def rerun_message(page_hash: str = "", page_name: str = "", fragment_id: str = "", widgets=(), auto: bool = False,
            query: str = "", texts: dict[str, str] | None = None) -> bytes:
     """A rerun request as the browser sends it: the page, its link's query string, the buttons pressed
     (`widgets`, by id) and text boxes' values (`texts`, id -> text)."""
@@ -69,6 +59,21 @@ def _rerun(page_hash: str = "", page_name: str = "", fragment_id: str = "", widg
         w = cs.widget_states.widgets.add()
         w.id, w.string_value = wid, text
     return msg.SerializeToString()
+
+
+def read_forward(raw: bytes) -> tuple[str, object]:
+    """One message from the server, as the browser reads it: ("navigation", the page's script hash),
+    ("finished", None) when a script run ended, ("element", the new element) or ("other", None)."""
+    msg = ForwardMsg()
+    msg.ParseFromString(raw)
+    kind = msg.WhichOneof("type")
+    if kind == "navigation":
+        return "navigation", msg.navigation.page_script_hash
+    if kind == "script_finished":
+        return "finished", None
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        return "element", msg.delta.new_element
+    return "other", None
 
 
 class Http:
@@ -118,15 +123,12 @@ class Visitor:
         self.pressed_at: float | None = None
 
     def handle(self, raw: bytes) -> None:
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
+        kind, el = read_forward(raw)
         if kind == "navigation":   # the page this run is on (the app's own script has another hash)
-            self.page_hash = msg.navigation.page_script_hash
-        elif kind == "script_finished":
+            self.page_hash = el
+        elif kind == "finished":
             self.finished.set()
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
+        elif kind == "element":
             which = el.WhichOneof("type")
             if which == "button" and el.button.label == "Train":
                 self.train_id = el.button.id
@@ -144,7 +146,7 @@ class Visitor:
                 self.done_at = time.monotonic()
 
     async def open(self, ws) -> None:
-        await ws.send(_rerun(page_name="train"))
+        await ws.send(rerun_message(page_name="train"))
         while self.train_id is None or not self.finished.is_set():
             self.handle(await asyncio.wait_for(ws.recv(), 60))
         self.finished.clear()
@@ -153,7 +155,7 @@ class Visitor:
         await start.wait()
         self.pressed_at = time.monotonic()
         self.feed = None
-        await ws.send(_rerun(self.page_hash, widgets=[self.train_id]))
+        await ws.send(rerun_message(self.page_hash, widgets=[self.train_id]))
 
         async def reader():   # the session stays open (its state holds the run and the feed)
             while True:
@@ -197,13 +199,13 @@ async def one_round(server: AppServer, n: int) -> dict:
     socks = [await websockets.connect(v.url, subprotocols=["streamlit"], max_size=None) for v in visitors]
     try:
         await asyncio.gather(*(v.open(ws) for v, ws in zip(visitors, socks)))
-        cpu0, t0, own0 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
+        cpu0, t0, own0 = cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
         tasks = [asyncio.create_task(v.train(ws, start)) for v, ws in zip(visitors, socks)]
         start.set()
         for i, t in enumerate(await asyncio.gather(*tasks, return_exceptions=True)):
             if isinstance(t, BaseException):
                 errors.append(f"visitor {i}: {type(t).__name__}: {t}")
-        cpu1, t1, own1 = _cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
+        cpu1, t1, own1 = cpu_seconds(server.proc.pid), time.monotonic(), time.process_time()
     finally:
         for ws in socks:
             await ws.close()
@@ -216,7 +218,6 @@ async def one_round(server: AppServer, n: int) -> dict:
 
 
 def run(counts: list[int]) -> list[dict]:
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     server = AppServer("--server.enableXsrfProtection", "false")
     try:
         out = []
@@ -232,13 +233,7 @@ def run(counts: list[int]) -> list[dict]:
 
 
 def _counts(text: str) -> list[int]:
-    try:
-        counts = [int(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
-    if not counts or any(not 1 <= c <= 200 for c in counts):
-        raise argparse.ArgumentTypeError("each number of visitors must be 1-200")
-    return counts
+    return comma_list(text, int, 1, 200, "number of visitors")
 
 
 def main() -> int:
@@ -246,8 +241,7 @@ def main() -> int:
     ap.add_argument("--visitors", type=_counts, default=[10, 20, 30])
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs",
-          file=sys.stderr)
+    print(load_average("before"), file=sys.stderr)
     rounds = run(a.visitors)
     if a.json:
         print(json.dumps(rounds))

@@ -1,7 +1,7 @@
 """Measure the Train page: a live update's cost, the chapter's run in a real browser, and how fast the page opens.
 
-    .venv/bin/python scripts/bench_train.py            # all three parts
-    .venv/bin/python scripts/bench_train.py --server   # (a) only: no browser needed
+    python -m bench train            # all three parts
+    python -m bench train --server   # (a) only: no browser needed
 
 (a) one live update's own work: the Train page's feed answering the panel (app/train_live.py: train a chunk,
     build what is new for the loss chart, the weights and, every few updates, the decision map, the progress
@@ -21,19 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from app.train_live import feed_source  # noqa: E402
-from fontnet.bench import ACCURACY_BAND  # noqa: E402
-from fontnet.training import TrainingRun, TrainingSettings, warm_up  # noqa: E402
+from app.train_live import feed_source
+from bench.harness import AppServer, chromium, cpu_seconds, load_average, served_chromium, wait_for_app
+from fontnet.bench import ACCURACY_BAND
+from fontnet.training import TrainingRun, TrainingSettings, warm_up
 
 LOSS = "document.querySelector('.st-key-train_live [data-chart=loss]')"
 TRAIN_READY = """() => {
@@ -41,11 +36,6 @@ TRAIN_READY = """() => {
   return !!b && !b.disabled && b.offsetParent !== null && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
 
-
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_update_ms(rounds: int = 3) -> dict:
@@ -82,55 +72,44 @@ def server_update_ms(rounds: int = 3) -> dict:
 
 def browser_runs(n: int = 3) -> dict:
     """The chapter's default run in headless Chromium, `n` times on one server, from pressing Train to 'done'."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, wait_for_app
-
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer()
     out = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            for _ in range(n):
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(server.url + "/train")
-                page.wait_for_function(f"() => {LOSS}?.dataset.points >= 1", timeout=90_000)
-                wait_for_app(page)
-                page.evaluate("""() => { window.__its = [];
-                    new MutationObserver(() => {
-                      const m = /iteration ([\\d,]+) of/.exec(document.querySelector('[data-testid=stProgress]')?.innerText || '');
-                      const it = m ? +m[1].replace(/,/g, '') : null;
-                      if (it !== null && (!window.__its.length || window.__its.at(-1)[1] !== it))
-                        window.__its.push([performance.now(), it]);
-                    }).observe(document, {subtree: true, childList: true, characterData: true}); }""")
-                before = page.evaluate(f"() => ({{updates: +{LOSS}.dataset.updates, ms: +{LOSS}.dataset.drawMs}})")
-                cpu0 = _cpu_seconds(server.proc.pid)
-                t0 = page.evaluate("() => performance.now()")
-                page.get_by_role("button", name="Train", exact=True).click()
-                page.wait_for_function(
-                    "() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('done')",
-                    timeout=180_000, polling=50)
-                t1 = page.evaluate("() => performance.now()")
-                wait_for_app(page)
-                cpu1 = _cpu_seconds(server.proc.pid)
-                page.wait_for_function(f"() => +{LOSS}.dataset.lastX === 100000", timeout=30_000)
-                after = page.evaluate(f"() => ({{updates: +{LOSS}.dataset.updates, ms: +{LOSS}.dataset.drawMs}})")
-                its = page.evaluate("() => window.__its")
-                done = page.get_by_text(re.compile(r"^Done in")).first.inner_text()
-                page.close()
-                live_its = [t for t, it in its if t >= t0]
-                updates = max(len(live_its) - 1, 1)
-                accuracy = float(re.search(r"test accuracy ([\d.]+)%", done).group(1)) / 100
-                chart_updates = after["updates"] - before["updates"]
-                out.append(dict(wall_s=(t1 - t0) / 1000, updates=updates,
-                                updates_per_s=updates / max((live_its[-1] - live_its[0]) / 1000, 1e-9),
-                                server_cpu_ms_per_update=(cpu1 - cpu0) * 1000 / updates,
-                                chart_ms_per_update=(after["ms"] - before["ms"]) / max(chart_updates, 1),
-                                test_accuracy=accuracy))
-            browser.close()
-    finally:
-        server.stop()
+    with served_chromium() as (server, browser):
+        for _ in range(n):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(server.url + "/train")
+            page.wait_for_function(f"() => {LOSS}?.dataset.points >= 1", timeout=90_000)
+            wait_for_app(page)
+            page.evaluate("""() => { window.__its = [];
+                new MutationObserver(() => {
+                  const m = /iteration ([\\d,]+) of/.exec(document.querySelector('[data-testid=stProgress]')?.innerText || '');
+                  const it = m ? +m[1].replace(/,/g, '') : null;
+                  if (it !== null && (!window.__its.length || window.__its.at(-1)[1] !== it))
+                    window.__its.push([performance.now(), it]);
+                }).observe(document, {subtree: true, childList: true, characterData: true}); }""")
+            before = page.evaluate(f"() => ({{updates: +{LOSS}.dataset.updates, ms: +{LOSS}.dataset.drawMs}})")
+            cpu0 = cpu_seconds(server.proc.pid)
+            t0 = page.evaluate("() => performance.now()")
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('done')",
+                timeout=180_000, polling=50)
+            t1 = page.evaluate("() => performance.now()")
+            wait_for_app(page)
+            cpu1 = cpu_seconds(server.proc.pid)
+            page.wait_for_function(f"() => +{LOSS}.dataset.lastX === 100000", timeout=30_000)
+            after = page.evaluate(f"() => ({{updates: +{LOSS}.dataset.updates, ms: +{LOSS}.dataset.drawMs}})")
+            its = page.evaluate("() => window.__its")
+            done = page.get_by_text(re.compile(r"^Done in")).first.inner_text()
+            page.close()
+            live_its = [t for t, it in its if t >= t0]
+            updates = max(len(live_its) - 1, 1)
+            accuracy = float(re.search(r"test accuracy ([\d.]+)%", done).group(1)) / 100
+            chart_updates = after["updates"] - before["updates"]
+            out.append(dict(wall_s=(t1 - t0) / 1000, updates=updates,
+                            updates_per_s=updates / max((live_its[-1] - live_its[0]) / 1000, 1e-9),
+                            server_cpu_ms_per_update=(cpu1 - cpu0) * 1000 / updates,
+                            chart_ms_per_update=(after["ms"] - before["ms"]) / max(chart_updates, 1),
+                            test_accuracy=accuracy))
     med = {k: statistics.median(r[k] for r in out) for k in out[0]}
     med["runs"] = out
     med["in_band"] = ACCURACY_BAND[0] <= med["test_accuracy"] <= ACCURACY_BAND[1]
@@ -140,14 +119,8 @@ def browser_runs(n: int = 3) -> dict:
 def opening(fresh_servers: int = 3, warm_clicks: int = 5) -> dict:
     """Seconds until the Train button can be pressed: from the sidebar link on a warm server (median of
     `warm_clicks`), and from a direct visit to /train on a freshly started server (median of `fresh_servers`)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer
-
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     direct, sidebar = [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         for i in range(fresh_servers):
             server = AppServer()
             try:
@@ -173,7 +146,6 @@ def opening(fresh_servers: int = 3, warm_clicks: int = 5) -> dict:
                         page.close()
             finally:
                 server.stop()
-        browser.close()
     return dict(direct_fresh_s=statistics.median(direct), direct_all=direct,
                 sidebar_warm_s=statistics.median(sidebar), sidebar_all=sidebar)
 
@@ -185,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(load_average("before"))
     a = server_update_ms()
     print(f"(a) one live update's own work: median {a['median_ms']:.2f} ms, p90 {a['p90_ms']:.2f} ms over "
           f"{a['updates']} updates (training the chunk: median {a['engine_median_ms']:.2f} ms)  target <= 5 ms")
@@ -204,7 +176,7 @@ def main() -> None:
     print(f"(c) Train button usable: {c['sidebar_warm_s']:.2f} s after the sidebar link on a warm server (target "
           f"<= 1.5 s; {', '.join(f'{v:.2f}' for v in c['sidebar_all'])}); {c['direct_fresh_s']:.2f} s after a "
           f"direct visit to a fresh server (target <= 3 s; {', '.join(f'{v:.2f}' for v in c['direct_all'])})")
-    print(f"load average after: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(load_average("after"))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Measure the Predict page: the server time of a colour change, and the first visit in a real browser.
 
-    python scripts/bench_predict.py [--reruns 50] [--visits 3] [--changes 20]
+    python -m bench predict [--reruns 50] [--visits 3] [--changes 20]
 
 (a) median wall time of AppTest reruns after picking a new colour (default model, figures, LaTeX);
     target <= 100 ms.
@@ -12,7 +12,7 @@
     (app/server.py: reading the default model's file, or training it when there is none). `--cold`
     gives every server an empty model cache, so each start trains the default model.
     On the same visits: from the frame that paints the preview to the frame that paints the later of the
-    network diagram and the P(dark) bar (tests/browser/conftest.py: FIGURES_CLOCK_JS); target <= 1 s.
+    network diagram and the P(dark) bar (bench/harness.py: FIGURES_CLOCK_JS); target <= 1 s.
 (c) a colour change's main-thread time in the browser: one page, `--changes` preset presses, each
     from the press until the server's answer is drawn (the page names the new colour, the script has
     finished, one more frame), read from Chrome's own task counter (CDP Performance.getMetrics,
@@ -24,15 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.harness import ROOT
 
 
 def rerun_ms(reruns: int) -> list[float]:
@@ -53,43 +50,36 @@ def rerun_ms(reruns: int) -> list[float]:
 
 
 def first_visit_s(visits: int, cold: bool = False) -> tuple[list[float], list[float], list[float], list[float]]:
-    from playwright.sync_api import sync_playwright
-
+    from bench.harness import FIGURES_CLOCK_JS, PAINT_CLOCK_JS, AppServer, chromium
     from fontnet.model import default_model
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, FIGURES_CLOCK_JS, PAINT_CLOCK_JS, AppServer
 
-    (ROOT / "artifacts").mkdir(exist_ok=True)
     painted, seen, starts, figures = [], [], [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            for _ in range(visits):
-                page = browser.new_page()  # a fresh context (empty cache), made before the clock starts
-                page.add_init_script(PAINT_CLOCK_JS)
-                page.add_init_script(FIGURES_CLOCK_JS)
-                if cold:
-                    os.environ["FONTNET_CACHE_DIR"] = tempfile.mkdtemp(prefix="fontnet-bench-")
-                else:  # the model file left by an earlier server, as after a restart
-                    os.environ.pop("FONTNET_CACHE_DIR", None)
-                    default_model()
-                server = AppServer()  # returns once /_stcore/health answers; first_answer is that moment
-                try:
-                    page.goto(server.url + "/")
-                    page.locator("#font-preview").wait_for(state="visible", timeout=120_000)
-                    seen.append(time.monotonic() - server.first_answer)
-                    first_paint_ms = page.evaluate("window.__fontnet.painted[0][1]")
-                    painted.append(first_paint_ms / 1000 - server.first_answer_epoch)
-                    starts.append(server.first_answer - server.started)
-                    page.wait_for_function("() => window.__fontnet_figures.network > 0"
-                                           " && window.__fontnet_figures.probability > 0", timeout=120_000)
-                    last_figure_ms = page.evaluate("Math.max(window.__fontnet_figures.network,"
-                                                   " window.__fontnet_figures.probability)")
-                    figures.append((last_figure_ms - first_paint_ms) / 1000)
-                    page.close()
-                finally:
-                    server.stop()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for _ in range(visits):
+            page = browser.new_page()  # a fresh context (empty cache), made before the clock starts
+            page.add_init_script(PAINT_CLOCK_JS)
+            page.add_init_script(FIGURES_CLOCK_JS)
+            if cold:
+                os.environ["FONTNET_CACHE_DIR"] = tempfile.mkdtemp(prefix="fontnet-bench-")
+            else:  # the model file left by an earlier server, as after a restart
+                os.environ.pop("FONTNET_CACHE_DIR", None)
+                default_model()
+            server = AppServer()  # returns once /_stcore/health answers; first_answer is that moment
+            try:
+                page.goto(server.url + "/")
+                page.locator("#font-preview").wait_for(state="visible", timeout=120_000)
+                seen.append(time.monotonic() - server.first_answer)
+                first_paint_ms = page.evaluate("window.__fontnet.painted[0][1]")
+                painted.append(first_paint_ms / 1000 - server.first_answer_epoch)
+                starts.append(server.first_answer - server.started)
+                page.wait_for_function("() => window.__fontnet_figures.network > 0"
+                                       " && window.__fontnet_figures.probability > 0", timeout=120_000)
+                last_figure_ms = page.evaluate("Math.max(window.__fontnet_figures.network,"
+                                               " window.__fontnet_figures.probability)")
+                figures.append((last_figure_ms - first_paint_ms) / 1000)
+                page.close()
+            finally:
+                server.stop()
     return painted, seen, starts, figures
 
 
@@ -101,8 +91,8 @@ NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => setTimeout(d
 
 def colour_change_task_ms(changes: int) -> list[float]:
     """Chrome's main-thread task time (ms) per preset press on the Predict page, until its answer is drawn."""
+    from bench.harness import served_chromium
     from fontnet import colors, presets
-    from tests.browser.conftest import served_chromium
 
     os.environ.pop("FONTNET_CACHE_DIR", None)
     names = list(presets.PRESETS)

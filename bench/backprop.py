@@ -1,7 +1,7 @@
 """Median server time of each interaction on the Backprop page, measured with Streamlit's AppTest.
 
-Usage: python scripts/bench_backprop.py [--runs 30]
-       python scripts/bench_backprop.py --check [--cases 1000]   (the finite-difference check, every activation
+Usage: python -m bench backprop [--runs 30]
+       python -m bench backprop --check [--cases 1000]   (the finite-difference check, every activation
        and loss: worst relative error, entries compared, cases skipped at a ReLU kink)
 Each interaction is repeated --runs times (widgets alternate between two values, buttons are pressed), so every
 rerun does real work. "server" is the page script's own run (widgets, fontnet, tables, the graph, serialising
@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from streamlit.testing.v1 import AppTest
 
 # importing it times every script run, the same way for both pages
-from bench_activations import main, time_interactions  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from fontnet.backprop import cached_comparison  # noqa: E402
+from bench.activations import main as timing_main
+from bench.activations import time_interactions
+from bench.harness import ROOT
+from fontnet.backprop import cached_comparison
 
 # name -> (the widget, the two values to alternate between; None for a button press)
 INTERACTIONS = {
@@ -73,8 +70,12 @@ def gradient_checks(cases: int) -> None:
                   f"{time.perf_counter() - t:.1f} |")
 
 
-if __name__ == "__main__":
+def main() -> int:
     if "--check" in sys.argv:
         gradient_checks(int(sys.argv[sys.argv.index("--cases") + 1]) if "--cases" in sys.argv else 1000)
-        raise SystemExit(0)
-    raise SystemExit(main(bench, __doc__))
+        return 0
+    return timing_main(bench, __doc__)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

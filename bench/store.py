@@ -1,6 +1,6 @@
 """Measure the class engine and store: retraining the class network, and answers committed per second.
 
-    python scripts/bench_store.py [--answers 1000] [--repeat 15] [--writers 30] [--each 40] [--pace S] [--postgres URL]
+    python -m bench store [--answers 1000] [--repeat 15] [--writers 30] [--each 40] [--pace S] [--postgres URL]
 
 (a) the class network retrained on N pooled answers (classroom.train, as after every new answer), median of
     --repeat runs; also the teacher's whole view (network, agreement, splits, students). Target: retraining
@@ -18,16 +18,12 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from fontnet import classroom, colors, data, store  # noqa: E402
+from bench.harness import ROOT
+from fontnet import classroom, colors, data, store
 
 
 def pooled(n: int) -> classroom.Pool:

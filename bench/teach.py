@@ -1,6 +1,6 @@
 """Measure the Teach page: the server time of one answer, and click -> next colour and scores shown in a browser.
 
-    python scripts/bench_teach.py [--answers 40] [--clicks 30] [--server-only]
+    python -m bench teach [--answers 40] [--clicks 30] [--server-only]
 
 (a) median wall time of AppTest reruns after clicking an answer (the formula's), which includes retraining
     the network on every answer so far, the scores, the decision map and the disagreements; also the
@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from fontnet import colors  # noqa: E402
+from bench.harness import ROOT
+from fontnet import colors
 
 # By the page's own clock (epoch ms): the last pointer press, and for every change of the question's colour or
 # the answer count, the animation frame after it (the frame that paints it).
@@ -67,7 +63,7 @@ def server_ms(answers: int) -> tuple[list[float], list[float]]:
 
 def browser_ms(clicks: int) -> list[float]:
     """Click -> next colour and scores painted, for `clicks` answers after a warm-up answer."""
-    from tests.browser.conftest import served_chromium, wait_for_app
+    from bench.harness import served_chromium, wait_for_app
 
     out = []
     with served_chromium() as (server, browser):

@@ -1,6 +1,6 @@
 """Issue "See learning", measured: the cost surface, opening a confusion cell, and the exported scripts.
 
-Usage: python scripts/bench_learning.py [--runs 20] [--seeds 5] [--no-scripts] [--batches]
+Usage: python -m bench learning [--runs 20] [--seeds 5] [--no-scripts] [--batches]
 - cost surface: the Train page's 60 x 60 map on the chapter's 896 training rows, after the chapter's run
   (seed 1): the grid alone (target 200 ms), the grid with the first 50 updates replayed, and the SVG; medians.
 - confusion cell: the Digits page's default model; the cell's work (its images, probabilities, attributions and
@@ -24,17 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+import numpy as np
+from streamlit.testing.v1 import AppTest
 
-import numpy as np  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from fontnet import digits, export, mistakes, surface  # noqa: E402
-from fontnet.figures.mistakes import case_html  # noqa: E402
-from fontnet.figures.surface import surface_svg  # noqa: E402
-from fontnet.training import TrainingRun, TrainingSettings  # noqa: E402
+from bench.harness import ROOT
+from fontnet import digits, export, mistakes, surface
+from fontnet.figures.mistakes import case_html
+from fontnet.figures.surface import surface_svg
+from fontnet.training import TrainingRun, TrainingSettings
 
 SURFACE_MS, CELL_MS = 200.0, 100.0
 

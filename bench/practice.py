@@ -1,6 +1,6 @@
 """Measure Your turn (the Backprop page) and the Tune page: server time, and a weight change painted in Chromium.
 
-    python scripts/bench_practice.py [--runs 200] [--reruns 30] [--changes 30] [--server-only]
+    python -m bench practice [--runs 200] [--reruns 30] [--changes 30] [--server-only]
 
 (a) Your turn: checking a whole sheet, the page's own numbers typed in every box: the reference numbers
     (fontnet.practice.reference) and the check of all 19 quantities, median of `--runs`; target <= 50 ms.
@@ -10,7 +10,7 @@
     target <= 100 ms. Also the whole script run after a number box changes (AppTest, median of `--reruns`).
     Script runs are timed by the wall clock and by the CPU time of the script's thread (the server's own work,
     which a busy machine delays but does not add to), and twice: as AppTest runs them (it compiles the page again on every run, as
-    scripts/bench_predict.py measures the Predict page) and with the page compiled once, as the server does (one
+    python -m bench predict measures the Predict page) and with the page compiled once, as the server does (one
     script cache for the process); the Predict page's colour change is timed the same two ways beside them, so
     the ratio holds on a busy machine.
 (c) Tune in headless Chromium against `streamlit run`, warm (the page opened and one weight changed first): from
@@ -23,20 +23,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from contextlib import nullcontext
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from fontnet import backprop as bp  # noqa: E402
-from fontnet import practice, training, tuning  # noqa: E402
-from fontnet.figures.maps import decision_map_svg, node_map_svg  # noqa: E402
-from fontnet.node_maps import hidden_slice  # noqa: E402
+from bench.harness import ROOT, summary
+from fontnet import backprop as bp
+from fontnet import practice, training, tuning
+from fontnet.figures.maps import decision_map_svg, node_map_svg
+from fontnet.node_maps import hidden_slice
 
 PINK = (255, 192, 203)
 
@@ -217,8 +213,8 @@ def rerun_ms(reruns: int) -> dict[str, list[float]]:
 def paint_ms(changes: int) -> tuple[list[float], list[float]]:
     """(Tune: Enter -> new agreement and maps painted; Predict: a preset pressed -> the server's answer painted),
     ms by each page's own clock, the two pages taking turns in one browser against one warm server."""
+    from bench.harness import served_chromium, wait_for_app
     from fontnet import colors, presets
-    from tests.browser.conftest import served_chromium, wait_for_app
 
     rng = np.random.default_rng(2)
     names = list(presets.PRESETS)
@@ -265,11 +261,6 @@ def paint_ms(changes: int) -> tuple[list[float], list[float]]:
                 predict_ms.append(frame2 - pressed2)
             k += 1
     return tune_ms, predict_ms
-
-
-def summary(name: str, values: list[float], unit: str = "ms") -> str:
-    return (f"{name}: median {statistics.median(values):.1f} {unit} (min {min(values):.1f}, max {max(values):.1f}, "
-            f"n={len(values)})")
 
 
 def main() -> None:
