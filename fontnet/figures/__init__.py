@@ -1,5 +1,3 @@
 """Pure figure builders, callable without Streamlit: data in, server-drawn SVG/HTML markup or a spec for the
-vendored uPlot's live charts (live.py) out; the Digits page's figures are still plotly figures.
-
-Only this subpackage imports plotly; the rest of fontnet works without it.
+vendored uPlot's live charts (live.py) out. No page loads a charting library before its controls work.
 """
