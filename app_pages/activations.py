@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from app import links
+from app.live_chart import Chart, live_charts
 from app.text import md_literal
 from fontnet import activations as act
 from fontnet.figures import activations as figs
@@ -17,6 +18,12 @@ def limits(name: str) -> tuple[float, float]:
     """A number setting's range, from the page's table."""
     kind = SCHEMA[name].kind
     return kind.lo, kind.hi
+
+
+def static_chart(key: str, title: str, spec: dict, points: dict) -> None:
+    """A uPlot line chart that this page run draws whole (nothing is appended later); its legend reads the values
+    under the pointer."""
+    live_charts(key, [Chart("lines", spec, key, len(points["x"]), lambda start: points, title)])
 
 
 links.page_settings(SCHEMA)
@@ -52,7 +59,8 @@ if not names:
     st.info("Pick one or more functions to plot.")
 else:
     x = np.linspace(xmin, xmax, act.CURVE_POINTS)
-    st.plotly_chart(figs.curves_figure(x, {n: act.curve(n, x, slope) for n in names}, deriv))
+    points = figs.curves_points(x, {n: act.curve(n, x, slope) for n in names}, deriv)
+    static_chart("activations_curves", figs.curves_title(deriv), figs.curves_spec(names, xmin, xmax, deriv), points)
     if "softmax" in names:
         st.caption("Softmax turns a vector into a vector, so the chart draws its two-class case: the first output "
                    "of softmax([x, 0]), which is exactly the logistic curve. Its many-output case is below.")
@@ -77,7 +85,7 @@ except act.LogitsError as e:
     st.error(md_literal(f"Logits: {e}."))
 else:
     p = act.softmax_with_temperature(logits, temp)
-    st.plotly_chart(figs.softmax_figure(p, temperature=temp))
+    st.markdown(f'<div id="activations-softmax">{figs.softmax_svg(p, temperature=temp)}</div>', unsafe_allow_html=True)
 
 st.subheader("The vanishing gradient")
 st.write("Backpropagation multiplies one derivative per layer. Here every layer's weighted sum is the same input "
@@ -86,6 +94,7 @@ c1, c2 = st.columns(2)
 depth = c1.slider("Layers", *limits("depth"), key=K["depth"])
 at = c2.slider("Input x at every layer", *limits("at"), step=0.5, key=K["at"])
 products = {n: act.gradient_through_layers(n, depth, at, slope) for n in ("logistic", "tanh", "relu", "leaky_relu")}
-st.plotly_chart(figs.gradient_figure(products))
+static_chart("activations_gradient", figs.GRADIENT_TITLE, figs.gradient_spec(products),
+             figs.gradient_points(products))
 st.write(act.gradient_reading(depth, at))
 

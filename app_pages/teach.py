@@ -11,13 +11,16 @@ import streamlit as st
 
 from app import links
 from app.classroom import Seat, enter, shared_store
-from app.page_kit import CHART, Flash, use_model_then_open_predict
+from app.live_chart import Chart, live_charts
+from app.page_kit import Flash, use_model_then_open_predict
 from app.script_export import show_teach_export
 from app.text import md_literal
 from app.vision import show_colour_vision
 from fontnet import colors, data, store, teach, training
+from fontnet.figures import live
+from fontnet.figures.maps import decision_map_label
 from fontnet.figures.summaries import slice_summary
-from fontnet.figures.training import MAP_LEGEND, decision_map_figure, legend_html
+from fontnet.figures.training import MAP_LEGEND, legend_html
 from fontnet.figures.vision import specimen_attrs
 from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
@@ -346,8 +349,11 @@ with left:
     st.markdown(f"**Your network's P(dark text) where {fixed} = {value}**: the formula's boundary is the black "
                 "line, your network's the red dashes; dots are your answers near the slice.")
     st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
-    st.plotly_chart(decision_map_figure(sl, near, near_labels, height=380, boundary="lines"), key="teach_map",
-                    **CHART)
+    spec = live.map_spec(sl.x_channel, sl.y_channel, len(sl.axis), height=380, alt=decision_map_label(sl),
+                         readout="Point at the map, or focus it and press the arrow keys, to read your network's "
+                                 "P(dark text) there.")
+    points = live.map_points(sl, near, near_labels, exact=True)
+    live_charts("teach_map", [Chart("map", spec, f"{fixed}:{value}", len(answers()), lambda start: points)])
     st.caption(slice_summary(sl))
 with right:
     far, p = teach.disagreements(net, k=8)

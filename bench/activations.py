@@ -79,7 +79,7 @@ def report(medians: dict[str, tuple[float, float]], runs: int) -> int:
 def bench(runs: int) -> dict[str, tuple[float, float]]:
     at = AppTest.from_file(str(ROOT / "app_pages" / "activations.py"), default_timeout=60)
     at.run()
-    for _ in range(3):  # warm up imports and plotly's validators
+    for _ in range(3):  # warm up imports
         at.run()
     return time_interactions(at, INTERACTIONS, runs,
                              lambda name, w, value: (w.input if name == "edit logits" else w.set_value)(value))

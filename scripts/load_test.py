@@ -143,7 +143,7 @@ async def _warm_up(browser, url: str) -> None:
     await page.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(timeout=TIMEOUT_MS)
     await page.goto(url + "/activations", timeout=TIMEOUT_MS)
-    await page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+    await page.locator('.fontnet-live-grid [data-chart] canvas').first.wait_for(timeout=TIMEOUT_MS)
     await page.close()
 
 

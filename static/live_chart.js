@@ -38,28 +38,61 @@ function compact(v) {
   return Number(v.toPrecision(3)).toString();
 }
 
+// A log axis that asks for `decades` (one spanning many of them) is ticked at whole decades, at most about seven
+// (every k-th when the range is wide), each written as a plain number near 1 and as 1e-6 farther away.
+function decades(u, axisIdx, min, max) {
+  if (!(min > 0) || !(max > 0)) return [];
+  const lo = Math.floor(Math.log10(min) + 1e-9);
+  const hi = Math.ceil(Math.log10(max) - 1e-9);
+  const step = Math.max(1, Math.ceil((hi - lo) / 7));
+  const out = [];
+  for (let e = hi; e >= lo; e -= step) out.unshift(10 ** e);
+  return out;
+}
+
+function decade(v) {
+  return v >= 1e-3 && v < 1e4 ? compact(v) : v.toExponential(0).replace("e+", "e");
+}
+
 // ---- lines: uPlot ---------------------------------------------------------------------------------------
+// A spec with `readout` shows uPlot's legend under the chart: each series' name, its line, and its value where
+// the pointer is (x to `x_decimals`, values to `decimals` or `significant` digits).
+function readoutFormat(ro) {
+  return (v) => (v == null ? "–" : ro.decimals != null ? v.toFixed(ro.decimals)
+    : Number(v.toPrecision(ro.significant || 3)).toString());
+}
+
 function linesOptions(spec, width) {
+  const ro = spec.readout;
   const scales = { x: { time: false, range: [spec.x.min, spec.x.max] } };
+  const step = spec.x.step;
   const axes = [{
     scale: "x", label: spec.x.label, stroke: INK, font: FONT, labelFont: FONT, size: 34, labelSize: 18,
     grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID }, values: (u, vals) => vals.map(compact),
+    ...(step ? { incrs: [1, 2, 5, 10, 20, 50].map((k) => k * step) } : {}),
   }];
   for (const [name, ax] of Object.entries(spec.axes)) {
     scales[name] = ax.log ? { distr: 3, log: 10 } : { auto: ax.min == null, range: ax.min == null ? undefined : [ax.min, ax.max] };
     axes.push({
       scale: name, label: ax.label, side: ax.side === "right" ? 1 : 3, stroke: INK, font: FONT, labelFont: FONT,
       size: 54, labelSize: 18, grid: { show: ax.side !== "right", stroke: GRID, width: 1 }, ticks: { stroke: GRID },
-      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : compact(v))),
-      ...(ax.ticks ? { splits: () => ax.ticks } : {}),
+      values: (u, vals) => vals.map((v) => (v == null ? "" : ax.percent ? percent(v) : ax.decades ? decade(v) : compact(v))),
+      ...(ax.ticks ? { splits: () => ax.ticks } : ax.decades ? { splits: decades, filter: (u, splits) => splits } : {}),
     });
   }
-  const series = [{ label: spec.x.label }].concat(spec.series.map((s) => ({
-    label: s.label, scale: s.scale, stroke: s.color, width: s.width || 2, dash: dashOf(s.dash), points: { show: false },
-    spanGaps: false,
+  const value = ro ? readoutFormat(ro) : null;
+  const x = { label: spec.x.label };
+  if (ro) x.value = (u, v) => (v == null ? "–" : v.toFixed(ro.x_decimals || 0));
+  const series = [x].concat(spec.series.map((s) => ({
+    label: s.label, scale: s.scale, stroke: s.color, width: s.width || 2, dash: dashOf(s.dash),
+    points: s.points ? { show: true, size: 6, fill: s.color, stroke: s.color } : { show: false },
+    spanGaps: false, ...(value ? { value: (u, v) => value(v) } : {}),
   })));
+  const legend = ro
+    ? { show: true, live: true, markers: { width: 3, dash: (u, i) => (u.series[i].dash && u.series[i].dash.length ? "dashed" : "solid") } }
+    : { show: false };
   return {
-    width, height: spec.height, scales, axes, series, legend: { show: false },
+    width, height: spec.height, scales, axes, series, legend,
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     padding: [10, 6, 0, 6],
   };
@@ -76,6 +109,11 @@ class Lines {
     this.x = [];
     this.ys = spec.series.map(() => []);
     this.plot = new uPlot(linesOptions(spec, Math.max(root.clientWidth, 200)), linesData(this), root);
+    const canvas = this.plot.root.querySelector("canvas");
+    if (spec.alt && canvas) {
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", spec.alt);
+    }
     this.resize = new ResizeObserver(() => {
       const w = Math.max(root.clientWidth, 200);
       if (Math.abs(w - this.plot.width) > 1) this.plot.setSize({ width: w, height: spec.height });
@@ -148,6 +186,7 @@ class MapChart {
       this.canvas.setAttribute("aria-label", spec.alt);
     }
     root.appendChild(this.canvas);
+    if (spec.readout) this.addReadout(spec.readout);
     this.state = null;
     this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
@@ -191,6 +230,7 @@ class MapChart {
     const n = this.spec.size;
     const px = (v) => m.l + (v / 255) * side;
     const py = (v) => m.t + side - (v / 255) * side;
+    this.geom = { m, side, px, py };
     paintGrid(ctx, this.scale, s.grid, n, m.l, m.t, side);
     ctx.lineWidth = 2;
     ctx.strokeStyle = this.spec.line;
@@ -231,6 +271,17 @@ class MapChart {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+    if (this.cell) {
+      // the keyboard's cell cursor: ink and white, seen on either end of the colour scale
+      const c = side / n;
+      const [ci, cj] = this.cell;
+      for (const [colour, w] of [["#ffffff", 4], [INK, 2]]) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = w;
+        ctx.strokeRect(m.l + ci * c - 2, m.t + side - (cj + 1) * c - 2, c + 4, c + 4);
+      }
+      ctx.lineWidth = 1;
+    }
     this.canvas.dataset.dots = String(this.dots ? this.dots.length : 0);   // for tests and scripts
     // axes
     ctx.strokeStyle = GRID;
@@ -255,9 +306,79 @@ class MapChart {
     ctx.fillText(this.spec.y_label, 0, 0);
     ctx.restore();
   }
+  // The readout: P(dark) and the channels of the cell under the pointer (the cell as painted), and the colour of
+  // a dot within a few pixels. The server's exact P (`p`, three decimals) when it sent one, else the grid's. From
+  // the keyboard, the focused map's arrow keys move a cell cursor (outlined on the map) and the readout, a polite
+  // live region, says the same for it.
+  addReadout(rest) {
+    const out = document.createElement("div");
+    out.className = "fontnet-map-readout";
+    out.setAttribute("aria-live", "polite");
+    out.style.cssText = "font-size:0.85rem;line-height:1.4;min-height:2.8em;color:" + INK + ";";
+    out.textContent = rest;
+    this.root.appendChild(this.readout = out);
+    this.cell = null;
+    const c = this.canvas;
+    c.tabIndex = 0;
+    c.addEventListener("pointermove", (e) => {
+      const r = c.getBoundingClientRect();
+      this.read(e.clientX - r.left, e.clientY - r.top);
+    });
+    c.addEventListener("pointerleave", () => this.read(null, null));
+    c.addEventListener("keydown", (e) => {
+      const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+      const g = this.geom;
+      if (!step || !g) return;
+      e.preventDefault();
+      const n = this.spec.size;
+      const clamp = (v) => Math.max(0, Math.min(n - 1, v));
+      const [i, j] = this.cell ? [clamp(this.cell[0] + step[0]), clamp(this.cell[1] + step[1])]
+        : [Math.floor(n / 2), Math.floor(n / 2)];
+      this.cell = [i, j];
+      this.draw(true);
+      this.read(g.px(((i + 0.5) * 255) / n), g.py(((j + 0.5) * 255) / n));
+    });
+    c.addEventListener("blur", () => {
+      if (!this.cell) return;
+      this.cell = null;
+      this.draw(true);
+      this.read(null, null);
+    });
+  }
+  // (x, y): a point on the canvas, in CSS pixels; null when the pointer left it
+  read(x, y) {
+    const out = this.readout;
+    const g = this.geom;
+    const s = this.state;
+    const fx = g && x != null ? (x - g.m.l) / g.side : -1;
+    const fy = g && y != null ? (g.m.t + g.side - y) / g.side : -1;
+    if (!s || !s.grid || fx < 0 || fx > 1 || fy < 0 || fy > 1) {
+      out.textContent = this.spec.readout;
+      delete out.dataset.p;
+      return;
+    }
+    const n = this.spec.size;
+    const i = Math.min(n - 1, Math.floor(fx * n));
+    const j = Math.min(n - 1, Math.floor(fy * n));
+    const p = s.p ? s.p[j * n + i] : s.grid[j * n + i] / 255;
+    const cx = Math.round((i * 255) / (n - 1));
+    const cy = Math.round((j * 255) / (n - 1));
+    let text = `${this.spec.x_label} = ${cx}, ${this.spec.y_label} = ${cy}: P(dark text) = ${p.toFixed(3)}`;
+    let near = null;
+    let best = Math.max(7, g.side / n);
+    for (const d of (s.points || []).concat(this.dots || [])) {
+      const dist = Math.hypot(g.px(d[0]) - x, g.py(d[1]) - y);
+      if (dist < best) [best, near] = [dist, d];
+    }
+    if (near) text += ` · the dot here: rgb(${near[2]}, ${near[3]}, ${near[4]}), ${near[5] ? "dark" : "light"} text`;
+    out.textContent = text;
+    Object.assign(out.dataset, { p: p.toFixed(3), x: String(cx), y: String(cy),
+      dot: near ? `${near[2]},${near[3]},${near[4]},${near[5]}` : "" });
+  }
   destroy() {
     this.resize.disconnect();
     this.canvas.remove();
+    if (this.readout) this.readout.remove();
   }
 }
 
@@ -589,7 +710,8 @@ function latestWords(root) {
   const parts = [];
   for (const box of root.querySelectorAll(":scope > .fontnet-live-grid > [data-chart]")) {
     const chart = box.__fontnetChart;
-    if (!chart || !chart.x || !chart.x.length || chart.spec.series.length > MAX_SAID_SERIES) continue;
+    // a chart with a readout is read where the pointer is, and is described by the page's own text
+    if (!chart || !chart.x || !chart.x.length || chart.spec.readout || chart.spec.series.length > MAX_SAID_SERIES) continue;
     const spec = chart.spec;
     const values = spec.series.map((s, i) => {
       const v = chart.ys[i][chart.ys[i].length - 1];

@@ -1,6 +1,5 @@
 """The Activations page run headless with Streamlit's AppTest: table, curves, softmax, gradient, URL settings."""
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -24,26 +23,31 @@ def run(**params) -> AppTest:
     return at
 
 
-def values(v):
-    """A plotly JSON array: a plain list, or plotly's typed-array form {dtype, bdata}."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
+def lines(at: AppTest, key: str) -> dict | None:
+    """What the page run sent the uPlot chart keyed `key`: series meta -> (x, y), None when it drew none."""
+    el = next((e for e in at.get("bidi_component") if e.proto.id.endswith(key)), None)
+    if el is None:
+        return None
+    (c,) = json.loads(el.proto.json)["charts"]
+    x = np.array(c["x"], dtype=float)
+    return {s["meta"]: (x, np.array(y, dtype=float)) for s, y in zip(c["spec"]["series"], c["ys"])}
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    """Each plotly chart's figure JSON, keyed by what it shows (its first trace's meta)."""
-    figures = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
-    out = {}
-    for fig in figures:
-        meta = fig["data"][0].get("meta", "")
-        kind = "softmax" if meta == "softmax" else "gradient" if fig["layout"]["yaxis"].get("type") == "log" else "curves"
-        out[kind] = fig
-    return out
+def softmax(at: AppTest) -> dict | None:
+    """The softmax bars as drawn: {names, p, argmax, svg} read from the SVG's data attributes."""
+    svg = next((m.value for m in at.markdown if "fontnet-softmax" in m.value), None)
+    if svg is None:
+        return None
+    found = re.findall(r'<g class="bar" data-name="([^"]*)" data-p="([^"]*)"', svg)
+    return {"names": [n for n, _ in found], "p": np.array([float(v) for _, v in found]),
+            "argmax": re.search(r'data-argmax="([^"]*)"', svg).group(1), "svg": svg}
 
 
-def traces(fig: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    return {t["meta"]: (values(t["x"]), values(t["y"])) for t in fig["data"]}
+def charts(at: AppTest) -> dict:
+    """Each chart the page drew, by what it shows: curves and gradient as {meta: (x, y)}, softmax's bars."""
+    got = {"curves": lines(at, "activations_curves"), "softmax": softmax(at),
+           "gradient": lines(at, "activations_gradient")}
+    return {k: v for k, v in got.items() if v is not None}
 
 
 def warnings(at: AppTest) -> str:
@@ -64,13 +68,13 @@ def test_default_page_draws_curves_softmax_and_gradient():
     at = run()
     got = charts(at)
     assert set(got) == {"curves", "softmax", "gradient"}
-    assert list(traces(got["curves"])) == ["logistic", "d_logistic", "relu", "d_relu"]
+    assert list(got["curves"]) == ["logistic", "d_logistic", "relu", "d_relu"]
     assert len(at.latex) == 4
 
 
 def test_every_function_can_be_plotted_with_values_equal_to_fontnet():
     at = run(fn=",".join(act.ACTIVATIONS), xmin="-4", xmax="3")
-    curves = traces(charts(at)["curves"])
+    curves = charts(at)["curves"]
     assert set(curves) == set(act.ACTIVATIONS) | {f"d_{n}" for n in act.ACTIVATIONS}
     for name in act.ACTIVATIONS:
         x, y = curves[name]
@@ -85,7 +89,7 @@ def test_every_function_can_be_plotted_with_values_equal_to_fontnet():
 
 def test_leaky_slope_changes_the_curve_and_the_formula():
     at = run(fn="leaky_relu", slope="0.2")
-    (x, y), (_, dy) = traces(charts(at)["curves"]).values()
+    (x, y), (_, dy) = charts(at)["curves"].values()
     np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
     np.testing.assert_allclose(dy, np.where(x > 0, 1.0, 0.2))
     assert "0.2" in at.latex[0].value and "0.01" not in at.latex[0].value + at.latex[1].value
@@ -96,12 +100,12 @@ def test_leaky_slope_changes_the_curve_and_the_formula():
 def test_widgets_change_the_curves():
     at = run()
     at.multiselect(key="activations.fn").set_value(["tanh"]).run()
-    assert list(traces(charts(at)["curves"])) == ["tanh", "d_tanh"]
+    assert list(charts(at)["curves"]) == ["tanh", "d_tanh"]
     at.checkbox(key="activations.deriv").uncheck().run()
-    assert list(traces(charts(at)["curves"])) == ["tanh"]
+    assert list(charts(at)["curves"]) == ["tanh"]
     at.number_input(key="activations.xmin").set_value(-1.0).run()
     at.number_input(key="activations.xmax").set_value(2.0).run()
-    x, y = traces(charts(at)["curves"])["tanh"]
+    x, y = charts(at)["curves"]["tanh"]
     assert (x[0], x[-1]) == (-1.0, 2.0)
     np.testing.assert_allclose(y, np.tanh(x))
     at.multiselect(key="activations.fn").set_value([]).run()
@@ -111,23 +115,24 @@ def test_widgets_change_the_curves():
 
 def test_softmax_bars_sum_to_one_and_respond_to_temperature():
     at = run(logits="2.0, 1.0, 0.1")
-    p1 = values(charts(at)["softmax"]["data"][0]["y"])
+    p1 = charts(at)["softmax"]["p"]
     assert p1.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(p1, act.softmax(np.array([2.0, 1.0, 0.1])))
     at.slider(key="activations.temp").set_value(3.0).run()
-    p3 = values(charts(at)["softmax"]["data"][0]["y"])
+    p3 = charts(at)["softmax"]["p"]
     assert p3.sum() == pytest.approx(1.0) and p3.max() < p1.max()
     np.testing.assert_allclose(p3, act.softmax_with_temperature(np.array([2.0, 1.0, 0.1]), 3.0))
     at.slider(key="activations.temp").set_value(0.2).run()
-    assert values(charts(at)["softmax"]["data"][0]["y"]).max() > p1.max()
+    assert charts(at)["softmax"]["p"].max() > p1.max()
 
 
 def test_ten_logits_are_the_digits_and_the_argmax_is_marked():
     at = run()
     at.text_input(key="activations.logits").input("0, 1, 0, 0, 0, 0, 0, 5, 0, 0").run()
-    fig = charts(at)["softmax"]
-    assert fig["data"][0]["x"] == list("0123456789")
-    assert fig["layout"]["annotations"][0]["text"] == "argmax" and fig["layout"]["annotations"][0]["x"] == "7"
+    bars = charts(at)["softmax"]
+    assert bars["names"] == list("0123456789")
+    assert bars["argmax"] == "7" and "argmax" in bars["svg"]
+    np.testing.assert_allclose(bars["p"], act.softmax(np.array([0, 1, 0, 0, 0, 0, 0, 5, 0, 0.0])), rtol=1e-5)
 
 
 def test_typed_bad_logits_show_an_error_not_an_exception():
@@ -139,12 +144,12 @@ def test_typed_bad_logits_show_an_error_not_an_exception():
 
 def test_gradient_chart_and_its_reading_follow_depth():
     at = run(depth="10", at="0")
-    got = traces(charts(at)["gradient"])
+    got = charts(at)["gradient"]
     np.testing.assert_allclose(got["logistic"][1], 0.25 ** np.arange(1, 11))
     assert "0.25^10" in " ".join(m.value for m in at.markdown)
     at.slider(key="activations.depth").set_value(20).run()
     at.slider(key="activations.at").set_value(1.0).run()
-    got = traces(charts(at)["gradient"])
+    got = charts(at)["gradient"]
     assert len(got["relu"][1]) == 20 and np.all(got["relu"][1] == 1.0)
     assert "passes it through unchanged" in " ".join(m.value for m in at.markdown)
 
@@ -154,13 +159,13 @@ def test_url_settings_set_the_widgets():
     assert at.multiselect(key="activations.fn").value == ["relu", "logistic"]
     assert at.checkbox(key="activations.deriv").value is True
     assert at.slider(key="activations.temp").value == 0.5 and at.slider(key="activations.depth").value == 5
-    assert list(traces(charts(at)["curves"])) == ["relu", "d_relu", "logistic", "d_logistic"]
+    assert list(charts(at)["curves"]) == ["relu", "d_relu", "logistic", "d_logistic"]
     assert not at.warning
 
 
 def test_repeated_fn_keys_work_too():
     at = run(fn=["tanh", "softmax"], deriv="false")
-    assert list(traces(charts(at)["curves"])) == ["tanh", "softmax"]
+    assert list(charts(at)["curves"]) == ["tanh", "softmax"]
 
 
 @pytest.mark.parametrize("params,key", [

@@ -65,6 +65,10 @@ def test_map_points_are_bytes_per_cell_and_data_only_when_given():
     with_points = live.map_points(sl, pts, labels)
     assert 0 < len(with_points["points"]) <= live.MAP_POINTS
     assert all(len(p) == 6 and p[5] in (0, 1) for p in with_points["points"])
+    assert "p" not in out and "readout" not in live.map_spec("R", "G", training.MAP_SIZE)
+    exact = live.map_points(sl, exact=True)   # for a map with a readout: P(dark) per cell, three decimals
+    np.testing.assert_array_equal(exact["p"], np.round(sl.p_dark, 3).ravel())
+    assert exact["grid"] == out["grid"] and live.map_spec("R", "G", 52, readout="Point")["readout"] == "Point"
 
 
 def payload(at: AppTest, chart: str) -> dict:

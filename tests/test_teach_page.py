@@ -1,11 +1,13 @@
 """The Teach page in Streamlit's AppTest: answering, undo, removal, links with bad parts, files and 'Use this model'."""
 
+import json
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from fontnet import colors, teach
+from fontnet import colors, teach, training
+from fontnet.figures.training import contour_segments
 from fontnet.network import Network
 from fontnet.teach import Answer
 from tests.page_helpers import click, no_exception, shown
@@ -207,3 +209,34 @@ def test_use_this_model_sends_the_network_to_the_predict_page():
     assert isinstance(model, Network) and model is not net and same_network(model, net)
     assert at.title[0].value == "Predict"
     assert any("your own model" in i.value and "taught here \\(3 answers\\)" in i.value for i in at.info)
+
+
+def map_chart(at) -> dict:
+    """What the page run sent the decision map (a canvas map of static/live_chart.js, not a plotly chart)."""
+    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith("teach_map"))
+    (chart,) = json.loads(el.proto.json)["charts"]
+    return chart
+
+
+def test_the_map_shows_the_networks_p_dark_its_lines_and_the_answers_near_the_slice():
+    at = page(labels="ffffff.d,000000.l,ff8000.d,0000ff.l,808080.d")
+    no_exception(at)
+    assert not at.get("plotly_chart")   # no charting library to load before the buttons work
+    net = at.session_state["teach_net"]
+    sl = training.decision_slice(net, "B", 128)
+    m = map_chart(at)
+    assert m["spec"]["kind"] == "map" and (m["spec"]["x_label"], m["spec"]["y_label"]) == ("R", "G")
+    assert m["spec"]["readout"] and "P(dark text) where B = 128" in m["spec"]["alt"]
+    # the readout's numbers: P(dark) in every cell to three decimals, as the hover read them before
+    np.testing.assert_allclose(np.reshape(m["p"], sl.p_dark.shape), sl.p_dark, atol=5e-4)
+    assert m["contour"] == contour_segments(sl.axis, sl.p_dark) and len(m["boundary"]) == 2
+    # dots: the answers within 40 of B = 128, as [R, G, r, g, b, label]
+    assert sorted(m["points"]) == [[128, 128, 128, 128, 128, 1]]
+    assert any(c.value.startswith("The map where B = 128: the network picks dark text on") for c in at.caption)
+    at.radio(key="teach_slice").set_value("R").run()
+    at.slider(key="teach_at").set_value(255).run()
+    m = map_chart(at)
+    assert (m["spec"]["x_label"], m["spec"]["y_label"]) == ("G", "B")
+    np.testing.assert_allclose(np.reshape(m["p"], sl.p_dark.shape),
+                               training.decision_slice(net, "R", 255).p_dark, atol=5e-4)
+    assert sorted(m["points"]) == [[128, 0, 255, 128, 0, 1], [255, 255, 255, 255, 255, 1]]   # #ff8000, #ffffff

@@ -38,11 +38,24 @@ def finite(values) -> list:
     return [float(f"{v:.6g}") if np.isfinite(v) else None for v in a]
 
 
-def lines_spec(x_label: str, x_max: float, axes: dict, series: Sequence[dict], height: int) -> dict:
-    """A line chart: x from 0 to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent};
-    each series is {label, color, dash, width, scale}."""
-    return {"kind": "lines", "height": int(height), "x": {"label": x_label, "min": 0, "max": float(max(x_max, 1))},
-            "axes": axes, "series": list(series)}
+def lines_spec(x_label: str, x_max: float, axes: dict, series: Sequence[dict], height: int, x_min: float = 0,
+               readout: dict | None = None, x_step: float | None = None, alt: str = "") -> dict:
+    """A line chart: x from `x_min` to `x_max`; `axes` maps a scale name to {label, side, log, min, max, percent,
+    decades} (`decades`: a log axis spanning many decades, ticked at a few whole ones);
+    each series is {label, color, dash, width, scale, points}.
+
+    `readout` shows a legend under the chart that reads every series' value where the pointer is:
+    {"x_decimals": n} and either {"decimals": n} or {"significant": n} for the values. `x_step` puts x's ticks on
+    whole multiples of it (layers: 1). `alt` is the canvas's text alternative (the app's own words)."""
+    x = {"label": x_label, "min": float(x_min), "max": float(max(x_max, x_min + 1))}
+    if x_step is not None:
+        x["step"] = float(x_step)
+    spec = {"kind": "lines", "height": int(height), "x": x, "axes": axes, "series": list(series)}
+    if readout is not None:
+        spec["readout"] = dict(readout)
+    if alt:
+        spec["alt"] = alt
+    return spec
 
 
 def loss_spec(iterations: int, height: int = LOSS_HEIGHT) -> dict:
@@ -99,16 +112,21 @@ def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> l
 
 
 def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT, fade: dict | None = None,
-             alt: str = "") -> dict:
+             alt: str = "", readout: str = "") -> dict:
     """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map, with the
     network's P = 0.5 line (`line`), the formula's boundary (`boundary_colour`) and the data dots' outlines by
     label (`dot_edges`: light text, dark text).
 
     `fade` ({"channel": 0-2, "at": 0-255, "within": distance}) draws the dots whose colour lies farther than
-    `within` from the slice faintly; `alt` is the canvas's text alternative (the app's own words)."""
+    `within` from the slice faintly; `alt` is the canvas's text alternative (the app's own words). With
+    `readout` (the words shown before the pointer is on the map) a line under the map reads P(dark) and the
+    channels of the cell under the pointer, and the colour and answer of a dot there; the points then carry
+    `p`, P(dark) per cell to three decimals (`map_points(..., exact=True)`)."""
     spec = {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
             "scale": [[float(t), c] for t, c in MAP_SCALE], "line": NETWORK_LINE, "boundary_colour": FORMULA_LINE,
             "dot_edges": list(DOT_EDGES)}
+    if readout:
+        spec["readout"] = readout
     if fade is not None:
         spec["fade"] = {k: int(fade[k]) for k in ("channel", "at", "within")}
     if alt:
@@ -139,11 +157,16 @@ def swatches_spec(empty: str) -> dict:
     return {"kind": "swatches", "empty": empty}
 
 
-def map_points(sl, points_rgb: np.ndarray | None = None, points_labels: np.ndarray | None = None) -> dict:
+def map_points(sl, points_rgb: np.ndarray | None = None, points_labels: np.ndarray | None = None,
+               exact: bool = False) -> dict:
     """What the map draws for a decision slice: P(dark) as 0-255 per cell, the network's 0.5 contour, the
-    formula's line; and, when given, the data colours near the slice as [x, y, r, g, b, label]."""
-    grid = np.clip(np.nan_to_num(sl.p_dark, nan=0.5) * 255 + 0.5, 0, 255).astype(int)
+    formula's line; and, when given, the data colours near the slice as [x, y, r, g, b, label]. With `exact`,
+    also `p`: P(dark) per cell to three decimals, which a map with a readout shows under the pointer."""
+    p = np.nan_to_num(sl.p_dark, nan=0.5)
+    grid = np.clip(p * 255 + 0.5, 0, 255).astype(int)
     out: dict = {"grid": grid.ravel().tolist(), "contour": contour_segments(sl.axis, sl.p_dark)}
+    if exact:
+        out["p"] = np.round(p, 3).ravel().tolist()
     if len(sl.boundary_x) >= 2:
         out["boundary"] = [[round(float(sl.boundary_x[0]), 1), round(float(sl.boundary_y[0]), 1)],
                            [round(float(sl.boundary_x[-1]), 1), round(float(sl.boundary_y[-1]), 1)]]

@@ -96,12 +96,18 @@ def _formula_line(sl: DecisionSlice) -> Line:
     return Line(segs, FORMULA_LINE, name="formula")
 
 
+def decision_map_label(sl: DecisionSlice) -> str:
+    """A decision map's accessible name: what it shows, where, and how much of it the network calls dark."""
+    dark = float(np.mean(sl.p_dark >= 0.5))
+    return (f"P(dark text) where {sl.fixed} = {sl.value}: the network says dark on {dark:.0%} of this slice; "
+            "black line: the formula's boundary, red dashes: the network's")
+
+
 def decision_map_svg(sl: DecisionSlice, side: int = 300) -> str:
     """P(dark text) over the slice, the network's P = 0.5 line (red dashes) and the formula's line (black)."""
     lines = [Line(contour_segments(sl.axis, sl.p_dark, 0.5), NETWORK_LINE, "6 4", name="network"), _formula_line(sl)]
     dark = float(np.mean(sl.p_dark >= 0.5))
-    label = (f"P(dark text) where {sl.fixed} = {sl.value}: the network says dark on {dark:.0%} of this slice; "
-             "black line: the formula's boundary, red dashes: the network's")
+    label = decision_map_label(sl)
     return map_svg(colour_grid(sl.p_dark, MAP_SCALE, 0.0, 1.0), lines, sl.x_channel, sl.y_channel, label=label,
                    side=side, attrs={"dark-share": f"{dark:.4f}"})
 

@@ -12,6 +12,7 @@ from tests.browser.test_security import IMG, SCRIPT, SVG, assert_nothing_ran
 
 pytestmark = pytest.mark.browser
 
+REST = "Point at the map, or focus it and press the arrow keys, to read your network's P(dark text) there."
 QUESTION = ("() => { const e = document.querySelector('#teach-colour');"
             " return e ? [e.dataset.colour, getComputedStyle(e).backgroundColor] : null; }")
 
@@ -107,3 +108,51 @@ def test_markup_in_the_link_and_the_sample_text_runs_nothing(app_server, page):
                            arg=IMG + SVG, timeout=30_000)
     wait_for_app(page)
     assert_nothing_ran(page)
+
+
+def test_the_map_reads_p_dark_and_the_answer_under_the_pointer_with_no_charting_library(app_server, page):
+    from fontnet import teach, training
+
+    labels = "ffffff.d,000000.l,ff8000.d,0000ff.l,808080.d,8080ff.d"
+    page.goto(f"{app_server.url}/teach?labels={labels}")
+    page.locator('#teach-scores[data-answers="6"]').wait_for(timeout=60_000)
+    wait_for_app(page)
+    scripts = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+    assert not [s for s in scripts if "plotly" in s.lower()]   # plotly.js is 4.8 MB
+    assert page.locator(".js-plotly-plot").count() == 0
+    canvas = page.locator(".st-key-teach_map canvas")
+    readout = page.locator(".st-key-teach_map .fontnet-map-readout")
+    expect(readout).to_have_text(REST)
+    assert "P(dark text) where B = 128" in canvas.get_attribute("aria-label")
+    sl = training.decision_slice(teach.train(teach.decode_link(labels)[0]), "B", 128)
+    n = len(sl.axis)
+    box = canvas.bounding_box()
+    side = min(box["width"] - 52 - 10, box["height"] - 8 - 40)   # the map's square (static/live_chart.js)
+
+    def point_at(r: float, g: float):
+        canvas.hover(position={"x": 52 + r / 255 * side, "y": 8 + side - g / 255 * side})
+        page.wait_for_function("([sel, r, g]) => { const e = document.querySelector(sel);"
+                               " return e && e.dataset.p && Math.abs(e.dataset.x - r) < 6 && Math.abs(e.dataset.y - g) < 6; }",
+                               arg=[".st-key-teach_map .fontnet-map-readout", r, g], timeout=10_000)
+        d = readout.evaluate("e => ({...e.dataset, text: e.textContent})")
+        i, j = round(int(d["x"]) * (n - 1) / 255), round(int(d["y"]) * (n - 1) / 255)
+        assert float(d["p"]) == pytest.approx(sl.p_dark[j, i], abs=5e-4)   # the server's P for that cell
+        assert f"P(dark text) = {float(d['p']):.3f}" in d["text"]
+        return d
+
+    assert point_at(40, 200)["dot"] == ""
+    on_grey = point_at(128, 128)            # the answer #808080, dark text
+    assert on_grey["dot"] == "128,128,128,1" and "rgb(128, 128, 128), dark text" in on_grey["text"]
+    canvas.hover(position={"x": 2, "y": 2})   # off the map's square: the words come back
+    expect(readout).to_have_text(REST)
+    # from the keyboard: the focused map's arrow keys move a cell cursor, read out the same way
+    canvas.focus()
+    page.keyboard.press("ArrowRight")   # the first press puts the cursor in the middle cell
+    page.keyboard.press("ArrowUp")
+    expect(readout).to_have_attribute("data-y", str(round((n // 2 + 1) * 255 / (n - 1))))
+    d = readout.evaluate("e => ({...e.dataset})")
+    assert d["x"] == str(round((n // 2) * 255 / (n - 1)))
+    assert float(d["p"]) == pytest.approx(sl.p_dark[n // 2 + 1, n // 2], abs=5e-4)
+    assert readout.get_attribute("aria-live") == "polite"
+    page.keyboard.press("Tab")          # focus leaves: the cursor goes, the words come back
+    expect(readout).to_have_text(REST)
