@@ -25,7 +25,7 @@ from fontnet.network import Network
 from fontnet.printed_update import cached_comparison
 from fontnet.settings import BACKPROP as SCHEMA
 
-STEPPED = "backprop_network"  # the picked network as the steps here left it: {"source": key, "net", "steps", "costs"}
+STEPPED = "backprop_network"  # the picked network as the steps here left it: {"picked": key, "net", "steps", "costs"}
 FLASH = Flash("backprop")
 K = links.keys(SCHEMA)
 ss = st.session_state
@@ -64,8 +64,8 @@ def working() -> tuple[dict, str | None]:
     """The page's network: the picked one, or what the steps applied here made of it."""
     key, net, note = picked_network()
     work = ss.get(STEPPED)
-    if work is None or work["source"] != key:
-        work = ss[STEPPED] = {"source": key, "net": net, "steps": 0, "costs": []}
+    if work is None or work["picked"] != key:
+        work = ss[STEPPED] = {"picked": key, "net": net, "steps": 0, "costs": []}
     return work, note
 
 
@@ -106,7 +106,7 @@ def on_apply_n() -> None:
 
 def on_use() -> None:
     work, _ = working()
-    name = network_words(work["source"])
+    name = network_words(work["picked"])
     n = work["steps"]
     state.use_model(backprop.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
     FLASH("success", "The Predict page now uses this network, for this session only.")
@@ -186,10 +186,10 @@ hex_bg = colors.to_hex(rgb)
 where = (f" after {work['steps']} applied step{'s' if work['steps'] != 1 else ''}" if work["steps"] else "")
 st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label Y = {b.label} "
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
-            f"**Network:** {network_words(work['source'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
+            f"**Network:** {network_words(work['picked'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
             f"{backprop.LOSS_NAMES[loss]}.")
-if show_your_turn(SCHEMA, b, lr, network_words(work["source"]) + where,
-                   in_link=not work["steps"] and work["source"][0] != "session"):
+if show_your_turn(SCHEMA, b, lr, network_words(work["picked"]) + where,
+                   in_link=not work["steps"] and work["picked"][0] != "session"):
     st.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):

@@ -30,7 +30,7 @@ from fontnet.settings import DIGITS as SCHEMA
 
 RUN = "digits_run"
 OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
-SOURCE = "digits_source"          # None: the pad; an int: that test image
+TEST_IMAGE = "digits_test_image"  # None: the pad is read; an int: that test image is shown instead
 FLASH = Flash("digits")
 LIBRARY = "digits_library"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
@@ -71,11 +71,11 @@ def new_run(start: bool) -> None:
 
 def on_clear() -> None:
     clear()
-    ss[SOURCE] = None
+    ss[TEST_IMAGE] = None
 
 
 def on_draw() -> None:
-    ss[SOURCE] = None
+    ss[TEST_IMAGE] = None
 
 
 def on_pick(wrong: bool) -> None:
@@ -86,7 +86,7 @@ def on_pick(wrong: bool) -> None:
     if len(pool) == 0:
         FLASH("info", "The model gets every test image right: there is none to show.")
         return
-    ss[SOURCE] = int(np.random.default_rng().choice(pool))
+    ss[TEST_IMAGE] = int(np.random.default_rng().choice(pool))
 
 
 def on_use() -> None:
@@ -133,11 +133,11 @@ def pad_section() -> None:
             st.button("Clear", on_click=on_clear, key="digits_clear")
             st.button("Random test image", on_click=on_pick, args=(False,), key="digits_random")
             st.button("One it gets wrong", on_click=on_pick, args=(True,), key="digits_wrong")
-    source = ss.get(SOURCE)
+    shown = ss.get(TEST_IMAGE)
     image, caption = None, ""
-    if source is not None and 0 <= source < len(y_test):
-        image = X_test[source].reshape(8, 8) * 16
-        caption = f"Test image {source}, labelled {y_test[source]}."
+    if shown is not None and 0 <= shown < len(y_test):
+        image = X_test[shown].reshape(8, 8) * 16
+        caption = f"Test image {shown}, labelled {y_test[shown]}."
     elif strokes:
         try:
             image = digits.reduce_drawing(digits.parse_strokes(strokes))
@@ -253,7 +253,7 @@ with c1:
     if ss.get(OWN) and ss[OWN][1].startswith("uploaded"):
         st.caption("An uploaded model may have been trained on some of these test images.")
 with c2:
-    show_confusion(model, X_test, y_test, evaluation.confusion, SOURCE)
+    show_confusion(model, X_test, y_test, evaluation.confusion, TEST_IMAGE)
 
 st.subheader("The library beside it")
 st.markdown("scikit-learn's `MLPClassifier` with the same layers, activation, split and seed (its defaults "

@@ -68,14 +68,14 @@ def test_the_page_opens_ready_with_an_empty_pad_asking_for_a_digit():
 def test_a_random_test_image_is_read_and_shown_as_the_network_sees_it():
     at = click(page(), "Random test image")
     no_exception(at)
-    index = at.session_state["digits_source"]
+    index = at.session_state["digits_test_image"]
     _, X_test, _, y_test = digits.split(0)
     assert preview_pixels(at) == ",".join(str(int(v)) for v in (X_test[index] * 16).round())
     reading = digits.read(digits.default_model(), X_test[index].reshape(8, 8) * 16)
     assert prediction(at) == reading.label()
     assert any(f"labelled {y_test[index]}" in c.value for c in at.caption)
     click(at, "Clear")
-    assert prediction(at) is None and preview_pixels(at) == "" and at.session_state["digits_source"] is None
+    assert prediction(at) is None and preview_pixels(at) == "" and at.session_state["digits_test_image"] is None
 
 
 def test_the_figures_are_markup_with_the_readings_numbers():
@@ -85,7 +85,7 @@ def test_the_figures_are_markup_with_the_readings_numbers():
     assert len(tiles) == 1 and tiles[0].count('class="tile"') == digits.default_model().weights_[0].shape[0]
     at = click(at, "Random test image")
     _, X_test, _, _ = digits.split(0)
-    reading = digits.read(digits.default_model(), X_test[at.session_state["digits_source"]].reshape(8, 8) * 16)
+    reading = digits.read(digits.default_model(), X_test[at.session_state["digits_test_image"]].reshape(8, 8) * 16)
     [bars] = [m.value for m in at.markdown if 'class="digits-probabilities"' in m.value]
     assert [float(p) for p in re.findall(r'class="bar" data-digit="\d" data-p="([^"]+)"', bars)] == \
         pytest.approx(reading.proba.tolist())
@@ -98,7 +98,7 @@ def test_the_figures_are_markup_with_the_readings_numbers():
 def test_one_it_gets_wrong_shows_a_misread_test_image():
     at = click(page(), "One it gets wrong")
     no_exception(at)
-    index = at.session_state["digits_source"]
+    index = at.session_state["digits_test_image"]
     _, X_test, _, y_test = digits.split(0)
     assert int(prediction(at).split()[0]) != y_test[index]
 
@@ -159,7 +159,7 @@ def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     play(at, FEED, RUN)
     assert run.status == "done" and run.iteration == 400
     at = click(at, "Random test image")
-    index = at.session_state["digits_source"]
+    index = at.session_state["digits_test_image"]
     assert prediction(at) == digits.read(run.net, digits.split(0)[1][index].reshape(8, 8) * 16).label()
     assert any("this run" in c.value for c in at.caption)
     click(at, "Reset")

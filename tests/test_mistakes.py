@@ -142,7 +142,7 @@ def test_a_confusion_cell_lists_exactly_the_test_images_with_that_true_and_predi
     # Load into the pad: the pad shows the chosen test image
     at.selectbox(key="digits_cell_pick_5_5").set_value(shown[3]).run()
     at.button(key="digits_load").click().run()
-    assert at.session_state["digits_source"] == shown[3]
+    assert at.session_state["digits_test_image"] == shown[3]
     assert any(c.value == f"Test image {shown[3]}, labelled 5." for c in at.caption)
     no_exception(at)
     assert _cell("3,8") == (3, 8) and _cell(" 0, 9") == (0, 9)
