@@ -108,7 +108,7 @@ def test_every_weight_and_bias_shows_its_value_and_gradient(case):
         assert f"B1[{i + 1}] {num(W['B1'][i, 0])} {num(G['B1'][i, 0])}" in shown(z)
     z2 = found["Z2"]
     assert float(z2.get("data-bias")) == W["B2"][0, 0] and float(z2.get("data-bias-grad")) == G["B2"][0, 0]
-    assert f"B2 {num(W['B2'][0, 0])} {num(G['B2'][0, 0])}" in shown(z2)
+    assert f"B2 {num(W['B2'][0, 0])} B2 grad {num(G['B2'][0, 0])}" in shown(z2)
     if case != "fresh relu, squared":
         assert {line.get("stroke") for g in edges.values() for line in g.iter(SVG + "line")} >= {POSITIVE, NEGATIVE}
 

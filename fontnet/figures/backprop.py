@@ -83,8 +83,8 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
 GRAPH_FONT, LINE, PAD = 12, 15, 8  # text size, line pitch, padding inside a box
 GRAPH_TOP, ROW = 40, 156  # the column headings above the rows; one row per input / hidden node
 # (left edge, width) of each column's boxes: x, Z1, A1, Z2, A2, C; the gaps hold the edges and their labels
-COLUMNS = {"x": (8, 96), "z1": (168, 184), "a1": (436, 112), "z2": (664, 184), "a2": (932, 116), "c": (1118, 100)}
-GRAPH_WIDTH = 1226
+COLUMNS = {"x": (6, 80), "z1": (132, 184), "a1": (382, 112), "z2": (594, 120), "a2": (784, 100), "c": (950, 96)}
+GRAPH_WIDTH = 1052
 GRAPH_HEIGHT = GRAPH_TOP + 3 * ROW + 4
 TABLE_X = (PAD, 62, 120)  # the name, value and grad columns of a box's weight table, from the box's left edge
 INPUT_FILL, COST_FILL = "#f1f3f4", "#fde7c8"
@@ -190,7 +190,8 @@ def graph_svg(bp: Backprop) -> str:
                + [(f"W1[{i + 1},{j + 1}]", W1[i, j], G["W1"][i, j]) for j in range(3)]) for i in range(3)]
     a1 = [_Box("a1", _row_y(i), [f"A1[{i + 1}] = {act}", f"data {num(A1[i])}", f"grad {num(dA1[i])}"])
           for i in range(3)]
-    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}"], [("B2", B2[0, 0], G["B2"][0, 0])])
+    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
+                                f"B2 grad {num(G['B2'][0, 0])}"])
     a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
     c = _Box("c", _row_y(1), [f"C (Y = {bp.label})", f"data {num(bp.cost)}", "grad 1"])
 
@@ -228,7 +229,8 @@ def graph_svg(bp: Backprop) -> str:
     cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
     heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2",
              "a2": "A2 = logistic(Z2)", "c": f"C = {cost}"}
-    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) for col, (left, width) in COLUMNS.items()]
+    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) if col != "c" else  # the last: inside
+           _text(left + width, 18, heads[col], "end", bold=True) for col, (left, width) in COLUMNS.items()]
     out += ['<g class="edges" stroke-linecap="round">', *edges, "</g>"]
     for j, b in enumerate(xs):
         out.append(b.svg(INPUT_FILL, "x", f"x{j + 1} = {'RGB'[j]} / 255 = {num(X[j], 6)}",
