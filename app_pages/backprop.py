@@ -15,7 +15,7 @@ from fontnet.figures.backprop import (
     cost_summary,
     cost_svg,
     gradient_rows,
-    graph_dot,
+    graph_svg,
     markdown_table,
     matrix_text,
     num,
@@ -212,10 +212,12 @@ st.markdown("Multiplied along the chain, they give the slope of the cost for eve
             "(dC/dZ2 and dC/dZ1 are the shared parts, written out).")
 st.markdown(terms_table(b.products))
 with st.expander("The computation graph", expanded=True):
-    st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad); each edge "
-               "carries its weight and that weight's gradient, as micrograd's draw_dot does.")
+    st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad), as "
+               "micrograd's draw_dot does. Each Z1 node lists the weights W1 on the edges coming into it, and its "
+               "bias, with their gradients; the edges into Z2 carry W2 and its gradient. Orange edges are positive "
+               "weights, blue negative, wider the larger; hover over an edge for its numbers.")
     with st.container(key="graph"):
-        st.graphviz_chart(graph_dot(b), width="stretch")
+        st.markdown(f"<div>{graph_svg(b)}</div>", unsafe_allow_html=True)
 
 if st.toggle("Derive it with SymPy", key=K["sympy"],
              help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):

@@ -52,7 +52,7 @@ CASES: tuple[Case, ...] = (
          ((".st-key-train_surface svg.fontnet-surface", 1), (".st-key-train_live .uplot canvas", 3),
           (".st-key-train_live canvas", 5))),
     Case("backprop", "Backprop", "/backprop", "Apply this step", ".st-key-apply button", "Apply this step",
-         ((".st-key-graph [data-testid=stGraphVizChart] svg", 1),
+         ((".st-key-graph svg.backprop-graph", 1),
           (".st-key-backprop_surface svg.fontnet-surface", 1))),
     Case("teach", "Teach", "/teach", "Dark reads better", ".st-key-teach_dark button", "",
          (("#teach-colour", 1), (".st-key-teach_map canvas", 1))),

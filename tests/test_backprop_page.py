@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from app.state import SESSION_MODEL, SESSION_MODEL_NAME
 from fontnet import backprop as bp
 from fontnet import printed_update
-from fontnet.figures.backprop import num
+from fontnet.figures.backprop import graph_svg, num
 from fontnet.model import default_model
 from fontnet.network import Network
 
@@ -66,7 +66,10 @@ def test_every_chain_rule_term_and_product_is_shown_with_its_numbers():
     for t in (*b.factors, *b.products):
         shape = "×".join(map(str, t.shape))
         assert f"| **{t.name}** | {t.formula} | {shape} |" in tables, t.name
-    assert "digraph backprop" in at.get("graphviz_chart")[0].proto.spec
+    # the computation graph: an SVG drawn by the server, with this network's numbers
+    [graph] = [m.value for m in at.markdown if 'class="backprop-graph"' in m.value]
+    assert graph == f"<div>{graph_svg(b)}</div>" and not at.get("graphviz_chart")
+    assert f"grad {num(b.gradients['W1'][0, 0])}" in graph and f"data {num(b.cost)}" in graph
 
 
 def test_every_gradient_entry_has_its_finite_difference_and_relative_error():

@@ -50,10 +50,12 @@ def result(at: AppTest) -> str:
 def test_the_toggle_opens_a_box_per_quantity_and_hides_the_worked_numbers():
     at = run_page({"bg": "ffc0cb", "seed": "3"})
     assert not at.text_input and any(m.label == "Cost C" for m in at.metric)
+    assert any("backprop-graph" in m.value for m in at.markdown)
     at.toggle(key="backprop.turn").set_value(True).run()
     no_exception(at)
     assert [t.label for t in at.text_input] == list(pr.NAMES)
-    assert not at.metric and not at.get("graphviz_chart")  # the worked step's numbers are not shown
+    assert not at.metric  # the worked step's numbers are not shown, the computation graph neither
+    assert not any("backprop-graph" in m.value for m in at.markdown)
     assert at.query_params["turn"] == "true"
     captions = " ".join(c.value for c in at.caption)
     assert "within 1% of the page's value" in captions and "decimal comma cannot be read" in captions

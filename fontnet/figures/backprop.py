@@ -1,4 +1,4 @@
-"""What the Backprop page draws: tables of named matrices, the computation graph (Graphviz DOT) and a cost chart (SVG).
+"""What the Backprop page draws: tables of named matrices, the computation graph and a cost chart (both SVG).
 
 Pure functions of the engine's results (fontnet.backprop); only numbers and the engine's own names reach them.
 """
@@ -10,7 +10,9 @@ from html import escape
 import numpy as np
 
 from ..backprop import PARAMS, Backprop, Check, Step, Term
-from .network import FONT_FAMILY, TEXT
+from .network import FONT_FAMILY, NODE_FILL, NODE_LINE, TEXT, _title, edge_width
+from .network import NEGATIVE as EDGE_NEGATIVE
+from .network import POSITIVE as EDGE_POSITIVE
 
 POSITIVE, NEGATIVE = "#e8710a", "#1a73e8"  # as the network diagram: orange positive, blue negative
 DOTS, GRID = "#9aa0a6", "#ebe9e3"
@@ -77,50 +79,182 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
     return "\n".join(out)
 
 
-def _colour(v: float) -> str:
-    return POSITIVE if v >= 0 else NEGATIVE
+# The graph's own units (the SVG scales down to its container, never up): six columns left to right, three rows.
+GRAPH_FONT, LINE, PAD = 12, 15, 8  # text size, line pitch, padding inside a box
+GRAPH_TOP, ROW = 40, 156  # the column headings above the rows; one row per input / hidden node
+# (left edge, width) of each column's boxes: x, Z1, A1, Z2, A2, C; the gaps hold the edges and their labels
+COLUMNS = {"x": (6, 80), "z1": (132, 184), "a1": (382, 112), "z2": (594, 120), "a2": (784, 100), "c": (950, 96)}
+GRAPH_WIDTH = 1052
+GRAPH_HEIGHT = GRAPH_TOP + 3 * ROW + 4
+TABLE_X = (PAD, 62, 120)  # the name, value and grad columns of a box's weight table, from the box's left edge
+INPUT_FILL, COST_FILL = "#f1f3f4", "#fde7c8"
 
 
-def graph_dot(bp: Backprop) -> str:
-    """The computation graph as micrograd's draw_dot shows it: each node with its value (data) and dC/d(node)
-    (grad), each weight on its edge with its value and its gradient; inputs on the left, the cost on the right."""
+def _colour(w: float) -> str:
+    return EDGE_POSITIVE if w >= 0 else EDGE_NEGATIVE
+
+
+def _text(x: float, y: float, s: str, anchor: str = "start", bold: bool = False) -> str:
+    weight = ' font-weight="600"' if bold else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{weight}>{escape(s)}</text>'
+
+
+def _row_y(k: int) -> float:
+    """The centre line of row k (0, 1, 2 from the top)."""
+    return GRAPH_TOP + ROW * (k + 0.5)
+
+
+def _attrs(**data: float | int | str) -> str:
+    """data-* attributes; floats as repr, so a test reads back exactly the number drawn from."""
+    return "".join(f' data-{k.replace("_", "-")}="{escape(v if isinstance(v, str) else repr(v))}"'
+                   for k, v in data.items())
+
+
+class _Box:
+    """A node: a rounded box in one column, centred on a row, with lines of text and an optional weight table."""
+
+    def __init__(self, col: str, y: float, lines: list[str], table: list[tuple[str, float, float]] = ()):
+        self.left, self.width = COLUMNS[col]
+        self.lines, self.table = lines, list(table)
+        n = len(lines) + (len(self.table) + 1 if self.table else 0)
+        self.height = n * LINE + 2 * PAD
+        self.top = y - self.height / 2
+        self.right, self.y = self.left + self.width, y
+
+    def line_y(self, k: int) -> float:
+        """Baseline of text line k (the table's header is line len(lines), its rows follow)."""
+        return self.top + PAD + (k + 1) * LINE - 3.5
+
+    def row_mid(self, r: int) -> float:
+        """Middle of the table's row r, where the edge carrying that weight ends."""
+        return self.line_y(len(self.lines) + 1 + r) - 4
+
+    def svg(self, fill: str, cls: str, hover: str, data: str, dashed: bool = False) -> str:
+        dash = ' stroke-dasharray="5 3"' if dashed else ""
+        out = [f'<g class="node {cls}"{data}>{_title(hover)}'
+               f'<rect x="{self.left}" y="{self.top:.1f}" width="{self.width}" height="{self.height}" rx="6" '
+               f'fill="{fill}" stroke="{NODE_LINE}" stroke-width="1.5"{dash}/>']
+        out += [_text(self.left + PAD, self.line_y(k), s, bold=k == 0) for k, s in enumerate(self.lines)]
+        if self.table:
+            k = len(self.lines)
+            out += [_text(self.left + TABLE_X[1], self.line_y(k), "value"),
+                    _text(self.left + TABLE_X[2], self.line_y(k), "grad")]
+            for r, (name, value, grad) in enumerate(self.table, start=k + 1):
+                out += [_text(self.left + x, self.line_y(r), s) for x, s in zip(TABLE_X, (name, num(value), num(grad)))]
+        return "".join(out) + "</g>"
+
+
+def _edge(x0: float, y0: float, x1: float, y1: float, hover: str, data: str, colour: str = NODE_LINE,
+          width: float = 1.5, labels: str = "") -> str:
+    ends = f'x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}"'
+    # a wide transparent copy of the line, so a thin edge is as easy to hover as a thick one
+    return (f'<g class="edge"{data}>{_title(hover)}<line {ends} stroke="{colour}" stroke-width="{width:.2f}" '
+            f'stroke-opacity="0.8"/><line {ends} stroke="transparent" stroke-width="10"/>{labels}</g>')
+
+
+def _over_under(x: float, y: float, above: str, below: str) -> str:
+    """A label for a horizontal edge: its name above the line, its number below, with a white halo."""
+    return (f'<g text-anchor="middle" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+            f'{_text(x, y - 6, above, "middle")}{_text(x, y + 15, below, "middle")}</g>')
+
+
+def graph_summary(bp: Backprop) -> str:
+    """The graph in words, for screen readers: what it shows, the output and the cost."""
+    A2 = float(bp.term("A2").value[0, 0])
+    return (f"Left to right: the inputs x1, x2, x3 (R, G and B divided by 255) feed three {bp.network.activation} "
+            f"hidden nodes (Z1 then A1), which feed the output Z2 and A2 = logistic(Z2) = P(dark) = {num(A2)}, "
+            f"then the cost C = {num(bp.cost)} for the label Y = {bp.label}. Each node shows its value (data) and "
+            "the slope of the cost with respect to it (grad); each Z1 node lists its weights W1 and bias B1 with "
+            "their gradients, each edge into Z2 its weight W2 and gradient, and the edges Z to A the activation's "
+            "derivative. Orange edges are positive weights, blue negative; width grows with the weight's size.")
+
+
+def graph_svg(bp: Backprop) -> str:
+    """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
+    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the cost on
+    the right. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
     X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
-    dZ1, dA1, dZ2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0]
-    dA2 = v("dC/dA2")[0, 0]
+    dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
+    dA1_dZ1, dA2_dZ2 = v("dA1/dZ1")[:, 0], v("dA2/dZ2")[0, 0]
     W1, W2, B1, B2 = (bp.weights[k] for k in ("W1", "W2", "B1", "B2"))
     G = bp.gradients
     act = bp.network.activation
+    biggest = max(float(np.abs(W1).max()), float(np.abs(W2).max())) or 1.0
+    f = lambda x: float(x)  # noqa: E731
 
-    def node(name: str, title: str, value: float, grad: float | None, fill: str = "#ffffff") -> str:
-        g = "" if grad is None else f" | grad {num(grad)}"
-        return f'  {name} [label="{title} | data {num(value)}{g}", fillcolor="{fill}"];'  # stacked: LR flips records
+    xs = [_Box("x", _row_y(j), [f"x{j + 1} ({ch}/255)", f"data {num(X[j])}"]) for j, ch in enumerate("RGB")]
+    z1 = [_Box("z1", _row_y(i), [f"Z1[{i + 1}]" + (" (kink)" if i in bp.kinks else ""), f"data {num(Z1[i])}",
+                                 f"grad {num(dZ1[i])}"],
+               [(f"B1[{i + 1}]", B1[i, 0], G["B1"][i, 0])]
+               + [(f"W1[{i + 1},{j + 1}]", W1[i, j], G["W1"][i, j]) for j in range(3)]) for i in range(3)]
+    a1 = [_Box("a1", _row_y(i), [f"A1[{i + 1}] = {act}", f"data {num(A1[i])}", f"grad {num(dA1[i])}"])
+          for i in range(3)]
+    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
+                                f"B2 grad {num(G['B2'][0, 0])}"])
+    a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
+    c = _Box("c", _row_y(1), [f"C (Y = {bp.label})", f"data {num(bp.cost)}", "grad 1"])
 
-    lines = ["digraph backprop {", "  rankdir=LR; nodesep=0.15; ranksep=0.9;",
-             '  node [shape=record, style="rounded,filled", fontname="Helvetica", fontsize=10];',
-             '  edge [fontname="Helvetica", fontsize=9];']
-    for j, ch in enumerate("RGB"):
-        lines.append(node(f"x{j}", f"x{j + 1} ({ch}/255)", X[j], None, "#f1f3f4"))
+    edges = []
     for i in range(3):
-        kink = " (kink)" if i in bp.kinks else ""
-        lines.append(node(f"z{i}", f"Z1[{i + 1}] + B1 {num(B1[i, 0])} (grad {num(G['B1'][i, 0])}){kink}",
-                          Z1[i], dZ1[i]))
-        lines.append(node(f"a{i}", f"A1[{i + 1}] = {act}", A1[i], dA1[i]))
-        lines.append(f'  z{i} -> a{i} [label="{act}′ = {num(v("dA1/dZ1")[i, 0])}"];')
         for j in range(3):
-            w, g = W1[i, j], G["W1"][i, j]
-            lines.append(f'  x{j} -> z{i} [label="W1[{i + 1},{j + 1}] {num(w)}\\ngrad {num(g)}", '
-                         f'color="{_colour(w)}", penwidth={1 + min(abs(w), 4):.2f}];')
-        w, g = W2[0, i], G["W2"][0, i]
-        lines.append(f'  a{i} -> z2 [label="W2[{i + 1}] {num(w)}\\ngrad {num(g)}", color="{_colour(w)}", '
-                     f'penwidth={1 + min(abs(w), 4):.2f}];')
-    lines.append(node("z2", f"Z2 + B2 {num(B2[0, 0])} (grad {num(G['B2'][0, 0])})", Z2, dZ2))
-    lines.append(node("a2", "A2 = logistic = P(dark)", A2, dA2))
-    lines.append(f'  z2 -> a2 [label="logistic′ = {num(v("dA2/dZ2")[0, 0])}"];')
-    lines.append(node("c", f"C (Y = {bp.label})", bp.cost, 1.0, "#fde7c8"))
-    lines.append('  a2 -> c [label="dC/dA2"];')
-    lines.append("}")
-    return "\n".join(lines)
+            w, g = f(W1[i, j]), f(G["W1"][i, j])
+            edges.append(_edge(xs[j].right, xs[j].y, z1[i].left, z1[i].row_mid(1 + j),
+                               f"W1[{i + 1},{j + 1}] = {num(w)}, grad {num(g)}\nx{j + 1} → Z1[{i + 1}]",
+                               _attrs(param="W1", row=i, col=j, weight=w, grad=g),
+                               _colour(w), edge_width(w, biggest)))
+        d = f(dA1_dZ1[i])
+        edges.append(_edge(z1[i].right, z1[i].y, a1[i].left, a1[i].y,
+                           f"{act}′(Z1[{i + 1}]) = dA1[{i + 1}]/dZ1[{i + 1}] = {num(d)}",
+                           _attrs(derivative=d, source=f"z1-{i}"),
+                           labels=_over_under((z1[i].right + a1[i].left) / 2, z1[i].y, f"{act}′", f"= {num(d)}")))
+        w, g = f(W2[0, i]), f(G["W2"][0, i])
+        end = z2.y + (i - 1) * 14  # the three edges meet Z2 a little apart
+        # the label sits by the edge's start, above it where the edge runs level or down, below where it rises
+        y = a1[i].y - 26 if i < 2 else a1[i].y + 16
+        label = (f'<g stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                 f'{_text(a1[i].right + 8, y, f"W2[{i + 1}] {num(w)}")}'
+                 f'{_text(a1[i].right + 8, y + LINE, f"grad {num(g)}")}</g>')
+        edges.append(_edge(a1[i].right, a1[i].y, z2.left, end,
+                           f"W2[{i + 1}] = {num(w)}, grad {num(g)}\nA1[{i + 1}] → Z2",
+                           _attrs(param="W2", row=0, col=i, weight=w, grad=g),
+                           _colour(w), edge_width(w, biggest), label))
+    d = f(dA2_dZ2)
+    edges.append(_edge(z2.right, z2.y, a2.left, a2.y, f"logistic′(Z2) = dA2/dZ2 = {num(d)}",
+                       _attrs(derivative=d, source="z2"),
+                       labels=_over_under((z2.right + a2.left) / 2, z2.y, "logistic′", f"= {num(d)}")))
+    edges.append(_edge(a2.right, a2.y, c.left, c.y, f"dC/dA2 = {num(dA2)}", _attrs(derivative=f(dA2), source="a2"),
+                       labels=_over_under((a2.right + c.left) / 2, a2.y, "dC/dA2", f"= {num(dA2)}")))
+
+    cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
+    heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2",
+             "a2": "A2 = logistic(Z2)", "c": f"C = {cost}"}
+    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) if col != "c" else  # the last: inside
+           _text(left + width, 18, heads[col], "end", bold=True) for col, (left, width) in COLUMNS.items()]
+    out += ['<g class="edges" stroke-linecap="round">', *edges, "</g>"]
+    for j, b in enumerate(xs):
+        out.append(b.svg(INPUT_FILL, "x", f"x{j + 1} = {'RGB'[j]} / 255 = {num(X[j], 6)}",
+                         _attrs(node=f"x{j + 1}", data=f(X[j]))))
+    for i in range(3):
+        out.append(z1[i].svg(NODE_FILL, "z1", f"Z1[{i + 1}]: data {num(Z1[i], 6)}, grad {num(dZ1[i], 6)}",
+                             _attrs(node=f"Z1[{i + 1}]", data=f(Z1[i]), grad=f(dZ1[i]), bias=f(B1[i, 0]),
+                                    bias_grad=f(G["B1"][i, 0]), kink=int(i in bp.kinks)), dashed=i in bp.kinks))
+        out.append(a1[i].svg(NODE_FILL, "a1", f"A1[{i + 1}] = {act}(Z1[{i + 1}]): data {num(A1[i], 6)}, "
+                                              f"grad {num(dA1[i], 6)}",
+                             _attrs(node=f"A1[{i + 1}]", data=f(A1[i]), grad=f(dA1[i]))))
+    out.append(z2.svg(NODE_FILL, "z2", f"Z2: data {num(Z2, 6)}, grad {num(dZ2, 6)}",
+                      _attrs(node="Z2", data=f(Z2), grad=f(dZ2), bias=f(B2[0, 0]), bias_grad=f(G["B2"][0, 0]))))
+    out.append(a2.svg(NODE_FILL, "a2", f"A2 = P(dark): data {num(A2, 6)}, grad {num(dA2, 6)}",
+                      _attrs(node="A2", data=f(A2), grad=f(dA2))))
+    out.append(c.svg(COST_FILL, "c", f"C = {cost} with Y = {bp.label}: data {num(bp.cost, 6)}, grad 1",
+                     _attrs(node="C", data=f(bp.cost), grad=1.0, label=bp.label)))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="backprop-graph" viewBox="0 0 {GRAPH_WIDTH} '
+            f'{GRAPH_HEIGHT}" width="100%" role="img" aria-labelledby="backprop-graph-title" '
+            f'aria-describedby="backprop-graph-desc" font-size="{GRAPH_FONT}" fill="{TEXT}" '
+            f'style="display: block; width: 100%; max-width: {GRAPH_WIDTH}px; height: auto; '
+            f'font-family: {FONT_FAMILY}"><title id="backprop-graph-title">The computation graph for this colour: '
+            f'P(dark) = {num(A2)}, cost C = {num(bp.cost)}</title>'
+            f'<desc id="backprop-graph-desc">{escape(graph_summary(bp))}</desc>{"".join(out)}</svg>')
 
 
 def running_mean(costs: np.ndarray, k: int = MEAN_OF) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""The Backprop page in a real browser: a shared link's numbers, the computation graph drawn, the
-finite-difference column, and a step applied."""
+"""The Backprop page in a real browser: a shared link's numbers, the computation graph drawn (by the server: no
+Graphviz script on the first visit), the finite-difference column, and a step applied."""
 
 import pytest
 
@@ -10,7 +10,13 @@ from tests.browser.test_digits import CHART_LIBRARIES
 
 pytestmark = pytest.mark.browser
 LINK = "/backprop?bg=ffc0cb&label=dark&model=fresh&seed=3&lr=0.05"
-GRAPH = '.st-key-graph [data-testid="stGraphVizChart"] svg'  # the drawing, not the toolbar's icons
+GRAPH = ".st-key-graph svg.backprop-graph"
+# the Graphviz script Streamlit fetches to draw st.graphviz_chart (about 769 kB), and the scripts fetched at all
+GRAPHVIZ = "() => performance.getEntriesByType('resource').filter(r => /graphviz/i.test(r.name)).map(r => r.name)"
+SCRIPTS = "() => performance.getEntriesByType('resource').filter(r => /\\.js(\\?|$)/.test(r.name)).length"
+# each node's name, data and grad as the server drew them
+GRAPH_NODES = f"""() => Object.fromEntries([...document.querySelectorAll('{GRAPH} .node')].map(n =>
+  [n.dataset.node, [+n.dataset.data, n.dataset.grad === undefined ? null : +n.dataset.grad]]))"""
 
 
 def metric_value(page, label: str) -> str:
@@ -42,11 +48,16 @@ def test_a_link_shows_the_numbers_the_graph_and_the_finite_differences_and_a_ste
     assert "dC/dW1" in body and "dC/dZ2 · dZ1/dW1ᵀ" not in body  # the formula shown is dC/dZ1 · dZ1/dW1ᵀ
     assert "dC/dZ1 · dZ1/dW1ᵀ" in body
 
-    # the computation graph, drawn by Graphviz in the browser: nodes with data and grad
-    page.wait_for_function(  # Graphviz (WASM) lays the graph out after the element arrives
-        "s => (document.querySelector(s)?.textContent || '').includes('Z1[1]')", arg=GRAPH, timeout=60_000)
-    text = page.locator(GRAPH).first.text_content()
+    # the computation graph, drawn by the server: nodes with data and grad, W1 and its gradients in Z1's boxes
+    graph = page.locator(GRAPH)
+    graph.wait_for(state="visible")
+    text = graph.text_content()
     assert "Z1[1]" in text and f"data {num(b.cost)}" in text and f"grad {num(b.gradients['W1'][0, 0])}" in text, text
+    drawn = page.evaluate(GRAPH_NODES)
+    assert drawn["C"] == [b.cost, 1.0] and drawn["A2"] == [b.term("A2").value[0, 0], b.term("dC/dA2").value[0, 0]]
+    assert drawn["Z1[2]"] == [b.term("Z1").value[1, 0], b.term("dC/dZ1").value[1, 0]] and len(drawn) == 12
+    assert graph.get_attribute("role") == "img" and f"C = {num(b.cost)}" in graph.locator("desc").text_content()
+    assert graph.bounding_box()["width"] > 600
 
     # the finite-difference column beside every gradient entry
     table = page.locator(".st-key-fd_table table").first
@@ -63,6 +74,16 @@ def test_a_link_shows_the_numbers_the_graph_and_the_finite_differences_and_a_ste
     assert num(after.cost_after, 6) != num(b.cost, 6)
     page.get_by_text("Step applied").first.wait_for(timeout=30_000)
     assert not page.dialogs
+
+
+def test_the_first_visit_fetches_no_graphviz_script(app_server, page):
+    """The graph is markup the server draws: opening the page does not load Graphviz (nor plotly or Vega)."""
+    page.goto(app_server.url + LINK)
+    wait_for_app(page)
+    page.locator(GRAPH).wait_for(state="visible", timeout=60_000)
+    assert page.evaluate(SCRIPTS) > 0  # the page's own scripts are listed, so a Graphviz one would be too
+    assert page.evaluate(GRAPHVIZ) == []
+    assert page.evaluate(CHART_LIBRARIES) == []
 
 
 def test_use_this_model_reaches_the_predict_page_in_the_same_session(app_server, page):
