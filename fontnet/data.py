@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -110,6 +112,49 @@ def _columns(header: list[str], want_label: bool) -> list[int]:
     raise DataError(f"missing columns: expected {need} or {low}, found {shown or 'none'}")
 
 
+# What a plain body may hold: digits, commas, spaces and line ends (str.translate deletes these, in C)
+_PLAIN_CHARS = str.maketrans("", "", "0123456789, \r\n")
+_SPLIT_NUMBER = re.compile(r"[0-9] +[0-9]")   # "1 2" is no number
+_HIGHEST = (255, 255, 255, 1)
+
+
+def _read_plain(text: str, want_label: bool, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The common upload, read in C: a plain header, then rows of equal width holding only whole numbers.
+    None for anything else (quotes, other text, ragged rows, a value out of range), which `read_rows` then reads
+    cell by cell to name the problem. A 100,000-row file takes about 30 ms here against about 450 ms cell by
+    cell, time in which the server's other visitors would wait for the interpreter."""
+    head, _, body = text.partition("\n")
+    body = body.replace("\r\n", "\n")
+    if '"' in head or body.translate(_PLAIN_CHARS) or "\r" in body:   # a lone carriage return ends a line in CSV
+        return None
+    header = head.rstrip("\r").split(",")
+    try:
+        idx = _columns(header, want_label)
+    except DataError:   # no header here (an empty first line, say): the reading cell by cell says what is wrong
+        return None
+    lines = [line for line in body.split("\n") if line.strip()]
+    if not lines or len(lines) > max_rows or any(line.count(",") != len(header) - 1 for line in lines):
+        return None
+    joined = ",".join(lines)
+    if _SPLIT_NUMBER.search(joined):
+        return None
+    joined = joined.replace(" ", "")
+    if ",," in joined or joined.startswith(",") or joined.endswith(","):   # an empty field
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # numpy warns where it stops early
+        try:
+            v = np.fromstring(joined, dtype=np.int64, sep=",")
+        except (ValueError, OverflowError, DeprecationWarning):
+            return None
+    if v.size != len(lines) * len(header):
+        return None
+    v = v.reshape(len(lines), len(header))[:, idx]
+    if (v > np.array(_HIGHEST[:len(idx)])).any():
+        return None
+    return (v[:, :3], v[:, 3]) if want_label else (v, None)
+
+
 def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = MAX_ROWS) -> tuple[np.ndarray, np.ndarray | None]:
     """Parse CSV text into (rgb ints (n, 3), labels (n,) or None). Raises DataError naming the problem.
 
@@ -124,6 +169,9 @@ def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = M
             raise DataError("the file is not UTF-8 text (is it a CSV?)") from None
     if "\x00" in source:
         raise DataError("the file is binary, not CSV text")
+    plain = _read_plain(source, want_label, max_rows)
+    if plain is not None:
+        return plain
     reader = csv.reader(io.StringIO(source))
     try:
         rows = [r for r in reader if any(c.strip() for c in r)]
@@ -139,7 +187,7 @@ def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = M
         raise DataError(f"too many rows: {len(body):,} (at most {max_rows:,})")
     cells = [[row[col].strip() if col < len(row) else "" for col in idx] for row in body]
     try:
-        values = parse_int_table(cells, [0] * len(idx), [255, 255, 255, 1][:len(idx)])
+        values = parse_int_table(cells, [0] * len(idx), list(_HIGHEST[:len(idx)]))
     except CellError as e:
         cell = cells[e.row][e.column]
         if e.column == 3 and str(e).startswith("outside"):

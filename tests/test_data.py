@@ -99,3 +99,42 @@ def test_split_holds_out_a_third():
     X_train, X_test, y_train, y_test = data.split(data.chapter_dataset(), seed=1)
     assert len(X_test) == pytest.approx(data.CHAPTER_ROWS / 3, abs=1)
     assert X_train.max() <= 1.0
+
+
+PLAIN_VARIANTS = {
+    "lf": "red,green,blue,label\n{rows}",
+    "crlf and spaces": "RED, GREEN,BLUE ,LIGHT_OR_DARK_FONT_IND\r\n{rows_crlf}",
+    "extra column": "red,green,blue,label,note\n{rows_note}",
+    "columns reordered": "label,blue,green,red\n{rows_rev}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_VARIANTS))
+def test_a_plain_file_is_read_in_one_pass_and_equals_the_cell_by_cell_reading(name, monkeypatch):
+    """The common upload (numbers, commas, line ends) never goes cell by cell, and reads exactly as it would."""
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, (2000, 3))
+    labels = rng.integers(0, 2, 2000)
+    rows = [(int(r), int(g), int(b), int(y)) for (r, g, b), y in zip(rgb, labels)]
+    text = PLAIN_VARIANTS[name].format(
+        rows="".join(f"{r},{g},{b},{y}\n" for r, g, b, y in rows),
+        rows_crlf="".join(f"{r}, {g} ,{b},{y}\r\n" for r, g, b, y in rows),
+        rows_note="".join(f"{r},{g},{b},{y},7\n" for r, g, b, y in rows),
+        rows_rev="".join(f"{y},{b},{g},{r}\n" for r, g, b, y in rows))
+    with monkeypatch.context() as m:
+        m.setattr(data, "_read_plain", lambda *a: None)
+        slow = data.read_csv(text.encode())          # cell by cell, as every file was read before
+    monkeypatch.setattr(data, "parse_int_table", lambda *a: pytest.fail("a plain file was read cell by cell"))
+    fast = data.read_csv(text.encode())
+    assert np.array_equal(fast.rgb, rgb) and np.array_equal(fast.labels, labels)
+    assert np.array_equal(slow.rgb, rgb) and np.array_equal(slow.labels, labels)
+
+
+@pytest.mark.parametrize("body,message", [
+    ("1,2,3\r9,0\n", "not readable as CSV"), ("1 2,3,4,0\n", "'1 2' is not a number"),
+    ("1,,3,0\n", "'' is not a number"), ("1,2,300,0\n", "'300' is outside 0-255"),
+    ("1,2,3,2\n", "label 2 is not 0 or 1"), ("9" * 40 + ",2,3,0\n", "is outside 0-255"),
+])
+def test_what_is_not_plain_is_named_as_before(body, message):
+    with pytest.raises(data.DataError, match=message):
+        data.read_csv("red,green,blue,label\n4,5,6,1\n" + body)
