@@ -252,6 +252,39 @@ def sklearn_target(quality: dict[str, tuple[float, float]]) -> tuple[float, floa
     return max(quality.values(), key=lambda q: (q[1], q[0]))
 
 
+def _fast_seed(seed: int, dataset: str) -> dict:
+    """One seed of `run_fast`: fast mode and the library's two solvers fitted FAST_REPEATS times each on the seed's
+    split, their quality and median times, the library's target on this seed and the ratio."""
+    from .baselines import sklearn_mlp_solver
+
+    X_train, X_test, y_train, y_test = data.split(_dataset(dataset, seed), seed=seed)
+    makers = {"fast": partial(Network, mode="fast", random_state=seed),
+              **{v: partial(sklearn_mlp_solver, v, FAST_LIBRARY_MAX_ITER, seed) for v in FAST_SOLVERS}}
+    times: dict[str, list] = {name: [] for name in makers}
+    models = {}
+    # fast mode and lbfgs alternate (each goes first every other time); adam's fits, a thousand times
+    # longer, follow, so that they do not evict the other two's code and data between their fits
+    pairs = [("fast", "lbfgs") if i % 2 == 0 else ("lbfgs", "fast") for i in range(FAST_REPEATS)]
+    for name in [*(name for pair in pairs for name in pair), *["adam"] * FAST_REPEATS]:
+        wall, cpu, models[name] = _clocked(_fit_new, makers[name], X_train, y_train)
+        times[name].append((wall, cpu))
+    row = dict(seed=seed)
+    for name, model in models.items():
+        row[f"{name}_accuracy"], row[f"{name}_agreement"] = _quality(model.predict, X_test, y_test)
+        row[f"{name}_s"] = statistics.median(w for w, _ in times[name])
+        row[f"{name}_cpu_s"] = statistics.median(c for _, c in times[name])
+    target = sklearn_target({v: (row[f"{v}_accuracy"], row[f"{v}_agreement"]) for v in FAST_SOLVERS})
+    solver = min((v for v in FAST_SOLVERS if row[f"{v}_accuracy"] >= target[0]
+                  and row[f"{v}_agreement"] >= target[1]), key=lambda v: row[f"{v}_s"])
+    row.update(
+        sklearn_solver=solver, sklearn_accuracy=target[0], sklearn_agreement=target[1],
+        sklearn_s=row[f"{solver}_s"], sklearn_cpu_s=row[f"{solver}_cpu_s"],
+        speedup=row[f"{solver}_s"] / row["fast_s"], cpu_speedup=row[f"{solver}_cpu_s"] / row["fast_cpu_s"],
+        reached=row["fast_accuracy"] >= target[0] and row["fast_agreement"] >= target[1],
+    )
+    return row
+
+
 def run_fast(seeds=tuple(range(FAST_SEEDS)), progress=None, dataset: str = "chapter") -> dict:
     """Fast mode against scikit-learn's MLPClassifier at equal quality, then time, one seed at a time.
 
@@ -270,8 +303,6 @@ def run_fast(seeds=tuple(range(FAST_SEEDS)), progress=None, dataset: str = "chap
     """
     from threadpoolctl import threadpool_limits
 
-    from .baselines import sklearn_mlp_solver
-
     say = progress or (lambda msg: None)
     X, _, y, _ = data.split(_dataset(dataset, 0), seed=0)
     use_compiled_loop()
@@ -281,32 +312,7 @@ def run_fast(seeds=tuple(range(FAST_SEEDS)), progress=None, dataset: str = "chap
         warnings.simplefilter("ignore")  # adam's iteration cap is a ConvergenceWarning
         for seed in seeds:
             say(f"seed {seed}: fast mode and scikit-learn's lbfgs and adam, {FAST_REPEATS} times each")
-            X_train, X_test, y_train, y_test = data.split(_dataset(dataset, seed), seed=seed)
-            makers = {"fast": partial(Network, mode="fast", random_state=seed),
-                      **{v: partial(sklearn_mlp_solver, v, FAST_LIBRARY_MAX_ITER, seed) for v in FAST_SOLVERS}}
-            times: dict[str, list] = {name: [] for name in makers}
-            models = {}
-            # fast mode and lbfgs alternate (each goes first every other time); adam's fits, a thousand times
-            # longer, follow, so that they do not evict the other two's code and data between their fits
-            pairs = [("fast", "lbfgs") if i % 2 == 0 else ("lbfgs", "fast") for i in range(FAST_REPEATS)]
-            for name in [*(name for pair in pairs for name in pair), *["adam"] * FAST_REPEATS]:
-                wall, cpu, models[name] = _clocked(_fit_new, makers[name], X_train, y_train)
-                times[name].append((wall, cpu))
-            row = dict(seed=seed)
-            for name, model in models.items():
-                row[f"{name}_accuracy"], row[f"{name}_agreement"] = _quality(model.predict, X_test, y_test)
-                row[f"{name}_s"] = statistics.median(w for w, _ in times[name])
-                row[f"{name}_cpu_s"] = statistics.median(c for _, c in times[name])
-            target = sklearn_target({v: (row[f"{v}_accuracy"], row[f"{v}_agreement"]) for v in FAST_SOLVERS})
-            solver = min((v for v in FAST_SOLVERS if row[f"{v}_accuracy"] >= target[0]
-                          and row[f"{v}_agreement"] >= target[1]), key=lambda v: row[f"{v}_s"])
-            row.update(
-                sklearn_solver=solver, sklearn_accuracy=target[0], sklearn_agreement=target[1],
-                sklearn_s=row[f"{solver}_s"], sklearn_cpu_s=row[f"{solver}_cpu_s"],
-                speedup=row[f"{solver}_s"] / row["fast_s"], cpu_speedup=row[f"{solver}_cpu_s"] / row["fast_cpu_s"],
-                reached=row["fast_accuracy"] >= target[0] and row["fast_agreement"] >= target[1],
-            )
-            rows.append(row)
+            rows.append(_fast_seed(seed, dataset))
     med = lambda key: statistics.median(r[key] for r in rows)  # noqa: E731
     return dict(
         fast_seeds=list(seeds), fast_dataset=dataset, fast_per_seed=rows, fast_iterations=MODES["fast"]["max_iter"],

@@ -169,32 +169,14 @@ def graph_summary(bp: Backprop) -> str:
             "derivative. Orange edges are positive weights, blue negative; width grows with the weight's size.")
 
 
-def graph_svg(bp: Backprop) -> str:
-    """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
-    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the cost on
-    the right. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
+def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z2: _Box, a2: _Box, c: _Box) -> list[str]:
+    """The graph's edges between its boxes: W1 and W2 (coloured and as wide as the weight, with value and gradient),
+    the activations' slopes and dC/dA2, each with its numbers in its hover text and data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
-    X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
-    dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
-    dA1_dZ1, dA2_dZ2 = v("dA1/dZ1")[:, 0], v("dA2/dZ2")[0, 0]
-    W1, W2, B1, B2 = (bp.weights[k] for k in ("W1", "W2", "B1", "B2"))
-    G = bp.gradients
-    act = bp.network.activation
-    biggest = max(float(np.abs(W1).max()), float(np.abs(W2).max())) or 1.0
     f = lambda x: float(x)  # noqa: E731
-
-    xs = [_Box("x", _row_y(j), [f"x{j + 1} ({ch}/255)", f"data {num(X[j])}"]) for j, ch in enumerate("RGB")]
-    z1 = [_Box("z1", _row_y(i), [f"Z1[{i + 1}]" + (" (kink)" if i in bp.kinks else ""), f"data {num(Z1[i])}",
-                                 f"grad {num(dZ1[i])}"],
-               [(f"B1[{i + 1}]", B1[i, 0], G["B1"][i, 0])]
-               + [(f"W1[{i + 1},{j + 1}]", W1[i, j], G["W1"][i, j]) for j in range(3)]) for i in range(3)]
-    a1 = [_Box("a1", _row_y(i), [f"A1[{i + 1}] = {act}", f"data {num(A1[i])}", f"grad {num(dA1[i])}"])
-          for i in range(3)]
-    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
-                                f"B2 grad {num(G['B2'][0, 0])}"])
-    a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
-    c = _Box("c", _row_y(1), [f"C (Y = {bp.label})", f"data {num(bp.cost)}", "grad 1"])
-
+    dA2, dA1_dZ1, dA2_dZ2 = v("dC/dA2")[0, 0], v("dA1/dZ1")[:, 0], v("dA2/dZ2")[0, 0]
+    W1, W2, G, act = bp.weights["W1"], bp.weights["W2"], bp.gradients, bp.network.activation
+    biggest = max(float(np.abs(W1).max()), float(np.abs(W2).max())) or 1.0
     edges = []
     for i in range(3):
         for j in range(3):
@@ -225,6 +207,34 @@ def graph_svg(bp: Backprop) -> str:
                        labels=_over_under((z2.right + a2.left) / 2, z2.y, "logistic′", f"= {num(d)}")))
     edges.append(_edge(a2.right, a2.y, c.left, c.y, f"dC/dA2 = {num(dA2)}", _attrs(derivative=f(dA2), source="a2"),
                        labels=_over_under((a2.right + c.left) / 2, a2.y, "dC/dA2", f"= {num(dA2)}")))
+    return edges
+
+
+def graph_svg(bp: Backprop) -> str:
+    """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
+    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the cost on
+    the right. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
+    v = lambda name: bp.term(name).value  # noqa: E731
+    X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
+    dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
+    W1, B1, B2 = (bp.weights[k] for k in ("W1", "B1", "B2"))
+    G = bp.gradients
+    act = bp.network.activation
+    f = lambda x: float(x)  # noqa: E731
+
+    xs = [_Box("x", _row_y(j), [f"x{j + 1} ({ch}/255)", f"data {num(X[j])}"]) for j, ch in enumerate("RGB")]
+    z1 = [_Box("z1", _row_y(i), [f"Z1[{i + 1}]" + (" (kink)" if i in bp.kinks else ""), f"data {num(Z1[i])}",
+                                 f"grad {num(dZ1[i])}"],
+               [(f"B1[{i + 1}]", B1[i, 0], G["B1"][i, 0])]
+               + [(f"W1[{i + 1},{j + 1}]", W1[i, j], G["W1"][i, j]) for j in range(3)]) for i in range(3)]
+    a1 = [_Box("a1", _row_y(i), [f"A1[{i + 1}] = {act}", f"data {num(A1[i])}", f"grad {num(dA1[i])}"])
+          for i in range(3)]
+    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
+                                f"B2 grad {num(G['B2'][0, 0])}"])
+    a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
+    c = _Box("c", _row_y(1), [f"C (Y = {bp.label})", f"data {num(bp.cost)}", "grad 1"])
+
+    edges = _graph_edges(bp, xs, z1, a1, z2, a2, c)
 
     cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
     heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2",

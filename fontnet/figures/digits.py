@@ -80,6 +80,22 @@ def probabilities_svg(proba: np.ndarray) -> str:
     return _svg("digits-probabilities", W, H, title, f"The ten probabilities, digit: P. {every}.", out, "380px")
 
 
+def _pixel_grid(image: np.ndarray, grid_x: float, grid_y: float, cell: int) -> list[str]:
+    """The input layer of Figure 7-8: the 8x8 image as grey cells, each with its value in its hover text."""
+    out = []
+    out.append(f'<g class="layer-title">{_label(grid_x + 4 * cell, grid_y - 14, ["inputs: 8x8 pixels"], size=12)}</g>')
+    out.append(f'<g class="inputs"><rect x="{grid_x - 1}" y="{grid_y - 1:.1f}" width="{8 * cell + 1}" '
+               f'height="{8 * cell + 1}" fill="#e9ecef" stroke="#ced4da"/>')
+    greys = digit_rgb(image)
+    for (r, c), v in np.ndenumerate(image):
+        g = _hex(greys[r, c])
+        out.append(f'<rect class="pixel" data-row="{r}" data-column="{c}" data-value="{float(v)!r}" '
+                   f'x="{grid_x + c * cell}" y="{grid_y + r * cell:.1f}" width="{cell - 1}" height="{cell - 1}" '
+                   f'fill="{g}">' + _title(f"pixel (row {r + 1}, column {c + 1}) = {v:.0f}") + "</rect>")
+    out.append("</g>")
+    return out
+
+
 def network_svg(model: Network, reading: Reading) -> str:
     """Figure 7-8 for this network: the 8x8 input grid, each hidden layer's nodes shaded by their activation
     (scaled to the layer's largest |A|), the ten outputs sized and shaded by probability, and the strongest
@@ -106,16 +122,7 @@ def network_svg(model: Network, reading: Reading) -> str:
                        f'stroke-opacity="0.45">' + _title(f"w·a = {c:+.3f}: hidden {layer}, node {j + 1} → {dst}")
                        + "</line>")
     out.append("</g>")
-    out.append(f'<g class="layer-title">{_label(grid_x + 4 * cell, grid_y - 14, ["inputs: 8x8 pixels"], size=12)}</g>')
-    out.append(f'<g class="inputs"><rect x="{grid_x - 1}" y="{grid_y - 1:.1f}" width="{8 * cell + 1}" '
-               f'height="{8 * cell + 1}" fill="#e9ecef" stroke="#ced4da"/>')
-    greys = digit_rgb(reading.image)
-    for (r, c), v in np.ndenumerate(reading.image):
-        g = _hex(greys[r, c])
-        out.append(f'<rect class="pixel" data-row="{r}" data-column="{c}" data-value="{float(v)!r}" '
-                   f'x="{grid_x + c * cell}" y="{grid_y + r * cell:.1f}" width="{cell - 1}" height="{cell - 1}" '
-                   f'fill="{g}">' + _title(f"pixel (row {r + 1}, column {c + 1}) = {v:.0f}") + "</rect>")
-    out.append("</g>")
+    out += _pixel_grid(reading.image, grid_x, grid_y, cell)
     labels = [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
     for x, t in zip(xs, labels):
         out.append(f'<g class="layer-title">{_label(x, 26, [t], size=12)}</g>')
