@@ -20,6 +20,7 @@ COMMANDS = {
     "capacity": ("capacity", "concurrent chapter runs one server keeps live"),
     "heavy-run": ("heavy_run", "a heavy run's live updates and Pause"),
     "memory": ("memory", "whether a closed session gives its memory back"),
+    "upload": ("upload", "reading the largest upload, and what it costs the other visitors"),
     "first-visit": ("first_visit", "every page's first visit beside a bare Streamlit page"),
 }
 

@@ -116,6 +116,7 @@ def _columns(header: list[str], want_label: bool) -> list[int]:
 _PLAIN_CHARS = str.maketrans("", "", "0123456789, \r\n")
 _SPLIT_NUMBER = re.compile(r"[0-9] +[0-9]")   # "1 2" is no number
 _HIGHEST = (255, 255, 255, 1)
+_SLICE = 1 << 16
 
 
 def _read_plain(text: str, want_label: bool, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
@@ -141,12 +142,20 @@ def _read_plain(text: str, want_label: bool, max_rows: int) -> tuple[np.ndarray,
     joined = joined.replace(" ", "")
     if ",," in joined or joined.startswith(",") or joined.endswith(","):   # an empty field
         return None
+    parts = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")   # numpy warns where it stops early
-        try:
-            v = np.fromstring(joined, dtype=np.int64, sep=",")
-        except (ValueError, OverflowError, DeprecationWarning):
-            return None
+        # in slices of about 64 kB, so that no single call holds the interpreter for more than a millisecond or so
+        start = 0
+        while start < len(joined):
+            end = joined.find(",", start + _SLICE)   # a slice ends at a comma, never inside a number
+            end = len(joined) if end < 0 else end
+            try:
+                parts.append(np.fromstring(joined[start:end], dtype=np.int64, sep=","))
+            except (ValueError, OverflowError, DeprecationWarning):
+                return None
+            start = end + 1
+    v = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     if v.size != len(lines) * len(header):
         return None
     v = v.reshape(len(lines), len(header))[:, idx]

@@ -56,13 +56,17 @@ class CellError(SettingsError):
         self.row, self.column = row, column
 
 
+SLICE_ROWS = 5000
+
+
 def parse_int_table(cells: Sequence[Sequence[str]], lo: Sequence[int], hi: Sequence[int]) -> np.ndarray:
     """A table of text cells (rows of equal length, e.g. a CSV's columns) as whole numbers, column j in
     lo[j]-hi[j], as an int64 array. The same reading as `parse_int` without grouping, done for the whole table
     at once; CellError names the first bad cell (row by row) with parse_int's words."""
     lo_a, hi_a = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-    try:
-        v = np.array(cells, dtype=float).reshape(len(cells), len(lo_a))
+    try:   # in slices of rows, so that no single conversion holds the interpreter for long
+        v = np.concatenate([np.array(cells[k:k + SLICE_ROWS], dtype=float).reshape(-1, len(lo_a))
+                            for k in range(0, len(cells), SLICE_ROWS)]) if cells else np.empty((0, len(lo_a)))
         ok = np.isfinite(v) & (v == np.floor(v)) & (v >= lo_a) & (v <= hi_a)
     except (ValueError, OverflowError):
         ok = None
