@@ -212,6 +212,8 @@ class LiveRun(Playback):
         """Train one chunk (or `steps` iterations) while running and record a point. Returns it, or None."""
         if self.status != "running":
             return None
+        if self.iteration == 0:   # the play clock starts with the first chunk, not with the press: a page run or a
+            self._played, self._running_since = 0.0, time.monotonic()   # first request slow to come costs no play
         return self._train(steps or self.chunk_size())
 
     @guarded

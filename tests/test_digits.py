@@ -351,7 +351,10 @@ def test_a_run_that_gets_its_updates_late_takes_bigger_chunks_to_finish_in_its_p
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=400))
     run.start()
     assert run.chunk_size() == 10                      # 400 iterations in 40 updates
-    clock[0] += digits.PLAY_SECONDS / 2                 # half the play time gone before the first update
+    clock[0] += digits.PLAY_SECONDS                     # a late first update costs no play time: the clock
+    run.advance()                                       # starts with it
+    assert run.iteration == 10
+    clock[0] += digits.PLAY_SECONDS / 2                 # half the play time gone before the next update
     run.advance()
     assert run.iteration == 200
     run.pause()
@@ -437,8 +440,7 @@ def test_a_chunk_keeps_to_the_time_budget_once_the_pace_is_known(monkeypatch):
     monkeypatch.setattr(playback.time, "perf_counter", lambda: next(ticks) * 0.5)   # every chunk seems 0.5 s
     run = digits.DigitsRun(DigitsSettings(hidden=(8,), iterations=4000))
     run.start()
-    clock[0] += digits.PLAY_SECONDS            # far behind: the whole run is due
-    first = run.chunk_size()
-    run.advance()
-    assert run.iteration == first
+    run.advance()                              # the first chunk, at the estimated pace; the play clock starts
+    first = run.iteration
+    clock[0] += digits.PLAY_SECONDS            # far behind: the rest of the run is due
     assert run.chunk_size() == max(1, int(digits.CHUNK_BUDGET_S / (0.5 / first))) < first

@@ -1,7 +1,6 @@
 """What the training figures share: the page legends name each line in the colour the charts draw it, and the
 network's P = 0.5 line is found where P crosses one half, closed lines included."""
 
-from pathlib import Path
 
 import numpy as np
 
@@ -35,5 +34,5 @@ def test_the_page_legends_name_every_line_in_its_colour():
     (formula, f_colour, f_dash), (network, n_colour, n_dash) = MAP_LEGEND[:2]
     assert (f_colour, f_dash, n_colour, n_dash) == (maps.FORMULA_LINE, "solid", maps.NETWORK_LINE, "dash")
     assert "formula" in formula and "0.5" in network
-    js = (Path(__file__).resolve().parents[1] / "static" / "live_chart.js").read_text()
-    assert f'"{maps.FORMULA_LINE}"' in js and f'"{maps.NETWORK_LINE}"' in js   # the live map's canvas
+    spec = live.map_spec("R", "G", 8)   # the live map's canvas draws them in the colours its spec sends
+    assert (spec["boundary_colour"], spec["line"]) == (maps.FORMULA_LINE, maps.NETWORK_LINE)

@@ -114,7 +114,7 @@ def test_fast_mode_keeps_its_promise_and_the_librarys_quality(seed):
             quality[solver] = mlp.score(X_test, y_test), formula_agreement(mlp.predict)
     accuracy, agreement = sklearn_target(quality)
     fast = Network(mode="fast", random_state=seed).fit(X_train, y_train)
-    assert fast.n_iter_ == MODES["fast"]["max_iter"] and fast._setting("optimizer") == "lbfgs"
+    assert fast.n_iter_ == MODES["fast"]["max_iter"] and fast.setting("optimizer") == "lbfgs"
     assert formula_agreement(fast.predict) >= FAST_MIN_AGREEMENT
     assert fast.score(X_test, y_test) >= accuracy
     assert formula_agreement(fast.predict) >= agreement - 0.0005

@@ -63,7 +63,10 @@ def test_reduced_motion_draws_less_and_ends_in_the_same_state(app_server, browse
         page = context.new_page()
         open_train(page, app_server, SLOW)
         page.get_by_role("button", name="Train", exact=True).click()
-        page.wait_for_function(f"() => +{LOSS}.dataset.appended >= 24", timeout=120_000)
+        # enough to judge: 24 points appended, and at least two live redraws (however the updates bunch up)
+        page.wait_for_function(f"() => +{LOSS}.dataset.appended >= 24 && "
+                               f"({LOSS}.__fontnetDrawTimes || []).filter(([t, live]) => live).length >= 2",
+                               timeout=120_000)
         live = counts(page)
         page.get_by_role("button", name="Pause", exact=True).click()
         paused = wait_whole(page, "paused", timeout=60_000)
