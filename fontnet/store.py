@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import secrets
+import sqlite3
 import threading
 import time
 import unicodedata
@@ -391,7 +392,17 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     # sqlite3 would BEGIN on its own only before writes; `_sqlite_begin` takes that over (SQLAlchemy's recipe).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")        # readers never wait for the writer
+    # readers never wait for the writer. Switching a new file to WAL needs it to itself, and SQLite answers
+    # "database is locked" at once there, without its busy wait: so ask again until the switch is made.
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -421,12 +432,23 @@ class Store:
         # threads some writers starve for seconds; queueing this process's writers on a lock first hands the
         # database over as soon as it is free. (PostgreSQL queues lock waiters itself.)
         self._write_turn = nullcontext() if self._postgres else threading.Lock()
-        try:
-            with self._transaction(write=True) as conn:
-                self._migrate(conn)
-        except StoreError:
-            self.engine.dispose()
-            raise
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                with self._transaction(write=True) as conn:
+                    self._migrate(conn)
+                break
+            except StoreUnavailable as exc:
+                # servers starting together on one new SQLite file: SQLite can say "locked" at once, without
+                # its busy wait, while another makes the file; the schema is then theirs to finish, so ask again
+                if "locked" in str(exc.__cause__) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self.engine.dispose()
+                raise
+            except StoreError:
+                self.engine.dispose()
+                raise
 
     def close(self) -> None:
         """Close the pool's connections."""
