@@ -13,3 +13,18 @@ def class_db(monkeypatch, tmp_path):
     from tests.store_helpers import app_database, database_url
 
     yield from app_database(monkeypatch, database_url("sqlite", tmp_path))
+
+
+# Tests that take a second or more each, or files of many AppTest runs, measured with `--durations`: marked slow here
+# so that `pytest -m "not browser and not slow"` stays a quick check (about a minute); CI runs them all.
+SLOW_FILES = {"test_deploy.py", "test_tune_page.py", "test_export.py", "test_links.py", "test_teach_room.py",
+              "test_postgres_script.py", "test_train_page.py", "test_backprop_page.py", "test_teach_page.py",
+              "test_your_turn_page.py", "test_class_page.py"}
+SLOW_TESTS = {"test_many_writers_store_exactly_what_was_acknowledged", "test_one_edge_per_weight_and_one_node_per_unit",
+              "test_a_formula_visitor_is_never_stuck_on_one_shade"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW_FILES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

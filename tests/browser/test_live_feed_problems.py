@@ -50,20 +50,34 @@ def wait_for_problem(page, reason: str) -> dict:
 
 
 def rerun_requests(page) -> list[int]:
-    """Collects the page's messages to the server that carry the panel's `resync` trigger (each asks for a page run)."""
-    sent: list[int] = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(1) if b"resync" in (
-        f if isinstance(f, bytes) else f.encode()) else None))
+    """Collects the page's messages to the server that carry the panel's `resync` trigger (each asks for a page run);
+    the list's `sockets` are the page's WebSockets, to wait on."""
+    sent = SentFrames()
+
+    def watch(ws) -> None:
+        sent.sockets.append(ws)
+        ws.on("framesent", lambda f: sent.append(1) if b"resync" in (f if isinstance(f, bytes) else f.encode()) else None)
+
+    page.on("websocket", watch)
     return sent
 
 
-def wait_sent(page, sent: list[int], n: int) -> None:
-    """Wait until `n` such messages have left the page (Playwright reports frames as its events arrive)."""
-    for _ in range(600):
-        if sum(sent) >= n:
-            return
-        page.wait_for_timeout(50)   # lets Playwright deliver the page's events; the state is `sent`
-    raise AssertionError(f"{sum(sent)} page-run requests sent, expected {n}")
+class SentFrames(list):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sockets: list = []
+
+
+def wait_sent(page, sent: SentFrames, n: int) -> None:
+    """Wait until `n` such messages have left the page: each wait ends when the page sends its next frame."""
+    try:
+        while sum(sent) < n:
+            if sent.sockets:
+                sent.sockets[-1].wait_for_event("framesent", timeout=30_000)
+            else:
+                page.wait_for_event("websocket", timeout=30_000)
+    except Exception as e:
+        raise AssertionError(f"{sum(sent)} page-run requests sent, expected {n}") from e
 
 
 @pytest.mark.parametrize(("reason", "answer"), [
