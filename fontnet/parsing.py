@@ -56,28 +56,33 @@ class CellError(SettingsError):
         self.row, self.column = row, column
 
 
-SLICE_ROWS = 5000
+SLICE_ROWS = 2000
 
 
-def parse_int_table(cells: Sequence[Sequence[str]], lo: Sequence[int], hi: Sequence[int]) -> np.ndarray:
-    """A table of text cells (rows of equal length, e.g. a CSV's columns) as whole numbers, column j in
-    lo[j]-hi[j], as an int64 array. The same reading as `parse_int` without grouping, done for the whole table
-    at once; CellError names the first bad cell (row by row) with parse_int's words."""
+def parse_int_table(cells: Sequence[str], lo: Sequence[int], hi: Sequence[int]) -> np.ndarray:
+    """A table of text cells, given row after row in one flat list (a row has len(lo) cells, e.g. a CSV's
+    columns), as whole numbers, column j in lo[j]-hi[j], as an (rows, len(lo)) int64 array. The same reading as
+    `parse_int` without grouping, done for the whole table at once; CellError names the first bad cell (row by
+    row) with parse_int's words."""
+    width = len(lo)
+    if len(cells) % width:
+        raise ValueError(f"{len(cells)} cells do not fill rows of {width}")
     lo_a, hi_a = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    step = SLICE_ROWS * width
     try:   # in slices of rows, so that no single conversion holds the interpreter for long
-        v = np.concatenate([np.array(cells[k:k + SLICE_ROWS], dtype=float).reshape(-1, len(lo_a))
-                            for k in range(0, len(cells), SLICE_ROWS)]) if cells else np.empty((0, len(lo_a)))
+        v = np.concatenate([np.array(cells[k:k + step], dtype=float)
+                            for k in range(0, len(cells), step)]).reshape(-1, width) if cells else np.empty((0, width))
         ok = np.isfinite(v) & (v == np.floor(v)) & (v >= lo_a) & (v <= hi_a)
     except (ValueError, OverflowError):
         ok = None
     if ok is not None and ok.all():
         return v.astype(np.int64)
-    for r, row in enumerate(cells):   # the slow path, only to name the first bad cell
-        for c, cell in enumerate(row):
-            try:
-                parse_int(cell, int(lo[c]), int(hi[c]), grouping=False)
-            except SettingsError as e:
-                raise CellError(r, c, str(e)) from None
+    for i, cell in enumerate(cells):   # the slow path, only to name the first bad cell
+        r, c = divmod(i, width)
+        try:
+            parse_int(cell, int(lo[c]), int(hi[c]), grouping=False)
+        except SettingsError as e:
+            raise CellError(r, c, str(e)) from None
     raise CellError(0, 0, "not a number")   # not reached: a table that fails as a whole has a bad cell
 
 

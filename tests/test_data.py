@@ -138,3 +138,43 @@ def test_a_plain_file_is_read_in_one_pass_and_equals_the_cell_by_cell_reading(na
 def test_what_is_not_plain_is_named_as_before(body, message):
     with pytest.raises(data.DataError, match=message):
         data.read_csv("red,green,blue,label\n4,5,6,1\n" + body)
+
+
+def test_a_large_file_read_cell_by_cell_sets_off_no_full_garbage_collection():
+    """Streamlit serves every visitor from threads of one process: a full pass of the garbage collector over a
+    hundred thousand small lists would hold all of them up. The reader keeps the cells in one flat list."""
+    import gc
+
+    rows = np.random.default_rng(3).integers(0, 256, (data.MAX_ROWS, 3))
+    text = "red,green,blue,label\n" + "".join(f"{r},{g},{b},0\n" for r, g, b in rows[:-1]) + "1,2,three,0\n"
+    full = []
+
+    def seen(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            full.append(info)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        with pytest.raises(data.DataError, match=f"line {data.MAX_ROWS + 1}: 'three' is not a number"):
+            data.read_rows(text)
+    finally:
+        gc.callbacks.remove(seen)
+    assert full == []
+
+
+def test_a_plain_file_is_converted_a_piece_at_a_time(monkeypatch):
+    """No single conversion call gets the whole of a large file (one call would hold the interpreter)."""
+    rows = np.random.default_rng(4).integers(0, 256, (data.MAX_ROWS, 3))
+    text = "red,green,blue,label\n" + "".join(f"{r},{g},{b},1\n" for r, g, b in rows)
+    sizes = []
+    real = np.fromstring
+
+    def spy(s, *a, **k):
+        sizes.append(len(s))
+        return real(s, *a, **k)
+
+    monkeypatch.setattr(np, "fromstring", spy)
+    rgb, labels = data.read_rows(text)
+    assert np.array_equal(rgb, rows) and (labels == 1).all()
+    assert len(sizes) > 10 and max(sizes) < 80_000 and sum(sizes) > len(text) * 0.9

@@ -374,9 +374,9 @@ def test_the_checked_parsers_compare_before_they_convert():
         parsing.check_floats([[10**400]], 2, 1e8)
     with pytest.raises(SettingsError, match="different lengths"):
         parsing.check_floats([[1.0], [1.0, 2.0]], 2, 1e8)
-    assert parsing.parse_int_table([["1", "2"], ["3", "4"]], [0, 0], [9, 9]).tolist() == [[1, 2], [3, 4]]
+    assert parsing.parse_int_table(["1", "2", "3", "4"], [0, 0], [9, 9]).tolist() == [[1, 2], [3, 4]]
     with pytest.raises(parsing.CellError) as e:
-        parsing.parse_int_table([["1", "2"], ["1e19", "x"]], [0, 0], [9, 9])
+        parsing.parse_int_table(["1", "2", "1e19", "x"], [0, 0], [9, 9])
     assert (e.value.row, e.value.column, str(e.value)) == (1, 0, "outside 0-9")
 
 
