@@ -1,16 +1,22 @@
 """The cost surface as a page section: on the Train page for a run, on the Backprop page for one step.
 
-Drawn on page runs only (when a run is ready, paused, done or stopped), never during the live feed: a map of
-60 x 60 costs is recomputed when the run or the pair of parameters changes, and kept in the session otherwise.
+On a page run (a run ready, paused, done or stopped) the map is 60 x 60 costs, recomputed when the run or the pair
+of parameters changes and kept in the session otherwise. While a run plays there are no page runs: the section
+is then a live panel of its own (app/live_chart.py, the chart kind "picture") whose feed trains nothing. It asks
+once a second, and the answer carries a new picture (40 x 40, about 15 ms of server time and 15 kB) only when the
+run has moved since the last one; otherwise nothing. When the run stops the feed answers "nothing to serve" and
+the run's own panel reruns the page, which draws the 60 x 60 map.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
+from app.live_chart import Chart, live_charts, whole
 from fontnet import surface
 from fontnet.figures.surface import surface_svg
 from fontnet.network import Network
@@ -20,16 +26,30 @@ if TYPE_CHECKING:   # the Backprop page never loads the training module (it brin
     from fontnet.training import TrainingRun
 
 CACHE = "cost_surface_cache"   # {place: (key, Surface, svg)}: the last map drawn on each page
+FINE = "cost_surface_fine"      # (run id, the run's first updates replayed one by one)
+PICKED = "cost_surface_picked"  # {place: (tag, (x, y))}: the pair the visitor picked, for the run `tag`
+LIVE_GRID = 40                 # the grid while a run plays (a page run draws surface.GRID)
+LIVE_SECONDS = 1.0             # while a run plays, a new picture at most this often
+LIVE_KEY = "train_surface_live"
 
 
-def _pick(place: str, names: list[str], default: tuple[int, int], tag: object) -> tuple[int, int]:
-    """Two selectboxes naming the parameters (x, then y); their keys carry `tag`, so a new run starts from its
-    own default pair."""
+def _pick(place: str, names: list[str], default: tuple[int, int], tag: object, phase: str = "") -> tuple[int, int]:
+    """Two selectboxes naming the parameters (x, then y). Their keys carry `tag` (a new run starts from its own
+    default pair) and `phase` (a playing run's pickers are not a still run's, so a finished run opens on the
+    pair it moved most); a pair the visitor picked for `tag` is kept across phases."""
+    picked = st.session_state.get(PICKED, {}).get(place)
+    if picked is not None and picked[0] == tag:
+        default = picked[1]
+    kx, ky = f"{place}_surface_x_{phase}{tag}", f"{place}_surface_y_{phase}{tag}"
+
+    def keep() -> None:
+        st.session_state.setdefault(PICKED, {})[place] = (tag, (int(st.session_state[kx]), int(st.session_state[ky])))
+
     c1, c2 = st.columns(2)
-    x = c1.selectbox("Across (x)", range(len(names)), index=default[0], format_func=names.__getitem__,
-                     key=f"{place}_surface_x_{tag}")
-    y = c2.selectbox("Up (y)", range(len(names)), index=default[1], format_func=names.__getitem__,
-                     key=f"{place}_surface_y_{tag}")
+    x = c1.selectbox("Across (x)", range(len(names)), index=default[0], format_func=names.__getitem__, key=kx,
+                     on_change=keep)
+    y = c2.selectbox("Up (y)", range(len(names)), index=default[1], format_func=names.__getitem__, key=ky,
+                     on_change=keep)
     return int(x), int(y)
 
 
@@ -48,34 +68,57 @@ def _words(s: surface.Surface, rows: str = "") -> str:
             f"{s.held + 2} dimensions, not \"the\" surface.")
 
 
-def show_run_surface(run: TrainingRun) -> None:
-    """The Train page's section: the cost over two parameters, the run's path and the downhill arrow."""
-    st.subheader("The cost surface, a slice")
-    if run.status == "running":
-        st.caption("Drawn when the run is paused or finished: press Pause to see where it has got to.")
-        return
-    try:
-        surface.check_shape(run.net)
-    except surface.SurfaceError as e:
-        st.info(f"The map shows {e}. Set Hidden layers to 1 to see it.")
-        return
-    names = weight_names(run.net)
-    path = np.array([cp.weights for cp in run.history])
-    default = surface.moved_most(path, surface.gradient(run.net, run.X_train, run.y_train))
-    st.caption("Two of the network's parameters, by default the two the run has moved most.")
-    pair = _pick("train", names, default, run.run_id)
-    if pair[0] == pair[1]:
-        st.warning("Pick two different parameters.")
-        return
+def _snapshot(run: TrainingRun) -> tuple[Network, np.ndarray, int]:
+    """A copy of the run's network, its path (flat weights per checkpoint) and its iteration; the caller holds
+    the run's lock."""
+    net = run.net
+    copy = Network.from_weights(net.weights_, net.biases_, net.classes_, net.activation, mode=net.mode,
+                                loss=net.setting("loss"))
+    return copy, np.array([cp.weights for cp in run.history]), run.iteration
 
-    def build():
-        fine = None if run.loaded else surface.replay(run.first_network(), run.X_train, run.y_train)
-        s = surface.surface(run.net, run.X_train, run.y_train, path, pair, fine=fine)
-        return s, surface_svg(s, label=_words(s))
 
-    s, svg = _cached("train", (run.run_id, run.iteration, len(run.history), pair), build)
-    with st.container(key="train_surface"):
-        st.markdown(svg, unsafe_allow_html=True)
+def _first_updates(run: TrainingRun) -> np.ndarray | None:
+    """The run's first updates one by one (replayed once per run and kept), none for a loaded model."""
+    if run.loaded:
+        return None
+    kept = st.session_state.get(FINE)
+    if kept is None or kept[0] != run.run_id:
+        kept = st.session_state[FINE] = (run.run_id, surface.replay(run.first_network(), run.X_train, run.y_train))
+    return kept[1]
+
+
+def _picture(run: TrainingRun, net: Network, path: np.ndarray, pair: tuple[int, int], fine: np.ndarray | None,
+             size: int) -> tuple[surface.Surface, str]:
+    s = surface.surface(net, run.X_train, run.y_train, path, pair, fine=fine, size=size)
+    return s, surface_svg(s, label=_words(s))
+
+
+def live_surface_source(run: TrainingRun, pair: tuple[int, int], fine: np.ndarray | None, held: str,
+                        shown: int):
+    """What the live surface's feed answers while `run` plays: a new picture when the run has moved since the
+    picture of iteration `shown` and LIVE_SECONDS have passed, else nothing new; None once the run stops (the
+    browser then stops asking, and the run's own panel reruns the page)."""
+    state = {"iteration": shown, "at": time.monotonic()}
+
+    def source(_run: str, _have: int) -> dict | None:
+        with run.lock:
+            if run.status != "running":
+                return None
+            if run.iteration == state["iteration"] or time.monotonic() - state["at"] < LIVE_SECONDS:
+                return {"status": "open", "held": held, "charts": []}
+            net, path, iteration = _snapshot(run)
+        _, svg = _picture(run, net, path, pair, fine, LIVE_GRID)   # outside the lock: the run trains meanwhile
+        state.update(iteration=iteration, at=time.monotonic())
+        return {"status": "open", "held": held, "charts": [whole(_chart(svg, held, iteration))]}
+
+    return source
+
+
+def _chart(svg: str, held: str, iteration: int) -> Chart:
+    return Chart("surface", {"kind": "picture"}, held, iteration, lambda start: {"svg": svg})
+
+
+def _still_caption(s: surface.Surface) -> None:
     x, y = s.names
     st.caption(
         f"{_words(s)} Orange: the run's path, one point per checkpoint from the hollow start to the current point "
@@ -84,6 +127,47 @@ def show_run_surface(run: TrainingRun) -> None:
         f"that is too large they jump across the valley and back. Black arrow: downhill from here, "
         f"−dC/d{x} = {-s.slope[0]:.3g} and −dC/d{y} = {-s.slope[1]:.3g} (its length is fixed; full-batch descent "
         "steps this way).")
+
+
+def show_run_surface(run: TrainingRun) -> None:
+    """The Train page's section: the cost over two parameters, the run's path and the downhill arrow; while the
+    run plays, a live panel that follows it once a second."""
+    st.subheader("The cost surface, a slice")
+    try:
+        surface.check_shape(run.net)
+    except surface.SurfaceError as e:
+        st.info(f"The map shows {e}. Set Hidden layers to 1 to see it.")
+        return
+    playing = run.status == "running"
+    names = weight_names(run.net)
+    with run.lock:
+        net, path, iteration = _snapshot(run)
+    default = surface.moved_most(path, surface.gradient(net, run.X_train, run.y_train))
+    st.caption("Two of the network's parameters, by default the two the run has moved most"
+               + (" when it was last paused or started." if playing else "."))
+    pair = _pick("train", names, default, run.run_id, "live_" if playing else "")
+    if pair[0] == pair[1]:
+        st.warning("Pick two different parameters.")
+        return
+    fine = _first_updates(run)
+    if playing:
+        s, svg = _picture(run, net, path, pair, fine, LIVE_GRID)
+        held = f"{run.run_id}:{pair[0]},{pair[1]}"
+        with st.container(key="train_surface"):
+            live_charts(LIVE_KEY, [_chart(svg, held, iteration)], source=live_surface_source(
+                run, pair, fine, held, iteration), watch=(held, "surface"), every=LIVE_SECONDS)
+        st.caption(f"{_words(s)} It follows the run: redrawn once a second while the run plays, on a "
+                   f"{LIVE_GRID} × {LIVE_GRID} grid ({surface.GRID} × {surface.GRID} when it is paused or done), "
+                   "with the path so far in orange and the downhill arrow in black.")
+        return
+
+    def build():
+        return _picture(run, net, path, pair, fine, surface.GRID)
+
+    s, svg = _cached("train", (run.run_id, run.iteration, len(run.history), pair), build)
+    with st.container(key="train_surface"):
+        st.markdown(svg, unsafe_allow_html=True)
+    _still_caption(s)
 
 
 def show_step_surface(net: Network, X: np.ndarray, Y: np.ndarray, after: Network | None,

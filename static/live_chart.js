@@ -572,7 +572,39 @@ class NodeMaps extends MapChart {
   }
 }
 
-const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches };
+// ---- picture: a figure the server draws (an SVG of the app's own making) -------------------------------------
+// Each payload with `svg` brings the whole new picture, which replaces the old one; one without it keeps what is
+// shown. The cost surface follows a playing run this way, about once a second (app/cost_surface.py).
+class Picture {
+  constructor(root, spec) {
+    this.root = root;
+    this.spec = spec;
+    this.length = 0;
+    this.svg = null;
+    this.dirty = false;
+  }
+  replace(p) {
+    this.append(p);
+  }
+  append(p) {
+    this.length = p.length;
+    if (typeof p.svg === "string") {
+      this.svg = p.svg;
+      this.dirty = true;
+    }
+  }
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.root.innerHTML = this.svg;
+  }
+  destroy() {
+    this.root.innerHTML = "";
+  }
+}
+
+const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches,
+  picture: Picture };
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {

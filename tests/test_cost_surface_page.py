@@ -1,13 +1,15 @@
 """The cost surface on the Train and Backprop pages (app/cost_surface.py), in Streamlit's AppTest."""
 
+import json
 import re
+import types
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from fontnet.params import flat_weights
-from tests.page_helpers import click, no_exception
+from tests.page_helpers import click, feed, no_exception, poll
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,11 +24,15 @@ def maps(at) -> list[str]:
     return [m.value for m in at.markdown if "fontnet-surface" in m.value]
 
 
+def pair_of(svg: str) -> tuple[int, int]:
+    return tuple(int(v) for v in re.search(r'data-pair="(\d+),(\d+)"', svg).groups())
+
+
 def point_of(svg: str) -> tuple[float, float]:
     return tuple(float(v) for v in re.search(r'data-point="([^"]+)"', svg).group(1).split(","))
 
 
-def test_the_train_page_draws_the_slice_at_the_runs_weights_and_not_while_it_plays():
+def test_the_train_page_draws_the_slice_at_the_runs_weights():
     at = page("train", iterations="300")
     no_exception(at)
     [svg] = maps(at)   # iteration 0: a point, no path yet
@@ -43,9 +49,67 @@ def test_the_train_page_draws_the_slice_at_the_runs_weights_and_not_while_it_pla
     at.selectbox(key=f"train_surface_y_{run.run_id}").set_value(0).run()
     [svg] = maps(at)
     assert 'data-pair="15,0"' in svg and "B2[1]" in svg and "W1[1,1]" in svg
+    no_exception(at)
+
+
+def live_panel(at) -> dict:
+    """What the last page run sent the live surface's panel."""
+    from app.cost_surface import LIVE_KEY
+
+    el = next(e for e in at.get("bidi_component") if e.proto.id.endswith(LIVE_KEY))
+    return json.loads(el.proto.json)
+
+
+def test_while_a_run_plays_the_slice_follows_it_at_most_once_a_second(monkeypatch):
+    from app import cost_surface
+
+    clock = [1000.0]
+    monkeypatch.setattr(cost_surface, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    at = page("train", iterations="50000")
     click(at, "Train")
-    assert at.session_state["train_run"].status == "running" and not maps(at)
-    assert any("Drawn when the run is paused or finished" in c.value for c in at.caption)
+    run = at.session_state["train_run"]
+    assert run.status == "running" and not maps(at)   # no still map: a live panel of its own
+    sent = live_panel(at)
+    [chart] = sent["charts"]
+    held, f = sent["held"], feed(at, cost_surface.LIVE_KEY)
+    assert sent["feed"]["every_ms"] == 1000 and sent["feed"]["watch"]
+    i, j = pair_of(chart["svg"])
+    w = flat_weights(run.net)
+    assert point_of(chart["svg"]) == (w[i], w[j]) and chart["length"] == run.iteration
+    assert any("redrawn once a second" in c.value for c in at.caption)
+
+    poll(at, "train_live", "train_run")            # the run trains a chunk...
+    assert run.iteration > chart["length"]
+    assert f.poll(held, chart["length"])["charts"] == []    # ...but a second has not passed: nothing is sent
+    clock[0] += 1.0
+    [news] = f.poll(held, chart["length"])["charts"]       # now the picture of where the run is
+    w = flat_weights(run.net)
+    assert news["full"] and news["length"] == run.iteration and point_of(news["svg"]) == (w[i], w[j])
+    assert f'data-path-points="{len(run.history)}"' in news["svg"] and 'data-pair="%d,%d"' % (i, j) in news["svg"]
+    clock[0] += 5.0
+    assert f.poll(held, news["length"])["charts"] == []      # the run has not moved since: nothing new
+
+    click(at, "Pause")
+    assert run.status == "paused" and f.poll(held, news["length"]) is None   # the browser stops asking
+    [svg] = maps(at)                                        # and the page run draws the 60 x 60 map
+    w = flat_weights(run.net)
+    i, j = pair_of(svg)
+    assert point_of(svg) == (w[i], w[j])
+    no_exception(at)
+
+
+def test_a_picked_pair_holds_when_the_run_plays_and_stops():
+    at = page("train", iterations="50000")
+    run = at.session_state["train_run"]
+    at.selectbox(key=f"train_surface_x_{run.run_id}").set_value(15).run()
+    at.selectbox(key=f"train_surface_y_{run.run_id}").set_value(0).run()
+    click(at, "Step")
+    click(at, "Resume")
+    assert run.status == "running"
+    assert live_panel(at)["held"].endswith(":15,0") and 'data-pair="15,0"' in live_panel(at)["charts"][0]["svg"]
+    click(at, "Pause")
+    [svg] = maps(at)
+    assert 'data-pair="15,0"' in svg
     no_exception(at)
 
 

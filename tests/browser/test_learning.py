@@ -89,3 +89,34 @@ def test_download_the_script_of_a_run_and_run_it(app_server, page, tmp_path):
                            timeout=30_000)
     screenshot(page, "train-learning")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+SURFACE_BOX = ".st-key-train_surface [data-chart='surface']"
+
+
+def test_the_cost_surface_follows_a_playing_run_at_most_once_a_second(app_server, page):
+    page.goto(app_server.url + "/train")
+    page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    # the section becomes a live panel: its first picture comes with the page run, the next ones from its feed
+    page.wait_for_function(f"() => Number(document.querySelector(\"{SURFACE_BOX}\")?.dataset.draws ?? 0) >= 4",
+                           timeout=60_000)
+    drawn = page.evaluate(f"""() => {{
+        const box = document.querySelector("{SURFACE_BOX}");
+        const svg = box.querySelector("svg.fontnet-surface");
+        return {{times: box.__fontnetDrawTimes, path: Number(svg.dataset.pathPoints)}};
+    }}""")
+    live = [t for t, is_live in drawn["times"] if is_live]
+    assert len(live) >= 3
+    # pictures the server made at least a second apart: what arrives is apart by about that (network jitter aside)
+    assert min(b - a for a, b in zip(live, live[1:])) >= 800, drawn["times"]
+    assert drawn["path"] >= 3
+    page.get_by_role("button", name="Pause").click()
+    wait_for_progress(page, "paused")
+    still = page.locator(".st-key-train_surface svg.fontnet-surface")
+    still.wait_for(timeout=30_000)
+    # the page run's picture where the run paused, on the finer grid; the live panel is gone
+    assert int(still.get_attribute("data-path-points")) >= drawn["path"]
+    assert page.locator(f"{SURFACE_BOX}").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
