@@ -72,7 +72,7 @@ def test_while_a_run_plays_the_slice_follows_it_at_most_once_a_second(monkeypatc
     sent = live_panel(at)
     [chart] = sent["charts"]
     held, f = sent["held"], feed(at, cost_surface.LIVE_KEY)
-    assert sent["feed"]["every_ms"] == 1000 and sent["feed"]["watch"]
+    assert sent["feed"]["every_ms"] == cost_surface.LIVE_POLL * 1000 and sent["feed"]["watch"]
     i, j = pair_of(chart["svg"])
     w = flat_weights(run.net)
     assert point_of(chart["svg"]) == (w[i], w[j]) and chart["length"] == run.iteration
