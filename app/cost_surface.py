@@ -4,12 +4,15 @@ On a page run (a run ready, paused, done or stopped) the map is 60 x 60 costs, r
 of parameters changes and kept in the session otherwise. While a run plays there are no page runs: the section
 is then a live panel of its own (app/live_chart.py, the chart kind "picture") whose feed trains nothing. It asks
 four times a second; an answer carries a new picture (30 x 30, about 11 ms of server time and 13 kB) only when
-the run has moved since the last one and a second has passed, and nothing otherwise. When the run stops, the feed
+the run has moved since the last one and a second has passed, and nothing otherwise; the whole server makes at
+most two such pictures a second (`Budget`), so a class training at once shares them. When the run stops, the feed
 has nothing to serve and the run's own panel reruns the page, which draws the 60 x 60 map.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,7 @@ FINE = "cost_surface_fine"      # (run id, the run's first updates replayed one 
 PICKED = "cost_surface_picked"  # {place: (tag, (x, y))}: the pair the visitor picked, for the run `tag`
 LIVE_GRID = 30                 # the grid while a run plays (a page run draws surface.GRID)
 LIVE_SECONDS = 1.0             # while a run plays, a new picture at most this often...
+LIVE_PER_SERVER = 2.0          # ...and at most this many a second for the whole server, whichever runs ask
 LIVE_POLL = 0.25               # ...though the browser asks four times as often: a picture is due in the first
                                # quarter second after LIVE_SECONDS (asking once a second, a request arriving a moment
                                # early is refused and the picture waits a whole second more)
@@ -71,6 +75,28 @@ def _words(s: surface.Surface, rows: str = "") -> str:
             f"{s.held + 2} dimensions, not \"the\" surface.")
 
 
+class Budget:
+    """The live pictures of the whole server: at most `per_second` a second, shared by every playing run. A class
+    of thirty training at once then costs the server what two visitors' pictures cost, and each of them sees a new
+    picture every few seconds; a visitor alone sees one a second."""
+
+    def __init__(self, per_second: float) -> None:
+        self.gap = 1.0 / per_second
+        self.next = -math.inf
+        self.lock = threading.Lock()
+
+    def take(self, now: float) -> bool:
+        """Whether a picture may be made now (and if so, the next one only a gap later)."""
+        with self.lock:
+            if now < self.next:
+                return False
+            self.next = now + self.gap
+            return True
+
+
+BUDGET = Budget(LIVE_PER_SERVER)
+
+
 def _snapshot(run: TrainingRun) -> tuple[Network, np.ndarray, int]:
     """A copy of the run's network, its path (flat weights per checkpoint) and its iteration; the caller holds
     the run's lock."""
@@ -99,14 +125,15 @@ def _picture(run: TrainingRun, net: Network, path: np.ndarray, pair: tuple[int, 
 def live_surface_source(run: TrainingRun, pair: tuple[int, int], fine: np.ndarray | None, held: str,
                         shown: int):
     """What the live surface's feed answers while `run` plays: a new picture when the run has moved since the
-    picture of iteration `shown` and LIVE_SECONDS have passed, else nothing new; None once the run stops (the
-    browser then stops asking, and the run's own panel reruns the page)."""
+    picture of iteration `shown`, LIVE_SECONDS have passed and the server's BUDGET allows one, else nothing new;
+    None once the run stops (the browser then stops asking, and the run's own panel reruns the page)."""
     state = {"iteration": shown, "at": time.monotonic()}
 
     def source(_run: str, _have: int) -> dict | None:
         # not due: said without the run's lock, which the run holds while it trains a chunk
-        if run.status == "running" and (run.iteration == state["iteration"]
-                                        or time.monotonic() - state["at"] < LIVE_SECONDS):
+        now = time.monotonic()
+        if run.status == "running" and (run.iteration == state["iteration"] or now - state["at"] < LIVE_SECONDS
+                                        or not BUDGET.take(now)):
             return {"status": "open", "held": held, "charts": []}
         with run.lock:
             if run.status != "running":

@@ -65,6 +65,7 @@ def test_while_a_run_plays_the_slice_follows_it_at_most_once_a_second(monkeypatc
 
     clock = [1000.0]
     monkeypatch.setattr(cost_surface, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(cost_surface, "BUDGET", cost_surface.Budget(cost_surface.LIVE_PER_SERVER))
     at = page("train", iterations="50000")
     click(at, "Train")
     run = at.session_state["train_run"]
@@ -134,3 +135,30 @@ def test_the_backprop_page_draws_the_step_and_a_large_one_goes_uphill_for_the_tr
     assert np.allclose(np.subtract(after, before), 100 * np.subtract(small_after, point_of(small)), rtol=1e-6)
     assert any("up: it overshoots" in c.value for c in at.caption)
     no_exception(at)
+
+
+def test_the_servers_live_pictures_are_shared_by_every_playing_run(monkeypatch):
+    """Two runs due at the same moment: the server's budget gives one the picture now, the other half a second
+    later."""
+    from app import cost_surface
+    from fontnet.training import TrainingRun, TrainingSettings
+
+    clock = [50.0]
+    monkeypatch.setattr(cost_surface, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(cost_surface, "BUDGET", cost_surface.Budget(2.0))
+    runs = [TrainingRun(TrainingSettings(seed=s)) for s in (1, 2)]
+    sources = []
+    for run in runs:
+        run.start()
+        sources.append(cost_surface.live_surface_source(run, (0, 1), None, str(run.run_id), run.iteration))
+        run.advance()
+    clock[0] += 1.0
+    first, second = (len(source("", 0)["charts"]) for source in sources)
+    assert (first, second) == (1, 0)
+    clock[0] += 0.25
+    assert sources[1]("", 0)["charts"] == []            # the server's gap has not passed
+    clock[0] += 0.25
+    [picture] = sources[1]("", 0)["charts"]
+    assert picture["length"] == runs[1].iteration
+    runs[0].pause()
+    assert sources[0]("", 0) is None                     # a paused run: nothing to serve, the browser stops asking
