@@ -2,16 +2,18 @@
 
 On a page run (a run ready, paused, done or stopped) the map is 60 x 60 costs, recomputed when the run or the pair
 of parameters changes and kept in the session otherwise. While a run plays there are no page runs: the section
-is then a live panel of its own (app/live_chart.py, the chart kind "picture") whose feed trains nothing. It asks
-four times a second; an answer carries a new picture (30 x 30, about 11 ms of server time and 13 kB) only when
-the run has moved since the last one and a second has passed, and nothing otherwise; the whole server makes at
-most two such pictures a second (`Budget`), so a class training at once shares them. When the run stops, the feed
-has nothing to serve and the run's own panel reruns the page, which draws the 60 x 60 map.
+is then a live panel of its own (app/live_chart.py, the chart kind "picture") whose feed trains nothing. An
+answer carries a new picture (30 x 30, about 7 ms of server time and 14 kB) when the run has moved since the last
+one and its interval has passed, else nothing, and says when to ask next. The interval is a second, or longer
+when many runs play at once: the whole server makes about two such pictures a second (`Budget`), so a class
+training together shares them. When the run stops, the feed has nothing to serve and the run's own panel reruns
+the page, which draws the 60 x 60 map.
 """
 
 from __future__ import annotations
 
-import math
+import itertools
+import random
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -33,10 +35,9 @@ FINE = "cost_surface_fine"      # (run id, the run's first updates replayed one 
 PICKED = "cost_surface_picked"  # {place: (tag, (x, y))}: the pair the visitor picked, for the run `tag`
 LIVE_GRID = 30                 # the grid while a run plays (a page run draws surface.GRID)
 LIVE_SECONDS = 1.0             # while a run plays, a new picture at most this often...
-LIVE_PER_SERVER = 2.0          # ...and at most this many a second for the whole server, whichever runs ask
-LIVE_POLL = 0.25               # ...though the browser asks four times as often: a picture is due in the first
-                               # quarter second after LIVE_SECONDS (asking once a second, a request arriving a moment
-                               # early is refused and the picture waits a whole second more)
+LIVE_PER_SERVER = 2.0          # ...and about this many a second for the whole server, shared by the runs playing
+LIVE_POLL = 0.25               # the browser asks when the server says a picture is due, or at this pace while the
+                               # run has not moved
 LIVE_KEY = "train_surface_live"
 
 
@@ -76,25 +77,36 @@ def _words(s: surface.Surface, rows: str = "") -> str:
 
 
 class Budget:
-    """The live pictures of the whole server: at most `per_second` a second, shared by every playing run. A class
-    of thirty training at once then costs the server what two visitors' pictures cost, and each of them sees a new
-    picture every few seconds; a visitor alone sees one a second."""
+    """The live pictures of the whole server: about `per_second` a second, shared by every playing run.
+
+    Each run asking for pictures is counted while it keeps asking; a run's pictures are then `interval()` apart:
+    a second, or as long as the server's rate shared by all of them needs (thirty runs at two a second: fifteen
+    seconds). Its browser is told when to ask next, so a run waiting its turn costs one request per picture. A
+    class training at once then costs the server what two visitors' pictures cost; a visitor alone sees one a
+    second."""
+
+    SPARE = 2.0   # a run that has not asked for this long past its interval has stopped asking: it no longer counts
 
     def __init__(self, per_second: float) -> None:
-        self.gap = 1.0 / per_second
-        self.next = -math.inf
+        self.per_second = per_second
+        self.asking: dict[int, tuple[float, float]] = {}   # run's key -> (when it last asked, its interval then)
         self.lock = threading.Lock()
 
-    def take(self, now: float) -> bool:
-        """Whether a picture may be made now (and if so, the next one only a gap later)."""
+    def interval(self, key: int, now: float) -> float:
+        """The seconds between pictures for the run `key`, which asks now."""
         with self.lock:
-            if now < self.next:
-                return False
-            self.next = now + self.gap
-            return True
+            self.asking = {k: v for k, v in self.asking.items() if now - v[0] <= v[1] + self.SPARE}
+            gap = max(LIVE_SECONDS, (len(self.asking) + (key not in self.asking)) / self.per_second)
+            self.asking[key] = (now, gap)
+            return gap
+
+    def forget(self, key: int) -> None:
+        with self.lock:
+            self.asking.pop(key, None)
 
 
 BUDGET = Budget(LIVE_PER_SERVER)
+_KEYS = itertools.count()
 
 
 def _snapshot(run: TrainingRun) -> tuple[Network, np.ndarray, int]:
@@ -125,25 +137,37 @@ def _picture(run: TrainingRun, net: Network, path: np.ndarray, pair: tuple[int, 
 def live_surface_source(run: TrainingRun, pair: tuple[int, int], fine: np.ndarray | None, held: str,
                         shown: int):
     """What the live surface's feed answers while `run` plays: a new picture when the run has moved since the
-    picture of iteration `shown`, LIVE_SECONDS have passed and the server's BUDGET allows one, else nothing new;
-    None once the run stops (the browser then stops asking, and the run's own panel reruns the page)."""
-    state = {"iteration": shown, "at": time.monotonic()}
+    picture of iteration `shown` and its interval (BUDGET) has passed, else nothing new, and in either case when
+    to ask next (`next_ms`); None once the run stops (the browser then stops asking, and the run's own panel
+    reruns the page)."""
+    key = next(_KEYS)
+    first = BUDGET.interval(key, time.monotonic())
+    # runs started together would all be due together: the first wait is drawn from a second to a whole interval,
+    # so they spread out (and the page run's own picture is never followed within a second)
+    state = {"iteration": shown, "at": time.monotonic() - random.uniform(0.0, first - LIVE_SECONDS)}
 
     def source(_run: str, _have: int) -> dict | None:
-        # not due: said without the run's lock, which the run holds while it trains a chunk
         now = time.monotonic()
-        if run.status == "running" and (run.iteration == state["iteration"] or now - state["at"] < LIVE_SECONDS
-                                        or not BUDGET.take(now)):
-            return {"status": "open", "held": held, "charts": []}
+        gap = BUDGET.interval(key, now)
+        wait = state["at"] + gap - now
+        # not due: said without the run's lock, which the run holds while it trains a chunk
+        if run.status == "running" and (wait > 0 or run.iteration == state["iteration"]):
+            return {"status": "open", "held": held, "charts": [], "next_ms": _ms(wait if wait > 0 else LIVE_POLL)}
         with run.lock:
             if run.status != "running":
+                BUDGET.forget(key)
                 return None
             net, path, iteration = _snapshot(run)
         _, svg = _picture(run, net, path, pair, fine, LIVE_GRID)   # outside the lock: the run trains meanwhile
-        state.update(iteration=iteration, at=time.monotonic())
-        return {"status": "open", "held": held, "charts": [whole(_chart(svg, held, iteration))]}
+        state.update(iteration=iteration, at=now)
+        return {"status": "open", "held": held, "charts": [whole(_chart(svg, held, iteration))], "next_ms": _ms(gap)}
 
     return source
+
+
+def _ms(seconds: float) -> int:
+    """When the browser should ask next, in ms: not sooner than LIVE_POLL, nor later than half a minute."""
+    return int(min(max(seconds, LIVE_POLL), 30.0) * 1000)
 
 
 def _chart(svg: str, held: str, iteration: int) -> Chart:

@@ -6,7 +6,8 @@ Each visitor is a headless client doing what the browser does: over the app's We
 protocol, it opens the Train page and presses Train; from the page run's live panel it takes its feed's
 address, and then, as the panel's code does, asks the feed (GET /api/live/<token>) for the next update every
 0.12 s less the time the last answer took, saying what it holds, until the answer says the run is done. It
-reads each answer's progress ("iteration N of M"). For each number of visitors, all of them press Train
+reads each answer's progress ("iteration N of M"). Meanwhile it asks the cost surface's own live panel
+(train_surface_live) as its code does, four times a second, and counts the pictures it brings. For each number of visitors, all of them press Train
 together; reported are each visitor's live updates per second (distinct iterations after the first over the
 time between the first and the last) and time to done, and the server's CPU (process time over wall time).
 (The browser's last step, one page run when the run ends, is left out: it happens once per run. The clients'
@@ -87,7 +88,7 @@ class Http:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get_json(self, path: str) -> dict:
+    async def get_json(self, path: str) -> dict | None:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept-Encoding: gzip\r\n"
@@ -98,6 +99,8 @@ class Http:
         body = await self.reader.readexactly(int(headers.get("content-length", "0")))
         if headers.get("content-encoding") == "gzip":
             body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        if status == 204:   # nothing to serve
+            return None
         if status != 200:
             raise RuntimeError(f"the feed answered {status}: {body[:200]!r}")
         return json.loads(body)
@@ -116,6 +119,8 @@ class Visitor:
         self.page_hash = ""
         self.train_id: str | None = None
         self.feed: str | None = None   # the live panel's feed address while its run plays
+        self.surface: tuple[str, float, str] | None = None   # the cost surface panel's: (address, interval, held)
+        self.pictures = 0
         self.seen: list[tuple[float, int]] = []
         self.status = ""
         self.finished = asyncio.Event()   # a script run finished
@@ -135,6 +140,10 @@ class Visitor:
             elif which == "bidi_component" and el.bidi_component.id.endswith("train_live"):
                 feed = json.loads(el.bidi_component.json).get("feed")
                 self.feed = feed and feed["url"]
+            elif which == "bidi_component" and el.bidi_component.id.endswith("train_surface_live"):
+                sent = json.loads(el.bidi_component.json)
+                feed = sent.get("feed")
+                self.surface = feed and (feed["url"], feed["every_ms"] / 1000, sent["held"])
 
     def saw(self, text: str) -> None:
         if m := PROGRESS.match(text):
@@ -180,16 +189,37 @@ class Visitor:
             finally:
                 http.close()
 
+        async def surface():   # the cost surface's panel: ask every quarter second while the run plays
+            while self.surface is None and self.done_at is None:
+                await asyncio.sleep(0.01)
+            if self.surface is None:
+                return
+            url, every, held = self.surface
+            http = Http(self.http)
+            try:
+                while self.done_at is None:
+                    t0 = time.monotonic()
+                    body = await http.get_json(f"/{url}?run={quote(held)}&have=0")
+                    if body is None:   # 204: the run has stopped
+                        break
+                    self.pictures += len(body["charts"])
+                    await asyncio.sleep(max(0.0, every - (time.monotonic() - t0)))
+            finally:
+                http.close()
+
         read = asyncio.create_task(reader())
+        pictures = asyncio.create_task(surface())
         try:
             await asyncio.wait_for(poller(), RUN_TIMEOUT_S)
         finally:
             read.cancel()
+            pictures.cancel()
 
     def result(self) -> dict:
         span = self.seen[-1][0] - self.seen[0][0] if len(self.seen) > 1 else float("nan")
         return dict(updates=len(self.seen), updates_per_s=(len(self.seen) - 1) / span if span else float("nan"),
-                    done_s=(self.done_at - self.pressed_at) if self.done_at else float("nan"))
+                    done_s=(self.done_at - self.pressed_at) if self.done_at else float("nan"),
+                    surface_pictures=self.pictures)
 
 
 async def one_round(server: AppServer, n: int) -> dict:
@@ -249,7 +279,9 @@ def main() -> int:
     for r in rounds:
         print(f"{r['visitors']:3d} concurrent chapter runs: updates/s min {r['min_updates_per_s']:.1f}, median "
               f"{r['median_updates_per_s']:.1f}; last done after {r['max_done_s']:.1f} s; server CPU "
-              f"{r['server_cpu_percent']:.0f}% of one core (the clients: {r['clients_cpu_percent']:.0f}%); {'sustained' if r['sustained'] else 'NOT sustained'}"
+              f"{r['server_cpu_percent']:.0f}% of one core (the clients: {r['clients_cpu_percent']:.0f}%); cost surface "
+              f"pictures per visitor median {statistics.median(v['surface_pictures'] for v in r['per_visitor']):g}; "
+              f"{'sustained' if r['sustained'] else 'NOT sustained'}"
               + (f"; errors: {r['errors']}" if r["errors"] else ""))
     best = max((r["visitors"] for r in rounds if r["sustained"]), default=0)
     typical = max((r["visitors"] for r in rounds if r["sustained"] and r["median_updates_per_s"] >= TARGET_RATE),

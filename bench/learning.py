@@ -2,7 +2,8 @@
 
 Usage: python -m bench learning [--runs 20] [--seeds 5] [--no-scripts] [--batches]
 - cost surface: the Train page's 60 x 60 map on the chapter's 896 training rows, after the chapter's run
-  (seed 1): the grid alone (target 200 ms), the grid with the first 50 updates replayed, and the SVG; medians.
+  (seed 1): the grid alone (target 200 ms), the grid with the first 50 updates replayed, and the SVG; and a
+  picture of the live surface (the coarser grid and its SVG) as a playing run's feed makes it; medians.
 - confusion cell: the Digits page's default model; the cell's work (its images, probabilities, attributions and
   cards) for the busiest wrong cell and the largest cell (the diagonal), and the section's run when a cell is
   pressed (in the browser a press reruns only that section, a fragment; target 100 ms); medians.
@@ -67,6 +68,16 @@ def bench_surface(runs: int) -> bool:
           f"{'ok' if grid <= SURFACE_MS else 'SLOW'} ({grid / SURFACE_MS:.2f} of it)")
     print(f"  with the first 50 updates replayed {whole:6.1f} ms")
     print(f"  SVG                               {svg:7.1f} ms   ({len(surface_svg(s)) / 1000:.0f} kB)")
+    from app.cost_surface import LIVE_GRID
+
+    fine = surface.replay(run.first_network(), run.X_train, run.y_train)
+
+    def live_picture() -> str:
+        return surface_svg(surface.surface(run.net, run.X_train, run.y_train, path, fine=fine, size=LIVE_GRID))
+
+    live = median_ms(live_picture, runs)
+    print(f"  a live picture ({LIVE_GRID}x{LIVE_GRID}, grid and SVG)  {live:5.1f} ms   "
+          f"({len(live_picture()) / 1000:.0f} kB; while a run plays, at most one a second per run, two for the server)")
     return grid <= SURFACE_MS
 
 

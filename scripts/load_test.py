@@ -13,8 +13,9 @@ With --train N: N visitors open the Train page on the chapter's run and wait unt
 them press Train at the same moment. Each page records, by its own clock, every new "iteration N of M" its
 progress bar shows and when it says "done". Reported per visitor: live updates seen per second (distinct
 iterations after the first, over the time between the first and the last), seconds from the press to done,
-and how many points its loss chart was appended; and the server's CPU (process time over wall time) and
-memory while they train. Targets on a 2-core machine, browsers included: 6 visitors, each >= 5 updates a
+how many points its loss chart was appended, and how many pictures its cost surface drew while the run played
+(the first comes with the page run; the server makes at most two a second for all visitors); and the server's
+CPU (process time over wall time) and memory while they train. Targets on a 2-core machine, browsers included: 6 visitors, each >= 5 updates a
 second and done within 15 s.
 
 Without --train:
@@ -198,7 +199,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
 
 # Every new iteration the progress bar shows, and when it says done, by the page's clock (epoch ms).
 PROGRESS_CLOCK_JS = """
-window.__train = {seen: [], done: null, pressed: null};
+window.__train = {seen: [], done: null, pressed: null, surface: 0};
 addEventListener('pointerdown', () => { window.__train.pressed = performance.timeOrigin + performance.now(); }, true);
 new MutationObserver(() => {
   const bar = document.querySelector('[data-testid="stProgress"]');
@@ -211,6 +212,9 @@ new MutationObserver(() => {
   const seen = window.__train.seen;
   if (!seen.length || seen[seen.length - 1][1] !== it) seen.push([now, it]);
   if (m[1] === 'done' && window.__train.done === null) window.__train.done = now;
+  // the live cost surface's pictures while the run plays (its panel is replaced by the still map when it ends)
+  const surface = document.querySelector('.st-key-train_surface [data-chart=surface]');
+  if (surface) window.__train.surface = Math.max(window.__train.surface, +(surface.dataset.draws || 0));
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 LOSS_CHART = "document.querySelector('.st-key-train_live [data-chart=loss]')"
@@ -288,7 +292,8 @@ async def _class(server: AppServer, n: int) -> dict:
                 seen = t["seen"]
                 span = (seen[-1][0] - seen[0][0]) / 1000 if len(seen) > 1 else float("nan")
                 out["visitors"].append(dict(visitor=i, updates=len(seen), updates_per_s=(len(seen) - 1) / span,
-                                            done_s=(t["done"] - t["pressed"]) / 1000, chart_appends=appended))
+                                            done_s=(t["done"] - t["pressed"]) / 1000, chart_appends=appended,
+                                            surface_pictures=t["surface"]))
                 if await page.locator('[data-testid="stException"]').count():
                     out["errors"].append(f"visitor {i}: an exception element on the page")
             except Exception as e:  # reported, not raised
@@ -362,7 +367,8 @@ def main() -> int:
         else:
             for r in res["visitors"]:
                 print(f"visitor {r['visitor']}: {r['updates_per_s']:.1f} updates/s ({r['updates']} seen), done "
-                      f"{r['done_s']:.1f} s after pressing Train, loss chart appended {r['chart_appends']} times")
+                      f"{r['done_s']:.1f} s after pressing Train, loss chart appended {r['chart_appends']} times, "
+                      f"cost surface drawn {r['surface_pictures']} times")
             print(f"{res['train_visitors']} visitors: slowest {res['min_updates_per_s']:.1f} updates/s (target >= 5), "
                   f"last done after {res['max_done_s']:.1f} s (target <= 15 s); server CPU "
                   f"{res['server_cpu_percent']:.0f}% of one core, memory peak {res['server_rss_peak_mb']:.0f} MB")

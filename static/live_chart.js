@@ -883,8 +883,10 @@ function startFeed(component, root, spec) {
     failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "" };
   root.__fontnetFeed = feed;
   const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
-  const again = (t0) => {
-    feed.timer = setTimeout(tick, Math.max(0, feed.every - (performance.now() - t0)));
+  // `next` (ms): when the server said to ask next (a watching feed's answer may say), else the feed's own pace
+  const again = (t0, next) => {
+    const every = Number.isFinite(next) ? Math.min(Math.max(next, feed.every), 30000) : feed.every;
+    feed.timer = setTimeout(tick, Math.max(0, every - (performance.now() - t0)));
   };
   const tick = async () => {
     if (feed.stopped) return;
@@ -924,7 +926,7 @@ function startFeed(component, root, spec) {
     root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
     if (feed.watch) {
       // a watched room keeps sending while it is open, often nothing new for a while: that is not a stall
-      if (body.status === "open") return again(t0);
+      if (body.status === "open") return again(t0, body.next_ms);
       stopFeed(root);
       if (component.setTriggerValue) component.setTriggerValue("ended", body.status);
       return;

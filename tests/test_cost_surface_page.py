@@ -138,27 +138,38 @@ def test_the_backprop_page_draws_the_step_and_a_large_one_goes_uphill_for_the_tr
 
 
 def test_the_servers_live_pictures_are_shared_by_every_playing_run(monkeypatch):
-    """Two runs due at the same moment: the server's budget gives one the picture now, the other half a second
-    later."""
+    """The runs playing share the server's pictures: each run's pictures come as far apart as the server's rate
+    shared by all of them needs (never under a second), the browser is told when to ask next, and a run that stops
+    asking no longer counts."""
     from app import cost_surface
     from fontnet.training import TrainingRun, TrainingSettings
 
     clock = [50.0]
     monkeypatch.setattr(cost_surface, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
-    monkeypatch.setattr(cost_surface, "BUDGET", cost_surface.Budget(2.0))
-    runs = [TrainingRun(TrainingSettings(seed=s)) for s in (1, 2)]
+    monkeypatch.setattr(cost_surface, "random", types.SimpleNamespace(uniform=lambda lo, hi: 0.0))
+    budget = cost_surface.Budget(0.5)   # one picture every two seconds for the whole server
+    monkeypatch.setattr(cost_surface, "BUDGET", budget)
+    runs = [TrainingRun(TrainingSettings(seed=s)) for s in (1, 2, 3)]
     sources = []
     for run in runs:
         run.start()
         sources.append(cost_surface.live_surface_source(run, (0, 1), None, str(run.run_id), run.iteration))
         run.advance()
-    clock[0] += 1.0
-    first, second = (len(source("", 0)["charts"]) for source in sources)
-    assert (first, second) == (1, 0)
-    clock[0] += 0.25
-    assert sources[1]("", 0)["charts"] == []            # the server's gap has not passed
-    clock[0] += 0.25
-    [picture] = sources[1]("", 0)["charts"]
-    assert picture["length"] == runs[1].iteration
+    clock[0] = 51.0
+    answers = [source("", 0) for source in sources[:2]]   # three runs ask: six seconds apart
+    assert [a["charts"] for a in answers] == [[], []] and [a["next_ms"] for a in answers] == [5000, 5000]
+    clock[0] = 58.5                                       # the third has not asked for 8.5 s: it no longer counts
+    [picture] = (answer := sources[0]("", 0))["charts"]
+    assert answer["next_ms"] == 4000 and picture["length"] == runs[0].iteration
+    assert sources[0]("", 0)["charts"] == []              # its next picture is four seconds away
     runs[0].pause()
-    assert sources[0]("", 0) is None                     # a paused run: nothing to serve, the browser stops asking
+    assert sources[0]("", 0) is None                      # a paused run: nothing to serve, the browser stops asking
+    assert len(budget.asking) == 1                        # and it no longer counts either
+
+
+def test_one_run_alone_gets_a_picture_a_second():
+    from app import cost_surface
+
+    budget = cost_surface.Budget(cost_surface.LIVE_PER_SERVER)
+    assert budget.interval(1, 10.0) == cost_surface.LIVE_SECONDS == 1.0
+    assert [budget.interval(k, 10.0) for k in range(2, 7)][-1] == 3.0   # six runs at two a second
