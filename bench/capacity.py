@@ -7,7 +7,7 @@ protocol, it opens the Train page and presses Train; from the page run's live pa
 address, and then, as the panel's code does, asks the feed (GET /api/live/<token>) for the next update every
 0.12 s less the time the last answer took, saying what it holds, until the answer says the run is done. It
 reads each answer's progress ("iteration N of M"). Meanwhile it asks the cost surface's own live panel
-(train_surface_live) as its code does, four times a second, and counts the pictures it brings. For each number of visitors, all of them press Train
+(train_surface_live) as its code does, when each answer says to ask next, and counts the pictures it brings. For each number of visitors, all of them press Train
 together; reported are each visitor's live updates per second (distinct iterations after the first over the
 time between the first and the last) and time to done, and the server's CPU (process time over wall time).
 (The browser's last step, one page run when the run ends, is left out: it happens once per run. The clients'
@@ -189,7 +189,7 @@ class Visitor:
             finally:
                 http.close()
 
-        async def surface():   # the cost surface's panel: ask every quarter second while the run plays
+        async def surface():   # the cost surface's panel: ask when its last answer says, while the run plays
             while self.surface is None and self.done_at is None:
                 await asyncio.sleep(0.01)
             if self.surface is None:
@@ -203,7 +203,8 @@ class Visitor:
                     if body is None:   # 204: the run has stopped
                         break
                     self.pictures += len(body["charts"])
-                    await asyncio.sleep(max(0.0, every - (time.monotonic() - t0)))
+                    wait = min(max(body.get("next_ms", 0) / 1000, every), 30.0)   # when the server says, as the panel
+                    await asyncio.sleep(max(0.0, wait - (time.monotonic() - t0)))
             finally:
                 http.close()
 

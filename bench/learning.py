@@ -77,7 +77,7 @@ def bench_surface(runs: int) -> bool:
 
     live = median_ms(live_picture, runs)
     print(f"  a live picture ({LIVE_GRID}x{LIVE_GRID}, grid and SVG)  {live:5.1f} ms   "
-          f"({len(live_picture()) / 1000:.0f} kB; while a run plays, at most one a second per run, two for the server)")
+          f"({len(live_picture()) / 1000:.0f} kB; while a run plays, at most one a second per run, about two a second for the server)")
     return grid <= SURFACE_MS
 
 
