@@ -7,6 +7,8 @@ Any other browser test runs under a base path too with FONTNET_TEST_BASE_PATH=fo
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from tests.browser.conftest import ROOT, AppServer, Replicas, wait_for_app
@@ -20,6 +22,8 @@ PANEL = """key => { const root = document.querySelector(`.st-key-${key} .fontnet
   const el = root?.querySelector('[data-chart]');
   return el ? {points: +el.dataset.points, length: +el.dataset.length, last: +el.dataset.lastX,
                appended: +(el.dataset.appended || 0), polls: +(root.dataset.polls || 0),
+               renders: +(root.dataset.updates || 0), updates: +(el.dataset.updates || 0),
+               chart: el.dataset.chart, resyncs: +(root.dataset.feedResyncs || 0) + +(el.dataset.resyncs || 0),
                problem: root.querySelector('.fontnet-feed-problem')?.textContent ?? null} : null; }"""
 
 
@@ -41,10 +45,16 @@ def base_replicas():
 
 
 def record_feed(page) -> list:
-    """The live feed's answers this page receives: (status, path, content type)."""
+    """The live feed's answers this page receives: (status, path, content type), the run's panel's only (the cost
+    surface's own panel, whose `run` is the token it holds, "<run id>:<pair>", answers 204 once the run stops)."""
     answers: list = []
-    page.on("response", lambda r: answers.append((r.status, r.url.split("?")[0].rsplit("/", 1)[0],
-                                                  r.headers.get("content-type", ""))) if "/api/live/" in r.url else None)
+
+    def seen(r) -> None:
+        parts = urlsplit(r.url)
+        if "/api/live/" in parts.path and ":" not in parse_qs(parts.query).get("run", [""])[0]:
+            answers.append((r.status, r.url.split("?")[0].rsplit("/", 1)[0], r.headers.get("content-type", "")))
+
+    page.on("response", seen)
     return answers
 
 
@@ -89,7 +99,7 @@ def digits_to_the_end(page, url: str, iterations: int = 1500) -> dict:
 def assert_fed_live_under_the_base_path(run: dict, origin: str) -> None:
     p, answers = run["panel"], run["answers"]
     assert p["problem"] is None and p["points"] >= 3, p
-    assert p["appended"] >= 2 and p["polls"] >= 2, p   # live: appended from the feed's answers, not page runs
+    assert p["appended"] >= 2 and p["polls"] >= 2, str(p)   # live: appended from the feed's answers, not page runs
     assert answers and {a[1] for a in answers} == {f"{origin}/{BASE}/api/live"}, answers
     assert {(status, ctype) for status, _, ctype in answers} == {(200, "application/json")}, answers
 

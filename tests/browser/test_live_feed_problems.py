@@ -9,6 +9,7 @@ but never advance.
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -16,7 +17,13 @@ from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
-FEED = "**/api/live/**"
+def FEED(url: str) -> bool:
+    """The Train panel's feed requests: those of the cost surface's own panel (app/cost_surface.py), whose `run`
+    is the token it holds ("<run id>:<pair>"), pass untouched."""
+    parts = urlsplit(url)
+    return "/api/live/" in parts.path and ":" not in parse_qs(parts.query).get("run", [""])[0]
+
+
 ROOT = "document.querySelector('.st-key-train_live .fontnet-live-grid')?.parentElement"
 # the panel's state in one JavaScript task
 STATE = f"""() => {{ const root = {ROOT}; if (!root) return null;
