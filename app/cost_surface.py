@@ -212,7 +212,8 @@ def show_run_surface(run: TrainingRun) -> None:
         with st.container(key="train_surface"):
             live_charts(LIVE_KEY, [_chart(svg, held, iteration)], source=live_surface_source(
                 run, pair, fine, held, iteration), watch=(held, "surface"), every=LIVE_POLL)
-        st.caption(f"{_words(s)} It follows the run: redrawn once a second while the run plays, on a "
+        st.caption(f"{_words(s)} It follows the run: redrawn once a second while the run plays (less often "
+                   "when many visitors train at once: the server shares its pictures among them), on a "
                    f"{LIVE_GRID} × {LIVE_GRID} grid ({surface.GRID} × {surface.GRID} when it is paused or done), "
                    "with the path so far in orange and the downhill arrow in black.")
         return
