@@ -9,7 +9,6 @@ which draws everything whole (buttons, messages, charts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 
 import streamlit as st
 
@@ -73,13 +72,14 @@ def live_section(run: LiveRun, key: str, charts: Callable[[], list[Chart]], labe
                  show_status: Callable[[LiveRun], None] | None = None, source: Source | None = None,
                  **layout) -> None:
     """The progress bar (while the run plays, the panel draws it), the page's messages about the run
-    (`show_status`, in the keyed block `status_key` when given) and the live panel `key` in the keyed block
-    `box_key` (a keyed block: messages above it never make the browser remount it). `source`: the feed while the
+    (`show_status`), both in the keyed block `status_key` (default `<key>_status`), and the live panel `key` in
+    the keyed block `box_key`. Both blocks are keyed, so the progress bar coming and going as a run starts and
+    stops, or a message above the panel, never makes the browser remount the panel. `source`: the feed while the
     run plays, `feed_source(run, charts, label)` unless the page builds its own; `layout`: the panel's columns and
     areas."""
     playing = run.status == "running"
     with run.lock:
-        with st.container(key=status_key) if status_key else nullcontext():
+        with st.container(key=status_key or f"{key}_status"):
             if not playing:
                 st.progress(run.progress, text=md_literal(label(run)))
             if show_status is not None:

@@ -186,8 +186,7 @@ def show_live(run: DigitsRun | None) -> None:
         st.caption("No run yet: the pad uses the model named above.")
         return
     live_run.live_section(run, "digits_live_chart", lambda: [live_chart_of(run)], progress_label,
-                          every=UPDATE_SECONDS, box_key="digits_live_box", status_key="digits_status_box",
-                          show_status=show_diverged)
+                          every=UPDATE_SECONDS, box_key="digits_live_box", show_status=show_diverged)
 
 
 def show_diverged(run: DigitsRun) -> None:

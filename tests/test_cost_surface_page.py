@@ -86,7 +86,7 @@ def test_while_a_run_plays_the_slice_follows_it_at_most_once_a_second(monkeypatc
     [news] = f.poll(held, chart["length"])["charts"]       # now the picture of where the run is
     w = flat_weights(run.net)
     assert news["full"] and news["length"] == run.iteration and point_of(news["svg"]) == (w[i], w[j])
-    assert f'data-path-points="{len(run.history)}"' in news["svg"] and 'data-pair="%d,%d"' % (i, j) in news["svg"]
+    assert f'data-path-points="{len(run.history)}"' in news["svg"] and f'data-pair="{i},{j}"' in news["svg"]
     clock[0] += 5.0
     assert f.poll(held, news["length"])["charts"] == []      # the run has not moved since: nothing new
 

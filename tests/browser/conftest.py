@@ -111,3 +111,12 @@ def use_uploaded_model(page, path) -> None:
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def run_panel_request(url: str) -> bool:
+    """Whether `url` is a live-feed request of a run's own panel. The cost surface's panel on Train
+    (app/cost_surface.py) asks the same route with `run` set to the token it holds, "<run id>:<pair>"."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    return "/api/live/" in parts.path and ":" not in parse_qs(parts.query).get("run", [""])[0]

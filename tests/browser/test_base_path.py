@@ -7,11 +7,9 @@ Any other browser test runs under a base path too with FONTNET_TEST_BASE_PATH=fo
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 
-from tests.browser.conftest import ROOT, AppServer, Replicas, wait_for_app
+from tests.browser.conftest import ROOT, AppServer, Replicas, run_panel_request, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +48,7 @@ def record_feed(page) -> list:
     answers: list = []
 
     def seen(r) -> None:
-        parts = urlsplit(r.url)
-        if "/api/live/" in parts.path and ":" not in parse_qs(parts.query).get("run", [""])[0]:
+        if run_panel_request(r.url):
             answers.append((r.status, r.url.split("?")[0].rsplit("/", 1)[0], r.headers.get("content-type", "")))
 
     page.on("response", seen)

@@ -9,21 +9,14 @@ but never advance.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import run_panel_request, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-def FEED(url: str) -> bool:
-    """The Train panel's feed requests: those of the cost surface's own panel (app/cost_surface.py), whose `run`
-    is the token it holds ("<run id>:<pair>"), pass untouched."""
-    parts = urlsplit(url)
-    return "/api/live/" in parts.path and ":" not in parse_qs(parts.query).get("run", [""])[0]
-
-
+FEED = run_panel_request   # the Train panel's requests; the cost surface's own panel's pass untouched
 ROOT = "document.querySelector('.st-key-train_live .fontnet-live-grid')?.parentElement"
 # the panel's state in one JavaScript task
 STATE = f"""() => {{ const root = {ROOT}; if (!root) return null;
