@@ -9,12 +9,14 @@ path like Streamlit's own routes (st.App mounts an app's routes as given).
 import streamlit as st
 
 if __name__ == "__main__":  # a visitor's script run
+    from app import first_paint
     from app.access import page_access
     from app.session_reset import notice_if_reset
 
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
     notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
     page_access()  # the navigation's list roles, visible focus (app/access.py)
+    first_paint.begin()  # a first visit's run draws the page down to its main control, then the rest (app/first_paint.py)
 
     st.navigation({
         "Use it": [

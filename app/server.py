@@ -21,6 +21,8 @@ import asyncio
 import ctypes
 import ctypes.util
 import gc
+import importlib
+import pkgutil
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,10 +34,30 @@ log = get_logger(__name__)
 REAP_EVERY_S = 10.0
 
 
+def import_page_modules() -> None:
+    """Import every module the pages share (app/, and through it the engine), as the first visitor's script run
+    would, and pay Streamlit's once-per-process check for a direct `python` run now.
+
+    That check (`_maybe_print_use_warning`, on the first element any script run draws) walks the whole call stack
+    with `inspect.stack()`, which looks up the source file of every loaded module: 0.13-0.27 s once NumPy,
+    scikit-learn and the rest are loaded, which the first visitor waited for before the first element was sent.
+    Made here (the server is running, so it prints nothing), it is not made again.
+    """
+    import app
+
+    for module in pkgutil.iter_modules(app.__path__):
+        importlib.import_module(f"app.{module.name}")
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)  # Streamlit 1.67's; elsewhere nothing to do
+    if check is not None:
+        check()
+
+
 def warm_up() -> float:
     """Ready the Predict, Train and Digits pages; returns the seconds taken.
 
-    Predict: its modules imported and the default model's file ready. Train: its modules (pandas and
+    Every page: the modules they share imported (`import_page_modules`). Predict: the default model's file ready. Train: its modules (pandas and
     scikit-learn among them) imported, the compiled training loop loaded (Numba) and a first run's data,
     split and live-agreement colours built. Digits: its default model's file ready (read, or trained in about
     a second). Anything that goes wrong is logged and left to the first visitor, who then does that work as
@@ -43,6 +65,7 @@ def warm_up() -> float:
     """
     start = time.perf_counter()
     try:
+        import_page_modules()
         import streamlit.emojis  # noqa: F401  # checking the page icon loads this large table
 
         from fontnet.figures import network  # noqa: F401

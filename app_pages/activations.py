@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from app import links
+from app import first_paint, links
 from app.live_chart import Chart, live_charts
 from app.text import md_literal
 from fontnet import activations as act
@@ -26,6 +26,47 @@ def static_chart(key: str, title: str, spec: dict, points: dict) -> None:
     live_charts(key, [Chart("lines", spec, key, len(points["x"]), lambda start: points, title)])
 
 
+def show_table_and_curves() -> float:
+    """Table 7-1, then the curves of the functions picked, with their formulas; returns leaky ReLU's slope."""
+    st.subheader("Table 7-1: common activation functions")
+    st.table(
+        [{"Name": a.label, "Typical layer": a.typical_layer, "Description": a.description, "Notes": a.notes}
+         for a in act.ACTIVATIONS.values()],
+        hide_index=True)
+
+    st.subheader("The curves")
+    left, right = st.columns([2, 1])
+    with left:
+        names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"],
+                               format_func=lambda n: act.ACTIVATIONS[n].label)
+    with right:
+        deriv = st.checkbox("Show derivatives (dashed)", key=K["deriv"])
+    c1, c2, c3 = st.columns(3)
+    xmin = c1.number_input("x from", *limits("xmin"), step=0.5, key=K["xmin"])
+    xmax = c2.number_input("x to", *limits("xmax"), step=0.5, key=K["xmax"])
+    slope = c3.number_input("Leaky ReLU negative slope", *limits("slope"), step=0.01, format="%.3f", key=K["slope"])
+    if xmin >= xmax:
+        st.warning(f"'x from' ({xmin:g}) must be below 'x to' ({xmax:g}); showing {D['xmin']:g} to {D['xmax']:g}.")
+        xmin, xmax = D["xmin"], D["xmax"]
+
+    if not names:
+        st.info("Pick one or more functions to plot.")
+    else:
+        x = np.linspace(xmin, xmax, act.CURVE_POINTS)
+        points = figs.curves_points(x, {n: act.curve(n, x, slope) for n in names}, deriv)
+        static_chart("activations_curves", figs.curves_title(deriv), figs.curves_spec(names, xmin, xmax, deriv), points)
+        if "softmax" in names:
+            st.caption("Softmax turns a vector into a vector, so the chart draws its two-class case: the first output "
+                       "of softmax([x, 0]), which is exactly the logistic curve. Its many-output case is below.")
+        for n in names:
+            f, df = act.formulas(n, slope)
+            st.markdown(f"**{act.ACTIVATIONS[n].label}**")
+            cf, cd = st.columns(2)
+            cf.latex(f)
+            cd.latex(df)
+    return slope
+
+
 links.page_settings(SCHEMA)
 
 st.title("Activations")
@@ -34,42 +75,10 @@ st.write("Every node adds up its weighted inputs and passes the sum through an *
          "definitions.")
 links.show_notices(SCHEMA)
 
-st.subheader("Table 7-1: common activation functions")
-st.table(
-    [{"Name": a.label, "Typical layer": a.typical_layer, "Description": a.description, "Notes": a.notes}
-     for a in act.ACTIVATIONS.values()],
-    hide_index=True)
-
-st.subheader("The curves")
-left, right = st.columns([2, 1])
-with left:
-    names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"],
-                           format_func=lambda n: act.ACTIVATIONS[n].label)
-with right:
-    deriv = st.checkbox("Show derivatives (dashed)", key=K["deriv"])
-c1, c2, c3 = st.columns(3)
-xmin = c1.number_input("x from", *limits("xmin"), step=0.5, key=K["xmin"])
-xmax = c2.number_input("x to", *limits("xmax"), step=0.5, key=K["xmax"])
-slope = c3.number_input("Leaky ReLU negative slope", *limits("slope"), step=0.01, format="%.3f", key=K["slope"])
-if xmin >= xmax:
-    st.warning(f"'x from' ({xmin:g}) must be below 'x to' ({xmax:g}); showing {D['xmin']:g} to {D['xmax']:g}.")
-    xmin, xmax = D["xmin"], D["xmax"]
-
-if not names:
-    st.info("Pick one or more functions to plot.")
-else:
-    x = np.linspace(xmin, xmax, act.CURVE_POINTS)
-    points = figs.curves_points(x, {n: act.curve(n, x, slope) for n in names}, deriv)
-    static_chart("activations_curves", figs.curves_title(deriv), figs.curves_spec(names, xmin, xmax, deriv), points)
-    if "softmax" in names:
-        st.caption("Softmax turns a vector into a vector, so the chart draws its two-class case: the first output "
-                   "of softmax([x, 0]), which is exactly the logistic curve. Its many-output case is below.")
-    for n in names:
-        f, df = act.formulas(n, slope)
-        st.markdown(f"**{act.ACTIVATIONS[n].label}**")
-        cf, cd = st.columns(2)
-        cf.latex(f)
-        cd.latex(df)
+slope = links.setting(SCHEMA, "slope")
+with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
+    if not first_paint.held_back():
+        slope = show_table_and_curves()
 
 st.subheader("Softmax: a vector in, probabilities out")
 st.write("With several output nodes (Figure 7-8's multi-class case), softmax turns the raw scores (*logits*) into "
@@ -79,6 +88,7 @@ c1, c2 = st.columns([2, 1])
 logits_text = c1.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
                             key=K["logits"])
 temp = c2.slider("Temperature", *limits("temp"), step=0.1, key=K["temp"])
+first_paint.stop_after_main_control()
 try:
     logits = act.parse_logits(logits_text)
 except act.LogitsError as e:

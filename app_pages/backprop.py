@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import links, state
+from app import first_paint, links, state
 from app.cost_surface import show_step_surface
 from app.page_kit import Flash
 from app.your_turn import show as show_your_turn
@@ -257,6 +257,7 @@ b2.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["st
 b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
 b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
+first_paint.stop_after_main_control()
 if work["costs"]:
     steps_chart(work)
 show_step_surface(b.network, b.X, b.Y, s.after, lr, *backprop.training_rows())

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from app import links, live_run, state
+from app import first_paint, links, live_run, state
 from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart
@@ -194,6 +194,25 @@ def show_diverged(run: DigitsRun) -> None:
         st.error(md_literal(run.message))
 
 
+def settings_sidebar(settings: digits.DigitsSettings | None, problem: digits.SettingsError | None) -> None:
+    """The settings, in the sidebar (drawn after the main control: app/first_paint.py), with what a run of them
+    would be, or why there is none."""
+    with st.sidebar:
+        st.header("Settings")
+        st.text_input("Hidden layers", key=K["hidden"], help=SCHEMA["hidden"].help)
+        act = st.selectbox("Hidden activation", SCHEMA["activation"].kind.names, key=K["activation"])
+        st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
+        st.select_slider("Learning rate", digits.LR_CHOICES, format_func=SCHEMA["lr"].format, key=K["lr"],
+                         help=SCHEMA["lr"].help)
+        st.number_input("Iterations", 1, digits.MAX_ITERATIONS, step=100, key=K["iterations"],
+                        help=SCHEMA["iterations"].help)
+        st.number_input("Random seed", 0, digits.MAX_SEED, key=K["seed"], help=SCHEMA["seed"].help)
+        if settings is not None:
+            st.caption(f"A run: {settings.describe()}.")
+        else:
+            st.error(md_literal(f"{problem}. Train keeps the current model until this is fixed."))
+
+
 # ---- the page -------------------------------------------------------------------------------------------------
 st.title("Digits")
 st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
@@ -202,31 +221,22 @@ st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an ima
             "Draw a digit below.")
 
 links.page_settings(SCHEMA)
-with st.sidebar:
-    st.header("Settings")
-    st.text_input("Hidden layers", key=K["hidden"], help=SCHEMA["hidden"].help)
-    act = st.selectbox("Hidden activation", SCHEMA["activation"].kind.names, key=K["activation"])
-    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description} The outputs use softmax.")
-    st.select_slider("Learning rate", digits.LR_CHOICES, format_func=SCHEMA["lr"].format, key=K["lr"],
-                     help=SCHEMA["lr"].help)
-    st.number_input("Iterations", 1, digits.MAX_ITERATIONS, step=100, key=K["iterations"],
-                    help=SCHEMA["iterations"].help)
-    st.number_input("Random seed", 0, digits.MAX_SEED, key=K["seed"], help=SCHEMA["seed"].help)
-    try:
-        settings = current_settings()
-        st.caption(f"A run: {settings.describe()}.")
-    except digits.SettingsError as e:
-        settings = None
-        st.error(md_literal(f"{e}. Train keeps the current model until this is fixed."))
-
+try:
+    settings, settings_problem = current_settings(), None
+except digits.SettingsError as e:
+    settings, settings_problem = None, e
 links.show_notices(SCHEMA)
 FLASH.show()
 
-pad_section()
-# outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
-st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
-            "(orange: ink there raises it, blue: lowers it).")
-st.markdown(weight_tiles_html(active_model()[0].weights_[0]), unsafe_allow_html=True)
+with st.container():   # each part held back on a first visit keeps its place in its own container
+    if not first_paint.held_back():
+        pad_section()
+with st.container():
+    if not first_paint.held_back():
+        # outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
+        st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+                    "(orange: ink there raises it, blue: lowers it).")
+        st.markdown(weight_tiles_html(active_model()[0].weights_[0]), unsafe_allow_html=True)
 
 
 # ---- training -------------------------------------------------------------------------------------------------
@@ -238,6 +248,8 @@ status = run.status if run else "none"
 live_run.run_buttons(RUN, "digits_buttons", on_train=lambda: new_run(True), on_reset=lambda: new_run(False),
                      disabled=settings is None, key_prefix="digits",
                      reset_help="Fresh random weights with the settings on the left (iteration 0).")
+first_paint.stop_after_main_control()
+settings_sidebar(settings, settings_problem)
 show_live(ss.get(RUN))
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from app import links, state
+from app import first_paint, links, state
 from app.instant import NEXT_RANDOM, instant_preview
 from app.text import md_literal
 from app.vision import show_colour_vision
@@ -71,6 +71,7 @@ with choose:
         for name in presets.PRESETS:
             st.button(name, key=f"preset-{name}", on_click=set_bg, args=(targets[f"preset-{name}"],))
         st.button("Random colour", key="random", on_click=on_random)
+first_paint.stop_after_main_control()
 
 rgb = colors.parse_colour(bg)  # the picker only ever returns a valid hex colour
 links.show_notices(SCHEMA)

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from app import links
+from app import first_paint, links
 from app.classroom import Seat, enter, shared_store
 from app.live_chart import Chart, live_charts
 from app.page_kit import Flash, use_model_then_open_predict
@@ -273,6 +273,7 @@ with ask:
         st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary", shortcut="L")
         st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
         st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
+    first_paint.stop_after_main_control()
     st.caption(f"Background {hex_bg} · rgb{rgb} · Keys: **D** dark reads better, **L** light reads better "
                "(when you are not typing in a box).")
     with st.expander("How this colour looks to colour-blind readers"):

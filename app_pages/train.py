@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from app import kept_runs, links, live_run
+from app import first_paint, kept_runs, links, live_run
 from app.cost_surface import show_run_surface
 from app.page_kit import Flash, use_model_then_open_predict
 from app.script_export import show_train_export
@@ -165,6 +165,38 @@ def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
                           columns="2fr 3fr", areas=areas)
 
 
+def settings_sidebar() -> None:
+    """The settings, in the sidebar (drawn after the main control: app/first_paint.py)."""
+    with st.sidebar:
+        st.header("Settings")
+        st.select_slider("Learning rate", SCHEMA["lr"].kind.choices, format_func=SCHEMA["lr"].format, key=K["lr"],
+                         help=SCHEMA["lr"].help)
+        whole("Iterations", "iterations", step=1000)
+        st.slider("Hidden layers", 1, training.MAX_LAYERS, key=K["layers"])
+        st.slider("Nodes per hidden layer", 1, training.MAX_NODES, key=K["hidden"])
+        act = choice("Hidden activation", "activation")
+        st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description}")
+        loss = choice("Loss", "loss")
+        st.caption(training.LOSS_LABELS[loss])
+        mode = choice("Mode", "mode")
+        st.caption(training.MODES[mode])
+        whole("Batch size", "batch", disabled=mode != "minibatch")
+        init = choice("Initialisation", "init")
+        st.caption(training.INITS[init])
+        whole("Random seed", "seed")
+        st.select_slider("Test share", SCHEMA["test"].kind.choices, format_func=SCHEMA["test"].format, key=K["test"],
+                         help=SCHEMA["test"].help)
+        source = choice("Data set", "data")
+        st.caption(training.DATASETS[source])
+        st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, step=100, key=K["n"],
+                        disabled=source != "random")
+        st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
+                         help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
+                              "at most 5 MB and 100,000 rows.")
+        if source == "upload" and ss.get(UPLOADED) is None:
+            st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
+
+
 # ---- the page -------------------------------------------------------------------------------------
 st.title("Train")
 st.markdown("Watch the chapter's network learn which text shade suits a background colour. "
@@ -174,35 +206,6 @@ st.markdown("Watch the chapter's network learn which text shade suits a backgrou
 
 links.page_settings(SCHEMA)
 warm_engine()
-
-with st.sidebar:
-    st.header("Settings")
-    st.select_slider("Learning rate", SCHEMA["lr"].kind.choices, format_func=SCHEMA["lr"].format, key=K["lr"],
-                     help=SCHEMA["lr"].help)
-    whole("Iterations", "iterations", step=1000)
-    st.slider("Hidden layers", 1, training.MAX_LAYERS, key=K["layers"])
-    st.slider("Nodes per hidden layer", 1, training.MAX_NODES, key=K["hidden"])
-    act = choice("Hidden activation", "activation")
-    st.caption(f"{ACTIVATIONS[act].label}: {ACTIVATIONS[act].description}")
-    loss = choice("Loss", "loss")
-    st.caption(training.LOSS_LABELS[loss])
-    mode = choice("Mode", "mode")
-    st.caption(training.MODES[mode])
-    whole("Batch size", "batch", disabled=mode != "minibatch")
-    init = choice("Initialisation", "init")
-    st.caption(training.INITS[init])
-    whole("Random seed", "seed")
-    st.select_slider("Test share", SCHEMA["test"].kind.choices, format_func=SCHEMA["test"].format, key=K["test"],
-                     help=SCHEMA["test"].help)
-    source = choice("Data set", "data")
-    st.caption(training.DATASETS[source])
-    st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, step=100, key=K["n"],
-                    disabled=source != "random")
-    st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
-                     help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
-                          "at most 5 MB and 100,000 rows.")
-    if source == "upload" and ss.get(UPLOADED) is None:
-        st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
 links.show_notices(SCHEMA)
 kept_runs.from_link(ss.get(UPLOADED))
@@ -215,6 +218,8 @@ status = run.status if run else "ready"
 live_run.run_buttons(RUN, "train_buttons", on_train=on_train, on_reset=on_reset, on_step=on_step,
                      train_help="Start a fresh run with the settings on the left.",
                      reset_help="Fresh random weights with the settings on the left.")
+first_paint.stop_after_main_control()
+settings_sidebar()
 if run is not None and not run.loaded and not matches_controls(run) and run.trained:
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import links, state
+from app import first_paint, links, state
 from app.page_kit import Flash, use_model_then_open_predict
 from fontnet import training, tuning
 from fontnet.figures.maps import decision_map_svg, node_map_svg
@@ -148,6 +148,7 @@ with left:
         st.button("Start from the default model", on_click=on_default, help="The weights the chapter's training found.")
         st.button("Start over", on_click=on_start_over, help="Back to where this page starts.")
         use = st.button("Use this model", type="primary", help="The Predict page uses it, for this session only.")
+first_paint.stop_after_main_control()
 
 on = nodes_on()
 net = tuning.network(values(), on)

@@ -65,6 +65,8 @@ new MutationObserver((_, observer) => {
 
 # The app's own record of its script run: connected to the server and not running the script.
 APP_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+# a run that draws the whole page has begun: after a first visit's light run, the one the page asks for next
+WHOLE_PAGE = '[data-first-paint="whole"]'
 # Streamlit's "running" indicator is gone
 NOT_RUNNING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
@@ -304,8 +306,10 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script, by its own script-run state.
 
     Its 'running' indicator appears only half a second into a run, so that indicator's absence says nothing
-    about a short run. Straight after a click the click's rerun may not have begun: first wait for something
+    about a short run. A first visit's first run draws only the top of the page (app/first_paint.py): wait for
+    the run that draws the whole page. Straight after a click the click's rerun may not have begun: first wait for something
     that run draws, then call this.
     """
+    page.wait_for_selector(WHOLE_PAGE, state="attached", timeout=timeout)
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
     page.wait_for_function(NOT_RUNNING, timeout=timeout)

@@ -1,0 +1,60 @@
+"""A student's first visit draws the top of the page first, down to its main control, and the rest right after.
+
+Streamlit's page fetches the code for each kind of element (a select box, a number box, a file uploader, a
+component) the first time one appears, and shows a script run's elements together once the code for all of them
+has arrived and run. On a first visit, with nothing cached, a page of twenty kinds therefore showed its main
+control only when the last of them was ready: 1.8-2.6 times as long as a bare Streamlit page (`python -m bench
+first-visit`, docs/measurements.md). So the first script run of a visitor's session is *light*: the page draws its
+title, its words and its main control, leaves an empty container where each part it holds back goes, and stops.
+A tiny browser script (first_paint.js), mounted by streamlit_app.py on every run, waits until that is drawn and
+asks for the rest with one trigger; the next run (that one, or the visitor's first click, whichever comes first)
+draws the whole page, filling the same containers, so nothing drawn already moves or is drawn again.
+
+Only a browser runs the script, so only a session with a browser's connection (its request headers) gets a light
+run; a test run (`AppTest`) draws the whole page at once, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+LIGHT = "fontnet_light_run"        # this run draws only the top of the page
+DRAWN = "fontnet_first_run_drawn"  # the session has had its first run: every later one draws the whole page
+KEY = "fontnet_first_paint"
+_component = st.components.v2.component(
+    "fontnet_first_paint", js=Path(__file__).with_name("first_paint.js").read_text(encoding="utf-8"),
+    css=f".st-key-{KEY} {{ display: none; }}",  # nothing to see: no gap above the page either
+    isolate_styles=False)
+
+
+def _has_browser() -> bool:
+    """Whether a browser's page is drawing this session (a test run has no connection, so no headers)."""
+    return bool(st.context.headers)
+
+
+def _painted() -> None:
+    """The browser drew the light run: nothing to record (the run it triggers is already a whole one)."""
+
+
+def begin() -> bool:
+    """Once per script run, before the page (streamlit_app.py): whether this run is light, and the browser
+    script that asks for the rest after a light one (mounted on every run, so the page below keeps its place)."""
+    ss = st.session_state
+    ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser()
+    ss[DRAWN] = True
+    _component(key=KEY, data={"light": light}, on_painted_change=_painted)
+    return light
+
+
+def held_back() -> bool:
+    """Whether this run leaves a part of the page for the next one: the page draws the part inside its own
+    `st.container()` only when this is False, so the container keeps the part's place."""
+    return bool(st.session_state.get(LIGHT))
+
+
+def stop_after_main_control() -> None:
+    """Called by a page right after its main control: a light run ends here."""
+    if held_back():
+        st.stop()

@@ -1,0 +1,97 @@
+"""A first visit's first run draws each page down to its main control; the next run draws the whole page, with
+everything drawn first in the same place (app/first_paint.py). A session with no browser (these test runs, unless
+told otherwise) draws the whole page at once."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import first_paint
+from tests.page_helpers import ROOT
+
+# page: its main control (the one `python -m bench first-visit` waits for)
+MAIN_CONTROL = {
+    "predict": "Random colour",
+    "train": "Train",
+    "teach": "Dark reads better",
+    "backprop": "Apply this step",
+    "activations": "Temperature",
+    "digits": "Train",
+    "tune": "W1[1,1]",
+}
+CONTAINERS = {"flex_container", "vertical", "horizontal", "column", "expandable", "tab"}
+
+
+@pytest.fixture
+def browser_session(monkeypatch):
+    """Sessions as a browser's: the first run of each is light."""
+    monkeypatch.setattr(first_paint, "_has_browser", lambda: True)
+
+
+def first_run(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def labels(at: AppTest) -> list[str]:
+    """The label of every control on the page, in the main area and the sidebar."""
+    kinds = ("button", "slider", "number_input", "selectbox", "text_input", "radio", "toggle", "checkbox",
+             "color_picker", "multiselect", "select_slider")
+    return [w.label for kind in kinds for w in getattr(at, kind)]
+
+
+def described(node) -> tuple:
+    """What a test can compare of one element: its kind, and its words or value (a container: its kind only)."""
+    if node.type in CONTAINERS:
+        return (node.type,)
+    return (node.type, getattr(node, "label", None) or str(getattr(node, "value", "")))
+
+
+def count(node) -> int:
+    children = getattr(node, "children", None) or {}
+    return 1 + sum(count(c) for c in children.values())
+
+
+@pytest.mark.parametrize("page", list(MAIN_CONTROL))
+def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(browser_session, page):
+    at = first_run(page)
+    assert at.session_state[first_paint.LIGHT]
+    assert MAIN_CONTROL[page] in labels(at)
+    assert len(at.sidebar.children) == 0   # the settings come with the rest
+    light = [described(n) for n in at.main.children.values()]
+    light_size = count(at.main)
+
+    at.run()   # the run the browser asks for once the light one is drawn
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.session_state[first_paint.LIGHT]
+    whole = [described(n) for n in at.main.children.values()]
+    assert whole[:len(light)] == light     # nothing drawn first moved
+    assert count(at.main) > light_size     # and the rest came
+    assert MAIN_CONTROL[page] in labels(at)
+
+
+def test_without_a_browser_the_first_run_draws_the_whole_page():
+    at = first_run("train")
+    assert not at.session_state[first_paint.LIGHT]
+    assert "Learning rate" in labels(at) and "Keep this run for comparison" in labels(at)
+
+
+def test_pressing_the_main_control_before_the_rest_arrives_does_what_it_says(browser_session):
+    at = first_run("train")
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["train_run"].status in ("running", "done")
+    assert "Learning rate" in labels(at)   # and that run drew the whole page
+
+
+def test_a_light_run_keeps_the_settings_in_the_link(browser_session):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"lr": "0.1", "seed": "7"})
+    at.switch_page("app_pages/train.py").run()
+    assert at.session_state[first_paint.LIGHT]
+    at.run()
+    assert next(w for w in at.select_slider if w.label == "Learning rate").value == 0.1
+    assert next(w for w in at.number_input if w.label == "Random seed").value == 7
