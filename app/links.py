@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from app import first_paint
 from app.text import md_literal
 from fontnet.settings import Field, Schema
 
@@ -96,6 +97,8 @@ def _write_link(schema: Schema, values: Mapping[str, object]) -> None:
 
 
 def show_notices(schema: Schema) -> None:
-    """One warning per link value that was not used as given; shown on the page's first run only."""
-    for notice in st.session_state.pop(_notices_key(schema.page), None) or []:
+    """One warning per link value that was not used as given; shown on the page's first run only (and again on
+    the run that draws the whole page after a first visit's light one: app/first_paint.py)."""
+    kept = st.session_state.get if first_paint.held_back() else st.session_state.pop
+    for notice in kept(_notices_key(schema.page), None) or []:
         st.warning(f"From the link: {md_literal(notice)}", icon=":material/link_off:")

@@ -95,3 +95,15 @@ def test_a_light_run_keeps_the_settings_in_the_link(browser_session):
     at.run()
     assert next(w for w in at.select_slider if w.label == "Learning rate").value == 0.1
     assert next(w for w in at.number_input if w.label == "Random seed").value == 7
+
+
+@pytest.mark.parametrize("page, link, words", [("train", {"lr": "fast"}, "lr='fast' is not a number"),
+                                               ("predict", {"bg": "nope"}, "not a hex colour")])
+def test_a_link_notice_is_still_there_when_the_whole_page_arrives(browser_session, page, link, words):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update(link)
+    at.switch_page(f"app_pages/{page}.py").run()
+    at.run()
+    assert any(words in w.value for w in at.warning)
+    at.run()
+    assert not any(words in w.value for w in at.warning)   # and once that page is drawn, it has been said
