@@ -17,6 +17,7 @@ few heaps, so the next visitors reuse it.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import ctypes
 import ctypes.util
@@ -32,11 +33,25 @@ from streamlit.runtime import Runtime
 
 log = get_logger(__name__)
 REAP_EVERY_S = 10.0
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
+
+
+def page_imports() -> list[str]:
+    """The module of every import statement in the page scripts (app_pages/*.py), and for `from a import b` the
+    module a.b too where b is one: what each page's first run imports."""
+    names: list[str] = []
+    for page in sorted(PAGES.glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return list(dict.fromkeys(names))
 
 
 def import_page_modules() -> None:
-    """Import every module the pages share (app/, and through it the engine), as the first visitor's script run
-    would, and pay Streamlit's once-per-process check for a direct `python` run now.
+    """Import every module the pages use (app/ and what each page script imports), as each page's first visitor's
+    script run would, and pay Streamlit's once-per-process check for a direct `python` run now.
 
     That check (`_maybe_print_use_warning`, on the first element any script run draws) walks the whole call stack
     with `inspect.stack()`, which looks up the source file of every loaded module: 0.13-0.27 s once NumPy,
@@ -47,6 +62,11 @@ def import_page_modules() -> None:
 
     for module in pkgutil.iter_modules(app.__path__):
         importlib.import_module(f"app.{module.name}")
+    for name in page_imports():
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            pass   # `from a import b` where b is a function or a class, not a module
     from streamlit import delta_generator
 
     check = getattr(delta_generator, "_maybe_print_use_warning", None)  # Streamlit 1.67's; elsewhere nothing to do

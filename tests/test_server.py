@@ -149,3 +149,20 @@ def test_no_class_database_yet_means_nothing_to_expire_and_no_file_made(tmp_path
     monkeypatch.setenv(store.URL_ENV, url)
     assert server.expire_rooms() == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_warm_up_imports_what_every_page_imports_and_pays_streamlits_first_element_check():
+    """In a fresh interpreter: after `import_page_modules`, each page script's imports are loaded, so its first
+    visitor does not wait for them, and Streamlit's once-per-process stack walk is done."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from app import server; server.import_page_modules(); "
+            "from streamlit import delta_generator as d; "
+            "mods = server.page_imports(); "
+            "print(all(m in sys.modules for m in ('fontnet.symbolic', 'fontnet.figures.backprop', 'app.cost_surface', "
+            "'app.first_paint', 'fontnet.tuning'))); print(d._use_warning_has_been_displayed); print(len(mods))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    loaded, paid, count = out.stdout.split()
+    assert loaded == "True" and paid == "True" and int(count) > 30
