@@ -6,7 +6,8 @@ A page script reads top to bottom in one order, so a reader finds things in the 
 2. helpers and callbacks (`on_<button>`): callbacks change session state and `FLASH` what happened, never draw;
 3. render functions (`show_<part>`), each one part of the page;
 4. the body: title and first sentence, `links.page_settings(SCHEMA)`, the controls, `links.show_notices(SCHEMA)`,
-   `FLASH.show()`, then the render functions in page order.
+   `FLASH.show()`, the main control and `first_paint.stop_after_main_control()` (a first visit's first run ends
+   there: app/first_paint.py), then the render functions in page order.
 """
 
 from __future__ import annotations

@@ -142,6 +142,52 @@ def show_sympy(b: backprop.Backprop) -> None:
             st.latex(d.example)
 
 
+def show_worked(b: backprop.Backprop, chk: backprop.Check, s: backprop.Step) -> bool:
+    """The forward pass, the backward pass term by term, the computation graph and the finite-difference check;
+    returns whether "As printed in the chapter" is on."""
+    st.subheader("Forward pass")
+    st.markdown(terms_table(b.forward))
+    st.metric("Cost C", num(b.cost, 6))
+
+    st.subheader("Backward pass, term by term")
+    st.markdown("The chapter's factors: how each quantity changes with the one before it.")
+    st.markdown(terms_table(b.factors))
+    st.markdown("Multiplied along the chain, they give the slope of the cost for every weight and bias "
+                "(dC/dZ2 and dC/dZ1 are the shared parts, written out).")
+    st.markdown(terms_table(b.products))
+    with st.expander("The computation graph", expanded=True):
+        st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad), as "
+                   "micrograd's draw_dot does. Each Z1 node lists the weights W1 on the edges coming into it, and its "
+                   "bias, with their gradients; the edges into Z2 carry W2 and its gradient. Orange edges are positive "
+                   "weights, blue negative, wider the larger; hover over an edge for its numbers.")
+        with st.container(key="graph"):
+            st.markdown(f"<div>{graph_svg(b)}</div>", unsafe_allow_html=True)
+
+    if st.toggle("Derive it with SymPy", key=K["sympy"],
+                 help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):
+        show_sympy(b)
+
+    st.subheader("Checked, not claimed")
+    st.markdown("Beside every gradient entry: a central finite difference, (C(w + h) − C(w − h)) / 2h, computed "
+                "by nudging that one weight, and the relative error between the two.")
+    if b.kinks:
+        nodes = ", ".join(str(i + 1) for i in b.kinks)
+        st.warning(f"Hidden node {nodes}: its ReLU input is within 1e-6 of 0, at the kink where the slope is not "
+                   "defined. There the finite difference averages the two sides and cannot match.")
+    printed_on = st.toggle("As printed in the chapter", key=K["printed"],
+                           help="The listing's dC_dW1 line, and what it does.")
+    with st.container(key="fd_table"):
+        st.markdown(markdown_table(gradient_rows(b, chk, s, printed=printed_on)))
+    if chk.compared:
+        st.caption(f"Worst relative error over the {chk.compared} entries compared: {num(chk.worst, 2)}."
+                   + ("" if chk.compared == 16 else " The others are below 1e-12 on both sides: no digits are left "
+                                                    "to compare in double precision."))
+    else:
+        st.caption("Every gradient here is below 1e-12 on both sides (the output is saturated: the cost on this "
+                   "colour is as good as 0), so no digits are left to compare in double precision.")
+    return printed_on
+
+
 st.title("Backprop")
 st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
             "the chain rule gives its slope "
@@ -201,46 +247,10 @@ if not any(np.any(g) for g in b.gradients.values()):
                 f"any weight although the cost is {num(b.cost, 6)}. That is squared error's weak spot with a "
                 "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
 
-st.subheader("Forward pass")
-st.markdown(terms_table(b.forward))
-st.metric("Cost C", num(b.cost, 6))
-
-st.subheader("Backward pass, term by term")
-st.markdown("The chapter's factors: how each quantity changes with the one before it.")
-st.markdown(terms_table(b.factors))
-st.markdown("Multiplied along the chain, they give the slope of the cost for every weight and bias "
-            "(dC/dZ2 and dC/dZ1 are the shared parts, written out).")
-st.markdown(terms_table(b.products))
-with st.expander("The computation graph", expanded=True):
-    st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad), as "
-               "micrograd's draw_dot does. Each Z1 node lists the weights W1 on the edges coming into it, and its "
-               "bias, with their gradients; the edges into Z2 carry W2 and its gradient. Orange edges are positive "
-               "weights, blue negative, wider the larger; hover over an edge for its numbers.")
-    with st.container(key="graph"):
-        st.markdown(f"<div>{graph_svg(b)}</div>", unsafe_allow_html=True)
-
-if st.toggle("Derive it with SymPy", key=K["sympy"],
-             help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):
-    show_sympy(b)
-
-st.subheader("Checked, not claimed")
-st.markdown("Beside every gradient entry: a central finite difference, (C(w + h) − C(w − h)) / 2h, computed "
-            "by nudging that one weight, and the relative error between the two.")
-if b.kinks:
-    nodes = ", ".join(str(i + 1) for i in b.kinks)
-    st.warning(f"Hidden node {nodes}: its ReLU input is within 1e-6 of 0, at the kink where the slope is not "
-               "defined. There the finite difference averages the two sides and cannot match.")
-printed_on = st.toggle("As printed in the chapter", key=K["printed"],
-                       help="The listing's dC_dW1 line, and what it does.")
-with st.container(key="fd_table"):
-    st.markdown(markdown_table(gradient_rows(b, chk, s, printed=printed_on)))
-if chk.compared:
-    st.caption(f"Worst relative error over the {chk.compared} entries compared: {num(chk.worst, 2)}."
-               + ("" if chk.compared == 16 else " The others are below 1e-12 on both sides: no digits are left "
-                                                "to compare in double precision."))
-else:
-    st.caption("Every gradient here is below 1e-12 on both sides (the output is saturated: the cost on this "
-               "colour is as good as 0), so no digits are left to compare in double precision.")
+printed_on = False
+with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
+    if not first_paint.held_back():
+        printed_on = show_worked(b, chk, s)
 
 st.subheader("The step")
 if s.after is None:

@@ -250,7 +250,9 @@ if ANSWERS not in ss:
     set_answers(teach.decode_link(in_use["labels"])[0])
     ss[BEFORE] = None
 FLASH.show()
-show_class()
+with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
+    if not first_paint.held_back() or seat() is not None:   # a room's invitation is shown at once
+        show_class()
 
 net = ss[NET]
 rgb = ss[QUESTION]
