@@ -21,6 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 LIGHT = "fontnet_light_run"        # this run draws only the top of the page
+AFTER_LIGHT = "fontnet_after_light_run"  # the run before this one was light
 DRAWN = "fontnet_first_run_drawn"  # the session has had its first run: every later one draws the whole page
 KEY = "fontnet_first_paint"
 _component = st.components.v2.component(
@@ -42,6 +43,7 @@ def begin() -> bool:
     """Once per script run, before the page (streamlit_app.py): whether this run is light, and the browser
     script that asks for the rest after a light one (mounted on every run, so the page below keeps its place)."""
     ss = st.session_state
+    ss[AFTER_LIGHT] = bool(ss.get(LIGHT))
     ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser()
     ss[DRAWN] = True
     _component(key=KEY, data={"light": light}, on_painted_change=_painted)
@@ -52,6 +54,14 @@ def held_back() -> bool:
     """Whether this run leaves a part of the page for the next one: the page draws the part inside its own
     `st.container()` only when this is False, so the container keeps the part's place."""
     return bool(st.session_state.get(LIGHT))
+
+
+def after_light() -> bool:
+    """Whether the run before this one was light. The page may not have mounted that run's controls before this
+    run's arrived (Streamlit loads a kind of control's code only when it first appears), and a control the page
+    never mounted shows its default, not the value the server set: links.page_settings sets each setting's value
+    again in this run, so every control is sent with it."""
+    return bool(st.session_state.get(AFTER_LIGHT))
 
 
 def stop_after_main_control() -> None:

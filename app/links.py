@@ -68,6 +68,8 @@ def page_settings(schema: Schema) -> dict[str, object]:
         k = key(schema, f.name)
         if k not in ss:
             ss[k] = store.get(f.name, _control_value(f, f.default))
+        elif first_paint.after_light():
+            ss[k] = ss[k]   # sent with its control again: the page may not have drawn the light run's
         store[f.name] = ss[k]
     _write_link(schema, store)
     return dict(store)

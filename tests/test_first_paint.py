@@ -107,3 +107,27 @@ def test_a_link_notice_is_still_there_when_the_whole_page_arrives(browser_sessio
     assert any(words in w.value for w in at.warning)
     at.run()
     assert not any(words in w.value for w in at.warning)   # and once that page is drawn, it has been said
+
+
+def widgets(at: AppTest) -> dict:
+    """Every control that has a value, by its widget id: whether this run sent that value (`set_value`)."""
+    out = {}
+    for kind in ("slider", "number_input", "selectbox", "text_input", "radio", "toggle", "checkbox", "color_picker",
+                 "multiselect", "select_slider"):
+        for w in getattr(at, kind):
+            if hasattr(w.proto, "set_value"):
+                out[w.proto.id] = (w.label, w.proto.set_value)
+    return out
+
+
+@pytest.mark.parametrize("page", list(MAIN_CONTROL))
+def test_the_run_after_a_light_one_sends_every_value_the_light_one_set(browser_session, page):
+    """The page may replace the light run's controls before it has drawn them (it loads a kind's code when one
+    first appears), and a control it never drew would show its default: so the next run sends each value again."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"bg": "ffc0cb", "seed": "3", "act": "relu", "lr": "0.1", "temp": "2"})
+    at.switch_page(f"app_pages/{page}.py").run()
+    sent_light = {i: label for i, (label, sent) in widgets(at).items() if sent}
+    at.run()
+    whole = widgets(at)
+    assert all(whole[i][1] for i in sent_light if i in whole), [whole[i] for i in sent_light if not whole[i][1]]
