@@ -21,7 +21,9 @@ from pathlib import Path
 import streamlit as st
 
 LIGHT = "fontnet_light_run"        # this run draws only the top of the page
-AFTER_LIGHT = "fontnet_after_light_run"  # the run before this one was light
+AFTER_LIGHT = "fontnet_after_light_run"  # this run is one of the first RESENT runs of a session whose first was light
+RUNS = "fontnet_session_runs"      # script runs of this session so far
+RESENT = 3                         # the light run and the next two: each sends every link setting with its control
 DRAWN = "fontnet_first_run_drawn"  # the session has had its first run: every later one draws the whole page
 KEY = "fontnet_first_paint"
 _component = st.components.v2.component(
@@ -43,7 +45,8 @@ def begin() -> bool:
     """Once per script run, before the page (streamlit_app.py): whether this run is light, and the browser
     script that asks for the rest after a light one (mounted on every run, so the page below keeps its place)."""
     ss = st.session_state
-    ss[AFTER_LIGHT] = bool(ss.get(LIGHT))
+    ss[RUNS] = runs = ss.get(RUNS, 0) + 1
+    ss[AFTER_LIGHT] = bool(ss.get(LIGHT) or ss.get(AFTER_LIGHT)) and runs <= RESENT
     ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser()
     ss[DRAWN] = True
     _component(key=KEY, data={"light": light}, on_painted_change=_painted)
@@ -57,10 +60,11 @@ def held_back() -> bool:
 
 
 def after_light() -> bool:
-    """Whether the run before this one was light. The page may not have mounted that run's controls before this
-    run's arrived (Streamlit loads a kind of control's code only when it first appears), and a control the page
-    never mounted shows its default, not the value the server set: links.page_settings sets each setting's value
-    again in this run, so every control is sent with it."""
+    """Whether this is one of the two runs after a light one. The page may replace a run's controls before it
+    has drawn them (Streamlit loads a kind of control's code only when it first appears, and a run the browser
+    asks for, or a second one asked for at once, replaces the one in progress), and a control the page never
+    drew shows its default, not the value the server set in an earlier run: so links.page_settings sets each
+    setting's value again in these runs, and every control is sent with it."""
     return bool(st.session_state.get(AFTER_LIGHT))
 
 

@@ -9,6 +9,7 @@ export default function (component) {
   window.__fontnetSessionToken = data.token;
   parentElement.setAttribute("data-session-check", "ready");  // for tests: the script is live
   if (before && before !== data.token) {
+    window.__fontnetRerunAsked = true;  // first_paint.js: this run draws the whole page, no second trigger
     setTriggerValue("reset", true);
   }
 }
