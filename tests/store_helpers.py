@@ -1,28 +1,49 @@
 """What tests of the class store share: a database URL for each backend, a clean database, a clock to move.
 
 Every store test runs on SQLite and on PostgreSQL. The PostgreSQL URL comes from FONTNET_TEST_DATABASE_URL,
-which scripts/test sets (it starts a throwaway server with scripts/postgres); without it the PostgreSQL
-variants fail, never skip.
+which scripts/test sets (it starts a throwaway server with scripts/postgres); without it the first PostgreSQL
+test starts a throwaway server itself (stopped when the run ends). The PostgreSQL variants fail, never skip.
 """
 
+import atexit
 import os
+import shutil
 import socket
+import subprocess
+import tempfile
 
 import pytest
 import sqlalchemy as sa
 
 from fontnet import store
+from tests.conftest import ROOT
 
 PG_ENV = "FONTNET_TEST_DATABASE_URL"
 BACKENDS = ("sqlite", "postgresql")
 
 
 def pg_url() -> str:
+    """The test PostgreSQL's URL: FONTNET_TEST_DATABASE_URL, or else a throwaway server this test run starts
+    (scripts/postgres, once) and stops when it ends; a run that can start none fails the PostgreSQL variants."""
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.fail(f"{PG_ENV} is not set, so the PostgreSQL variant cannot run. bash scripts/test sets it; by "
-                    f"hand: export {PG_ENV}=$(bash scripts/postgres start /tmp/fontnet-pg)", pytrace=False)
+        url = os.environ[PG_ENV] = _throwaway_server()
     return url
+
+
+def _throwaway_server() -> str:
+    where = tempfile.mkdtemp(prefix="fontnet-pg-")
+    script = ROOT / "scripts" / "postgres"
+    out = subprocess.run(["bash", str(script), "start", where], capture_output=True, text=True, timeout=300)
+    if out.returncode != 0 or not out.stdout.strip():
+        pytest.fail(f"{PG_ENV} is not set and no throwaway PostgreSQL could be started ({out.stderr.strip()[-300:]}); "
+                    f"set it: export {PG_ENV}=$(bash scripts/postgres start /tmp/fontnet-pg)", pytrace=False)
+    def stop() -> None:
+        subprocess.run(["bash", str(script), "stop", where], capture_output=True, timeout=120)
+        shutil.rmtree(where, ignore_errors=True)
+
+    atexit.register(stop)
+    return out.stdout.strip().splitlines()[-1]
 
 
 def reset(url: str) -> None:
