@@ -85,8 +85,9 @@ st.write("With several output nodes (Figure 7-8's multi-class case), softmax tur
          "probabilities that add up to 1. Dividing the logits by a *temperature* first flattens (t > 1) or "
          "sharpens (t < 1) the result; the largest logit always keeps the largest probability.")
 c1, c2 = st.columns([2, 1])
-logits_text = c1.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
-                            key=K["logits"])
+with c1, st.container():   # held back on a first visit: the text box's code comes with the rest (app/first_paint.py)
+    logits_text = (st.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
+                                 key=K["logits"]) if not first_paint.held_back() else None)
 temp = c2.slider("Temperature", *limits("temp"), step=0.1, key=K["temp"])
 first_paint.stop_after_main_control()
 try:

@@ -188,6 +188,22 @@ def show_worked(b: backprop.Backprop, chk: backprop.Check, s: backprop.Step) -> 
     return printed_on
 
 
+def show_step_settings() -> None:
+    """The step's label, network, seed, activation, loss and learning rate."""
+    c1, c2, c3 = st.columns([2, 2, 1])
+    for name, label, row in (("label", "Label Y", c1), ("model", "Network", c2)):
+        row.radio(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name], horizontal=True)
+    seed = SCHEMA["seed"].kind
+    c3.number_input("Seed", seed.lo, seed.hi, key=K["seed"], disabled=setting("model") != "fresh",
+                    help="Fresh weights: uniform in [0, 1), as the chapter.")
+    c1, c2, c3 = st.columns(3)
+    for name, label, col in (("act", "Hidden activation", c1), ("loss", "Loss", c2)):
+        col.selectbox(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name])
+    lr = SCHEMA["lr"].kind
+    c3.number_input("Learning rate L", lr.lo, lr.hi, format="%g", key=K["lr"],
+                    help="The chapter uses 0.05. A very large one makes the step blow up.")
+
+
 st.title("Backprop")
 st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
             "the chain rule gives its slope "
@@ -202,18 +218,9 @@ with pick:
 with choose, st.container(horizontal=True):
     for name, rgb in presets.PRESETS.items():
         st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
-c1, c2, c3 = st.columns([2, 2, 1])
-for name, label, row in (("label", "Label Y", c1), ("model", "Network", c2)):
-    row.radio(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name], horizontal=True)
-seed = SCHEMA["seed"].kind
-c3.number_input("Seed", seed.lo, seed.hi, key=K["seed"], disabled=setting("model") != "fresh",
-                help="Fresh weights: uniform in [0, 1), as the chapter.")
-c1, c2, c3 = st.columns(3)
-for name, label, col in (("act", "Hidden activation", c1), ("loss", "Loss", c2)):
-    col.selectbox(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name])
-lr = SCHEMA["lr"].kind
-c3.number_input("Learning rate L", lr.lo, lr.hi, format="%g", key=K["lr"],
-                help="The chapter uses 0.05. A very large one makes the step blow up.")
+with st.container():   # held back on a first visit (app/first_paint.py): the step's settings come with the rest
+    if not first_paint.held_back():
+        show_step_settings()
 links.show_notices(SCHEMA)
 FLASH.show()
 
@@ -234,9 +241,11 @@ st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
             f"**Network:** {network_words(work['picked'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
             f"{backprop.LOSS_NAMES[loss]}.")
-if show_your_turn(SCHEMA, b, lr, network_words(work["picked"]) + where,
-                   in_link=not work["steps"] and work["picked"][0] != "session"):
-    st.stop()  # Your turn: the worked numbers below stay hidden
+with st.container():   # the toggle is held back on a first visit, unless the link turns it on
+    if (not first_paint.held_back() or setting("turn")) and show_your_turn(
+            SCHEMA, b, lr, network_words(work["picked"]) + where,
+            in_link=not work["steps"] and work["picked"][0] != "session"):
+        st.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):
     if b.cost == 0:
@@ -256,14 +265,19 @@ st.subheader("The step")
 if s.after is None:
     st.error(s.problem)
 else:
-    m1, m2 = st.columns(2)
-    m1.metric("Cost before", num(s.cost_before, 6))
-    m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3), delta_color="inverse")
+    with st.container():   # held back on a first visit, like the settings
+        if not first_paint.held_back():
+            m1, m2 = st.columns(2)
+            m1.metric("Cost before", num(s.cost_before, 6))
+            m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3),
+                      delta_color="inverse")
     new = backprop.params(s.after)
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
 b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
 b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
-b2.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
+with b2, st.container():
+    if not first_paint.held_back():
+        st.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
 b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
 b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)

@@ -73,6 +73,32 @@ def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(
     assert MAIN_CONTROL[page] in labels(at)
 
 
+# What a light run may hold: the kinds a bare Streamlit page has (a title, words, a button), the layout containers
+# and the app's own components, plus each page's main control's kind and the controls a page keeps beside it. Each
+# other kind costs the page the download and start of its code before anything shows (docs/design.md, "First
+# visits"), so the controls above a main control that are not it (settings, text boxes, toggles, metrics) wait.
+LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS}
+PAGE_KINDS = {
+    "predict": {"color_picker"},        # the colour is the question
+    "backprop": {"color_picker"},       # the sample's colour, as on Predict
+    "activations": {"slider"},          # the main control is a slider
+    "tune": {"number_input"},           # the main control is the first of the 16 boxes
+}
+
+
+def kinds(node) -> set[str]:
+    children = getattr(node, "children", None) or {}
+    return {node.type}.union(*(kinds(c) for c in children.values()))
+
+
+@pytest.mark.parametrize("page", list(MAIN_CONTROL))
+def test_a_light_run_holds_only_the_kinds_its_main_control_needs(browser_session, page):
+    at = first_run(page)
+    assert kinds(at.main) - LIGHT_KINDS - PAGE_KINDS.get(page, set()) == set()
+    at.run()
+    assert kinds(at.main) - LIGHT_KINDS - PAGE_KINDS.get(page, set())   # the whole page has the others
+
+
 def test_without_a_browser_the_first_run_draws_the_whole_page():
     at = first_run("train")
     assert not at.session_state[first_paint.LIGHT]
@@ -131,3 +157,15 @@ def test_the_run_after_a_light_one_sends_every_value_the_light_one_set(browser_s
     at.run()
     whole = widgets(at)
     assert all(whole[i][1] for i in sent_light if i in whole), [whole[i] for i in sent_light if not whole[i][1]]
+
+
+def test_a_link_to_your_turn_shows_the_sheet_in_the_light_run_and_keeps_it(browser_session):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"turn": "1"})
+    at.switch_page("app_pages/backprop.py").run()
+    assert at.session_state[first_paint.LIGHT]
+    assert next(t for t in at.toggle if t.label == "Your turn").value
+    light = [described(n) for n in at.main.children.values()]
+    at.run()
+    assert [described(n) for n in at.main.children.values()][:len(light)] == light
+    assert "Apply this step" not in labels(at)   # the sheet, not the worked step
