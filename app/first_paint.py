@@ -54,9 +54,16 @@ def begin() -> bool:
 
 
 def held_back() -> bool:
-    """Whether this run leaves a part of the page for the next one: the page draws the part inside its own
-    `st.container()` only when this is False, so the container keeps the part's place."""
+    """Whether this run leaves a part of the page for the next one (a page draws such a part through `later`)."""
     return bool(st.session_state.get(LIGHT))
+
+
+def later(draw, *args, **kwargs):
+    """A part of the page above its main control that a first visit's light run leaves for the next run: `draw(*args,
+    **kwargs)` inside its own `st.container()` (so the part keeps its place), or nothing in a light run. Returns what
+    `draw` returns, None in a light run."""
+    with st.container():
+        return None if held_back() else draw(*args, **kwargs)
 
 
 def after_light() -> bool:

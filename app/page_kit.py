@@ -7,8 +7,8 @@ A page script reads top to bottom in one order, so a reader finds things in the 
 3. render functions (`show_<part>`), each one part of the page;
 4. the body: title and first sentence, `links.page_settings(SCHEMA)`, the controls, `links.show_notices(SCHEMA)`,
    `FLASH.show()`, the main control and `first_paint.stop_after_main_control()` (a first visit's first run ends
-   there: app/first_paint.py; a control or figure above the main control that is not it sits in
-   `with st.container(): if not first_paint.held_back(): ...`, so that run holds only the main control's kind),
+   there: app/first_paint.py; a control or figure above the main control that is not it is drawn
+   through `first_paint.later(...)`, so that run holds only the main control's kind),
    then the render functions in page order.
 """
 

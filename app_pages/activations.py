@@ -75,19 +75,19 @@ st.write("Every node adds up its weighted inputs and passes the sum through an *
          "definitions.")
 links.show_notices(SCHEMA)
 
-slope = links.setting(SCHEMA, "slope")
-with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-    if not first_paint.held_back():
-        slope = show_table_and_curves()
+# held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
+slope = first_paint.later(show_table_and_curves)
+if slope is None:   # a light run: the slope the link or the session holds
+    slope = links.setting(SCHEMA, "slope")
 
 st.subheader("Softmax: a vector in, probabilities out")
 st.write("With several output nodes (Figure 7-8's multi-class case), softmax turns the raw scores (*logits*) into "
          "probabilities that add up to 1. Dividing the logits by a *temperature* first flattens (t > 1) or "
          "sharpens (t < 1) the result; the largest logit always keeps the largest probability.")
 c1, c2 = st.columns([2, 1])
-with c1, st.container():   # held back on a first visit: the text box's code comes with the rest (app/first_paint.py)
-    logits_text = (st.text_input(f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)",
-                                 key=K["logits"]) if not first_paint.held_back() else None)
+with c1:   # a first visit's light run draws the slider first (app/first_paint.py)
+    logits_text = first_paint.later(
+        st.text_input, f"Logits ({act.MIN_LOGITS} to {act.MAX_LOGITS} numbers, ten for the digits 0–9)", key=K["logits"])
 temp = c2.slider("Temperature", *limits("temp"), step=0.1, key=K["temp"])
 first_paint.stop_after_main_control()
 try:

@@ -204,6 +204,12 @@ def show_step_settings() -> None:
                     help="The chapter uses 0.05. A very large one makes the step blow up.")
 
 
+def show_costs(s: backprop.Step) -> None:
+    m1, m2 = st.columns(2)
+    m1.metric("Cost before", num(s.cost_before, 6))
+    m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3), delta_color="inverse")
+
+
 st.title("Backprop")
 st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² as in the chapter (or cross-entropy); "
             "the chain rule gives its slope "
@@ -218,9 +224,7 @@ with pick:
 with choose, st.container(horizontal=True):
     for name, rgb in presets.PRESETS.items():
         st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
-with st.container():   # held back on a first visit (app/first_paint.py): the step's settings come with the rest
-    if not first_paint.held_back():
-        show_step_settings()
+first_paint.later(show_step_settings)   # a first visit's light run draws the main control first
 links.show_notices(SCHEMA)
 FLASH.show()
 
@@ -256,28 +260,20 @@ if not any(np.any(g) for g in b.gradients.values()):
                 f"any weight although the cost is {num(b.cost, 6)}. That is squared error's weak spot with a "
                 "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
 
-printed_on = False
-with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-    if not first_paint.held_back():
-        printed_on = show_worked(b, chk, s)
+# held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
+printed_on = bool(first_paint.later(show_worked, b, chk, s))
 
 st.subheader("The step")
 if s.after is None:
     st.error(s.problem)
 else:
-    with st.container():   # held back on a first visit, like the settings
-        if not first_paint.held_back():
-            m1, m2 = st.columns(2)
-            m1.metric("Cost before", num(s.cost_before, 6))
-            m2.metric("Cost after one step", num(s.cost_after, 6), num(s.cost_after - s.cost_before, 3),
-                      delta_color="inverse")
+    first_paint.later(show_costs, s)
     new = backprop.params(s.after)
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
 b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
 b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
-with b2, st.container():
-    if not first_paint.held_back():
-        st.number_input("N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
+with b2:
+    first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
 b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
 b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)

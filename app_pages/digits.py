@@ -213,6 +213,13 @@ def settings_sidebar(settings: digits.DigitsSettings | None, problem: digits.Set
             st.error(md_literal(f"{problem}. Train keeps the current model until this is fixed."))
 
 
+def show_weight_tiles() -> None:
+    """Outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them."""
+    st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
+                "(orange: ink there raises it, blue: lowers it).")
+    st.markdown(weight_tiles_html(active_model()[0].weights_[0]), unsafe_allow_html=True)
+
+
 # ---- the page -------------------------------------------------------------------------------------------------
 st.title("Digits")
 st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
@@ -228,15 +235,9 @@ except digits.SettingsError as e:
 links.show_notices(SCHEMA)
 FLASH.show()
 
-with st.container():   # each part held back on a first visit keeps its place in its own container
-    if not first_paint.held_back():
-        pad_section()
-with st.container():
-    if not first_paint.held_back():
-        # outside the pad's fragment: the weights do not change with the drawing, so a stroke does not resend them
-        st.markdown("**What each first-layer node looks for**: its 64 weights as an 8x8 image "
-                    "(orange: ink there raises it, blue: lowers it).")
-        st.markdown(weight_tiles_html(active_model()[0].weights_[0]), unsafe_allow_html=True)
+# each part held back on a first visit keeps its place in its own container (app/first_paint.py)
+first_paint.later(pad_section)
+first_paint.later(show_weight_tiles)
 
 
 # ---- training -------------------------------------------------------------------------------------------------

@@ -259,9 +259,8 @@ rgb = ss[QUESTION]
 hex_bg = colors.to_hex(rgb)
 ask, side = st.columns([5, 4], gap="large")
 with ask:
-    with st.container():   # held back on a first visit: the question and its answers come first
-        text = (st.text_input("Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80)
-                if not first_paint.held_back() else ss.get("teach_text", DEFAULT_TEXT))
+    # a first visit's light run draws the question and its answers first (None: the default text)
+    text = first_paint.later(st.text_input, "Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80)
     shown_text = html.escape(text or DEFAULT_TEXT)
     halves = "".join(
         f'<div{specimen_attrs(shade, rgb, f"the sample in {word} text")} style="flex: 1; '

@@ -75,11 +75,9 @@ def show_inputs() -> None:
     """A row per hidden node (its three weights and its bias, on or off), and one for the output node."""
     for i in range(1, 4):
         with st.container(border=True, key=f"tune_node{i}"):
-            with st.container():   # held back on a first visit: the boxes come first (app/first_paint.py)
-                if not first_paint.held_back():
-                    st.toggle(f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + "
-                              f"B1[{i}])", key=K[f"on{i}"],
-                              help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
+            first_paint.later(   # a first visit's light run draws the boxes first (app/first_paint.py)
+                st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
+                key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
             for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
                 with col:
                     value_input(key)
