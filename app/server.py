@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 import gc
 import importlib
+import os
 import pkgutil
 import time
 from contextlib import asynccontextmanager
@@ -74,16 +75,42 @@ def import_page_modules() -> None:
         check()
 
 
+def compile_scripts() -> int:
+    """Put the app's scripts (streamlit_app.py and every page) in Streamlit's script cache, read, rewritten for
+    its "magic" and compiled, as the first script run of each would; returns how many it holds now.
+
+    Streamlit does that work in the first visitor's first run, once per page (its cache is the server's, shared
+    by every session): profiled on a freshly started server, 40-190 ms of that run, while the visitor's browser
+    was loading the page on the same cores. It empties the cache when the last session has gone (so that an
+    edited file is read again), so the reaper below fills it again. Where this Streamlit keeps no such cache (the
+    pinned 1.67's `Runtime._script_cache`), nothing is done and the first runs compile as before."""
+    runtime = Runtime.instance() if Runtime.exists() else None
+    cache = getattr(runtime, "_script_cache", None)
+    main = getattr(runtime, "_main_script_path", None)
+    if not main or not hasattr(cache, "get_bytecode"):
+        return 0
+    # the keys a run uses: the main script's absolute path, and each st.Page's script resolved
+    scripts = [os.path.abspath(main), *(str(page.resolve()) for page in sorted(PAGES.glob("*.py")))]
+    for script in scripts:
+        cache.get_bytecode(script)
+    return len(scripts)
+
+
 def warm_up() -> float:
     """Ready the Predict, Train and Digits pages; returns the seconds taken.
 
-    Every page: the modules they share imported (`import_page_modules`). Predict: the default model's file ready. Train: its modules (pandas and
+    Every page: the modules they share imported (`import_page_modules`), its script compiled
+    (`compile_scripts`). Predict: the default model's file ready. Train: its modules (pandas and
     scikit-learn among them) imported, the compiled training loop loaded (Numba) and a first run's data,
     split and live-agreement colours built. Digits: its default model's file ready (read, or trained in about
     a second). Anything that goes wrong is logged and left to the first visitor, who then does that work as
     before.
     """
     start = time.perf_counter()
+    try:
+        compile_scripts()
+    except Exception:  # noqa: BLE001
+        log.exception("compiling the page scripts failed; each page's first run will compile its own")
     try:
         import_page_modules()
         import streamlit.emojis  # noqa: F401  # checking the page icon loads this large table
@@ -92,6 +119,9 @@ def warm_up() -> float:
         from fontnet.model import default_model
 
         default_model()  # read from its file, or trained (about half a second) and written there
+        from app.state import shared_default_model
+
+        shared_default_model()  # the pages' shared copy (st.cache_resource), which each first run asks for
     except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
         log.exception("warm-up failed; the first visitor will train the default model")
     try:
@@ -218,6 +248,10 @@ async def _reap_forever() -> None:
         else:
             if n:
                 log.info("closed %d expired session(s)", n)
+        try:
+            await asyncio.to_thread(compile_scripts)  # again, after the last session's leaving emptied the cache
+        except Exception:  # noqa: BLE001
+            log.exception("compiling the page scripts failed")
 
 
 @asynccontextmanager

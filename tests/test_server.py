@@ -166,3 +166,41 @@ def test_warm_up_imports_what_every_page_imports_and_pays_streamlits_first_eleme
     assert out.returncode == 0, out.stderr
     loaded, paid, count = out.stdout.split()
     assert loaded == "True" and paid == "True" and int(count) > 30
+
+
+def test_the_app_scripts_are_compiled_into_streamlits_cache_under_the_keys_a_run_uses():
+    """`compile_scripts` fills the running server's script cache (a private part of the pinned Streamlit: this
+    fails when an upgrade moves it) with the main script and every page, keyed as a run looks them up: the main
+    script's absolute path, and each page as st.Page resolves it beside the main script."""
+    from streamlit.runtime import Runtime, RuntimeConfig
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    assert server.compile_scripts() == 0   # no server running: nothing to fill
+
+    async def make():
+        from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
+
+        return Runtime(RuntimeConfig(script_path=str(ROOT / "streamlit_app.py"),
+                                     media_file_storage=MemoryMediaFileStorage("/m"),
+                                     uploaded_file_manager=MemoryUploadedFileManager("/u"),
+                                     cache_storage_manager=MemoryCacheStorageManager(),
+                                     is_hello=False, session_storage=MemorySessionStorage(ttl_seconds=60)))
+
+    with ThreadPoolExecutor(1) as pool:
+        runtime = pool.submit(asyncio.run, make()).result()
+    try:
+        cache = runtime._script_cache
+        pages = sorted((ROOT / "app_pages").glob("*.py"))
+        assert server.compile_scripts() == 1 + len(pages) >= 9
+        held = set(cache._cache)
+        assert str((ROOT / "streamlit_app.py").absolute()) in held
+        assert {str((ROOT / "streamlit_app.py").resolve().parent / "app_pages" / p.name) for p in pages} <= held
+        code = cache.get_bytecode(str(ROOT / "app_pages" / "predict.py"))
+        assert code.co_filename.endswith("predict.py")
+        cache.clear()   # as Streamlit does when the last session has gone: the reaper's next sweep fills it again
+        assert server.compile_scripts() == 1 + len(pages) and len(cache._cache) == 1 + len(pages)
+    finally:
+        Runtime._instance = None
+        del runtime
