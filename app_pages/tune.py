@@ -71,21 +71,32 @@ def value_input(key: str) -> None:
     st.number_input(tuning.LABELS[key], step=0.1, format="%.4f", key=K[key], on_change=on_value, args=(key,))
 
 
-def show_inputs() -> None:
-    """A row per hidden node (its three weights and its bias, on or off), and one for the output node."""
-    for i in range(1, 4):
-        with st.container(border=True, key=f"tune_node{i}"):
-            first_paint.later(   # a first visit's light run draws the boxes first (app/first_paint.py)
-                st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
-                key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
-            for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
-                with col:
-                    value_input(key)
+def show_node(i: int) -> None:
+    """Hidden node i's row: on or off, its three weights and its bias."""
+    with st.container(border=True, key=f"tune_node{i}"):
+        first_paint.later(   # a first visit's light run draws the boxes first (app/first_paint.py)
+            st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
+            key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
+        for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
+            with col:
+                value_input(key)
+
+
+def show_output() -> None:
     with st.container(border=True, key="tune_output"):
         st.markdown("**Output**: P(dark) = logistic(W2[1,1]·A1[1] + W2[1,2]·A1[2] + W2[1,3]·A1[3] + B2)")
         for col, key in zip(st.columns(4), ("w2_1", "w2_2", "w2_3", "b2")):
             with col:
                 value_input(key)
+
+
+def show_inputs() -> None:
+    """A row per hidden node, and one for the output node. A first visit's light run draws the first row, whose
+    first box is the page's main control; the other twelve boxes come in the next run, in their places."""
+    show_node(1)
+    for i in (2, 3):
+        first_paint.later(show_node, i)
+    first_paint.later(show_output)
 
 
 def show_scores(s: tuning.Scores, bar: float) -> None:

@@ -137,7 +137,7 @@ def test_train_and_digits_runs_play_to_the_end_behind_the_replicas_proxy_under_a
 
 
 def test_a_first_visit_under_the_base_path_asks_for_the_server_once_at_the_base(base_server, page):
-    """app/page_base.py under --server.baseUrlPath: /fontnet/teach is told its base, /fontnet, and asks there
+    """app/page_head.py under --server.baseUrlPath: /fontnet/teach is told its base, /fontnet, and asks there
     only (not /fontnet/teach/_stcore/health first)."""
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "_stcore/health" in r.url else None)

@@ -57,7 +57,7 @@ def test_after_the_first_visit_other_pages_draw_whole(app_server, page):
 
 def test_a_first_visit_to_a_pages_address_asks_for_the_server_once_at_its_base(app_server, page):
     """Streamlit's page asks <page address>/_stcore/health first (a 404, then a 100 ms wait) unless it is told the
-    server's base path, which app/page_base.py writes into the page; then it asks once, at the base, and the page,
+    server's base path, which app/page_head.py writes into the page; then it asks once, at the base, and the page,
     its sidebar links included, works as before."""
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "_stcore/health" in r.url else None)
@@ -70,3 +70,28 @@ def test_a_first_visit_to_a_pages_address_asks_for_the_server_once_at_its_base(a
     page.get_by_role("button", name="Apply this step").wait_for(timeout=60_000)
     assert page.url.split("?")[0] == app_server.url + "/backprop"
     assert asked == [app_server.url + "/_stcore/health"]   # the same connection: no new probe
+
+
+@pytest.mark.parametrize("key,module", [("tune", "NumberInput"), ("predict", "ColorPicker"),
+                                        ("activations", "Slider"), ("teach", "rehype-raw")])
+def test_a_first_visit_fetches_its_main_controls_code_once_as_the_html_names_it(app_server, page, key, module):
+    """app/page_head.py names the modules a page's first run needs in its HTML: the browser fetches each once, as
+    it reads the HTML (before Streamlit's code has even asked for the server: without the name, only once the run's
+    elements arrive), not again when the page imports it, and the main control comes up."""
+    import json
+
+    from bench.first_visit import APP_IDLE, CASES, CLOCK_JS
+
+    case = next(c for c in CASES if c.key == key)
+    spec = {"control": case.control, "text": case.control_text, "figures": case.figures, "idle": APP_IDLE}
+    page.add_init_script(f"{CLOCK_JS}({json.dumps(spec)});")
+    page.goto(app_server.url + case.path)
+    page.wait_for_function("() => window.__fv?.usable != null", timeout=60_000)
+    named = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')].map(l => l.href)")
+    fetched = page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.startTime])")
+    mine = [u for u in named if u.rsplit("/", 1)[-1].startswith(module + ".")]
+    assert len(mine) == 1 and mine[0].startswith(app_server.url + "/static/js/")
+    health = min(t for u, t in fetched if u.endswith("/_stcore/health"))
+    assert [t < health for u, t in fetched if u == mine[0]] == [True]   # once, from its name in the HTML
+    for url in named:
+        assert [u for u, _ in fetched].count(url) <= 1, url

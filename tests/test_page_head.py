@@ -1,9 +1,11 @@
-"""A page's HTML is told the server's base path (app/page_base.py), so a first visit to /train connects without
-first asking /train/_stcore/health; nothing else the server sends changes."""
+"""A page's HTML is told the server's base path and names the code its first run needs (app/page_head.py), so a
+first visit to /train connects without first asking /train/_stcore/health and fetches its controls' code while
+the server runs the page; nothing else the server sends changes."""
 
 import gzip
 import json
 import re
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -13,7 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.page_base import PageBase, base_of, page_script
+from app.page_head import LIGHT_RUN_KINDS, MODULES, PageHead, base_of, head_html, modules_for, static_js
 
 HTML = "<!DOCTYPE html><html><head><title>Streamlit</title></head><body>" + "x" * 2000 + "</body></html>"
 
@@ -32,8 +34,9 @@ def _values(script: bytes) -> tuple[str, str]:
     ("/fontnet/", "/fontnet/", ("/fontnet", "/fontnet")),
     ("/fontnet/teach", "fontnet", ("/fontnet/teach", "/fontnet")),
 ])
-def test_a_pages_address_gets_the_script_with_the_servers_base(path, base_path, want):
-    assert _values(page_script(path, base_path)) == want
+def test_a_pages_address_gets_the_script_with_the_servers_base_first(path, base_path, want):
+    assert head_html(path, base_path).startswith(b"<script>")
+    assert _values(head_html(path, base_path)) == want
 
 
 @pytest.mark.parametrize("path,base_path", [
@@ -49,7 +52,7 @@ def test_a_pages_address_gets_the_script_with_the_servers_base(path, base_path, 
     ("/tr ain", ""),
 ])
 def test_nothing_else_gets_it(path, base_path):
-    assert page_script(path, base_path) is None
+    assert head_html(path, base_path) is None
 
 
 def test_base_of():
@@ -74,7 +77,7 @@ def _client(base_path: str = "", gzip_inside: bool = True) -> TestClient:
         Route("/", page), Route("/api/data", data), Route("/{name}/_stcore/health", missing), Route("/{name}", page)]
     inner = [Middleware(GZipMiddleware, minimum_size=10)] if gzip_inside else []
     return TestClient(Starlette(routes=routes,
-                                middleware=[Middleware(PageBase, base_path=base_path), *inner]))
+                                middleware=[Middleware(PageHead, base_path=base_path), *inner]))
 
 
 def test_the_page_html_carries_the_script_first_in_its_head_with_a_true_length():
@@ -114,6 +117,46 @@ def test_a_page_answered_compressed_elsewhere_is_left_alone():
         body = gzip.compress(HTML.encode())
         return Response(body, media_type="text/html", headers={"Content-Encoding": "gzip"})
 
-    client = TestClient(Starlette(routes=[Route("/{name}", page)], middleware=[Middleware(PageBase, base_path="")]))
+    client = TestClient(Starlette(routes=[Route("/{name}", page)], middleware=[Middleware(PageHead, base_path="")]))
     r = client.get("/train")
     assert r.text == HTML and "<script>" not in r.text
+
+
+def _preloads(html: bytes) -> list[str]:
+    return re.findall(rb'<link rel="modulepreload" crossorigin href="\./static/js/([\w.-]+)">', html)
+
+
+def test_each_page_names_its_first_runs_modules_from_streamlits_own_files():
+    js = static_js()
+    index = (js.parent.parent / "index.html").read_text()
+    tune = [n.decode() for n in _preloads(head_html("/tune", ""))]
+    train = [n.decode() for n in _preloads(head_html("/train", ""))]
+    predict = [n.decode() for n in _preloads(head_html("/", ""))]
+    assert any(n.startswith("NumberInput.") for n in tune) and any(n.startswith("Input.") for n in tune)
+    assert any(n.startswith("ColorPicker.") for n in predict)
+    for names in (tune, train, predict):
+        assert any(n.startswith("BidiComponent.") for n in names)   # the app's components, on every page
+        assert all((js / n).is_file() and f"/js/{n}\"" not in index for n in names)   # real, and not twice
+    assert not any(n.startswith(("NumberInput.", "ColorPicker.")) for n in train)
+    assert set(train) < set(tune)
+    # every kind a page names is one this Streamlit has a module for
+    assert {k for kinds in LIGHT_RUN_KINDS.values() for k in kinds} <= set(MODULES)
+    assert all(modules_for((kind,)) for kind in MODULES)
+
+
+def test_the_modules_are_what_a_kind_imports_over_and_over_less_what_streamlit_preloads(tmp_path):
+    js = tmp_path / "static" / "js"
+    js.mkdir(parents=True)
+    (tmp_path / "index.html").write_text('<link rel="modulepreload" crossorigin href="./static/js/shared.A1.js">')
+    (js / "Slider.X1.js").write_text('import{a}from"./helper.B2.js";import"./side.C3.js";const l=()=>import("./lazy.D4.js")')
+    (js / "helper.B2.js").write_text('import{b}from "./shared.A1.js";import{c}from"./deep.E5.js"')
+    for name in ("side.C3.js", "lazy.D4.js", "shared.A1.js", "deep.E5.js", "SliderThing.F6.js"):
+        (js / name).write_text("export const x=1")
+    assert modules_for(("slider",), js) == ("Slider.X1.js", "deep.E5.js", "helper.B2.js", "side.C3.js")
+    assert modules_for(("no_such_kind",), js) == ()
+    assert modules_for(("slider",), tmp_path / "elsewhere" / "js") == ()   # no such files: nothing named
+
+
+def test_the_pages_named_are_the_apps_pages():
+    app = (Path(__file__).parents[1] / "streamlit_app.py").read_text()
+    assert set(LIGHT_RUN_KINDS) == {"", *re.findall(r'url_path="([\w-]+)"', app)}
