@@ -105,22 +105,33 @@ def modules_for(kinds: tuple[str, ...], js: Path | None = None) -> tuple[str, ..
     return tuple(sorted(seen - preloaded))
 
 
-def head_html(served_path: str, base_path: str | None) -> bytes | None:
-    """What goes first in the head of the page the server answered at `served_path`: the base-path script and the
-    page's first run's modules; None where the path is not one of the app's pages."""
+def page_kinds(page: str) -> tuple[str, ...]:
+    return tuple(sorted({*EVERY_PAGE, *LIGHT_RUN_KINDS.get(page, ())}))
+
+
+def find_modules() -> int:
+    """Find every page's modules now (the server does this as it starts, so a first visit does not wait while
+    Streamlit's files are read); returns how many modules are named in all."""
+    return sum(len(modules_for(page_kinds(page))) for page in LIGHT_RUN_KINDS)
+
+
+def head_html(served_path: str, base_path: str | None) -> tuple[bytes, bytes] | None:
+    """For the page the server answered at `served_path`: what goes first in its head (the base-path script, which
+    must run before Streamlit's code) and what goes last (its first run's modules, named after Streamlit's own, so
+    that the browser fetches Streamlit's main code first); None where the path is not one of the app's pages."""
     page = page_of(served_path, base_path)
     if page is None:
         return None
     base = base_of(base_path)
     served = served_path.rstrip("/") or "/"
-    html = SCRIPT.format(served=json.dumps(served), base=json.dumps(base or "/"))
-    kinds = tuple(sorted({*EVERY_PAGE, *LIGHT_RUN_KINDS.get(page, ())}))
-    html += "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in modules_for(kinds))
-    return html.encode()
+    first = SCRIPT.format(served=json.dumps(served), base=json.dumps(base or "/"))
+    last = "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'
+                   for name in modules_for(page_kinds(page)))
+    return first.encode(), last.encode()
 
 
 class PageHead:
-    """ASGI middleware: `PageHead(app, base_path)` puts `head_html` first in the app's HTML at a page's address."""
+    """ASGI middleware: `PageHead(app, base_path)` puts `head_html` in the app's HTML at a page's address."""
 
     def __init__(self, app, base_path: str | None = None) -> None:
         self.app = app
@@ -151,8 +162,9 @@ class PageHead:
             headers = list(start.get("headers", []))
             html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
             plain = not any(k.lower() == b"content-encoding" for k, _ in headers)
-            if start["status"] == 200 and html and plain and b"<head>" in body:
-                body = body.replace(b"<head>", b"<head>" + head, 1)
+            if start["status"] == 200 and html and plain and b"<head>" in body and b"</head>" in body:
+                first, last = head
+                body = body.replace(b"<head>", b"<head>" + first, 1).replace(b"</head>", last + b"</head>", 1)
                 # the stored file's validators no longer describe this body
                 drop = {b"content-length", b"etag", b"last-modified"}
                 headers = [(k, v) for k, v in headers if k.lower() not in drop]

@@ -15,7 +15,17 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.page_head import LIGHT_RUN_KINDS, MODULES, PageHead, base_of, head_html, modules_for, static_js
+from app.page_head import (
+    EVERY_PAGE,
+    LIGHT_RUN_KINDS,
+    MODULES,
+    PageHead,
+    base_of,
+    find_modules,
+    head_html,
+    modules_for,
+    static_js,
+)
 
 HTML = "<!DOCTYPE html><html><head><title>Streamlit</title></head><body>" + "x" * 2000 + "</body></html>"
 
@@ -35,8 +45,9 @@ def _values(script: bytes) -> tuple[str, str]:
     ("/fontnet/teach", "fontnet", ("/fontnet/teach", "/fontnet")),
 ])
 def test_a_pages_address_gets_the_script_with_the_servers_base_first(path, base_path, want):
-    assert head_html(path, base_path).startswith(b"<script>")
-    assert _values(head_html(path, base_path)) == want
+    first, last = head_html(path, base_path)
+    assert first.startswith(b"<script>") and first.endswith(b"</script>") and b"<script" not in last
+    assert _values(first) == want
 
 
 @pytest.mark.parametrize("path,base_path", [
@@ -80,12 +91,14 @@ def _client(base_path: str = "", gzip_inside: bool = True) -> TestClient:
                                 middleware=[Middleware(PageHead, base_path=base_path), *inner]))
 
 
-def test_the_page_html_carries_the_script_first_in_its_head_with_a_true_length():
+def test_the_page_html_carries_the_script_first_in_its_head_and_the_modules_last_with_a_true_length():
     r = _client().get("/train", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200
     assert r.text.startswith("<!DOCTYPE html><html><head><script>")
+    head = r.text[:r.text.index("</head>")]
+    assert head.index("<title>") < head.index('<link rel="modulepreload"') and head.endswith("\">")
     assert _values(r.content) == ("/train", "/")
-    assert r.text.count("<script>") == 1 and r.text.endswith(HTML[HTML.index("<title>"):])
+    assert r.text.count("<script>") == 1 and r.text.endswith(HTML[HTML.index("</head>"):])
     assert int(r.headers["content-length"]) == len(r.content)
     assert "content-encoding" not in r.headers   # asked for plain, so it could be read and changed
     # the file's validators described the file, not this page's body
@@ -129,9 +142,9 @@ def _preloads(html: bytes) -> list[str]:
 def test_each_page_names_its_first_runs_modules_from_streamlits_own_files():
     js = static_js()
     index = (js.parent.parent / "index.html").read_text()
-    tune = [n.decode() for n in _preloads(head_html("/tune", ""))]
-    train = [n.decode() for n in _preloads(head_html("/train", ""))]
-    predict = [n.decode() for n in _preloads(head_html("/", ""))]
+    tune = [n.decode() for n in _preloads(head_html("/tune", "")[1])]
+    train = [n.decode() for n in _preloads(head_html("/train", "")[1])]
+    predict = [n.decode() for n in _preloads(head_html("/", "")[1])]
     assert any(n.startswith("NumberInput.") for n in tune) and any(n.startswith("Input.") for n in tune)
     assert any(n.startswith("ColorPicker.") for n in predict)
     for names in (tune, train, predict):
@@ -160,3 +173,12 @@ def test_the_modules_are_what_a_kind_imports_over_and_over_less_what_streamlit_p
 def test_the_pages_named_are_the_apps_pages():
     app = (Path(__file__).parents[1] / "streamlit_app.py").read_text()
     assert set(LIGHT_RUN_KINDS) == {"", *re.findall(r'url_path="([\w-]+)"', app)}
+
+
+def test_the_server_finds_every_pages_modules_as_it_starts():
+    modules_for.cache_clear()
+    assert find_modules() > 0
+    info = modules_for.cache_info()
+    assert info.currsize == len({tuple(sorted({*EVERY_PAGE, *k})) for k in LIGHT_RUN_KINDS.values()})
+    head_html("/tune", "")   # a visit then reads nothing
+    assert modules_for.cache_info().misses == info.misses
