@@ -77,7 +77,7 @@ def import_page_modules() -> None:
 
 def compile_scripts() -> int:
     """Put the app's scripts (streamlit_app.py and every page) in Streamlit's script cache, read, rewritten for
-    its "magic" and compiled, as the first script run of each would; returns how many it holds now.
+    its "magic" and compiled, as the first script run of each would; returns how many scripts that is.
 
     Streamlit does that work in the first visitor's first run, once per page (its cache is the server's, shared
     by every session): profiled on a freshly started server, 40-190 ms of that run, while the visitor's browser
@@ -100,11 +100,11 @@ def warm_up() -> float:
     """Ready the Predict, Train and Digits pages; returns the seconds taken.
 
     Every page: the modules they share imported (`import_page_modules`), its script compiled
-    (`compile_scripts`), the browser modules its HTML names found (`page_head.find_modules`). Predict: the default model's file ready. Train: its modules (pandas and
-    scikit-learn among them) imported, the compiled training loop loaded (Numba) and a first run's data,
-    split and live-agreement colours built. Digits: its default model's file ready (read, or trained in about
-    a second). Anything that goes wrong is logged and left to the first visitor, who then does that work as
-    before.
+    (`compile_scripts`), the browser modules its HTML names found (`page_head.find_modules`). Predict: the
+    default model's file ready. Train: its modules (pandas and scikit-learn among them) imported, the compiled
+    training loop loaded (Numba) and a first run's data, split and live-agreement colours built. Digits: its
+    default model's file ready (read, or trained in about a second). Anything that goes wrong is logged and left
+    to the first visitor, who then does that work as before.
     """
     start = time.perf_counter()
     try:
