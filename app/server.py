@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 import gc
 import importlib
+import logging
 import os
 import pkgutil
 import time
@@ -124,7 +125,15 @@ def warm_up() -> float:
         default_model()  # read from its file, or trained (about half a second) and written there
         from app.state import shared_default_model
 
-        shared_default_model()  # the pages' shared copy (st.cache_resource), which each first run asks for
+        # the pages' shared copy (st.cache_resource), which each first run asks for; outside a script run,
+        # Streamlit's warning that there is none says nothing here
+        quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            shared_default_model()
+        finally:
+            quiet.setLevel(level)
     except Exception:  # noqa: BLE001  # a failed warm-up must not stop the server
         log.exception("warm-up failed; the first visitor will train the default model")
     try:

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,17 @@ STATE = ("() => { const el = " + CHART + "; const bar = document.querySelector('
 
 
 def open_train(page, app_server, query: str = ""):
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.goto(app_server.url + "/train" + query)
-    page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    try:
+        page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    except Exception:   # keep what the page showed and said, for whoever reads the failure
+        screenshot(page, "open-train-timeout")
+        (SCREENSHOTS / "open-train-timeout.txt").write_text(
+            "\n".join([page.url, *console, page.content()]), encoding="utf-8")
+        raise
     page.wait_for_function(f"() => ({STATE})()?.points >= 1", timeout=60_000)
     wait_for_app(page)
 
