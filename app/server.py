@@ -101,8 +101,7 @@ def warm_up() -> float:
     """Ready the Predict, Train and Digits pages; returns the seconds taken.
 
     Every page: the modules they share imported (`import_page_modules`), its script compiled
-    (`compile_scripts`), the browser modules its HTML names found (`page_head.find_modules`). Predict: the
-    default model's file ready. Train: its modules (pandas and scikit-learn among them) imported, the compiled
+    (`compile_scripts`). Predict: the default model's file ready. Train: its modules (pandas and scikit-learn among them) imported, the compiled
     training loop loaded (Numba) and a first run's data, split and live-agreement colours built. Digits: its
     default model's file ready (read, or trained in about a second). Anything that goes wrong is logged and left
     to the first visitor, who then does that work as before.
@@ -110,11 +109,8 @@ def warm_up() -> float:
     start = time.perf_counter()
     try:
         compile_scripts()
-        from app.page_head import find_modules
-
-        find_modules()   # which of Streamlit's modules each page's HTML names (app/page_head.py)
     except Exception:  # noqa: BLE001
-        log.exception("compiling the page scripts or finding their modules failed; the first visits will do it")
+        log.exception("compiling the page scripts failed; each page's first run will compile its own")
     try:
         import_page_modules()
         import streamlit.emojis  # noqa: F401  # checking the page icon loads this large table

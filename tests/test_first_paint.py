@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import first_paint
-from app.page_head import LIGHT_RUN_KINDS
 from tests.page_helpers import ROOT
 
 # page: its main control (the one `python -m bench first-visit` waits for)
@@ -79,8 +78,12 @@ def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(
 # other kind costs the page the download and start of its code before anything shows (docs/design.md, "First
 # visits"), so the controls above a main control that are not it (settings, text boxes, toggles, metrics) wait.
 LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS}
-# each page's own, from the list the server preloads their code by (app/page_head.py; "html" is markdown here)
-PAGE_KINDS = {page or "predict": set(kinds) - {"html"} for page, kinds in LIGHT_RUN_KINDS.items()}
+PAGE_KINDS = {
+    "predict": {"color_picker"},        # the colour is the question
+    "backprop": {"color_picker"},       # the sample's colour, as on Predict
+    "activations": {"slider"},          # the main control is a slider
+    "tune": {"number_input"},           # the main control is the first of the 16 boxes
+}
 
 
 def kinds(node) -> set[str]:
