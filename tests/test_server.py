@@ -3,6 +3,7 @@
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,8 +112,9 @@ def test_sessions_kept_past_their_time_to_live_are_shut_down(monkeypatch):
     assert old.shut_down and not new.shut_down and list(cache) == ["new"]
 
 
-def test_the_reaper_finds_streamlits_session_store_in_this_version():
-    """The reaper reads a private part of the pinned Streamlit: this fails when an upgrade moves it."""
+@contextmanager
+def running_runtime(script_path: str):
+    """A Streamlit Runtime, as a running server has one (Runtime.instance()), for the duration; then none."""
     from streamlit.runtime import Runtime, RuntimeConfig
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.runtime.memory_session_storage import MemorySessionStorage
@@ -121,7 +123,7 @@ def test_the_reaper_finds_streamlits_session_store_in_this_version():
     async def make():
         from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
 
-        return Runtime(RuntimeConfig(script_path="x.py", media_file_storage=MemoryMediaFileStorage("/m"),
+        return Runtime(RuntimeConfig(script_path=script_path, media_file_storage=MemoryMediaFileStorage("/m"),
                                      uploaded_file_manager=MemoryUploadedFileManager("/u"),
                                      cache_storage_manager=MemoryCacheStorageManager(),
                                      is_hello=False, session_storage=MemorySessionStorage(ttl_seconds=60)))
@@ -129,11 +131,17 @@ def test_the_reaper_finds_streamlits_session_store_in_this_version():
     with ThreadPoolExecutor(1) as pool:
         runtime = pool.submit(asyncio.run, make()).result()
     try:
-        cache, lock = server._session_store()
-        assert cache.expire() == [] and hasattr(lock, "acquire")
+        yield runtime
     finally:
         Runtime._instance = None
         del runtime
+
+
+def test_the_reaper_finds_streamlits_session_store_in_this_version():
+    """The reaper reads a private part of the pinned Streamlit: this fails when an upgrade moves it."""
+    with running_runtime("x.py"):
+        cache, lock = server._session_store()
+        assert cache.expire() == [] and hasattr(lock, "acquire")
 
 
 def test_the_server_keeps_freed_memory_in_few_heaps():
@@ -172,25 +180,9 @@ def test_the_app_scripts_are_compiled_into_streamlits_cache_under_the_keys_a_run
     """`compile_scripts` fills the running server's script cache (a private part of the pinned Streamlit: this
     fails when an upgrade moves it) with the main script and every page, keyed as a run looks them up: the main
     script's absolute path, and each page as st.Page resolves it beside the main script."""
-    from streamlit.runtime import Runtime, RuntimeConfig
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.runtime.memory_session_storage import MemorySessionStorage
-    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
-
     assert server.compile_scripts() == 0   # no server running: nothing to fill
 
-    async def make():
-        from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
-
-        return Runtime(RuntimeConfig(script_path=str(ROOT / "streamlit_app.py"),
-                                     media_file_storage=MemoryMediaFileStorage("/m"),
-                                     uploaded_file_manager=MemoryUploadedFileManager("/u"),
-                                     cache_storage_manager=MemoryCacheStorageManager(),
-                                     is_hello=False, session_storage=MemorySessionStorage(ttl_seconds=60)))
-
-    with ThreadPoolExecutor(1) as pool:
-        runtime = pool.submit(asyncio.run, make()).result()
-    try:
+    with running_runtime(str(ROOT / "streamlit_app.py")) as runtime:
         cache = runtime._script_cache
         pages = sorted((ROOT / "app_pages").glob("*.py"))
         assert server.compile_scripts() == 1 + len(pages) >= 9
@@ -201,6 +193,3 @@ def test_the_app_scripts_are_compiled_into_streamlits_cache_under_the_keys_a_run
         assert code.co_filename.endswith("predict.py")
         cache.clear()   # as Streamlit does when the last session has gone: the reaper's next sweep fills it again
         assert server.compile_scripts() == 1 + len(pages) and len(cache._cache) == 1 + len(pages)
-    finally:
-        Runtime._instance = None
-        del runtime
