@@ -3,7 +3,8 @@
 Each visitor's run executes this file as a script (`__main__`): the pages. `streamlit run` also imports it
 once, finds `app` below and serves it, running its start-up work (app/server.py) before it answers, with one
 route of its own: the feed the live charts poll while a run plays (app/live_feed.py), under the server's base
-path like Streamlit's own routes (st.App mounts an app's routes as given).
+path like Streamlit's own routes (st.App mounts an app's routes as given), and one middleware: a page's HTML
+is told the base path, so a first visit to /train connects without probing /train first (app/page_head.py).
 """
 
 import streamlit as st
@@ -38,8 +39,13 @@ else:  # imported once by `streamlit run`, which serves this app and runs its st
 
     limit_malloc_arenas()   # first, before the server starts its threads (app/server.py says why)
 
+    from starlette.middleware import Middleware
+
     from app.live_feed import routes
+    from app.page_head import PageHead
     from app.server import lifespan
 
     # `streamlit run` has read its flags and config files before it imports this file
-    app = st.App(__file__, lifespan=lifespan, routes=routes(st.get_option("server.baseUrlPath")))
+    base_path = st.get_option("server.baseUrlPath")
+    app = st.App(__file__, lifespan=lifespan, routes=routes(base_path),
+                 middleware=[Middleware(PageHead, base_path=base_path)])

@@ -134,3 +134,16 @@ def test_train_and_digits_runs_play_to_the_end_behind_the_replicas_proxy_under_a
     finally:
         for c in contexts:
             c.close()
+
+
+def test_a_first_visit_under_the_base_path_asks_for_the_server_once_at_the_base(base_server, page):
+    """app/page_head.py under --server.baseUrlPath: /fontnet/teach is told its base, /fontnet, and asks there
+    only (not /fontnet/teach/_stcore/health first)."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "_stcore/health" in r.url else None)
+    page.goto(base_server.url + "/teach")
+    page.get_by_role("button", name="Dark reads better").wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, timeout=TIMEOUT_MS)
+    assert base_server.url.endswith("/" + BASE)
+    assert asked == [base_server.url + "/_stcore/health"]
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == base_server.url

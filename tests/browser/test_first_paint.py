@@ -54,3 +54,20 @@ def test_after_the_first_visit_other_pages_draw_whole(app_server, page):
     assert page.get_attribute("[data-first-paint]", "data-first-paint") == "whole"
     page.locator(".st-key-digits_train button").wait_for()
 
+
+
+def test_a_first_visit_to_a_pages_address_asks_for_the_server_once_at_its_base(app_server, page):
+    """Streamlit's page asks <page address>/_stcore/health first (a 404, then a 100 ms wait) unless it is told the
+    server's base path, which app/page_head.py writes into the page; then it asks once, at the base, and the page,
+    its sidebar links included, works as before."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "_stcore/health" in r.url else None)
+    page.goto(app_server.url + "/teach")
+    page.get_by_role("button", name="Dark reads better").wait_for(timeout=60_000)
+    wait_for_app(page, 60_000)
+    assert asked == [app_server.url + "/_stcore/health"]
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL").rstrip("/") == app_server.url
+    page.get_by_role("link", name="Backprop").click()
+    page.get_by_role("button", name="Apply this step").wait_for(timeout=60_000)
+    assert page.url.split("?")[0] == app_server.url + "/backprop"
+    assert asked == [app_server.url + "/_stcore/health"]   # the same connection: no new probe
