@@ -118,3 +118,18 @@ def test_fast_mode_keeps_its_promise_and_the_librarys_quality(seed):
     assert formula_agreement(fast.predict) >= FAST_MIN_AGREEMENT
     assert fast.score(X_test, y_test) >= accuracy
     assert formula_agreement(fast.predict) >= agreement - 0.0005
+
+
+def test_the_max_margin_reference_separates_the_training_rows_with_the_widest_margin():
+    """fontnet.bench's reference plane: every training row on its side, and no other separating plane wider."""
+    from fontnet.bench import max_margin_boundary
+
+    X_train, _, y_train, _ = data.split(data.chapter_dataset(), seed=3)
+    svm = max_margin_boundary(X_train, y_train)
+    assert (svm.predict(X_train) == y_train).all()
+    w, b = svm.coef_[0], svm.intercept_[0]
+    margin = np.min(np.abs(X_train @ w + b)) / np.linalg.norm(w)
+    # the formula's own plane also separates these rows, with a narrower margin
+    f = np.array([0.299, 0.587, 0.114])
+    assert ((X_train @ f > 0.5) == (y_train == 1)).all()
+    assert np.min(np.abs(X_train @ f - 0.5)) / np.linalg.norm(f) <= margin + 1e-9
