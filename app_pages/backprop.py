@@ -219,8 +219,8 @@ st.markdown("One step of learning for one colour. The cost is C = (A2 − Y)² a
 links.page_settings(SCHEMA)
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
-with pick:
-    st.color_picker("Background colour", key=K["bg"])
+with pick:   # a first visit's light run draws the buttons first; the picker's code follows (app/first_paint.py)
+    first_paint.later(st.color_picker, "Background colour", key=K["bg"])
 with choose, st.container(horizontal=True):
     for name, rgb in presets.PRESETS.items():
         st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))

@@ -59,9 +59,9 @@ if state.using_session_model():
 links.page_settings(SCHEMA)
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
-with pick:
-    bg = st.color_picker("Background colour", key=K["bg"],
-                         help="The page's link keeps this colour (`?bg=ffc0cb`), so you can share it.")
+with pick:   # a first visit's light run draws the buttons first; the picker's code follows (app/first_paint.py)
+    bg = first_paint.later(st.color_picker, "Background colour", key=K["bg"],
+                           help="The page's link keeps this colour (`?bg=ffc0cb`), so you can share it.")
 if NEXT_RANDOM not in st.session_state:
     st.session_state[NEXT_RANDOM] = presets.random_colour()
 targets = {f"preset-{name}": colors.to_hex(rgb) for name, rgb in presets.PRESETS.items()}

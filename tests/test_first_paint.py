@@ -78,9 +78,7 @@ def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(
 # other kind costs the page the download and start of its code before anything shows (docs/design.md, "First
 # visits"), so the controls above a main control that are not it (settings, text boxes, toggles, metrics) wait.
 LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS}
-PAGE_KINDS = {
-    "predict": {"color_picker"},        # the colour is the question
-    "backprop": {"color_picker"},       # the sample's colour, as on Predict
+PAGE_KINDS = {   # Predict and Backprop: the colour picker (a module of 111 kB) comes with the rest
     "activations": {"slider"},          # the main control is a slider
     "tune": {"number_input"},           # the main control is the first of the 16 boxes
 }
@@ -121,6 +119,19 @@ def test_a_light_run_keeps_the_settings_in_the_link(browser_session):
     at.run()
     assert next(w for w in at.select_slider if w.label == "Learning rate").value == 0.1
     assert next(w for w in at.number_input if w.label == "Random seed").value == 7
+
+
+@pytest.mark.parametrize("page", ["predict", "backprop"])
+def test_a_linked_colour_reaches_the_picker_the_light_run_held_back(browser_session, page):
+    """Predict's and Backprop's light runs leave the colour picker for the next run: it then shows the link's
+    colour, not its default, and the page's numbers are that colour's."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"bg": "ffc0cb"})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert at.session_state[first_paint.LIGHT] and not at.color_picker
+    at.run()
+    assert [w.value for w in at.color_picker] == ["#ffc0cb"]
+    assert any("#ffc0cb" in m.value and "R 255, G 192, B 203" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("page, link, words", [("train", {"lr": "fast"}, "lr='fast' is not a number"),
