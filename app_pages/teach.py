@@ -267,10 +267,11 @@ with ask:
         f'color: {colors.to_hex(shade)}; padding: 1.2rem 1.4rem; text-align: center">'
         f'<div style="font-size: 0.8rem; font-weight: 400; opacity: 0.9">{word}</div>{shown_text}</div>'
         for word, shade in (("dark", colors.DARK_TEXT), ("light", colors.LIGHT_TEXT)))
-    st.markdown(f'<div id="teach-colour" data-colour="{hex_bg}" style="background-color: {hex_bg}; display: flex; '
-                f'font-size: 1.8rem; font-weight: 600; line-height: 1.25; border-radius: 0.6rem; min-height: 8rem; '
-                f'overflow-wrap: anywhere; border: 1px solid rgba(0,0,0,0.12)">{halves}</div>',
-                unsafe_allow_html=True)
+    # st.html, not Markdown with HTML: its code is 2 kB against the HTML Markdown parser's 190 kB, which a first
+    # visit's light run would otherwise wait for (docs/design.md, "First visits")
+    st.html(f'<div id="teach-colour" data-colour="{hex_bg}" style="background-color: {hex_bg}; display: flex; '
+            f'font-size: 1.8rem; font-weight: 600; line-height: 1.25; border-radius: 0.6rem; min-height: 8rem; '
+            f'overflow-wrap: anywhere; border: 1px solid rgba(0,0,0,0.12)">{halves}</div>')
     with st.container(horizontal=True):
         st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary", shortcut="D")
         st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary", shortcut="L")

@@ -68,7 +68,7 @@ class Client:
         self.page_hash = ""
         self.buttons: dict[str, str] = {}       # label -> widget id
         self.inputs: dict[str, str] = {}        # text input label -> widget id
-        self.markdown: list[str] = []           # this run's Markdown bodies
+        self.markdown: list[str] = []           # this run's Markdown and HTML bodies
         self.components: dict[str, str] = {}    # bidi component id -> its JSON
         self.finished = asyncio.Event()
         self.query = ""                         # the link's query string, sent with every run as a browser does
@@ -101,6 +101,8 @@ class Client:
                     self.inputs[el.text_input.label] = el.text_input.id
                 elif which == "markdown":
                     self.markdown.append(el.markdown.body)
+                elif which == "html":
+                    self.markdown.append(el.html.body)
                 elif which == "bidi_component":
                     self.components[el.bidi_component.id] = el.bidi_component.json
 

@@ -79,6 +79,7 @@ def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(
 # visits"), so the controls above a main control that are not it (settings, text boxes, toggles, metrics) wait.
 LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS}
 PAGE_KINDS = {   # Predict and Backprop: the colour picker (a module of 111 kB) comes with the rest
+    "teach": {"html"},                  # the colour to judge, drawn by st.html (2 kB of code, no Markdown parser)
     "activations": {"slider"},          # the main control is a slider
     "tune": {"number_input"},           # the main control is the first of the 16 boxes
 }

@@ -31,7 +31,7 @@ def question(at) -> tuple[int, int, int]:
 
 
 def colour_box(at) -> str:
-    return next(m.value for m in at.markdown if 'id="teach-colour"' in m.value)
+    return next(h.proto.body for h in at.get("html") if 'id="teach-colour"' in h.proto.body)
 
 
 def metric(at, label: str) -> str:
