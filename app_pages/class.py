@@ -6,7 +6,7 @@ import copy
 
 import streamlit as st
 
-from app import links
+from app import first_paint, links
 from app.class_live import AREAS, COLUMNS, MAP_CHART, POLL_SECONDS, ClassWatch, feed_source
 from app.classroom import shared_store
 from app.live_chart import live_charts
@@ -22,6 +22,8 @@ DELETING = "class_deleting"    # the teacher asked to delete the room: confirm f
 FLASH = Flash("class")
 K = links.keys(SCHEMA)
 PANEL = "class_live"
+# a new room's settings and their defaults: colours asked about, the network's guess shown, class counts shown
+NEW_ROOM = {"class_new_ask": next(iter(teach.STRATEGIES)), "class_new_guess": True, "class_new_counts": False}
 ss = st.session_state
 
 
@@ -50,8 +52,10 @@ def teacher_call(action, done: str = "") -> bool:
 # ---- callbacks ----------------------------------------------------------------------------------
 def on_open_room() -> None:
     try:
-        code, key = shared_store().create_room(ask=ss["class_new_ask"], show_guess=ss["class_new_guess"],
-                                               show_counts=ss["class_new_counts"])
+        # pressed before the settings were drawn (a first visit's light run): their defaults
+        chosen = {k: ss.get(k, default) for k, default in NEW_ROOM.items()}
+        code, key = shared_store().create_room(ask=chosen["class_new_ask"], show_guess=chosen["class_new_guess"],
+                                               show_counts=chosen["class_new_counts"])
     except StoreError as e:
         FLASH("error", f"No room was opened: {e}.")
         return
@@ -107,11 +111,20 @@ def show_open_room() -> None:
                 "answer they give there is pooled here, where one network learns from the whole class while you "
                 "watch. Rooms idle for "
                 f"{store.ROOM_DAYS:.0f} days are deleted with their answers.")
-    st.radio("Colours students are asked about", teach.STRATEGIES, key="class_new_ask",
-             format_func=teach.STRATEGIES.get, horizontal=True)
-    st.toggle("Students see the network's guess before they answer", value=True, key="class_new_guess")
-    st.toggle("Show class counts to students (how many joined and answered)", value=False, key="class_new_counts")
     st.button("Open a room", key="class_open_room", on_click=on_open_room, type="primary", icon=":material/meeting_room:")
+    # a first visit's light run draws the button first; the settings' code follows (app/first_paint.py)
+    first_paint.later(show_new_room_settings)
+
+
+def show_new_room_settings() -> None:
+    with st.container(border=True, key="class_new_settings"):
+        st.markdown("The room opens with these settings; you can change each of them in the room at any time.")
+        st.radio("Colours students are asked about", teach.STRATEGIES, key="class_new_ask",
+                 format_func=teach.STRATEGIES.get, horizontal=True)
+        st.toggle("Students see the network's guess before they answer", value=NEW_ROOM["class_new_guess"],
+                  key="class_new_guess")
+        st.toggle("Show class counts to students (how many joined and answered)", value=NEW_ROOM["class_new_counts"],
+                  key="class_new_counts")
 
 
 def show_links(code: str, key: str) -> None:

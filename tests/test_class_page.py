@@ -84,6 +84,21 @@ def test_a_room_opened_with_choices_keeps_them(db):
     assert (room.ask, room.show_guess, room.show_counts) == ("random", False, True)
 
 
+def test_opening_a_room_before_its_settings_are_drawn_uses_their_defaults(db, monkeypatch):
+    """A first visit's light run draws "Open a room" before the new room's settings (app/first_paint.py): pressed
+    then, the room opens with the defaults the settings show a moment later."""
+    from app import first_paint
+
+    monkeypatch.setattr(first_paint, "_has_browser", lambda: True)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.switch_page(PAGE).run()
+    assert at.session_state[first_paint.LIGHT] and not at.radio and not at.toggle
+    click(at, "Open a room")
+    no_exception(at)
+    room = db.room_status(at.query_params["room"])
+    assert (room.ask, room.show_guess, room.show_counts) == ("active", True, False)
+
+
 def test_the_wrong_key_shows_a_plain_message_and_nothing_of_the_room(db):
     code, key = class_with(db, {"Secret Sam": [((10, 20, 30), 1)]})
     at = page(room=code, key=store.new_key())

@@ -19,6 +19,7 @@ MAIN_CONTROL = {
     "activations": "Temperature",
     "digits": "Train",
     "tune": "W1[1,1]",
+    "class": "Open a room",
 }
 CONTAINERS = {"flex_container", "vertical", "horizontal", "column", "expandable", "tab"}
 
