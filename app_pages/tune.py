@@ -15,6 +15,7 @@ from fontnet.settings import TUNE as SCHEMA
 DONE = "tune_done"  # the challenges met so far in this session
 FLASH = Flash("tune")
 K = links.keys(SCHEMA)
+MAIN_BOX = "w1_11"   # W1[1,1], the page's main control
 ss = st.session_state
 
 
@@ -78,8 +79,11 @@ def show_node(i: int) -> None:
             st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
             key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
         for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
-            with col:
-                value_input(key)
+            with col:   # a first visit's light run draws the first box only, the page's main control
+                if key == MAIN_BOX:
+                    value_input(key)
+                else:
+                    first_paint.later(value_input, key)
 
 
 def show_output() -> None:
@@ -91,8 +95,8 @@ def show_output() -> None:
 
 
 def show_inputs() -> None:
-    """A row per hidden node, and one for the output node. A first visit's light run draws the first row, whose
-    first box is the page's main control; the other twelve boxes come in the next run, in their places."""
+    """A row per hidden node, and one for the output node. A first visit's light run draws the first box, the
+    page's main control; the other fifteen come in the next run, in their places."""
     show_node(1)
     for i in (2, 3):
         first_paint.later(show_node, i)
