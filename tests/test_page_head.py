@@ -134,6 +134,9 @@ def test_a_file_sent_whole_by_path_still_gets_its_start():
         sent.append(message)
 
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    asyncio.run(PageHead(inner, "")({"type": "http", "method": "GET", "path": "/train", "headers": []}, None, collect))
+    call = PageHead(inner, "")({"type": "http", "method": "GET", "path": "/train", "headers": []}, None, collect)
+    with ThreadPoolExecutor(1) as pool:   # its own thread: a browser test's event loop may be running in this one
+        pool.submit(asyncio.run, call).result()
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
