@@ -113,6 +113,20 @@ def test_pressing_the_main_control_before_the_rest_arrives_does_what_it_says(bro
     assert "Learning rate" in labels(at)   # and that run drew the whole page
 
 
+def test_random_colour_pressed_before_the_picker_arrives_sets_the_colour_it_shows(browser_session):
+    """Predict's light run draws Random colour without the picker: pressed then, the next run (the whole page)
+    shows the colour the button announced, in the picker and in the numbers."""
+    from app.instant import NEXT_RANDOM
+
+    at = first_run("predict")
+    assert not at.color_picker
+    announced = at.session_state[NEXT_RANDOM]
+    next(b for b in at.button if b.label == "Random colour").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.color_picker] == [announced]
+    assert any(f"`{announced}`" in m.value for m in at.markdown)
+
+
 def test_a_light_run_keeps_the_settings_in_the_link(browser_session):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
     at.query_params.update({"lr": "0.1", "seed": "7"})
