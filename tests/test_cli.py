@@ -165,6 +165,8 @@ def test_bench_reports_the_contract_keys(data_args, dataset):
                                               and seed["fast_agreement"] >= seed["sklearn_agreement"])
     assert res["margin_agreement_reached"] == int(seed["margin_agreement"] >= seed["sklearn_agreement"])
     assert 0.99 <= res["margin_agreement"] == seed["margin_agreement"] <= 1
+    assert res["library_reshuffled_reached"] == int(seed["reshuffled_accuracy"] >= seed["sklearn_accuracy"]
+                                                    and seed["reshuffled_agreement"] >= seed["sklearn_agreement"])
     for key in ("teach_labels_active", "teach_labels_random", "teach_labels_wcag", "teach_labels_slips"):
         assert 1 <= res[key] <= 201
     assert res["teach_retrain_ms"] > 0 and res["teach_retrains"] >= res["teach_labels_active"]

@@ -120,6 +120,37 @@ def test_fast_mode_keeps_its_promise_and_the_librarys_quality(seed):
     assert formula_agreement(fast.predict) >= agreement - 0.0005
 
 
+def test_the_reshuffled_reference_is_the_library_on_the_same_rows_in_another_order(monkeypatch):
+    """fontnet.bench's reshuffled reference: the library's own lbfgs from the same start on the same rows, so its
+    training loss is the library's to within rounding, though the order of the rows is not the library's."""
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    from fontnet.baselines import sklearn_mlp_solver
+    from fontnet.bench import FAST_LIBRARY_MAX_ITER, library_reshuffled
+
+    X_train, _, y_train, _ = data.split(data.chapter_dataset(), seed=0)
+    seen = []
+    fit = MLPClassifier.fit
+    monkeypatch.setattr(MLPClassifier, "fit", lambda self, X, y: seen.append((X, y)) or fit(self, X, y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = library_reshuffled(X_train, y_train, seed=0)
+    (X, y), = seen
+    assert not np.array_equal(X, X_train)
+    rows = lambda X, y: sorted(map(tuple, np.column_stack([X, y]).tolist()))  # noqa: E731
+    assert rows(X, y) == rows(X_train, y_train)
+    monkeypatch.undo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        library = sklearn_mlp_solver("lbfgs", FAST_LIBRARY_MAX_ITER, 0).fit(X_train, y_train)
+    assert again.get_params() == library.get_params()
+    assert again.loss_ == pytest.approx(library.loss_, rel=1e-6)
+    # it saw every row: it classifies the training rows as the library does
+    assert (again.predict(X_train) == library.predict(X_train)).mean() >= 0.99
+
+
 def test_the_max_margin_reference_separates_the_training_rows_with_the_widest_margin():
     """fontnet.bench's reference plane: every training row on its side, and no other separating plane wider."""
     from fontnet.bench import max_margin_boundary
