@@ -2,16 +2,63 @@
 // Once the browser has drawn it (the script run has ended and no element still waits for its code), ask the
 // server for the rest: one trigger, which reruns the script with the whole page.
 const MAX_FRAMES = 600;  // about ten seconds of frames: past that, ask anyway
+const STILL_FRAMES = 30; // the whole page is settled once its height has not changed for this many frames
+const HELD = '[data-testid="stMain"] [class*="st-key-fontnet_later_"]';  // the held-back parts' containers
+
+// A light run leaves empty space where each held-back part goes (about its height on a wide screen), so the main
+// control is drawn where the whole page will have it. The whole run then fills each part in a piece at a time:
+// to keep the control from jumping up and back meanwhile, each part keeps its light run's height as a minimum
+// until the whole page has been drawn and has stopped growing, and then takes its own height.
+const hold = () => {
+  for (const el of document.querySelectorAll(HELD)) {
+    const h = el.getBoundingClientRect().height;
+    if (h > 0) {
+      el.style.minHeight = `${h}px`;
+      el.dataset.fontnetHeld = "1";
+    }
+  }
+};
+// how tall the parts held at a minimum height are inside, and the page: unchanged while nothing more arrives
+const size = () => {
+  let total = document.querySelector('[data-testid="stMain"]')?.scrollHeight ?? 0;
+  for (const el of document.querySelectorAll(HELD + "[data-fontnet-held]")) {
+    const kids = el.children;
+    if (kids.length) total += kids[kids.length - 1].getBoundingClientRect().bottom - kids[0].getBoundingClientRect().top;
+  }
+  return Math.round(total);
+};
+const release = () => {
+  for (const el of document.querySelectorAll(HELD)) {
+    if (el.dataset.fontnetHeld) {
+      el.style.minHeight = "";
+      delete el.dataset.fontnetHeld;
+    }
+  }
+};
 
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
   parentElement.setAttribute("data-first-paint", data.light ? "waiting" : "whole");  // for tests
-  if (!data.light) return;
   let gone = false;
   let frames = 0;
   const drawn = () =>
     !document.querySelector('[data-testid="stStatusWidget"]') &&
     !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
+  if (!data.light) {
+    if (!document.querySelector(HELD + "[data-fontnet-held]")) return;
+    let height = -1;
+    let still = 0;
+    const settle = () => {
+      if (gone) return;
+      const h = size();
+      still = drawn() && h === height ? still + 1 : 0;
+      height = h;
+      if (still >= STILL_FRAMES || ++frames > MAX_FRAMES) release();
+      else requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
+    return () => { gone = true; release(); };
+  }
   const check = () => {
     if (gone) return;
     if (window.__fontnetRerunAsked) {  // session_reset.js asked for a run as this one was drawn: that run is whole
@@ -20,6 +67,7 @@ export default function (component) {
       return;
     }
     if (drawn() || ++frames > MAX_FRAMES) {
+      hold();
       parentElement.setAttribute("data-first-paint", "asked");
       setTriggerValue("painted", true);
     } else {

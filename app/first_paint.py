@@ -26,6 +26,8 @@ RUNS = "fontnet_session_runs"      # script runs of this session so far
 RESENT = 3                         # the light run and the next two: each sends every link setting with its control
 DRAWN = "fontnet_first_run_drawn"  # the session has had its first run: every later one draws the whole page
 KEY = "fontnet_first_paint"
+LATER = "fontnet_later"            # the keys of the held-back parts' containers: fontnet_later_0, _1, ... in page order,
+                                   # fontnet_later_4_0, ... for a part inside part 4 (the same in every run)
 _component = st.components.v2.component(
     "fontnet_first_paint", js=Path(__file__).with_name("first_paint.js").read_text(encoding="utf-8"),
     css=f".st-key-{KEY} {{ display: none; }}",  # nothing to see: no gap above the page either
@@ -49,6 +51,7 @@ def begin() -> bool:
     ss[AFTER_LIGHT] = bool(ss.get(LIGHT) or ss.get(AFTER_LIGHT)) and runs <= RESENT
     ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser()
     ss[DRAWN] = True
+    ss[LATER] = [0]
     _component(key=KEY, data={"light": light}, on_painted_change=_painted)
     return light
 
@@ -58,12 +61,26 @@ def held_back() -> bool:
     return bool(st.session_state.get(LIGHT))
 
 
-def later(draw, *args, **kwargs):
+def later(draw, *args, reserve_px: int = 0, hold_back: bool = True, **kwargs):
     """A part of the page above its main control that a first visit's light run leaves for the next run: `draw(*args,
-    **kwargs)` inside its own `st.container()` (so the part keeps its place), or nothing in a light run. Returns what
-    `draw` returns, None in a light run."""
-    with st.container():
-        return None if held_back() else draw(*args, **kwargs)
+    **kwargs)` inside its own container (so the part keeps its place), or, in a light run, `reserve_px` pixels of
+    empty space in it: about the part's height on a wide screen, so that the main control below is drawn where the
+    whole page will have it and does not jump away as the rest arrives (`python -m bench first-visit` reports how
+    far it moves; first_paint.js keeps that height as the part's least while the rest arrives). `hold_back=False`
+    draws the part in a light run too (a link asked for it). Returns what `draw` returns, None in a light run."""
+    path = st.session_state.setdefault(LATER, [0])   # this part's place among the parts, and inside which
+    n = path[-1]
+    path[-1] += 1
+    with st.container(key="_".join(map(str, [LATER, *path[:-1], n]))):
+        if hold_back and held_back():
+            if reserve_px:
+                st.space(reserve_px)   # Streamlit's own spacer: its code comes with the page's, nothing to fetch
+            return None
+        path.append(0)
+        try:
+            return draw(*args, **kwargs)
+        finally:
+            path.pop()
 
 
 def after_light() -> bool:

@@ -76,7 +76,7 @@ st.write("Every node adds up its weighted inputs and passes the sum through an *
 links.show_notices(SCHEMA)
 
 # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-slope = first_paint.later(show_table_and_curves)
+slope = first_paint.later(show_table_and_curves, reserve_px=1286)
 if slope is None:   # a light run: the slope the link or the session holds
     slope = links.setting(SCHEMA, "slope")
 

@@ -220,11 +220,11 @@ links.page_settings(SCHEMA)
 
 pick, choose = st.columns([1, 4], vertical_alignment="bottom")
 with pick:   # a first visit's light run draws the buttons first; the picker's code follows (app/first_paint.py)
-    first_paint.later(st.color_picker, "Background colour", key=K["bg"])
+    first_paint.later(st.color_picker, "Background colour", key=K["bg"], reserve_px=68)
 with choose, st.container(horizontal=True):
     for name, rgb in presets.PRESETS.items():
         st.button(name, key=f"preset-{name}", on_click=set_bg, args=(colors.to_hex(rgb),))
-first_paint.later(show_step_settings)   # a first visit's light run draws the main control first
+first_paint.later(show_step_settings, reserve_px=173)   # a first visit's light run draws the main control first
 links.show_notices(SCHEMA)
 FLASH.show()
 
@@ -245,11 +245,11 @@ st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label
             f"({'dark' if b.label else 'light'} text{', from the formula' if label == 'formula' else ', set by hand'}). "
             f"**Network:** {network_words(work['picked'])}{where}; {ACTIVATIONS[act].label} hidden nodes, "
             f"{backprop.LOSS_NAMES[loss]}.")
-with st.container():   # the toggle is held back on a first visit, unless the link turns it on
-    if (not first_paint.held_back() or setting("turn")) and show_your_turn(
-            SCHEMA, b, lr, network_words(work["picked"]) + where,
-            in_link=not work["steps"] and work["picked"][0] != "session"):
-        st.stop()  # Your turn: the worked numbers below stay hidden
+# the toggle is held back on a first visit, unless the link turns it on
+if first_paint.later(show_your_turn, SCHEMA, b, lr, network_words(work["picked"]) + where,
+                     in_link=not work["steps"] and work["picked"][0] != "session",
+                     reserve_px=40, hold_back=not setting("turn")):
+    st.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):
     if b.cost == 0:
@@ -261,19 +261,20 @@ if not any(np.any(g) for g in b.gradients.values()):
                 "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
 
 # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-printed_on = bool(first_paint.later(show_worked, b, chk, s))
+printed_on = bool(first_paint.later(show_worked, b, chk, s, reserve_px=2790))
 
 st.subheader("The step")
 if s.after is None:
     st.error(s.problem)
 else:
-    first_paint.later(show_costs, s)
+    first_paint.later(show_costs, s, reserve_px=103)
     new = backprop.params(s.after)
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
 b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
 b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
 with b2:
-    first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"])
+    first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"],
+                      reserve_px=68)
 b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
 b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
 b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)

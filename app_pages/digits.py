@@ -236,8 +236,8 @@ links.show_notices(SCHEMA)
 FLASH.show()
 
 # each part held back on a first visit keeps its place in its own container (app/first_paint.py)
-first_paint.later(pad_section)
-first_paint.later(show_weight_tiles)
+first_paint.later(pad_section, reserve_px=458)
+first_paint.later(show_weight_tiles, reserve_px=303)
 
 
 # ---- training -------------------------------------------------------------------------------------------------

@@ -250,9 +250,8 @@ if ANSWERS not in ss:
     set_answers(teach.decode_link(in_use["labels"])[0])
     ss[BEFORE] = None
 FLASH.show()
-with st.container():   # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-    if not first_paint.held_back() or seat() is not None:   # a room's invitation is shown at once
-        show_class()
+# held back on a first visit, with the "Join a class" box's height kept for it; a room's invitation is shown at once
+first_paint.later(show_class, reserve_px=40, hold_back=seat() is None)
 
 net = ss[NET]
 rgb = ss[QUESTION]
@@ -260,7 +259,8 @@ hex_bg = colors.to_hex(rgb)
 ask, side = st.columns([5, 4], gap="large")
 with ask:
     # a first visit's light run draws the question and its answers first (None: the default text)
-    text = first_paint.later(st.text_input, "Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80)
+    text = first_paint.later(st.text_input, "Sample text", DEFAULT_TEXT, key="teach_text", max_chars=80,
+                             reserve_px=68)
     shown_text = html.escape(text or DEFAULT_TEXT)
     halves = "".join(
         f'<div{specimen_attrs(shade, rgb, f"the sample in {word} text")} style="flex: 1; '

@@ -77,7 +77,7 @@ def show_node(i: int) -> None:
     with st.container(border=True, key=f"tune_node{i}"):
         first_paint.later(   # a first visit's light run draws the boxes first (app/first_paint.py)
             st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
-            key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.")
+            key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.", reserve_px=42)
         for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
             with col:   # a first visit's light run draws the first box only, the page's main control
                 if key == MAIN_BOX:

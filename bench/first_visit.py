@@ -10,6 +10,9 @@ and a fresh Chromium context (nothing cached). The page's own clock times, from 
 - *drawn*: every figure the page shows on a first visit is there and not empty (each case lists them: the
   server-drawn SVGs, the live charts' uPlot canvases, plotly's SVG, the drawing pad's canvas), and Streamlit has
   finished the script run (its script state says notRunning and its "running" indicator is gone).
+It also follows the control it found usable until the page is drawn and still: where it stays, against where it
+was first seen, and the farthest it went on the way (a control that jumps away as the rest of the page arrives was
+not really usable where it was first seen), or whether it was drawn anew.
 With `--throttle 1,4` each case is measured unthrottled and with Chromium's CPU slowed four times (CDP
 `Emulation.setCPUThrottlingRate`, set before the page's navigation), which stands in for a low-end school laptop; each
 page's medians are divided by the bare page's at the same throttling. Cases run interleaved (repeat after
@@ -25,6 +28,8 @@ import sys
 from dataclasses import dataclass
 
 from bench.harness import APP_IDLE, AppServer, chromium, comma_list, load_average, markdown_table, median, ratio
+
+STILL_FRAMES = 60  # the page is still once the control has not moved for this many frames (a second) after it is drawn
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ CASES: tuple[Case, ...] = (
          (("#teach-colour", 1), (".st-key-teach_map canvas", 1))),
     Case("activations", "Activations", "/activations", "the first slider", "[data-testid=stSlider]", "",
          ((".st-key-activations_curves .uplot canvas", 1), (".st-key-activations_gradient .uplot canvas", 1),
-          ("#activations-softmax svg.fontnet-softmax", 1))),
+          ("#activations-softmax svg.fontnet-softmax", 1), (".katex", 4))),   # the two default curves' formulas
     Case("digits", "Digits", "/digits", "Train", ".st-key-digits_train button", "Train",
          ((".st-key-digit_pad div >>> canvas", 3), ("svg.digits-probabilities", 1),
           ("#digits-tiles img", 3))),
@@ -74,7 +79,7 @@ CASES: tuple[Case, ...] = (
 CLOCK_JS = """
 ((spec) => {
   if (window.top !== window) return;
-  const fv = window.__fv = {usable: null, drawn: null};
+  const fv = window.__fv = {usable: null, drawn: null, settled: null, top: null, moved: null, most: null, control: null};
   const all = (sel) => {
     const [host, inner] = sel.split(' >>> ');
     const hosts = [...document.querySelectorAll(host)];
@@ -92,19 +97,39 @@ CLOCK_JS = """
     if (el.classList.contains('js-plotly-plot')) return !!el.querySelector('.main-svg .plot, .main-svg .cartesianlayer');
     return el.childElementCount > 0 || el.textContent.trim() !== '';
   };
+  const control = () => all(spec.control).find(e => !spec.text || e.innerText.trim() === spec.text);
   const usable = () => {
-    const el = all(spec.control).find(e => !spec.text || e.innerText.trim() === spec.text);
+    const el = control();
     if (!el || !shown(el)) return false;
     const input = el.matches('input, button') ? el : el.querySelector('input, button');
     return !!input && !input.disabled && input.getAttribute('aria-disabled') !== 'true';
   };
+  // where the control is on the page (its top, in page coordinates, so scrolling does not count)
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
   const idle = () => !!document.querySelector(spec.idle) && !document.querySelector('[data-testid="stStatusWidget"]');
   const settled = () => idle() && spec.figures.every(([sel, n]) => all(sel).filter(drawn).length >= n);
+  let still = 0;
   const frame = () => {
     const now = performance.now();
-    if (fv.usable === null && usable()) fv.usable = now;
+    if (fv.usable === null && usable()) {
+      fv.usable = now;
+      fv.control = control();
+      fv.top = top(fv.control);
+      fv.moved = fv.most = 0;
+    }
+    if (fv.usable !== null && fv.settled === null) {
+      // the control drawn first: how far it is from where it was first seen (null: it was drawn anew), the
+      // farthest it went, and, once the page is drawn, where it stays (unchanged for STILL frames)
+      const moved = fv.control.isConnected ? Math.round(top(fv.control) - fv.top) : null;
+      still = moved === fv.moved ? still + 1 : 0;
+      fv.moved = moved;
+      if (moved === null) fv.settled = now;
+      else if (Math.abs(moved) > Math.abs(fv.most)) fv.most = moved;
+      if (fv.drawn !== null && still >= spec.still) fv.settled = now;
+    }
     if (fv.drawn === null && fv.usable !== null && settled()) fv.drawn = now;
-    if (fv.usable === null || fv.drawn === null) requestAnimationFrame(frame);
+    if (fv.settled === null) requestAnimationFrame(frame);
+    else fv.control = null;
   };
   requestAnimationFrame(frame);
 })
@@ -125,18 +150,20 @@ def visit(browser, case: Case, rate: float, timeout_s: float) -> dict:
             # The health answer is a few bytes of text: nothing the page needs is cached by it.
             page.goto(server.url + "/_stcore/health")
             context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
-            spec = {"control": case.control, "text": case.control_text, "figures": case.figures, "idle": APP_IDLE}
+            spec = {"control": case.control, "text": case.control_text, "figures": case.figures, "idle": APP_IDLE,
+                    "still": STILL_FRAMES}
             page.add_init_script(f"{CLOCK_JS}({json.dumps(spec)});")
             page.goto(server.url + case.path, wait_until="commit")
             try:
-                page.wait_for_function("() => window.__fv?.usable != null && window.__fv?.drawn != null",
+                page.wait_for_function("() => window.__fv?.settled != null",
                                        timeout=timeout_s * 1000, polling=250)
             except PlaywrightTimeout:
                 fv = page.evaluate("window.__fv")
-                missing = [k for k in ("usable", "drawn") if not fv or fv[k] is None]
+                missing = [k for k in ("usable", "drawn", "settled") if not fv or fv[k] is None]
                 raise TimeoutError(f"not {' nor '.join(missing)} within {timeout_s:g} s") from None
             fv = page.evaluate("window.__fv")
-            return {"usable_s": fv["usable"] / 1000, "drawn_s": fv["drawn"] / 1000}
+            return {"usable_s": fv["usable"] / 1000, "drawn_s": fv["drawn"] / 1000, "moved_px": fv["moved"],
+                    "most_px": fv["most"]}
         finally:
             context.close()
     finally:
@@ -144,7 +171,8 @@ def visit(browser, case: Case, rate: float, timeout_s: float) -> dict:
 
 
 def measure(cases: list[Case], repeats: int, rates: list[float], timeout_s: float) -> dict:
-    runs = {(c.key, r): {"usable_s": [], "drawn_s": [], "errors": []} for c in cases for r in rates}
+    runs = {(c.key, r): {"usable_s": [], "drawn_s": [], "moved_px": [], "most_px": [], "errors": []}
+            for c in cases for r in rates}
     with chromium() as browser:
         for i in range(repeats):
             for rate in rates:
@@ -158,8 +186,11 @@ def measure(cases: list[Case], repeats: int, rates: list[float], timeout_s: floa
                         continue
                     cell["usable_s"].append(got["usable_s"])
                     cell["drawn_s"].append(got["drawn_s"])
+                    cell["moved_px"].append(got["moved_px"])
+                    cell["most_px"].append(got["most_px"])
                     print(f"  ... {case.name} at {rate:g}x, run {i + 1}: usable {got['usable_s']:.2f} s, "
-                          f"drawn {got['drawn_s']:.2f} s", file=sys.stderr)
+                          f"drawn {got['drawn_s']:.2f} s, control moved {got['moved_px']} px "
+                          f"(at most {got['most_px']} px)", file=sys.stderr)
     out = {"repeats": repeats, "throttle": rates, "cases": []}
     for case in cases:
         row = {"case": case.key, "page": case.name, "path": case.path, "control": case.control_label, "throttle": {}}
@@ -168,6 +199,9 @@ def measure(cases: list[Case], repeats: int, rates: list[float], timeout_s: floa
             usable, drawn = median(cell["usable_s"]), median(cell["drawn_s"])
             row["throttle"][f"{rate:g}"] = {
                 **cell, "usable_median_s": usable, "drawn_median_s": drawn,
+                "moved_max_px": max((m for m in cell["moved_px"] if m is not None), key=abs, default=None),
+                "most_max_px": max(cell["most_px"], key=abs, default=None),
+                "redrawn": sum(m is None for m in cell["moved_px"]),
                 "usable_vs_bare": ratio(usable, median(bare["usable_s"])) if bare else None,
                 "drawn_vs_bare": ratio(drawn, median(bare["drawn_s"])) if bare else None}
         out["cases"].append(row)
@@ -178,7 +212,7 @@ def table(res: dict) -> str:
     header = ["page", "main control"]
     for rate in res["throttle"]:
         at = "unthrottled" if rate == 1 else f"{rate:g}× CPU"
-        header += [f"usable, {at}", "× bare", f"all drawn, {at}", "× bare"]
+        header += [f"usable, {at}", "× bare", f"all drawn, {at}", "× bare", "control: where it stays; farthest"]
     rows = []
     for row in res["cases"]:
         cells = [row["page"], row["control"]]
@@ -186,9 +220,18 @@ def table(res: dict) -> str:
             t = row["throttle"][f"{rate:g}"]
             failed = f" ({len(t['errors'])} failed)" if t["errors"] else ""
             cells += [f"{t['usable_median_s']:.2f} s{failed}", _times(t["usable_vs_bare"]),
-                      f"{t['drawn_median_s']:.2f} s", _times(t["drawn_vs_bare"])]
+                      f"{t['drawn_median_s']:.2f} s", _times(t["drawn_vs_bare"]), _moved(t)]
         rows.append(cells)
     return markdown_table(header, rows)
+
+
+def _moved(t: dict) -> str:
+    """How far the main control drawn first is, once the page is whole and still, from where it was first seen, and
+    the farthest it went on the way: the largest of the visits."""
+    parts = [] if t["moved_max_px"] is None else [f"{t['moved_max_px']:+d} px; {t['most_max_px']:+d} px"]
+    if t["redrawn"]:
+        parts.append(f"drawn anew {t['redrawn']} times")
+    return "; ".join(parts)
 
 
 def _times(value: float | None) -> str:

@@ -78,7 +78,8 @@ def test_a_first_visit_draws_the_main_control_first_and_the_rest_in_place_after(
 # and the app's own components, plus each page's main control's kind and the controls a page keeps beside it. Each
 # other kind costs the page the download and start of its code before anything shows (docs/design.md, "First
 # visits"), so the controls above a main control that are not it (settings, text boxes, toggles, metrics) wait.
-LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS}
+LIGHT_KINDS = {"main", "title", "header", "subheader", "markdown", "button", "bidi_component", *CONTAINERS,
+               "space"}   # the room a held-back part will take: Streamlit's spacer, whose code is in its page's own
 PAGE_KINDS = {   # Predict and Backprop: the colour picker (a module of 111 kB) comes with the rest
     "teach": {"html"},                  # the colour to judge, drawn by st.html (2 kB of code, no Markdown parser)
     "activations": {"slider"},          # the main control is a slider
@@ -97,6 +98,48 @@ def test_a_light_run_holds_only_the_kinds_its_main_control_needs(browser_session
     assert kinds(at.main) - LIGHT_KINDS - PAGE_KINDS.get(page, set()) == set()
     at.run()
     assert kinds(at.main) - LIGHT_KINDS - PAGE_KINDS.get(page, set())   # the whole page has the others
+
+
+def held_parts(at: AppTest) -> dict[str, object]:
+    """The containers of the parts a first visit holds back (first_paint.later), by key, in page order."""
+    found = {}
+
+    def walk(node):
+        for child in (getattr(node, "children", None) or {}).values():
+            key = getattr(getattr(child, "proto", None), "id", "") or ""
+            if f"-{first_paint.LATER}_" in key:
+                found[key.rsplit("-", 1)[1]] = child
+            walk(child)
+    walk(at.main)
+    return found
+
+
+# page: the parts above its main control whose room the light run keeps (px, on a 1400 px wide window)
+RESERVED = {
+    "backprop": {"fontnet_later_0": 68, "fontnet_later_1": 173, "fontnet_later_2": 40, "fontnet_later_3": 2790,
+                 "fontnet_later_4": 103, "fontnet_later_5": 68},
+    "activations": {"fontnet_later_0": 1286},
+    "digits": {"fontnet_later_0": 458, "fontnet_later_1": 303},
+    "teach": {"fontnet_later_0": 40, "fontnet_later_1": 68},
+    "tune": {"fontnet_later_0": 42},
+}
+
+
+@pytest.mark.parametrize("page", list(RESERVED))
+def test_a_light_run_keeps_each_held_back_parts_room_and_the_whole_run_fills_it(browser_session, page):
+    """The main control is drawn where the whole page will have it: each part above it is an empty space of about
+    its height in the light run (bench first-visit measures the control's movement in Chromium), and the same
+    container holds the part in the whole run."""
+    at = first_run(page)
+    light = held_parts(at)
+    spaces = {key: [c.value for c in part.children.values()] for key, part in light.items()}
+    assert {key: sizes for key, sizes in spaces.items() if sizes} == {k: [v] for k, v in RESERVED[page].items()}
+    at.run()
+    whole = held_parts(at)
+    # the same containers in the same order (the whole run adds the parts held back inside them: fontnet_later_4_0)
+    assert [key for key in whole if key in light] == list(light)
+    for key in RESERVED[page]:
+        assert whole[key].children and all(c.type != "space" for c in whole[key].children.values()), key
 
 
 def test_without_a_browser_the_first_run_draws_the_whole_page():

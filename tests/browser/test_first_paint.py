@@ -3,6 +3,8 @@ arrives without a click, and the control drawn first is the one that stays (app/
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.conftest import wait_for_app
@@ -71,3 +73,49 @@ def test_a_first_visit_to_a_pages_address_asks_for_the_server_once_at_its_base(a
     page.get_by_role("button", name="Apply this step").wait_for(timeout=60_000)
     assert page.url.split("?")[0] == app_server.url + "/backprop"
     assert asked == [app_server.url + "/_stcore/health"]   # the same connection: no new probe
+
+
+# Runs in the page before its own scripts: from the first frame the main control (CSS selector, its text) is
+# visible, where it is on the page against where it was first seen, the farthest it went, and whether the
+# held-back parts were kept at their light run's height on the way (first_paint.js).
+FOLLOW_JS = """
+((sel, text) => {
+  if (window.top !== window) return;
+  const seen = window.__follow = {top: null, moved: null, most: 0, held: false};
+  const find = () => [...document.querySelectorAll(sel)].find(e => e.innerText.trim().startsWith(text));
+  const top = (e) => e.getBoundingClientRect().top + window.scrollY;
+  let el = null;
+  const frame = () => {
+    if (el === null) {
+      const e = find();
+      if (e && e.getBoundingClientRect().width > 0) { el = e; seen.top = top(e); }
+    }
+    if (el !== null) {
+      seen.moved = el.isConnected ? Math.round(top(el) - seen.top) : null;
+      if (seen.moved !== null && Math.abs(seen.moved) > Math.abs(seen.most)) seen.most = seen.moved;
+    }
+    seen.held ||= !!document.querySelector('[data-fontnet-held]');
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})
+"""
+
+
+@pytest.mark.parametrize("path,control,text", [
+    ("/backprop", ".st-key-apply button", "Apply this step"),
+    ("/activations", "[data-testid=stSlider]", "Temperature"),
+])
+def test_a_first_visits_main_control_stays_where_it_is_first_drawn(app_server, page, path, control, text):
+    """The light run keeps the room of each part it holds back above the main control, and first_paint.js keeps
+    that room while the whole page arrives: the control does not jump away (it was 3,000 px on Backprop) and back."""
+    page.add_init_script(f"{FOLLOW_JS}({json.dumps(control)}, {json.dumps(text)});")
+    page.goto(app_server.url + path)
+    page.wait_for_selector('[data-first-paint="whole"]', state="attached", timeout=60_000)
+    wait_for_app(page, 60_000)
+    page.wait_for_function("() => !document.querySelector('[data-fontnet-held]')", timeout=60_000)  # released
+    # two frames more: the follower has seen the page as it is after the release
+    seen = page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(window.__follow))))")
+    assert seen["top"] is not None and seen["held"]
+    assert seen["moved"] is not None, "the control was drawn anew"
+    assert abs(seen["moved"]) <= 60 and abs(seen["most"]) <= 60, seen
