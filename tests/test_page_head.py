@@ -35,7 +35,7 @@ def _values(script: bytes) -> tuple[str, str]:
 ])
 def test_a_pages_address_gets_the_script_with_the_servers_base(path, base_path, want):
     script = head_script(path, base_path)
-    assert script.startswith(b"<script>") and script.endswith(b"</script>") and script.count(b"<script") == 1
+    assert script.startswith(b"<script>") and script.endswith(b"</style>") and script.count(b"<script") == 1
     assert _values(script) == want
 
 
@@ -140,3 +140,16 @@ def test_a_file_sent_whole_by_path_still_gets_its_start():
     with ThreadPoolExecutor(1) as pool:   # its own thread: a browser test's event loop may be running in this one
         pool.submit(asyncio.run, call).result()
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+
+
+def test_the_head_hides_the_apps_invisible_components_before_their_code_arrives():
+    """Each run mounts three components that draw nothing; the head's rule hides their containers from the first
+    frame (their own style sheets come with their code, and until then each left a gap above the page)."""
+    from app import access, first_paint, session_reset
+
+    r = _client().get("/train")
+    style = re.search(r"<style>(.*?)\{display:none\}</style>", r.text).group(1)
+    assert sorted(style.split(",")) == sorted(f".st-key-{k}" for k in (first_paint.KEY, access.KEY,
+                                                                       session_reset.CHECK_KEY))
+    assert r.text.index("<style>") < r.text.index("<title>")   # in the head, before anything is drawn
+    assert _client().get("/_stcore/health").text.count("<style>") == 0
