@@ -248,7 +248,7 @@ st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label
 # the toggle is held back on a first visit, unless the link turns it on
 if first_paint.later(show_your_turn, SCHEMA, b, lr, network_words(work["picked"]) + where,
                      in_link=not work["steps"] and work["picked"][0] != "session",
-                     reserve_px=40, hold_back=not setting("turn")):
+                     reserve_px=24, hold_back=not setting("turn")):
     st.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):
