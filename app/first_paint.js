@@ -9,8 +9,13 @@ const HELD = '[data-testid="stMain"] [class*="st-key-fontnet_later_"]';  // the 
 // control is drawn where the whole page will have it. The whole run then fills each part in a piece at a time:
 // to keep the control from jumping up and back meanwhile, each part keeps its light run's height as a minimum
 // until the whole page has been drawn and has stopped growing, and then takes its own height.
+// A held-back part's container that holds only the light run's spacer: the room kept for the part.
+const spacerOnly = (el) =>
+  el.querySelectorAll('[data-testid="stElementContainer"]').length === 1 && !!el.querySelector('[data-testid="stSpace"]');
+// Keep each room drawn so far at its height (called on every frame of the light run, as its rooms appear).
 const hold = () => {
   for (const el of document.querySelectorAll(HELD)) {
+    if (el.dataset.fontnetHeld || !spacerOnly(el)) continue;
     const h = el.getBoundingClientRect().height;
     if (h > 0) {
       el.style.minHeight = `${h}px`;
@@ -45,6 +50,7 @@ export default function (component) {
     !document.querySelector('[data-testid="stStatusWidget"]') &&
     !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
   if (!data.light) {
+    hold();   // rooms drawn since the light run's last frame (this component comes first in the run, before them)
     if (!document.querySelector(HELD + "[data-fontnet-held]")) return;
     let height = -1;
     let still = 0;
@@ -61,15 +67,18 @@ export default function (component) {
   }
   const check = () => {
     if (gone) return;
+    hold();
     if (window.__fontnetRerunAsked) {  // session_reset.js asked for a run as this one was drawn: that run is whole
       window.__fontnetRerunAsked = false;
       parentElement.setAttribute("data-first-paint", "asked");
       return;
     }
     if (drawn() || ++frames > MAX_FRAMES) {
-      hold();
       parentElement.setAttribute("data-first-paint", "asked");
       setTriggerValue("painted", true);
+      // rooms the light run draws after this (a short run can end before its elements are drawn)
+      const more = () => { if (!gone) { hold(); requestAnimationFrame(more); } };
+      requestAnimationFrame(more);
     } else {
       requestAnimationFrame(check);
     }

@@ -116,8 +116,10 @@ def test_a_first_visits_main_control_stays_where_it_is_first_drawn(app_server, p
     page.wait_for_function("() => !document.querySelector('[data-fontnet-held]')", timeout=60_000)  # released
     # two frames more: the follower has seen the page as it is after the release
     seen = page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(window.__follow))))")
-    assert seen["top"] is not None and seen["held"]
+    assert seen["top"] is not None
     assert seen["moved"] is not None, "the control was drawn anew"
+    # without the rooms kept while the page arrives, the control went up by 880 px (Activations) and 517 px
+    # (Backprop) on the way, and without the rooms, 3,000 px down (Backprop)
     assert abs(seen["moved"]) <= 30 and abs(seen["most"]) <= 30, seen
 
 
