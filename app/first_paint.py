@@ -67,7 +67,7 @@ def later(draw, *args, reserve_px: int = 0, hold_back: bool = True, **kwargs):
     empty space in it: about the part's height on a wide screen, so that the main control below is drawn where the
     whole page will have it and does not jump away as the rest arrives (`python -m bench first-visit` reports how
     far it moves; first_paint.js keeps that height as the part's least while the rest arrives). `hold_back=False`
-    draws the part in a light run too (a link asked for it). Returns what `draw` returns, None in a light run."""
+    draws the part in a light run too (the page needs it at once: a link asked for it, a room's invitation). Returns what `draw` returns, None in a light run."""
     path = st.session_state.setdefault(LATER, [0])   # this part's place among the parts, and inside which
     n = path[-1]
     path[-1] += 1
