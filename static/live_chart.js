@@ -3,14 +3,19 @@
 
 import uPlot from "./vendor/uplot/uPlot.esm.js";
 
-// uPlot's stylesheet, once per page
-if (!document.querySelector("link[data-fontnet-uplot]")) {
+// uPlot's stylesheet, once per page. The module (and so every chart) is ready only once it applies: before it
+// does, a chart's canvas shows at its pixel size, twice its width on a phone's screen, past the page's edge. A
+// stylesheet that fails to load does not hold the charts back.
+await new Promise((resolve) => {
+  if (document.querySelector("link[data-fontnet-uplot]")) return resolve();
   const link = document.createElement("link");
   link.rel = "stylesheet";
   link.href = new URL("./vendor/uplot/uPlot.min.css", import.meta.url).href;
   link.dataset.fontnetUplot = "";
+  link.addEventListener("load", resolve, { once: true });
+  link.addEventListener("error", resolve, { once: true });
   document.head.appendChild(link);
-}
+});
 //
 // Each payload carries `run` (which run the points belong to), `start` (the index of its first point) and the
 // points themselves. A payload that continues what this chart holds is appended; anything else (`full`, a new

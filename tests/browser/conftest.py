@@ -18,6 +18,42 @@ from bench.harness import FIGURES_CLOCK_JS, PAINT_CLOCK_JS, ROOT, AppServer, Rep
 __all__ = ["FIGURES_CLOCK_JS", "PAINT_CLOCK_JS", "ROOT", "AppServer", "Replicas", "wait_for_app"]
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+FAILURES = ROOT / "artifacts" / "failures"
+# what a failed test's page showed: enough to tell a page that never finished from one drawn wrong
+PAGE_STATE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const first = document.querySelector('[data-first-paint]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {
+    connection: app?.dataset.testConnectionState, script: app?.dataset.testScriptState,
+    firstPaint: first?.getAttribute('data-first-paint'),
+    running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+    exceptions: [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText.slice(0, 2000)),
+    main: (main?.innerText ?? '').slice(0, 3000),
+  };
+}"""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, its report also says what each of its pages showed then (and a screenshot of
+    each goes to artifacts/failures): a flake that happens one run in many can be read from the one log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    pages = [v for v in item.funcargs.values() if hasattr(v, "evaluate") and hasattr(v, "screenshot")]
+    for n, pg in enumerate(pages):
+        try:
+            state = pg.evaluate(PAGE_STATE)
+            FAILURES.mkdir(parents=True, exist_ok=True)
+            shot = FAILURES / f"{item.name[:100]}-{n}.png".replace("/", "_")
+            pg.screenshot(path=str(shot), full_page=True)
+            text = f"url: {pg.url}\nscreenshot: {shot.relative_to(ROOT)}\n" + "\n".join(
+                f"{k}: {v}" for k, v in state.items())
+        except Exception as e:  # the page or browser is gone: say so, the failure itself is reported anyway
+            text = f"url: {getattr(pg, 'url', '?')}\ncould not read the page: {e}"
+        report.sections.append((f"page {n} at failure", text))
 
 
 @pytest.fixture(scope="session")

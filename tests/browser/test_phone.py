@@ -182,3 +182,28 @@ def test_a_room_on_a_teachers_tablet_and_a_students_phone(room_server, browser):
     finally:
         teacher_ctx.close()
         student_ctx.close()
+
+
+WIDEST_CANVAS = "() => Math.max(0, ...[...document.querySelectorAll('canvas')].map(c => c.getBoundingClientRect().right))"
+CHARTS_FIT = ("n => { const c = [...document.querySelectorAll('[data-chart] canvas')];"
+              " return c.length >= n && c.every(e => e.getBoundingClientRect().right <= innerWidth); }")
+
+
+def test_the_charts_wait_for_their_stylesheet_and_never_stick_out(app_server, phone):
+    """Until uPlot's stylesheet applies, a chart's canvas would show at its pixel size: twice its width on a
+    phone, past the screen's edge. With the stylesheet held back, the Train page's charts stay undrawn (the page
+    does not scroll sideways); once it arrives, all five are drawn inside the screen."""
+    page = phone
+    held = []
+    page.route("**/uPlot.min.css", lambda route: held.append(route))
+    with page.expect_request("**/uPlot.min.css", timeout=60_000):   # asked for as the chart module runs
+        page.goto(app_server.url + "/train")
+    wait_for_app(page)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # drawn frames
+    assert held
+    assert page.evaluate(WIDEST_CANVAS) <= 390
+    assert horizontal_overflow(page)["where"]["main"] == 0
+    for route in held:
+        route.continue_()
+    page.wait_for_function(CHARTS_FIT, arg=5, timeout=30_000)
+    assert horizontal_overflow(page)["where"]["main"] == 0
