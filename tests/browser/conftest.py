@@ -28,32 +28,39 @@ PAGE_STATE = """() => {
     connection: app?.dataset.testConnectionState, script: app?.dataset.testScriptState,
     firstPaint: first?.getAttribute('data-first-paint'),
     running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+    sessionCheck: document.querySelector('[data-session-check]')?.getAttribute('data-session-check'),
+    rerunAsked: window.__fontnetRerunAsked, dialog: document.querySelector('[role="dialog"]')?.innerText,
     exceptions: [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText.slice(0, 2000)),
     main: (main?.innerText ?? '').slice(0, 3000),
   };
 }"""
 
 
+def describe_page(pg, name: str) -> str:
+    """What a page shows now, in words (its URL, Streamlit's states, exceptions, its text), with a screenshot
+    saved to artifacts/failures/<name>.png: for a failed test's report."""
+    try:
+        state = pg.evaluate(PAGE_STATE)
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        shot = FAILURES / (name[:120].replace("/", "_") + ".png")
+        pg.screenshot(path=str(shot), full_page=True)
+        return f"url: {pg.url}\nscreenshot: {shot.relative_to(ROOT)}\n" + "\n".join(f"{k}: {v}" for k, v in state.items())
+    except Exception as e:  # the page or browser is gone: say so, the failure itself is reported anyway
+        return f"url: {getattr(pg, 'url', '?')}\ncould not read the page: {e}"
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """When a browser test fails, its report also says what each of its pages showed then (and a screenshot of
-    each goes to artifacts/failures): a flake that happens one run in many can be read from the one log."""
+    each goes to artifacts/failures): a flake that happens one run in many can be read from the one log. A test
+    that opens its own pages (and closes them before it ends) prints them with `describe_page` itself."""
     outcome = yield
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
         return
     pages = [v for v in item.funcargs.values() if hasattr(v, "evaluate") and hasattr(v, "screenshot")]
     for n, pg in enumerate(pages):
-        try:
-            state = pg.evaluate(PAGE_STATE)
-            FAILURES.mkdir(parents=True, exist_ok=True)
-            shot = FAILURES / f"{item.name[:100]}-{n}.png".replace("/", "_")
-            pg.screenshot(path=str(shot), full_page=True)
-            text = f"url: {pg.url}\nscreenshot: {shot.relative_to(ROOT)}\n" + "\n".join(
-                f"{k}: {v}" for k, v in state.items())
-        except Exception as e:  # the page or browser is gone: say so, the failure itself is reported anyway
-            text = f"url: {getattr(pg, 'url', '?')}\ncould not read the page: {e}"
-        report.sections.append((f"page {n} at failure", text))
+        report.sections.append((f"page {n} at failure", describe_page(pg, f"{item.name}-{n}")))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from fontnet import store
-from tests.browser.conftest import ROOT, Replicas, assert_nothing_ran, wait_for_app
+from tests.browser.conftest import ROOT, Replicas, assert_nothing_ran, describe_page, wait_for_app
 from tests.browser.test_class import state, wait_state
 
 pytestmark = pytest.mark.browser
@@ -180,6 +180,11 @@ def test_students_on_two_replicas_pool_into_one_room_and_survive_a_killed_replic
         for p in (teacher, *students.values()):
             assert_nothing_ran(p)
             assert p.locator('[data-testid="stException"]').count() == 0
+    except BaseException:
+        for n, c in enumerate(contexts):   # what every page showed when it failed, before they are closed
+            for pg in c.pages:
+                print(f"--- page {n}: {replica_of(pg, url)}\n{describe_page(pg, f'class-replicas-{n}')}")
+        raise
     finally:
         for c in contexts:
             c.close()
