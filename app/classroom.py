@@ -9,12 +9,20 @@ A seat says an answer is saved to the class only after `Store.add_answer` return
 take because the database was out of reach (or the student answered too fast) stays in the seat's `pending`
 list under its own answer id, and `flush` sends it again: the store keeps an answer id once, so a resend whose
 first attempt did commit stores nothing twice.
+
+A browser that joined a room keeps the student id it joined with in a cookie for that room (seat_cookie.js):
+a reload, or a new session after a server replica stopped, starts a new Streamlit session, and `enter` then
+finds the same student in the room again (`Seat.resume`), so the teacher's list does not grow a second seat
+for the same student. The id travels in no link, so a copied address never gives a friend one's seat; a student
+who leaves the room has the cookie forgotten, and one who finds someone else's seat on a shared computer can take
+a new one ("Not you?" on the Teach page).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -34,6 +42,10 @@ UNAVAILABLE = ("The class database cannot be reached right now, so your answer i
                "It is kept on this page: press Send again in a moment.")
 
 Connect = Callable[[], Store]
+COOKIE_KEY = "fontnet_seat_cookie"   # the hidden component that writes the cookie (app/page_head.py hides it at once)
+_cookie_component = st.components.v2.component(
+    "fontnet_seat_cookie", js=Path(__file__).with_name("seat_cookie.js").read_text(encoding="utf-8"),
+    css=f".st-key-{COOKIE_KEY} {{ display: none; }}", isolate_styles=False)
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,6 +82,7 @@ class Seat:
     counts: tuple[int, int] | None = None           # (students, answers), when the teacher shows them
     news: tuple[str, str] | None = None             # (kind, message) about the last send
     gone: bool = False                              # the room no longer exists
+    resumed: bool = False                           # this browser's seat from before (a reload), found again
 
     @property
     def shown_code(self) -> str:
@@ -79,6 +92,29 @@ class Seat:
         """Join the room under `nickname` (blank: none); StoreError says why not."""
         student = connect().join(self.code, self.student, nickname)
         self.joined, self.nickname = True, student.nickname
+
+    def resume(self, connect: Connect, student_id: str | None) -> bool:
+        """Take up the seat this browser joined the room with before (`student_id`, from its cookie), if the room
+        still has that student: joined again under the same id and nickname, their saved answers counted. False
+        (a fresh seat, not joined) when there is no such student or the store cannot say now."""
+        if not student_id:
+            return False
+        try:
+            found = connect().student(self.code, student_id)
+        except StoreError:
+            return False
+        if found is None:
+            return False
+        self.student, self.nickname, self.saved = found.id, found.nickname, found.answers
+        self.joined = self.resumed = True
+        return True
+
+    def new_seat(self) -> None:
+        """Someone else's seat was found again (a shared computer): a fresh one in the same room, not yet joined."""
+        self.student, self.nickname, self.saved = store.new_token(), "", 0
+        self.joined = self.resumed = False
+        self.pending.clear()
+        self.news = None
 
     def refresh(self, connect: Connect) -> None:
         """Read the room's settings (and its counts, if the teacher shows them); StoreError when that fails."""
@@ -139,10 +175,47 @@ class Seat:
 
 
 def enter(connect: Connect, typed: object) -> Seat:
-    """A seat in the room whose code was typed or linked, once the room is found open; BadInput (a mistyped
+    """A seat in the room whose code was typed or linked, once the room is found open: the one this browser
+    joined it with before, if the room still has it (`Seat.resume`), else a fresh one. BadInput (a mistyped
     code), RoomNotFound, RoomClosed or StoreUnavailable say why not."""
     code = store.normalise_code(typed)
     room = connect().room_status(code)
     if not room.open:
         raise RoomClosed(f"room {store.display_code(code)} is closed: ask your teacher to open it")
-    return Seat(code, room=room)
+    seat = Seat(code, room=room)
+    seat.resume(connect, remembered_student(code))
+    return seat
+
+
+def cookie_name(code: str) -> str:
+    return f"fontnet_seat_{code}"
+
+
+def browser_cookies() -> dict[str, str]:
+    """The cookies this visitor's browser sent when their session began (none outside a browser session)."""
+    try:
+        return dict(st.context.cookies)
+    except Exception:   # no session client, as in AppTest
+        return {}
+
+
+def remembered_student(code: str) -> str | None:
+    """The student id this browser joined room `code` with, from its cookie, when it holds a well-formed one."""
+    value = browser_cookies().get(cookie_name(code))
+    return value if isinstance(value, str) and store.ID_PATTERN.fullmatch(value) else None
+
+
+def remember_seat(seat: Seat | None, forget: str | None = None) -> None:
+    """Mount the hidden component that keeps `seat`'s student id in this browser for its room, while the room
+    lives (store.room_days of quiet), or that forgets the seat of room `forget` (the student left it)."""
+    if seat is not None and seat.joined:
+        try:
+            days = min(store.room_days(), 400)   # browsers keep a cookie at most 400 days
+        except StoreError:                       # a malformed setting: the store itself says so elsewhere
+            days = store.ROOM_DAYS
+        data = {"name": cookie_name(seat.code), "value": seat.student, "maxAge": int(days * 86_400)}
+    elif forget:
+        data = {"name": cookie_name(forget), "value": "", "maxAge": 0}
+    else:
+        return
+    _cookie_component(key=COOKIE_KEY, data=data)

@@ -17,10 +17,11 @@ Only the app's HTML at the base path or one level below it (a page: `/`, `/train
 and only when its path is plain letters, digits, `-` and `_`, so nothing from the address reaches the page
 unchecked; the body is asked for uncompressed (it is a few kilobytes) and its length corrected.
 
-The head also gets one style rule, hiding the app's three invisible components (the first-paint, keyboard and
-session checks each run mounts above the page): their own style sheets hide them too, but only once each
-component's code has arrived, and until then each left a gap above the page, so a first visit's title and main
-control were drawn 48 px lower and then jumped up, on about one visit in two (`python -m bench first-visit`).
+The head also gets one style rule, hiding the app's invisible components (the first-paint, keyboard and
+session checks each run mounts above the page; a fourth, the Teach page's class seat cookie, sits in its class
+box): their own style sheets hide them too, but only once each component's code has arrived, and until then each
+left a gap above the page, so a first visit's title and main control were drawn 48 px lower and then jumped up,
+on about one visit in two (`python -m bench first-visit`).
 
 An earlier version also named the code of each page's first-run elements (`<link rel="modulepreload">`); in full
 test runs a page then sometimes never drew its elements, so it names none (docs/measurements.md).
@@ -32,8 +33,9 @@ import json
 import re
 
 PAGE_PATH = re.compile(r"^(/[A-Za-z0-9_-]+)?/?$")
-# the keys of the app's components that draw nothing (app/first_paint.py, app/access.py, app/session_reset.py)
-HIDDEN_KEYS = ("fontnet_first_paint", "fontnet_access", "fontnet_session_check")
+# the keys of the app's components that draw nothing (app/first_paint.py, app/access.py, app/session_reset.py,
+# and the class seat's cookie on Teach, app/classroom.py)
+HIDDEN_KEYS = ("fontnet_first_paint", "fontnet_access", "fontnet_session_check", "fontnet_seat_cookie")
 STYLE = "<style>" + ",".join(f".st-key-{key}" for key in HIDDEN_KEYS) + "{display:none}</style>"
 SCRIPT = ("<script>(function(){{var p=location.pathname.replace(/\\/+$/,'')||'/';"
           "if(p==={served}&&!window.__streamlit)window.__streamlit={{BACKEND_BASE_URL:location.origin+{base}}};"

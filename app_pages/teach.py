@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from app import first_paint, links
-from app.classroom import Seat, enter, shared_store
+from app.classroom import Seat, enter, remember_seat, shared_store
 from app.live_chart import Chart, live_charts
 from app.page_kit import Flash, use_model_then_open_predict
 from app.script_export import show_teach_export
@@ -36,6 +36,7 @@ FLASH = Flash("teach")
 K = links.keys(SCHEMA)
 UPLOAD_ID = "teach_upload_id"
 SEAT = "teach_seat"             # Seat: the class room this session answers in, if any (app/classroom.py)
+FORGET = "teach_forget_seat"    # the room this browser just left: its remembered seat is forgotten on this run
 DEFAULT_TEXT = "The quick brown fox"
 MAX_UPLOAD_BYTES = 1_000_000
 ss = st.session_state
@@ -82,6 +83,7 @@ def on_answer(label: int) -> None:
         return
     set_answers([*kept, Answer(rgb, label, guessed)])
     if (s := seat()) is not None:
+        s.resumed = False                  # answering in the seat found again: it is theirs
         s.send(shared_store, rgb, label)   # says "saved to the class" only once the store has it
 
 
@@ -125,7 +127,8 @@ def on_upload() -> None:
 
 
 def join_room(s: Seat, nickname: str) -> None:
-    s.join(shared_store, nickname)
+    s.join(shared_store, nickname or s.nickname)   # a seat found again keeps its nickname unless a new one is typed
+    s.resumed = False
     ss[SEAT] = s
     links.set_setting(SCHEMA, "room", s.code)
     who = f"as {s.nickname}" if s.nickname else "without a nickname"
@@ -155,8 +158,16 @@ def on_leave() -> None:
     s = ss.pop(SEAT, None)
     links.set_setting(SCHEMA, "room", "")
     if s is not None:
+        ss[FORGET] = s.code   # a reload, or the next person at this computer, does not sit back down in it
         FLASH("info", f"You left room {s.shown_code}. Teach carries on with your own answers"
                       + (f"; {len(s.pending)} not yet sent stay only here." if s.pending else "."))
+
+
+def on_new_seat() -> None:
+    if (s := seat()) is not None:
+        s.new_seat()
+        ss["teach_nickname"] = ""
+        FLASH("info", f"You have a new seat in room {s.shown_code}: choose a nickname (or none) and join.")
 
 
 def on_send_again() -> None:
@@ -195,6 +206,7 @@ def read_room(s: Seat) -> None:
 def show_class() -> None:
     """Which class room this session answers in, and how its answers are doing; or the box to join one."""
     s = seat()
+    remember_seat(s, ss.pop(FORGET, None))   # this browser keeps its seat for a reload, or forgets one it left
     if s is None:
         with st.expander("Join a class", icon=":material/groups:"):
             c1, c2 = st.columns(2)
@@ -217,6 +229,11 @@ def show_class() -> None:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f":material/groups: Class room **{s.shown_code}**, {who}")
             st.button("Leave the room", key="teach_leave", on_click=on_leave)
+        if s.resumed:
+            with st.container(horizontal=True, vertical_alignment="center", key="teach_welcome_back"):
+                st.markdown(f"Welcome back: this browser was already in room **{s.shown_code}** {who}, so your "
+                            "answers carry on in the same seat.")
+                st.button("Not you? Take a new seat", key="teach_new_seat", on_click=on_new_seat)
     if s.counts is not None:
         students, given = s.counts
         st.caption(f"The class so far: {students:,} student{'' if students == 1 else 's'}, {given:,} answers.")

@@ -619,6 +619,23 @@ class Store:
                                                                  answers_table.c.student == student_id))
         return Student(row.student, row.nickname, row.joined, count)
 
+    def student(self, code: object, student_id: str) -> Student | None:
+        """The student with this id in the room, with their number of answers, or None when no such student
+        joined it: what a student's own browser remembers of its seat is checked here before it is used again.
+        RoomNotFound when the room is gone; the id is the only proof needed (it is random and only that
+        browser holds it)."""
+        code = normalise_code(code)
+        student_id = _check_id(student_id, "a student id")
+        with self._transaction() as conn:
+            self._get_room(conn, code)
+            row = conn.execute(sa.select(students_table).where(students_table.c.room == code,
+                                                               students_table.c.student == student_id)).one_or_none()
+            if row is None:
+                return None
+            count = conn.scalar(sa.select(sa.func.count()).where(answers_table.c.room == code,
+                                                                 answers_table.c.student == student_id))
+        return Student(row.student, row.nickname, row.joined, int(count))
+
     def students(self, code: object, key: object) -> list[Student]:
         """Every student of the room with their number of answers, in the order they joined. Teacher only."""
         with self._transaction() as conn:

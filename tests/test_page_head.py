@@ -143,13 +143,14 @@ def test_a_file_sent_whole_by_path_still_gets_its_start():
 
 
 def test_the_head_hides_the_apps_invisible_components_before_their_code_arrives():
-    """Each run mounts three components that draw nothing; the head's rule hides their containers from the first
-    frame (their own style sheets come with their code, and until then each left a gap above the page)."""
-    from app import access, first_paint, session_reset
+    """Each run mounts three components that draw nothing, and Teach a fourth in its class box; the head's rule
+    hides their containers from the first frame (their own style sheets come with their code, and until then each
+    left a gap above the page)."""
+    from app import access, classroom, first_paint, session_reset
 
     r = _client().get("/train")
     style = re.search(r"<style>(.*?)\{display:none\}</style>", r.text).group(1)
     assert sorted(style.split(",")) == sorted(f".st-key-{k}" for k in (first_paint.KEY, access.KEY,
-                                                                       session_reset.CHECK_KEY))
+                                                                       session_reset.CHECK_KEY, classroom.COOKIE_KEY))
     assert r.text.index("<style>") < r.text.index("<title>")   # in the head, before anything is drawn
     assert _client().get("/_stcore/health").text.count("<style>") == 0

@@ -237,6 +237,25 @@ def test_joining_keeps_a_clean_nickname_and_joining_again_renames(db, clock):
     assert db.join(code, "s5").nickname == ""
 
 
+def test_a_student_is_found_again_by_id_with_their_answers_and_nothing_else_is(db, clock):
+    code, key = room_with(db, "ann")
+    joined = clock.now
+    clock.advance(5)
+    db.add_answer(code, "ann", "a1", (1, 2, 3), 1)
+    db.add_answer(code, "ann", "a2", (4, 5, 6), 0)
+    assert db.student(code.lower(), "ann") == store.Student("ann", "ann", joined, 2)
+    assert db.student(code, "bob") is None            # never joined this room
+    other, _ = room_with(db, "bob")
+    assert db.student(other, "ann") is None           # a seat is in one room only
+    db.set_open(code, key, False)
+    assert db.student(code, "ann").answers == 2       # a closed room still knows its students
+    with pytest.raises(BadInput, match="student id"):
+        db.student(code, "no spaces allowed")
+    db.delete_room(code, key)
+    with pytest.raises(RoomNotFound):
+        db.student(code, "ann")
+
+
 def test_a_closed_room_takes_no_students_and_no_answers_but_resends_still_get_their_receipt(db):
     code, key = room_with(db, "ann")
     first = db.add_answer(code, "ann", "a1", (10, 20, 30), 1)

@@ -1,6 +1,7 @@
 """The Teach page in a class room (AppTest): joining by link or by code, answers saved to the class, the teacher's
 settings honoured, bad and closed rooms, a database out of reach, and a resend that stores nothing twice."""
 
+import json
 import re
 from pathlib import Path
 
@@ -90,6 +91,95 @@ def test_answering_without_joining_joins_without_a_nickname(db):
     no_exception(at)
     assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("", 1)]
     assert "Join room" not in button_labels(at) and "Leave the room" in button_labels(at)
+
+
+def cookie_asked(at) -> dict | None:
+    """What the page's last run asked the browser to keep (or forget) about its class seat: the data of the hidden
+    seat-cookie component, or None when the run mounted none."""
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if getattr(proto, "component_name", None) == "fontnet_seat_cookie":
+            return json.loads(proto.json)
+    return None
+
+
+def with_cookies(monkeypatch, cookies: dict[str, str]) -> None:
+    """The cookies the next sessions' browser sends when they begin (AppTest has no browser to send any)."""
+    monkeypatch.setattr(classroom, "browser_cookies", lambda: dict(cookies))
+
+
+def test_a_reload_sits_the_student_back_in_their_seat_with_their_nickname_and_answers(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    kept = cookie_asked(at)
+    assert kept == {"name": f"fontnet_seat_{code}", "value": seat(at).student, "maxAge": 30 * 86_400}
+    click(at, "Dark reads better")
+
+    with_cookies(monkeypatch, {kept["name"]: kept["value"], "other": "x"})
+    again = page(room=code)          # a reload: a new session, the same browser
+    no_exception(again)
+    assert seat(again).joined and seat(again).student == kept["value"]
+    assert "Join room" not in button_labels(again) and "Leave the room" in button_labels(again)
+    assert any("Welcome back" in m.value and "as **Ann**" in m.value for m in again.markdown)
+    assert status(again)["saved"] == "1"
+    click(again, "Light reads better")
+    no_exception(again)
+    assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]   # one seat, not two
+    assert not any("Welcome back" in m.value for m in again.markdown)   # answering in it made it theirs
+    assert cookie_asked(again)["value"] == kept["value"]
+
+
+def test_someone_else_at_the_same_browser_takes_a_new_seat(db, monkeypatch):
+    code, key = db.create_room()
+    first = join(page(room=code), "Ann")
+    kept = cookie_asked(first)
+    with_cookies(monkeypatch, {kept["name"]: kept["value"]})
+    at = page(room=code)
+    click(at, "Not you? Take a new seat")
+    no_exception(at)
+    assert not seat(at).joined and seat(at).student != kept["value"]
+    assert any(f"class room **{store.display_code(code)}**" in i.value for i in at.info)   # invited afresh
+    join(at, "Bo")
+    click(at, "Dark reads better")
+    assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 0), ("Bo", 1)]
+    assert cookie_asked(at)["value"] == seat(at).student
+
+
+@pytest.mark.parametrize("value", ["not-a-student-of-this-room", "bad value!", ""])
+def test_a_seat_cookie_the_room_does_not_know_gives_the_usual_invitation(db, monkeypatch, value):
+    code, key = db.create_room()
+    other, _ = db.create_room()
+    db.join(other, "elsewhere", "Cy")
+    with_cookies(monkeypatch, {f"fontnet_seat_{code}": value, f"fontnet_seat_{other}": "elsewhere"})
+    at = page(room=code)
+    no_exception(at)
+    assert not seat(at).joined and "Join room" in button_labels(at)
+    assert cookie_asked(at) is None          # nothing to keep before joining
+    assert db.students(code, key) == []
+
+
+def test_leaving_the_room_forgets_the_seat_in_this_browser(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    kept = cookie_asked(at)
+    click(at, "Leave the room")
+    assert cookie_asked(at) == {"name": kept["name"], "value": "", "maxAge": 0}
+    at.run()
+    assert cookie_asked(at) is None          # said once
+    with_cookies(monkeypatch, {})            # the browser forgot it: following the room link again invites afresh
+    assert not seat(page(room=code)).joined
+
+
+def test_typing_the_code_of_a_room_this_browser_sat_in_keeps_the_seat_and_its_nickname(db, monkeypatch):
+    code, key = db.create_room()
+    kept = cookie_asked(join(page(room=code), "Ann"))
+    with_cookies(monkeypatch, {kept["name"]: kept["value"]})
+    at = page()
+    at.text_input(key="teach_join_code").input(store.display_code(code))
+    click(at, "Join")
+    no_exception(at)
+    assert seat(at).student == kept["value"]
+    assert [(s.id, s.nickname) for s in db.students(code, key)] == [(kept["value"], "Ann")]
 
 
 @pytest.mark.parametrize("raw, says", [

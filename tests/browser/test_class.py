@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from fontnet import store
 from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -31,8 +32,9 @@ def class_server(tmp_path_factory):
     """The app with its class database in a temporary SQLite file."""
     where = tmp_path_factory.mktemp("class-db")
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'class.sqlite3'}"},
-                       base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
+    url = f"sqlite:///{where / 'class.sqlite3'}"
+    server = AppServer(env={"FONTNET_DATABASE_URL": url}, base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
+    server.database_url = url
     yield server
     server.stop()
 
@@ -125,3 +127,52 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
     finally:
         for c in contexts:
             c.close()
+
+
+def test_a_student_who_reloads_sits_back_down_in_the_same_seat_and_one_who_leaves_does_not(class_server, browser):
+    """The seat is kept in the browser's cookie for the room, not in the link: a reload (a new session) finds it, a
+    copy of the link in another browser does not, and leaving the room forgets it."""
+    db = store.Store(class_server.database_url)
+    code, key = db.create_room()
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    student, friend = [c.new_page() for c in contexts]
+    for p in (student, friend):
+        p.dialogs = []
+        p.on("dialog", lambda d, p=p: (p.dialogs.append(d.message), d.dismiss()))
+    try:
+        student.goto(f"{class_server.url}/teach?room={code}")
+        student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+        wait_for_app(student)
+        student.get_by_label("Nickname (optional)").fill("Ann")
+        student.get_by_label("Nickname (optional)").press("Enter")
+        wait_for_app(student)
+        student.get_by_role("button", name="Join room").click()
+        student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
+        answer(student, 0)
+        seat_cookie = next(c for c in contexts[0].cookies() if c["name"] == f"fontnet_seat_{code}")
+        assert seat_cookie["value"] == db.students(code, key)[0].id and seat_cookie["sameSite"] == "Lax"
+        assert seat_cookie["value"] not in student.url          # the link carries no seat
+
+        student.reload()
+        student.get_by_text("Welcome back").wait_for(timeout=60_000)
+        wait_for_app(student)
+        assert student.locator("#class-status").get_attribute("data-saved") == "1"
+        answer(student, 1)
+        assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]
+
+        friend.goto(student.url)                                # the same link in another browser: a seat of its own
+        friend.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+        wait_for_app(friend)
+        assert friend.get_by_text("Welcome back").count() == 0
+
+        student.get_by_role("button", name="Leave the room").click()
+        student.wait_for_function(f"() => !document.cookie.includes('fontnet_seat_{code}=')", timeout=30_000)
+        student.goto(f"{class_server.url}/teach?room={code}")   # following the room link again: invited afresh
+        student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+        assert len(db.students(code, key)) == 1
+        for p in (student, friend):
+            assert_nothing_ran(p)
+    finally:
+        for c in contexts:
+            c.close()
+        db.close()
