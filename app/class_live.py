@@ -6,9 +6,11 @@ one transaction with the room and its students) and retrains the class network w
 last retraining is far enough behind (RETRAIN_GAP seconds, or RETRAIN_FACTOR times as long as it took), so a busy
 room costs the server a bounded share of a core while every new answer still reaches the map as a dot at once.
 
-The panel polls the feed every POLL_SECONDS while the room is open. Its token (`held`, "tables.network" versions)
+The panel polls the feed every POLL_SECONDS while the room is open. Its token (`held`, "tables.network.reread")
 says what it was last sent: an answer carries the new dots (from the number the panel holds), the figures and
-tables only when they changed, and the map's grid only when the class network changed. Kept out of the page
+tables only when they changed, and the map's grid only when the class network changed. A student's Undo takes
+their answer back from the room (`Store.retract_answer`): the room then counts fewer answers than the view holds,
+so `refresh` reads the room whole again and the panel gets every dot again (`reread` in its token). Kept out of the page
 script so the benchmark and tests drive exactly what a live update does (`python -m bench class`).
 """
 
@@ -49,23 +51,33 @@ class ClassWatch:
         self.train_ms = 0.0
         self.tables = 0               # version of the figures and tables: new answers, students, a retraining
         self.network = 0              # version of the class network (the map's grid)
+        self.reread = 0               # times the room was read again because answers were taken back
+        self.stale = False            # the class network was trained on answers some of which were taken back
         self.next_train = 0.0
         self.fixed, self.value = "B", 128
 
     @property
     def held(self) -> str:
         """The token of what the panel holds once sent the current state."""
-        return f"{self.tables}.{self.network}"
+        return f"{self.tables}.{self.network}.{self.reread}"
 
     def refresh(self, train_now: bool = False) -> None:
         """Read what is new and retrain the class network if due (or `train_now`, when anything is new).
         StoreError (NotTeacher, RoomNotFound, StoreUnavailable) when the store cannot answer."""
         seen = self.db.watch(self.code, self.key, self.pool.last_id)
+        if len(self.pool) + len(seen.answers) > seen.room.answers:
+            # the room counts fewer answers than this view holds: a student took some back (Undo on Teach), so
+            # read them all again; the panel gets its dots whole and the class network is retrained
+            seen = self.db.watch(self.code, self.key, 0)
+            self.pool, self.stale = Pool.empty(), True
+            self.reread += 1
+            self.tables += 1
         if seen.answers or seen.students != self.students or seen.room != self.room:
             self.tables += 1
         self.pool = self.pool.extend(seen.answers)
         self.students, self.room = seen.students, seen.room
-        if len(self.pool) != self.trained_on and (train_now or self.view is None or self.clock() >= self.next_train):
+        due = len(self.pool) != self.trained_on or self.stale
+        if due and (train_now or self.view is None or self.clock() >= self.next_train):
             self.train()
 
     def train(self) -> None:
@@ -74,7 +86,7 @@ class ClassWatch:
         t = time.perf_counter()
         self.view = classroom.view(self.pool)
         self.train_ms = (time.perf_counter() - t) * 1000
-        self.trained_on = len(self.pool)
+        self.trained_on, self.stale = len(self.pool), False
         self.tables += 1
         self.network += 1
         self.next_train = start + max(RETRAIN_GAP, RETRAIN_FACTOR * self.train_ms / 1000)
@@ -95,7 +107,8 @@ class ClassWatch:
                                  alt=f"The class network's P(dark text) where {self.fixed} = {self.value}, with "
                                      f"{len(pool):,} answers as dots")
 
-        stats = figures.stats_items(len(self.students), len(pool), view, self.trained_on)
+        stats = figures.stats_items(len(self.students), len(pool), view, self.trained_on,
+                                    retraining=self.stale or self.trained_on != len(pool))
         rows = figures.student_rows(self.students, view.students if view else [])
         swatches = figures.split_swatches(view.splits if view else [])
         return [
@@ -126,11 +139,11 @@ class ClassWatch:
             except StoreError as e:
                 return {"status": "open", "held": held, "charts": [],
                         "problem": f"Live updates paused: {e}. Trying again every {POLL_SECONDS:g} s."}
-            tables, _, network = held.partition(".")
+            tables, network, reread = (str(held).split(".") + ["", ""])[:3]
             out = []
             for c in self.charts():
                 if c.name == MAP_CHART:
-                    if have > c.length:
+                    if have > c.length or reread != str(self.reread):   # dots taken back: all of them again
                         out.append(whole(c))
                     elif have < c.length or network != str(self.network):
                         # the grid only when the class network changed since the panel's token

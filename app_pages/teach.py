@@ -92,7 +92,7 @@ def on_undo() -> None:
         last = answers()[-1]
         set_answers(answers()[:-1], question=last.rgb)  # ask the undone colour again
         if (s := seat()) is not None:
-            s.forget(last.rgb)   # not yet sent: the class never gets it (one already saved stays)
+            s.take_back(shared_store, last.rgb)   # dropped if pending, taken back from the class if saved
 
 
 def on_remove() -> None:
@@ -242,7 +242,7 @@ def show_class() -> None:
               f"{'is' if s.saved == 1 else 'are'} in room {s.shown_code}.")
     st.markdown(f'<div id="class-status" role="status" data-room="{s.code}" data-saved="{s.saved}" data-pending='
                 f'"{len(s.pending)}" style="font-size: 0.875rem">{html.escape(status)}</div>', unsafe_allow_html=True)
-    if kind in ("warning", "error"):
+    if kind in ("warning", "error", "info"):
         getattr(st, kind)(md_literal(message))
     if s.pending:
         st.button(f"Send again ({len(s.pending)} not saved yet)", key="teach_send_again", on_click=on_send_again,

@@ -716,6 +716,32 @@ class Store:
             conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(answers=rooms_table.c.answers + 1))
         return Receipt(_answer(row), duplicate=False)
 
+    def retract_answer(self, code: object, student_id: str, rgb: Sequence[int]) -> bool:
+        """Take back this student's latest answer about the colour `rgb` (their Undo on Teach): the row is deleted
+        and the room's count lowered in one transaction. False when the room holds no such answer (never saved,
+        or taken back already). RoomClosed when the room is closed (its answers stay as the teacher froze them),
+        RoomNotFound, BadInput, StoreUnavailable otherwise, each with nothing changed. A live view notices the
+        count falling below the answers it holds and reads the room again (`watch`)."""
+        code = normalise_code(code)
+        student_id = _check_id(student_id, "a student id")
+        r, g, b = _check_rgb(rgb)
+        now = self.clock()
+        with self._transaction(write=True) as conn:
+            room = conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now)
+                                .returning(rooms_table.c.is_open)).first()
+            if room is None:
+                self._get_room(conn, code)   # raises RoomNotFound
+            if not room.is_open:
+                raise RoomClosed(f"room {display_code(code)} is closed, so the class keeps that answer")
+            latest = conn.scalar(sa.select(sa.func.max(answers_table.c.id)).where(
+                answers_table.c.room == code, answers_table.c.student == student_id,
+                answers_table.c.r == r, answers_table.c.g == g, answers_table.c.b == b))
+            if latest is None:
+                return False
+            conn.execute(answers_table.delete().where(answers_table.c.id == latest))
+            conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(answers=rooms_table.c.answers - 1))
+        return True
+
     def answers(self, code: object, key: object) -> list[StoredAnswer]:
         """Every answer in the room, oldest first. Teacher only."""
         return self.answers_since(code, key, 0)
@@ -736,11 +762,18 @@ class Store:
 
     def watch(self, code: object, key: object, after_id: int) -> Watch:
         """The room, its students and its answers with id > after_id, read in one transaction (the teacher's
-        live view asks this about once a second). Teacher only."""
+        live view asks this about once a second). Teacher only.
+
+        The room (its answer count) is read after the answers: under PostgreSQL's READ COMMITTED each statement
+        sees what was committed when it began, so an answer committed in between is counted but not returned,
+        never the other way round. The count is then below the answers held only when some were taken back
+        (`retract_answer`), which is what a live view checks."""
         _check_after(after_id)
         with self._transaction() as conn:
-            row = self._teacher_room(conn, code, key)
-            return Watch(self._room(row), self._students(conn, row.code), self._answers_since(conn, row.code, after_id))
+            code = self._teacher_room(conn, code, key).code
+            answers = self._answers_since(conn, code, after_id)
+            students = self._students(conn, code)
+            return Watch(self._room(self._get_room(conn, code)), students, answers)
 
 
 def _check_after(after_id: object) -> None:

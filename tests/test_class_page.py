@@ -227,6 +227,33 @@ def test_the_feed_sends_only_new_dots_and_the_grid_only_when_the_network_changed
     assert f.poll(retrained["held"], 99)["charts"][0]["full"]   # one that holds more than there is: everything
 
 
+def test_an_answer_taken_back_leaves_the_panel_and_the_class_network(db, monkeypatch):
+    monkeypatch.setattr(class_live, "RETRAIN_GAP", 0.0)
+    code, key = class_with(db, {"Ann": [((200, 100, 50), 1), ((20, 40, 60), 0)], "Bo": [((90, 90, 90), 0)]})
+    at = page(room=code, key=key)
+    held = panel(at)["held"]
+    f = feed(at, PANEL)
+    assert db.retract_answer(code, "s0", (20, 40, 60))
+    db.add_answer(code, "s1", "b9", (250, 250, 250), 1)   # and one new, so the count alone stays the same
+    monkeypatch.setattr(class_live, "RETRAIN_GAP", 3600.0)
+    at.session_state["class_watch"].next_train = float("inf")   # not retrained yet: the figures say so
+    first = f.poll(held, 3)
+    mp = chart(first, "map")
+    assert mp["full"] and [d[-1] for d in mp["dots"]] == [1, 0, 1] and len(mp["dots"]) == 3   # every dot again
+    assert [d[2:5] for d in mp["dots"]] == [[200, 100, 50], [90, 90, 90], [250, 250, 250]]
+    assert stats(first)["answers"] == "3" and "(retraining)" in stats(first)["trained"]
+    at.session_state["class_watch"].next_train = 0.0
+    news = f.poll(first["held"], 3)
+    assert "grid" in chart(news, "map") and not chart(news, "map")["dots"]   # the new network, no dot twice
+    assert stats(news)["trained"] == "3 answers"
+    net = at.session_state["class_watch"].view.net
+    expected = classroom.train(classroom.Pool.of(db.answers(code, key)))
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights_, expected.weights_))
+    assert f.poll(news["held"], 3)["charts"] == []                  # then quiet again
+    rows = chart(f.poll(held, 3), "students")["rows"]               # the old token: everything, Ann with one
+    assert [r[:2] for r in rows] == [["Ann", "1"], ["Bo", "2"]]
+
+
 def test_the_feed_says_when_the_room_closes_is_gone_or_the_database_is_away(db):
     code, key = db.create_room()
     at = page(room=code, key=key)

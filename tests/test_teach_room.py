@@ -331,6 +331,55 @@ def test_a_database_out_of_reach_keeps_the_answer_pending_and_send_again_stores_
     assert status(at)["saved"] == "1" and status(at)["pending"] == "0" and not at.error
 
 
+def test_undo_takes_the_answer_back_from_the_class_too(db):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    first = question(at)
+    click(at, "Dark reads better")
+    second = question(at)
+    click(at, "Light reads better")
+    click(at, "Undo")
+    no_exception(at)
+    assert [(a.rgb, a.label) for a in db.answers(code, key)] == [(first, 1)]   # the second is gone from the class
+    assert db.room_status(code).answers == 1 and status(at)["saved"] == "1"
+    assert any(f"taken back from the class (room {store.display_code(code)})" in shown(i) for i in at.info)
+    assert question(at) == second                                             # asked again, as without a room
+    click(at, "Dark reads better")
+    assert [(a.rgb, a.label) for a in db.answers(code, key)] == [(first, 1), (second, 1)]
+
+
+def test_undo_in_a_closed_room_or_without_the_database_says_the_class_keeps_the_answer(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    click(at, "Dark reads better")
+    click(at, "Light reads better")
+    db.set_open(code, key, False)
+    click(at, "Undo")
+    no_exception(at)
+    assert any("the class keeps that answer" in shown(i) for i in at.info)
+    assert len(db.answers(code, key)) == 2 and len(at.session_state["teach_answers"]) == 1
+    db.set_open(code, key, True)
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    click(at, "Undo")
+    no_exception(at)
+    assert any("cannot be reached right now, so the class keeps that answer" in shown(w) for w in at.warning)
+    assert len(db.answers(code, key)) == 2 and at.session_state["teach_answers"] == []
+
+
+def test_undo_of_an_answer_still_pending_means_the_class_never_gets_it(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    url = store.default_url()
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    click(at, "Dark reads better")
+    assert status(at)["pending"] == "1"
+    monkeypatch.setenv(store.URL_ENV, url)
+    click(at, "Undo")
+    no_exception(at)
+    assert status(at)["pending"] == "0" and db.answers(code, key) == []
+    assert any("Undone before the class had it" in shown(i) for i in at.info)
+
+
 def test_a_resend_after_a_lost_acknowledgement_stores_nothing_twice(db):
     code, key = db.create_room()
     s = classroom.Seat(code)

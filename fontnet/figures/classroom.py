@@ -39,9 +39,11 @@ def _share(x: float) -> str:
     return f"{x:.0%}"
 
 
-def stats_items(students: int, answers: int, view: ClassView | None, trained_on: int) -> list[dict]:
+def stats_items(students: int, answers: int, view: ClassView | None, trained_on: int,
+                retraining: bool | None = None) -> list[dict]:
     """The panel's figures: students joined, answers, and the class network's agreement with the formula and
-    WCAG (on Teach's 20,000 fixed colours) and how many answers it was trained on."""
+    WCAG (on Teach's 20,000 fixed colours) and how many answers it was trained on; "(retraining)" when it is not
+    trained on the answers held now (by default: when the counts differ)."""
     items = [{"key": "students", "label": "Students joined", "value": f"{students:,}"},
              {"key": "answers", "label": "Answers", "value": f"{answers:,}"}]
     if view is not None:
@@ -49,7 +51,7 @@ def stats_items(students: int, answers: int, view: ClassView | None, trained_on:
             {"key": "formula", "label": "Class network agrees with the formula", "value": f"{view.agreement.formula:.1%}"},
             {"key": "wcag", "label": "... with WCAG", "value": f"{view.agreement.wcag:.1%}"},
             {"key": "trained", "label": "Trained on", "value": f"{trained_on:,} answers"
-             + ("" if trained_on == answers else " (retraining)")},
+             + (" (retraining)" if (trained_on != answers if retraining is None else retraining) else "")},
         ]
     return items
 

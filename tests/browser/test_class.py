@@ -109,11 +109,18 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
             assert grown["tagged"], grown                       # the same panel and canvas, appended to
             assert grown["renders"] == before["renders"], grown  # no page run drew the panel again
             assert grown["polls"] > before["polls"]
+        # a student's Undo takes their last answer back from the class: the panel loses that dot, still live
+        students[2].get_by_role("button", name="Undo").click()
+        students[2].get_by_text("taken back from the class").wait_for(timeout=30_000)
+        taken = wait_state(teacher, "s.answers === '5' && s.dots === 5")
+        assert taken["renders"] == before["renders"], taken    # no page run: the feed sent the map whole (a new canvas)
+        assert teacher.evaluate(f"() => document.querySelector('{PANEL} [data-chart=map]')"
+                                ".closest('.fontnet-live-grid').parentElement.__tag === 'first'")   # the same panel
         assert sum(panel_frames) == 0, panel_frames             # and none was sent one
         with teacher.expect_download() as got:                  # the pooled answers, as the Train page reads them
             teacher.get_by_role("button", name="Download the class's answers (CSV)").click()
         rows = got.value.path().read_text().splitlines()
-        assert rows[0] == "red,green,blue,label" and len(rows) == 1 + 6
+        assert rows[0] == "red,green,blue,label" and len(rows) == 1 + 5
         assert all(re.fullmatch(r"\d{1,3},\d{1,3},\d{1,3},[01]", r) for r in rows[1:])
         screenshot(teacher, "class-teacher")
         screenshot(students[1], "class-student")
