@@ -8,8 +8,8 @@ st.session_state only.
 A seat says an answer is saved to the class only after `Store.add_answer` returned. An answer the store could not
 take because the database was out of reach (or the student answered too fast) stays in the seat's `pending`
 list under its own answer id, and `flush` sends it again: the store keeps an answer id once, so a resend whose
-first attempt did commit stores nothing twice. An answer the student undoes is dropped if pending and taken back
-from the class if saved (`Seat.take_back`).
+first attempt did commit stores nothing twice. Answers the student undoes or removes are dropped if pending and taken
+back from the class if saved (`Seat.take_back`).
 
 A browser that joined a room keeps the student id it joined with in a cookie for that room (seat_cookie.js):
 a reload, or a new session after a server replica stopped, starts a new Streamlit session, and `enter` then
@@ -136,32 +136,37 @@ class Seat:
         """Drop pending answers about `rgb` (the student took that answer back before the class had it)."""
         self.pending = [p for p in self.pending if p.rgb != tuple(rgb)]
 
-    def take_back(self, connect: Connect, rgb: tuple[int, int, int]) -> None:
-        """The student undid their answer about `rgb`: drop it if still pending, and take the saved one back from
-        the class (Store.retract_answer). `news` says whether the class still has it, and why."""
-        rgb = tuple(int(v) for v in rgb)
-        was_pending = any(p.rgb == rgb for p in self.pending)
-        self.forget(rgb)
+    def take_back(self, connect: Connect, rgbs: list[tuple[int, int, int]]) -> None:
+        """The student undid or removed their answers about `rgbs`: drop those still pending, and take the saved
+        ones back from the class (Store.retract_answers). `news` says whether the class still has them, and why."""
+        colours = [tuple(int(v) for v in rgb) for rgb in rgbs]
+        if not colours:
+            return
+        one = len(colours) == 1
+        was_pending = sum(any(p.rgb == c for p in self.pending) for c in colours)
+        for c in colours:
+            self.forget(c)
         if not self.joined:
             return
         try:
-            taken = connect().retract_answer(self.code, self.student, rgb)
+            taken = connect().retract_answers(self.code, self.student, colours)
         except StoreUnavailable:
-            self.news = ("warning", "Undone on this page, but the class database cannot be reached right now, so the "
-                                    "class keeps that answer.")
+            self.news = ("warning", "Changed on this page, but the class database cannot be reached right now, so "
+                                    f"the class keeps {'that answer' if one else 'those answers'}.")
             return
         except RoomNotFound:
             self.gone = True
             self.news = ("warning", f"Room {self.shown_code} no longer exists (deleted or expired).")
             return
         except StoreError as e:   # closed: the teacher froze the answers
-            self.news = ("info", f"Undone on this page; {e}.")
+            self.news = ("info", f"Changed on this page only: {e}.")
             return
+        self.saved = max(self.saved - taken, 0)
         if taken:
-            self.saved = max(self.saved - 1, 0)
-            self.news = ("info", f"Undone here and taken back from the class (room {self.shown_code}).")
+            what = "that answer" if one else ("1 answer" if taken == 1 else f"{taken:,} answers")
+            self.news = ("info", f"Taken back from the class too: {what} (room {self.shown_code}).")
         elif was_pending:
-            self.news = ("info", "Undone before the class had it.")
+            self.news = ("info", "Taken back before the class had it.")
 
     def flush(self, connect: Connect) -> None:
         """Send the pending answers, oldest first, each under its own id; stop at the first that cannot be

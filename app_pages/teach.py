@@ -92,18 +92,24 @@ def on_undo() -> None:
         last = answers()[-1]
         set_answers(answers()[:-1], question=last.rgb)  # ask the undone colour again
         if (s := seat()) is not None:
-            s.take_back(shared_store, last.rgb)   # dropped if pending, taken back from the class if saved
+            s.take_back(shared_store, [last.rgb])   # dropped if pending, taken back from the class if saved
 
 
 def on_remove() -> None:
     drop = set(ss.get("teach_remove") or [])
     if drop:
+        gone = [a.rgb for i, a in enumerate(answers()) if i in drop]
         set_answers([a for i, a in enumerate(answers()) if i not in drop], question=ss[QUESTION])
+        if (s := seat()) is not None:
+            s.take_back(shared_store, gone)
     ss["teach_remove"] = []
 
 
 def on_clear() -> None:
+    gone = [a.rgb for a in answers()]
     set_answers([], question=ss[QUESTION])
+    if (s := seat()) is not None:
+        s.take_back(shared_store, gone)
 
 
 def on_upload() -> None:

@@ -717,30 +717,44 @@ class Store:
         return Receipt(_answer(row), duplicate=False)
 
     def retract_answer(self, code: object, student_id: str, rgb: Sequence[int]) -> bool:
-        """Take back this student's latest answer about the colour `rgb` (their Undo on Teach): the row is deleted
-        and the room's count lowered in one transaction. False when the room holds no such answer (never saved,
-        or taken back already). RoomClosed when the room is closed (its answers stay as the teacher froze them),
-        RoomNotFound, BadInput, StoreUnavailable otherwise, each with nothing changed. A live view notices the
-        count falling below the answers it holds and reads the room again (`watch`)."""
+        """Take back this student's latest answer about the colour `rgb` (their Undo on Teach); False when the
+        room holds no such answer (never saved, or taken back already). See `retract_answers`."""
+        return self.retract_answers(code, student_id, [rgb]) == 1
+
+    def retract_answers(self, code: object, student_id: str, rgbs: Sequence[Sequence[int]]) -> int:
+        """Take back this student's latest answer about each colour in `rgbs` (Undo or Remove on Teach): the rows
+        are deleted and the room's count lowered in one transaction; returns how many were found and deleted
+        (a colour never saved, or taken back already, has none). RoomClosed when the room is closed (its answers
+        stay as the teacher froze them), RoomNotFound, BadInput, StoreUnavailable otherwise, each with nothing
+        changed. A live view notices the count falling below the answers it holds and reads the room again
+        (`watch`)."""
         code = normalise_code(code)
         student_id = _check_id(student_id, "a student id")
-        r, g, b = _check_rgb(rgb)
+        colours = [_check_rgb(rgb) for rgb in rgbs]
+        if not colours:
+            return 0
         now = self.clock()
+        mine = (answers_table.c.room == code) & (answers_table.c.student == student_id)
         with self._transaction(write=True) as conn:
             room = conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now)
                                 .returning(rooms_table.c.is_open)).first()
             if room is None:
                 self._get_room(conn, code)   # raises RoomNotFound
             if not room.is_open:
-                raise RoomClosed(f"room {display_code(code)} is closed, so the class keeps that answer")
-            latest = conn.scalar(sa.select(sa.func.max(answers_table.c.id)).where(
-                answers_table.c.room == code, answers_table.c.student == student_id,
-                answers_table.c.r == r, answers_table.c.g == g, answers_table.c.b == b))
-            if latest is None:
-                return False
-            conn.execute(answers_table.delete().where(answers_table.c.id == latest))
-            conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(answers=rooms_table.c.answers - 1))
-        return True
+                raise RoomClosed(f"room {display_code(code)} is closed, so the class keeps "
+                                 + ("that answer" if len(colours) == 1 else "those answers"))
+            latest = {}   # colour -> the id of this student's latest answer about it
+            for row in conn.execute(sa.select(answers_table.c.id, answers_table.c.r, answers_table.c.g,
+                                              answers_table.c.b).where(mine)):
+                key = (row.r, row.g, row.b)
+                latest[key] = max(latest.get(key, 0), row.id)
+            ids = {latest[c] for c in colours if c in latest}
+            if not ids:
+                return 0
+            conn.execute(answers_table.delete().where(answers_table.c.id.in_(sorted(ids))))
+            conn.execute(rooms_table.update().where(rooms_table.c.code == code)
+                         .values(answers=rooms_table.c.answers - len(ids)))
+        return len(ids)
 
     def answers(self, code: object, key: object) -> list[StoredAnswer]:
         """Every answer in the room, oldest first. Teacher only."""

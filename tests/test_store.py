@@ -206,6 +206,23 @@ def test_a_student_takes_back_their_latest_answer_about_a_colour_and_only_theirs
         db.retract_answer(code, "ann", (40, 50, 60))
 
 
+def test_several_answers_are_taken_back_at_once(db):
+    code, key = room_with(db, "ann", "bob")
+    for i in range(4):
+        db.add_answer(code, "ann", f"a{i}", (i, 0, 0), 1)
+    db.add_answer(code, "bob", "b0", (1, 0, 0), 1)
+    assert db.retract_answers(code, "ann", [(1, 0, 0), (3, 0, 0), (1, 0, 0), (9, 9, 9)]) == 2
+    assert [(a.student, a.rgb) for a in db.answers(code, key)] == [("ann", (0, 0, 0)), ("ann", (2, 0, 0)),
+                                                                   ("bob", (1, 0, 0))]
+    assert db.room_status(code).answers == 3 and db.retract_answers(code, "ann", []) == 0
+    with pytest.raises(BadInput):   # one bad colour: nothing taken back
+        db.retract_answers(code, "ann", [(0, 0, 0), (1, 2)])
+    assert db.room_status(code).answers == 3
+    db.set_open(code, key, False)
+    with pytest.raises(RoomClosed, match="keeps those answers"):
+        db.retract_answers(code, "ann", [(0, 0, 0), (2, 0, 0)])
+
+
 def test_a_watch_counts_the_room_after_its_answers_so_a_taken_back_one_shows_as_one_held_too_many(db):
     code, key = room_with(db, "ann")
     held = db.watch(code, key, 0).answers + [db.add_answer(code, "ann", f"a{i}", (i, i, i), 1).answer

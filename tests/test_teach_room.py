@@ -342,10 +342,29 @@ def test_undo_takes_the_answer_back_from_the_class_too(db):
     no_exception(at)
     assert [(a.rgb, a.label) for a in db.answers(code, key)] == [(first, 1)]   # the second is gone from the class
     assert db.room_status(code).answers == 1 and status(at)["saved"] == "1"
-    assert any(f"taken back from the class (room {store.display_code(code)})" in shown(i) for i in at.info)
+    assert any(f"Taken back from the class too: that answer (room {store.display_code(code)})" in shown(i)
+               for i in at.info)
     assert question(at) == second                                             # asked again, as without a room
     click(at, "Dark reads better")
     assert [(a.rgb, a.label) for a in db.answers(code, key)] == [(first, 1), (second, 1)]
+
+
+def test_removing_answers_takes_them_back_from_the_class_too(db):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    given = []
+    for k in range(4):
+        given.append(question(at))
+        click(at, "Dark reads better" if k % 2 == 0 else "Light reads better")
+    at.multiselect(key="teach_remove").select(1).select(3)
+    click(at, "Remove")
+    no_exception(at)
+    assert [a.rgb for a in db.answers(code, key)] == [given[0], given[2]]
+    assert any("Taken back from the class too: 2 answers" in shown(i) for i in at.info)
+    assert status(at)["saved"] == "2"
+    click(at, "Remove all")
+    assert db.answers(code, key) == [] and db.room_status(code).answers == 0 and status(at)["saved"] == "0"
+    assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 0)]   # still in the room
 
 
 def test_undo_in_a_closed_room_or_without_the_database_says_the_class_keeps_the_answer(db, monkeypatch):
@@ -356,7 +375,8 @@ def test_undo_in_a_closed_room_or_without_the_database_says_the_class_keeps_the_
     db.set_open(code, key, False)
     click(at, "Undo")
     no_exception(at)
-    assert any("the class keeps that answer" in shown(i) for i in at.info)
+    assert any("Changed on this page only: room" in shown(i) and "the class keeps that answer" in shown(i)
+               for i in at.info)
     assert len(db.answers(code, key)) == 2 and len(at.session_state["teach_answers"]) == 1
     db.set_open(code, key, True)
     monkeypatch.setenv(store.URL_ENV, unreachable_url())
@@ -377,7 +397,7 @@ def test_undo_of_an_answer_still_pending_means_the_class_never_gets_it(db, monke
     click(at, "Undo")
     no_exception(at)
     assert status(at)["pending"] == "0" and db.answers(code, key) == []
-    assert any("Undone before the class had it" in shown(i) for i in at.info)
+    assert any("Taken back before the class had it" in shown(i) for i in at.info)
 
 
 def test_a_resend_after_a_lost_acknowledgement_stores_nothing_twice(db):

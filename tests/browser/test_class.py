@@ -111,7 +111,7 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
             assert grown["polls"] > before["polls"]
         # a student's Undo takes their last answer back from the class: the panel loses that dot, still live
         students[2].get_by_role("button", name="Undo").click()
-        students[2].get_by_text("taken back from the class").wait_for(timeout=30_000)
+        students[2].get_by_text("Taken back from the class too").wait_for(timeout=30_000)
         taken = wait_state(teacher, "s.answers === '5' && s.dots === 5")
         assert taken["renders"] == before["renders"], taken    # no page run: the feed sent the map whole (a new canvas)
         assert teacher.evaluate(f"() => document.querySelector('{PANEL} [data-chart=map]')"
