@@ -30,6 +30,7 @@ import streamlit as st
 from fontnet import store
 from fontnet.store import (
     NotJoined,
+    Removed,
     RoomClosed,
     RoomFull,
     RoomNotFound,
@@ -84,6 +85,7 @@ class Seat:
     news: tuple[str, str] | None = None             # (kind, message) about the last send or take-back
     gone: bool = False                              # the room no longer exists
     resumed: bool = False                           # this browser's seat from before (a reload), found again
+    removed: bool = False                           # the teacher removed this seat from the room
 
     @property
     def shown_code(self) -> str:
@@ -105,6 +107,9 @@ class Seat:
         except StoreError:
             return False
         if found is None:
+            return False
+        if found.removed:   # the teacher removed this browser's seat: it stays out (`enter` says so)
+            self.student, self.removed = found.id, True
             return False
         self.student, self.nickname, self.saved = found.id, found.nickname, found.answers
         self.joined = self.resumed = True
@@ -187,6 +192,14 @@ class Seat:
             except NotJoined:
                 self.joined = False   # joined again on the next turn of the loop
                 continue
+            except Removed:
+                self.removed, self.joined = True, False
+                lost = len(self.pending)
+                self.pending.clear()
+                self.news = ("warning", f"Your teacher removed you from room {self.shown_code}, so "
+                                        f"{'your answer was' if lost == 1 else f'your last {lost} answers were'} not "
+                                        "saved to the class. Teach carries on with your own answers.")
+                return
             except (RoomClosed, RoomFull, RoomNotFound) as e:
                 self.gone = isinstance(e, RoomNotFound)
                 why = {RoomClosed: "is closed", RoomFull: f"is full ({store.ANSWERS_PER_ROOM:,} answers)",
@@ -210,13 +223,16 @@ class Seat:
 def enter(connect: Connect, typed: object) -> Seat:
     """A seat in the room whose code was typed or linked, once the room is found open: the one this browser
     joined it with before, if the room still has it (`Seat.resume`), else a fresh one. BadInput (a mistyped
-    code), RoomNotFound, RoomClosed or StoreUnavailable say why not."""
+    code), RoomNotFound, RoomClosed, Removed (this browser's seat was removed by the teacher) or StoreUnavailable
+    say why not."""
     code = store.normalise_code(typed)
     room = connect().room_status(code)
     if not room.open:
         raise RoomClosed(f"room {store.display_code(code)} is closed: ask your teacher to open it")
     seat = Seat(code, room=room)
     seat.resume(connect, remembered_student(code))
+    if seat.removed:
+        raise Removed(f"your teacher removed you from room {store.display_code(code)}")
     return seat
 
 

@@ -13,12 +13,13 @@ from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
 from app.text import md_literal
 from fontnet import classroom, store, teach, training
-from fontnet.figures.classroom import qr_svg
+from fontnet.figures.classroom import qr_svg, student_labels
 from fontnet.settings import CLASS as SCHEMA
 from fontnet.store import NotTeacher, RoomNotFound, StoreError
 
 WATCH = "class_watch"          # ClassWatch of the room in the link (this session only)
 DELETING = "class_deleting"    # the teacher asked to delete the room: confirm first
+REMOVING = "class_removing"    # the teacher is choosing a student to remove from the room
 FLASH = Flash("class")
 K = links.keys(SCHEMA)
 PANEL = "class_live"
@@ -96,6 +97,30 @@ def on_delete() -> None:
     if teacher_call(lambda db, c, k: db.delete_room(c, k),
                     f"Room {store.display_code(code)} is deleted with all its answers."):
         leave_room()
+
+
+def on_remove_ask() -> None:
+    ss[REMOVING] = True
+
+
+def on_remove_cancel() -> None:
+    ss[REMOVING] = False
+
+
+def on_remove() -> None:
+    who = ss.get("class_remove_who")
+    name = ss.get("class_remove_names", {}).get(who, "That student")
+    if who is None:
+        FLASH("warning", "Choose the student to remove first.")
+        return
+    ss[REMOVING] = False
+    try:
+        gone = shared_store().remove_student(ss[K["room"]], ss[K["key"]], who)
+    except StoreError as e:
+        FLASH("error", f"Nobody was removed: {e}.")
+        return
+    FLASH("success", f"{name} was removed from room {store.display_code(ss[K['room']])}, with "
+                     f"{'1 answer' if gone == 1 else f'{gone:,} answers'}. That seat cannot answer in this room again.")
 
 
 def leave_room() -> None:
@@ -200,6 +225,28 @@ def show_keep(w: ClassWatch) -> None:
                                         "The Predict page now uses the class network: open it")
 
 
+def show_remove(w: ClassWatch) -> None:
+    """Remove a student (a nickname that should not be on the projector, answers given in bad faith): the list
+    is the room's students as of this page run, which the button that opens it starts."""
+    if not ss.get(REMOVING):
+        st.button("Remove a student…", key="class_remove_ask", on_click=on_remove_ask, icon=":material/person_remove:")
+        return
+    names = student_labels(w.students)
+    ss["class_remove_names"] = names
+    with st.container(border=True, key="class_remove_box"):
+        if not names:
+            st.info("No student has joined this room yet.")
+        else:
+            st.selectbox("Student to remove", list(names), format_func=names.get, key="class_remove_who",
+                         index=None, placeholder="Choose a student")
+            st.caption("Their answers leave the class and its network, their nickname leaves this page, and their "
+                       "seat cannot join or answer in this room again. Teach keeps working for them on their own.")
+        with st.container(horizontal=True):
+            if names:
+                st.button("Remove from the room", key="class_remove", on_click=on_remove, type="primary")
+            st.button("Cancel", key="class_remove_cancel", on_click=on_remove_cancel)
+
+
 def show_delete(w: ClassWatch) -> None:
     if not ss.get(DELETING):
         st.button("Delete the room…", key="class_delete_ask", on_click=on_delete_ask, icon=":material/delete:")
@@ -256,4 +303,5 @@ show_links(code, key)
 show_controls(w.room)
 show_panel(w)
 show_keep(w)
+show_remove(w)
 show_delete(w)

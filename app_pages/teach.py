@@ -84,7 +84,8 @@ def on_answer(label: int) -> None:
     set_answers([*kept, Answer(rgb, label, guessed)])
     if (s := seat()) is not None:
         s.resumed = False                  # answering in the seat found again: it is theirs
-        s.send(shared_store, rgb, label)   # says "saved to the class" only once the store has it
+        s.send(shared_store, rgb, label)
+        leave_if_removed(s)   # says "saved to the class" only once the store has it
 
 
 def on_undo() -> None:
@@ -179,6 +180,15 @@ def on_new_seat() -> None:
 def on_send_again() -> None:
     if (s := seat()) is not None:
         s.flush(shared_store)
+        leave_if_removed(s)
+
+
+def leave_if_removed(s: Seat) -> None:
+    """The teacher removed this seat (found on sending): out of the room, with the reason, and Teach goes on."""
+    if s.removed:
+        ss.pop(SEAT, None)
+        links.set_setting(SCHEMA, "room", "")
+        FLASH("warning", s.news[1] if s.news else f"Your teacher removed you from room {s.shown_code}.")
 
 
 def enter_linked_room(code: str) -> None:

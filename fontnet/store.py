@@ -11,10 +11,13 @@ Guarantees a page can build on:
   answer id again stores nothing new and returns the stored row, so "send again" is always safe.
 - Every failure is a `StoreError` whose message can be shown as it is: `StoreUnavailable` when the database
   cannot be reached (never a driver's exception), `BadInput` for a mistyped code or nickname, `RoomNotFound`,
-  `RoomClosed`, `NotTeacher`, `NotJoined`, and `TooFast` / `RoomFull` for the rate limits.
+  `RoomClosed`, `NotTeacher`, `NotJoined`, `Removed`, and `TooFast` / `RoomFull` for the rate limits.
 - The limits (ANSWERS_PER_MINUTE per student, ANSWERS_PER_ROOM per room) are counted in the database, so they
   hold across replicas.
 - Within a room, answer ids grow in commit order, so `answers_since(code, key, last_id)` never misses a row.
+  Answers leave a room only with their room's count lowered in the same transaction (a student taking theirs
+  back, `retract_answers`; the teacher removing a student, `remove_student`), so a reader holding more answers
+  than the room counts knows to read it again (`watch`).
 - A student reads only the room's settings and, when the teacher allows it (`show_counts`), its counts;
   answers, students and nicknames are the teacher's alone (every such call checks the teacher's key).
 Only a SHA-256 hash of a teacher's key is stored. Rooms idle for FONTNET_ROOM_DAYS (default 30) days are
@@ -60,7 +63,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")   # student and answer ids, made
 KEY_MAX = 200
 BUSY_SECONDS = 10.0                      # SQLite waits this long for another writer before giving up
 CONNECT_SECONDS = 5                      # PostgreSQL gives up connecting after this long
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -90,6 +93,10 @@ class NotTeacher(StoreError):
 
 class NotJoined(StoreError):
     """The student has not joined this room (join first, with a nickname)."""
+
+
+class Removed(StoreError):
+    """The teacher removed this student (their seat) from the room: it takes no answers from that seat again."""
 
 
 class RateLimited(StoreError):
@@ -246,6 +253,7 @@ class Student:
     nickname: str
     joined: float
     answers: int
+    removed: bool = False   # the teacher removed this seat (only `student` returns such a one)
 
 
 @dataclass(frozen=True)
@@ -306,6 +314,7 @@ students_table = sa.Table(
     sa.Column("student", sa.String(64), primary_key=True),
     sa.Column("nickname", sa.String(NICKNAME_MAX), nullable=False),
     sa.Column("joined", Seconds, nullable=False),
+    sa.Column("removed", sa.Boolean, nullable=False, server_default=sa.false()),   # since version 3
 )
 answers_table = sa.Table(
     "class_answers", metadata,
@@ -334,7 +343,12 @@ def _add_show_counts(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE class_rooms ADD COLUMN show_counts BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
-UPGRADES: dict[int, Callable[[sa.Connection], None]] = {2: _add_show_counts}
+def _add_removed(conn: sa.Connection) -> None:
+    """Version 3: the teacher may remove a student from the room (nobody is removed in the rooms that exist)."""
+    conn.execute(sa.text("ALTER TABLE class_students ADD COLUMN removed BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {2: _add_show_counts, 3: _add_removed}
 _MIGRATION_LOCK = 0x466F6E744E6574   # PostgreSQL advisory lock id: replicas starting together upgrade once
 
 
@@ -609,6 +623,9 @@ class Store:
         with self._transaction(write=True) as conn:
             if not self._get_room(conn, code, lock=True).is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed: ask your teacher to open it")
+            if conn.scalar(sa.select(students_table.c.removed).where(students_table.c.room == code,
+                                                                     students_table.c.student == student_id)):
+                raise Removed(f"your teacher removed you from room {display_code(code)}")
             insert = self._insert(students_table).values(room=code, student=student_id, nickname=nickname, joined=now)
             conn.execute(insert.on_conflict_do_update(index_elements=[students_table.c.room, students_table.c.student],
                                                       set_={"nickname": nickname}))
@@ -620,8 +637,8 @@ class Store:
         return Student(row.student, row.nickname, row.joined, count)
 
     def student(self, code: object, student_id: str) -> Student | None:
-        """The student with this id in the room, with their number of answers, or None when no such student
-        joined it: what a student's own browser remembers of its seat is checked here before it is used again.
+        """The student with this id in the room, with their number of answers (and `removed` when the teacher
+        removed them), or None when no such student joined it: what a student's own browser remembers of its seat is checked here before it is used again.
         RoomNotFound when the room is gone; the id is the only proof needed (it is random and only that
         browser holds it)."""
         code = normalise_code(code)
@@ -634,19 +651,35 @@ class Store:
                 return None
             count = conn.scalar(sa.select(sa.func.count()).where(answers_table.c.room == code,
                                                                  answers_table.c.student == student_id))
-        return Student(row.student, row.nickname, row.joined, int(count))
+        return Student(row.student, row.nickname, row.joined, int(count), bool(row.removed))
 
     def students(self, code: object, key: object) -> list[Student]:
         """Every student of the room with their number of answers, in the order they joined. Teacher only."""
         with self._transaction() as conn:
             return self._students(conn, self._teacher_room(conn, code, key).code)
 
+    def remove_student(self, code: object, key: object, student_id: str) -> int:
+        """Remove a student from the room (teacher only): their answers are deleted and the room's count lowered,
+        their nickname cleared, and their seat refuses to join or answer again (Removed), all in one
+        transaction. Returns how many answers went; NotJoined when the room has no such student."""
+        student_id = _check_id(student_id, "a student id")
+        with self._transaction(write=True) as conn:
+            code = self._teacher_room(conn, code, key, lock=True).code
+            seat = (students_table.c.room == code) & (students_table.c.student == student_id) & ~students_table.c.removed
+            if conn.execute(students_table.update().where(seat).values(removed=True, nickname="")).rowcount != 1:
+                raise NotJoined("that student is not in this room (removed already, or never joined)")
+            gone = conn.execute(answers_table.delete().where(answers_table.c.room == code,
+                                                             answers_table.c.student == student_id)).rowcount
+            conn.execute(rooms_table.update().where(rooms_table.c.code == code)
+                         .values(answers=rooms_table.c.answers - gone))
+        return int(gone)
+
     @staticmethod
     def _students(conn: sa.Connection, code: str) -> list[Student]:
         n = (sa.select(sa.func.count()).where(answers_table.c.room == students_table.c.room,
                                               answers_table.c.student == students_table.c.student)
              .scalar_subquery().label("n"))
-        rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == code)
+        rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == code, ~students_table.c.removed)
                             .order_by(students_table.c.joined, students_table.c.student)).all()
         return [Student(r.student, r.nickname, r.joined, r.n) for r in rows]
 
@@ -656,7 +689,8 @@ class Store:
         code = normalise_code(code)
         with self._transaction() as conn:
             room = self._get_room(conn, code)
-            joined = conn.scalar(sa.select(sa.func.count()).select_from(students_table).where(students_table.c.room == code))
+            joined = conn.scalar(sa.select(sa.func.count()).select_from(students_table)
+                                 .where(students_table.c.room == code, ~students_table.c.removed))
         return int(joined), int(room.answers)
 
     def answered(self, code: object, student_id: str) -> int:
@@ -671,7 +705,7 @@ class Store:
     # ---- answers --------------------------------------------------------------------------------
     def add_answer(self, code: object, student_id: str, answer_id: str, rgb: Sequence[int], label: int) -> Receipt:
         """Store one answer and return it once committed. The same answer id again returns the stored row with
-        duplicate=True (even when the room has since closed); RoomNotFound, RoomClosed, NotJoined, TooFast,
+        duplicate=True (even when the room has since closed); RoomNotFound, RoomClosed, NotJoined, Removed, TooFast,
         RoomFull, BadInput, StoreUnavailable otherwise, each with nothing saved."""
         code = normalise_code(code)
         student_id = _check_id(student_id, "a student id")
@@ -683,7 +717,8 @@ class Store:
         recent = mine & (answers_table.c.created > now - RATE_WINDOW)
         facts = sa.select(   # one round trip for what the checks below need
             sa.select(answers_table.c.id).where(mine, answers_table.c.answer_id == answer_id).scalar_subquery(),
-            sa.exists().where(students_table.c.room == code, students_table.c.student == student_id),
+            sa.select(students_table.c.removed).where(students_table.c.room == code,
+                                                      students_table.c.student == student_id).scalar_subquery(),
             sa.select(sa.func.count()).where(recent).scalar_subquery(),
             sa.select(sa.func.min(answers_table.c.created)).where(recent).scalar_subquery())
         with self._transaction(write=True) as conn:
@@ -695,13 +730,15 @@ class Store:
                                 .returning(rooms_table.c.is_open, rooms_table.c.answers)).first()
             if room is None:
                 self._get_room(conn, code)   # raises RoomNotFound
-            stored, joined, sent, oldest = conn.execute(facts).one()
+            stored, removed, sent, oldest = conn.execute(facts).one()   # removed: None when never joined
             if stored is not None:
                 row = conn.execute(sa.select(answers_table).where(answers_table.c.id == stored)).one()
                 return Receipt(_answer(row), duplicate=True)
             if not room.is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed: your answer was not saved")
-            if not joined:
+            if removed:
+                raise Removed(f"your teacher removed you from room {display_code(code)}: your answer was not saved")
+            if removed is None:
                 raise NotJoined(f"join room {display_code(code)} with a nickname first")
             if room.answers >= ANSWERS_PER_ROOM:
                 raise RoomFull(f"room {display_code(code)} is full ({ANSWERS_PER_ROOM:,} answers): "

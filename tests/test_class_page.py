@@ -254,6 +254,39 @@ def test_an_answer_taken_back_leaves_the_panel_and_the_class_network(db, monkeyp
     assert [r[:2] for r in rows] == [["Ann", "1"], ["Bo", "2"]]
 
 
+def test_the_teacher_removes_a_student_with_their_answers_after_choosing_them(db):
+    code, key = class_with(db, {"Ann": [((200, 100, 50), 1), ((20, 40, 60), 0)], "": [((90, 90, 90), 0)]})
+    at = page(room=code, key=key)
+    held = panel(at)["held"]
+    click(at, "Remove a student…")
+    box = at.selectbox(key="class_remove_who")
+    assert list(box.options) == ["Ann", "Student 2"] and box.value is None
+    click(at, "Remove from the room")                  # nobody chosen: nothing happens
+    assert any("Choose the student to remove first" in shown(w) for w in at.warning)
+    assert len(db.students(code, key)) == 2
+    at.selectbox(key="class_remove_who").select("s1")
+    click(at, "Remove from the room")
+    no_exception(at)
+    assert any("Student 2 was removed from room" in shown(m) and "with 1 answer." in shown(m) for m in at.success)
+    assert [s.nickname for s in db.students(code, key)] == ["Ann"] and len(db.answers(code, key)) == 2
+    answer = feed(at, PANEL).poll(held, 3)             # the panel: the dot gone, one student left
+    assert len(chart(answer, "map")["dots"]) == 2 and stats(answer)["students"] == "1"
+    assert "Remove a student…" in [b.label for b in at.button]   # the chooser closed
+    click(at, "Remove a student…")
+    click(at, "Cancel")
+    assert "Remove from the room" not in [b.label for b in at.button]
+
+
+def test_removing_a_student_someone_else_removed_first_says_so(db):
+    code, key = class_with(db, {"Ann": [((200, 100, 50), 1)]})
+    at = click(page(room=code, key=key), "Remove a student…")
+    at.selectbox(key="class_remove_who").select("s0")
+    db.remove_student(code, key, "s0")                 # another tab of the teacher's was quicker
+    click(at, "Remove from the room")
+    no_exception(at)
+    assert any("Nobody was removed: that student is not in this room" in shown(e) for e in at.error)
+
+
 def test_the_feed_says_when_the_room_closes_is_gone_or_the_database_is_away(db):
     code, key = db.create_room()
     at = page(room=code, key=key)

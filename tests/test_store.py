@@ -498,22 +498,55 @@ def test_an_older_schema_is_upgraded_step_by_step_once(url, clock, monkeypatch):
     new.close()
 
 
-def test_a_version_1_database_gains_the_class_counts_setting_off(url, clock):
+def test_a_version_1_database_gains_the_class_counts_setting_off_and_nobody_removed(url, clock):
     db = Store(url, clock=clock)
     code, key = room_with(db, "ann")
     db.add_answer(code, "ann", "a1", (1, 2, 3), 1)
-    with db.engine.begin() as conn:   # back to version 1: no show_counts column
+    with db.engine.begin() as conn:   # back to version 1: no show_counts column, no removed column
         conn.execute(sa.text("ALTER TABLE class_rooms DROP COLUMN show_counts"))
+        conn.execute(sa.text("ALTER TABLE class_students DROP COLUMN removed"))
         conn.execute(store.schema_table.delete())
         conn.execute(store.schema_table.insert().values(version=1, applied=clock.now))
     db.close()
     upgraded = Store(url, clock=clock)
-    assert upgraded.schema_version() == store.SCHEMA_VERSION == 2
+    assert upgraded.schema_version() == store.SCHEMA_VERSION == 3
     room = upgraded.room_status(code)
     assert room.show_counts is False and room.answers == 1
     assert upgraded.set_show_counts(code, key, True).show_counts
     assert [a.rgb for a in upgraded.answers(code, key)] == [(1, 2, 3)]
+    assert [(s.nickname, s.removed) for s in upgraded.students(code, key)] == [("ann", False)]
+    assert upgraded.remove_student(code, key, "ann") == 1 and upgraded.students(code, key) == []
     upgraded.close()
+
+
+def test_a_removed_student_leaves_with_their_answers_and_cannot_come_back_in_that_seat(db, clock):
+    code, key = room_with(db, "ann", "bob")
+    for i in range(3):
+        db.add_answer(code, "ann", f"a{i}", (i, 0, 0), 1)
+    db.add_answer(code, "bob", "b0", (9, 9, 9), 0)
+    with pytest.raises(NotTeacher):
+        db.remove_student(code, "not the key", "ann")
+    assert db.answered(code, "ann") == 3                         # nothing changed
+    assert db.remove_student(code.lower(), key, "ann") == 3
+    assert [s.id for s in db.students(code, key)] == ["bob"] and db.counts(code) == (1, 1)
+    assert [a.student for a in db.answers(code, key)] == ["bob"] and db.room_status(code).answers == 1
+    assert db.student(code, "ann") == store.Student("ann", "", clock.now, 0, removed=True)   # nickname gone too
+    with pytest.raises(store.Removed, match="removed you from room"):
+        db.join(code, "ann", "Ann again")
+    with pytest.raises(store.Removed, match="not saved"):
+        db.add_answer(code, "ann", "a9", (1, 2, 3), 1)
+    with pytest.raises(store.Removed):
+        db.add_answer(code, "ann", "a0", (0, 0, 0), 1)           # a resend of a removed answer: not stored again
+    assert db.retract_answer(code, "ann", (0, 0, 0)) is False
+    with pytest.raises(NotJoined, match="not in this room"):
+        db.remove_student(code, key, "ann")                      # once only
+    with pytest.raises(NotJoined):
+        db.remove_student(code, key, "cy")
+    clock.advance(1)
+    db.join(code, "ann2", "Ann")                                 # a new seat is a new student
+    assert [s.nickname for s in db.students(code, key)] == ["bob", "Ann"]
+    seen = db.watch(code, key, 0)
+    assert [s.id for s in seen.students] == ["bob", "ann2"] and seen.room.answers == len(seen.answers) == 1
 
 
 def test_a_failing_upgrade_changes_nothing(url, clock, monkeypatch):

@@ -400,6 +400,33 @@ def test_undo_of_an_answer_still_pending_means_the_class_never_gets_it(db, monke
     assert any("Taken back before the class had it" in shown(i) for i in at.info)
 
 
+def test_a_student_the_teacher_removed_is_told_on_their_next_answer_and_carries_on_alone(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Troll")
+    kept = cookie_asked(at)
+    click(at, "Dark reads better")
+    db.remove_student(code, key, seat(at).student)
+    click(at, "Light reads better")
+    no_exception(at)
+    assert any("Your teacher removed you from room" in shown(w) and "your answer was not saved" in shown(w)
+               for w in at.warning)
+    assert "teach_seat" not in at.session_state and "room" not in at.query_params
+    assert db.answers(code, key) == [] and len(at.session_state["teach_answers"]) == 2   # kept here
+    click(at, "Dark reads better")                     # Teach goes on, alone
+    no_exception(at)
+    assert len(at.session_state["teach_answers"]) == 3 and db.answers(code, key) == []
+
+    with_cookies(monkeypatch, {kept["name"]: kept["value"]})   # the same browser, back through the link
+    again = page(room=code)
+    no_exception(again)
+    assert any("your teacher removed you from room" in shown(w) for w in again.warning)
+    assert "teach_seat" not in again.session_state and "room" not in again.query_params
+    again.text_input(key="teach_join_code").input(code)         # or by typing the code
+    click(again, "Join")
+    assert any("You did not join a class: your teacher removed you" in shown(e) for e in again.error)
+    assert db.students(code, key) == []
+
+
 def test_a_resend_after_a_lost_acknowledgement_stores_nothing_twice(db):
     code, key = db.create_room()
     s = classroom.Seat(code)

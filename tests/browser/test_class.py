@@ -125,6 +125,18 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
         screenshot(teacher, "class-teacher")
         screenshot(students[1], "class-student")
 
+        # the teacher removes a student: their dot and row leave the panel, and their page says so on its next answer
+        teacher.get_by_role("button", name="Remove a student…").click()
+        teacher.get_by_role("combobox", name="Student to remove").click()
+        teacher.get_by_role("option", name=NICKNAMES[2], exact=True).click()
+        teacher.get_by_role("button", name="Remove from the room").click()
+        teacher.get_by_text(f"{NICKNAMES[2]} was removed from room").wait_for(timeout=30_000)
+        removed = wait_state(teacher, "s.students === '2' && s.answers === '4' && s.dots === 4 && s.rows === 2")
+        assert removed["names"] == list(NICKNAMES[:2])
+        students[2].get_by_role("button", name="Dark reads better", exact=True).click()
+        students[2].get_by_text("Your teacher removed you from room").wait_for(timeout=30_000)
+        assert "room=" not in students[2].url
+
         for student in students:
             assert key not in student.content()
             assert key not in student.url
