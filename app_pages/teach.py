@@ -198,8 +198,9 @@ def enter_linked_room(code: str) -> None:
     except store.StoreError as e:
         why = ("the class database cannot be reached right now" if isinstance(e, store.StoreUnavailable)
                else str(e))
-        st.warning(f"From the link: {md_literal(why)}. Teach works on your own answers; to join later, type "
-                   "the room code under Join a class.", icon=":material/link_off:")
+        later = "" if isinstance(e, store.Removed) else "; to join later, type the room code under Join a class"
+        st.warning(f"From the link: {md_literal(why)}. Teach works on your own answers{later}.",
+                   icon=":material/link_off:")
         links.set_setting(SCHEMA, "room", "")
         links.page_settings(SCHEMA)   # the link drops the room now
 

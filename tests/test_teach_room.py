@@ -419,7 +419,8 @@ def test_a_student_the_teacher_removed_is_told_on_their_next_answer_and_carries_
     with_cookies(monkeypatch, {kept["name"]: kept["value"]})   # the same browser, back through the link
     again = page(room=code)
     no_exception(again)
-    assert any("your teacher removed you from room" in shown(w) for w in again.warning)
+    assert any("your teacher removed you from room" in shown(w) and "to join later" not in shown(w)
+               for w in again.warning)
     assert "teach_seat" not in again.session_state and "room" not in again.query_params
     again.text_input(key="teach_join_code").input(code)         # or by typing the code
     click(again, "Join")
