@@ -80,7 +80,7 @@ class Seat:
     nickname: str = ""
     joined: bool = False
     pending: list[Pending] = field(default_factory=list)
-    saved: int = 0                                  # answers from this session the class holds
+    saved: int = 0                                  # answers of this seat the class holds
     counts: tuple[int, int] | None = None           # (students, answers), when the teacher shows them
     news: tuple[str, str] | None = None             # (kind, message) about the last send or take-back
     gone: bool = False                              # the room no longer exists
@@ -151,7 +151,9 @@ class Seat:
         was_pending = sum(any(p.rgb == c for p in self.pending) for c in colours)
         for c in colours:
             self.forget(c)
-        if not self.joined:
+        if not self.joined:   # nothing of this seat is in the class yet
+            if was_pending:
+                self.news = ("info", "Taken back before the class had it.")
             return
         try:
             taken = connect().retract_answers(self.code, self.student, colours)

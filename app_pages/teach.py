@@ -84,8 +84,8 @@ def on_answer(label: int) -> None:
     set_answers([*kept, Answer(rgb, label, guessed)])
     if (s := seat()) is not None:
         s.resumed = False                  # answering in the seat found again: it is theirs
-        s.send(shared_store, rgb, label)
-        leave_if_removed(s)   # says "saved to the class" only once the store has it
+        s.send(shared_store, rgb, label)   # says "saved to the class" only once the store has it
+        leave_if_removed(s)
 
 
 def on_undo() -> None:
