@@ -77,3 +77,11 @@ def test_medians_ratios_and_the_markdown_table():
     assert harness.median([]) != harness.median([])   # NaN: a case with no run is reported, not raised
     assert harness.ratio(3.0, 2.0) == 1.5
     assert harness.markdown_table(["a", "b"], [[1, "x"]]) == "| a | b |\n|---|---|\n| 1 | x |"
+
+
+def test_the_store_benchmarks_take_back_reads_a_room_again_after_answers_left_it(tmp_path):
+    from bench.store import take_back
+
+    said = take_back(f"sqlite:///{tmp_path / 'back.sqlite3'}", 400, 1)   # 200 students, 2 answers each
+    assert "reads 400 answers again" in said
+    assert "takes back 2 answers" in said and "removes one with 2 answers" in said
