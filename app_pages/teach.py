@@ -316,12 +316,11 @@ with ask:
                "(when you are not typing in a box).")
     with st.expander("How this colour looks to colour-blind readers"):
         show_colour_vision(rgb, key="teach_colour_vision")
-    guess_hidden = room is not None and not room.show_guess
-    if guess_hidden:
+    if room is not None and not room.show_guess:   # said in words, as the question mode below
         ss["teach_show_guess"] = False
-    if st.toggle("Show the network's guess before I answer", key="teach_show_guess", disabled=guess_hidden,
-                 help="Your teacher hides it in this room." if guess_hidden else
-                 "Hidden by default, so it does not sway you."):
+        st.markdown(":material/visibility_off: Your teacher hides the network's guess in this room.")
+    elif st.toggle("Show the network's guess before I answer", key="teach_show_guess",
+                   help="Hidden by default, so it does not sway you."):
         st.markdown(f"**{teach.guess(net, rgb).sentence()}**")
 
 with side:
@@ -342,11 +341,12 @@ with side:
     st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
                 f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
                 unsafe_allow_html=True)
-    if room is not None:
-        ss[K["ask"]] = room.ask   # the teacher chooses for the room
-    st.radio("Next colour", SCHEMA["ask"].kind.names, key=K["ask"], format_func=SCHEMA["ask"].kind.label,
-             horizontal=True, disabled=room is not None,
-             help="Your teacher chooses this for the room." if room is not None else None)
+    if room is not None:   # the teacher chooses for the room: said in words (a disabled control's grey is 2.6:1)
+        ss[K["ask"]] = room.ask
+        st.markdown(f"**Next colour**: {SCHEMA['ask'].kind.label(room.ask)}, as your teacher chose for the room.")
+    else:
+        st.radio("Next colour", SCHEMA["ask"].kind.names, key=K["ask"], format_func=SCHEMA["ask"].kind.label,
+                 horizontal=True)
     st.caption(teach.WHY_ACTIVE)
     if st.button("Use this model", key="teach_use", disabled=not answers(),
                  help="The Predict page uses your network for this session only."):

@@ -272,9 +272,11 @@ def test_typing_a_code_joins_and_a_mistyped_one_gets_a_clear_message(db):
 def test_the_teachers_settings_hide_the_guess_choose_the_questions_and_show_counts(db):
     code, key = db.create_room(ask="random", show_guess=False)
     at = join(page(room=code, ask="active"), "Di")
-    guess = at.toggle(key="teach_show_guess")
-    assert guess.disabled and guess.value is False
-    assert at.radio(key="teach.ask").value == "random" and at.radio(key="teach.ask").disabled
+    assert not [t for t in at.toggle if t.key == "teach_show_guess"]          # no control, words instead
+    assert any("Your teacher hides the network's guess in this room" in m.value for m in at.markdown)
+    assert not [r for r in at.radio if r.key == "teach.ask"]
+    assert any(m.value.startswith("**Next colour**: uniformly random") and "as your teacher chose" in m.value for m in at.markdown)
+    assert seat(at).room.ask == "random"
     assert not any("The class so far" in c.value for c in at.caption)
     click(at, "Dark reads better")
     db.set_show_guess(code, key, True)
@@ -282,16 +284,19 @@ def test_the_teachers_settings_hide_the_guess_choose_the_questions_and_show_coun
     db.set_show_counts(code, key, True)
     db.join(code, "other", "Eve")
     at.run()
-    assert not at.toggle(key="teach_show_guess").disabled
-    assert at.radio(key="teach.ask").value == "active"
+    assert not at.toggle(key="teach_show_guess").value
+    assert any(m.value.startswith("**Next colour**: where the network is least sure") for m in at.markdown)
     assert any("The class so far: 2 students, 1 answers." in c.value for c in at.caption)
     at.toggle(key="teach_show_guess").set_value(True)
     at.run()
     assert any(teach.guess(at.session_state["teach_net"], question(at)).sentence() in m.value for m in at.markdown)
-    db.set_show_guess(code, key, False)   # hidden again: the toggle is switched off
+    db.set_show_guess(code, key, False)   # hidden again: no guess, and the toggle comes back switched off
+    at.run()
+    assert not [t for t in at.toggle if t.key == "teach_show_guess"]
+    assert not any("I think you will pick" in m.value for m in at.markdown)
+    db.set_show_guess(code, key, True)
     at.run()
     assert at.toggle(key="teach_show_guess").value is False
-    assert not any("I think you will pick" in m.value for m in at.markdown)
 
 
 def test_answering_too_fast_keeps_the_answer_and_send_again_sends_it(db, monkeypatch):

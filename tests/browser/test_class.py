@@ -7,6 +7,7 @@ import re
 import pytest
 
 from fontnet import store
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -129,6 +130,7 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
         teacher.get_by_role("button", name="Remove a student…").click()
         teacher.get_by_role("combobox", name="Student to remove").click()
         teacher.get_by_role("option", name=NICKNAMES[2], exact=True).click()
+        assert_accessible(teacher, "Class, choosing a student to remove")
         teacher.get_by_role("button", name="Remove from the room").click()
         teacher.get_by_text(f"{NICKNAMES[2]} was removed from room").wait_for(timeout=30_000)
         removed = wait_state(teacher, "s.students === '2' && s.answers === '4' && s.dots === 4 && s.rows === 2")
@@ -175,6 +177,7 @@ def test_a_student_who_reloads_sits_back_down_in_the_same_seat_and_one_who_leave
         student.reload()
         student.get_by_text("Welcome back").wait_for(timeout=60_000)
         wait_for_app(student)
+        assert_accessible(student, "Teach in a room, back in the same seat")
         assert student.locator("#class-status").get_attribute("data-saved") == "1"
         answer(student, 1)
         assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]
