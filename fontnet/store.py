@@ -254,6 +254,7 @@ class Student:
     joined: float
     answers: int
     removed: bool = False   # the teacher removed this seat (only `student` returns such a one)
+    number: int = 0         # the order of joining, removed students counted (`students`; 0 elsewhere)
 
 
 @dataclass(frozen=True)
@@ -679,9 +680,11 @@ class Store:
         n = (sa.select(sa.func.count()).where(answers_table.c.room == students_table.c.room,
                                               answers_table.c.student == students_table.c.student)
              .scalar_subquery().label("n"))
-        rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == code, ~students_table.c.removed)
+        rows = conn.execute(sa.select(students_table, n).where(students_table.c.room == code)
                             .order_by(students_table.c.joined, students_table.c.student)).all()
-        return [Student(r.student, r.nickname, r.joined, r.n) for r in rows]
+        # numbered among every student who joined, so "Student 3" stays Student 3 when another is removed
+        return [Student(r.student, r.nickname, r.joined, r.n, number=i)
+                for i, r in enumerate(rows, start=1) if not r.removed]
 
     def counts(self, code: object) -> tuple[int, int]:
         """(students joined, answers given) in the room: the only class figures a student may be shown, and

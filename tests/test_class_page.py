@@ -271,6 +271,11 @@ def test_the_teacher_removes_a_student_with_their_answers_after_choosing_them(db
     assert [s.nickname for s in db.students(code, key)] == ["Ann"] and len(db.answers(code, key)) == 2
     answer = feed(at, PANEL).poll(held, 3)             # the panel: the dot gone, one student left
     assert len(chart(answer, "map")["dots"]) == 2 and stats(answer)["students"] == "1"
+    db.join(code, "s2", "")
+    db.join(code, "s3", "")
+    at.run()
+    rows = chart(feed(at, PANEL).poll(held, 0), "students")["rows"]
+    assert [r[0] for r in rows] == ["Ann", "Student 3", "Student 4"]   # numbered as they joined: no name moves
     assert "Remove a student…" in [b.label for b in at.button]   # the chooser closed
     click(at, "Remove a student…")
     click(at, "Cancel")

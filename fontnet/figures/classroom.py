@@ -31,8 +31,9 @@ def qr_svg(url: str, label: str) -> str:
 
 
 def student_labels(students: Sequence[Student]) -> dict[str, str]:
-    """Each student's name on the teacher's page: the nickname, or "Student N" (N: the order of joining)."""
-    return {s.id: s.nickname or f"Student {i}" for i, s in enumerate(students, start=1)}
+    """Each student's name on the teacher's page: the nickname, or "Student N" (N: the order of joining, counting
+    students since removed, so a name never moves to another student)."""
+    return {s.id: s.nickname or f"Student {s.number or i}" for i, s in enumerate(students, start=1)}
 
 
 def _share(x: float) -> str:
