@@ -38,16 +38,20 @@ export function exposeShortcuts(doc = document) {
   }
 }
 
-// A Markdown table wider than its column scrolls inside its own box (access.css). A box that scrolls must be
-// reachable by keyboard to be scrolled by one: while it is wider than the screen it is a named, focusable region.
+// A Markdown table wider than its column scrolls inside its own box (access.css), as does a figure in a
+// `.fontnet-scroll-x` box (the Backprop page's computation graph, kept at a legible size). A box that scrolls must
+// be reachable by keyboard to be scrolled by one: while it is wider than the screen it is a named, focusable region
+// (a figure's box names itself in data-scroll-label).
+const SCROLL_BOXES = '[data-testid="stMarkdownContainer"]:has(> table), .fontnet-scroll-x';
+
 export function scrollableTables(doc = document) {
-  for (const box of doc.querySelectorAll('[data-testid="stMarkdownContainer"]:has(> table)')) {
+  for (const box of doc.querySelectorAll(SCROLL_BOXES)) {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     const marked = box.dataset.fontnetScroll === "";
     if (scrolls && !marked && !box.hasAttribute("tabindex")) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Table, scrolls sideways");
+      box.setAttribute("aria-label", box.dataset.scrollLabel || "Table, scrolls sideways");
       box.dataset.fontnetScroll = "";
     } else if (!scrolls && marked) {
       for (const a of ["tabindex", "role", "aria-label", "data-fontnet-scroll"]) box.removeAttribute(a);

@@ -161,7 +161,9 @@ def show_worked(b: backprop.Backprop, chk: backprop.Check, s: backprop.Step) -> 
                    "bias, with their gradients; the edges into Z2 carry W2 and its gradient. Orange edges are positive "
                    "weights, blue negative, wider the larger; hover over an edge for its numbers.")
         with st.container(key="graph"):
-            st.markdown(f"<div>{graph_svg(b)}</div>", unsafe_allow_html=True)
+            # legible on a narrow screen: it scrolls sideways in its own box there (app/access.css, access.js)
+            st.markdown(f'<div class="fontnet-scroll-x" data-scroll-label="The computation graph, scrolls sideways">'
+                        f'{graph_svg(b)}</div>', unsafe_allow_html=True)
 
     if st.toggle("Derive it with SymPy", key=K["sympy"],
                  help="SymPy, the chapter's tool for derivatives, differentiates the same expressions symbolically."):

@@ -68,7 +68,8 @@ def test_every_chain_rule_term_and_product_is_shown_with_its_numbers():
         assert f"| **{t.name}** | {t.formula} | {shape} |" in tables, t.name
     # the computation graph: an SVG drawn by the server, with this network's numbers
     [graph] = [m.value for m in at.markdown if 'class="backprop-graph"' in m.value]
-    assert graph == f"<div>{graph_svg(b)}</div>" and not at.get("graphviz_chart")
+    assert graph == (f'<div class="fontnet-scroll-x" data-scroll-label="The computation graph, scrolls sideways">'
+                     f'{graph_svg(b)}</div>') and not at.get("graphviz_chart")
     assert f"grad {num(b.gradients['W1'][0, 0])}" in graph and f"data {num(b.cost)}" in graph
 
 

@@ -13,6 +13,10 @@ pytestmark = pytest.mark.browser
 PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"), ("/tune", "Tune"),
          ("/backprop", "Backprop"), ("/activations", "Activations"), ("/digits", "Digits")]
 ANSWERS = "() => +document.querySelector('#teach-scores')?.dataset.answers"
+SCROLL_BOXES = "[data-testid=stMarkdownContainer]:has(> table), .fontnet-scroll-x"   # as app/access.js
+# the computation graph's text as drawn: its font size in the SVG's units, scaled to its width on screen
+GRAPH_TEXT_PX = ("() => { const s = document.querySelector('.fontnet-scroll-x svg.backprop-graph');"
+                 " return s.getBoundingClientRect().width / s.viewBox.baseVal.width * +s.getAttribute('font-size'); }")
 
 
 @pytest.fixture(params=sorted(DEVICES))
@@ -64,10 +68,9 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     page = device
     open_page(page, app_server.url + path, title)
     page.wait_for_selector('[data-access="ready"]', state="attached", timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stMarkdownContainer]:has(> table)') || "
-                           "[...document.querySelectorAll('[data-testid=stMarkdownContainer]:has(> table)')].every("
+    page.wait_for_function(f"() => [...document.querySelectorAll('{SCROLL_BOXES}')].every("
                            "b => b.scrollWidth <= b.clientWidth + 1 || b.dataset.fontnetScroll === '')",
-                           timeout=30_000)  # the access script has marked the tables that scroll
+                           timeout=30_000)  # the access script has marked the tables and figures that scroll
     over = horizontal_overflow(page)
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
     assert_accessible(page, f"{title} on a {page.device}")
@@ -75,6 +78,22 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     over = horizontal_overflow(page)
     assert over["where"]["sidebar"] == 0, over
     assert page.get_by_role("list", name="Learn how").get_by_role("link", name="Digits").is_visible()
+
+
+def test_the_backprop_graph_stays_legible_on_a_phone_and_scrolls_in_its_own_box(app_server, phone):
+    page = phone
+    open_page(page, app_server.url + "/backprop", "Backprop")
+    page.locator(".fontnet-scroll-x svg.backprop-graph").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.fontnet-scroll-x')?.dataset.fontnetScroll === ''",
+                           timeout=30_000)
+    assert page.evaluate(GRAPH_TEXT_PX) >= 9.5          # 3.9 px when it shrank to the screen
+    box = page.get_by_role("region", name="The computation graph, scrolls sideways")
+    assert box.get_attribute("tabindex") == "0"
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over   # only the box scrolls
+    box.focus()
+    page.keyboard.press("ArrowRight")   # the keyboard scrolls it (the page itself does not move sideways)
+    page.wait_for_function("() => document.querySelector('.fontnet-scroll-x').scrollLeft > 0", timeout=10_000)
 
 
 def test_train_settings_open_from_the_sidebar_on_a_phone(app_server, phone):
