@@ -99,9 +99,11 @@ class Seat:
     def resume(self, connect: Connect, student_id: str | None) -> bool:
         """Take up the seat this browser joined the room with before (`student_id`, from its cookie), if the room
         still has that student: joined again under the same id and nickname, their saved answers counted. False
-        (a fresh seat, not joined) when there is no such student or the store cannot say now."""
+        (not joined) when there is no such student or the store cannot say now; the seat keeps the id either way,
+        so joining later, once the store answers, is still the same seat."""
         if not student_id:
             return False
+        self.student = student_id
         try:
             found = connect().student(self.code, student_id)
         except StoreError:

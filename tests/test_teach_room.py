@@ -145,6 +145,24 @@ def test_someone_else_at_the_same_browser_takes_a_new_seat(db, monkeypatch):
     assert cookie_asked(at)["value"] == seat(at).student
 
 
+def test_a_seat_the_store_cannot_confirm_now_is_still_the_same_seat_when_joined_later(db, monkeypatch):
+    code, key = db.create_room()
+    kept = cookie_asked(join(page(room=code), "Ann"))
+    with_cookies(monkeypatch, {kept["name"]: kept["value"]})
+    real = store.Store.student
+
+    def away(self, *args):
+        raise store.StoreUnavailable("could not reach the class database")
+
+    monkeypatch.setattr(store.Store, "student", away)   # the room is read, the seat cannot be checked
+    at = page(room=code)
+    no_exception(at)
+    assert not seat(at).joined and "Join room" in button_labels(at)
+    monkeypatch.setattr(store.Store, "student", real)
+    join(at, "Ann B.")
+    assert [(s.id, s.nickname) for s in db.students(code, key)] == [(kept["value"], "Ann B.")]   # one seat
+
+
 @pytest.mark.parametrize("value", ["not-a-student-of-this-room", "bad value!", ""])
 def test_a_seat_cookie_the_room_does_not_know_gives_the_usual_invitation(db, monkeypatch, value):
     code, key = db.create_room()
