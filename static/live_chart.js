@@ -810,11 +810,14 @@ function stopFeed(root) {
   }
 }
 
-// The panel's own words about its feed, as text, with the alert role (read out by screen readers).
+// The panel's own words about its feed, as text, with the alert role (read out by screen readers). When several
+// panels of a page stop for the same reason (the Train page's run and its cost surface, when the server is out
+// of reach), the first on the page says it in full and the others say only that they stopped too.
 function setProblem(root, problem) {
   let box = root.querySelector(":scope > .fontnet-feed-problem");
   if (!problem) {
     if (box) box.remove();
+    arrangeProblems();
     return;
   }
   if (!box) {
@@ -827,7 +830,21 @@ function setProblem(root, problem) {
     root.insertBefore(box, root.querySelector(":scope > .fontnet-live-grid"));
   }
   box.dataset.reason = problem.reason;
-  box.textContent = problem.text;
+  box.dataset.text = problem.text;
+  arrangeProblems();
+}
+
+function arrangeProblems() {
+  const shown = new Set();
+  for (const box of document.querySelectorAll(".fontnet-feed-problem")) {
+    const same = box.dataset.reason + "\n" + box.dataset.text;
+    const twin = shown.has(same);
+    shown.add(same);
+    const words = twin ? box.dataset.text.split(":")[0] + " here too, for the same reason as above." : box.dataset.text;
+    if (box.textContent !== words) box.textContent = words;
+    box.setAttribute("role", twin ? "status" : "alert");
+    box.toggleAttribute("data-twin", twin);
+  }
 }
 
 function giveUp(component, root, feed, reason, text) {

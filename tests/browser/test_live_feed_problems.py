@@ -131,3 +131,21 @@ def test_answers_that_never_advance_stop_the_panel_after_one_page_run(app_server
     wait_for_app(page)
     assert sum(sent) == 1
     assert page.locator('[data-testid="stException"]').count() == 0 and page.dialogs == []
+
+
+def test_two_panels_stopped_for_the_same_reason_say_it_once_in_full(app_server, page):
+    """The server out of reach for both live panels of Train (the run's, the cost surface's): the first on the page
+    says why as an alert; the other says only that it stopped too, as a status, not a second alert."""
+    page.route("**/api/live/**", lambda route: route.fulfill(status=502, content_type="text/plain", body="Bad Gateway"))
+    start_run(page, app_server)
+    boxes = ("() => [...document.querySelectorAll('.fontnet-feed-problem')].map(b => ({role: b.getAttribute('role'),"
+             " text: b.textContent, twin: b.hasAttribute('data-twin'),"
+             " panel: b.parentElement.closest('[class*=st-key-]')?.className.match(/st-key-\\S+/)?.[0]}))")
+    page.wait_for_function(f"() => ({boxes})().length === 2", timeout=60_000)
+    first, second = page.evaluate(boxes)
+    assert first["role"] == "alert" and not first["twin"] and first["text"].startswith("Live updates stopped: "), first
+    assert "Reload the page to try again" in first["text"]
+    assert second == {"role": "status", "text": "Live updates stopped here too, for the same reason as above.",
+                      "twin": True, "panel": second["panel"]}, second
+    assert first["panel"] != second["panel"]
+
