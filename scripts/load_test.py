@@ -85,6 +85,20 @@ def _css_rgb(rgb) -> str:
     return "rgb({}, {}, {})".format(*rgb)
 
 
+# what a visitor's page showed when its step failed (a timeout): enough to tell a run that never started, a run
+# that never ended and a page that never drew it apart
+FAILED_PAGE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const use = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Use this model');
+  return {script: app?.dataset.testScriptState, connection: app?.dataset.testConnectionState,
+          firstPaint: document.querySelector('[data-first-paint]')?.getAttribute('data-first-paint'),
+          running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+          progress: document.querySelector('[data-testid="stProgress"]')?.innerText,
+          useDisabled: use ? use.disabled : null,
+          problems: [...document.querySelectorAll('.fontnet-feed-problem')].map(b => b.textContent)};
+}"""
+
+
 async def visitor(browser, url: str, index: int, changes: int, think: float, iterations: int, out: dict) -> None:
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
@@ -130,6 +144,10 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
         out["trainings"] += 1
     except Exception as e:  # a timeout or a failed click is an error of the run, reported, not raised
         out["errors"].append(f"visitor {index}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
+        try:
+            out["error_pages"].append({"visitor": index, "url": page.url, **await page.evaluate(FAILED_PAGE)})
+        except Exception as gone:  # the page itself is gone: say so
+            out["error_pages"].append({"visitor": index, "unreadable": str(gone)[:200]})
     finally:
         await context.close()
 
@@ -151,7 +169,7 @@ async def _warm_up(browser, url: str) -> None:
 async def _run(server: AppServer, sessions: int, changes: int, think: float, iterations: int) -> dict:
     from playwright.async_api import async_playwright
 
-    out = {"latencies": [], "seen": [], "page": [], "errors": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": [],
+    out = {"latencies": [], "seen": [], "page": [], "errors": [], "error_pages": [], "trainings": 0, "samples": [], "preview_s": [], "drawn_s": [],
            "replicas": {}}
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
@@ -186,7 +204,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
         p50_s=statistics.median(lat) if lat else float("nan"), p95_s=p(0.95), max_s=lat[-1] if lat else float("nan"),
         seen_p50_s=statistics.median(seen) if seen else float("nan"), seen_p95_s=p(0.95, seen),
         page_p50_s=statistics.median(page) if page else float("nan"), page_p95_s=p(0.95, page),
-        errors=out["errors"], wall_s=wall, rss_before_mb=before, rss_peak_mb=peak, rss_after_mb=after,
+        errors=out["errors"], error_pages=out["error_pages"], wall_s=wall, rss_before_mb=before, rss_peak_mb=peak, rss_after_mb=after,
         rss_after_vs_before=after / before,
         slowest=sorted(out["samples"], key=lambda x: -x[3])[:10],
         first_preview_p50_s=statistics.median(out["preview_s"]) if out["preview_s"] else float("nan"),
