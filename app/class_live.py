@@ -9,7 +9,7 @@ room costs the server a bounded share of a core while every new answer still rea
 The panel polls the feed every POLL_SECONDS while the room is open. Its token (`held`, "tables.network.reread")
 says what it was last sent: an answer carries the new dots (from the number the panel holds), the figures and
 tables only when they changed, and the map's grid only when the class network changed. A student's Undo takes
-their answer back from the room (`Store.retract_answer`): the room then counts fewer answers than the view holds,
+their answer back from the room (`Store.retract_answers`): the room then counts fewer answers than the view holds,
 so `refresh` reads the room whole again and the panel gets every dot again (`reread` in its token). Kept out of the page
 script so the benchmark and tests drive exactly what a live update does (`python -m bench class`).
 """

@@ -109,7 +109,7 @@ def on_remove_cancel() -> None:
 
 def on_remove() -> None:
     who = ss.get("class_remove_who")
-    name = ss.get("class_remove_names", {}).get(who, "That student")
+    name = student_labels(watch().students).get(who, "That student")
     if who is None:
         FLASH("warning", "Choose the student to remove first.")
         return
@@ -232,7 +232,6 @@ def show_remove(w: ClassWatch) -> None:
         st.button("Remove a student…", key="class_remove_ask", on_click=on_remove_ask, icon=":material/person_remove:")
         return
     names = student_labels(w.students)
-    ss["class_remove_names"] = names
     with st.container(border=True, key="class_remove_box"):
         if not names:
             st.info("No student has joined this room yet.")

@@ -756,11 +756,6 @@ class Store:
             conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(answers=rooms_table.c.answers + 1))
         return Receipt(_answer(row), duplicate=False)
 
-    def retract_answer(self, code: object, student_id: str, rgb: Sequence[int]) -> bool:
-        """Take back this student's latest answer about the colour `rgb` (their Undo on Teach); False when the
-        room holds no such answer (never saved, or taken back already). See `retract_answers`."""
-        return self.retract_answers(code, student_id, [rgb]) == 1
-
     def retract_answers(self, code: object, student_id: str, rgbs: Sequence[Sequence[int]]) -> int:
         """Take back this student's latest answer about each colour in `rgbs` (Undo or Remove on Teach): the rows
         are deleted and the room's count lowered in one transaction; returns how many were found and deleted
@@ -783,11 +778,9 @@ class Store:
             if not room.is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed, so the class keeps "
                                  + ("that answer" if len(colours) == 1 else "those answers"))
-            latest = {}   # colour -> the id of this student's latest answer about it
-            for row in conn.execute(sa.select(answers_table.c.id, answers_table.c.r, answers_table.c.g,
-                                              answers_table.c.b).where(mine)):
-                key = (row.r, row.g, row.b)
-                latest[key] = max(latest.get(key, 0), row.id)
+            colour = (answers_table.c.r, answers_table.c.g, answers_table.c.b)
+            latest = {(r, g, b): i for r, g, b, i in conn.execute(   # colour -> this student's latest answer about it
+                sa.select(*colour, sa.func.max(answers_table.c.id)).where(mine).group_by(*colour))}
             ids = {latest[c] for c in colours if c in latest}
             if not ids:
                 return 0
@@ -821,7 +814,7 @@ class Store:
         The room (its answer count) is read after the answers: under PostgreSQL's READ COMMITTED each statement
         sees what was committed when it began, so an answer committed in between is counted but not returned,
         never the other way round. The count is then below the answers held only when some were taken back
-        (`retract_answer`), which is what a live view checks."""
+        (`retract_answers`, `remove_student`), which is what a live view checks."""
         _check_after(after_id)
         with self._transaction() as conn:
             code = self._teacher_room(conn, code, key).code

@@ -233,7 +233,7 @@ def test_an_answer_taken_back_leaves_the_panel_and_the_class_network(db, monkeyp
     at = page(room=code, key=key)
     held = panel(at)["held"]
     f = feed(at, PANEL)
-    assert db.retract_answer(code, "s0", (20, 40, 60))
+    assert db.retract_answers(code, "s0", [(20, 40, 60)]) == 1
     db.add_answer(code, "s1", "b9", (250, 250, 250), 1)   # and one new, so the count alone stays the same
     monkeypatch.setattr(class_live, "RETRAIN_GAP", 3600.0)
     at.session_state["class_watch"].next_train = float("inf")   # not retrained yet: the figures say so

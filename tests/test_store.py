@@ -185,25 +185,25 @@ def test_a_student_takes_back_their_latest_answer_about_a_colour_and_only_theirs
     db.add_answer(code, "bob", "b1", (10, 20, 30), 1)
     db.add_answer(code, "ann", "a2", (10, 20, 30), 0)   # the same colour again, answered the other way
     db.add_answer(code, "ann", "a3", (40, 50, 60), 1)
-    assert db.retract_answer(code.lower(), "ann", (10, 20, 30))
+    assert db.retract_answers(code.lower(), "ann", [(10, 20, 30)]) == 1
     left = [(a.student, a.answer_id) for a in db.answers(code, key)]
     assert left == [("ann", "a1"), ("bob", "b1"), ("ann", "a3")]          # the latest of ann's, not bob's
     assert db.room_status(code).answers == 3 == db.counts(code)[1]
-    assert db.retract_answer(code, "ann", [10, 20, 30]) and db.answered(code, "ann") == 1
-    assert not db.retract_answer(code, "ann", (10, 20, 30))               # none left: nothing changes
-    assert not db.retract_answer(code, "cy", (40, 50, 60))                # not a student of the room
+    assert db.retract_answers(code, "ann", [[10, 20, 30]]) == 1 and db.answered(code, "ann") == 1
+    assert not db.retract_answers(code, "ann", [(10, 20, 30)])               # none left: nothing changes
+    assert not db.retract_answers(code, "cy", [(40, 50, 60)])                # not a student of the room
     assert db.room_status(code).answers == 2
     with pytest.raises(BadInput):
-        db.retract_answer(code, "ann", (10, 20, 256))
+        db.retract_answers(code, "ann", [(10, 20, 256)])
     db.set_open(code, key, False)
     with pytest.raises(RoomClosed, match="the class keeps that answer"):
-        db.retract_answer(code, "ann", (40, 50, 60))
+        db.retract_answers(code, "ann", [(40, 50, 60)])
     assert db.room_status(code).answers == 2
     db.set_open(code, key, True)
     assert not db.add_answer(code, "ann", "a2", (10, 20, 30), 0).duplicate  # a taken-back answer id may come again
     db.delete_room(code, key)
     with pytest.raises(RoomNotFound):
-        db.retract_answer(code, "ann", (40, 50, 60))
+        db.retract_answers(code, "ann", [(40, 50, 60)])
 
 
 def test_several_answers_are_taken_back_at_once(db):
@@ -227,7 +227,7 @@ def test_a_watch_counts_the_room_after_its_answers_so_a_taken_back_one_shows_as_
     code, key = room_with(db, "ann")
     held = db.watch(code, key, 0).answers + [db.add_answer(code, "ann", f"a{i}", (i, i, i), 1).answer
                                              for i in range(3)]
-    db.retract_answer(code, "ann", (1, 1, 1))
+    db.retract_answers(code, "ann", [(1, 1, 1)])
     seen = db.watch(code, key, held[-1].id)
     assert seen.answers == [] and seen.room.answers == len(held) - 1
 
@@ -537,7 +537,7 @@ def test_a_removed_student_leaves_with_their_answers_and_cannot_come_back_in_tha
         db.add_answer(code, "ann", "a9", (1, 2, 3), 1)
     with pytest.raises(store.Removed):
         db.add_answer(code, "ann", "a0", (0, 0, 0), 1)           # a resend of a removed answer: not stored again
-    assert db.retract_answer(code, "ann", (0, 0, 0)) is False
+    assert db.retract_answers(code, "ann", [(0, 0, 0)]) == 0
     with pytest.raises(NotJoined, match="not in this room"):
         db.remove_student(code, key, "ann")                      # once only
     with pytest.raises(NotJoined):

@@ -41,10 +41,10 @@ def _share(x: float) -> str:
 
 
 def stats_items(students: int, answers: int, view: ClassView | None, trained_on: int,
-                retraining: bool | None = None) -> list[dict]:
+                retraining: bool) -> list[dict]:
     """The panel's figures: students joined, answers, and the class network's agreement with the formula and
     WCAG (on Teach's 20,000 fixed colours) and how many answers it was trained on; "(retraining)" when it is not
-    trained on the answers held now (by default: when the counts differ)."""
+    trained on the answers held now."""
     items = [{"key": "students", "label": "Students joined", "value": f"{students:,}"},
              {"key": "answers", "label": "Answers", "value": f"{answers:,}"}]
     if view is not None:
@@ -52,7 +52,7 @@ def stats_items(students: int, answers: int, view: ClassView | None, trained_on:
             {"key": "formula", "label": "Class network agrees with the formula", "value": f"{view.agreement.formula:.1%}"},
             {"key": "wcag", "label": "... with WCAG", "value": f"{view.agreement.wcag:.1%}"},
             {"key": "trained", "label": "Trained on", "value": f"{trained_on:,} answers"
-             + (" (retraining)" if (trained_on != answers if retraining is None else retraining) else "")},
+             + (" (retraining)" if retraining else "")},
         ]
     return items
 
