@@ -68,7 +68,7 @@ def feed_source(run: LiveRun, charts: Callable[[], list[Chart]], label: Callable
 
 
 def live_section(run: LiveRun, key: str, charts: Callable[[], list[Chart]], label: Callable[[LiveRun], str], *,
-                 every: float, box_key: str, status_key: str | None = None,
+                 playing: bool, every: float, box_key: str, status_key: str | None = None,
                  show_status: Callable[[LiveRun], None] | None = None, source: Source | None = None,
                  **layout) -> None:
     """The progress bar (while the run plays, the panel draws it), the page's messages about the run
@@ -76,8 +76,15 @@ def live_section(run: LiveRun, key: str, charts: Callable[[], list[Chart]], labe
     the keyed block `box_key`. Both blocks are keyed, so the progress bar coming and going as a run starts and
     stops, or a message above the panel, never makes the browser remount the panel. `source`: the feed while the
     run plays, `feed_source(run, charts, label)` unless the page builds its own; `layout`: the panel's columns and
-    areas."""
-    playing = run.status == "running"
+    areas.
+
+    `playing`: whether the run was running when this page run began, as the page read it once at its top (its
+    buttons were drawn from the same reading), not whether it runs now. The feed of the panel the browser still
+    shows trains on while a page run draws (a slider moved, a trigger), and may end the run meanwhile; its answer
+    saying so is dropped when this run's panel replaces it. A page whose buttons say "running" must then still
+    hand the panel a feed: its first answer says the run stopped, and the browser reruns the page, which draws
+    it stopped. Read afresh here, the panel would come without a feed under buttons that say the run plays, and
+    nothing would rerun the page."""
     with run.lock:
         with st.container(key=status_key or f"{key}_status"):
             if not playing:

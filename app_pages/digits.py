@@ -179,14 +179,15 @@ def live_chart_of(run: DigitsRun) -> Chart:
                  lambda start: history_points(run.history, LIVE_COLUMNS, start))
 
 
-def show_live(run: DigitsRun | None) -> None:
+def show_live(run: DigitsRun | None, status: str) -> None:
     """The progress bar and the live chart (app/live_run.py): when the run stops, the page reruns, so the
-    buttons, the pad and the evaluation follow the new model."""
+    buttons, the pad and the evaluation follow the new model. `status`: the run's, as this page run read it at
+    its top."""
     if run is None:
         st.caption("No run yet: the pad uses the model named above.")
         return
     live_run.live_section(run, "digits_live_chart", lambda: [live_chart_of(run)], progress_label,
-                          every=UPDATE_SECONDS, box_key="digits_live_box", show_status=show_diverged)
+                          playing=status == "running", every=UPDATE_SECONDS, box_key="digits_live_box", show_status=show_diverged)
 
 
 def show_diverged(run: DigitsRun) -> None:
@@ -251,7 +252,7 @@ live_run.run_buttons(RUN, "digits_buttons", on_train=lambda: new_run(True), on_r
                      reset_help="Fresh random weights with the settings on the left (iteration 0).")
 first_paint.stop_after_main_control()
 settings_sidebar(settings, settings_problem)
-show_live(ss.get(RUN))
+show_live(run, status)
 
 # ---- evaluation, the library, files ---------------------------------------------------------------------------
 model, name, seed = active_model()
@@ -289,7 +290,7 @@ st.subheader("Keep the model")
 run = ss.get(RUN)
 c1, c2, c3 = st.columns(3)
 with c1:
-    st.button("Use this model", on_click=on_use, disabled=run is None or not run.trained or run.status == "running",
+    st.button("Use this model", on_click=on_use, disabled=run is None or not run.trained or status == "running",
               key="digits_use", help="Keep this run's model for the pad when you train again or reset.")
     st.button("Back to the default model", on_click=on_default, key="digits_default",
               disabled=run is None and not ss.get(OWN))

@@ -155,13 +155,14 @@ def show_messages(run: TrainingRun) -> None:
                    f"agreement with the formula {run.final_agreement:.2%} on 100,000 random colours.")
 
 
-def live_panel(run: TrainingRun, fixed: str, value: int) -> None:
-    """The progress bar, the messages and the charts: one element that stays mounted (app/live_run.py)."""
+def live_panel(run: TrainingRun, status: str, fixed: str, value: int) -> None:
+    """The progress bar, the messages and the charts: one element that stays mounted (app/live_run.py). `status`:
+    the run's, as this page run read it at its top."""
     areas = ["loss loss"] + [f"map w{layer}" for layer in live.layers_of(run.names)] + ["nodes nodes"]
     live_run.live_section(run, "train_live", lambda: train_charts(run, fixed, value), bar_label,
-                          every=UPDATE_SECONDS, box_key="live_box", status_key="progress_box",
-                          show_status=show_messages,
-                          source=feed_source(run, fixed, value) if run.status == "running" else None,
+                          playing=status == "running", every=UPDATE_SECONDS, box_key="live_box",
+                          status_key="progress_box", show_status=show_messages,
+                          source=feed_source(run, fixed, value) if status == "running" else None,
                           columns="2fr 3fr", areas=areas)
 
 
@@ -224,7 +225,7 @@ if run is not None and not run.loaded and not matches_controls(run) and run.trai
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
 
 if run is not None:
-    live_panel(run, ss.get("slice", "B"), ss.get("at", 128))
+    live_panel(run, status, ss.get("slice", "B"), ss.get("at", 128))
 with st.container(key="learned_box"):
     legends, controls = st.columns([3, 2])
     with legends:
@@ -232,7 +233,7 @@ with st.container(key="learned_box"):
         st.markdown(legend_html(MAP_LEGEND), unsafe_allow_html=True)
         st.caption("The map: the formula's boundary is the black line, the network's (P = 0.5) the red dashes; "
                    "dots are data colours near the slice. The weights: every weight (solid) and bias (dotted).")
-        if run is not None and run.status != "running":
+        if run is not None and status != "running":
             st.caption(slice_summary(training.decision_slice(run.net, ss.get("slice", "B"), ss.get("at", 128))))
     with controls, st.container(key="map_box"):
         c1, c2 = st.columns([1, 2])
