@@ -15,11 +15,7 @@ if __name__ == "__main__":  # a visitor's script run
     from app.session_reset import notice_if_reset
 
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
-    notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
-    page_access()  # the navigation's list roles, visible focus (app/access.py)
-    first_paint.begin()  # a first visit's run draws the page down to its main control, then the rest (app/first_paint.py)
-
-    st.navigation({
+    page = st.navigation({
         "Use it": [
             st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),
             st.Page("app_pages/teach.py", title="Teach", icon=":material/school:", url_path="teach"),
@@ -33,7 +29,14 @@ if __name__ == "__main__":  # a visitor's script run
                     url_path="activations"),
             st.Page("app_pages/digits.py", title="Digits", icon=":material/draw:", url_path="digits"),
         ],
-    }).run()
+    })
+    # The page scripts below may ask for a run (first_paint.js, session_reset.js). Mounted after the navigation,
+    # they reach the browser after it has learned which page this is: a run asked for before that would name no
+    # page, and Streamlit would run the default one (a first visit to /train, slow to draw, landed on Predict).
+    notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
+    page_access()  # the navigation's list roles, visible focus (app/access.py)
+    first_paint.begin()  # a first visit's run draws the page down to its main control, then the rest (app/first_paint.py)
+    page.run()
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
     from app.server import limit_malloc_arenas
 

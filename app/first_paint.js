@@ -46,7 +46,10 @@ export default function (component) {
   parentElement.setAttribute("data-first-paint", data.light ? "waiting" : "whole");  // for tests
   let gone = false;
   let frames = 0;
+  // the light run has ended (Streamlit's own record of the script's state, which the status widget shows only
+  // after a moment) and nothing it drew still waits for its code
   const drawn = () =>
+    document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning" &&
     !document.querySelector('[data-testid="stStatusWidget"]') &&
     !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
   if (!data.light) {

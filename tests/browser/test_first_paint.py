@@ -4,6 +4,7 @@ arrives without a click, and the control drawn first is the one that stays (app/
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -73,6 +74,48 @@ def test_a_first_visit_to_a_pages_address_asks_for_the_server_once_at_its_base(a
     page.get_by_role("button", name="Apply this step").wait_for(timeout=60_000)
     assert page.url.split("?")[0] == app_server.url + "/backprop"
     assert asked == [app_server.url + "/_stcore/health"]   # the same connection: no new probe
+
+
+def test_a_first_visit_slow_to_learn_its_page_stays_on_it_and_its_first_click_counts(app_server, page):
+    """A server slow between the session's start and the page it runs (a busy machine) left the browser a while
+    with the first run started and no word of which page it is. first_paint.js used to ask for the rest then (the
+    "running" indicator shows only half a second into a run), before the browser knew the page, so Streamlit ran
+    the default page: the visit to /train landed on Predict, or a Train press made meanwhile was lost. Here the
+    server's navigation message is held back on its way to the browser, as a slow server would send it late."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    asked: list[tuple[str, str]] = []   # the runs the page asked for: (page hash, page name)
+    late = {"navigation": 0}
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def to_page(message):
+            if isinstance(message, bytes) and not late["navigation"]:
+                if ForwardMsg.FromString(message).WhichOneof("type") == "navigation":
+                    late["navigation"] = 1
+                    time.sleep(1.5)   # the slow server: what follows reaches the page this much later
+            ws.send(message)
+
+        def to_server(message):
+            if isinstance(message, bytes):
+                back = BackMsg.FromString(message)
+                if back.WhichOneof("type") == "rerun_script":
+                    asked.append((back.rerun_script.page_script_hash, back.rerun_script.page_name))
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    page.route_web_socket("**/_stcore/stream", route)
+    page.goto(app_server.url + "/train?iterations=300")
+    wait_for_app(page, 60_000)
+    assert late["navigation"] == 1 and len(asked) >= 2   # the first run, then the rest (first_paint.js)
+    assert page.locator("h1").first.inner_text() == "Train"
+    assert page.url.split("?")[0] == app_server.url + "/train"
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(timeout=60_000)
 
 
 # Runs in the page before its own scripts: from the first frame the main control (CSS selector, its text) is
