@@ -615,8 +615,10 @@ class Store:
 
     # ---- students -------------------------------------------------------------------------------
     def join(self, code: object, student_id: str, nickname: object = "") -> Student:
-        """The student in the room under `nickname` (joining again renames; blank: no nickname, the teacher's
-        page numbers the student); RoomClosed when closed."""
+        """The student in the room under `nickname` (blank: no nickname, the teacher's page numbers the student);
+        RoomClosed when closed. Joining again under a nickname renames; joining again blank keeps the seat's
+        nickname (a browser that took up its seat again while the store was out of reach, not knowing it, and
+        joins without typing one)."""
         code = normalise_code(code)
         student_id = _check_id(student_id, "a student id")
         nickname = "" if isinstance(nickname, str) and not nickname.strip() else normalise_nickname(nickname)
@@ -628,8 +630,12 @@ class Store:
                                                                      students_table.c.student == student_id)):
                 raise Removed(f"your teacher removed you from room {display_code(code)}")
             insert = self._insert(students_table).values(room=code, student=student_id, nickname=nickname, joined=now)
-            conn.execute(insert.on_conflict_do_update(index_elements=[students_table.c.room, students_table.c.student],
-                                                      set_={"nickname": nickname}))
+            if nickname:
+                insert = insert.on_conflict_do_update(index_elements=[students_table.c.room, students_table.c.student],
+                                                      set_={"nickname": nickname})
+            else:
+                insert = insert.on_conflict_do_nothing(index_elements=[students_table.c.room, students_table.c.student])
+            conn.execute(insert)
             conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now))
             row = conn.execute(sa.select(students_table).where(students_table.c.room == code,
                                                          students_table.c.student == student_id)).one()

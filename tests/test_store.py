@@ -288,6 +288,9 @@ def test_joining_keeps_a_clean_nickname_and_joining_again_renames(db, clock):
     assert len(db.students(code, key)) == 2
     assert db.join(code, "s4", "   ").nickname == ""   # no nickname: the teacher's page numbers the student
     assert db.join(code, "s5").nickname == ""
+    # joining again blank (a seat taken up again while the store was out of reach) keeps the seat's nickname
+    assert db.join(code, "s1", "").nickname == "Ann" and db.join(code, "s1", "  ").nickname == "Ann"
+    assert db.join(code, "s5", "Bo").nickname == "Bo"
 
 
 def test_a_student_is_found_again_by_id_with_their_answers_and_nothing_else_is(db, clock):

@@ -161,6 +161,15 @@ def test_a_seat_the_store_cannot_confirm_now_is_still_the_same_seat_when_joined_
     monkeypatch.setattr(store.Store, "student", real)
     join(at, "Ann B.")
     assert [(s.id, s.nickname) for s in db.students(code, key)] == [(kept["value"], "Ann B.")]   # one seat
+    # the same again, joining without typing a nickname: the seat keeps the one it has
+    monkeypatch.setattr(store.Store, "student", away)
+    at = page(room=code)
+    assert not seat(at).joined
+    monkeypatch.setattr(store.Store, "student", real)
+    join(at, "")
+    assert [(s.id, s.nickname) for s in db.students(code, key)] == [(kept["value"], "Ann B.")]
+    assert seat(at).nickname == "Ann B."
+    assert any("as **Ann B.**" in re.sub(r"\\(.)", r"\1", m.value) for m in [*at.markdown, *at.success, *at.info])
 
 
 @pytest.mark.parametrize("value", ["not-a-student-of-this-room", "bad value!", ""])
