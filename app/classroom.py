@@ -9,7 +9,8 @@ A seat says an answer is saved to the class only after `Store.add_answer` return
 take because the database was out of reach (or the student answered too fast) stays in the seat's `pending`
 list under its own answer id, and `flush` sends it again: the store keeps an answer id once, so a resend whose
 first attempt did commit stores nothing twice. Answers the student undoes or removes are dropped if pending and taken
-back from the class if saved (`Seat.take_back`).
+back from the class if saved (`Seat.take_back`); with the database out of reach, the take-back waits in `pending`
+in its turn and goes with the next send.
 
 A browser that joined a room keeps the student id it joined with in a cookie for that room (seat_cookie.js):
 a reload, or a new session after a server replica stopped, starts a new Streamlit session, and `enter` then
@@ -43,6 +44,10 @@ from fontnet.store import (
 UNAVAILABLE = ("The class database cannot be reached right now, so your answer is not saved to the class yet. "
                "It is kept on this page: press Send again in a moment.")
 
+TAKE_BACK_UNAVAILABLE = ("Changed on this page. The class database cannot be reached right now, so the class still "
+                         "has {what}: it is taken back as soon as the database answers (press Send again in a "
+                         "moment, or answer on).")
+
 Connect = Callable[[], Store]
 COOKIE_KEY = "fontnet_seat_cookie"   # the hidden component that writes the cookie (app/page_head.py hides it at once)
 _cookie_component = st.components.v2.component(
@@ -70,6 +75,16 @@ class Pending:
     label: int
 
 
+@dataclass(frozen=True)
+class Retraction:
+    """Answers the student took back (Undo, Remove) on their way to the class: the seat's answers about each colour
+    leave it, in turn with the answers sent before and after. `was_pending`: how many more were taken
+    back at the same time that had not reached the class (only dropped from `pending`)."""
+
+    rgbs: tuple[tuple[int, int, int], ...]
+    was_pending: int = 0
+
+
 @dataclass
 class Seat:
     """A student's place in a room, kept in their session (see the module docstring)."""
@@ -79,7 +94,7 @@ class Seat:
     student: str = field(default_factory=store.new_token)
     nickname: str = ""
     joined: bool = False
-    pending: list[Pending] = field(default_factory=list)
+    pending: list[Pending | Retraction] = field(default_factory=list)   # in the order they are sent
     saved: int = 0                                  # answers of this seat the class holds
     counts: tuple[int, int] | None = None           # (students, answers), when the teacher shows them
     news: tuple[str, str] | None = None             # (kind, message) about the last send or take-back
@@ -141,54 +156,70 @@ class Seat:
 
     def forget(self, rgb: tuple[int, int, int]) -> None:
         """Drop pending answers about `rgb` (the student took that answer back before the class had it)."""
-        self.pending = [p for p in self.pending if p.rgb != tuple(rgb)]
+        self.pending = [p for p in self.pending if not (isinstance(p, Pending) and p.rgb == tuple(rgb))]
+
+    @property
+    def unsent(self) -> tuple[int, int]:
+        """(answers not yet saved to the class, take-backs not yet done) waiting in `pending`."""
+        answers = sum(isinstance(p, Pending) for p in self.pending)
+        return answers, len(self.pending) - answers
 
     def take_back(self, connect: Connect, rgbs: list[tuple[int, int, int]]) -> None:
         """The student undid or removed their answers about `rgbs`: drop those still pending, and take the saved
-        ones back from the class (Store.retract_answers). `news` says whether the class still has them, and why."""
-        colours = [tuple(int(v) for v in rgb) for rgb in rgbs]
-        if not colours:
-            return
-        one = len(colours) == 1
-        was_pending = sum(any(p.rgb == c for p in self.pending) for c in colours)
-        for c in colours:
+        ones back from the class (Store.retract_answers), in turn after anything still waiting to be sent: with the
+        database out of reach the take-back waits in `pending` too, and goes with the next send. `news` says
+        whether the class still has them, and why."""
+        colours = tuple(tuple(int(v) for v in rgb) for rgb in rgbs)
+        dropped = {c for c in colours if any(isinstance(p, Pending) and p.rgb == c for p in self.pending)}
+        for c in dropped:   # never reached the class: dropped here, nothing to take back
             self.forget(c)
-        if not self.joined:   # nothing of this seat is in the class yet
-            if was_pending:
+        left = tuple(c for c in colours if c not in dropped)
+        if not left or (not self.joined and not self.saved):   # nothing of these is in the class
+            if dropped:
                 self.news = ("info", "Taken back before the class had it.")
             return
+        retraction = Retraction(left, len(dropped))
+        self.pending.append(retraction)
+        self.flush(connect)
+        if retraction in self.pending and self.news == ("error", UNAVAILABLE):   # stopped at an answer before it
+            self.news = ("warning", TAKE_BACK_UNAVAILABLE.format(what="the answers you took back"))
+
+    def _retract(self, db: Store, retraction: Retraction) -> None:
+        """One take-back, now (see `take_back`): `news` says how it went; StoreUnavailable leaves it to the caller."""
+        one = len(retraction.rgbs) + retraction.was_pending == 1
         try:
-            taken = connect().retract_answers(self.code, self.student, colours)
-        except StoreUnavailable:
-            self.news = ("warning", "Changed on this page, but the class database cannot be reached right now, so "
-                                    f"the class keeps {'that answer' if one else 'those answers'}.")
-            return
-        except RoomNotFound:
-            self.gone = True
-            self.news = ("warning", f"Room {self.shown_code} no longer exists (deleted or expired).")
-            return
-        except StoreError as e:   # closed: the teacher froze the answers
+            taken = db.retract_answers(self.code, self.student, list(retraction.rgbs))
+        except RoomClosed as e:   # the teacher froze the answers
             self.news = ("info", f"Changed on this page only: {e}.")
             return
         self.saved = max(self.saved - taken, 0)
         if taken:
             what = "that answer" if one else ("1 answer" if taken == 1 else f"{taken:,} answers")
             self.news = ("info", f"Taken back from the class too: {what} (room {self.shown_code}).")
-        elif was_pending:
+        elif retraction.was_pending:
             self.news = ("info", "Taken back before the class had it.")
 
     def flush(self, connect: Connect) -> None:
-        """Send the pending answers, oldest first, each under its own id; stop at the first that cannot be
-        saved now. `news` says how it went, in words for the student."""
+        """Send what is pending, oldest first: answers, each under its own id, and take-backs; stop at the first
+        that cannot be done now. `news` says how it went, in words for the student."""
         while self.pending:
             answer = self.pending[0]
             try:
                 db = connect()
+                if isinstance(answer, Retraction):
+                    self._retract(db, answer)
+                    self.pending.pop(0)
+                    continue
                 if not self.joined:
                     self.join(connect, self.nickname)
                 db.add_answer(self.code, self.student, answer.answer_id, answer.rgb, answer.label)
             except StoreUnavailable:
-                self.news = ("error", UNAVAILABLE)
+                if isinstance(answer, Retraction):
+                    one = len(answer.rgbs) == 1 and self.unsent[1] == 1
+                    self.news = ("warning", TAKE_BACK_UNAVAILABLE.format(
+                        what="that answer" if one else "the answers you took back"))
+                else:
+                    self.news = ("error", UNAVAILABLE)
                 return
             except TooFast as e:
                 self.news = ("warning", f"Not saved to the class yet: {e}. Your answer is kept on this page.")
@@ -198,7 +229,7 @@ class Seat:
                 continue
             except Removed:
                 self.removed, self.joined = True, False
-                lost = len(self.pending)
+                lost = sum(isinstance(p, Pending) for p in self.pending)
                 self.pending.clear()
                 self.news = ("warning", f"Your teacher removed you from room {self.shown_code}, so "
                                         f"{'your answer was' if lost == 1 else f'your last {lost} answers were'} not "
@@ -208,16 +239,21 @@ class Seat:
                 self.gone = isinstance(e, RoomNotFound)
                 why = {RoomClosed: "is closed", RoomFull: f"is full ({store.ANSWERS_PER_ROOM:,} answers)",
                        RoomNotFound: "no longer exists (deleted or expired)"}[type(e)]
-                lost = len(self.pending)
+                if isinstance(answer, Retraction):   # only a room gone: a closed one is said by `_retract`
+                    self.pending.clear()
+                    self.news = ("warning", f"Room {self.shown_code} {why}.")
+                    return
+                lost = sum(isinstance(p, Pending) for p in self.pending)
                 self.pending.clear()
                 what, keep = ("your answer was", "It stays") if lost == 1 else (f"your last {lost} answers were",
                                                                                 "They stay")
                 self.news = ("warning", f"Room {self.shown_code} {why}, so {what} not saved to the class. {keep} "
                                         "in your own answers on this page.")
                 return
-            except StoreError as e:   # a value the store refuses (not expected from this page): drop that answer
+            except StoreError as e:   # a value the store refuses (not expected from this page): drop that one
                 self.pending.pop(0)
-                self.news = ("warning", f"That answer was not saved to the class: {e}.")
+                self.news = ("warning", f"That {'take-back' if isinstance(answer, Retraction) else 'answer'} was "
+                                        f"not sent to the class: {e}.")
                 continue
             self.pending.pop(0)
             self.saved += 1

@@ -166,8 +166,11 @@ def on_leave() -> None:
     links.set_setting(SCHEMA, "room", "")
     if s is not None:
         ss[FORGET] = s.code   # a reload, or the next person at this computer, does not sit back down in it
+        answers, back = s.unsent
         FLASH("info", f"You left room {s.shown_code}. Teach carries on with your own answers"
-                      + (f"; {len(s.pending)} not yet sent stay only here." if s.pending else "."))
+                      + (f"; {answers} not yet sent stay only here" if answers else "")
+                      + ("; the class keeps what you took back while its database was out of reach" if back else "")
+                      + ".")
 
 
 def on_new_seat() -> None:
@@ -262,8 +265,10 @@ def show_class() -> None:
     if kind in ("warning", "error", "info"):
         getattr(st, kind)(md_literal(message))
     if s.pending:
-        st.button(f"Send again ({len(s.pending)} not saved yet)", key="teach_send_again", on_click=on_send_again,
-                  icon=":material/send:")
+        answers, back = s.unsent
+        waiting = [f"{answers} not saved yet" if answers else "", f"{back} to take back" if back else ""]
+        st.button(f"Send again ({', '.join(w for w in waiting if w)})", key="teach_send_again",
+                  on_click=on_send_again, icon=":material/send:")
 
 
 # ---- the page -----------------------------------------------------------------------------------

@@ -763,19 +763,19 @@ class Store:
         return Receipt(_answer(row), duplicate=False)
 
     def retract_answers(self, code: object, student_id: str, rgbs: Sequence[Sequence[int]]) -> int:
-        """Take back this student's latest answer about each colour in `rgbs` (Undo or Remove on Teach): the rows
-        are deleted and the room's count lowered in one transaction; returns how many were found and deleted
-        (a colour never saved, or taken back already, has none). RoomClosed when the room is closed (its answers
-        stay as the teacher froze them), RoomNotFound, BadInput, StoreUnavailable otherwise, each with nothing
-        changed. A live view notices the count falling below the answers it holds and reads the room again
-        (`watch`)."""
+        """Take back this student's answers about each colour in `rgbs` (Undo or Remove on Teach, whose page holds
+        one answer per colour: an answer given again replaces the page's, so the class keeps none about a colour
+        the page no longer has): the rows are deleted and the room's count lowered in one transaction; returns how
+        many were deleted (a colour never saved, or taken back already, has none, so sending the same take-back
+        twice changes nothing the second time). RoomClosed when the room is closed (its answers stay as the
+        teacher froze them), RoomNotFound, BadInput, StoreUnavailable otherwise, each with nothing changed. A live
+        view notices the count falling below the answers it holds and reads the room again (`watch`)."""
         code = normalise_code(code)
         student_id = _check_id(student_id, "a student id")
-        colours = [_check_rgb(rgb) for rgb in rgbs]
+        colours = sorted({_check_rgb(rgb) for rgb in rgbs})
         if not colours:
             return 0
         now = self.clock()
-        mine = (answers_table.c.room == code) & (answers_table.c.student == student_id)
         with self._transaction(write=True) as conn:
             room = conn.execute(rooms_table.update().where(rooms_table.c.code == code).values(last_activity=now)
                                 .returning(rooms_table.c.is_open)).first()
@@ -784,16 +784,13 @@ class Store:
             if not room.is_open:
                 raise RoomClosed(f"room {display_code(code)} is closed, so the class keeps "
                                  + ("that answer" if len(colours) == 1 else "those answers"))
-            colour = (answers_table.c.r, answers_table.c.g, answers_table.c.b)
-            latest = {(r, g, b): i for r, g, b, i in conn.execute(   # colour -> this student's latest answer about it
-                sa.select(*colour, sa.func.max(answers_table.c.id)).where(mine).group_by(*colour))}
-            ids = {latest[c] for c in colours if c in latest}
-            if not ids:
-                return 0
-            conn.execute(answers_table.delete().where(answers_table.c.id.in_(sorted(ids))))
-            conn.execute(rooms_table.update().where(rooms_table.c.code == code)
-                         .values(answers=rooms_table.c.answers - len(ids)))
-        return len(ids)
+            colour = sa.tuple_(answers_table.c.r, answers_table.c.g, answers_table.c.b)
+            taken = conn.execute(answers_table.delete().where(
+                answers_table.c.room == code, answers_table.c.student == student_id, colour.in_(colours))).rowcount
+            if taken:
+                conn.execute(rooms_table.update().where(rooms_table.c.code == code)
+                             .values(answers=rooms_table.c.answers - taken))
+        return int(taken)
 
     def answers(self, code: object, key: object) -> list[StoredAnswer]:
         """Every answer in the room, oldest first. Teacher only."""

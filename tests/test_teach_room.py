@@ -399,7 +399,7 @@ def test_removing_answers_takes_them_back_from_the_class_too(db):
     assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 0)]   # still in the room
 
 
-def test_undo_in_a_closed_room_or_without_the_database_says_the_class_keeps_the_answer(db, monkeypatch):
+def test_undo_in_a_closed_room_says_the_class_keeps_the_answer(db):
     code, key = db.create_room()
     at = join(page(room=code), "Ann")
     click(at, "Dark reads better")
@@ -410,12 +410,54 @@ def test_undo_in_a_closed_room_or_without_the_database_says_the_class_keeps_the_
     assert any("Changed on this page only: room" in shown(i) and "the class keeps that answer" in shown(i)
                for i in at.info)
     assert len(db.answers(code, key)) == 2 and len(at.session_state["teach_answers"]) == 1
-    db.set_open(code, key, True)
-    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    assert status(at)["pending"] == "0"   # nothing waits: the teacher froze the answers
+
+
+def test_undo_without_the_database_waits_and_takes_the_answer_back_once_it_answers(db, monkeypatch):
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    click(at, "Dark reads better")
+    first = at.session_state["teach_answers"][0].rgb
+    click(at, "Light reads better")
+    url = store.default_url()
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())   # the database goes away
     click(at, "Undo")
     no_exception(at)
-    assert any("cannot be reached right now, so the class keeps that answer" in shown(w) for w in at.warning)
-    assert len(db.answers(code, key)) == 2 and at.session_state["teach_answers"] == []
+    assert any("cannot be reached right now, so the class still has that answer" in shown(w) for w in at.warning)
+    assert len(db.answers(code, key)) == 2 and len(at.session_state["teach_answers"]) == 1
+    assert status(at)["pending"] == "1" and status(at)["saved"] == "2"
+    click(at, "Send again (1 to take back)")                       # still away: still waiting
+    assert status(at)["pending"] == "1" and len(db.answers(code, key)) == 2
+    monkeypatch.setenv(store.URL_ENV, url)                         # back
+    click(at, "Send again (1 to take back)")
+    no_exception(at)
+    assert [a.rgb for a in db.answers(code, key)] == [first] and db.room_status(code).answers == 1
+    assert status(at)["pending"] == "0" and status(at)["saved"] == "1"
+    assert any("Taken back from the class too: that answer" in shown(i) for i in at.info)
+
+
+def test_a_take_back_waiting_goes_in_its_turn_with_the_answers_around_it(db, monkeypatch):
+    """Answers and take-backs made while the database is away reach the class in the order they were made: the
+    class ends up holding what the page holds."""
+    code, key = db.create_room()
+    at = join(page(room=code), "Ann")
+    click(at, "Dark reads better")
+    url = store.default_url()
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    click(at, "Dark reads better")      # waits
+    click(at, "Light reads better")     # waits
+    click(at, "Undo")                   # the last one: only dropped here, it never left
+    at.multiselect(key="teach_remove").set_value([0])   # the first, saved before: taken back, later
+    click(at, "Remove")
+    assert status(at)["pending"] == "2"   # one answer to send, one take-back
+    assert any("so the class still has the answers you took back" in shown(w) for w in at.warning)
+    assert "Send again (1 not saved yet, 1 to take back)" in button_labels(at)
+    monkeypatch.setenv(store.URL_ENV, url)
+    click(at, "Send again (1 not saved yet, 1 to take back)")
+    no_exception(at)
+    held = sorted((a.rgb, a.label) for a in at.session_state["teach_answers"])
+    assert sorted((a.rgb, a.label) for a in db.answers(code, key)) == held and len(held) == 1
+    assert status(at)["pending"] == "0" and status(at)["saved"] == "1"
 
 
 def test_undo_of_an_answer_still_pending_means_the_class_never_gets_it(db, monkeypatch):
