@@ -143,27 +143,38 @@ async def visitor(browser, url: str, index: int, changes: int, think: float, ite
             out["errors"].append(f"visitor {index}: an exception element on the page")
         out["trainings"] += 1
     except Exception as e:  # a timeout or a failed click is an error of the run, reported, not raised
-        out["errors"].append(f"visitor {index}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
-        try:
-            out["error_pages"].append({"visitor": index, "url": page.url, **await page.evaluate(FAILED_PAGE)})
-        except Exception as gone:  # the page itself is gone: say so
-            out["error_pages"].append({"visitor": index, "unreadable": str(gone)[:200]})
+        await _failed(out, index, page, e)
     finally:
         await context.close()
 
 
-async def _warm_up(browser, url: str) -> None:
-    """One visit to every page, with a tiny training, so one-time work is done before memory is measured."""
+async def _failed(out: dict, who: object, page, e: Exception) -> None:
+    """Record a failed step (a timeout, a failed click) as an error of the run, with what its page showed."""
+    out["errors"].append(f"visitor {who}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
+    try:
+        out["error_pages"].append({"visitor": who, "url": page.url, **await page.evaluate(FAILED_PAGE)})
+    except Exception as gone:  # the page itself is gone: say so
+        out["error_pages"].append({"visitor": who, "unreadable": str(gone)[:200]})
+
+
+async def _warm_up(browser, url: str, out: dict) -> None:
+    """One visit to every page, with a tiny training, so one-time work is done before memory is measured. A
+    failed step is an error of the run ("visitor warm-up"), reported with its page like a visitor's."""
     page = await browser.new_page()
-    await page.goto(url + "/", timeout=TIMEOUT_MS)
-    await page.wait_for_selector("#font-preview", timeout=TIMEOUT_MS)
-    await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
-    await page.goto(url + "/train?iterations=200", timeout=TIMEOUT_MS)
-    await page.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
-    await page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(timeout=TIMEOUT_MS)
-    await page.goto(url + "/activations", timeout=TIMEOUT_MS)
-    await page.locator('.fontnet-live-grid [data-chart] canvas').first.wait_for(timeout=TIMEOUT_MS)
-    await page.close()
+    try:
+        await page.goto(url + "/", timeout=TIMEOUT_MS)
+        await page.wait_for_selector("#font-preview", timeout=TIMEOUT_MS)
+        await page.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling=POLL_MS)
+        await page.goto(url + "/train?iterations=200", timeout=TIMEOUT_MS)
+        await page.get_by_role("button", name="Train", exact=True).click(timeout=TIMEOUT_MS)
+        await page.get_by_role("button", name="Use this model").and_(page.locator(":enabled")).wait_for(
+            timeout=TIMEOUT_MS)
+        await page.goto(url + "/activations", timeout=TIMEOUT_MS)
+        await page.locator('.fontnet-live-grid [data-chart] canvas').first.wait_for(timeout=TIMEOUT_MS)
+    except Exception as e:
+        await _failed(out, "warm-up", page, e)
+    finally:
+        await page.close()
 
 
 async def _run(server: AppServer, sessions: int, changes: int, think: float, iterations: int) -> dict:
@@ -173,7 +184,7 @@ async def _run(server: AppServer, sessions: int, changes: int, think: float, ite
            "replicas": {}}
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
-        await _warm_up(browser, server.url)
+        await _warm_up(browser, server.url, out)
         await asyncio.sleep(SESSION_TTL_S + 3)
         before = server.rss_mb()
         peak = before
