@@ -16,6 +16,7 @@ index `start` on.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ export default function (component) {
 }
 """
 _component = st.components.v2.component("fontnet_live_chart", js=_LOADER, isolate_styles=False)
+_SEQ = "fontnet_live_seq_"     # + a panel's key: how many page runs of this session sent it data
+_EPOCH = "fontnet_live_epoch"  # this session's mark on those numbers (a new session, after a replica stopped, starts again)
 
 
 @dataclass
@@ -122,6 +125,11 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
         data["held"] = watch[0]
     if progress is not None:
         data["progress"] = progress
+    # this page run's place among the session's runs that drew this panel: the browser can hand the panel an
+    # earlier run's data after a later one's, and keeps the later (static/live_chart.js, `render`)
+    ss = st.session_state
+    ss[_SEQ + key] = ss.get(_SEQ + key, 0) + 1
+    data["seq"] = [ss.setdefault(_EPOCH, secrets.token_hex(6)), ss[_SEQ + key]]
     # either trigger reruns the page, which sends every chart whole: `resync` when the browser lacks points it
     # cannot get otherwise or its feed failed (the panel then also says so), `ended` when the feed says the run
     # stopped

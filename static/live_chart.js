@@ -977,7 +977,7 @@ function startFeed(component, root, spec) {
 }
 
 // data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
-//        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}}
+//        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}, seq?: [session mark, run number]}
 // A watching feed (`watch`: a class room) keeps asking while its answers say "open"; each answer's `held` is the
 // server's token for what the panel now holds, which the panel sends back as `run` with its next request, with
 // the number of points of the chart named by `have` (the map's dots).
@@ -985,6 +985,20 @@ export function render(component) {
   const { data, parentElement } = component;
   if (!data || !data.charts) return;
   const root = parentElement;
+  // An earlier page run's data can reach the panel after a later run's (seen under load: the run that pressed
+  // Train drew a playing panel, then the run before it, with none, was applied). Each page run numbers its data
+  // (`seq`: the session's mark and the run's number); older data than the panel holds is not drawn, and the
+  // panel goes on with what it holds, asking its feed again if that plays (the element's cleanup for the
+  // replaced data may have stopped it).
+  const [epoch, seq] = Array.isArray(data.seq) ? data.seq : [null, 0];
+  if (epoch !== null && epoch === root.__fontnetEpoch && seq < root.__fontnetSeq) {
+    root.dataset.staleSkipped = String(Number(root.dataset.staleSkipped || 0) + 1);   // for tests
+    const held = root.__fontnetData;
+    return held && held.feed ? startFeed(component, root, held.feed) : null;
+  }
+  root.__fontnetEpoch = epoch;
+  root.__fontnetSeq = seq;
+  root.__fontnetData = data;
   stopFeed(root);  // this page run's data is the truth now; a feed starts again below if the run plays
   let grid = root.querySelector(":scope > .fontnet-live-grid");
   if (!grid) {

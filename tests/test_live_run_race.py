@@ -65,3 +65,18 @@ def test_a_run_that_ends_while_the_page_draws_still_reruns_the_page(name, monkey
     at.run()   # the rerun the browser asks for on that answer
     assert not use_button(at).disabled and "feed" not in panel(at, panel_key)
     no_exception(at)
+
+
+def test_each_page_run_numbers_the_data_it_sends_a_panel():
+    """The browser keeps the latest of a panel's data by these numbers (static/live_chart.js, `render`)."""
+    query, run_key, panel_key = PAGES["train"]
+    at = AppTest.from_file(str(ROOT / "app_pages" / "train.py"), default_timeout=60)
+    at.query_params.update(query)
+    first = panel(at.run(), panel_key)["seq"]
+    second = panel(click(at, "Train"), panel_key)["seq"]
+    third = panel(at.run(), panel_key)["seq"]
+    assert first[0] == second[0] == third[0] and len(first[0]) == 12   # one session: one mark
+    assert first[1] < second[1] < third[1]
+    other = AppTest.from_file(str(ROOT / "app_pages" / "train.py"), default_timeout=60)
+    other.query_params.update(query)
+    assert panel(other.run(), panel_key)["seq"][0] != first[0]         # another session: its own

@@ -149,3 +149,30 @@ def test_two_panels_stopped_for_the_same_reason_say_it_once_in_full(app_server, 
                       "twin": True, "panel": second["panel"]}, second
     assert first["panel"] != second["panel"]
 
+
+
+# Hand the playing panel the data of an earlier page run (a ready run, no feed), as the browser did under load
+# after the run that pressed Train: the module's own `render`, called as the element would call it.
+STALE_RENDER = f"""async () => {{
+  const root = {ROOT};
+  const m = await import(new URL("app/static/live_chart.js", document.baseURI).href);
+  const held = root.__fontnetData;
+  const stale = {{layout: held.layout, charts: [], seq: [held.seq[0], held.seq[1] - 1]}};
+  m.render({{data: stale, parentElement: root, setTriggerValue: () => {{}}}});
+  return held.seq;
+}}"""
+
+
+def test_an_earlier_page_runs_data_arriving_late_leaves_the_playing_panel_as_it_is(app_server, page):
+    """Under load the browser once drew a page run's panel after the later run's: the run playing, its panel back
+    to the earlier run's "ready" with no feed, and nothing ever rerunning the page ("Use this model" disabled for
+    good). Each page run numbers its data; data older than the panel holds is not drawn, and the feed goes on."""
+    playing = start_run(page, app_server)
+    assert playing["asking"] and playing["points"] >= 1
+    seq = page.evaluate(STALE_RENDER)
+    assert isinstance(seq[1], int) and seq[1] >= 2   # the light run's panel was none; the whole run's, Train's
+    page.wait_for_function(f"() => +({ROOT}).dataset.staleSkipped === 1", timeout=30_000)
+    # the charts are the playing run's, and the feed keeps bringing points
+    page.wait_for_function(f"n => ({STATE})()?.points > n && ({STATE})().asking", arg=state(page)["points"],
+                           timeout=60_000)
+    assert state(page)["renders"] == playing["renders"]   # nothing drawn from the stale data
