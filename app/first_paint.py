@@ -20,6 +20,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.session_reset import RESET
+
 LIGHT = "fontnet_light_run"        # this run draws only the top of the page
 AFTER_LIGHT = "fontnet_after_light_run"  # this run is one of the first RESENT runs of a session whose first was light
 RUNS = "fontnet_session_runs"      # script runs of this session so far
@@ -49,7 +51,10 @@ def begin() -> bool:
     ss = st.session_state
     ss[RUNS] = runs = ss.get(RUNS, 0) + 1
     ss[AFTER_LIGHT] = bool(ss.get(LIGHT) or ss.get(AFTER_LIGHT)) and runs <= RESENT
-    ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser()
+    # The run the session-reset check asked for is never light: that check tells first_paint.js not to ask for a
+    # run of its own (two at once lost one), and when the session's first run stopped for it before reaching
+    # here, this run is the session's first to get this far.
+    ss[LIGHT] = light = not ss.get(DRAWN) and _has_browser() and not ss.get(RESET)
     ss[DRAWN] = True
     ss[LATER] = [0]
     _component(key=KEY, data={"light": light}, on_painted_change=_painted)

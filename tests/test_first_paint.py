@@ -148,6 +148,18 @@ def test_without_a_browser_the_first_run_draws_the_whole_page():
     assert "Learning rate" in labels(at) and "Keep this run for comparison" in labels(at)
 
 
+def test_the_run_a_session_reset_asked_for_draws_the_whole_page(browser_session):
+    """After a replica stopped, the fresh session's first run can stop for the reset check's run before it drew
+    anything of the page; that run must draw the whole page, since first_paint.js does not ask for another."""
+    from app.session_reset import RESET
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.session_state[RESET] = True   # the check's callback, at the start of the run it asked for
+    at.switch_page("app_pages/train.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.session_state[first_paint.LIGHT] and "Learning rate" in labels(at)
+
+
 def test_pressing_the_main_control_before_the_rest_arrives_does_what_it_says(browser_session):
     at = first_run("train")
     next(b for b in at.button if b.label == "Train").click().run()
