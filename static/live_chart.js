@@ -902,7 +902,7 @@ async function ask(url) {
 function startFeed(component, root, spec) {
   stopFeed(root);
   const feed = { url: new URL(spec.url, document.baseURI).href, every: spec.every_ms, timer: null, stopped: false,
-    failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "" };
+    failures: 0, still: 0, last: null, watch: Boolean(spec.watch), have: spec.have || "", root };
   root.__fontnetFeed = feed;
   const path = new URL(feed.url).pathname.replace(/[^/]+$/, "");   // the feed's address without the token
   // `next` (ms): when the server said to ask next (a watching feed's answer may say), else the feed's own pace
@@ -917,6 +917,7 @@ function startFeed(component, root, spec) {
     const { run, have } = holding(root);
     const answer = await ask(`${feed.url}?run=${encodeURIComponent(run)}&have=${have}`);
     if (feed.stopped) return;  // a page run replaced this panel's data meanwhile: its answer is stale
+    if (!root.isConnected) return stopFeed(root);  // the panel left the page meanwhile
     // nothing served: a page run stopped the run (Pause, another page) and draws this panel without a feed
     if (answer.status === 204) return stopFeed(root);
     if (answer.status === 404 && !answer.page) {
@@ -986,19 +987,18 @@ export function render(component) {
   if (!data || !data.charts) return;
   const root = parentElement;
   // An earlier page run's data can reach the panel after a later run's (seen under load: the run that pressed
-  // Train drew a playing panel, then the run before it, with none, was applied). Each page run numbers its data
-  // (`seq`: the session's mark and the run's number); older data than the panel holds is not drawn, and the
-  // panel goes on with what it holds, asking its feed again if that plays (the element's cleanup for the
-  // replaced data may have stopped it).
+  // Train drew a playing panel, then the run before it, with none, was applied): Streamlit calls the element's
+  // code once per data, each call waiting for the code's module, and the calls can end in another order than
+  // their data came. Each page run numbers its data (`seq`: the session's mark and the run's number); older data
+  // than the panel holds is not drawn, and the panel goes on with what it holds, its feed untouched.
   const [epoch, seq] = Array.isArray(data.seq) ? data.seq : [null, 0];
   if (epoch !== null && epoch === root.__fontnetEpoch && seq < root.__fontnetSeq) {
     root.dataset.staleSkipped = String(Number(root.dataset.staleSkipped || 0) + 1);   // for tests
-    const held = root.__fontnetData;
-    return held && held.feed ? startFeed(component, root, held.feed) : null;
+    return null;
   }
   root.__fontnetEpoch = epoch;
   root.__fontnetSeq = seq;
-  root.__fontnetData = data;
+  root.__fontnetData = data;   // what the panel holds (tests hand it older data from this)
   stopFeed(root);  // this page run's data is the truth now; a feed starts again below if the run plays
   let grid = root.querySelector(":scope > .fontnet-live-grid");
   if (!grid) {
@@ -1026,9 +1026,13 @@ export function render(component) {
   return data.feed ? startFeed(component, root, data.feed) : null;
 }
 
-// Called when the element is unmounted (or its data replaced): stops the feed that `render` started.
+// The element's cleanup for one call of `render`: Streamlit runs it when the element is unmounted, and also at
+// once for a call whose data a newer one had already replaced by the time it returned. That call may have come
+// last (see `render`), and its feed may be the panel's only one: so the cleanup stops a feed only once its panel
+// has left the page. A panel on the page stops its feed itself, when new data replace it or the run ends, and a
+// feed whose panel is gone stops at its next request in any case.
 export function stopped(feed) {
-  if (feed) {
+  if (feed && !feed.root.isConnected) {
     feed.stopped = true;
     clearTimeout(feed.timer);
   }

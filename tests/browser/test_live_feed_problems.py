@@ -25,7 +25,7 @@ STATE = f"""() => {{ const root = {ROOT}; if (!root) return null;
   return {{reason: problem?.dataset.reason ?? null, text: problem?.textContent ?? null,
           role: problem?.getAttribute('role') ?? null, progress: bar?.innerText ?? null,
           renders: +(root.dataset.updates || 0), resyncs: +(root.dataset.feedResyncs || 0),
-          asking: !!root.__fontnetFeed, points: +root.querySelector('[data-chart=loss]').dataset.points}}; }}"""
+          asking: !!root.__fontnetFeed && !root.__fontnetFeed.stopped, points: +root.querySelector('[data-chart=loss]').dataset.points}}; }}"""
 
 
 def state(page) -> dict:
@@ -152,13 +152,17 @@ def test_two_panels_stopped_for_the_same_reason_say_it_once_in_full(app_server, 
 
 
 # Hand the playing panel the data of an earlier page run (a ready run, no feed), as the browser did under load
-# after the run that pressed Train: the module's own `render`, called as the element would call it.
+# after the run that pressed Train: the module's own `render` and cleanup, called as the element calls them.
+# Streamlit runs a call's cleanup at once when newer data had come before the call returned: the late call's, and
+# the playing run's own when the calls ended in the other order than their data came.
 STALE_RENDER = f"""async () => {{
   const root = {ROOT};
   const m = await import(new URL("app/static/live_chart.js", document.baseURI).href);
   const held = root.__fontnetData;
   const stale = {{layout: held.layout, charts: [], seq: [held.seq[0], held.seq[1] - 1]}};
-  m.render({{data: stale, parentElement: root, setTriggerValue: () => {{}}}});
+  m.stopped(m.render({{data: stale, parentElement: root, setTriggerValue: () => {{}}}}));
+  window.__playingFeed = root.__fontnetFeed;
+  m.stopped(window.__playingFeed);
   return held.seq;
 }}"""
 
@@ -166,13 +170,19 @@ STALE_RENDER = f"""async () => {{
 def test_an_earlier_page_runs_data_arriving_late_leaves_the_playing_panel_as_it_is(app_server, page):
     """Under load the browser once drew a page run's panel after the later run's: the run playing, its panel back
     to the earlier run's "ready" with no feed, and nothing ever rerunning the page ("Use this model" disabled for
-    good). Each page run numbers its data; data older than the panel holds is not drawn, and the feed goes on."""
+    good). Each page run numbers its data; data older than the panel holds is not drawn, and the feed goes on,
+    whatever cleanup Streamlit runs for the calls meanwhile. Once the panel leaves the page, its feed stops."""
     playing = start_run(page, app_server)
     assert playing["asking"] and playing["points"] >= 1
     seq = page.evaluate(STALE_RENDER)
     assert isinstance(seq[1], int) and seq[1] >= 2   # the light run's panel was none; the whole run's, Train's
     page.wait_for_function(f"() => +({ROOT}).dataset.staleSkipped === 1", timeout=30_000)
-    # the charts are the playing run's, and the feed keeps bringing points
+    # the charts are the playing run's, and the same feed keeps bringing points
     page.wait_for_function(f"n => ({STATE})()?.points > n && ({STATE})().asking", arg=state(page)["points"],
                            timeout=60_000)
     assert state(page)["renders"] == playing["renders"]   # nothing drawn from the stale data
+    assert page.evaluate(f"() => ({ROOT}).__fontnetFeed === window.__playingFeed")
+    # another page: the panel is gone, and its feed stops
+    page.get_by_role("link", name="Predict").click()
+    page.locator("#font-preview").wait_for(timeout=60_000)
+    page.wait_for_function("() => window.__playingFeed.stopped", timeout=60_000)
