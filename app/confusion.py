@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from app.presses import whole_callback
 from fontnet import mistakes
 from fontnet.figures.mistakes import cell_html
 from fontnet.network import Network
@@ -34,6 +35,7 @@ def _cell(text: object) -> tuple[int, int] | None:
     return int(parts[0]), int(parts[1])
 
 
+@whole_callback
 def _on_cell() -> None:
     if (cell := _cell((ss.get(GRID) or {}).get("cell"))) is not None:
         ss[OPEN] = cell

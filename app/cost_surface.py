@@ -22,6 +22,7 @@ import numpy as np
 import streamlit as st
 
 from app.live_chart import Chart, live_charts, whole
+from app.presses import whole_callback
 from fontnet import surface
 from fontnet.figures.surface import surface_svg
 from fontnet.network import Network
@@ -50,6 +51,7 @@ def _pick(place: str, names: list[str], default: tuple[int, int], tag: object, p
         default = picked[1]
     kx, ky = f"{place}_surface_x_{phase}{tag}", f"{place}_surface_y_{phase}{tag}"
 
+    @whole_callback
     def keep() -> None:
         st.session_state.setdefault(PICKED, {})[place] = (tag, (int(st.session_state[kx]), int(st.session_state[ky])))
 

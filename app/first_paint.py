@@ -20,6 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.presses import whole_callback
 from app.session_reset import RESET
 
 LIGHT = "fontnet_light_run"        # this run draws only the top of the page
@@ -41,6 +42,7 @@ def _has_browser() -> bool:
     return bool(st.context.headers)
 
 
+@whole_callback
 def _painted() -> None:
     """The browser drew the light run: nothing to record (the run it triggers is already a whole one)."""
 

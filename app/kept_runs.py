@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import links
 from app.page_kit import Flash
+from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import compare, data
 from fontnet.figures.compare import loss_chart_svg
@@ -67,6 +68,7 @@ def _start_index(run: TrainingRun) -> int:
 
 
 # ---- callbacks ------------------------------------------------------------------------------------------------
+@whole_callback
 def on_keep(run: TrainingRun) -> None:
     runs = ss.get(RUNS, [])
     if len(runs) >= compare.MAX_KEPT:
@@ -79,16 +81,19 @@ def on_keep(run: TrainingRun) -> None:
     FLASH("success", f"Kept as run {len(runs) + 1}.")
 
 
+@whole_callback
 def on_same_start(k: int) -> None:
     links.set_setting(COMPARE, "start", k)
     FLASH("info", f"The next run starts from run {k}'s first weights (its seed still draws the split and the order "
                   "of the rows): press Train.")
 
 
+@whole_callback
 def on_own_start() -> None:
     links.set_setting(COMPARE, "start", 0)
 
 
+@whole_callback
 def on_clear() -> None:
     ss[RUNS] = []
     ss.pop(_KEPT_IDS, None)

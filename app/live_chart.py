@@ -25,6 +25,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app.live_feed import Feed, Source
+from app.presses import whole_callback
 
 # The chart's code and the vendored uPlot are static files (static/, served by Streamlit at app/static/ with
 # `server.enableStaticServing`): the browser loads and parses them once per page, and each message carries
@@ -97,6 +98,11 @@ def feed_of(key: str) -> Feed:
     return feed
 
 
+
+@whole_callback
+def _rerun_only() -> None:
+    """A trigger's callback: the rerun it causes is all it asks for."""
+
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
                 source: Source | None = None, progress: dict | None = None, every: float = 0.12,
                 watch: tuple[str, str] | None = None) -> dict:
@@ -133,5 +139,5 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     # either trigger reruns the page, which sends every chart whole: `resync` when the browser lacks points it
     # cannot get otherwise or its feed failed (the panel then also says so), `ended` when the feed says the run
     # stopped
-    _component(key=key, data=data, on_resync_change=lambda: None, on_ended_change=lambda: None)
+    _component(key=key, data=data, on_resync_change=_rerun_only, on_ended_change=_rerun_only)
     return data

@@ -14,17 +14,20 @@ import streamlit as st
 
 from app.live_chart import Chart, feed_answer, live_charts
 from app.live_feed import Source
+from app.presses import whole_callback
 from app.text import md_literal
 from fontnet.playback import LiveRun
 
 ss = st.session_state
 
 
+@whole_callback
 def on_pause(run_key: str) -> None:
     if run := ss.get(run_key):
         run.pause()
 
 
+@whole_callback
 def on_resume(run_key: str) -> None:
     if run := ss.get(run_key):
         run.resume()
@@ -43,13 +46,13 @@ def run_buttons(run_key: str, box_key: str, *, on_train: Callable[[], None], on_
         return f"{key_prefix}_{word}" if key_prefix else None
 
     with st.container(horizontal=True, key=box_key):
-        st.button("Train", type="primary", on_click=on_train, disabled=disabled, help=train_help, key=key("train"))
+        st.button("Train", type="primary", on_click=whole_callback(on_train), disabled=disabled, help=train_help, key=key("train"))
         st.button("Pause", on_click=on_pause, args=(run_key,), disabled=status != "running", key=key("pause"))
         st.button("Resume", on_click=on_resume, args=(run_key,), disabled=status != "paused", key=key("resume"))
         if on_step is not None:
-            st.button("Step", on_click=on_step, disabled=run is not None and not run.can_train,
+            st.button("Step", on_click=whole_callback(on_step), disabled=run is not None and not run.can_train,
                       help="One iteration, then paused.", key=key("step"))
-        st.button("Reset", on_click=on_reset, disabled=disabled, help=reset_help, key=key("reset"))
+        st.button("Reset", on_click=whole_callback(on_reset), disabled=disabled, help=reset_help, key=key("reset"))
 
 
 def feed_source(run: LiveRun, charts: Callable[[], list[Chart]], label: Callable[[LiveRun], str],

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.presses import whole_callback
+
 TOKEN = "fontnet_session_token"
 RESET = "fontnet_session_was_reset"
 CHECK_KEY = "fontnet_session_check"
@@ -37,10 +39,12 @@ def _rerun_on_reconnect() -> None:
     """Draws nothing: its timer is what makes the page rerun the script when its connection comes back."""
 
 
+@whole_callback
 def _on_reset() -> None:
     st.session_state[RESET] = True
 
 
+@whole_callback
 def _dismiss() -> None:
     st.session_state[RESET] = False
 

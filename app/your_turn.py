@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from app import links
+from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import backprop as bp
 from fontnet import colors, practice
@@ -57,10 +58,12 @@ def _sheet_state(problem: tuple) -> dict:
     return state
 
 
+@whole_callback
 def on_check() -> None:
     ss[STATE]["checked"] = True
 
 
+@whole_callback
 def on_reveal(revealed: dict[str, str]) -> None:
     name = ss.get(PICK)
     if name in revealed:
@@ -69,6 +72,7 @@ def on_reveal(revealed: dict[str, str]) -> None:
             ss[STATE]["revealed"].append(name)
 
 
+@whole_callback
 def on_clear() -> None:
     for n in NAMES:
         ss[box_key(n)] = ""

@@ -8,6 +8,7 @@ import streamlit as st
 from app import first_paint, links, state
 from app.cost_surface import show_step_surface
 from app.page_kit import Flash
+from app.presses import whole_callback
 from app.your_turn import show as show_your_turn
 from fontnet import backprop, colors, presets
 from fontnet.activations import ACTIVATIONS
@@ -35,6 +36,7 @@ def setting(name: str) -> object:
     return links.setting(SCHEMA, name)
 
 
+@whole_callback
 def set_bg(hex_colour: str) -> None:
     links.set_setting(SCHEMA, "bg", hex_colour)
 
@@ -79,6 +81,7 @@ def network_words(key: tuple) -> str:
             "session": "this session's model"}[key[0]]
 
 
+@whole_callback
 def on_apply() -> None:
     work, _ = working()
     rgb, label, act, loss, lr = settings()
@@ -92,6 +95,7 @@ def on_apply() -> None:
                      f"{num(s.cost_after, 6)}.")
 
 
+@whole_callback
 def on_apply_n() -> None:
     work, _ = working()
     _, _, act, loss, lr = settings()
@@ -104,6 +108,7 @@ def on_apply_n() -> None:
         FLASH("success", f"{len(res.costs)} steps applied on random training rows.")
 
 
+@whole_callback
 def on_use() -> None:
     work, _ = working()
     name = network_words(work["picked"])
@@ -112,6 +117,7 @@ def on_use() -> None:
     FLASH("success", "The Predict page now uses this network, for this session only.")
 
 
+@whole_callback
 def on_reset() -> None:
     ss.pop(STEPPED, None)
 

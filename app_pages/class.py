@@ -11,6 +11,7 @@ from app.class_live import AREAS, COLUMNS, MAP_CHART, POLL_SECONDS, ClassWatch, 
 from app.classroom import shared_store
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
+from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import classroom, store, teach, training
 from fontnet.figures.classroom import qr_svg, student_labels
@@ -51,6 +52,7 @@ def teacher_call(action, done: str = "") -> bool:
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
+@whole_callback
 def on_open_room() -> None:
     try:
         # pressed before the settings were drawn (a first visit's light run): their defaults
@@ -67,30 +69,37 @@ def on_open_room() -> None:
                      "teacher link to yourself.")
 
 
+@whole_callback
 def on_open_toggle() -> None:
     teacher_call(lambda db, c, k: db.set_open(c, k, ss["class_open"]))
 
 
+@whole_callback
 def on_guess_toggle() -> None:
     teacher_call(lambda db, c, k: db.set_show_guess(c, k, ss["class_guess"]))
 
 
+@whole_callback
 def on_counts_toggle() -> None:
     teacher_call(lambda db, c, k: db.set_show_counts(c, k, ss["class_counts"]))
 
 
+@whole_callback
 def on_ask() -> None:
     teacher_call(lambda db, c, k: db.set_ask_mode(c, k, ss["class_ask"]))
 
 
+@whole_callback
 def on_delete_ask() -> None:
     ss[DELETING] = True
 
 
+@whole_callback
 def on_delete_cancel() -> None:
     ss[DELETING] = False
 
 
+@whole_callback
 def on_delete() -> None:
     code = ss[K["room"]]
     ss[DELETING] = False
@@ -99,14 +108,17 @@ def on_delete() -> None:
         leave_room()
 
 
+@whole_callback
 def on_remove_ask() -> None:
     ss[REMOVING] = True
 
 
+@whole_callback
 def on_remove_cancel() -> None:
     ss[REMOVING] = False
 
 
+@whole_callback
 def on_remove() -> None:
     who = ss.get("class_remove_who")
     name = student_labels(watch().students).get(who, "That student")

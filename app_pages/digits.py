@@ -13,6 +13,7 @@ from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart
 from app.page_kit import Flash
+from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS
@@ -69,15 +70,18 @@ def new_run(start: bool) -> None:
     ss.pop(LIBRARY, None)
 
 
+@whole_callback
 def on_clear() -> None:
     clear()
     ss[TEST_IMAGE] = None
 
 
+@whole_callback
 def on_draw() -> None:
     ss[TEST_IMAGE] = None
 
 
+@whole_callback
 def on_pick(wrong: bool) -> None:
     """A random test image, or a random one of those the current model gets wrong."""
     model, _, seed = active_model()
@@ -89,6 +93,7 @@ def on_pick(wrong: bool) -> None:
     ss[TEST_IMAGE] = int(np.random.default_rng().choice(pool))
 
 
+@whole_callback
 def on_use() -> None:
     run = ss.get(RUN)
     if run is not None and run.trained:
@@ -96,12 +101,14 @@ def on_use() -> None:
         FLASH("success", "The pad keeps this model until you load another or go back to the default.")
 
 
+@whole_callback
 def on_default() -> None:
     ss.pop(OWN, None)
     ss.pop(RUN, None)
     ss.pop(LIBRARY, None)
 
 
+@whole_callback
 def on_upload() -> None:
     f = ss.get("digits_model_file")
     if f is None:

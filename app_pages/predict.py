@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import first_paint, links, state
 from app.instant import NEXT_RANDOM, instant_preview
+from app.presses import whole_callback
 from app.text import md_literal
 from app.vision import show_colour_vision
 from fontnet import colors, presets
@@ -23,11 +24,13 @@ def wcag_words(ratio: float) -> str:
     return "fails AA" if verdict == "fail" else f"passes {verdict}"
 
 
+@whole_callback
 def set_bg(hex_colour: str) -> None:
     """Callback for presets and the random button: the picker (and with it the URL) follows."""
     links.set_setting(SCHEMA, "bg", hex_colour)
 
 
+@whole_callback
 def on_random() -> None:
     """The colour announced to the browser script; a fresh one if a quick second press got here first."""
     set_bg(st.session_state.pop(NEXT_RANDOM, None) or presets.random_colour())
@@ -54,7 +57,7 @@ if state.using_session_model():
         name = state.session_model_name().strip() or "your model"
         st.info(f"You are using your own model, **{md_literal(name)}**, "
                 "for this session only. Everyone else sees the chapter's default model.")
-        st.button("Back to the default model", on_click=state.use_default_model)
+        st.button("Back to the default model", on_click=whole_callback(state.use_default_model))
 
 links.page_settings(SCHEMA)
 

@@ -13,6 +13,7 @@ from app import first_paint, links
 from app.classroom import Seat, enter, remember_seat, shared_store
 from app.live_chart import Chart, live_charts
 from app.page_kit import Flash, use_model_then_open_predict
+from app.presses import whole_callback
 from app.script_export import show_teach_export
 from app.text import md_literal
 from app.vision import show_colour_vision
@@ -65,6 +66,7 @@ def seat() -> Seat | None:
     return ss.get(SEAT)
 
 
+@whole_callback
 def ask_next() -> None:
     """The next question, chosen the way the visitor picked (active or random), or as the class's teacher did."""
     s = seat()
@@ -73,6 +75,7 @@ def ask_next() -> None:
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
+@whole_callback
 def on_answer(label: int) -> None:
     rgb = ss[QUESTION]
     guessed = teach.guess(ss[NET], rgb).label
@@ -88,6 +91,7 @@ def on_answer(label: int) -> None:
         leave_if_removed(s)
 
 
+@whole_callback
 def on_undo() -> None:
     if answers():
         last = answers()[-1]
@@ -96,6 +100,7 @@ def on_undo() -> None:
             s.take_back(shared_store, [last.rgb])   # dropped if pending, taken back from the class if saved
 
 
+@whole_callback
 def on_remove() -> None:
     drop = set(ss.get("teach_remove") or [])
     if drop:
@@ -106,6 +111,7 @@ def on_remove() -> None:
     ss["teach_remove"] = []
 
 
+@whole_callback
 def on_clear() -> None:
     gone = [a.rgb for a in answers()]
     set_answers([], question=ss[QUESTION])
@@ -113,6 +119,7 @@ def on_clear() -> None:
         s.take_back(shared_store, gone)
 
 
+@whole_callback
 def on_upload() -> None:
     f = ss.get("teach_upload")
     if f is None or ss.get(UPLOAD_ID) == f.file_id:
@@ -153,14 +160,17 @@ def try_join(make_seat, what: str) -> None:
         FLASH("error", f"You did not join {what}: {e}. Teach works on your own answers meanwhile.")
 
 
+@whole_callback
 def on_join_typed() -> None:
     try_join(lambda: enter(shared_store, ss.get("teach_join_code") or ""), "a class")
 
 
+@whole_callback
 def on_join_seat() -> None:
     try_join(seat, f"room {seat().shown_code}")
 
 
+@whole_callback
 def on_leave() -> None:
     s = ss.pop(SEAT, None)
     links.set_setting(SCHEMA, "room", "")
@@ -173,6 +183,7 @@ def on_leave() -> None:
                       + ".")
 
 
+@whole_callback
 def on_new_seat() -> None:
     if (s := seat()) is not None:
         s.new_seat()
@@ -180,6 +191,7 @@ def on_new_seat() -> None:
         FLASH("info", f"You have a new seat in room {s.shown_code}: choose a nickname (or none) and join.")
 
 
+@whole_callback
 def on_send_again() -> None:
     if (s := seat()) is not None:
         s.flush(shared_store)

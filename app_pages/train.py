@@ -11,6 +11,7 @@ import streamlit as st
 from app import first_paint, kept_runs, links, live_run
 from app.cost_surface import show_run_surface
 from app.page_kit import Flash, use_model_then_open_predict
+from app.presses import whole_callback
 from app.script_export import show_train_export
 from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
@@ -81,6 +82,7 @@ def on_reset() -> None:
     new_run()
 
 
+@whole_callback
 def on_data_upload() -> None:
     """Validate an uploaded CSV; on success it becomes the data set, on failure the previous data is kept."""
     f = ss.get("data_file")
@@ -97,6 +99,7 @@ def on_data_upload() -> None:
                      f"{int(len(ds) - ds.labels.sum()):,} light-text colours. Press Train to use it.")
 
 
+@whole_callback
 def on_model_upload() -> None:
     """Load an uploaded model JSON as the current model; on failure the current model is kept."""
     f = ss.get("model_file")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import first_paint, links, state
 from app.page_kit import Flash, use_model_then_open_predict
+from app.presses import whole_callback
 from fontnet import training, tuning
 from fontnet.figures.maps import decision_map_svg, node_map_svg
 from fontnet.figures.training import MAP_LEGEND, legend_html
@@ -39,16 +40,19 @@ def set_values(new: dict[str, float]) -> None:
 
 
 # ---- callbacks ------------------------------------------------------------------------------------------------
+@whole_callback
 def on_default() -> None:
     set_values(tuning.values_of(state.shared_default_model()))
     FLASH("info", "These are the default model's weights, as 100,000 steps of training left them. Its cost on the "
                   "chapter's data is the bar of the last challenge.")
 
 
+@whole_callback
 def on_start_over() -> None:
     set_values(tuning.START)
 
 
+@whole_callback
 def on_value(key: str) -> None:
     """A value typed or stepped: kept to 6 decimals (0.1 + 0.2 is written 0.3 in the link) and within ±LIMIT."""
     v = ss.get(K[key])
