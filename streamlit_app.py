@@ -12,9 +12,11 @@ import streamlit as st
 if __name__ == "__main__":  # a visitor's script run
     from app import first_paint
     from app.access import page_access
+    from app.presses import settle
     from app.session_reset import notice_if_reset
 
     st.set_page_config(page_title="FontNet — dark or light text?", page_icon="🎨", layout="wide")
+    settle()  # a press's callback a stopped run is still finishing ends before this run reads any state
     page = st.navigation({
         "Use it": [
             st.Page("app_pages/predict.py", title="Predict", icon=":material/palette:", default=True),

@@ -11,21 +11,44 @@ So every callback a page hands a widget is wrapped by `@whole_callback`: while i
 not look for newer requests. Streamlit looks again right after the callbacks, so the newer request still
 reruns the script then, as it would have at the callback's next line, and that run draws what the press did.
 
-This relies on `runner.fastReruns = false` (.streamlit/config.toml): with fast reruns a newer request does not
-wait for a look at all. Streamlit stops the script thread and starts another, which runs alongside the
-finishing callback and can draw the page before the press has changed it; and a press whose thread has not
-reached its callbacks yet (a busy server) is dropped, where without fast reruns Streamlit merges it into the
-newer request. One gap remains in Streamlit: a run that took the press and has not yet started its callbacks
-(it looks for newer requests once more just before them, a fraction of a millisecond) drops it.
+With fast reruns (Streamlit's default, kept: turning them off slowed the class's answers, see docs/design.md)
+a newer request does not wait for that look: Streamlit starts the next run in a new thread at once, beside the
+finishing callback. So one session's callbacks run one at a time, and `settle()`, called by streamlit_app.py at
+the start of every run before any page reads its state, waits for a callback still finishing, so the new run
+draws what the press did. Not covered, as no code of the app runs there: a press whose thread is stopped before
+it reaches its callbacks (on a busy server) is dropped by fast reruns, and buttons read in the script body
+(`if st.button(...)`) lose a press when the run is stopped before them. The page then shows the button
+unpressed, ready to be pressed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+KEY = "fontnet_presses"
+
+
+class Presses:
+    """One session's lock, held while one of its callbacks runs. Kept in the session's state (it goes with the
+    session) and reached by a callback through `_by_session`, without touching `st.session_state`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+
+    def __deepcopy__(self, memo):  # a lock cannot be copied; a copy is a fresh, unheld one
+        return Presses()
+
+
+# session id -> that session's Presses (held by its session state, gone with it)
+_by_session: weakref.WeakValueDictionary[str, Presses] = weakref.WeakValueDictionary()
 
 
 def _no_request():
@@ -41,15 +64,28 @@ def whole_callback(fn: Callable[..., Any]) -> Callable[..., Any]:
     def callback(*args, **kwargs):
         ctx = get_script_run_ctx(suppress_warning=True)
         requests = ctx.script_requests if ctx is not None else None
-        if requests is None or "on_scriptrunner_yield" in vars(requests):  # outside a run, or already inside one
-            return fn(*args, **kwargs)
-        # An attribute on the instance hides the method for this script thread's requests only. Streamlit's next
-        # look, right after the callbacks, finds the request still there.
-        requests.on_scriptrunner_yield = _no_request
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            del requests.on_scriptrunner_yield
+        if requests is None or "on_scriptrunner_yield" in vars(requests):
+            return fn(*args, **kwargs)  # outside a page run (a test calling it), or inside another one
+        presses = _by_session.get(ctx.session_id)  # none when a test runs a page script on its own
+        with presses.lock if presses is not None else contextlib.nullcontext():
+            # An attribute on the instance hides the method for this script thread's requests only. Streamlit's
+            # next look, right after the callbacks, finds the request still there.
+            requests.on_scriptrunner_yield = _no_request
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                del requests.on_scriptrunner_yield
 
     callback.__whole__ = True
     return callback
+
+
+def settle() -> None:
+    """At the start of a page run, before any page reads its state: wait for a callback a stopped run is still
+    finishing (the press that run carried), and let this session's callbacks find their lock."""
+    presses: Presses = st.session_state.setdefault(KEY, Presses())
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        _by_session[ctx.session_id] = presses
+    with presses.lock:
+        pass

@@ -6,7 +6,6 @@ a busy server: Train pressed, the map's slider moved, the page left "ready" at i
 request is put in Streamlit's own queue part-way through the callback, where a request from the browser lands.
 """
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,11 +104,3 @@ def test_every_callback_a_page_hands_a_widget_runs_whole(page):
 def test_a_wrapped_callback_called_outside_a_page_run_just_runs():
     calls = []
     assert presses.whole_callback(lambda x: calls.append(x) or "done")(3) == "done" and calls == [3]
-
-
-def test_the_app_runs_without_fast_reruns():
-    """With fast reruns a newer request stops the script thread and starts another at once: a press whose thread
-    had not reached its callback was dropped (4 in 510 busy visits), and a finishing callback ran beside the next
-    run. Without them Streamlit merges a press still queued into the newer request (app/presses.py)."""
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["runner"]["fastReruns"] is False
