@@ -98,10 +98,10 @@ def feed_of(key: str) -> Feed:
     return feed
 
 
-
 @whole_callback
 def _rerun_only() -> None:
     """A trigger's callback: the rerun it causes is all it asks for."""
+
 
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
                 source: Source | None = None, progress: dict | None = None, every: float = 0.12,

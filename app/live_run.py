@@ -46,7 +46,8 @@ def run_buttons(run_key: str, box_key: str, *, on_train: Callable[[], None], on_
         return f"{key_prefix}_{word}" if key_prefix else None
 
     with st.container(horizontal=True, key=box_key):
-        st.button("Train", type="primary", on_click=whole_callback(on_train), disabled=disabled, help=train_help, key=key("train"))
+        st.button("Train", type="primary", on_click=whole_callback(on_train), disabled=disabled, help=train_help,
+                  key=key("train"))
         st.button("Pause", on_click=on_pause, args=(run_key,), disabled=status != "running", key=key("pause"))
         st.button("Resume", on_click=on_resume, args=(run_key,), disabled=status != "paused", key=key("resume"))
         if on_step is not None:

@@ -43,9 +43,6 @@ class Presses:
     def __init__(self) -> None:
         self.lock = threading.RLock()
 
-    def __deepcopy__(self, memo):  # a lock cannot be copied; a copy is a fresh, unheld one
-        return Presses()
-
 
 # session id -> that session's Presses (held by its session state, gone with it)
 _by_session: weakref.WeakValueDictionary[str, Presses] = weakref.WeakValueDictionary()
