@@ -6,6 +6,7 @@ a busy server: Train pressed, the map's slider moved, the page left "ready" at i
 request is put in Streamlit's own queue part-way through the callback, where a request from the browser lands.
 """
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,85 @@ def test_every_callback_a_page_hands_a_widget_runs_whole(page):
 def test_a_wrapped_callback_called_outside_a_page_run_just_runs():
     calls = []
     assert presses.whole_callback(lambda x: calls.append(x) or "done")(3) == "done" and calls == [3]
+
+
+class WatchedLock:
+    """A lock that says when someone has to wait for it (the state a test waits on, instead of a time)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.waiting = threading.Event()
+
+    def __enter__(self):
+        if not self._lock.acquire(blocking=False):
+            self.waiting.set()
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
+
+
+SETTLING = '''
+import streamlit as st
+from app.presses import KEY, settle
+
+settle()
+st.write("the run saw:", getattr(st.session_state[KEY], "press", "nothing"))
+'''
+
+
+def test_a_run_waits_for_a_callback_still_finishing_and_draws_what_it_did():
+    """Fast reruns start the next run beside a callback still finishing; settle() holds the run until it ends."""
+    at = AppTest.from_string(SETTLING, default_timeout=30)
+    at.run()
+    assert "nothing" in at.markdown[0].value
+    kept = at.session_state[presses.KEY]
+    kept.lock = WatchedLock()
+    holding, finish = threading.Event(), threading.Event()
+
+    def a_callback_still_finishing():
+        with kept.lock:
+            holding.set()
+            finish.wait(30)
+            kept.press = "Train pressed"
+
+    callback = threading.Thread(target=a_callback_still_finishing)
+    callback.start()
+    assert holding.wait(30)
+    ran = []
+    rerun = threading.Thread(target=lambda: ran.append(at.run()))
+    rerun.start()
+    assert kept.lock.waiting.wait(30), "the run did not wait for the callback's lock"
+    assert not ran and rerun.is_alive()   # held while the callback holds the lock
+    finish.set()
+    callback.join(30)
+    rerun.join(60)
+    assert ran, "the run did not finish after the callback ended"
+    no_exception(at)
+    assert "Train pressed" in at.markdown[0].value
+
+
+def test_a_wrapped_callback_holds_its_sessions_lock_while_it_runs():
+    script = '''
+import threading
+import streamlit as st
+from app.presses import KEY, settle, whole_callback
+
+settle()
+
+def press():
+    lock = st.session_state[KEY].lock
+    got = []
+    other = threading.Thread(target=lambda: got.append(lock.acquire(blocking=False)))
+    other.start()
+    other.join()
+    st.session_state["others_could_take_it"] = got[0]
+
+st.button("press", on_click=whole_callback(press))
+'''
+    at = AppTest.from_string(script, default_timeout=30)
+    at.run()
+    click(at, "press")
+    no_exception(at)
+    assert at.session_state["others_could_take_it"] is False
