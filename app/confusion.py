@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from app import presses
 from app.presses import whole_callback
 from fontnet import mistakes
 from fontnet.figures.mistakes import cell_html
@@ -64,6 +65,6 @@ def show_confusion(model: Network, X_test: np.ndarray, y_test: np.ndarray, confu
     with st.container(horizontal=True, vertical_alignment="bottom", key="digits_cell_load"):
         pick = st.selectbox("Image", [c.index for c in cases], key=f"digits_cell_pick_{t}_{p}", width=300,
                             format_func=lambda i: f"test image {i}")
-        if st.button("Load into the pad", key="digits_load", help="Put the chosen test image on the pad above."):
+        if presses.button("Load into the pad", key="digits_load", help="Put the chosen test image on the pad above."):
             ss[pad_source] = pick
             st.rerun(scope="app")

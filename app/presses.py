@@ -15,10 +15,17 @@ With fast reruns (Streamlit's default, kept: turning them off slowed the class's
 a newer request does not wait for that look: Streamlit starts the next run in a new thread at once, beside the
 finishing callback. So one session's callbacks run one at a time, and `settle()`, called by streamlit_app.py at
 the start of every run before any page reads its state, waits for a callback still finishing, so the new run
-draws what the press did. Not covered, as no code of the app runs there: a press whose thread is stopped before
-it reaches its callbacks (on a busy server) is dropped by fast reruns, and buttons read in the script body
-(`if st.button(...)`) lose a press when the run is stopped before them. The page then shows the button
-unpressed, ready to be pressed again.
+draws what the press did.
+
+A button whose press the page acts on in its body (a spinner while it fits, a page switch) is drawn by
+`button()`, not read as `if st.button(...)`: such a read sees the press only in the run that carries it, so a
+newer request stopping that run before the button lost the press. `button()`'s whole callback keeps the press
+in the session until a run draws the button (and acts on it there), or a run of the page ends without drawing
+it, or draws it disabled (the press then no longer applies): kept, it cannot surprise the visitor later.
+
+Not covered, as no code of the app runs there: a press whose thread is stopped before it reaches its callbacks
+(on a busy server) is dropped by fast reruns. The page then shows the button unpressed, ready to be pressed
+again.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class Presses:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.kept: set[str] = set()   # keys of `button()`s pressed and not yet drawn by a run
 
 
 # session id -> that session's Presses (held by its session state, gone with it)
@@ -86,3 +94,29 @@ def settle() -> None:
         _by_session[ctx.session_id] = presses
     with presses.lock:
         pass
+
+
+@whole_callback
+def _keep_press(key: str) -> None:
+    st.session_state.setdefault(KEY, Presses()).kept.add(key)
+
+
+def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bool:
+    """`st.button` for a press the page acts on in its body: True in the first run that draws it enabled after a
+    press, even when the run that carried the press was stopped before it (see the module)."""
+    presses: Presses = st.session_state.setdefault(KEY, Presses())
+    st.button(label, key=key, disabled=disabled, on_click=_keep_press, args=(key,), **kwargs)
+    if key not in presses.kept:
+        return False
+    presses.kept.discard(key)
+    return not disabled
+
+
+def run_ended() -> None:
+    """At the end of a page run that was not stopped for a newer request (it ran to its end, or `st.stop()`):
+    a press kept for a button this run did not draw no longer applies. Reached without `st.session_state`, which
+    after `st.stop()` would stop this too."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    presses = _by_session.get(ctx.session_id) if ctx is not None else None
+    if presses is not None:
+        presses.kept.clear()

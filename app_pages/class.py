@@ -6,7 +6,7 @@ import copy
 
 import streamlit as st
 
-from app import first_paint, links
+from app import first_paint, links, presses
 from app.class_live import AREAS, COLUMNS, MAP_CHART, POLL_SECONDS, ClassWatch, feed_source
 from app.classroom import shared_store
 from app.live_chart import live_charts
@@ -223,7 +223,7 @@ def show_keep(w: ClassWatch) -> None:
                            icon=":material/download:",
                            help="Columns red,green,blue,label (1 = dark text): the Train page reads this file.")
     with c2:
-        if st.button("Use the class network", key="class_use",
+        if presses.button("Use the class network", key="class_use",
                      help="The Predict page uses the class network (trained on every answer so far) for your "
                           "session only."):
             if not len(w.pool):

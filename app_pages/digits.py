@@ -8,7 +8,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from app import first_paint, links, live_run, state
+from app import first_paint, links, live_run, presses, state
 from app.confusion import show_confusion
 from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart
@@ -281,8 +281,8 @@ st.markdown("scikit-learn's `MLPClassifier` with the same layers, activation, sp
             "otherwise: Adam, batches of 200, up to 200 passes), fitted and timed beside a fresh fontnet run.")
 if settings is not None and settings.activation == "leaky_relu":
     st.info("scikit-learn's MLPClassifier has no leaky ReLU, so there is nothing to compare with for this activation.")
-elif st.button("Fit scikit-learn's MLPClassifier", disabled=settings is None or status == "running",
-               key="digits_sklearn"):
+elif presses.button("Fit scikit-learn's MLPClassifier", key="digits_sklearn",
+                    disabled=settings is None or status == "running"):
     with st.spinner("Fitting both…"):
         net, seconds = digits.train(settings)
         ours = digits.Baseline("fontnet", net.score(*digits.split(settings.seed)[1::2]), seconds)

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from app import first_paint, links
+from app import first_paint, links, presses
 from app.classroom import Seat, enter, remember_seat, shared_store
 from app.live_chart import Chart, live_charts
 from app.page_kit import Flash, use_model_then_open_predict
@@ -365,7 +365,7 @@ with side:
         st.radio("Next colour", SCHEMA["ask"].kind.names, key=K["ask"], format_func=SCHEMA["ask"].kind.label,
                  horizontal=True)
     st.caption(teach.WHY_ACTIVE)
-    if st.button("Use this model", key="teach_use", disabled=not answers(),
+    if presses.button("Use this model", key="teach_use", disabled=not answers(),
                  help="The Predict page uses your network for this session only."):
         use_model_then_open_predict(copy.deepcopy(net), f"taught here ({len(answers())} answers)",
                                     "The Predict page now uses your network: open it")

@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from app import first_paint, kept_runs, links, live_run
+from app import first_paint, kept_runs, links, live_run, presses
 from app.cost_surface import show_run_surface
 from app.page_kit import Flash, use_model_then_open_predict
 from app.presses import whole_callback
@@ -253,7 +253,8 @@ if run is not None:
     if run.settings.activation == "leaky_relu":
         st.info("scikit-learn's MLPClassifier has no leaky ReLU, so there is nothing to compare with for this "
                 "activation.")
-    elif st.button("Fit scikit-learn's MLPClassifier", disabled=status == "running" or not run.trained):
+    elif presses.button("Fit scikit-learn's MLPClassifier", key="train_sklearn",
+                           disabled=status == "running" or not run.trained):
         with st.spinner("Fitting MLPClassifier…"):
             try:
                 ss[LIBRARY] = (run.library_result(), run.result())
@@ -268,8 +269,8 @@ if run is not None:
     st.subheader("Keep the model")
     c1, c2, c3 = st.columns(3)
     with c1:
-        if st.button("Use this model", type="primary", disabled=not run.trained or status == "running",
-                     help="The Predict page uses it for your session only."):
+        if presses.button("Use this model", key="train_use", type="primary",
+                          disabled=not run.trained or status == "running", help="The Predict page uses it for your session only."):
             use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
                                         "The Predict page now uses this model: open it")
     with c2:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import first_paint, links, state
+from app import first_paint, links, presses, state
 from app.page_kit import Flash, use_model_then_open_predict
 from app.presses import whole_callback
 from fontnet import training, tuning
@@ -167,7 +167,8 @@ with left:
     with st.container(horizontal=True, key="tune_buttons"):
         st.button("Start from the default model", on_click=on_default, help="The weights the chapter's training found.")
         st.button("Start over", on_click=on_start_over, help="Back to where this page starts.")
-        use = st.button("Use this model", type="primary", help="The Predict page uses it, for this session only.")
+        use = presses.button("Use this model", key="tune_use", type="primary",
+                             help="The Predict page uses it, for this session only.")
 first_paint.stop_after_main_control()
 
 on = nodes_on()

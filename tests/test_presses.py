@@ -187,3 +187,103 @@ st.button("press", on_click=whole_callback(press))
     click(at, "press")
     no_exception(at)
     assert at.session_state["others_could_take_it"] is False
+
+
+KEPT = '''
+import math
+import streamlit as st
+from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+from app import presses
+
+presses.settle()
+ss = st.session_state
+ss.runs = ss.get("runs", 0) + 1
+if ss.get("arrive") == ss.runs:   # a newer request reaches the server in this run, before the buttons
+    ctx = get_script_run_ctx()
+    ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string, page_script_hash=ctx.page_script_hash))
+    ss.touched = True             # and the next session-state access stops the run
+if st.button("plain", key="plain"):
+    ss.acted = [*ss.get("acted", []), "plain"]
+if ss.runs < ss.get("hide_from", math.inf):
+    if presses.button("kept", key="kept", disabled=ss.runs >= ss.get("disable_from", math.inf)):
+        ss.acted = [*ss.get("acted", []), "kept"]
+presses.run_ended()
+'''
+
+
+def press_overtaken(at, label: str, *then: str) -> None:
+    """Press `label` in a run that a newer request stops before any button; `then` (hide_from, disable_from):
+    from the run after it, as that newer request changed the page."""
+    runs = at.session_state["runs"]
+    at.session_state["arrive"] = runs + 1
+    for name in then:
+        at.session_state[name] = runs + 2
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    no_exception(at)
+    assert at.session_state["runs"] == runs + 2, "the press's run was not stopped and run again"
+
+
+def acted(at) -> list:
+    return at.session_state["acted"] if "acted" in at.session_state else []
+
+
+def test_a_press_read_in_the_body_survives_a_run_stopped_before_its_button():
+    at = AppTest.from_string(KEPT, default_timeout=30).run()
+    press_overtaken(at, "plain")
+    assert acted(at) == []           # what `if st.button(...)` did: the press was lost
+    press_overtaken(at, "kept")
+    assert acted(at) == ["kept"]     # presses.button kept it for the run that drew the button
+    at.run()
+    assert acted(at) == ["kept"]     # acted on once
+
+
+@pytest.mark.parametrize("change", ["disable_from", "hide_from"])
+def test_a_kept_press_lapses_when_the_next_run_draws_its_button_disabled_or_not_at_all(change):
+    at = AppTest.from_string(KEPT, default_timeout=30).run()
+    press_overtaken(at, "kept", change)
+    assert acted(at) == []
+    at.session_state[change] = float("inf")   # the button is back, enabled: the old press does not surprise
+    at.run()
+    no_exception(at)
+    assert "kept" in {b.label for b in at.button} and acted(at) == []
+
+
+def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predict(monkeypatch):
+    from app import cost_surface
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.switch_page("app_pages/train.py").run()
+    at.query_params["iterations"] = "200"
+    click(at, "Step")
+    assert at.session_state["train_run"].trained
+    surface = cost_surface.show_run_surface   # drawn above the button, in every run of the page
+    arrived = []
+
+    def overtaken(run):
+        if not arrived:
+            a_newer_request_arrives()
+            arrived.append(True)
+        return surface(run)
+
+    monkeypatch.setattr(cost_surface, "show_run_surface", overtaken)
+    click(at, "Use this model")
+    no_exception(at)
+    assert arrived == [True]
+    assert at.title[0].value == "Predict" and "fontnet_session_model" in at.session_state
+
+
+def test_every_button_a_page_reads_in_its_body_keeps_its_press():
+    """`if st.button(...)` loses a press its run is stopped before: every st.button has a callback (presses.button
+    adds one that keeps the press)."""
+    import ast
+
+    bare = []
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "app").glob("*.py")),
+                 *sorted((ROOT / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "button"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "st"
+                    and not any(k.arg == "on_click" for k in node.keywords)):
+                bare.append(f"{path.name}:{node.lineno}")
+    assert bare == []
