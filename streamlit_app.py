@@ -10,8 +10,6 @@ is told the base path, so a first visit to /train connects without probing /trai
 import streamlit as st
 
 if __name__ == "__main__":  # a visitor's script run
-    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
-
     from app import first_paint
     from app.access import page_access
     from app.presses import run_ended, settle
@@ -40,12 +38,8 @@ if __name__ == "__main__":  # a visitor's script run
     notice_if_reset()  # says so when a replica behind a proxy stopped and this visitor's session was reset
     page_access()  # the navigation's list roles, visible focus (app/access.py)
     first_paint.begin()  # a first visit's run draws the page down to its main control, then the rest (app/first_paint.py)
-    try:
-        page.run()
-    except StopException:  # st.stop(): the page ended its run as it meant to
-        run_ended()
-        raise
-    run_ended()  # not reached by a run stopped for a newer request: a press it carried is still to be drawn
+    page.run()
+    run_ended()  # the page ran to its end: not reached by a run stopped for a newer request (app/presses.py)
 else:  # imported once by `streamlit run`, which serves this app and runs its start-up work
     from app.server import limit_malloc_arenas
 

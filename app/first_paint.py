@@ -20,6 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app import presses
 from app.presses import whole_callback
 from app.session_reset import RESET
 
@@ -102,4 +103,4 @@ def after_light() -> bool:
 def stop_after_main_control() -> None:
     """Called by a page right after its main control: a light run ends here."""
     if held_back():
-        st.stop()
+        presses.stop()

@@ -20,8 +20,10 @@ draws what the press did.
 A button whose press the page acts on in its body (a spinner while it fits, a page switch) is drawn by
 `button()`, not read as `if st.button(...)`: such a read sees the press only in the run that carries it, so a
 newer request stopping that run before the button lost the press. `button()`'s whole callback keeps the press
-in the session until a run draws the button (and acts on it there), or a run of the page ends without drawing
-it, or draws it disabled (the press then no longer applies): kept, it cannot surprise the visitor later.
+in the session until a run draws the button (and acts on it there), or draws it disabled, or a run ends as the
+page means it to (at its end, or at `stop()`, which pages call instead of `st.stop()`) without drawing it: the
+press then no longer applies, and kept, it could surprise the visitor later. A run stopped for a newer request
+ends with Streamlit's own stop (fast reruns) or rerun, never at those two places, so its press stays kept.
 
 Not covered, as no code of the app runs there: a press whose thread is stopped before it reaches its callbacks
 (on a busy server) is dropped by fast reruns. The page then shows the button unpressed, ready to be pressed
@@ -35,7 +37,7 @@ import functools
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -49,7 +51,13 @@ class Presses:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.kept: set[str] = set()   # keys of `button()`s pressed and not yet drawn by a run
+        self.runs = 0                 # this session's runs begun (`settle()` counts them)
+        self.kept: dict[str, int] = {}   # `button()`s pressed and not yet drawn: key -> the run carrying the press
+
+
+# the number of the run this script thread is running, for `run_ended()` (a run stopped by fast reruns still
+# unwinds in its own thread while the next run, in another, begins)
+_this_run = threading.local()
 
 
 # session id -> that session's Presses (held by its session state, gone with it)
@@ -93,12 +101,15 @@ def settle() -> None:
     if ctx is not None:
         _by_session[ctx.session_id] = presses
     with presses.lock:
-        pass
+        presses.runs += 1
+        _this_run.number = presses.runs
+
 
 
 @whole_callback
 def _keep_press(key: str) -> None:
-    st.session_state.setdefault(KEY, Presses()).kept.add(key)
+    presses: Presses = st.session_state.setdefault(KEY, Presses())
+    presses.kept[key] = presses.runs + 1   # callbacks run before the script, so before its run's settle()
 
 
 def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bool:
@@ -106,17 +117,27 @@ def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bo
     press, even when the run that carried the press was stopped before it (see the module)."""
     presses: Presses = st.session_state.setdefault(KEY, Presses())
     st.button(label, key=key, disabled=disabled, on_click=_keep_press, args=(key,), **kwargs)
-    if key not in presses.kept:
+    if presses.kept.pop(key, None) is None:
         return False
-    presses.kept.discard(key)
     return not disabled
 
 
 def run_ended() -> None:
-    """At the end of a page run that was not stopped for a newer request (it ran to its end, or `st.stop()`):
-    a press kept for a button this run did not draw no longer applies. Reached without `st.session_state`, which
-    after `st.stop()` would stop this too."""
+    """Called where a run ends as the page means it to (streamlit_app.py after the page, and `stop()`): a press
+    this run or an earlier one carried, kept for a button the run did not draw, no longer applies. A press a newer
+    run carries (its callback may have run while this one unwound) stays. Reached without `st.session_state`,
+    which after `st.stop()` would stop this too."""
     ctx = get_script_run_ctx(suppress_warning=True)
     presses = _by_session.get(ctx.session_id) if ctx is not None else None
-    if presses is not None:
-        presses.kept.clear()
+    number = getattr(_this_run, "number", None)
+    if presses is None or number is None:
+        return
+    for key, carrier in list(presses.kept.items()):
+        if carrier <= number:
+            presses.kept.pop(key, None)
+
+
+def stop() -> NoReturn:
+    """`st.stop()` for a page ending its run on purpose (a kept press it did not draw lapses: see the module)."""
+    run_ended()
+    st.stop()

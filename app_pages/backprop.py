@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import first_paint, links, state
+from app import first_paint, links, presses, state
 from app.cost_surface import show_step_surface
 from app.page_kit import Flash
 from app.presses import whole_callback
@@ -244,7 +244,7 @@ try:
     b = backprop.explain(work["net"], rgb, label, activation=act, loss=loss)
 except backprop.BackpropError as e:  # a session model of another shape is caught in picked_network(); this is a last guard
     st.error(f"Cannot explain this network: {e}")
-    st.stop()
+    presses.stop()
 chk = backprop.check(b)
 s = backprop.step(b.network, b.X, b.Y, lr)
 hex_bg = colors.to_hex(rgb)
@@ -257,7 +257,7 @@ st.markdown(f"**Sample:** `{hex_bg}` (R {rgb[0]}, G {rgb[1]}, B {rgb[2]}), label
 if first_paint.later(show_your_turn, SCHEMA, b, lr, network_words(work["picked"]) + where,
                      in_link=not work["steps"] and work["picked"][0] != "session",
                      reserve_px=24, hold_back=not setting("turn")):
-    st.stop()  # Your turn: the worked numbers below stay hidden
+    presses.stop()  # Your turn: the worked numbers below stay hidden
 
 if not any(np.any(g) for g in b.gradients.values()):
     if b.cost == 0:

@@ -285,7 +285,7 @@ if not code or not key:
                 f"key. Students answer on the Teach page: [Teach, in room {store.display_code(code)}]"
                 f"(teach?room={code})", icon=":material/school:")
     show_open_room()
-    st.stop()
+    presses.stop()
 
 try:
     db = shared_store()
@@ -298,17 +298,17 @@ except NotTeacher:
     ss.pop(WATCH, None)
     st.error(f"This link's teacher key is not the key of room {store.display_code(code)}, so this page shows "
              "nothing of the room. Open the teacher link you were given when you opened the room.")
-    st.stop()
+    presses.stop()
 except RoomNotFound as e:
     ss.pop(WATCH, None)
     st.warning(f"{md_literal(str(e)[:1].upper() + str(e)[1:])}. Open a new room below.")
     leave_room()
     links.page_settings(SCHEMA)   # the link drops the room and key now
     show_open_room()
-    st.stop()
+    presses.stop()
 except StoreError as e:
     st.error(f"The class cannot be shown right now: {md_literal(e)}. Reload the page in a moment.")
-    st.stop()
+    presses.stop()
 
 show_links(code, key)
 show_controls(w.room)

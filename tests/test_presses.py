@@ -200,20 +200,34 @@ ss = st.session_state
 ss.runs = ss.get("runs", 0) + 1
 if ss.get("arrive") == ss.runs:   # a newer request reaches the server in this run, before the buttons
     ctx = get_script_run_ctx()
-    ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string, page_script_hash=ctx.page_script_hash))
+    if ss.fast:    # fast reruns (Streamlit's default): this run is told to stop, the browser's request runs anew
+        ctx.script_requests.request_stop()
+    else:          # without them: this run is told to rerun with the newer request
+        ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string,
+                                                    page_script_hash=ctx.page_script_hash))
     ss.touched = True             # and the next session-state access stops the run
+if ss.runs >= ss.get("stop_from", math.inf):
+    presses.stop()                # the page ends its run on purpose, before the buttons
 if st.button("plain", key="plain"):
     ss.acted = [*ss.get("acted", []), "plain"]
 if ss.runs < ss.get("hide_from", math.inf):
     if presses.button("kept", key="kept", disabled=ss.runs >= ss.get("disable_from", math.inf)):
         ss.acted = [*ss.get("acted", []), "kept"]
-presses.run_ended()
+if ss.get("newer_press") == ss.runs:   # a newer run's callback keeps its press while this run still ends
+    presses._keep_press("kept")
+presses.run_ended()               # as streamlit_app.py does after the page
 '''
 
 
+def page(fast: bool):
+    at = AppTest.from_string(KEPT, default_timeout=30)
+    at.session_state["fast"] = fast
+    return at.run()
+
+
 def press_overtaken(at, label: str, *then: str) -> None:
-    """Press `label` in a run that a newer request stops before any button; `then` (hide_from, disable_from):
-    from the run after it, as that newer request changed the page."""
+    """Press `label` in a run that a newer request stops before any button; `then` (hide_from, disable_from,
+    stop_from): from the run after it, as that newer request changed the page."""
     runs = at.session_state["runs"]
     at.session_state["arrive"] = runs + 1
     for name in then:
@@ -221,6 +235,10 @@ def press_overtaken(at, label: str, *then: str) -> None:
     next(b for b in at.button if b.label == label).click()
     at.run()
     no_exception(at)
+    if at.session_state["fast"]:   # the stopped run ended there; the browser's newer request is the next run
+        assert at.session_state["runs"] == runs + 1, "the press's run was not stopped"
+        at.run()
+        no_exception(at)
     assert at.session_state["runs"] == runs + 2, "the press's run was not stopped and run again"
 
 
@@ -228,8 +246,9 @@ def acted(at) -> list:
     return at.session_state["acted"] if "acted" in at.session_state else []
 
 
-def test_a_press_read_in_the_body_survives_a_run_stopped_before_its_button():
-    at = AppTest.from_string(KEPT, default_timeout=30).run()
+@pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
+def test_a_press_read_in_the_body_survives_a_run_stopped_before_its_button(fast):
+    at = page(fast)
     press_overtaken(at, "plain")
     assert acted(at) == []           # what `if st.button(...)` did: the press was lost
     press_overtaken(at, "kept")
@@ -238,9 +257,9 @@ def test_a_press_read_in_the_body_survives_a_run_stopped_before_its_button():
     assert acted(at) == ["kept"]     # acted on once
 
 
-@pytest.mark.parametrize("change", ["disable_from", "hide_from"])
-def test_a_kept_press_lapses_when_the_next_run_draws_its_button_disabled_or_not_at_all(change):
-    at = AppTest.from_string(KEPT, default_timeout=30).run()
+@pytest.mark.parametrize("change", ["disable_from", "hide_from", "stop_from"])
+def test_a_kept_press_lapses_when_the_next_run_draws_its_button_disabled_or_ends_without_it(change):
+    at = page(fast=True)
     press_overtaken(at, "kept", change)
     assert acted(at) == []
     at.session_state[change] = float("inf")   # the button is back, enabled: the old press does not surprise
@@ -249,7 +268,18 @@ def test_a_kept_press_lapses_when_the_next_run_draws_its_button_disabled_or_not_
     assert "kept" in {b.label for b in at.button} and acted(at) == []
 
 
-def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predict(monkeypatch):
+def test_a_run_ending_leaves_a_press_a_newer_run_carries():
+    """Fast reruns: a stopped run may still be ending when the next run's callback has kept its press."""
+    at = page(fast=True)
+    at.session_state["newer_press"] = at.session_state["runs"] + 1
+    at.run()
+    assert acted(at) == []
+    at.run()
+    assert acted(at) == ["kept"]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
+def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predict(monkeypatch, fast):
     from app import cost_surface
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
@@ -262,7 +292,10 @@ def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predi
 
     def overtaken(run):
         if not arrived:
-            a_newer_request_arrives()
+            if fast:   # Streamlit's default: the run is told to stop, and the browser's request runs anew
+                get_script_run_ctx().script_requests.request_stop()
+            else:
+                a_newer_request_arrives()
             arrived.append(True)
         return surface(run)
 
@@ -270,20 +303,35 @@ def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predi
     click(at, "Use this model")
     no_exception(at)
     assert arrived == [True]
+    if fast:
+        assert at.title[0].value == "Train" and "fontnet_session_model" not in at.session_state   # stopped
+        at.run()
+        no_exception(at)
     assert at.title[0].value == "Predict" and "fontnet_session_model" in at.session_state
+
+
+def st_calls(name: str) -> list[str]:
+    """Where the app's pages and glue call `st.<name>(...)`, with the call's keywords: file:line keywords."""
+    import ast
+
+    found = []
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "app").glob("*.py")),
+                 *sorted((ROOT / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "st"):
+                found.append((f"{path.name}:{node.lineno}", {k.arg for k in node.keywords}))
+    return found
 
 
 def test_every_button_a_page_reads_in_its_body_keeps_its_press():
     """`if st.button(...)` loses a press its run is stopped before: every st.button has a callback (presses.button
     adds one that keeps the press)."""
-    import ast
+    buttons = st_calls("button")
+    assert any(where.startswith("presses.py") for where, _ in buttons)
+    assert [where for where, keywords in buttons if "on_click" not in keywords] == []
 
-    bare = []
-    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "app").glob("*.py")),
-                 *sorted((ROOT / "app_pages").glob("*.py"))]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "button"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "st"
-                    and not any(k.arg == "on_click" for k in node.keywords)):
-                bare.append(f"{path.name}:{node.lineno}")
-    assert bare == []
+
+def test_pages_end_a_run_on_purpose_through_presses_stop():
+    """A kept press lapses where a run ends on purpose; `st.stop()` called directly would keep it for later."""
+    assert [where for where, _ in st_calls("stop") if not where.startswith("presses.py")] == []
