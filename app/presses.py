@@ -105,7 +105,6 @@ def settle() -> None:
         _this_run.number = presses.runs
 
 
-
 @whole_callback
 def _keep_press(key: str) -> None:
     presses: Presses = st.session_state.setdefault(KEY, Presses())
@@ -125,8 +124,7 @@ def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bo
 def run_ended() -> None:
     """Called where a run ends as the page means it to (streamlit_app.py after the page, and `stop()`): a press
     this run or an earlier one carried, kept for a button the run did not draw, no longer applies. A press a newer
-    run carries (its callback may have run while this one unwound) stays. Reached without `st.session_state`,
-    which after `st.stop()` would stop this too."""
+    run carries (its callback may have run while this one ended) stays."""
     ctx = get_script_run_ctx(suppress_warning=True)
     presses = _by_session.get(ctx.session_id) if ctx is not None else None
     number = getattr(_this_run, "number", None)
