@@ -67,4 +67,5 @@ def show_confusion(model: Network, X_test: np.ndarray, y_test: np.ndarray, confu
                             format_func=lambda i: f"test image {i}")
         if presses.button("Load into the pad", key="digits_load", help="Put the chosen test image on the pad above."):
             ss[pad_source] = pick
+            presses.done("digits_load")   # before the rerun, which draws this button again
             st.rerun(scope="app")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app import presses
 from app.state import use_model
 from app.text import md_literal
 from fontnet.network import Network
@@ -44,11 +45,13 @@ class Flash:
             getattr(st, kind)(md_literal(message))
 
 
-def use_model_then_open_predict(model: Network, name: str, label: str) -> None:
+def use_model_then_open_predict(model: Network, name: str, label: str, press: str) -> None:
     """Make the Predict page use `model` for this session and open it (with none of this page's settings in its
-    link); where a page cannot be switched (a test run), a link labelled `label` to it instead."""
+    link): the action of the `presses.button` keyed `press`, which lapses when Predict's run ends. Where a page
+    cannot be switched (a test run), a link labelled `label` to it instead."""
     use_model(model, name)
     try:
         st.switch_page(PREDICT_PAGE, query_params={})
     except StreamlitAPIException:
+        presses.done(press)
         st.page_link(PREDICT_PAGE, label=label, icon="🎨")

@@ -19,11 +19,14 @@ draws what the press did.
 
 A button whose press the page acts on in its body (a spinner while it fits, a page switch) is drawn by
 `button()`, not read as `if st.button(...)`: such a read sees the press only in the run that carries it, so a
-newer request stopping that run before the button lost the press. `button()`'s whole callback keeps the press
-in the session until a run draws the button (and acts on it there), or draws it disabled, or a run ends as the
-page means it to (at its end, or at `stop()`, which pages call instead of `st.stop()`) without drawing it: the
-press then no longer applies, and kept, it could surprise the visitor later. A run stopped for a newer request
-ends with Streamlit's own stop (fast reruns) or rerun, never at those two places, so its press stays kept.
+newer request stopping that run before the button, or while it acted (a slider moved during the fit, or during
+`st.switch_page`'s short wait before it switches), lost the press. `button()`'s whole callback keeps the press
+in the session until the page says its action is done (`done()`), or a run draws the button disabled, or a run
+ends as the page means it to (at its end, or at `stop()`, which pages call instead of `st.stop()`): the press
+then no longer applies, and kept, it could surprise the visitor later. A run stopped for a newer request ends
+with Streamlit's own stop (fast reruns) or rerun, never at those places, so its press stays kept and the next
+run that draws the button acts on it (a page switch ends its run with a rerun too: the next page's run, ending,
+lets the press lapse).
 
 Not covered, as no code of the app runs there: a press whose thread is stopped before it reaches its callbacks
 (on a busy server) is dropped by fast reruns. The page then shows the button unpressed, ready to be pressed
@@ -52,7 +55,7 @@ class Presses:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.runs = 0                 # this session's runs begun (`settle()` counts them)
-        self.kept: dict[str, int] = {}   # `button()`s pressed and not yet drawn: key -> the run carrying the press
+        self.kept: dict[str, int] = {}   # `button()`s pressed, not yet acted on: key -> the run carrying the press
 
 
 # the number of the run this script thread is running, for `run_ended()` (a run stopped by fast reruns still
@@ -112,19 +115,25 @@ def _keep_press(key: str) -> None:
 
 
 def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bool:
-    """`st.button` for a press the page acts on in its body: True in the first run that draws it enabled after a
-    press, even when the run that carried the press was stopped before it (see the module)."""
+    """`st.button` for a press the page acts on in its body: True in each run that draws it enabled after a press
+    until the page calls `done(key)`, so a run stopped before the button or while acting leaves the press to the
+    next run (see the module)."""
     presses: Presses = st.session_state.setdefault(KEY, Presses())
     st.button(label, key=key, disabled=disabled, on_click=_keep_press, args=(key,), **kwargs)
-    if presses.kept.pop(key, None) is None:
-        return False
-    return not disabled
+    if disabled:
+        presses.kept.pop(key, None)
+    return key in presses.kept
+
+
+def done(key: str) -> None:
+    """The action of `button(key=key)`'s press has happened: later runs do not act on it again."""
+    st.session_state.setdefault(KEY, Presses()).kept.pop(key, None)
 
 
 def run_ended() -> None:
     """Called where a run ends as the page means it to (streamlit_app.py after the page, and `stop()`): a press
-    this run or an earlier one carried, kept for a button the run did not draw, no longer applies. A press a newer
-    run carries (its callback may have run while this one ended) stays."""
+    this run or an earlier one carried no longer applies (acted on, or its button not drawn). A press a newer run
+    carries (its callback may have run while this one ended) stays."""
     ctx = get_script_run_ctx(suppress_warning=True)
     presses = _by_session.get(ctx.session_id) if ctx is not None else None
     number = getattr(_this_run, "number", None)

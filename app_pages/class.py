@@ -224,9 +224,10 @@ def show_keep(w: ClassWatch) -> None:
                            help="Columns red,green,blue,label (1 = dark text): the Train page reads this file.")
     with c2:
         if presses.button("Use the class network", key="class_use",
-                     help="The Predict page uses the class network (trained on every answer so far) for your "
-                          "session only."):
+                          help="The Predict page uses the class network (trained on every answer so far) for your "
+                               "session only."):
             if not len(w.pool):
+                presses.done("class_use")
                 st.info("No answers yet: the class network has nothing to learn from.")
                 return
             with w.lock:
@@ -234,7 +235,7 @@ def show_keep(w: ClassWatch) -> None:
                 net = copy.deepcopy(w.view.net)
             use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
                                              f"{w.trained_on:,} answers)",
-                                        "The Predict page now uses the class network: open it")
+                                        "The Predict page now uses the class network: open it", press="class_use")
 
 
 def show_remove(w: ClassWatch) -> None:

@@ -287,6 +287,7 @@ elif presses.button("Fit scikit-learn's MLPClassifier", key="digits_sklearn",
         net, seconds = digits.train(settings)
         ours = digits.Baseline("fontnet", net.score(*digits.split(settings.seed)[1::2]), seconds)
         ss[LIBRARY] = (settings, ours, digits.sklearn_baseline(settings))
+    presses.done("digits_sklearn")
 if ss.get(LIBRARY):
     used, ours, lib = ss[LIBRARY]
     st.dataframe([{"model": r.name, "test accuracy": f"{r.accuracy:.2%}", "time (s)": f"{r.seconds:.2f}"}

@@ -366,9 +366,9 @@ with side:
                  horizontal=True)
     st.caption(teach.WHY_ACTIVE)
     if presses.button("Use this model", key="teach_use", disabled=not answers(),
-                 help="The Predict page uses your network for this session only."):
+                      help="The Predict page uses your network for this session only."):
         use_model_then_open_predict(copy.deepcopy(net), f"taught here ({len(answers())} answers)",
-                                    "The Predict page now uses your network: open it")
+                                    "The Predict page now uses your network: open it", press="teach_use")
 
 st.subheader("Your answers")
 if answers():

@@ -260,6 +260,7 @@ if run is not None:
                 ss[LIBRARY] = (run.library_result(), run.result())
             except (ValueError, ArithmeticError) as e:
                 st.error(md_literal(f"MLPClassifier could not be fitted: {e}"))
+        presses.done("train_sklearn")
     if ss.get(LIBRARY):
         lib, ours = ss[LIBRARY]
         st.dataframe([{"model": r.name, "test accuracy": f"{r.test_accuracy:.2%}",
@@ -270,9 +271,10 @@ if run is not None:
     c1, c2, c3 = st.columns(3)
     with c1:
         if presses.button("Use this model", key="train_use", type="primary",
-                          disabled=not run.trained or status == "running", help="The Predict page uses it for your session only."):
+                          disabled=not run.trained or status == "running",
+                          help="The Predict page uses it for your session only."):
             use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
-                                        "The Predict page now uses this model: open it")
+                                        "The Predict page now uses this model: open it", press="train_use")
     with c2:
         st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
                            file_name="fontnet-model.json", mime="application/json", on_click="ignore",

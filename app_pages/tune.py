@@ -177,7 +177,7 @@ scores = tuning.score(net, sum(on))
 bar = default_bar()
 if use:
     use_model_then_open_predict(net, f"Tuned by hand ({scores.agreement:.1%} agreement)",
-                                "The Predict page now uses this network: open it")
+                                "The Predict page now uses this network: open it", press="tune_use")
 with right:
     show_scores(scores, bar)
     show_maps(net, on, str(setting("slice")).upper(), int(setting("at")))

@@ -198,24 +198,39 @@ from app import presses
 presses.settle()
 ss = st.session_state
 ss.runs = ss.get("runs", 0) + 1
-if ss.get("arrive") == ss.runs:   # a newer request reaches the server in this run, before the buttons
+
+
+def newer_request():
+    """The browser's next request reaches the server now; the run's next session-state access stops it."""
     ctx = get_script_run_ctx()
     if ss.fast:    # fast reruns (Streamlit's default): this run is told to stop, the browser's request runs anew
         ctx.script_requests.request_stop()
     else:          # without them: this run is told to rerun with the newer request
         ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string,
                                                     page_script_hash=ctx.page_script_hash))
-    ss.touched = True             # and the next session-state access stops the run
+
+
+def act(name):
+    if ss.get("arrive_acting") == ss.runs:
+        newer_request()
+    ss.acted = [*ss.get("acted", []), name]
+
+
+if ss.get("arrive") == ss.runs:   # before the buttons
+    newer_request()
+    ss.touched = True
 if ss.runs >= ss.get("stop_from", math.inf):
     presses.stop()                # the page ends its run on purpose, before the buttons
 if st.button("plain", key="plain"):
-    ss.acted = [*ss.get("acted", []), "plain"]
+    act("plain")
 if ss.runs < ss.get("hide_from", math.inf):
     if presses.button("kept", key="kept", disabled=ss.runs >= ss.get("disable_from", math.inf)):
-        ss.acted = [*ss.get("acted", []), "kept"]
+        act("kept")
+        presses.done("kept")
 if ss.get("newer_press") == ss.runs:   # a newer run's callback keeps its press while this run still ends
     presses._keep_press("kept")
-presses.run_ended()               # as streamlit_app.py does after the page
+if ss.get("ends", True):
+    presses.run_ended()           # as streamlit_app.py does after the page
 '''
 
 
@@ -225,11 +240,12 @@ def page(fast: bool):
     return at.run()
 
 
-def press_overtaken(at, label: str, *then: str) -> None:
-    """Press `label` in a run that a newer request stops before any button; `then` (hide_from, disable_from,
-    stop_from): from the run after it, as that newer request changed the page."""
+def press_overtaken(at, label: str, *then: str, when: str = "arrive") -> None:
+    """Press `label` in a run that a newer request stops (`when`: arrive, before any button; arrive_acting, while
+    acting on the press); `then` (hide_from, disable_from, stop_from): from the run after it, as that newer
+    request changed the page."""
     runs = at.session_state["runs"]
-    at.session_state["arrive"] = runs + 1
+    at.session_state[when] = runs + 1
     for name in then:
         at.session_state[name] = runs + 2
     next(b for b in at.button if b.label == label).click()
@@ -246,15 +262,26 @@ def acted(at) -> list:
     return at.session_state["acted"] if "acted" in at.session_state else []
 
 
+@pytest.mark.parametrize("when", ["arrive", "arrive_acting"], ids=["before its button", "while acting"])
 @pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
-def test_a_press_read_in_the_body_survives_a_run_stopped_before_its_button(fast):
+def test_a_press_read_in_the_body_survives_a_run_stopped_before_it_is_acted_on(fast, when):
     at = page(fast)
-    press_overtaken(at, "plain")
+    press_overtaken(at, "plain", when=when)
     assert acted(at) == []           # what `if st.button(...)` did: the press was lost
-    press_overtaken(at, "kept")
-    assert acted(at) == ["kept"]     # presses.button kept it for the run that drew the button
+    press_overtaken(at, "kept", when=when)
+    assert acted(at) == ["kept"]     # presses.button kept it until the page had acted on it
     at.run()
     assert acted(at) == ["kept"]     # acted on once
+
+
+def test_a_press_acted_on_is_done_without_a_run_ending():
+    """A fragment's run, or a test's run of one page, does not end through streamlit_app.py: `done` ends the press."""
+    at = page(fast=True)
+    at.session_state["ends"] = False
+    click(at, "kept")
+    at.run()
+    no_exception(at)
+    assert acted(at) == ["kept"]
 
 
 @pytest.mark.parametrize("change", ["disable_from", "hide_from", "stop_from"])
@@ -278,36 +305,40 @@ def test_a_run_ending_leaves_a_press_a_newer_run_carries():
     assert acted(at) == ["kept"]
 
 
+@pytest.mark.parametrize("when", ["before", "acting"], ids=["before its button", "while it switches"])
 @pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
-def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predict(monkeypatch, fast):
-    from app import cost_surface
+def test_use_this_model_pressed_in_a_run_a_newer_request_stops_still_opens_predict(monkeypatch, fast, when):
+    from app import cost_surface, page_kit
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.switch_page("app_pages/train.py").run()
     at.query_params["iterations"] = "200"
     click(at, "Step")
     assert at.session_state["train_run"].trained
-    surface = cost_surface.show_run_surface   # drawn above the button, in every run of the page
+    # the request arrives while the page draws the cost surface above the button, or while it uses the model
+    module, name = (cost_surface, "show_run_surface") if when == "before" else (page_kit, "use_model")
+    original = getattr(module, name)
     arrived = []
 
-    def overtaken(run):
+    def overtaken(*args, **kwargs):
         if not arrived:
             if fast:   # Streamlit's default: the run is told to stop, and the browser's request runs anew
                 get_script_run_ctx().script_requests.request_stop()
             else:
                 a_newer_request_arrives()
             arrived.append(True)
-        return surface(run)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(cost_surface, "show_run_surface", overtaken)
+    monkeypatch.setattr(module, name, overtaken)
     click(at, "Use this model")
     no_exception(at)
     assert arrived == [True]
     if fast:
-        assert at.title[0].value == "Train" and "fontnet_session_model" not in at.session_state   # stopped
+        assert at.title[0].value == "Train"   # stopped
         at.run()
         no_exception(at)
     assert at.title[0].value == "Predict" and "fontnet_session_model" in at.session_state
+    assert not at.session_state[presses.KEY].kept   # Predict's run, ending, let the press lapse
 
 
 def st_calls(name: str) -> list[str]:
