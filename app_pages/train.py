@@ -254,7 +254,7 @@ if run is not None:
         st.info("scikit-learn's MLPClassifier has no leaky ReLU, so there is nothing to compare with for this "
                 "activation.")
     elif presses.button("Fit scikit-learn's MLPClassifier", key="train_sklearn",
-                           disabled=status == "running" or not run.trained):
+                        disabled=status == "running" or not run.trained):
         with st.spinner("Fitting MLPClassifier…"):
             try:
                 ss[LIBRARY] = (run.library_result(), run.result())
