@@ -28,6 +28,11 @@ with Streamlit's own stop (fast reruns) or rerun, never at those places, so its 
 run that draws the button acts on it (a page switch ends its run with a rerun too: the next page's run, ending,
 lets the press lapse).
 
+A run stopped for a newer request while it computes (a fit) is not stopped there: fast reruns stop it at its next
+Streamlit call, after the computing, while the next run, in another thread, acts on the kept press at once. So
+the page computes a press's result through `once()`: the next run waits for the stopped run's result and draws
+it, instead of computing it a second time beside it and throwing the first away.
+
 Not covered, as no code of the app runs there: a press whose thread is stopped before it reaches its callbacks
 (on a busy server) is dropped by fast reruns. The page then shows the button unpressed, ready to be pressed
 again.
@@ -40,7 +45,7 @@ import functools
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -56,7 +61,11 @@ class Presses:
         self.lock = threading.RLock()
         self.runs = 0                 # this session's runs begun (`settle()` counts them)
         self.kept: dict[str, int] = {}   # `button()`s pressed, not yet acted on: key -> the run carrying the press
+        self.results: dict[str, tuple[Any, Any]] = {}   # `once()`: key -> (what it was computed of, the result)
+        self.computing: dict[str, threading.Lock] = {}  # `once()`: key -> held while a run computes its result
 
+
+T = TypeVar("T")
 
 # the number of the run this script thread is running, for `run_ended()` (a run stopped by fast reruns still
 # unwinds in its own thread while the next run, in another, begins)
@@ -121,13 +130,33 @@ def button(label: str, *, key: str, disabled: bool = False, **kwargs: Any) -> bo
     presses: Presses = st.session_state.setdefault(KEY, Presses())
     st.button(label, key=key, disabled=disabled, on_click=_keep_press, args=(key,), **kwargs)
     if disabled:
-        presses.kept.pop(key, None)
+        _forget(presses, key)
     return key in presses.kept
+
+
+def once(key: str, of: Any, work: Callable[[], T]) -> T:
+    """`work()`, the result `button(key=key)`'s press asks for, computed once for its press and for `of` (what it
+    is computed from, compared with ==): a run stopped while computing it leaves it here, and the next run that
+    acts on the kept press waits for it rather than computing it again (see the module). `work` calls no
+    Streamlit function; the result is dropped with the press (`done`, or the press lapsing)."""
+    presses: Presses = st.session_state.setdefault(KEY, Presses())
+    with presses.computing.setdefault(key, threading.Lock()):
+        if key in presses.results and presses.results[key][0] == of:
+            return presses.results[key][1]
+        result = work()
+        if key in presses.kept:   # a plain dict: a stopped run gets this far (no Streamlit call since work began)
+            presses.results[key] = (of, result)
+        return result
+
+
+def _forget(presses: Presses, key: str) -> None:
+    presses.kept.pop(key, None)
+    presses.results.pop(key, None)
 
 
 def done(key: str) -> None:
     """The action of `button(key=key)`'s press has happened: later runs do not act on it again."""
-    st.session_state.setdefault(KEY, Presses()).kept.pop(key, None)
+    _forget(st.session_state.setdefault(KEY, Presses()), key)
 
 
 def run_ended() -> None:
@@ -141,7 +170,7 @@ def run_ended() -> None:
         return
     for key, carrier in list(presses.kept.items()):
         if carrier <= number:
-            presses.kept.pop(key, None)
+            _forget(presses, key)
 
 
 def stop() -> NoReturn:

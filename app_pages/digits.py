@@ -284,9 +284,7 @@ if settings is not None and settings.activation == "leaky_relu":
 elif presses.button("Fit scikit-learn's MLPClassifier", key="digits_sklearn",
                     disabled=settings is None or status == "running"):
     with st.spinner("Fitting both…"):
-        net, seconds = digits.train(settings)
-        ours = digits.Baseline("fontnet", net.score(*digits.split(settings.seed)[1::2]), seconds)
-        ss[LIBRARY] = (settings, ours, digits.sklearn_baseline(settings))
+        ss[LIBRARY] = presses.once("digits_sklearn", settings, lambda: (settings, *digits.fit_both(settings)))
     presses.done("digits_sklearn")
 if ss.get(LIBRARY):
     used, ours, lib = ss[LIBRARY]

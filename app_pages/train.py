@@ -257,7 +257,8 @@ if run is not None:
                         disabled=status == "running" or not run.trained):
         with st.spinner("Fitting MLPClassifier…"):
             try:
-                ss[LIBRARY] = (run.library_result(), run.result())
+                ss[LIBRARY] = presses.once("train_sklearn", (run.run_id, run.iteration),
+                                           lambda: (run.library_result(), run.result()))
             except (ValueError, ArithmeticError) as e:
                 st.error(md_literal(f"MLPClassifier could not be fitted: {e}"))
         presses.done("train_sklearn")

@@ -375,6 +375,15 @@ def test_the_library_baseline_uses_the_same_split_and_layers():
         digits.sklearn_mlp(DigitsSettings(activation="leaky_relu"))
 
 
+
+def test_fitting_both_scores_a_fresh_network_and_the_library_on_the_test_images():
+    settings = DigitsSettings(hidden=(16,), iterations=200, seed=3)
+    ours, lib = digits.fit_both(settings)
+    net, _ = digits.train(settings)                     # training is deterministic for a seed
+    _, X_test, _, y_test = digits.split(3)
+    assert ours.name == "fontnet" and ours.accuracy == net.score(X_test, y_test) and ours.seconds > 0
+    assert lib.name == "scikit-learn MLPClassifier" and lib.accuracy == digits.sklearn_baseline(settings).accuracy
+
 # ---- the command line ----------------------------------------------------------------------------------------
 def test_the_digits_command_reports_both_networks():
     from fontnet.cli import run_captured

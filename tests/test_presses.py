@@ -242,7 +242,7 @@ def page(fast: bool):
 
 def press_overtaken(at, label: str, *then: str, when: str = "arrive") -> None:
     """Press `label` in a run that a newer request stops (`when`: arrive, before any button; arrive_acting, while
-    acting on the press); `then` (hide_from, disable_from, stop_from): from the run after it, as that newer
+    acting on the press; on the ONCE page below, arrive_computing: while computing its result); `then` (hide_from, disable_from, stop_from): from the run after it, as that newer
     request changed the page."""
     runs = at.session_state["runs"]
     at.session_state[when] = runs + 1
@@ -366,3 +366,136 @@ def test_every_button_a_page_reads_in_its_body_keeps_its_press():
 def test_pages_end_a_run_on_purpose_through_presses_stop():
     """A kept press lapses where a run ends on purpose; `st.stop()` called directly would keep it for later."""
     assert [where for where, _ in st_calls("stop") if not where.startswith("presses.py")] == []
+
+
+ONCE = '''
+import streamlit as st
+from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+from app import presses
+
+presses.settle()
+ss = st.session_state
+ss.runs = ss.get("runs", 0) + 1
+computed, of, arrive = ss.computed, ss.get("of", 1), ss.get("arrive_computing") == ss.runs
+fast = ss.fast
+
+
+def fit():
+    """The press's work: no Streamlit call inside, as a fit; the browser's next request lands while it computes."""
+    computed.append(of)
+    if arrive:
+        ctx = get_script_run_ctx()
+        if fast:   # fast reruns: the run is told to stop; it notices at its next Streamlit call, after the fit
+            ctx.script_requests.request_stop()
+        else:
+            ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string,
+                                                        page_script_hash=ctx.page_script_hash))
+    return f"fitted for {of}"
+
+
+if presses.button("Fit", key="fit"):
+    ss.shown = presses.once("fit", of, fit)
+    presses.done("fit")
+if presses.button("Fit directly", key="direct"):   # the same press computed without once()
+    ss.shown = fit()
+    presses.done("direct")
+st.write(ss.get("shown", "nothing"))
+presses.run_ended()
+'''
+
+
+def once_page(fast: bool):
+    at = AppTest.from_string(ONCE, default_timeout=30)
+    at.session_state["fast"] = fast
+    at.session_state["computed"] = []
+    return at.run()
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
+def test_a_result_computed_by_a_run_stopped_while_computing_is_not_computed_again(fast):
+    at = once_page(fast)
+    press_overtaken(at, "Fit directly", when="arrive_computing")
+    assert at.session_state["computed"] == [1, 1]     # computed in the stopped run, thrown away, computed again
+    at.session_state["computed"].clear()
+    press_overtaken(at, "Fit", when="arrive_computing")
+    assert at.session_state["computed"] == [1]        # once: the next run drew the stopped run's result
+    assert "fitted for 1" in at.markdown[0].value
+    kept = at.session_state[presses.KEY]
+    assert not kept.kept and not kept.results         # done: the result went with the press
+    at.run()
+    assert at.session_state["computed"] == [1]
+
+
+def test_a_result_computed_from_what_has_changed_since_is_computed_again():
+    at = once_page(fast=True)
+    runs = at.session_state["runs"]
+    at.session_state["arrive_computing"] = runs + 1
+    click(at, "Fit")                                   # stopped after computing for 1
+    assert at.session_state["runs"] == runs + 1 and at.session_state["computed"] == [1]
+    at.session_state["of"] = 2                         # the newer request changed what the fit is of
+    at.run()
+    no_exception(at)
+    assert at.session_state["computed"] == [1, 2]
+    assert "fitted for 2" in at.markdown[0].value
+
+
+def test_a_run_acting_on_a_kept_press_waits_for_the_stopped_run_still_computing_it():
+    """Fast reruns start the next run beside the stopped one, which computes until its next Streamlit call."""
+    at = once_page(fast=True)
+    kept = at.session_state[presses.KEY]
+    lock = kept.computing["fit"] = WatchedLock()
+    holding, finish = threading.Event(), threading.Event()
+
+    def the_stopped_run_computing():
+        with lock:
+            holding.set()
+            finish.wait(30)
+            kept.results["fit"] = (1, "fitted by the stopped run")
+
+    stopped = threading.Thread(target=the_stopped_run_computing)
+    stopped.start()
+    assert holding.wait(30)
+    next(b for b in at.button if b.label == "Fit").click()
+    ran = []
+    rerun = threading.Thread(target=lambda: ran.append(at.run()))
+    rerun.start()
+    assert lock.waiting.wait(30), "the run did not wait for the stopped run's computing"
+    assert not ran and rerun.is_alive()
+    finish.set()
+    stopped.join(30)
+    rerun.join(60)
+    assert ran, "the run did not finish after the stopped run's computing ended"
+    no_exception(at)
+    assert at.session_state["computed"] == []          # it drew that result and computed nothing itself
+    assert "fitted by the stopped run" in at.markdown[0].value
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast reruns", "reruns"])
+def test_the_library_fit_on_train_runs_once_when_a_newer_request_stops_its_run(monkeypatch, fast):
+    from fontnet.training import TrainingRun
+
+    at = AppTest.from_file(str(ROOT / "app_pages" / "train.py"), default_timeout=120)
+    at.query_params["iterations"] = "200"
+    at.run()
+    click(at, "Step")
+    original, fits = TrainingRun.library_result, []
+
+    def overtaken(self):
+        fits.append(self.run_id)
+        if len(fits) == 1:   # the browser's next request lands during the fit
+            if fast:
+                get_script_run_ctx().script_requests.request_stop()
+            else:
+                a_newer_request_arrives()
+        return original(self)
+
+    monkeypatch.setattr(TrainingRun, "library_result", overtaken)
+    click(at, "Fit scikit-learn's MLPClassifier")
+    no_exception(at)
+    if fast:
+        assert not at.dataframe   # stopped before the table
+        at.run()
+        no_exception(at)
+    assert len(fits) == 1, fits
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["fontnet", "scikit-learn MLPClassifier"]
