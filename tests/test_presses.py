@@ -242,8 +242,8 @@ def page(fast: bool):
 
 def press_overtaken(at, label: str, *then: str, when: str = "arrive") -> None:
     """Press `label` in a run that a newer request stops (`when`: arrive, before any button; arrive_acting, while
-    acting on the press; on the ONCE page below, arrive_computing: while computing its result); `then` (hide_from, disable_from, stop_from): from the run after it, as that newer
-    request changed the page."""
+    acting on the press; on the ONCE page below, arrive_computing, while computing its result); `then`
+    (hide_from, disable_from, stop_from): from the run after it, as that newer request changed the page."""
     runs = at.session_state["runs"]
     at.session_state[when] = runs + 1
     for name in then:
