@@ -7,15 +7,17 @@ server cannot tell that session from a new visitor's, but the page can: it was n
 session is drawing it. A tiny browser script (session_reset.js) compares a random token the server chose for
 each session and reports one boolean. streamlit_app.py calls `notice_if_reset()` once, for every page.
 
-Streamlit's page reruns the script when its connection comes back only if the page holds a timed fragment
-(otherwise it assumes the server kept the session, and a fresh session would sit unseen until the next click);
-so every page holds one, which draws nothing and runs once every quarter of an hour.
+Streamlit's page reruns the script when its connection comes back only if a run was going or the page holds a
+timed fragment; otherwise it assumes the server kept the session, and a fresh session would sit unseen until the
+next click. A timed fragment is not enough: the page forgets its timed fragments when a run starts and learns
+them again as the run draws them, so a replica that died in between (right after a press) left the page drawn
+by a session that no longer exists. So the same script asks for a run itself when the connection comes back and
+Streamlit's page does not (no run was going), and the app has no timed fragment.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import streamlit as st
@@ -34,11 +36,6 @@ _component = st.components.v2.component(
     isolate_styles=False)
 
 
-@st.fragment(run_every=timedelta(minutes=15))
-def _rerun_on_reconnect() -> None:
-    """Draws nothing: its timer is what makes the page rerun the script when its connection comes back."""
-
-
 @whole_callback
 def _on_reset() -> None:
     st.session_state[RESET] = True
@@ -53,7 +50,6 @@ def notice_if_reset() -> None:
     """Mount the check (once per script run) and, once it has reported a reset, say so until dismissed."""
     token = st.session_state.setdefault(TOKEN, secrets.token_hex(8))
     _component(key=CHECK_KEY, data={"token": token}, on_reset_change=_on_reset)
-    _rerun_on_reconnect()
     if st.session_state.get(RESET):
         with st.container(key="session_reset_notice"):
             st.warning(MESSAGE, icon=":material/sync_problem:")

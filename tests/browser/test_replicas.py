@@ -204,3 +204,54 @@ def test_a_killed_replica_moves_its_visitors_to_a_live_one_with_a_fresh_session(
             if v is not None:
                 v.close()
         replicas.stop()
+
+
+def test_a_replica_killed_as_a_run_starts_still_moves_its_visitor_to_a_fresh_session(browser):
+    """Streamlit's page forgets its timed fragments when a run starts and learns them again as the run draws them,
+    and after a reconnect it asks for a run only if it knows of one or a run was going. A replica killed between a
+    run's start reaching the page and the rest of that run (a press just made) left the page drawn by the dead
+    session, with nothing run on the live replica and no notice (seen once in a class test on two replicas); the
+    page's own script now asks for that run (app/session_reset.js). Here the replica is killed the moment a run's
+    start reaches the page, and nothing after it does."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    replicas = Replicas(2)
+    v = None
+    try:
+        v = Visitor(browser, replicas.url)
+        armed: list[int] = []   # the pid to kill when the next run's start reaches the page
+
+        def route(ws):
+            server = ws.connect_to_server()
+            cut: list[bool] = []   # this connection's replica is dead: nothing more from it reaches the page
+
+            def to_page(message):
+                if cut:
+                    return
+                ws.send(message)
+                if armed and isinstance(message, bytes) and ForwardMsg.FromString(message).WhichOneof("type") \
+                        == "new_session":
+                    cut.append(True)
+                    os.kill(armed.pop(), signal.SIGKILL)
+
+            server.on_message(to_page)
+
+        v.page.route_web_socket("**/_stcore/stream", route)
+        v.open_train("?iterations=3000&hidden=5&seed=1")
+        v.page.get_by_role("button", name="Step", exact=True).click()
+        v.wait_progress("paused: iteration 1 of 3,000")
+        wait_for_app(v.page, timeout=TIMEOUT_MS)
+        dead = v.replica()
+        armed.append(replicas.pids[dead])
+        v.page.get_by_role("button", name="Step", exact=True).click()
+
+        v.page.get_by_text(RESET_NOTICE).wait_for(timeout=TIMEOUT_MS)
+        assert not armed, "the replica was not killed"
+        v.wait_progress("ready: iteration 0 of 3,000")
+        wait_for_app(v.page, timeout=TIMEOUT_MS)
+        assert v.replica() != dead and v.no_error_shown()
+        assert "hidden=5" in v.page.url and "seed=1" in v.page.url
+    finally:
+        if v is not None:
+            v.close()
+        replicas.stop()
