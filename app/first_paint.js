@@ -43,6 +43,11 @@ const release = () => {
 
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
+  // Streamlit calls this again on the same element when a run sends new data, without calling what the earlier
+  // call returned: end that call's wait here (a light run's, when a whole run came first: a press, or two runs
+  // asked for at once), or it would ask for the rest again once the page is drawn, and mark it light
+  window.__fontnetFirstPaintEnd?.();
+  window.__fontnetFirstPaintEnd = null;
   parentElement.setAttribute("data-first-paint", data.light ? "waiting" : "whole");  // for tests
   let gone = false;
   let frames = 0;
@@ -66,7 +71,7 @@ export default function (component) {
       else requestAnimationFrame(settle);
     };
     requestAnimationFrame(settle);
-    return () => { gone = true; release(); };
+    return (window.__fontnetFirstPaintEnd = () => { gone = true; release(); });
   }
   const check = () => {
     if (gone) return;
@@ -87,5 +92,5 @@ export default function (component) {
     }
   };
   requestAnimationFrame(() => requestAnimationFrame(check));
-  return () => { gone = true; };
+  return (window.__fontnetFirstPaintEnd = () => { gone = true; });
 }

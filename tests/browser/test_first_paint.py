@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import ROOT, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -201,3 +201,52 @@ def test_a_first_visits_title_is_drawn_in_its_place_with_no_gap_above_it(app_ser
     seen = page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(window.__still))))")
     assert seen["top"] is not None
     assert seen["shown"] == [] and seen["moved"] == 0, seen
+
+
+# first_paint.js called as Streamlit calls a component's script: again, on the same element, when a run sends new
+# data, without calling what the earlier call returned (its cleanup runs only when the element goes). `pressed`:
+# a whole run reaches the page before the light run has been drawn (a press on the main control straight away);
+# otherwise the light run is drawn first and asks for the whole one. Counts the frames the script still asks for
+# once the page is whole and drawn.
+CALLED_TWICE_JS = """async ([src, pressed]) => {
+  const frame = window.requestAnimationFrame.bind(window);
+  let asked = 0;
+  window.requestAnimationFrame = (cb) => { asked++; return frame(cb); };   // the script's frames, not these
+  const frames = async (n) => { for (let i = 0; i < n; i++) await new Promise(frame); };
+  const app = document.createElement('div');
+  app.setAttribute('data-testid', 'stApp');
+  app.dataset.testScriptState = 'running';           // the light run is being drawn
+  const element = document.createElement('div');
+  document.body.append(app, element);
+  const url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
+  const script = (await import(url)).default;
+  const triggers = [];
+  const setTriggerValue = (name) => triggers.push(name);
+  script({data: {light: true}, setTriggerValue, parentElement: element});
+  if (!pressed) {
+    app.dataset.testScriptState = 'notRunning';       // the light run is drawn: the script asks for the rest
+    await frames(10);
+  }
+  const light = {triggers: [...triggers], state: element.getAttribute('data-first-paint')};
+  script({data: {light: false}, setTriggerValue, parentElement: element});   // the whole run
+  app.dataset.testScriptState = 'notRunning';
+  await frames(10);
+  const before = asked;
+  await frames(10);
+  return {light, triggers, state: element.getAttribute('data-first-paint'), framesAfter: asked - before};
+}"""
+
+
+@pytest.mark.parametrize("pressed", [False, True], ids=["light run drawn first", "a press first"])
+def test_a_light_runs_wait_ends_when_the_whole_run_is_drawn(page, pressed):
+    """Streamlit calls a component's script again for new data without ending the earlier call, so the light run's
+    wait went on: after a press drawn before the light run it asked for the rest again and marked the page light,
+    and after asking it held the page's rooms on every animation frame for as long as the page stayed open."""
+    page.set_content("<!doctype html><title>first paint</title>")
+    src = (ROOT / "app" / "first_paint.js").read_text(encoding="utf-8")
+    got = page.evaluate(CALLED_TWICE_JS, [src, pressed])
+    assert got["light"] == ({"triggers": [], "state": "waiting"} if pressed
+                            else {"triggers": ["painted"], "state": "asked"})
+    assert got["triggers"] == got["light"]["triggers"]   # nothing more asked for once the whole run came
+    assert got["state"] == "whole"
+    assert got["framesAfter"] == 0                       # and no frame loop left running
