@@ -375,7 +375,6 @@ def test_the_library_baseline_uses_the_same_split_and_layers():
         digits.sklearn_mlp(DigitsSettings(activation="leaky_relu"))
 
 
-
 def test_fitting_both_scores_a_fresh_network_and_the_library_on_the_test_images():
     settings = DigitsSettings(hidden=(16,), iterations=200, seed=3)
     ours, lib = digits.fit_both(settings)
