@@ -35,7 +35,7 @@ def show_table_and_curves() -> float:
         hide_index=True)
 
     st.subheader("The curves")
-    left, right = st.columns([2, 1])
+    left, right = st.columns([3, 2])   # the checkbox's label whole on a tablet
     with left:
         names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"],
                                format_func=lambda n: act.ACTIVATIONS[n].label)

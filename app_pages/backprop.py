@@ -205,8 +205,9 @@ def show_step_settings() -> None:
     c3.number_input("Seed", seed.lo, seed.hi, key=K["seed"], disabled=setting("model") != "fresh",
                     help="Fresh weights: uniform in [0, 1), as the chapter.")
     c1, c2, c3 = st.columns(3)
-    for name, label, col in (("act", "Hidden activation", c1), ("loss", "Loss", c2)):
-        col.selectbox(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name])
+    c1.selectbox("Hidden activation", SCHEMA["act"].kind.names, format_func=SCHEMA["act"].kind.label, key=K["act"])
+    # the loss by its name only, whole in its box on a 1024-pixel screen; its formula is in the line below
+    c2.selectbox("Loss", SCHEMA["loss"].kind.names, format_func=backprop.LOSS_SHORT.get, key=K["loss"])
     lr = SCHEMA["lr"].kind
     c3.number_input("Learning rate L", lr.lo, lr.hi, format="%g", key=K["lr"],
                     help="The chapter uses 0.05. A very large one makes the step blow up.")
@@ -278,14 +279,15 @@ else:
     first_paint.later(show_costs, s, reserve_px=103)
     new = backprop.params(s.after)
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
-b1, b2, b3, b4, b5 = st.columns([1.2, 1, 1.2, 1.2, 1], vertical_alignment="bottom")
-b1.button("Apply this step", key="apply", on_click=on_apply, type="primary")
-with b2:
-    first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"],
-                      reserve_px=68)
-b3.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
-b4.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
-b5.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
+# one row that wraps on a narrow screen rather than cutting a button's words short
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    st.button("Apply this step", key="apply", on_click=on_apply, type="primary")
+    with st.container(width=130):
+        first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"],
+                          reserve_px=68)
+    st.button("Apply N steps", key="apply_n", on_click=on_apply_n, help="Each on one random training row.")
+    st.button("Use this model", key="use", on_click=on_use, help="The Predict page uses it, for this session only.")
+    st.button("Start over", key="reset", on_click=on_reset, disabled=work["steps"] == 0)
 first_paint.stop_after_main_control()
 if work["costs"]:
     steps_chart(work)

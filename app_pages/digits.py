@@ -294,16 +294,13 @@ if ss.get(LIBRARY):
 
 st.subheader("Keep the model")
 run = ss.get(RUN)
-c1, c2, c3 = st.columns(3)
-with c1:
+with st.container(horizontal=True):   # wraps on a narrow screen rather than cutting a button's words short
     st.button("Use this model", on_click=on_use, disabled=run is None or not run.trained or status == "running",
               key="digits_use", help="Keep this run's model for the pad when you train again or reset.")
     st.button("Back to the default model", on_click=on_default, key="digits_default",
               disabled=run is None and not ss.get(OWN))
-with c2:
     st.download_button("Download the model (JSON)", lambda: json.dumps(active_model()[0].to_dict()),
                        file_name="fontnet-digits-model.json", mime="application/json", on_click="ignore",
                        key="digits_download")
-with c3:
-    st.file_uploader("Load a digits model (JSON, at most 1 MB)", type=["json"], key="digits_model_file",
-                     on_change=on_upload)
+st.file_uploader("Load a digits model (JSON, at most 1 MB)", type=["json"], key="digits_model_file",
+                 on_change=on_upload)

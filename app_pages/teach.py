@@ -336,24 +336,25 @@ with ask:
     if room is not None and not room.show_guess:   # said in words, as the question mode below
         ss["teach_show_guess"] = False
         st.markdown(":material/visibility_off: Your teacher hides the network's guess in this room.")
-    elif st.toggle("Show the network's guess before I answer", key="teach_show_guess",
-                   help="Hidden by default, so it does not sway you."):
+    elif st.toggle("Show the network's guess first", key="teach_show_guess",
+                   help="Before you answer. Hidden by default, so it does not sway you."):
         st.markdown(f"**{teach.guess(net, rgb).sentence()}**")
 
 with side:
     hits, asked = teach.running_score(answers())
     ag = ss[AGREEMENT]
     before = ss.get(BEFORE)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Guessed right", f"{hits} of {asked}" if asked else "–",
-              help=f"Of your last {teach.SCORE_WINDOW} answers given here, how many the network predicted "
-                   "before you gave them: the honest test of how well it knows you.")
-    c2.metric("Formula agrees", f"{ag.formula:.1%}",
-              delta=f"{(ag.formula - before.formula) * 100:+.1f} pts" if before else None,
-              help="On 20,000 fixed random colours: how often your network picks the chapter's formula's shade.")
-    c3.metric("WCAG agrees", f"{ag.wcag:.1%}",
-              delta=f"{(ag.wcag - before.wcag) * 100:+.1f} pts" if before else None,
-              help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
+    # each score as wide as its label and number, wrapping to a new line rather than cutting a label short
+    with st.container(horizontal=True, gap="small"):
+        st.metric("Guessed right", f"{hits} of {asked}" if asked else "–", width="content",
+                  help=f"Of your last {teach.SCORE_WINDOW} answers given here, how many the network predicted "
+                       "before you gave them: the honest test of how well it knows you.")
+        st.metric("Formula agrees", f"{ag.formula:.1%}", width="content",
+                  delta=f"{(ag.formula - before.formula) * 100:+.1f} pts" if before else None,
+                  help="On 20,000 fixed random colours: how often your network picks the chapter's formula's shade.")
+        st.metric("WCAG agrees", f"{ag.wcag:.1%}", width="content",
+                  delta=f"{(ag.wcag - before.wcag) * 100:+.1f} pts" if before else None,
+                  help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
     st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
                 f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',

@@ -269,20 +269,18 @@ if run is not None:
                       for r in (ours, lib)], hide_index=True)
 
     st.subheader("Keep the model")
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        if presses.button("Use this model", key="train_use", type="primary",
-                          disabled=not run.trained or status == "running",
-                          help="The Predict page uses it for your session only."):
-            use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
-                                        "The Predict page now uses this model: open it", press="train_use")
-    with c2:
+    with st.container(horizontal=True):   # wraps on a narrow screen rather than cutting a button's words short
+        use = presses.button("Use this model", key="train_use", type="primary",
+                             disabled=not run.trained or status == "running",
+                             help="The Predict page uses it for your session only.")
         st.download_button("Download the model (JSON)", lambda: json.dumps(run.net.to_dict()),
                            file_name="fontnet-model.json", mime="application/json", on_click="ignore",
                            disabled=not run.trained)
-    with c3:
         st.download_button("Download the data (CSV)", lambda: data.to_csv(run.dataset),
                            file_name="fontnet-data.csv", mime="text/csv", on_click="ignore")
+    if use:
+        use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
+                                    "The Predict page now uses this model: open it", press="train_use")
     st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
                      on_change=on_model_upload)
     show_train_export(run)

@@ -17,6 +17,7 @@ DONE = "tune_done"  # the challenges met so far in this session
 FLASH = Flash("tune")
 K = links.keys(SCHEMA)
 MAIN_BOX = "w1_11"   # W1[1,1], the page's main control
+BOX_PX = 73   # a weight box: its label and a value such as -1.2345 in full; four fit a 1280-pixel screen
 ss = st.session_state
 
 
@@ -71,9 +72,16 @@ def default_bar() -> float:
 
 
 # ---- render functions -------------------------------------------------------------------------------------------
-def value_input(key: str) -> None:
+def value_input(key: str, width: int | str = "stretch") -> None:
     # no min or max: on its first paint the browser shows the minimum before the value (here 0, not -1000)
-    st.number_input(tuning.LABELS[key], step=0.1, format="%.4f", key=K[key], on_change=on_value, args=(key,))
+    st.number_input(tuning.LABELS[key], step=0.1, format="%.4f", key=K[key], on_change=on_value, args=(key,),
+                    width=width)
+
+
+def boxes_row():
+    """A node's four boxes side by side, each wide enough for its number (-1.2345): where the column is narrower
+    than four (a 1024-pixel screen, a tablet), they wrap to two rows instead of cutting the numbers short."""
+    return st.container(horizontal=True, gap="xxsmall")
 
 
 def show_node(i: int) -> None:
@@ -82,20 +90,21 @@ def show_node(i: int) -> None:
         first_paint.later(   # a first visit's light run draws the boxes first (app/first_paint.py)
             st.toggle, f"**Hidden node {i}**: A1[{i}] = ReLU(W1[{i},1]·R + W1[{i},2]·G + W1[{i},3]·B + B1[{i}])",
             key=K[f"on{i}"], help="On or off: a node that is off passes 0 on, as if its W2 were 0.", reserve_px=42)
-        for col, key in zip(st.columns(4), (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}")):
-            with col:   # a first visit's light run draws the first box only, the page's main control
-                if key == MAIN_BOX:
-                    value_input(key)
-                else:
-                    first_paint.later(value_input, key)
+        with boxes_row():
+            for key in (f"w1_{i}1", f"w1_{i}2", f"w1_{i}3", f"b1_{i}"):
+                with st.container(width=BOX_PX):   # a first visit's light run draws the first box only, the
+                    if key == MAIN_BOX:              # page's main control; the others keep their places
+                        value_input(key)
+                    else:
+                        first_paint.later(value_input, key)
 
 
 def show_output() -> None:
     with st.container(border=True, key="tune_output"):
         st.markdown("**Output**: P(dark) = logistic(W2[1,1]·A1[1] + W2[1,2]·A1[2] + W2[1,3]·A1[3] + B2)")
-        for col, key in zip(st.columns(4), ("w2_1", "w2_2", "w2_3", "b2")):
-            with col:
-                value_input(key)
+        with boxes_row():
+            for key in ("w2_1", "w2_2", "w2_3", "b2"):
+                value_input(key, width=BOX_PX)
 
 
 def show_inputs() -> None:
@@ -109,10 +118,12 @@ def show_inputs() -> None:
 
 def show_scores(s: tuning.Scores, bar: float) -> None:
     with st.container(key="tune_scores"):
-        a, c, r = st.columns(3)
-        a.metric("Agreement", f"{s.agreement:.1%}", help="With the formula, on Teach's 20,000 fixed random colours.")
-        c.metric("Cost", f"{s.cost:.4f}", help="Squared error (A2 − Y)², averaged over the chapter's 1,345 rows.")
-        r.metric("Accuracy", f"{s.accuracy:.1%}", help="On the chapter's 1,345 rows.")
+        with st.container(horizontal=True, gap="medium"):   # each as wide as it needs: wraps, never cut short
+            st.metric("Agreement", f"{s.agreement:.1%}", width="content",
+                      help="With the formula, on Teach's 20,000 fixed random colours.")
+            st.metric("Cost", f"{s.cost:.4f}", width="content",
+                      help="Squared error (A2 − Y)², averaged over the chapter's 1,345 rows.")
+            st.metric("Accuracy", f"{s.accuracy:.1%}", width="content", help="On the chapter's 1,345 rows.")
         st.markdown(f"The network agrees with the formula on **{s.agreement:.1%}** of the random colours; the default "
                     f"model's cost on the chapter's data is {bar:.4f}. It says dark for {s.dark_share:.0%} of the "
                     f"chapter's colours, with {s.nodes_on} of 3 hidden nodes on.")
@@ -165,7 +176,7 @@ left, right = st.columns([5, 6], gap="large")
 with left:
     show_inputs()
     with st.container(horizontal=True, key="tune_buttons"):
-        st.button("Start from the default model", on_click=on_default, help="The weights the chapter's training found.")
+        st.button("Load the default model", on_click=on_default, help="The weights the chapter's training found.")
         st.button("Start over", on_click=on_start_over, help="Back to where this page starts.")
         use = presses.button("Use this model", key="tune_use", type="primary",
                              help="The Predict page uses it, for this session only.")

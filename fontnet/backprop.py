@@ -32,6 +32,7 @@ TINY = 1e-12  # gradients this small on both sides have no digits left to compar
 EXPLODED = _plain.EXPLODED  # a weight beyond this counts as a step that blew up, as in training
 LABELS = {"dark": 1, "light": 0}
 LOSS_NAMES = {"squared": "squared error (A2 − Y)²", "cross_entropy": "cross-entropy −[Y ln A2 + (1 − Y) ln(1 − A2)]"}
+LOSS_SHORT = {"squared": "squared error", "cross_entropy": "cross-entropy"}   # the names alone, for a narrow box
 
 # The chapter's backward pass as printed, one line per row: the code, and the shapes it multiplies.
 PRINTED_LINES = (

@@ -279,3 +279,8 @@ def test_the_comparison_file_name_follows_the_chapters_data(tmp_path, monkeypatc
     shipped = data.chapter_csv()
     monkeypatch.setattr(data, "chapter_csv", lambda: shipped.replace(b"\n0,0,0,0\n", b"\n0,0,1,0\n", 1))
     assert data.chapter_csv() != shipped and printed_update._comparison_file((0,), 100) != before
+
+
+def test_every_loss_has_a_short_name_for_the_pages_box():
+    assert set(bp.LOSS_SHORT) == set(bp.LOSS_NAMES)
+    assert all(bp.LOSS_NAMES[k].startswith(bp.LOSS_SHORT[k]) for k in bp.LOSS_NAMES)

@@ -117,7 +117,7 @@ def test_each_challenge_is_marked_done_when_met():
 
 
 def test_start_from_the_default_model_then_start_over():
-    at = click(run_page(), "Start from the default model")
+    at = click(run_page(), "Load the default model")
     net = default_model()
     assert [n.value for n in at.number_input] == in_page_order(tuning.values_of(net))
     assert agreement_text(at) == f"{tuning.score(net).agreement:.1%}"
@@ -131,7 +131,7 @@ def test_use_this_model_hands_the_tuned_network_to_predict():
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.switch_page(PAGE).run()
     no_exception(at)
-    click(at, "Start from the default model")
+    click(at, "Load the default model")
     at.toggle(key="tune.on3").set_value(False).run()
     click(at, "Use this model")
     no_exception(at)

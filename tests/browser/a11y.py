@@ -101,3 +101,31 @@ def horizontal_overflow(page) -> dict:
     """How many CSS pixels the page scrolls sideways: {over: the most, where: {document, main, sidebar},
     wide: the elements sticking out}."""
     return page.evaluate(OVERFLOW_JS)
+
+
+# Text on screen that is shown only in part: a label, button or number ended with "…" (Streamlit cuts a label or
+# a metric that does not fit its box), or a box whose value is wider than the box. Off-screen elements (a closed
+# sidebar) are left out.
+CUT_SHORT_JS = """() => {
+  const shown = e => { const r = e.getBoundingClientRect();
+                       return e.offsetParent !== null && e.clientWidth > 0 && r.right > 0 && r.left < innerWidth; };
+  const boxes = [...document.querySelectorAll('input')].filter(e => !e.type || ['text', 'number'].includes(e.type))
+    .filter(e => e.value && shown(e) && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `box ${e.getAttribute('aria-label') || e.id}: "${e.value}" (${e.scrollWidth} px in ${e.clientWidth})`);
+  const cut = [...document.querySelectorAll('*')]
+    .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && shown(e) && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `"${e.textContent.trim()}" (${e.scrollWidth} px in ${e.clientWidth})`);
+  return [...boxes, ...cut];
+}"""
+
+
+# Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first
+# appears), and text is measured in its own font only once that font has loaded.
+ALL_DRAWN = "() => !document.querySelector('[data-testid=stSkeleton]') && document.fonts.status === 'loaded'"
+
+
+def cut_short(page) -> list[str]:
+    """The text on screen that is shown only in part (CUT_SHORT_JS), each with its width and its box's, once every
+    control on the page is drawn in its font."""
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
+    return page.evaluate(CUT_SHORT_JS)

@@ -78,7 +78,7 @@ def test_teach_with_answers_and_the_colour_blind_view_open(app_server, page):
     wait_for_app(page)
     page.get_by_text("How this colour looks to colour-blind readers").click()
     page.locator(".st-key-teach_colour_vision .fontnet-vision-summary").wait_for(state="visible", timeout=30_000)
-    page.get_by_text("Show the network's guess before I answer").click()
+    page.get_by_text("Show the network's guess first").click()
     page.get_by_text("I think you will pick").first.wait_for(timeout=30_000)
     wait_for_app(page)
     assert_accessible(page, "Teach, three answers, colour-blind view and guess shown")

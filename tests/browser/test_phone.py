@@ -1,11 +1,12 @@
-"""Phones and tablets (390x844 and 820x1180, touch): no page scrolls sideways, the audit holds, the sidebar's
-settings open and work, Teach answers by touch, and a digit drawn with a finger on the pad is read."""
+"""Phones and tablets (390x844 and 820x1180, touch): no page scrolls sideways or cuts a label short, the audit
+holds, the sidebar's settings open and work, Teach answers by touch, and a digit drawn with a finger on the pad is
+read."""
 
 import re
 
 import pytest
 
-from tests.browser.a11y import DEVICES, assert_accessible, horizontal_overflow
+from tests.browser.a11y import DEVICES, assert_accessible, cut_short, horizontal_overflow
 from tests.browser.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -74,9 +75,11 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     over = horizontal_overflow(page)
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
     assert_accessible(page, f"{title} on a {page.device}")
+    assert cut_short(page) == []          # every label, button and number shown whole
     open_sidebar(page)
     over = horizontal_overflow(page)
     assert over["where"]["sidebar"] == 0, over
+    assert cut_short(page) == []
     assert page.get_by_role("list", name="Learn how").get_by_role("link", name="Digits").is_visible()
 
 

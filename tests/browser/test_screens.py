@@ -1,0 +1,35 @@
+"""Laptop screens (1024x768, the smallest a school laptop or a tablet held sideways has; 1280x800; 1366x768, the
+commonest): on every page, every label, button, score and number box is shown whole, not cut short with "…"
+(phones and tablets: test_phone.py)."""
+
+import pytest
+
+from tests.browser.a11y import cut_short
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {"1024x768": (1024, 768), "1280x800": (1280, 800), "1366x768": (1366, 768)}
+# Tune with weights as wide as a typed one gets in practice (the boxes hold -12.3456 whole); Teach with one answer,
+# so its scores carry their change beside them
+PAGES = [("/", "Predict"), ("/teach?labels=ffc0cb.d", "Teach"), ("/class", "Class"), ("/train", "Train"),
+         ("/tune?w1_11=-12.3456&w1_12=-99.9999&w1_13=10.5&b1_1=-0.0001&w2_1=-12.3456", "Tune"),
+         ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop", "Backprop"),
+         ("/activations", "Activations"), ("/digits", "Digits")]
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def laptop(request, browser):
+    width, height = SCREENS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path,title", PAGES)
+def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
+    page = laptop
+    page.goto(app_server.url + path)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert cut_short(page) == []
