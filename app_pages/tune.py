@@ -17,7 +17,7 @@ DONE = "tune_done"  # the challenges met so far in this session
 FLASH = Flash("tune")
 K = links.keys(SCHEMA)
 MAIN_BOX = "w1_11"   # W1[1,1], the page's main control
-BOX_PX = 73   # a weight box: its label and a value such as -1.2345 in full; four fit a 1280-pixel screen
+BOX_PX = 73   # a weight box: its label and a value such as -12.3456 whole; four across a 1280-pixel screen
 ss = st.session_state
 
 
@@ -79,7 +79,7 @@ def value_input(key: str, width: int | str = "stretch") -> None:
 
 
 def boxes_row():
-    """A node's four boxes side by side, each wide enough for its number (-1.2345): where the column is narrower
+    """A node's four boxes side by side, each wide enough for its number (-12.3456): where the column is narrower
     than four (a 1024-pixel screen, a tablet), they wrap to two rows instead of cutting the numbers short."""
     return st.container(horizontal=True, gap="xxsmall")
 
