@@ -1,10 +1,10 @@
 """Laptop screens (1024x768, the smallest a school laptop or a tablet held sideways has; 1280x800; 1366x768, the
-commonest): on every page, every label, button, score and number box is shown whole, not cut short with "…"
-(phones and tablets: test_phone.py)."""
+commonest): on every page, every label, button, score and number box is shown whole, not cut short with "…", and
+nothing makes the page scroll sideways (phones and tablets: test_phone.py)."""
 
 import pytest
 
-from tests.browser.a11y import cut_short
+from tests.browser.a11y import cut_short, horizontal_overflow
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -33,3 +33,5 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     wait_for_app(page)
     assert cut_short(page) == []
+    over = horizontal_overflow(page)
+    assert over["where"] == {"document": 0, "main": 0, "sidebar": 0}, over   # nor does anything scroll sideways
