@@ -35,6 +35,8 @@ NEAR = 40               # a dot farther than this from the map's slice is drawn 
 MAP_CHART = "map"
 AREAS = ["stats stats", "map students", "map splits"]
 COLUMNS = "3fr 2fr"
+# narrower than this, the panel stacks its charts: the table of students needs about 300 px, two fifths of it
+NARROW_BELOW = 760
 
 
 class ClassWatch:

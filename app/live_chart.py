@@ -103,12 +103,18 @@ def _rerun_only() -> None:
     """A trigger's callback: the rerun it causes is all it asks for."""
 
 
+def stacked(areas: list[str]) -> list[str]:
+    """A grid's areas one under another, in the order they first appear reading row by row."""
+    return list(dict.fromkeys(name for row in areas for name in row.split()))
+
+
 def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list[str] | None = None,
                 source: Source | None = None, progress: dict | None = None, every: float = 0.12,
-                watch: tuple[str, str] | None = None) -> dict:
+                watch: tuple[str, str] | None = None, narrow_below: int = 0) -> dict:
     """Mount or update a panel of live charts under `key`, each with its whole history.
 
-    `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s). Pass `source`
+    `columns` and `areas` lay the charts out as a CSS grid (areas name the charts' `area`s); while the panel is
+    narrower than `narrow_below` pixels, the browser stacks them one under another instead. Pass `source`
     while a run plays: the session's feed for this panel serves it, the browser asks the feed every `every`
     seconds for what is new until the run stops, and shows `progress` ({"value": 0-1, "text": the app's own
     words}) above the charts meanwhile; then it reruns the page (the trigger `ended`). Without `source` the
@@ -121,8 +127,10 @@ def live_charts(key: str, charts: list[Chart], columns: str = "1fr", areas: list
     """
     feed = feed_of(key)
     feed.serve(source)
-    data = {"layout": {"columns": columns, "areas": areas or [c.area or c.name for c in charts]},
-            "charts": [whole(c) for c in charts]}
+    layout = {"columns": columns, "areas": areas or [c.area or c.name for c in charts]}
+    if narrow_below:
+        layout["narrow"] = {"below": int(narrow_below), "columns": "1fr", "areas": stacked(layout["areas"])}
+    data = {"layout": layout, "charts": [whole(c) for c in charts]}
     if source is not None:
         data["feed"] = {"url": feed.url, "every_ms": int(every * 1000)}
         if watch is not None:

@@ -7,7 +7,7 @@ import copy
 import streamlit as st
 
 from app import first_paint, links, presses
-from app.class_live import AREAS, COLUMNS, MAP_CHART, POLL_SECONDS, ClassWatch, feed_source
+from app.class_live import AREAS, COLUMNS, MAP_CHART, NARROW_BELOW, POLL_SECONDS, ClassWatch, feed_source
 from app.classroom import shared_store
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
@@ -198,14 +198,14 @@ def show_controls(room: store.Room) -> None:
 
 
 def show_panel(w: ClassWatch) -> None:
-    c1, c2 = st.columns([1, 3])
+    c1, c2 = st.columns([1, 2])
     fixed = c1.radio("Map's fixed channel", training.CHANNELS, index=2, key="class_slice", horizontal=True)
     value = c2.slider("at", 0, 255, 128, key="class_at")
     if not w.room.open:
         st.info("The room is closed: this view stays as it is until you open the room again.")
     with w.lock:   # the feed may be refreshing it meanwhile
         w.set_slice(fixed, value)
-        live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS,
+        live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS, narrow_below=NARROW_BELOW,
                     source=feed_source(w) if w.room.open else None, every=POLL_SECONDS, watch=(w.held, MAP_CHART))
     if w.trained_on >= 0:
         st.caption(f"The class network is Teach's (3 inputs, 3 ReLU nodes, 1 output), trained as Teach trains on "

@@ -25,6 +25,9 @@ from fontnet.settings import TRAIN as SCHEMA
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
+# narrower than this (a 1,024-pixel laptop with the sidebar open, a phone), the live panel stacks its charts: the
+# map's two fifths would be too small to read its dots
+NARROW_BELOW = 640
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
 FLASH = Flash("train")
@@ -166,7 +169,7 @@ def live_panel(run: TrainingRun, status: str, fixed: str, value: int) -> None:
                           playing=status == "running", every=UPDATE_SECONDS, box_key="live_box",
                           status_key="progress_box", show_status=show_messages,
                           source=feed_source(run, fixed, value) if status == "running" else None,
-                          columns="2fr 3fr", areas=areas)
+                          columns="2fr 3fr", areas=areas, narrow_below=NARROW_BELOW)
 
 
 def settings_sidebar() -> None:

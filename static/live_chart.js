@@ -461,8 +461,9 @@ class Table extends TextKind {
       row.forEach((cell, i) => {
         const td = tr.insertCell();
         td.textContent = String(cell);
+        // a long name (24 characters, no space) breaks rather than widening its column
         td.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.2rem 0.5rem;" +
-          "border-bottom:1px solid " + GRID + ";";
+          "border-bottom:1px solid " + GRID + ";overflow-wrap:anywhere;";
       });
     }
     this.el.replaceChildren(table);
@@ -610,6 +611,28 @@ class Picture {
 
 const KINDS = { lines: Lines, map: MapChart, maps: NodeMaps, stats: Stats, table: Table, swatches: Swatches,
   picture: Picture };
+
+// The panel's grid: its columns and areas, or, while the panel is narrower than `layout.narrow.below` pixels (a
+// laptop with the sidebar open, a phone), the narrow layout: one chart under another, each as wide as the panel,
+// so that no chart is squeezed into a column too narrow for it (the class's table of students scrolled sideways
+// in a fifth of a 1,024-pixel screen). The grid's own width does not depend on its columns, so switching cannot
+// loop; each chart redraws at its new width by its own ResizeObserver.
+function setLayout(grid, layout) {
+  grid.__fontnetLayout = layout;
+  const apply = () => {
+    const l = grid.__fontnetLayout;
+    const narrow = !!l.narrow && grid.clientWidth > 0 && grid.clientWidth < l.narrow.below;
+    const use = narrow ? l.narrow : l;
+    grid.style.gridTemplateColumns = use.columns;
+    grid.style.gridTemplateAreas = use.areas.map((row) => `"${row}"`).join(" ");
+    grid.dataset.layout = narrow ? "narrow" : "wide";
+  };
+  apply();
+  if (!grid.__fontnetResize && window.ResizeObserver) {
+    grid.__fontnetResize = new ResizeObserver(apply);
+    grid.__fontnetResize.observe(grid);
+  }
+}
 
 // One chart of a panel: its own box (with the server's title, as text) and its own state.
 function chartBox(root, name, title, area) {
@@ -977,7 +1000,7 @@ function startFeed(component, root, spec) {
   return feed;
 }
 
-// data: {layout: {columns, areas}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
+// data: {layout: {columns, areas, narrow?: {below, columns, areas}}, charts: [{name, title, area, spec, run, start, length, full, ...points}],
 //        feed?: {url, every_ms, watch?, have?}, held?, progress?: {value, text}, seq?: [session mark, run number]}
 // A watching feed (`watch`: a class room) keeps asking while its answers say "open"; each answer's `held` is the
 // server's token for what the panel now holds, which the panel sends back as `run` with its next request, with
@@ -1008,8 +1031,7 @@ export function render(component) {
     grid.style.columnGap = "1.5rem";
     root.appendChild(grid);
   }
-  grid.style.gridTemplateColumns = data.layout.columns;
-  grid.style.gridTemplateAreas = data.layout.areas.map((row) => `"${row}"`).join(" ");
+  setLayout(grid, data.layout);
   const names = new Set(data.charts.map((c) => c.name));
   for (const box of [...grid.children]) {
     if (!names.has(box.dataset.chart)) {

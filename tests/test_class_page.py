@@ -195,6 +195,9 @@ def test_the_panel_shows_counts_the_class_network_dots_students_and_splits(db):
     splits = chart(data, "splits")["items"]
     assert len(splits) == 1 and splits[0]["text"] == "1 dark · 1 light"   # 130 and 132,128,126: close, both ways
     assert data["feed"]["watch"] and data["feed"]["have"] == "map" and data["held"]
+    # side by side on a wide screen; on a narrow one, every chart once, one under another, in reading order
+    assert data["layout"]["areas"] == ["stats stats", "map students", "map splits"]
+    assert data["layout"]["narrow"] == {"below": 760, "columns": "1fr", "areas": ["stats", "map", "students", "splits"]}
 
 
 def test_the_feed_sends_only_new_dots_and_the_grid_only_when_the_network_changed(db, monkeypatch):

@@ -47,7 +47,8 @@ def test_the_train_page_sends_the_node_maps_whole_and_with_the_decision_map_whil
     sent = page_panel(at)
     nodes = charts(sent)["nodes"]
     assert nodes["full"] and nodes["spec"]["kind"] == "maps" and len(nodes["grids"]) == 4
-    assert "nodes nodes" in sent["layout"]["areas"]
+    assert sent["layout"]["areas"] == ["loss loss", "map w1", "map w2", "nodes nodes"]
+    assert sent["layout"]["narrow"]["areas"] == ["loss", "map", "w1", "w2", "nodes"]   # a narrow panel: one under another
     run = at.session_state["train_run"]
     want = nodes_points(hidden_slice(run.net, "B", 128, LIVE_NODE_SIZE), training.decision_slice(run.net, "B", 128, 2))
     assert nodes["grids"] == want["grids"] and nodes["contours"] == want["contours"]

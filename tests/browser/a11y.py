@@ -119,6 +119,24 @@ CUT_SHORT_JS = """() => {
 }"""
 
 
+# A box on screen that scrolls sideways inside the page (a wide table or figure in its own box): what it holds is
+# partly out of view until the reader scrolls it. Each as "tag.class: its width in the box's".
+BOXES_SCROLLING_JS = """() => {
+  const shown = e => { const r = e.getBoundingClientRect();
+                       return e.offsetParent !== null && e.clientWidth > 0 && r.right > 0 && r.left < innerWidth; };
+  return [...document.querySelectorAll('*')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && shown(e)
+                 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].filter(c => !c.startsWith('st-emotion')).join('.')}: `
+              + `${e.scrollWidth} px in ${e.clientWidth}`);
+}"""
+
+
+def boxes_scrolling(page) -> list[str]:
+    """The boxes on screen that scroll sideways inside the page (BOXES_SCROLLING_JS)."""
+    return page.evaluate(BOXES_SCROLLING_JS)
+
+
 # Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first
 # appears), and text is measured in its own font only once that font has loaded.
 ALL_DRAWN = "() => !document.querySelector('[data-testid=stSkeleton]') && document.fonts.status === 'loaded'"

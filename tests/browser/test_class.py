@@ -7,7 +7,7 @@ import re
 import pytest
 
 from fontnet import store
-from tests.browser.a11y import assert_accessible
+from tests.browser.a11y import PHONE, assert_accessible, cut_short, horizontal_overflow
 from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -197,4 +197,49 @@ def test_a_student_who_reloads_sits_back_down_in_the_same_seat_and_one_who_leave
     finally:
         for c in contexts:
             c.close()
+        db.close()
+
+
+# The teacher's screen as a class sees it: the smallest school laptop (or a projector) with the sidebar open, a
+# common laptop, and a phone. On a narrow one the panel stacks its charts, so the students table has the page's
+# width; it used to scroll sideways in a fifth of a 1,024-pixel screen, its scores out of sight.
+TEACHER_SCREENS = {"1024x768": ({"viewport": {"width": 1024, "height": 768}}, "narrow"),
+                   "1280x800": ({"viewport": {"width": 1280, "height": 800}}, "wide"),
+                   "phone": (PHONE, "narrow")}
+PANEL_FITS = ("() => { const grid = document.querySelector('" + PANEL + " .fontnet-live-grid');"
+              " const table = grid.querySelector('[data-chart=students] [data-rows]');"
+              " const map = grid.querySelector('[data-chart=map] canvas');"
+              " return {layout: grid.dataset.layout, table: [table.scrollWidth, table.clientWidth],"
+              " map: Math.round(map.getBoundingClientRect().width), grid: grid.clientWidth}; }")
+
+
+@pytest.mark.parametrize("screen", sorted(TEACHER_SCREENS))
+def test_the_teachers_room_shows_every_students_scores_whole_on_a_laptop_and_a_phone(class_server, browser, screen):
+    options, layout = TEACHER_SCREENS[screen]
+    db = store.Store(class_server.database_url)
+    code, key = db.create_room()
+    names = ("Maximilian-Alexandraaaaa", "Bo")   # the longest nickname there is, with no space to wrap at
+    for i, name in enumerate(names):
+        db.join(code, f"s{i}", name)
+        for j, rgb in enumerate([(250, 250, 250), (10, 10, 10), (130, 130, 130)][: 3 - i]):
+            db.add_answer(code, f"s{i}", f"a{j}", rgb, int(sum(rgb) > 384))
+    context = browser.new_context(**options)
+    teacher = context.new_page()
+    try:
+        teacher.goto(f"{class_server.url}/class?room={code}&key={key}")
+        wait_state(teacher, "s.answers === '5' && s.rows === 2")
+        wait_for_app(teacher)
+        teacher.wait_for_function(f"() => document.querySelector('{PANEL} .fontnet-live-grid')?.dataset.layout "
+                                  f"=== '{layout}'", timeout=30_000)
+        fits = teacher.evaluate(PANEL_FITS)
+        assert fits["table"][0] <= fits["table"][1] + 1, fits     # the table's every column is in view
+        if layout == "narrow":
+            assert fits["map"] >= fits["grid"] - 1, fits          # the map as wide as the panel
+        assert state(teacher)["names"] == list(names)
+        assert cut_short(teacher) == []
+        over = horizontal_overflow(teacher)
+        assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
+        assert_accessible(teacher, f"Class, a room at {screen}")
+    finally:
+        context.close()
         db.close()
