@@ -37,7 +37,9 @@ def show_table_and_curves() -> float:
     st.subheader("The curves")
     left, right = st.columns([3, 2])   # the checkbox's label whole on a tablet
     with left:
-        names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"],
+        # wrap: every chosen function in view (in a column, Streamlit keeps them on one row that scrolls, and at
+        # 1,024 px showed three of six)
+        names = st.multiselect("Functions", list(act.ACTIVATIONS), key=K["fn"], wrap=True,
                                format_func=lambda n: act.ACTIVATIONS[n].label)
     with right:
         deriv = st.checkbox("Show derivatives (dashed)", key=K["deriv"])

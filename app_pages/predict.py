@@ -116,7 +116,9 @@ st.markdown("Each input is divided by 255. Every hidden node takes a weighted su
             "orange for positive, blue for negative. Hover over a node or an edge for its numbers.")
 with st.container(key="network"):
     # in a <div>, Markdown passes the (one-line) SVG through as a block of HTML, untouched
-    st.markdown(f"<div>{network_svg(model, d.forward)}</div>", unsafe_allow_html=True)
+    # below its least width (a phone) it scrolls in its own box, a named region the keyboard can scroll (app/access.js)
+    st.markdown(f'<div class="fontnet-scroll-x" data-scroll-label="The network diagram, scrolls sideways">'
+                f'{network_svg(model, d.forward)}</div>', unsafe_allow_html=True)
 # A toggle rather than an expander: the formulas are only typeset when asked for, which keeps every
 # colour change cheap for the browser (and `?math=true` shares the page with them open).
 if st.toggle("Show the same numbers as matrix arithmetic", key=K["math"]):

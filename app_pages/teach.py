@@ -387,7 +387,7 @@ if answers():
         given = answers()
         st.multiselect("Remove answers", range(len(given)), key="teach_remove",
                        format_func=lambda i: f"{i + 1}. {given[i].hex} {'dark' if given[i].dark else 'light'}",
-                       placeholder="Pick answers to remove", width=420)
+                       placeholder="Pick answers to remove", width=420, wrap=True)   # every pick in view
         st.button("Remove", key="teach_remove_button", on_click=on_remove)
         st.button("Remove all", key="teach_clear", on_click=on_clear)
 else:

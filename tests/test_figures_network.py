@@ -234,13 +234,18 @@ def test_probability_bar_other_threshold():
     assert "threshold 0.7" in ["".join(e.itertext()) for e in root.iter()]
 
 
+def _matrix_of(M) -> str:
+    return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(f"{v:.3f}" for v in row) for row in np.atleast_2d(M)) + r" \end{bmatrix}"
+
+
 def test_forward_latex_has_the_numbers(model):
     d = decide(model, (255, 192, 203))
     lines = forward_latex(model, d.forward)
     text = "\n".join(lines)
-    assert lines[1].startswith("Z_{1} = W_{1} X + B_{1}")
+    assert lines[1].startswith(r"\begin{aligned} Z_{1} &= W_{1} X + B_{1} \\ &= ")   # names, numbers, result
+    assert lines[1].endswith(r" \\ &= " + _matrix_of(d.forward.Z[0]) + r" \end{aligned}")
     assert r"\operatorname{ReLU}(Z_{1})" in text
-    assert "Z_{2} = W_{2} A_{1} + B_{2}" in text
+    assert "Z_{2} &= W_{2} A_{1} + B_{2}" in text
     assert r"\operatorname{logistic}(Z_{2})" in text
     for arr in (model.weights_[0], model.biases_[0], d.forward.X, d.forward.Z[0], d.forward.A[0],
                 model.weights_[1], d.forward.Z[1], d.forward.A[1]):
@@ -256,7 +261,7 @@ def test_forward_latex_for_two_hidden_layers():
     fwd = net.forward(data.scale((1, 2, 3)).reshape(-1, 1))
     lines = forward_latex(net, fwd)
     assert len(lines) == 1 + 2 * 3
-    assert "Z_{3} = W_{3} A_{2} + B_{3}" in "\n".join(lines)
+    assert "Z_{3} &= W_{3} A_{2} + B_{3}" in "\n".join(lines)
     assert r"\operatorname{LeakyReLU}(Z_{2})" in "\n".join(lines)
 
 

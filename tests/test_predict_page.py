@@ -200,7 +200,7 @@ def test_page_shows_the_forward_pass_in_latex(model):
     at.toggle(key="predict.math").set_value(True).run()
     d = decide(model, (255, 192, 203))
     latex = [e.value for e in at.latex]
-    assert any("Z_{1} = W_{1} X + B_{1}" in latex_line for latex_line in latex)
+    assert any("Z_{1} &= W_{1} X + B_{1}" in latex_line for latex_line in latex)
     assert any(f"{d.forward.Z[0][0, 0]:.3f}" in latex_line for latex_line in latex)
     assert any("logistic" in latex_line for latex_line in latex)
 

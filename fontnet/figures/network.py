@@ -25,7 +25,10 @@ INPUT_NAMES = ("R", "G", "B")
 MAX_EDGE_WIDTH = 8.0  # the largest |weight| in the network is drawn this wide; width grows with |weight|
 MIN_EDGE_WIDTH = 0.75
 # The diagram's own units (the SVG scales to its container's width): layer columns share WIDTH.
-WIDTH, LEFT, RIGHT, TOP, ROW, RADIUS = 900, 60, 150, 70, 70, 13
+# 640 units wide, drawn at most MAX_PX wide: its 12-unit text is 10.6 px on a 1,024-pixel laptop's 564-pixel page
+# (at 900 units it was 7.5 px, and 4.8 px on a phone, where it keeps MIN_PX and scrolls in its own box instead)
+WIDTH, LEFT, RIGHT, TOP, ROW, RADIUS = 640, 60, 150, 70, 70, 13
+MAX_PX, MIN_PX = 760, 520
 # How the LaTeX names each hidden activation.
 LATEX_NAMES = {"relu": r"\operatorname{ReLU}", "leaky_relu": r"\operatorname{LeakyReLU}", "tanh": r"\tanh",
                "logistic": r"\operatorname{logistic}", "linear": r"\operatorname{linear}"}
@@ -121,7 +124,8 @@ def network_svg(model: Network, fwd: Forward | None = None) -> str:
     title, desc = describe(model, fwd)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-network" viewBox="0 0 {WIDTH} {height}" '
            f'width="100%" role="img" aria-labelledby="fontnet-network-title" aria-describedby="fontnet-network-desc" '
-           f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">'
+           f'style="display: block; width: 100%; max-width: {MAX_PX}px; min-width: {MIN_PX}px; height: auto; '
+           f'font-family: {FONT_FAMILY}">'
            f'<title id="fontnet-network-title">{escape(title)}</title><desc id="fontnet-network-desc">{escape(desc)}</desc>']
     out.append('<g class="edges" stroke-linecap="round">')
     for l, W in enumerate(model.weights_):
@@ -215,8 +219,11 @@ def forward_latex(model: Network, fwd: Forward, digits: int = 3) -> list[str]:
     for l, (W, B) in enumerate(zip(model.weights_, model.biases_), start=1):
         prev = "X" if l == 1 else f"A_{{{l - 1}}}"
         prev_value = fwd.X if l == 1 else fwd.A[l - 2]
-        out.append(rf"Z_{{{l}}} = W_{{{l}}} {prev} + B_{{{l}}} = {_matrix(W, digits)} {_matrix(prev_value, digits)}"
-                   rf" + {_matrix(B, digits)} = {_matrix(fwd.Z[l - 1], digits)}")
+        # three rows (the names, their numbers, the result): on one row, the chapter's network was 654 px wide,
+        # more than a 1,024-pixel laptop's page has
+        out.append(rf"\begin{{aligned}} Z_{{{l}}} &= W_{{{l}}} {prev} + B_{{{l}}} \\ "
+                   rf"&= {_matrix(W, digits)} {_matrix(prev_value, digits)} + {_matrix(B, digits)} \\ "
+                   rf"&= {_matrix(fwd.Z[l - 1], digits)} \end{{aligned}}")
         if l < last:
             out.append(rf"A_{{{l}}} = {f}(Z_{{{l}}}) = {_matrix(fwd.A[l - 1], digits)}")
         elif fwd.Z[-1].shape[0] == 1:

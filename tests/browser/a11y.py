@@ -120,13 +120,14 @@ CUT_SHORT_JS = """() => {
 
 
 # A box on screen that scrolls sideways inside the page (a wide table or figure in its own box): what it holds is
-# partly out of view until the reader scrolls it. Each as "tag.class: its width in the box's".
+# partly out of view until the reader scrolls it. Each as "tag.class: its width in the box's". A few pixels are
+# not counted: KaTeX's typeset equations overhang their own box by 2 px.
 BOXES_SCROLLING_JS = """() => {
   const shown = e => { const r = e.getBoundingClientRect();
                        return e.offsetParent !== null && e.clientWidth > 0 && r.right > 0 && r.left < innerWidth; };
   return [...document.querySelectorAll('*')]
     .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && shown(e)
-                 && e.scrollWidth > e.clientWidth + 1)
+                 && e.scrollWidth > e.clientWidth + 4)
     .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].filter(c => !c.startsWith('st-emotion')).join('.')}: `
               + `${e.scrollWidth} px in ${e.clientWidth}`);
 }"""
@@ -135,6 +136,12 @@ BOXES_SCROLLING_JS = """() => {
 def boxes_scrolling(page) -> list[str]:
     """The boxes on screen that scroll sideways inside the page (BOXES_SCROLLING_JS)."""
     return page.evaluate(BOXES_SCROLLING_JS)
+
+
+# the smallest text of Predict's network diagram as drawn: its font size in the SVG's units, scaled to its width
+DIAGRAM_TEXT_PX = ("() => { const s = document.querySelector('.st-key-network svg.fontnet-network');"
+                   " const least = Math.min(...[...s.querySelectorAll('text')].map(t => +t.getAttribute('font-size')));"
+                   " return s.getBoundingClientRect().width / s.viewBox.baseVal.width * least; }")
 
 
 # Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.a11y import DEVICES, assert_accessible, cut_short, horizontal_overflow
+from tests.browser.a11y import DEVICES, DIAGRAM_TEXT_PX, assert_accessible, cut_short, horizontal_overflow
 from tests.browser.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,19 @@ def test_the_backprop_graph_stays_legible_on_a_phone_and_scrolls_in_its_own_box(
     box.focus()
     page.keyboard.press("ArrowRight")   # the keyboard scrolls it (the page itself does not move sideways)
     page.wait_for_function("() => document.querySelector('.fontnet-scroll-x').scrollLeft > 0", timeout=10_000)
+
+
+def test_the_network_diagram_stays_legible_on_a_phone_and_scrolls_in_its_own_box(app_server, phone):
+    page = phone
+    open_page(page, app_server.url + "/", "Predict")
+    page.locator(".fontnet-scroll-x svg.fontnet-network").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.fontnet-scroll-x')?.dataset.fontnetScroll === ''",
+                           timeout=30_000)
+    assert page.evaluate(DIAGRAM_TEXT_PX) >= 9.5        # 4.8 px when it shrank to the screen
+    box = page.get_by_role("region", name="The network diagram, scrolls sideways")
+    assert box.get_attribute("tabindex") == "0"
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over   # only the box scrolls
 
 
 def test_train_settings_open_from_the_sidebar_on_a_phone(app_server, phone):

@@ -5,18 +5,20 @@ nothing makes the page scroll sideways, nor hides part of a figure or table in a
 
 import pytest
 
-from tests.browser.a11y import boxes_scrolling, cut_short, horizontal_overflow
+from tests.browser.a11y import DIAGRAM_TEXT_PX, boxes_scrolling, cut_short, horizontal_overflow
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
 SCREENS = {"1024x768": (1024, 768), "1280x800": (1280, 800), "1366x768": (1366, 768)}
-# Tune with weights as wide as a typed one gets in practice (the boxes hold -12.3456 whole); Teach with one answer,
-# so its scores carry their change beside them
-PAGES = [("/", "Predict"), ("/teach?labels=ffc0cb.d", "Teach"), ("/class", "Class"), ("/train", "Train"),
+# Predict with its matrix arithmetic; Activations with all six functions chosen; Tune with weights as wide as a typed one gets in practice (the boxes hold
+# -12.3456 whole); Teach with one answer, so its scores carry their change beside them
+PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels=ffc0cb.d", "Teach"),
+         ("/class", "Class"), ("/train", "Train"),
          ("/tune?w1_11=-12.3456&w1_12=-99.9999&w1_13=10.5&b1_1=-0.0001&w2_1=-12.3456", "Tune"),
          ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop", "Backprop"),
-         ("/activations", "Activations"), ("/digits", "Digits")]
+         ("/activations", "Activations"), ("/activations?fn=linear,logistic,tanh,relu,leaky_relu,softmax", "Activations"),
+         ("/digits", "Digits")]
 
 
 # Backprop's computation graph keeps a legible size (at least 840 px) and its gradient table its columns, each
@@ -38,11 +40,16 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
     page.goto(app_server.url + path)
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     wait_for_app(page)
+    if "math=true" in path:   # every equation typeset
+        page.locator(".st-key-math_box .katex-display").nth(4).wait_for(timeout=30_000)
     assert cut_short(page) == []
     over = horizontal_overflow(page)
     assert over["where"] == {"document": 0, "main": 0, "sidebar": 0}, over   # nor does anything scroll sideways
     if title not in BOXES_MAY_SCROLL:
         assert boxes_scrolling(page) == []
+    if title == "Predict":   # the network diagram's numbers at a size one can read (7.5 px at 1,024 px before)
+        page.locator(".st-key-network svg.fontnet-network").wait_for(timeout=30_000)
+        assert page.evaluate(DIAGRAM_TEXT_PX) >= 10
     if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read
         layout = page.evaluate("() => document.querySelector('.fontnet-live-grid')?.dataset.layout")
         assert layout == ("narrow" if page.viewport_size["width"] < 1280 else "wide")
