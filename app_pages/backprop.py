@@ -296,7 +296,9 @@ show_step_surface(b.network, b.X, b.Y, s.after, lr, *backprop.training_rows())
 if printed_on:
     st.subheader("As printed in the chapter")
     st.markdown("The chapter's backward pass for one sample, with the shapes each line multiplies:")
-    st.code("\n".join(f"{line:42} # {shape}" for line, shape in backprop.PRINTED_LINES), language="python")
+    # each line's shapes above it, and long lines wrapped: beside it, the shapes ran past a laptop's page
+    st.code("\n".join(f"# {shape}\n{line}" for line, shape in backprop.PRINTED_LINES), language="python",
+            wrap_lines=True)
     one = b.term("printed dC_dW1").value
     st.markdown(f"`dC_dA1 @ dA1_dZ1` is a (1,3) @ (3,1) product: **one number**, "
                 f"{num(float(b.term('printed dC_dB1').value[0, 0]), 6)}, the sum of the three nodes' dC/dZ1. "

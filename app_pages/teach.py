@@ -331,8 +331,6 @@ with ask:
     first_paint.stop_after_main_control()
     st.caption(f"Background {hex_bg} · rgb{rgb} · Keys: **D** dark reads better, **L** light reads better "
                "(when you are not typing in a box).")
-    with st.expander("How this colour looks to colour-blind readers"):
-        show_colour_vision(rgb, key="teach_colour_vision")
     if room is not None and not room.show_guess:   # said in words, as the question mode below
         ss["teach_show_guess"] = False
         st.markdown(":material/visibility_off: Your teacher hides the network's guess in this room.")
@@ -370,6 +368,11 @@ with side:
                       help="The Predict page uses your network for this session only."):
         use_model_then_open_predict(copy.deepcopy(net), f"taught here ({len(answers())} answers)",
                                     "The Predict page now uses your network: open it", press="teach_use")
+
+# under both columns, as wide as the page: in the question's column its table of four had two columns out of sight
+# on a 1,024-pixel laptop
+with st.expander("How this colour looks to colour-blind readers"):
+    show_colour_vision(rgb, key="teach_colour_vision")
 
 st.subheader("Your answers")
 if answers():

@@ -204,6 +204,9 @@ def test_as_printed_shows_the_listing_the_identical_rows_and_the_measured_compar
     at = run_page({"bg": "ffc0cb", "seed": "3", "printed": "true"})
     code = at.code[0].value
     assert "dC_dW1 = dC_dA1 @ dA1_dZ1 @ dZ1_dW1.T" in code and "(1,3) @ (3,1) @ (1,3)" in code
+    lines = code.splitlines()   # each line of the listing under its shapes, as a comment
+    assert lines[lines.index("dC_dW1 = dC_dA1 @ dA1_dZ1 @ dZ1_dW1.T") - 1] == "# (1,3) @ (3,1) @ (1,3) → (1,1) @ (1,3) → (1,3)"
+    assert len(lines) == 2 * len(bp.PRINTED_LINES) and at.code[0].proto.wrap_lines
     table = markdown_with(at, "| parameter |")
     assert "as printed" in table.splitlines()[0]
     b = bp.explain(bp.fresh_network(3), PINK)

@@ -53,3 +53,16 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
     if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read
         layout = page.evaluate("() => document.querySelector('.fontnet-live-grid')?.dataset.layout")
         assert layout == ("narrow" if page.viewport_size["width"] < 1280 else "wide")
+
+
+def test_teachs_colour_blind_view_shows_its_whole_table(app_server, laptop):
+    """Opened, the table of how the colour looks to colour-blind readers has every column in view (its four
+    columns need about 370 px: in the question's column at 1,024 px, two were out of sight)."""
+    page = laptop
+    page.goto(app_server.url + "/teach")
+    page.get_by_role("heading", name="Teach").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("How this colour looks to colour-blind readers").click()
+    page.locator(".st-key-teach_colour_vision .fontnet-vision-summary").wait_for(state="visible", timeout=30_000)
+    assert cut_short(page) == []
+    assert boxes_scrolling(page) == []
