@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from bench.harness import served_chromium, wait_for_app  # noqa: E402
 from tests.browser.a11y import DEVICES, SERIOUS, axe_violations, horizontal_overflow  # noqa: E402
 
-PAGES = {"Predict": "/", "Teach": "/teach", "Train": "/train", "Backprop": "/backprop", "Activations": "/activations",
-         "Digits": "/digits"}
+PAGES = {"Predict": "/", "Teach": "/teach", "Class": "/class", "Train": "/train", "Tune": "/tune", "Backprop": "/backprop",
+         "Activations": "/activations", "Digits": "/digits"}
 
 
 def measure(browser, url: str, title: str) -> dict:
