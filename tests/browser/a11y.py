@@ -138,10 +138,15 @@ def boxes_scrolling(page) -> list[str]:
     return page.evaluate(BOXES_SCROLLING_JS)
 
 
-# the smallest text of Predict's network diagram as drawn: its font size in the SVG's units, scaled to its width
-DIAGRAM_TEXT_PX = ("() => { const s = document.querySelector('.st-key-network svg.fontnet-network');"
-                   " const least = Math.min(...[...s.querySelectorAll('text')].map(t => +t.getAttribute('font-size')));"
-                   " return s.getBoundingClientRect().width / s.viewBox.baseVal.width * least; }")
+# The smallest text of an SVG figure as drawn: its font size in the SVG's units, scaled to the figure's width.
+SVG_TEXT_PX = ("sel => { const s = document.querySelector(sel);"
+               " const least = Math.min(...[...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize)));"
+               " return s.getBoundingClientRect().width / s.viewBox.baseVal.width * least; }")
+
+
+def svg_text_px(page, selector: str) -> float:
+    """The smallest text of the SVG figure `selector` as drawn, in CSS pixels (SVG_TEXT_PX)."""
+    return page.evaluate(SVG_TEXT_PX, selector)
 
 
 # Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first

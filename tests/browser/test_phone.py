@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.a11y import DEVICES, DIAGRAM_TEXT_PX, assert_accessible, cut_short, horizontal_overflow
+from tests.browser.a11y import DEVICES, assert_accessible, cut_short, horizontal_overflow, svg_text_px
 from tests.browser.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -15,9 +15,10 @@ PAGES = [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", 
          ("/backprop", "Backprop"), ("/activations", "Activations"), ("/digits", "Digits")]
 ANSWERS = "() => +document.querySelector('#teach-scores')?.dataset.answers"
 SCROLL_BOXES = "[data-testid=stMarkdownContainer]:has(> table), .fontnet-scroll-x"   # as app/access.js
-# the computation graph's text as drawn: its font size in the SVG's units, scaled to its width on screen
-GRAPH_TEXT_PX = ("() => { const s = document.querySelector('.fontnet-scroll-x svg.backprop-graph');"
-                 " return s.getBoundingClientRect().width / s.viewBox.baseVal.width * +s.getAttribute('font-size'); }")
+# The wide figures that keep a legible size on a phone and scroll in their own box instead: (page, title, the
+# figure, its box's name). Shrunk to a phone's width, their text was 3.9 px (the graph) and 4.8 px (the diagram).
+WIDE_FIGURES = {"graph": ("/backprop", "Backprop", "svg.backprop-graph", "The computation graph, scrolls sideways"),
+                "diagram": ("/", "Predict", "svg.fontnet-network", "The network diagram, scrolls sideways")}
 
 
 @pytest.fixture(params=sorted(DEVICES))
@@ -83,33 +84,22 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     assert page.get_by_role("list", name="Learn how").get_by_role("link", name="Digits").is_visible()
 
 
-def test_the_backprop_graph_stays_legible_on_a_phone_and_scrolls_in_its_own_box(app_server, phone):
+@pytest.mark.parametrize("figure", sorted(WIDE_FIGURES))
+def test_a_wide_figure_stays_legible_on_a_phone_and_scrolls_in_its_own_box(app_server, phone, figure):
+    path, title, svg, name = WIDE_FIGURES[figure]
     page = phone
-    open_page(page, app_server.url + "/backprop", "Backprop")
-    page.locator(".fontnet-scroll-x svg.backprop-graph").wait_for(timeout=60_000)
+    open_page(page, app_server.url + path, title)
+    page.locator(f".fontnet-scroll-x {svg}").wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('.fontnet-scroll-x')?.dataset.fontnetScroll === ''",
                            timeout=30_000)
-    assert page.evaluate(GRAPH_TEXT_PX) >= 9.5          # 3.9 px when it shrank to the screen
-    box = page.get_by_role("region", name="The computation graph, scrolls sideways")
+    assert svg_text_px(page, f".fontnet-scroll-x {svg}") >= 9.5
+    box = page.get_by_role("region", name=name)
     assert box.get_attribute("tabindex") == "0"
     over = horizontal_overflow(page)
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over   # only the box scrolls
     box.focus()
     page.keyboard.press("ArrowRight")   # the keyboard scrolls it (the page itself does not move sideways)
     page.wait_for_function("() => document.querySelector('.fontnet-scroll-x').scrollLeft > 0", timeout=10_000)
-
-
-def test_the_network_diagram_stays_legible_on_a_phone_and_scrolls_in_its_own_box(app_server, phone):
-    page = phone
-    open_page(page, app_server.url + "/", "Predict")
-    page.locator(".fontnet-scroll-x svg.fontnet-network").wait_for(timeout=60_000)
-    page.wait_for_function("() => document.querySelector('.fontnet-scroll-x')?.dataset.fontnetScroll === ''",
-                           timeout=30_000)
-    assert page.evaluate(DIAGRAM_TEXT_PX) >= 9.5        # 4.8 px when it shrank to the screen
-    box = page.get_by_role("region", name="The network diagram, scrolls sideways")
-    assert box.get_attribute("tabindex") == "0"
-    over = horizontal_overflow(page)
-    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over   # only the box scrolls
 
 
 def test_train_settings_open_from_the_sidebar_on_a_phone(app_server, phone):

@@ -5,7 +5,7 @@ nothing makes the page scroll sideways, nor hides part of a figure or table in a
 
 import pytest
 
-from tests.browser.a11y import DIAGRAM_TEXT_PX, boxes_scrolling, cut_short, horizontal_overflow
+from tests.browser.a11y import boxes_scrolling, cut_short, horizontal_overflow, svg_text_px
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
         assert boxes_scrolling(page) == []
     if title == "Predict":   # the network diagram's numbers at a size one can read (7.5 px at 1,024 px before)
         page.locator(".st-key-network svg.fontnet-network").wait_for(timeout=30_000)
-        assert page.evaluate(DIAGRAM_TEXT_PX) >= 10
+        assert svg_text_px(page, ".st-key-network svg.fontnet-network") >= 10
     if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read
         layout = page.evaluate("() => document.querySelector('.fontnet-live-grid')?.dataset.layout")
         assert layout == ("narrow" if page.viewport_size["width"] < 1280 else "wide")
