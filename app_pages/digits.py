@@ -301,5 +301,5 @@ with st.container(horizontal=True):   # wraps on a narrow screen rather than cut
     st.download_button("Download the model (JSON)", lambda: json.dumps(active_model()[0].to_dict()),
                        file_name="fontnet-digits-model.json", mime="application/json", on_click="ignore",
                        key="digits_download")
-st.file_uploader("Load a digits model (JSON, at most 1 MB)", type=["json"], key="digits_model_file",
-                 on_change=on_upload)
+st.file_uploader(f"Load a digits model (JSON, at most {digits.MAX_MODEL_BYTES // 1_000_000} MB)", type=["json"],
+                 key="digits_model_file", on_change=on_upload, max_upload_size=digits.MAX_MODEL_BYTES // 1_000_000)

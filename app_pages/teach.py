@@ -453,5 +453,6 @@ with c1:
 with c2:
     st.file_uploader("Upload answers (CSV) to continue", type=["csv"], key="teach_upload", on_change=on_upload,
                      max_upload_size=MAX_UPLOAD_BYTES // 1_000_000,
-                     help="Columns red,green,blue,label; it replaces the answers above.")
+                     help=f"Columns red,green,blue,label; at most {MAX_UPLOAD_BYTES // 1_000_000} MB. "
+                          "It replaces the answers above.")
 show_teach_export(answers())

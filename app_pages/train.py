@@ -198,8 +198,9 @@ def settings_sidebar() -> None:
         st.number_input("N random colours", training.MIN_RANDOM_ROWS, data.MAX_ROWS, step=100, key=K["n"],
                         disabled=source != "random")
         st.file_uploader("Your data (CSV)", type=["csv"], key="data_file", on_change=on_data_upload,
+                         max_upload_size=data.MAX_BYTES // 1_000_000,
                          help="Columns RED,GREEN,BLUE,LIGHT_OR_DARK_FONT_IND or red,green,blue,label; "
-                              "at most 5 MB and 100,000 rows.")
+                              f"at most {data.MAX_BYTES // 1_000_000} MB and {data.MAX_ROWS:,} rows.")
         if source == "upload" and ss.get(UPLOADED) is None:
             st.info("No CSV uploaded yet: the chapter's data is used until you upload one.")
 
@@ -284,6 +285,6 @@ if run is not None:
     if use:
         use_model_then_open_predict(copy.deepcopy(run.net), re.sub(r"[^\w .,:()/=-]", "", run.name)[:120],
                                     "The Predict page now uses this model: open it", press="train_use")
-    st.file_uploader("Load a model (JSON, at most 1 MB)", type=["json"], key="model_file",
-                     on_change=on_model_upload)
+    st.file_uploader(f"Load a model (JSON, at most {training.MAX_MODEL_BYTES // 1_000_000} MB)", type=["json"],
+                     key="model_file", on_change=on_model_upload, max_upload_size=training.MAX_MODEL_BYTES // 1_000_000)
     show_train_export(run)

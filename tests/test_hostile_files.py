@@ -11,6 +11,7 @@ the Teach page's link take one variant of each kind.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,6 +226,28 @@ def refused(at: AppTest, words: str) -> str:
     [message] = [shown(e) for e in at.error if words in shown(e)]
     assert "\n" not in message.strip()
     return message
+
+
+# The browser refuses a file over an uploader's limit itself ("File must be 1.0MB or smaller") and prints the
+# limit under the box ("Limit 1MB per file"); that limit is the widget's, so it must be the one the label states.
+UPLOAD_LIMITS = {("train.py", "data_file"): data.MAX_BYTES, ("train.py", "model_file"): training.MAX_MODEL_BYTES,
+                 ("digits.py", "digits_model_file"): digits.MAX_MODEL_BYTES, ("teach.py", "teach_upload"): None}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", sorted({n for n, _ in UPLOAD_LIMITS}))
+def test_each_uploader_states_the_limit_the_browser_enforces(name):
+    at = page(name)
+    no_exception(at)
+    uploaders = {u.key: u for u in at.file_uploader}
+    assert set(uploaders) == {key for n, key in UPLOAD_LIMITS if n == name}
+    for key, widget in uploaders.items():
+        stated = re.findall(r"at most (\d+) MB", f"{widget.label} {widget.help}")
+        assert stated, f"{key} does not say how large a file may be"
+        assert {int(mb) for mb in stated} == {widget.proto.max_upload_size_mb}, key
+        engine_limit = UPLOAD_LIMITS[name, key]
+        if engine_limit is not None:
+            assert widget.proto.max_upload_size_mb == engine_limit // 1_000_000, key
 
 
 @pytest.mark.slow
