@@ -45,9 +45,12 @@ export default function (component) {
       tr.insertCell().appendChild(button);
     });
   });
-  // a phone is narrower than the ten columns: the grid scrolls inside its own box, never the page
+  // the grid's own box (confusion.css: narrower than 600 px, the ten columns share its width; never the page scrolls)
   const box = document.createElement("div");
   box.className = "confusion-scroll";
   box.appendChild(table);
-  parentElement.replaceChildren(box);
+  // replace only the grid drawn before: the component's stylesheet (confusion.css) sits beside it, and
+  // replacing every child removed it
+  for (const old of [...parentElement.children]) if (old.classList.contains("confusion-scroll")) old.remove();
+  parentElement.appendChild(box);
 }

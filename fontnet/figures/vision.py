@@ -67,7 +67,7 @@ def colour_vision_html(pairs: list[SeenPair], chosen: str | None = None, sample:
         bg = to_hex(p.background)
         samples = "".join(
             f'<span{specimen_attrs(p.shades[s], p.background, f"{s} text as seen with {p.label.lower()}")} '
-            f'style="color: {to_hex(p.shades[s])}; padding: 0 0.5rem">{escape(sample)}</span>' for s in shades)
+            f'style="color: {to_hex(p.shades[s])}; padding: 0 0.35rem">{escape(sample)}</span>' for s in shades)
         swatch = (f'<div style="background: {bg}; border-radius: 0.3rem; padding: 0.2rem 0.4rem; font-size: 1.3rem; '
                   f'font-weight: 600; white-space: nowrap; border: 1px solid rgba(0,0,0,0.12)">{samples}</div>')
         rows.append(f'<tr data-vision="{p.vision}"><th scope="row" style="font-weight: 400">{escape(p.label)}</th>'

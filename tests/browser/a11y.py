@@ -138,6 +138,14 @@ def boxes_scrolling(page) -> list[str]:
     return page.evaluate(BOXES_SCROLLING_JS)
 
 
+# The Digits confusion grid (a table in its component's shadow root) as drawn: the opened cell's ring, its smallest
+# button (WCAG 2.2's target size is 24 px), how far the grid's own box scrolls sideways.
+GRID_DRAWN = ("t => { const pressed = t.querySelector('button[aria-pressed=true]'); const ring = pressed && getComputedStyle(pressed);"
+              " const sizes = [...t.querySelectorAll('button')].map(b => b.getBoundingClientRect());"
+              " return {opened: ring ? [ring.outlineStyle, ring.outlineWidth] : null,"
+              " smallest: Math.min(...sizes.map(r => Math.min(r.width, r.height))),"
+              " over: t.parentElement.scrollWidth - t.parentElement.clientWidth}; }")
+
 # The smallest text of an SVG figure as drawn: its font size in the SVG's units, scaled to the figure's width.
 SVG_TEXT_PX = ("sel => { const s = document.querySelector(sel);"
                " const least = Math.min(...[...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize)));"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.a11y import GRID_DRAWN
 from tests.browser.conftest import screenshot, wait_for_app, wait_for_progress
 
 pytestmark = pytest.mark.browser
@@ -38,6 +39,10 @@ def test_press_a_confusion_cell_see_its_images_and_load_one_into_the_pad(app_ser
     assert {cards.nth(k).get_attribute("data-predicted") for k in range(cards.count())} == {str(p)}
     assert button.get_attribute("aria-pressed") == "true"
     assert button.get_attribute("aria-label") == f"true {t}, predicted {p}: {counts[(t, p)]} test images"
+    # the grid's own stylesheet is in force (drawing the grid once removed it): the opened cell is ringed, and every
+    # button is at least 24 px each way
+    drawn = grid.evaluate(GRID_DRAWN)
+    assert drawn["opened"] == ["solid", "3px"] and drawn["smallest"] >= 24, drawn
     first = cards.first
     for picture in ("img.digit-image", "img.digit-attribution"):   # each an 8x8 PNG the browser has decoded
         assert (first.locator(picture).get_attribute("src") or "").startswith("data:image/png;base64,")

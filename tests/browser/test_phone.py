@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from tests.browser.a11y import DEVICES, assert_accessible, cut_short, horizontal_overflow, svg_text_px
+from tests.browser.a11y import (
+    DEVICES,
+    GRID_DRAWN,
+    assert_accessible,
+    boxes_scrolling,
+    cut_short,
+    horizontal_overflow,
+    svg_text_px,
+)
 from tests.browser.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -82,6 +90,25 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     assert over["where"]["sidebar"] == 0, over
     assert cut_short(page) == []
     assert page.get_by_role("list", name="Learn how").get_by_role("link", name="Digits").is_visible()
+
+
+def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server, phone):
+    """Whole on a 390-pixel phone, with nothing to scroll sideways: the confusion matrix's ten columns (422 px in 358
+    before) and the colour-blind view's four (371 px in 324 before)."""
+    page = phone
+    open_page(page, app_server.url + "/digits", "Digits")
+    grid = page.locator(".st-key-digits_confusion table.confusion")
+    grid.wait_for(timeout=60_000)
+    page.wait_for_function(f"t => ({GRID_DRAWN})(t).smallest >= 24", arg=grid.element_handle(), timeout=10_000)
+    drawn = grid.evaluate(GRID_DRAWN)
+    assert drawn["over"] <= 1 and drawn["smallest"] >= 24, drawn
+    assert boxes_scrolling(page) == []
+    open_page(page, app_server.url + "/teach", "Teach")
+    page.get_by_text("How this colour looks to colour-blind readers").tap()
+    page.locator(".fontnet-vision-summary").wait_for(state="visible", timeout=30_000)
+    assert boxes_scrolling(page) == [] and cut_short(page) == []
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
 
 
 @pytest.mark.parametrize("figure", sorted(WIDE_FIGURES))
