@@ -24,7 +24,8 @@ await new Promise((resolve) => {
 // Everything here is numbers and colours the server chose; nothing is written into the page as text except
 // the server's own axis titles and series names (set as textContent, never as HTML).
 
-const FONT = '13px "Source Sans Pro", "Source Sans 3", sans-serif';
+// Streamlit's own face ("Source Sans", loaded by the page) first, as fontnet/figures/network.py's FONT_FAMILY
+const FONT = '13px "Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif';
 const INK = "#31333f";
 const GRID = "#ebe9e3";
 

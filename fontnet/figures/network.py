@@ -20,7 +20,9 @@ NEGATIVE = "#1c7ed6"  # edges with a negative weight
 NODE_FILL = "#ffffff"
 NODE_LINE = "#1f2328"
 TEXT = "#31333f"
-FONT_FAMILY = "Source Sans Pro, Source Sans 3, sans-serif"
+# Streamlit's own face is "Source Sans" (the page loads it); the older names after it. Quoted: an unquoted
+# "Source Sans 3" made the whole list invalid CSS, so the browser dropped it.
+FONT_FAMILY = "'Source Sans', 'Source Sans Pro', 'Source Sans 3', sans-serif"
 INPUT_NAMES = ("R", "G", "B")
 MAX_EDGE_WIDTH = 8.0  # the largest |weight| in the network is drawn this wide; width grows with |weight|
 MIN_EDGE_WIDTH = 0.75

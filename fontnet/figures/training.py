@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .network import FONT_FAMILY
+
 TRAIN = "#d9480f"
 TEST = "#1c7ed6"
 ACCURACY = "#2b8a3e"
@@ -13,7 +15,7 @@ AGREEMENT = "#7048e8"
 # P(dark text): light text wanted (0) on a dark blue, dark text wanted (1) on a pale yellow
 MAP_SCALE = [[0.0, "#1d3557"], [0.5, "#f1f3f5"], [1.0, "#f6d365"]]
 PALETTE = ["#d9480f", "#1c7ed6", "#2b8a3e", "#7048e8", "#e8590c", "#0c8599", "#5c940d", "#c2255c", "#495057"]
-FONT = dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f")
+FONT = dict(family=FONT_FAMILY, size=13, color="#31333f")
 LOSS_LEGEND = (("train loss (mean per chunk)", TRAIN, "solid"), ("test loss", TEST, "dot"),
                ("test accuracy", ACCURACY, "solid"), ("agreement with the formula", AGREEMENT, "dash"))
 # the decision map's lines and the outlines of its data dots (light text, dark text): here, in the server-drawn maps

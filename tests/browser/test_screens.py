@@ -66,3 +66,27 @@ def test_teachs_colour_blind_view_shows_its_whole_table(app_server, laptop):
     page.locator(".st-key-teach_colour_vision .fontnet-vision-summary").wait_for(state="visible", timeout=30_000)
     assert cut_short(page) == []
     assert boxes_scrolling(page) == []
+
+
+# the face Streamlit loads for the page: a figure naming another (or a list the browser drops as invalid CSS, as an
+# unquoted "Source Sans 3" made it) is drawn in the system's fallback or only by luck of inheritance
+OWN_FACE = '"Source Sans"'
+
+
+def test_the_figures_and_the_confusion_grid_name_the_pages_own_font(app_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(app_server.url + "/backprop")
+        page.locator("svg.backprop-graph").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.evaluate("f => document.fonts.check('13px ' + f)", OWN_FACE)
+        declared = page.evaluate("() => document.querySelector('svg.backprop-graph').style.fontFamily")
+        assert declared.startswith(OWN_FACE), declared   # the figure's own declaration, kept by the browser
+        page.goto(app_server.url + "/digits")
+        grid = page.locator(".st-key-digits_confusion table.confusion")
+        grid.wait_for(timeout=60_000)
+        used = grid.evaluate("t => getComputedStyle(t.querySelector('button')).fontFamily")
+        assert used.startswith(OWN_FACE), used
+    finally:
+        context.close()
