@@ -100,7 +100,8 @@ function linesOptions(spec, width) {
   return {
     width, height: spec.height, scales, axes, series, legend,
     cursor: { drag: { x: false, y: false }, points: { show: false } },
-    padding: [10, 6, 0, 6],
+    // without a right-hand axis, room for half the last x tick's label ("100k"), which is centred on the edge
+    padding: [10, Object.values(spec.axes).some((ax) => ax.side === "right") ? 6 : 20, 0, 6],
   };
 }
 

@@ -90,3 +90,30 @@ def test_the_figures_and_the_confusion_grid_name_the_pages_own_font(app_server, 
         assert used.startswith(OWN_FACE), used
     finally:
         context.close()
+
+
+# Each line chart's room right of its plotting area, against half the width of its last x tick's label (drawn
+# centred on the area's right edge): "100k", the chapter's 100,000 iterations. Charts with a right-hand axis have
+# its numbers there instead.
+X_END_ROOM = """async () => {
+  await document.fonts.load('13px "Source Sans"');
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = '13px "Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif';
+  const half = ctx.measureText('100k').width / 2;
+  return [...document.querySelectorAll('[data-chart]')].filter(b => b.querySelector('.u-over')).map(b => {
+    const over = b.querySelector('.u-over').getBoundingClientRect();
+    const canvas = b.querySelector('canvas').getBoundingClientRect();
+    return [b.dataset.chart, Math.round((canvas.right - over.right - half) * 10) / 10];
+  });
+}"""
+
+
+def test_the_train_charts_show_their_last_x_label_whole(app_server, laptop):
+    """The weights charts cut "100k" to "100" at their right edge (6 px of room for half of a 26-pixel label)."""
+    page = laptop
+    page.goto(app_server.url + "/train")
+    page.get_by_role("heading", name="Train").first.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-chart] .u-over').length >= 3", timeout=60_000)
+    wait_for_app(page)
+    rooms = dict(page.evaluate(X_END_ROOM))
+    assert len(rooms) >= 3 and all(room >= 0 for room in rooms.values()), rooms
