@@ -72,7 +72,7 @@ def probabilities_svg(proba: np.ndarray) -> str:
                    f'fill="{TEXT}">{p:.0%}</text>'
                    f'<text x="{x + band / 2:.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" font-size="12" '
                    f'fill="{TEXT}">{d}</text></g>')
-    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 3}" text-anchor="middle" font-size="12" '
+    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 7}" text-anchor="middle" font-size="12" '
                f'fill="{TEXT}">digit</text>')
     every = ", ".join(f"{d}: {p:.1%}" for d, p in enumerate(proba))
     title = (f"P(digit), softmax: most likely {best} ({proba[best]:.0%})" if read

@@ -57,7 +57,8 @@ def map_svg(image: np.ndarray, lines: Sequence[Line], x_label: str, y_label: str
             axes: bool = True, attrs: dict[str, str] | None = None) -> str:
     """An inline SVG: the image over a square plot of `side` units, the lines on it, and (with `axes`) ticks and
     channel names. `label` is its accessible name; `attrs` become data-* attributes (numbers, for tests)."""
-    m = dict(l=40, r=6, t=6, b=34) if axes else dict(l=2, r=2, t=2, b=2)
+    # room for the tick labels centred on the square's edges ("255" at the right and the top) and the y label
+    m = dict(l=44, r=14, t=10, b=34) if axes else dict(l=2, r=2, t=2, b=2)
     w, h = side + m["l"] + m["r"], side + m["t"] + m["b"]
     px = lambda v: m["l"] + float(v) / 255 * side  # noqa: E731
     py = lambda v: m["t"] + side - float(v) / 255 * side  # noqa: E731
@@ -82,10 +83,10 @@ def map_svg(image: np.ndarray, lines: Sequence[Line], x_label: str, y_label: str
                        f'fill="{ink}">{v}</text>')
             out.append(f'<text x="{m["l"] - 5}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end" '
                        f'fill="{ink}">{v}</text>')
-        out.append(f'<text x="{m["l"] + side / 2:.1f}" y="{h - 4}" font-size="13" text-anchor="middle" '
+        out.append(f'<text x="{m["l"] + side / 2:.1f}" y="{h - 6}" font-size="13" text-anchor="middle" '
                    f'fill="{ink}">{escape(x_label)}</text>')
-        out.append(f'<text x="12" y="{m["t"] + side / 2:.1f}" font-size="13" text-anchor="middle" fill="{ink}" '
-                   f'transform="rotate(-90 12 {m["t"] + side / 2:.1f})">{escape(y_label)}</text>')
+        out.append(f'<text x="14" y="{m["t"] + side / 2:.1f}" font-size="13" text-anchor="middle" fill="{ink}" '
+                   f'transform="rotate(-90 14 {m["t"] + side / 2:.1f})">{escape(y_label)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -138,6 +138,27 @@ def boxes_scrolling(page) -> list[str]:
     return page.evaluate(BOXES_SCROLLING_JS)
 
 
+# Text of a server-drawn SVG figure that sticks out of the figure, which clips it ("255" cut to "25" at a map's
+# edge): each as "figure: "text" N px", measured on screen (so rotated labels count as drawn).
+SVG_TEXT_OUTSIDE_JS = """() => { const out = [];
+  for (const svg of document.querySelectorAll('svg[viewBox]')) {
+    const r = svg.getBoundingClientRect();
+    if (r.width < 40) continue;   // icons
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBoundingClientRect();
+      if (!b.width) continue;
+      const over = Math.max(r.left - b.left, b.right - r.right, r.top - b.top, b.bottom - r.bottom);
+      if (over > 0.5) out.push((svg.getAttribute('class') || 'svg') + ': "' + t.textContent.slice(0, 20) + '" ' + over.toFixed(1) + ' px');
+    }
+  }
+  return out; }"""
+
+
+def svg_text_outside(page) -> list[str]:
+    """Every text of an SVG figure on the page that reaches past the figure's edge (SVG_TEXT_OUTSIDE_JS)."""
+    return page.evaluate(SVG_TEXT_OUTSIDE_JS)
+
+
 # The Digits confusion grid (a table in its component's shadow root) as drawn: the opened cell's ring, its smallest
 # button (WCAG 2.2's target size is 24 px), how far the grid's own box scrolls sideways.
 GRID_DRAWN = ("t => { const pressed = t.querySelector('button[aria-pressed=true]'); const ring = pressed && getComputedStyle(pressed);"

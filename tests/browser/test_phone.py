@@ -13,6 +13,7 @@ from tests.browser.a11y import (
     boxes_scrolling,
     cut_short,
     horizontal_overflow,
+    svg_text_outside,
     svg_text_px,
 )
 from tests.browser.conftest import AppServer, wait_for_app
@@ -85,6 +86,7 @@ def test_no_page_scrolls_sideways_and_the_audit_holds(app_server, device, path, 
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
     assert_accessible(page, f"{title} on a {page.device}")
     assert cut_short(page) == []          # every label, button and number shown whole
+    assert svg_text_outside(page) == []   # and every figure's own labels
     open_sidebar(page)
     over = horizontal_overflow(page)
     assert over["where"]["sidebar"] == 0, over

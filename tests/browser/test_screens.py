@@ -5,7 +5,7 @@ nothing makes the page scroll sideways, nor hides part of a figure or table in a
 
 import pytest
 
-from tests.browser.a11y import boxes_scrolling, cut_short, horizontal_overflow, svg_text_px
+from tests.browser.a11y import boxes_scrolling, cut_short, horizontal_overflow, svg_text_outside, svg_text_px
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,10 @@ PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels
          ("/activations", "Activations"), ("/activations?fn=linear,logistic,tanh,relu,leaky_relu,softmax", "Activations"),
          ("/digits", "Digits")]
 
+
+# a figure of each page that is drawn after the page's first paint, or the one whose labels once stuck out
+FIGURES = {"Tune": "svg.fontnet-map", "Digits": "svg.digits-probabilities", "Backprop": "svg.backprop-graph",
+           "Predict": "svg.fontnet-network"}
 
 # Backprop's computation graph keeps a legible size (at least 840 px) and its gradient table its columns, each
 # scrolling in its own named, focusable box below about 1,340 px (docs/accessibility.md)
@@ -42,7 +46,10 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
     wait_for_app(page)
     if "math=true" in path:   # every equation typeset
         page.locator(".st-key-math_box .katex-display").nth(4).wait_for(timeout=30_000)
+    if title in FIGURES:   # a page's figures drawn after its first paint are there to be measured
+        page.locator(FIGURES[title]).first.wait_for(timeout=30_000)
     assert cut_short(page) == []
+    assert svg_text_outside(page) == []   # no figure clips its own labels ("255" showed as "25" on Tune's map)
     over = horizontal_overflow(page)
     assert over["where"] == {"document": 0, "main": 0, "sidebar": 0}, over   # nor does anything scroll sideways
     if title not in BOXES_MAY_SCROLL:
