@@ -55,7 +55,6 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
     if title not in BOXES_MAY_SCROLL:
         assert boxes_scrolling(page) == []
     if title == "Predict":   # the network diagram's numbers at a size one can read (7.5 px at 1,024 px before)
-        page.locator(".st-key-network svg.fontnet-network").wait_for(timeout=30_000)
         assert svg_text_px(page, ".st-key-network svg.fontnet-network") >= 10
     if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read
         layout = page.evaluate("() => document.querySelector('.fontnet-live-grid')?.dataset.layout")
