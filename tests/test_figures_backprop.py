@@ -78,6 +78,7 @@ def test_every_node_shows_its_data_and_grad(case):
             assert f"grad {num(grad)}" in shown(g), name
     assert f"A1[1] = {b.network.activation}" in shown(found["A1[1]"])
     assert "P(dark)" in shown(found["A2"]) and f"C (Y = {b.label})" in shown(found["C"])
+    assert ("= (A2 − Y)²" if b.loss == "squared" else "= cross-entropy") in shown(found["C"])
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -155,6 +156,33 @@ def test_the_svg_names_itself_and_scales_down_only():
     style = root.get("style")
     assert root.get("width") == "100%" and "height: auto" in style
     assert re.search(r"max-width: (\d+)px", style).group(1) == f"{width:g}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_boxes_fit_the_graph_apart_and_the_cost_sits_below_the_output(case):
+    """Every box lies inside the graph and apart from every other; the cost C sits below A2 in A2's column, joined
+    by a vertical dC/dA2 edge (so the chain fits 892 units: a 1,280-pixel laptop's page, not 1,052 that scrolled)."""
+    b = CASES[case]()
+    root = parse(graph_svg(b))
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    assert width <= 892
+    boxes = {name: tuple(float(g.find(SVG + "rect").get(k)) for k in ("x", "y", "width", "height"))
+             for name, g in nodes(root).items()}
+    for name, (x, y, w, h) in boxes.items():
+        assert 0 <= x and x + w <= width and 0 <= y and y + h <= height, name
+    names = sorted(boxes)
+    for i, p in enumerate(names):
+        for q in names[i + 1:]:
+            (x0, y0, w0, h0), (x1, y1, w1, h1) = boxes[p], boxes[q]
+            assert x0 + w0 <= x1 or x1 + w1 <= x0 or y0 + h0 <= y1 or y1 + h1 <= y0, (p, q)
+    (ax, ay, aw, ah), (cx, cy, cw, _) = boxes["A2"], boxes["C"]
+    assert (cx, cw) == (ax, aw) and cy > ay + ah
+    [edge] = [g for g in groups(root, "edge") if g.get("data-source") == "a2"]
+    line = edge.find(SVG + "line")
+    x1, y1, x2, y2 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+    assert x1 == x2 == ax + aw / 2 and (y1, y2) == (ay + ah, cy)
+    for text in edge.iter(SVG + "text"):   # its labels to its left, clear of Z2's box
+        assert float(text.get("x")) < x1 and float(text.get("x")) > boxes["Z2"][0] + boxes["Z2"][2] + 50
 
 
 def test_its_text_has_at_least_4_5_to_1_contrast_on_every_fill():

@@ -79,12 +79,13 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
     return "\n".join(out)
 
 
-# The graph's own units (the SVG scales down to its container, never up): six columns left to right, three rows.
+# The graph's own units (the SVG scales down to its container, never up): five columns left to right, three rows;
+# the cost C sits below A2 in the last column, so the whole chain fits a 1,280-pixel laptop's page at 10.6 px text.
 GRAPH_FONT, LINE, PAD = 12, 15, 8  # text size, line pitch, padding inside a box
 GRAPH_TOP, ROW = 40, 156  # the column headings above the rows; one row per input / hidden node
-# (left edge, width) of each column's boxes: x, Z1, A1, Z2, A2, C; the gaps hold the edges and their labels
-COLUMNS = {"x": (6, 80), "z1": (132, 184), "a1": (382, 112), "z2": (594, 120), "a2": (784, 100), "c": (950, 96)}
-GRAPH_WIDTH = 1052
+# (left edge, width) of each column's boxes: x, Z1, A1, Z2, A2 (and C); the gaps hold the edges and their labels
+COLUMNS = {"x": (6, 80), "z1": (132, 184), "a1": (382, 112), "z2": (594, 120), "a2": (784, 100)}
+GRAPH_WIDTH = 892
 GRAPH_HEIGHT = GRAPH_TOP + 3 * ROW + 4
 TABLE_X = (PAD, 62, 120)  # the name, value and grad columns of a box's weight table, from the box's left edge
 INPUT_FILL, COST_FILL = "#f1f3f4", "#fde7c8"
@@ -163,9 +164,9 @@ def graph_summary(bp: Backprop) -> str:
     A2 = float(bp.term("A2").value[0, 0])
     return (f"Left to right: the inputs x1, x2, x3 (R, G and B divided by 255) feed three {bp.network.activation} "
             f"hidden nodes (Z1 then A1), which feed the output Z2 and A2 = logistic(Z2) = P(dark) = {num(A2)}, "
-            f"then the cost C = {num(bp.cost)} for the label Y = {bp.label}. Each node shows its value (data) and "
-            "the slope of the cost with respect to it (grad); each Z1 node lists its weights W1 and bias B1 with "
-            "their gradients, each edge into Z2 its weight W2 and gradient, and the edges Z to A the activation's "
+            f"then, below A2, the cost C = {num(bp.cost)} for the label Y = {bp.label}. Each node shows its value "
+            "(data) and the slope of the cost with respect to it (grad); each Z1 node lists its weights W1 and bias B1 "
+            "with their gradients, each edge into Z2 its weight W2 and gradient, and the edges Z to A the activation's "
             "derivative. Orange edges are positive weights, blue negative; width grows with the weight's size.")
 
 
@@ -205,15 +206,19 @@ def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z
     edges.append(_edge(z2.right, z2.y, a2.left, a2.y, f"logistic′(Z2) = dA2/dZ2 = {num(d)}",
                        _attrs(derivative=d, source="z2"),
                        labels=_over_under((z2.right + a2.left) / 2, z2.y, "logistic′", f"= {num(d)}")))
-    edges.append(_edge(a2.right, a2.y, c.left, c.y, f"dC/dA2 = {num(dA2)}", _attrs(derivative=f(dA2), source="a2"),
-                       labels=_over_under((a2.right + c.left) / 2, a2.y, "dC/dA2", f"= {num(dA2)}")))
+    # C sits below A2: the edge runs down between them, its name and number to its left, clear of Z2's box
+    x, mid = a2.left + a2.width / 2, (a2.top + a2.height + c.top) / 2
+    labels = (f'<g text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+              f'{_text(x - 8, mid - 2, "dC/dA2", "end")}{_text(x - 8, mid + LINE - 2, f"= {num(dA2)}", "end")}</g>')
+    edges.append(_edge(x, a2.top + a2.height, x, c.top, f"dC/dA2 = {num(dA2)}", _attrs(derivative=f(dA2), source="a2"),
+                       labels=labels))
     return edges
 
 
 def graph_svg(bp: Backprop) -> str:
     """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
-    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the cost on
-    the right. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
+    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the output A2
+    on the right with the cost C below it. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
     X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
     dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
@@ -232,15 +237,14 @@ def graph_svg(bp: Backprop) -> str:
     z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
                                 f"B2 grad {num(G['B2'][0, 0])}"])
     a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
-    c = _Box("c", _row_y(1), [f"C (Y = {bp.label})", f"data {num(bp.cost)}", "grad 1"])
+    cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
+    c = _Box("a2", _row_y(2), [f"C (Y = {bp.label})", f"= {cost}", f"data {num(bp.cost)}", "grad 1"])
 
     edges = _graph_edges(bp, xs, z1, a1, z2, a2, c)
 
-    cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
     heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2",
-             "a2": "A2 = logistic(Z2)", "c": f"C = {cost}"}
-    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) if col != "c" else  # the last: inside
-           _text(left + width, 18, heads[col], "end", bold=True) for col, (left, width) in COLUMNS.items()]
+             "a2": "A2 = logistic(Z2)"}
+    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) for col, (left, width) in COLUMNS.items()]
     out += ['<g class="edges" stroke-linecap="round">', *edges, "</g>"]
     for j, b in enumerate(xs):
         out.append(b.svg(INPUT_FILL, "x", f"x{j + 1} = {'RGB'[j]} / 255 = {num(X[j], 6)}",
