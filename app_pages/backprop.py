@@ -270,7 +270,7 @@ if not any(np.any(g) for g in b.gradients.values()):
                 "logistic output; with cross-entropy, dC/dZ2 = A2 − Y and the slope survives.")
 
 # held back on a first visit, in its own container so it keeps its place (app/first_paint.py)
-printed_on = bool(first_paint.later(show_worked, b, chk, s, reserve_px=2790))
+printed_on = bool(first_paint.later(show_worked, b, chk, s, reserve_px=2860))
 
 st.subheader("The step")
 if s.after is None:
