@@ -25,8 +25,8 @@ PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels
 FIGURES = {"Tune": "svg.fontnet-map", "Digits": "svg.digits-probabilities", "Backprop": "svg.backprop-graph",
            "Predict": "svg.fontnet-network"}
 
-# Backprop's gradient table keeps its columns, scrolling in its own named, focusable box below about 1,340 px, and
-# its computation graph a legible size (at least 714 px), scrolling so below about 1,210 px (docs/accessibility.md)
+# Backprop's computation graph keeps a legible size (at least 714 px) and its gradient table its columns, each
+# scrolling in its own named, focusable box below about 1,210 px and 1,040 px (docs/accessibility.md)
 BOXES_MAY_SCROLL = {"Backprop"}
 
 
