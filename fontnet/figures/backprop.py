@@ -218,7 +218,8 @@ def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z
 def graph_svg(bp: Backprop) -> str:
     """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
     value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the output A2
-    on the right with the cost C below it. Each node's and edge's numbers are also in its <title> (hover text) and data attributes."""
+    on the right with the cost C below it. Each node's and edge's numbers are also in its <title> (hover text) and
+    data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
     X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
     dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
