@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from fontnet import colors, data
+from fontnet import colors, data, teach
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_security import IMG, SCRIPT, SVG, assert_nothing_ran
 
@@ -57,11 +57,19 @@ def test_fifteen_formula_answers_raise_agreement_and_the_model_reaches_predict(a
         given.append(answer_by_formula(page, n))
     wait_for_app(page)
     final = agreement_with_formula(page)
-    # after one answer the network picks one shade nearly everywhere (about 50%); after 15 well-chosen
-    # answers it agrees with the formula on most colours (0.86 or more, 0.97 typically, in 600 simulated
-    # visitors; at least 0.36 more than after the first answer)
-    assert first < 0.75 and final >= 0.8 and final > first + 0.25, (first, final)
     assert len(set(given)) == 15
+    # the page shows the agreement of the network retrained on exactly the answers given: the engine's number
+    # for them, after the first answer and after all fifteen
+    answered = [teach.Answer(rgb, int(colors.formula_label(rgb))) for rgb in map(colors.parse_colour, given)]
+    for shown, n in ((first, 1), (final, 15)):
+        assert f"{shown:.1%}" == f"{teach.agreement(teach.train(answered[:n])).formula:.1%}", (n, first, final)
+    # and it rises: after one answer the network picks one shade nearly everywhere (about 50%); after fifteen
+    # asked where it was least sure it agrees on most colours. Which colours are asked is random (the
+    # session's own generator), so this is held with room to spare: in 4,000 simulated visitors answering by
+    # the formula (teach.answers_needed's loop stopped at fifteen, seeds 10,000-13,999), the first answer gave
+    # at most 0.503 and fifteen at least 0.776 (0.968 the median; 2 of 4,000 below 0.8, the bar this test
+    # used to hold, and once missed in a browser)
+    assert first < 0.55 and final > first + 0.2, (first, final)
     swatches = page.locator("#teach-answers span")
     assert swatches.count() == 15
     assert page.locator('[data-testid="stException"]').count() == 0
