@@ -162,7 +162,8 @@ def live_surface_source(run: TrainingRun, pair: tuple[int, int], fine: np.ndarra
             net, path, iteration = _snapshot(run)
         _, svg = _picture(run, net, path, pair, fine, LIVE_GRID)   # outside the lock: the run trains meanwhile
         state.update(iteration=iteration, at=now)
-        return {"status": "open", "held": held, "charts": [whole(_chart(svg, held, iteration))], "next_ms": _ms(gap)}
+        chart = _chart(svg, held, iteration, made=round(now * 1000.0, 3))
+        return {"status": "open", "held": held, "charts": [whole(chart)], "next_ms": _ms(gap)}
 
     return source
 
@@ -172,8 +173,11 @@ def _ms(seconds: float) -> int:
     return int(min(max(seconds, LIVE_POLL), 30.0) * 1000)
 
 
-def _chart(svg: str, held: str, iteration: int) -> Chart:
-    return Chart("surface", {"kind": "picture"}, held, iteration, lambda start: {"svg": svg})
+def _chart(svg: str, held: str, iteration: int, made: float | None = None) -> Chart:
+    """The surface as a live chart. A live picture carries `made`, the server's clock when it was made (ms): what
+    the browser draws can then be checked against the server's pace, whatever the network did to its arrival."""
+    extra = {} if made is None else {"made": made}
+    return Chart("surface", {"kind": "picture"}, held, iteration, lambda start: {"svg": svg, **extra})
 
 
 def _still_caption(s: surface.Surface) -> None:

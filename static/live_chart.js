@@ -589,6 +589,7 @@ class Picture {
     this.spec = spec;
     this.length = 0;
     this.svg = null;
+    this.made = null;
     this.dirty = false;
   }
   replace(p) {
@@ -598,6 +599,7 @@ class Picture {
     this.length = p.length;
     if (typeof p.svg === "string") {
       this.svg = p.svg;
+      this.made = typeof p.made === "number" ? p.made : null;  // a live picture: the server's clock when made
       this.dirty = true;
     }
   }
@@ -671,8 +673,9 @@ function paint(box, chart, live) {
     box.__fontnetDrawnAt = performance.now();
     chart.draw();
     box.dataset.draws = String(Number(box.dataset.draws || 0) + 1);
-    const times = (box.__fontnetDrawTimes = box.__fontnetDrawTimes || []);  // for tests: when, and whether live
-    if (times.length < 500) times.push([box.__fontnetDrawnAt, live]);
+    // for tests: when, whether live, and (a picture) when the server made what was drawn
+    const times = (box.__fontnetDrawTimes = box.__fontnetDrawTimes || []);
+    if (times.length < 500) times.push([box.__fontnetDrawnAt, live, chart.made ?? null]);
   };
   if (!live || !reducedMotion || !reducedMotion.matches) return draw();
   const wait = REDUCED_MS - (performance.now() - (box.__fontnetDrawnAt || -Infinity));

@@ -161,6 +161,7 @@ def test_the_servers_live_pictures_are_shared_by_every_playing_run(monkeypatch):
     clock[0] = 58.5                                       # the third has not asked for 8.5 s: it no longer counts
     [picture] = (answer := sources[0]("", 0))["charts"]
     assert answer["next_ms"] == 4000 and picture["length"] == runs[0].iteration
+    assert picture["made"] == 58_500.0                    # stamped with the server's clock, in ms
     assert sources[0]("", 0)["charts"] == []              # its next picture is four seconds away
     runs[0].pause()
     assert sources[0]("", 0) is None                      # a paused run: nothing to serve, the browser stops asking

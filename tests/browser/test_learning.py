@@ -112,10 +112,11 @@ def test_the_cost_surface_follows_a_playing_run_at_most_once_a_second(app_server
         const svg = box.querySelector("svg.fontnet-surface");
         return {{times: box.__fontnetDrawTimes, path: Number(svg.dataset.pathPoints)}};
     }}""")
-    live = [t for t, is_live in drawn["times"] if is_live]
-    assert len(live) >= 3
-    # pictures the server made at least a second apart: what arrives is apart by about that (network jitter aside)
-    assert min(b - a for a, b in zip(live, live[1:])) >= 800, drawn["times"]
+    made = [m for _, is_live, m in drawn["times"] if is_live]
+    assert len(made) >= 3 and None not in made, drawn["times"]
+    # each live draw shows a new picture, and the server made them at least a second apart (its own clock, so
+    # however the network bunched their arrival, the browser never drew faster than the server's pace)
+    assert min(b - a for a, b in zip(made, made[1:])) >= 1000 - 0.01, drawn["times"]
     assert drawn["path"] >= 3
     page.get_by_role("button", name="Pause").click()
     wait_for_progress(page, "paused")
