@@ -326,8 +326,10 @@ with ask:
     with st.container(horizontal=True):
         st.button("Dark reads better", key="teach_dark", on_click=on_answer, args=(1,), type="primary", shortcut="D")
         st.button("Light reads better", key="teach_light", on_click=on_answer, args=(0,), type="primary", shortcut="L")
-        st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:")
-        st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.")
+        # Undo and Skip quieter than the answers (and narrow enough for all four to share a row at 1,280 px)
+        st.button("Undo", key="teach_undo", on_click=on_undo, disabled=not answers(), icon=":material/undo:",
+                  type="tertiary")
+        st.button("Skip", key="teach_skip", on_click=ask_next, help="Ask about another colour.", type="tertiary")
     first_paint.stop_after_main_control()
     st.caption(f"Background {hex_bg} · rgb{rgb} · Keys: **D** dark reads better, **L** light reads better "
                "(when you are not typing in a box).")

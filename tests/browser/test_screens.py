@@ -77,6 +77,21 @@ def test_teachs_colour_blind_view_shows_its_whole_table(app_server, laptop):
     assert boxes_scrolling(page) == []
 
 
+def test_teachs_answers_undo_and_skip_share_one_row_from_1280_px(app_server, laptop):
+    """The two answers and the quieter Undo and Skip sit on one row at 1,280 px and up (Skip wrapped to a row of its
+    own at 1,280 px when all four were full buttons); narrower, they wrap, and every one is still whole."""
+    page = laptop
+    page.goto(app_server.url + "/teach?labels=ffc0cb.d")   # one answer: Undo enabled
+    page.get_by_role("heading", name="Teach").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    names = ["Dark reads better", "Light reads better", "Undo", "Skip"]
+    boxes = [page.get_by_role("button", name=name).first.bounding_box() for name in names]
+    assert all(b and b["width"] > 0 for b in boxes), boxes
+    if page.viewport_size["width"] >= 1280:
+        assert len({round(b["y"]) for b in boxes}) == 1, boxes
+    assert cut_short(page) == []
+
+
 # the face Streamlit loads for the page: a figure naming another (or a list the browser drops as invalid CSS, as an
 # unquoted "Source Sans 3" made it) is drawn in the system's fallback or only by luck of inheritance
 OWN_FACE = '"Source Sans"'
