@@ -25,9 +25,9 @@ from fontnet.settings import TRAIN as SCHEMA
 from fontnet.training import TrainingRun, TrainingSettings
 
 UPDATE_SECONDS = 0.12
-# narrower than this (a 1,024-pixel laptop with the sidebar open, a phone), the live panel stacks its charts: the
-# map's two fifths would be too small to read its dots
-NARROW_BELOW = 640
+# narrower than this (a 1,024-pixel laptop with the sidebar open: 643 px; a phone), the live panel stacks its charts:
+# the map's two fifths would be too small to read its dots
+NARROW_BELOW = 680
 RUN = "train_run"
 UPLOADED = "train_uploaded_data"
 FLASH = Flash("train")

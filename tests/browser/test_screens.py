@@ -12,11 +12,12 @@ pytestmark = pytest.mark.browser
 
 SCREENS = {"1024x768": (1024, 768), "1280x800": (1280, 800), "1366x768": (1366, 768)}
 # Predict with its matrix arithmetic; Activations with all six functions chosen; Tune with weights as wide as a typed one gets in practice (the boxes hold
-# -12.3456 whole); Teach with one answer, so its scores carry their change beside them
+# -12.3456 whole); Teach with one answer, so its scores carry their change beside them; Backprop with the chapter's
+# printed update beside the chain rule (its gradient check has seven columns, the seed comparison eight)
 PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels=ffc0cb.d", "Teach"),
          ("/class", "Class"), ("/train", "Train"),
          ("/tune?w1_11=-12.3456&w1_12=-99.9999&w1_13=10.5&b1_1=-0.0001&w2_1=-12.3456", "Tune"),
-         ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop", "Backprop"),
+         ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop", "Backprop"), ("/backprop?printed=true", "Backprop"),
          ("/activations", "Activations"), ("/activations?fn=linear,logistic,tanh,relu,leaky_relu,softmax", "Activations"),
          ("/digits", "Digits")]
 
@@ -48,6 +49,8 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
         page.locator(".st-key-math_box .katex-display").nth(4).wait_for(timeout=30_000)
     if title in FIGURES:   # a page's figures drawn after its first paint are there to be measured
         page.locator(FIGURES[title]).first.wait_for(timeout=30_000)
+    if "printed=true" in path:   # the measured comparison comes last, after its spinner
+        page.locator(".st-key-comparison table").wait_for(timeout=60_000)
     assert cut_short(page) == []
     assert svg_text_outside(page) == []   # no figure clips its own labels ("255" showed as "25" on Tune's map)
     over = horizontal_overflow(page)
