@@ -163,8 +163,8 @@ def show_worked(b: backprop.Backprop, chk: backprop.Check, s: backprop.Step) -> 
     st.markdown(terms_table(b.products))
     with st.expander("The computation graph", expanded=True):
         st.caption("Each node shows its value (data) and the slope of the cost with respect to it (grad), as "
-                   "micrograd's draw_dot does. Each Z1 node lists the weights W1 on the edges coming into it, and its "
-                   "bias, with their gradients; the edges into Z2 carry W2 and its gradient. Orange edges are positive "
+                   "micrograd's draw_dot does. Each Z node lists the weights on the edges coming into it, and its bias, "
+                   "with their gradients: W1 and B1 in each Z1 node, W2 and B2 in Z2. Orange edges are positive "
                    "weights, blue negative, wider the larger; hover over an edge for its numbers.")
         with st.container(key="graph"):
             # legible on a narrow screen: it scrolls sideways in its own box there (app/access.css, access.js)

@@ -79,13 +79,16 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
     return "\n".join(out)
 
 
-# The graph's own units (the SVG scales down to its container, never up): five columns left to right, three rows;
-# the cost C sits below A2 in the last column, so the whole chain fits a 1,280-pixel laptop's page at 10.6 px text.
+# The graph's own units (the SVG scales down to its container, never up): four columns left to right, three rows;
+# the output column stacks Z2, A2 below it and the cost C below that, and Z2 lists its weights W2 as each Z1 box
+# lists W1, so the edges into it need no labels: the whole chain fits a 1,024-pixel laptop's page at 10.5 px text.
 GRAPH_FONT, LINE, PAD = 12, 15, 8  # text size, line pitch, padding inside a box
 GRAPH_TOP, ROW = 40, 156  # the column headings above the rows; one row per input / hidden node
-# (left edge, width) of each column's boxes: x, Z1, A1, Z2, A2 (and C); the gaps hold the edges and their labels
-COLUMNS = {"x": (6, 80), "z1": (132, 184), "a1": (382, 112), "z2": (594, 120), "a2": (784, 100)}
-GRAPH_WIDTH = 892
+# (left edge, width) of each column's boxes: x, Z1, A1, Z2 (and A2 and C, narrower, centred below Z2); the gaps
+# hold the edges, and the one from Z1 to A1 the activation's slope
+COLUMNS = {"x": (6, 80), "z1": (128, 184), "a1": (378, 112), "z2": (532, 184)}
+COLUMNS["a2"] = (COLUMNS["z2"][0] + 42, 100)
+GRAPH_WIDTH = 720
 GRAPH_HEIGHT = GRAPH_TOP + 3 * ROW + 4
 TABLE_X = (PAD, 62, 120)  # the name, value and grad columns of a box's weight table, from the box's left edge
 INPUT_FILL, COST_FILL = "#f1f3f4", "#fde7c8"
@@ -159,15 +162,23 @@ def _over_under(x: float, y: float, above: str, below: str) -> str:
             f'{_text(x, y - 6, above, "middle")}{_text(x, y + 15, below, "middle")}</g>')
 
 
+def _beside(x: float, top: float, bottom: float, name: str, value: str) -> str:
+    """A label for a vertical edge from `top` down to `bottom`: its name and number to its right, with a white halo."""
+    mid = (top + bottom) / 2
+    return (f'<g stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+            f'{_text(x + 8, mid - 2, name)}{_text(x + 8, mid + LINE - 2, value)}</g>')
+
+
 def graph_summary(bp: Backprop) -> str:
     """The graph in words, for screen readers: what it shows, the output and the cost."""
     A2 = float(bp.term("A2").value[0, 0])
     return (f"Left to right: the inputs x1, x2, x3 (R, G and B divided by 255) feed three {bp.network.activation} "
-            f"hidden nodes (Z1 then A1), which feed the output Z2 and A2 = logistic(Z2) = P(dark) = {num(A2)}, "
-            f"then, below A2, the cost C = {num(bp.cost)} for the label Y = {bp.label}. Each node shows its value "
-            "(data) and the slope of the cost with respect to it (grad); each Z1 node lists its weights W1 and bias B1 "
-            "with their gradients, each edge into Z2 its weight W2 and gradient, and the edges Z to A the activation's "
-            "derivative. Orange edges are positive weights, blue negative; width grows with the weight's size.")
+            f"hidden nodes (Z1 then A1), which feed the output Z2; below Z2 comes A2 = logistic(Z2) = P(dark) = "
+            f"{num(A2)}, and below A2 the cost C = {num(bp.cost)} for the label Y = {bp.label}. Each node shows its "
+            "value (data) and the slope of the cost with respect to it (grad); each Z node lists the weights and bias "
+            "that make it (W1 and B1 in each Z1 node, W2 and B2 in Z2) with their gradients, and the edges from Z to "
+            "A the activation's derivative. Orange edges are positive weights, blue negative; width grows with the "
+            "weight's size.")
 
 
 def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z2: _Box, a2: _Box, c: _Box) -> list[str]:
@@ -192,38 +203,30 @@ def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z
                            _attrs(derivative=d, source=f"z1-{i}"),
                            labels=_over_under((z1[i].right + a1[i].left) / 2, z1[i].y, f"{act}′", f"= {num(d)}")))
         w, g = f(W2[0, i]), f(G["W2"][0, i])
-        end = z2.y + (i - 1) * 14  # the three edges meet Z2 a little apart
-        # the label sits by the edge's start, above it where the edge runs level or down, below where it rises
-        y = a1[i].y - 26 if i < 2 else a1[i].y + 16
-        label = (f'<g stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                 f'{_text(a1[i].right + 8, y, f"W2[{i + 1}] {num(w)}")}'
-                 f'{_text(a1[i].right + 8, y + LINE, f"grad {num(g)}")}</g>')
-        edges.append(_edge(a1[i].right, a1[i].y, z2.left, end,
+        edges.append(_edge(a1[i].right, a1[i].y, z2.left, z2.row_mid(1 + i),
                            f"W2[{i + 1}] = {num(w)}, grad {num(g)}\nA1[{i + 1}] → Z2",
                            _attrs(param="W2", row=0, col=i, weight=w, grad=g),
-                           _colour(w), edge_width(w, biggest), label))
+                           _colour(w), edge_width(w, biggest)))
+    # A2 sits below Z2 and C below A2: each edge runs down between them, its name and number to its right
+    x = a2.left + a2.width / 2
     d = f(dA2_dZ2)
-    edges.append(_edge(z2.right, z2.y, a2.left, a2.y, f"logistic′(Z2) = dA2/dZ2 = {num(d)}",
+    edges.append(_edge(x, z2.top + z2.height, x, a2.top, f"logistic′(Z2) = dA2/dZ2 = {num(d)}",
                        _attrs(derivative=d, source="z2"),
-                       labels=_over_under((z2.right + a2.left) / 2, z2.y, "logistic′", f"= {num(d)}")))
-    # C sits below A2: the edge runs down between them, its name and number to its left, clear of Z2's box
-    x, mid = a2.left + a2.width / 2, (a2.top + a2.height + c.top) / 2
-    labels = (f'<g text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-              f'{_text(x - 8, mid - 2, "dC/dA2", "end")}{_text(x - 8, mid + LINE - 2, f"= {num(dA2)}", "end")}</g>')
+                       labels=_beside(x, z2.top + z2.height, a2.top, "logistic′", f"= {num(d)}")))
     edges.append(_edge(x, a2.top + a2.height, x, c.top, f"dC/dA2 = {num(dA2)}", _attrs(derivative=f(dA2), source="a2"),
-                       labels=labels))
+                       labels=_beside(x, a2.top + a2.height, c.top, "dC/dA2", f"= {num(dA2)}")))
     return edges
 
 
 def graph_svg(bp: Backprop) -> str:
     """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
-    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the output A2
-    on the right with the cost C below it. Each node's and edge's numbers are also in its <title> (hover text) and
+    value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the output Z2
+    on the right with A2 below it and the cost C below that. Each node's and edge's numbers are also in its <title> (hover text) and
     data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
     X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
     dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
-    W1, B1, B2 = (bp.weights[k] for k in ("W1", "B1", "B2"))
+    W1, B1, W2, B2 = (bp.weights[k] for k in ("W1", "B1", "W2", "B2"))
     G = bp.gradients
     act = bp.network.activation
     f = lambda x: float(x)  # noqa: E731
@@ -235,17 +238,16 @@ def graph_svg(bp: Backprop) -> str:
                + [(f"W1[{i + 1},{j + 1}]", W1[i, j], G["W1"][i, j]) for j in range(3)]) for i in range(3)]
     a1 = [_Box("a1", _row_y(i), [f"A1[{i + 1}] = {act}", f"data {num(A1[i])}", f"grad {num(dA1[i])}"])
           for i in range(3)]
-    z2 = _Box("z2", _row_y(1), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}", f"B2 {num(B2[0, 0])}",
-                                f"B2 grad {num(G['B2'][0, 0])}"])
+    z2 = _Box("z2", _row_y(0), ["Z2", f"data {num(Z2)}", f"grad {num(dZ2)}"],
+              [("B2", B2[0, 0], G["B2"][0, 0])] + [(f"W2[{i + 1}]", W2[0, i], G["W2"][0, i]) for i in range(3)])
     a2 = _Box("a2", _row_y(1), ["A2 = logistic", "= P(dark)", f"data {num(A2)}", f"grad {num(dA2)}"])
     cost = "(A2 − Y)²" if bp.loss == "squared" else "cross-entropy"
     c = _Box("a2", _row_y(2), [f"C (Y = {bp.label})", f"= {cost}", f"data {num(bp.cost)}", "grad 1"])
 
     edges = _graph_edges(bp, xs, z1, a1, z2, a2, c)
 
-    heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2",
-             "a2": "A2 = logistic(Z2)"}
-    out = [_text(left + width / 2, 18, heads[col], "middle", bold=True) for col, (left, width) in COLUMNS.items()]
+    heads = {"x": "X = RGB / 255", "z1": "Z1 = W1·X + B1", "a1": f"A1 = {act}(Z1)", "z2": "Z2 = W2·A1 + B2"}
+    out = [_text(COLUMNS[col][0] + COLUMNS[col][1] / 2, 18, head, "middle", bold=True) for col, head in heads.items()]
     out += ['<g class="edges" stroke-linecap="round">', *edges, "</g>"]
     for j, b in enumerate(xs):
         out.append(b.svg(INPUT_FILL, "x", f"x{j + 1} = {'RGB'[j]} / 255 = {num(X[j], 6)}",
