@@ -1048,7 +1048,10 @@ export function render(component) {
   root.__fontnetHeld = data.held === undefined ? null : String(data.held);
   setProgress(root, data.progress);
   announce(root, data.progress ? data.progress.text : latestWords(root));
-  setProblem(root, null);   // a page run's data is news: a feed that failed before is tried again
+  // A page run's data is news: a feed that failed before is tried again. Its message stays until that feed's
+  // first answer says whether it works (a panel that stopped, asked for a page run and got one still said so,
+  // not nothing, while the new feed was failing again); data with no feed is the run drawn whole, and clears it.
+  if (!data.feed) setProblem(root, null);
   root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
   return data.feed ? startFeed(component, root, data.feed) : null;
 }

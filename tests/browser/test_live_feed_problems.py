@@ -45,8 +45,11 @@ def start_run(page, app_server) -> dict:
 
 
 def wait_for_problem(page, reason: str) -> dict:
-    page.wait_for_function(f"r => ({STATE})()?.reason === r", arg=reason, timeout=60_000)
-    return state(page)
+    """The panel's state once it says why it stopped and has stopped asking: after the page run it asked for, its
+    message stays while a new feed is tried, until that feed's first answer."""
+    found = page.wait_for_function(f"r => {{ const s = ({STATE})(); return s?.reason === r && !s.asking ? s : null; }}",
+                                   arg=reason, timeout=60_000)
+    return found.json_value()   # as it was then: the page run it asked for may start a new feed at any moment
 
 
 def rerun_requests(page) -> list[int]:
@@ -122,7 +125,7 @@ def test_answers_that_never_advance_stop_the_panel_after_one_page_run(app_server
     assert "no new point and no progress" in s["text"] and s["resyncs"] == 1, s
     # that page run drew the run whole (it had moved on by the one real answer) and started a new feed, whose
     # replayed answers stalled again: the message is back, and no second page run was asked for
-    page.wait_for_function(f"n => {{ const s = ({STATE})(); return s.renders > n && s.reason === 'stalled'; }}",
+    page.wait_for_function(f"n => {{ const s = ({STATE})(); return s.renders > n && s.reason === 'stalled' && !s.asking; }}",
                            arg=started["renders"], timeout=60_000)
     again = state(page)
     served = json.loads(first[0]["body"])["charts"][0]["length"]   # what the server's one real answer held
@@ -133,22 +136,35 @@ def test_answers_that_never_advance_stop_the_panel_after_one_page_run(app_server
     assert page.locator('[data-testid="stException"]').count() == 0 and page.dialogs == []
 
 
+# Counts the live panels' problem messages taken off the page, from the first frame.
+COUNT_REMOVED = """new MutationObserver(changes => { for (const c of changes) for (const n of c.removedNodes)
+  if (n.classList?.contains('fontnet-feed-problem')) window.__problemsRemoved = (window.__problemsRemoved || 0) + 1; })
+  .observe(document, {childList: true, subtree: true});"""
+
+
 def test_two_panels_stopped_for_the_same_reason_say_it_once_in_full(app_server, page):
     """The server out of reach for both live panels of Train (the run's, the cost surface's): the first on the page
-    says why as an alert; the other says only that it stopped too, as a status, not a second alert."""
+    says why as an alert; the other says only that it stopped too, as a status, not a second alert. Each message
+    stays through the page run its panel asked for, while the new feed is tried: the page run's data used to take
+    it off until that feed failed again, and a message came and went."""
+    page.add_init_script(COUNT_REMOVED)
     page.route("**/api/live/**", lambda route: route.fulfill(status=502, content_type="text/plain", body="Bad Gateway"))
-    start_run(page, app_server)
+    started = start_run(page, app_server)
     boxes = ("() => [...document.querySelectorAll('.fontnet-feed-problem')].map(b => ({role: b.getAttribute('role'),"
              " text: b.textContent, twin: b.hasAttribute('data-twin'),"
              " panel: b.parentElement.closest('[class*=st-key-]')?.className.match(/st-key-\\S+/)?.[0]}))")
     page.wait_for_function(f"() => ({boxes})().length === 2", timeout=60_000)
+    # the run's panel has asked for its page run and drawn that run's data
+    page.wait_for_function(f"n => {{ const s = ({STATE})(); return s.resyncs === 1 && s.renders > n; }}",
+                           arg=started["renders"], timeout=60_000)
+    wait_for_app(page)
     first, second = page.evaluate(boxes)
     assert first["role"] == "alert" and not first["twin"] and first["text"].startswith("Live updates stopped: "), first
     assert "Reload the page to try again" in first["text"]
     assert second == {"role": "status", "text": "Live updates stopped here too, for the same reason as above.",
                       "twin": True, "panel": second["panel"]}, second
     assert first["panel"] != second["panel"]
-
+    assert page.evaluate("() => window.__problemsRemoved || 0") == 0
 
 
 # Hand the playing panel the data of an earlier page run (a ready run, no feed), as the browser did under load
