@@ -24,7 +24,7 @@ PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels
 
 # a figure of each page that is drawn after the page's first paint, or the one whose labels once stuck out
 FIGURES = {"Tune": "svg.fontnet-map", "Digits": "svg.digits-probabilities", "Backprop": "svg.backprop-graph",
-           "Predict": "svg.fontnet-network"}
+           "Predict": "svg.fontnet-network", "Train": ".fontnet-live-grid[data-layout]"}
 
 # Backprop's computation graph keeps a legible size (at least 576 px), scrolling in its own named, focusable box in a
 # column narrower than that (below 1,024 px with the sidebar open; docs/accessibility.md); no other box may scroll
@@ -49,6 +49,11 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
         page.locator(".st-key-math_box .katex-display").nth(4).wait_for(timeout=30_000)
     if title in FIGURES:   # a page's figures drawn after its first paint are there to be measured
         page.locator(FIGURES[title]).first.wait_for(timeout=30_000)
+    if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read:
+        # measured in the layout the panel's width gives it, once its grid has been laid out ("wide" until then)
+        layout = "narrow" if page.viewport_size["width"] < 1280 else "wide"
+        page.wait_for_function("l => document.querySelector('.fontnet-live-grid')?.dataset.layout === l", arg=layout,
+                               timeout=30_000)
     if "printed=true" in path:   # the measured comparison comes last, after its spinner
         page.locator(".st-key-comparison table").wait_for(timeout=60_000)
     assert cut_short(page) == []
@@ -62,9 +67,6 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
         assert svg_text_px(page, "svg.backprop-graph") >= 10
     if title == "Predict":   # the network diagram's numbers at a size one can read (7.5 px at 1,024 px before)
         assert svg_text_px(page, ".st-key-network svg.fontnet-network") >= 10
-    if title == "Train":   # the live panel stacks its charts where the map's column would be too small to read
-        layout = page.evaluate("() => document.querySelector('.fontnet-live-grid')?.dataset.layout")
-        assert layout == ("narrow" if page.viewport_size["width"] < 1280 else "wide")
 
 
 @pytest.mark.parametrize("width", [864, 900])
