@@ -81,7 +81,7 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
 
 # The graph's own units (the SVG scales down to its container, never up): four columns left to right, three rows;
 # the output column stacks Z2, A2 below it and the cost C below that, and Z2 lists its weights W2 as each Z1 box
-# lists W1, so the edges into it need no labels: the whole chain fits a 1,024-pixel laptop's page at 10.5 px text.
+# lists W1, so the edges into it need no labels: the whole chain fits a 1,024-pixel laptop's page at 10.1 px text.
 GRAPH_FONT, LINE, PAD = 12, 15, 8  # text size, line pitch, padding inside a box
 GRAPH_TOP, ROW = 40, 156  # the column headings above the rows; one row per input / hidden node
 # (left edge, width) of each column's boxes: x, Z1, A1, Z2 (and A2 and C, narrower, centred below Z2); the gaps
@@ -221,8 +221,8 @@ def _graph_edges(bp: Backprop, xs: list[_Box], z1: list[_Box], a1: list[_Box], z
 def graph_svg(bp: Backprop) -> str:
     """The computation graph as micrograd's draw_dot shows it, drawn by the server as one SVG: each node with its
     value (data) and dC/d(node) (grad), each weight with its value and gradient; inputs on the left, the output Z2
-    on the right with A2 below it and the cost C below that. Each node's and edge's numbers are also in its <title> (hover text) and
-    data attributes."""
+    on the right with A2 below it and the cost C below that. Each node's and edge's numbers are also in its <title>
+    (hover text) and data attributes."""
     v = lambda name: bp.term(name).value  # noqa: E731
     X, Z1, A1, Z2, A2 = v("X")[:, 0], v("Z1")[:, 0], v("A1")[:, 0], v("Z2")[0, 0], v("A2")[0, 0]
     dZ1, dA1, dZ2, dA2 = v("dC/dZ1")[:, 0], v("dC/dA1")[0], v("dC/dZ2")[0, 0], v("dC/dA2")[0, 0]
