@@ -105,7 +105,7 @@ def on_apply_n() -> None:
     if res.problem:
         FLASH("error", res.problem)
     else:
-        FLASH("success", f"{len(res.costs)} steps applied on random training rows.")
+        FLASH("success", f"{len(res.costs)} step{'' if len(res.costs) == 1 else 's'} applied on random training rows.")
 
 
 @whole_callback

@@ -234,7 +234,7 @@ def show_keep(w: ClassWatch) -> None:
                 w.train()
                 net = copy.deepcopy(w.view.net)
             use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
-                                             f"{w.trained_on:,} answers)",
+                                             f"{w.trained_on:,} answer{'' if w.trained_on == 1 else 's'})",
                                         "The Predict page now uses the class network: open it", press="class_use")
 
 
@@ -263,8 +263,9 @@ def show_delete(w: ClassWatch) -> None:
     if not ss.get(DELETING):
         st.button("Delete the room…", key="class_delete_ask", on_click=on_delete_ask, icon=":material/delete:")
         return
-    st.warning(f"Delete room {store.display_code(w.code)} with its {len(w.pool):,} answers from "
-               f"{len(w.students):,} students for good? Nobody can undo this.")
+    answers, students = len(w.pool), len(w.students)
+    st.warning(f"Delete room {store.display_code(w.code)} with its {answers:,} answer{'' if answers == 1 else 's'} "
+               f"from {students:,} student{'' if students == 1 else 's'} for good? Nobody can undo this.")
     with st.container(horizontal=True):
         st.button("Delete for good", key="class_delete", on_click=on_delete, type="primary")
         st.button("Cancel", key="class_delete_cancel", on_click=on_delete_cancel)

@@ -39,6 +39,9 @@ UPLOAD_ID = "teach_upload_id"
 SEAT = "teach_seat"             # Seat: the class room this session answers in, if any (app/classroom.py)
 FORGET = "teach_forget_seat"    # the room this browser just left: its remembered seat is forgotten on this run
 DEFAULT_TEXT = "The quick brown fox"
+# a line of status in HTML (ids and data for tests and benchmarks), keeping the gap a Markdown paragraph keeps
+# below it: Streamlit pulls a Markdown block up by 1rem to take back its last paragraph's margin, which a <div> lacks
+STATUS_STYLE = "font-size: 0.875rem; margin-bottom: 1rem"
 MAX_UPLOAD_BYTES = 1_000_000
 ss = st.session_state
 
@@ -137,7 +140,7 @@ def on_upload() -> None:
     for n in notices:
         FLASH("warning", f"From the file: {n}.")
     set_answers(loaded)
-    FLASH("success", f"Loaded {len(loaded)} answers from the file; carry on answering.")
+    FLASH("success", f"Loaded {len(loaded)} answer{'' if len(loaded) == 1 else 's'} from the file; carry on answering.")
 
 
 def join_room(s: Seat, nickname: str) -> None:
@@ -273,7 +276,7 @@ def show_class() -> None:
     status = (f"{'Saved to the class: ' if kind == 'success' else ''}{s.saved:,} of your answers "
               f"{'is' if s.saved == 1 else 'are'} in room {s.shown_code}.")
     st.markdown(f'<div id="class-status" role="status" data-room="{s.code}" data-saved="{s.saved}" data-pending='
-                f'"{len(s.pending)}" style="font-size: 0.875rem">{html.escape(status)}</div>', unsafe_allow_html=True)
+                f'"{len(s.pending)}" style="{STATUS_STYLE}">{html.escape(status)}</div>', unsafe_allow_html=True)
     if kind in ("warning", "error", "info"):
         getattr(st, kind)(md_literal(message))
     if s.pending:
@@ -356,8 +359,9 @@ with side:
                   delta=f"{(ag.wcag - before.wcag) * 100:+.1f} pts" if before else None,
                   help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
-    st.markdown(f'<div id="teach-scores" data-answers="{len(answers())}" style="font-size: 0.875rem; '
-                f'opacity: 0.7">{len(answers())} answers · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
+    given = len(answers())
+    st.markdown(f'<div id="teach-scores" data-answers="{given}" style="{STATUS_STYLE}; opacity: 0.7">{given} '
+                f'answer{"" if given == 1 else "s"} · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
                 unsafe_allow_html=True)
     if room is not None:   # the teacher chooses for the room: said in words (a disabled control's grey is 2.6:1)
         ss[K["ask"]] = room.ask
@@ -368,7 +372,7 @@ with side:
     st.caption(teach.WHY_ACTIVE)
     if presses.button("Use this model", key="teach_use", disabled=not answers(),
                       help="The Predict page uses your network for this session only."):
-        use_model_then_open_predict(copy.deepcopy(net), f"taught here ({len(answers())} answers)",
+        use_model_then_open_predict(copy.deepcopy(net), f"taught here ({given} answer{'' if given == 1 else 's'})",
                                     "The Predict page now uses your network: open it", press="teach_use")
 
 # under both columns, as wide as the page: in the question's column its table of four had two columns out of sight

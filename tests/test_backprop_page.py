@@ -149,6 +149,13 @@ def test_apply_n_steps_trains_on_random_rows_and_draws_the_costs():
     assert any("40 steps applied" in s.value for s in at.success)
 
 
+def test_one_step_applied_is_said_in_the_singular():
+    at = run_page({"bg": "ffc0cb", "seed": "3", "steps": "1"})
+    at.button(key="apply_n").click().run()
+    assert any(s.value.startswith("1 step applied on random training rows") for s in at.success)
+    assert any(c.value.startswith("1 step: the cost on the row went from") for c in at.caption)
+
+
 def test_a_step_that_blows_up_is_reported_and_the_network_is_unchanged():
     at = run_page({"bg": "ffffff", "seed": "0", "label": "light", "lr": "1e12"})
     assert any("blew up" in e.value for e in at.error)

@@ -160,7 +160,7 @@ def test_deleting_the_room_asks_first(db):
     code, key = class_with(db, {"Ann": [((1, 2, 3), 1)]})
     at = page(room=code, key=key)
     click(at, "Delete the room…")
-    assert any("with its 1 answers from 1 students for good" in w.value for w in at.warning)
+    assert any("with its 1 answer from 1 student for good" in w.value for w in at.warning)
     click(at, "Cancel")
     assert db.room_status(code).open
     click(at, "Delete the room…")
@@ -333,6 +333,19 @@ def test_use_the_class_network_with_no_answers_says_so(db):
     click(at, "Use the class network")
     no_exception(at)
     assert any("No answers yet" in i.value for i in at.info) and "fontnet_session_model" not in at.session_state
+
+
+def test_a_class_of_one_answer_says_one_answer(db):
+    code, key = class_with(db, {"Ann": [((250, 250, 250), 1)]})
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params.update(room=code, key=key)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    data = panel(at)
+    assert stats(data)["trained"] == "1 answer"
+    assert chart(data, "map")["spec"]["alt"].endswith("with 1 answer as dots")
+    click(at, "Use the class network")
+    assert at.session_state["fontnet_session_model_name"] == f"the class network (room {store.display_code(code)}, 1 answer)"
 
 
 def test_use_the_class_network_hands_it_to_predict(db):

@@ -84,6 +84,29 @@ def test_answering_records_a_row_retrains_updates_the_link_and_asks_another_colo
     assert f"background: {colors.to_hex(second)}; color: {colors.to_hex(colors.LIGHT_TEXT)}" in swatches
 
 
+def scores_line(at) -> str:
+    return next(m.value for m in at.markdown if 'id="teach-scores"' in m.value)
+
+
+def test_counts_under_the_scores_and_in_messages_say_one_answer_and_two_answers():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.switch_page(PAGE).run()
+    assert ">0 answers · retrained in" in scores_line(at)
+    click(at, "Dark reads better")
+    assert ">1 answer · retrained in" in scores_line(at)
+    click(at, "Use this model")
+    no_exception(at)
+    assert any("taught here \\(1 answer\\)" in i.value for i in at.info)
+    fresh = page()
+    fresh.file_uploader(key="teach_upload").upload("one.csv", teach.to_csv([Answer((255, 192, 203), 1)]).encode(),
+                                                   "text/csv")
+    fresh.run()
+    no_exception(fresh)
+    assert any("Loaded 1 answer from the file" in shown(s) for s in fresh.success)
+    click(fresh, "Light reads better")
+    assert ">2 answers · retrained in" in scores_line(fresh)
+
+
 def test_undo_removes_the_last_answer_and_asks_that_colour_again():
     at = page()
     click(at, "Dark reads better")

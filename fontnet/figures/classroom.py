@@ -51,7 +51,7 @@ def stats_items(students: int, answers: int, view: ClassView | None, trained_on:
         items += [
             {"key": "formula", "label": "Class network agrees with the formula", "value": f"{view.agreement.formula:.1%}"},
             {"key": "wcag", "label": "... with WCAG", "value": f"{view.agreement.wcag:.1%}"},
-            {"key": "trained", "label": "Trained on", "value": f"{trained_on:,} answers"
+            {"key": "trained", "label": "Trained on", "value": f"{trained_on:,} answer{'' if trained_on == 1 else 's'}"
              + (" (retraining)" if retraining else "")},
         ]
     return items

@@ -188,3 +188,21 @@ def cut_short(page) -> list[str]:
     control on the page is drawn in its font."""
     page.wait_for_function(ALL_DRAWN, timeout=30_000)
     return page.evaluate(CUT_SHORT_JS)
+
+
+# The room between an element and whatever is drawn next below it on the page: the next element with a height, in
+# its parent or, at the end of the parent, after an ancestor (a block drawn last in a container is followed by what
+# comes after the container).
+GAP_BELOW_JS = """sel => { const el = document.querySelector(sel); let node = el.closest('[data-testid=stElementContainer]');
+  while (node) {
+    for (let next = node.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.getBoundingClientRect().height > 0) return next.getBoundingClientRect().top - el.getBoundingClientRect().bottom;
+    }
+    node = node.parentElement;
+  }
+  return null; }"""
+
+
+def gap_below(page, selector: str) -> float | None:
+    """How many pixels separate the element `selector` from what is drawn next below it (None: nothing is)."""
+    return page.evaluate(GAP_BELOW_JS, selector)

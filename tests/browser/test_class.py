@@ -7,7 +7,7 @@ import re
 import pytest
 
 from fontnet import store
-from tests.browser.a11y import PHONE, assert_accessible, cut_short, horizontal_overflow
+from tests.browser.a11y import PHONE, assert_accessible, cut_short, gap_below, horizontal_overflow
 from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -125,6 +125,9 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
         assert all(re.fullmatch(r"\d{1,3},\d{1,3},\d{1,3},[01]", r) for r in rows[1:])
         screenshot(teacher, "class-teacher")
         screenshot(students[1], "class-student")
+        # the student's two status lines (saved to the class; answers and retraining) keep a line's gap below them
+        gaps = {sel: gap_below(students[1], sel) for sel in ("#class-status", "#teach-scores")}
+        assert all(g is not None and g >= 12 for g in gaps.values()), gaps
 
         # the teacher removes a student: their dot and row leave the panel, and their page says so on its next answer
         teacher.get_by_role("button", name="Remove a student…").click()
