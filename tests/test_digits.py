@@ -300,6 +300,8 @@ def test_bad_model_files_are_refused_with_the_reason(model):
     W = model.to_dict()["weights"]
     with pytest.raises(ModelFileError, match="63 inputs"):
         digits.load_model(_edited(model, weights=[[row[:-1] for row in W[0]], *W[1:]]))
+    with pytest.raises(ModelFileError, match="takes 1 input; a digits model takes 64"):
+        digits.load_model(_edited(model, weights=[[row[:1] for row in W[0]], *W[1:]]))
     with pytest.raises(ModelFileError, match=r"layer 2 weights have shape \(16, 31\), expected \(16, 32\)"):
         digits.load_model(_edited(model, weights=[W[0], [row[:-1] for row in W[1]], W[2]]))
     bad = [[list(row) for row in W[0]], *W[1:]]

@@ -310,7 +310,10 @@ def test_bad_model_files_are_refused(mutate, message):
 def test_model_files_need_three_inputs_two_classes_and_at_most_a_megabyte():
     d = _trained().to_dict()
     d["weights"][0] = [row + [0.5] for row in d["weights"][0]]  # 4 inputs
-    with pytest.raises(ModelFileError, match="3"):
+    with pytest.raises(ModelFileError, match="takes 4 inputs; a colour model takes 3"):
+        training.load_model(json.dumps(d))
+    d["weights"][0] = [row[:1] for row in d["weights"][0]]  # 1 input
+    with pytest.raises(ModelFileError, match="takes 1 input; a colour model takes 3"):
         training.load_model(json.dumps(d))
     d = _trained().to_dict()
     d["classes"] = ["a", "b"]

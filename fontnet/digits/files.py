@@ -23,7 +23,8 @@ def check_model(net: Network) -> Network:
         raise ModelFileError("this is a colour model (3 inputs: R, G, B; 2 classes: light or dark text); "
                              "a digits model takes 64 pixels and gives the 10 digits")
     if n_in != N_PIXELS:
-        raise ModelFileError(f"the model takes {n_in} inputs; a digits model takes {N_PIXELS} (8x8 pixels)")
+        raise ModelFileError(f"the model takes {n_in} input{'' if n_in == 1 else 's'}; a digits model takes {N_PIXELS} "
+                             "(8x8 pixels)")
     if classes != [str(d) for d in DIGITS]:
         shown = ", ".join(classes[:12]) + ("..." if len(classes) > 12 else "")
         raise ModelFileError(f"the model has classes {shown[:80]}; a digits model has the ten digits 0-9")
