@@ -180,13 +180,22 @@ def _chart(svg: str, held: str, iteration: int, made: float | None = None) -> Ch
     return Chart("surface", {"kind": "picture"}, held, iteration, lambda start: {"svg": svg, **extra})
 
 
-def _still_caption(s: surface.Surface) -> None:
+def _still_caption(s: surface.Surface, loaded: bool = False) -> None:
     x, y = s.names
+    if len(s.path) > 1:
+        path = (f"Orange: the run's path, one point per checkpoint from the hollow start to the current point "
+                f"(cost {s.point_cost:.4g}); the earlier points had other values for the {s.held}, so they lie on "
+                "other slices.")
+    elif loaded:
+        path = (f"Orange: the loaded model's weights (cost {s.point_cost:.4g}); it came trained from a file, so "
+                "there is no path to show.")
+    else:
+        path = f"Orange: where the run starts (cost {s.point_cost:.4g}); its path grows from here as it trains."
+    updates = len(s.fine) - 1
+    fine = (f" Purple: the run's first {updates} update{'' if updates == 1 else 's'} one by one: with a learning "
+            "rate that is too large they jump across the valley and back." if updates > 0 else "")
     st.caption(
-        f"{_words(s)} Orange: the run's path, one point per checkpoint from the hollow start to the current point "
-        f"(cost {s.point_cost:.4g}); the earlier points had other values for the {s.held}, so they lie on other "
-        f"slices. Purple: the run's first {max(len(s.fine) - 1, 0)} updates one by one: with a learning rate "
-        f"that is too large they jump across the valley and back. Black arrow: downhill from here, "
+        f"{_words(s)} {path}{fine} Black arrow: downhill from here, "
         f"−dC/d{x} = {-s.slope[0]:.3g} and −dC/d{y} = {-s.slope[1]:.3g} (its length is fixed; full-batch descent "
         "steps this way).")
 
@@ -230,7 +239,7 @@ def show_run_surface(run: TrainingRun) -> None:
     s, svg = _cached("train", (run.run_id, run.iteration, len(run.history), pair), build)
     with st.container(key="train_surface"):
         st.markdown(svg, unsafe_allow_html=True)
-    _still_caption(s)
+    _still_caption(s, loaded=run.loaded)
 
 
 def show_step_surface(net: Network, X: np.ndarray, Y: np.ndarray, after: Network | None,

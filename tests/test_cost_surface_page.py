@@ -52,6 +52,34 @@ def test_the_train_page_draws_the_slice_at_the_runs_weights():
     no_exception(at)
 
 
+
+def surface_caption(at) -> str:
+    return next(c.value for c in at.caption if "Black arrow" in c.value)
+
+
+def test_the_caption_says_what_is_drawn_at_the_start_after_steps_and_for_a_loaded_model():
+    from tests.test_train_page import model_json
+
+    at = page("train", iterations="300")
+    [svg] = maps(at)
+    words = surface_caption(at)
+    assert 'data-path-points="1"' in svg and 'class="path"' not in svg
+    assert "where the run starts" in words and "the run's path" not in words
+    assert 'class="fine"' in svg and "Purple: the run's first 50 updates one by one" in words
+    click(at, "Step")
+    [svg] = maps(at)
+    assert 'class="path"' in svg and "the run's path, one point per checkpoint" in surface_caption(at)
+    # a model from a file arrives trained: one point, no path and no replayed updates, and the caption says so
+    at = page("train")
+    at.file_uploader(key="model_file").upload("m.json", model_json(), "application/json")
+    at.run()
+    no_exception(at)
+    [svg] = maps(at)
+    words = surface_caption(at)
+    assert 'class="fine"' not in svg and 'class="path"' not in svg
+    assert "the loaded model's weights" in words and "no path to show" in words
+    assert "Purple" not in words and "updates" not in words
+
 def live_panel(at) -> dict:
     """What the last page run sent the live surface's panel."""
     from app.cost_surface import LIVE_KEY
