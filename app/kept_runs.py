@@ -117,8 +117,13 @@ def show(run: TrainingRun | None, uploaded: data.Dataset | None = None) -> None:
         st.caption(f"The next run starts from run {start}'s first weights.")
     if already:
         st.caption(f"This run is kept as run {already}.")
+    elif run is not None and run.loaded:
+        st.caption("A model loaded from a file cannot be kept here: kept runs are trained again from their "
+                   "settings, and a file holds only the weights.")
     elif not finished and run is not None:
         st.caption("A run can be kept once it is done (or has stopped).")
+    elif len(runs) >= compare.MAX_KEPT:
+        st.caption(f"{compare.MAX_KEPT} runs are kept, the most: press Clear the kept runs to keep others.")
     if not runs:
         st.caption("No runs kept yet: train one, keep it, change a setting, train and keep again.")
         return

@@ -124,6 +124,23 @@ def test_at_most_four_runs_are_kept():
     link = "~".join(f"iterations:200,seed:{s}" for s in range(4))
     at = page(iterations="200", kept=link)
     assert len(kept_of(at)) == 4
+    assert any("can be kept once it is done" in c.value for c in at.caption)
     train_to_the_end(at)
     assert next(b for b in at.button if b.label == KEEP).disabled
+    # a finished run with no room left is told why it cannot be kept, and how to make room
+    assert any("4 runs are kept, the most: press Clear the kept runs" in c.value for c in at.caption)
     no_exception(at)
+
+
+def test_a_loaded_model_is_told_why_it_cannot_be_kept():
+    from tests.test_train_page import model_json
+
+    at = page()
+    at.file_uploader(key="model_file").upload("m.json", model_json(), "application/json")
+    at.run()
+    no_exception(at)
+    assert at.session_state["train_run"].loaded
+    assert next(b for b in at.button if b.label == KEEP).disabled
+    words = [c.value for c in at.caption]
+    assert any("loaded from a file cannot be kept" in w for w in words)
+    assert not any("can be kept once it is done" in w for w in words)
