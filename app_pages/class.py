@@ -141,6 +141,13 @@ def leave_room() -> None:
     ss.pop(WATCH, None)
 
 
+def gone(e: RoomNotFound) -> None:
+    """The link's room does not exist: say so, and the link drops the room and key."""
+    st.warning(f"{md_literal(str(e)[:1].upper() + str(e)[1:])}. Open a new room below.")
+    leave_room()
+    links.page_settings(SCHEMA)   # the link drops the room and key now
+
+
 # ---- render -------------------------------------------------------------------------------------
 def show_open_room() -> None:
     st.subheader("Open a room")
@@ -283,6 +290,14 @@ code, key = in_use["room"], in_use["key"]
 
 if not code or not key:
     if code:
+        try:   # point students to the room only if it exists (if the database cannot say, point them anyway)
+            shared_store().room_status(code)
+        except RoomNotFound as e:
+            gone(e)
+            code = ""
+        except StoreError:
+            pass
+    if code:
         st.info(f"This page runs room {store.display_code(code)} for its teacher, whose link carries the room's "
                 f"key. Students answer on the Teach page: [Teach, in room {store.display_code(code)}]"
                 f"(teach?room={code})", icon=":material/school:")
@@ -302,10 +317,7 @@ except NotTeacher:
              "nothing of the room. Open the teacher link you were given when you opened the room.")
     presses.stop()
 except RoomNotFound as e:
-    ss.pop(WATCH, None)
-    st.warning(f"{md_literal(str(e)[:1].upper() + str(e)[1:])}. Open a new room below.")
-    leave_room()
-    links.page_settings(SCHEMA)   # the link drops the room and key now
+    gone(e)
     show_open_room()
     presses.stop()
 except StoreError as e:

@@ -121,6 +121,21 @@ def test_a_room_without_a_key_points_students_to_teach_and_a_gone_room_offers_a_
     assert any(f"There is no room {store.display_code(code)}" in shown(w) for w in at.warning)
     assert "room" not in at.query_params and "key" not in at.query_params
     assert [b.label for b in at.button] == ["Open a room"]
+    # without the key too: a room that is gone is not offered to students
+    at = page(room=code)
+    no_exception(at)
+    assert any(f"There is no room {store.display_code(code)}" in shown(w) for w in at.warning)
+    assert not any("for its teacher" in i.value for i in at.info)
+    assert "room" not in at.query_params and [b.label for b in at.button] == ["Open a room"]
+
+
+def test_a_room_without_a_key_is_still_pointed_to_when_the_database_cannot_say(db, monkeypatch):
+    code, _ = db.create_room()
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    at = page(room=code)
+    no_exception(at)
+    assert any(f"runs room {store.display_code(code)} for its teacher" in i.value for i in at.info)
+    assert at.query_params["room"] == code and [b.label for b in at.button] == ["Open a room"]
 
 
 def test_a_database_out_of_reach_gives_a_plain_message(db, monkeypatch):
