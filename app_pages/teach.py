@@ -422,26 +422,33 @@ with left:
     live_charts("teach_map", [Chart("map", spec, f"{fixed}:{value}", len(answers()), lambda start: points)])
     st.caption(slice_summary(sl))
 with right:
-    far, p = teach.disagreements(net, k=8)
-    st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "
-                "the formula's the small.")
-    if not len(far):
-        st.success("Your network picks the formula's shade on every one of the 20,000 colours.")
-    cells = []
-    for c, pd in zip(far.tolist(), p.tolist()):
-        mine = colors.text_colour(pd >= 0.5)
-        formula = colors.text_colour(pd < 0.5)
-        cells.append(
-            f'<div style="background: {colors.to_hex(c)}; border-radius: 0.4rem; padding: 0.5rem 0.7rem; '
-            f'margin: 3px; width: 9.5rem; border: 1px solid rgba(0,0,0,0.12)">'
-            f'<div{specimen_attrs(mine, c, "your network’s shade")} style="color: {colors.to_hex(mine)}; '
-            f'font-weight: 700; font-size: 1.2rem">you: Aa</div>'
-            f'<div{specimen_attrs(formula, c, "the formula’s shade")} style="color: {colors.to_hex(formula)}; '
-            f'font-size: 0.85rem">formula: Aa</div>'
-            f'<div style="color: {colors.to_hex(colors.readable_text(c))}; font-size: 0.75rem">{colors.to_hex(c)} · '
-            f'{max(pd, 1 - pd):.0%} sure</div></div>')
-    st.markdown(f'<div id="teach-disagree" style="display: flex; flex-wrap: wrap">{"".join(cells)}</div>',
-                unsafe_allow_html=True)
+    if not answers():
+        st.markdown("**Where you and the formula disagree most**")
+        st.caption("Your network has learned nothing from you yet: it starts unsure everywhere, P(dark text) near "
+                   "0.5. After your first answers, the colours where its pick and the formula's differ most "
+                   "appear here.")
+    else:
+        far, p = teach.disagreements(net, k=8)
+        st.markdown("**Where you and the formula disagree most**: your network's pick is the large text, "
+                    "the formula's the small.")
+        if not len(far):
+            st.success("Your network picks the formula's shade on every one of the 20,000 colours.")
+        cells = []
+        for c, pd in zip(far.tolist(), p.tolist()):
+            mine = colors.text_colour(pd >= 0.5)
+            formula = colors.text_colour(pd < 0.5)
+            cells.append(
+                f'<div style="background: {colors.to_hex(c)}; border-radius: 0.4rem; padding: 0.5rem 0.7rem; '
+                f'margin: 3px; width: 9.5rem; border: 1px solid rgba(0,0,0,0.12)">'
+                f'<div{specimen_attrs(mine, c, "your network’s shade")} style="color: {colors.to_hex(mine)}; '
+                f'font-weight: 700; font-size: 1.2rem">you: Aa</div>'
+                f'<div{specimen_attrs(formula, c, "the formula’s shade")} style="color: {colors.to_hex(formula)}; '
+                f'font-size: 0.85rem">formula: Aa</div>'
+                f'<div style="color: {colors.to_hex(colors.readable_text(c))}; font-size: 0.75rem">'
+                f'{colors.to_hex(c)} · {max(pd, 1 - pd):.0%} sure</div></div>')
+        if cells:
+            st.markdown(f'<div id="teach-disagree" style="display: flex; flex-wrap: wrap">{"".join(cells)}</div>',
+                        unsafe_allow_html=True)
 
 st.subheader("Keep and share")
 st.markdown("Your answers live in this session only. The page's link holds them (`?labels=ffc0cb.d,000080.l`, "

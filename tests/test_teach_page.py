@@ -263,3 +263,26 @@ def test_the_map_shows_the_networks_p_dark_its_lines_and_the_answers_near_the_sl
     np.testing.assert_allclose(np.reshape(m["p"], sl.p_dark.shape),
                                training.decision_slice(net, "R", 255).p_dark, atol=5e-4)
     assert sorted(m["points"]) == [[128, 0, 255, 128, 0, 1], [255, 255, 255, 255, 255, 1]]   # #ff8000, #ffffff
+
+
+def test_disagreements_wait_for_answers_then_show_where_your_network_and_the_formula_differ():
+    import re
+
+    from fontnet.model import p_dark
+
+    at = page()
+    assert any("learned nothing from you yet" in c.value for c in at.caption)
+    assert not [m for m in at.markdown if "teach-disagree" in m.value]
+    # a contrary taste: light text on the brightest colours, dark on the darkest
+    at = page(labels="ffffff.l,ffff00.l,00ffff.l,000000.d,000080.d,800000.d")
+    no_exception(at)
+    assert not any("learned nothing from you yet" in c.value for c in at.caption)
+    [box] = [m.value for m in at.markdown if "teach-disagree" in m.value]
+    shown_bg = [tuple(int(h[i:i + 2], 16) for i in (1, 3, 5)) for h in re.findall(r"background: (#[0-9a-f]{6})", box)]
+    assert 1 <= len(shown_bg) <= 8
+    p = p_dark(teach.train(answers(at)), np.array(shown_bg))
+    mine = (p >= 0.5).astype(int)
+    assert np.all(mine != colors.formula_label(np.array(shown_bg)))   # each one is a disagreement
+    you = re.findall(r'color: (#[0-9a-f]{6}); font-weight: 700; font-size: 1.2rem">you: Aa', box)
+    assert you == [colors.to_hex(colors.text_colour(bool(m))) for m in mine]
+
