@@ -514,8 +514,13 @@ class Network:
             d = json.loads(text, parse_int=_json_int, parse_float=_json_float)
         except ModelFileError:
             raise
-        except (ValueError, UnicodeDecodeError, RecursionError) as e:   # JSONDecodeError is a ValueError
-            raise ModelFileError(f"model file is not valid JSON ({str(e)[:60]})") from None
+        except json.JSONDecodeError as e:   # json's own fixed words, and where
+            raise ModelFileError(f"model file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") \
+                from None
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:   # a number too long, not UTF-8, too deep
+            why = str(e) or type(e).__name__
+            why = why if len(why) <= 80 else why[:80].rsplit(" ", 1)[0] + "…"
+            raise ModelFileError(f"model file is not valid JSON ({why})") from None
         return cls.from_dict(d)
 
     @classmethod

@@ -238,6 +238,24 @@ def test_invalid_model_files_are_refused_with_a_reason(text, match):
         Network.loads(text)
 
 
+def test_a_json_mistake_is_named_whole_with_its_line_and_column():
+    with pytest.raises(ModelFileError) as e:
+        Network.loads('{\n  "format": "fontnet-model",\n  weights: []\n}')
+    assert str(e.value) == ("model file is not valid JSON (Expecting property name enclosed in double quotes at "
+                            "line 3, column 3)")
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(RecursionError) as full:
+        json.loads(deep)
+    full = str(full.value)
+    assert len(full) > 80
+    with pytest.raises(ModelFileError) as e:   # nested too deep: Python's long reason, cut between two words
+        Network.loads(deep)
+    why = str(e.value)
+    assert why.startswith("model file is not valid JSON (") and why.endswith("…)")
+    cut = why[len("model file is not valid JSON ("):-2]
+    assert len(cut) <= 80 and full.startswith(cut) and full[len(cut)] == " "
+
+
 def test_missing_model_file(tmp_path):
     with pytest.raises(ModelFileError, match="cannot read"):
         Network.load(tmp_path / "nope.json")
