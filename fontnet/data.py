@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from .colors import NAMED_COLOURS, formula_label
-from .parsing import CellError, parse_int_table
+from .parsing import CellError, parse_int_table, quoted, shorten
 
 CHAPTER_CSV = "light_dark_font_training_set.csv"  # in fontnet/datasets/, with its NOTICE (source, Apache-2.0)
 CHAPTER_ROWS = 1345
@@ -249,8 +249,8 @@ def read_rows(source: str | bytes, *, want_label: bool = True, max_rows: int = M
         except CellError as e:
             cell = cells[e.row * len(idx) + e.column]
             if e.column == 3 and str(e).startswith("outside"):
-                raise DataError(f"line {e.row + 2}: label {cell[:20]} is not 0 or 1") from None
-            raise DataError(f"line {e.row + 2}: {cell[:20]!r} is {e}") from None
+                raise DataError(f"line {e.row + 2}: label {shorten(cell)} is not 0 or 1") from None
+            raise DataError(f"line {e.row + 2}: {quoted(cell)} is {e}") from None
     finally:
         _free(cells)
     if not want_label:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import backprop as bp
+from .parsing import quoted
 from .settings import SettingsError, read_number
 
 REL, ABS = 0.01, 1e-6  # right within 1% of the page's value, or within 0.000001 of it (a value that is practically 0)
@@ -133,9 +134,9 @@ def read_number_or_fraction(token: str) -> float:
         else:
             value = read_number(t)
     except (SettingsError, ZeroDivisionError):
-        raise EntryError(f"'{token[:20]}' is not a number (write 0.25, -1/3 or 2e-3)") from None
+        raise EntryError(f"{quoted(token)} is not a number (write 0.25, -1/3 or 2e-3)") from None
     if not math.isfinite(value):
-        raise EntryError(f"'{token[:20]}' is not a finite number")
+        raise EntryError(f"{quoted(token)} is not a finite number")
     return value
 
 

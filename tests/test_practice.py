@@ -52,7 +52,8 @@ def test_typed_numbers_read_as_numbers(text, want):
 
 @pytest.mark.parametrize("text,says", [("abc", "'abc' is not a number"), ("1/0", "'1/0' is not a number"),
                                        ("nan", "'nan' is not a number"), ("1e999", "not a number"),
-                                       ("0.5x", "'0.5x'"), ("1/2/3", "'1/2/3'")])
+                                       ("0.5x", "'0.5x'"), ("1/2/3", "'1/2/3'"),
+                                       ("0.12345678901234567890123456789x", "'0.1234567890123456789012345...' is not")])
 def test_anything_else_is_refused_with_a_message_naming_it(text, says):
     with pytest.raises(pr.EntryError, match=re.escape(says)):
         pr.read_entries(text)
