@@ -27,6 +27,7 @@ from fontnet.figures.digits import (
 )
 from fontnet.figures.live import history_points
 from fontnet.network import ModelFileError, Network
+from fontnet.parsing import shorten
 from fontnet.settings import DIGITS as SCHEMA
 
 RUN = "digits_run"
@@ -118,10 +119,10 @@ def on_upload() -> None:
     except ModelFileError as e:
         FLASH("error", f"That model was not loaded: {e}. The current model is kept.")
         return
-    ss[OWN] = (net, f"uploaded {f.name[:40]}")
+    ss[OWN] = (net, f"uploaded {shorten(f.name, 40)}")
     ss.pop(RUN, None)
     ss.pop(LIBRARY, None)
-    FLASH("success", f"Loaded {f.name[:40]}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
+    FLASH("success", f"Loaded {shorten(f.name, 40)}: a 64-{'-'.join(map(str, net.hidden_layer_sizes))}-10 {net.activation} network.")
 
 
 # ---- render functions -----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from fontnet.figures import live
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import ModelFileError, NetworkError
+from fontnet.parsing import shorten
 from fontnet.settings import TRAIN as SCHEMA
 from fontnet.training import TrainingRun, TrainingSettings
 
@@ -92,7 +93,7 @@ def on_data_upload() -> None:
     if f is None:
         return
     try:
-        ds = training.load_data(f.getvalue(), f.name[:60])
+        ds = training.load_data(f.getvalue(), shorten(f.name, 60))
     except data.DataError as e:
         FLASH("error", f"That CSV was not used: {e}. The previous data is kept.")
         return
@@ -111,13 +112,13 @@ def on_model_upload() -> None:
     try:
         net = training.load_model(f.getvalue())
         settings = current_settings()
-        run = TrainingRun.from_model(net, settings, current_dataset(settings), name=f"uploaded {f.name[:40]}")
+        run = TrainingRun.from_model(net, settings, current_dataset(settings), name=f"uploaded {shorten(f.name, 40)}")
     except (ModelFileError, training.SettingsError, data.DataError, NetworkError) as e:
         FLASH("error", f"That model was not loaded: {e}. The current model is kept.")
         return
     ss[RUN] = run
     ss.pop(LIBRARY, None)
-    FLASH("success", f"Loaded the model {f.name[:40]}: a 3-{'-'.join(map(str, net.hidden_layer_sizes))}-1 "
+    FLASH("success", f"Loaded the model {shorten(f.name, 40)}: a 3-{'-'.join(map(str, net.hidden_layer_sizes))}-1 "
                      f"{net.activation} network.")
 
 

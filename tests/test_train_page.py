@@ -206,6 +206,14 @@ def test_uploading_a_model_loads_it_and_a_bad_one_keeps_the_current():
     no_exception(at)
     run = run_of(at)
     assert run.loaded and run.status == "done" and "m.json" in run.name
+    long = "a_model_with_a_very_long_name_kept_from_last_term_v2_final.json"
+    at.file_uploader(key="model_file").clear()
+    at.run()
+    at.file_uploader(key="model_file").upload(long, model_json(), "application/json")
+    at.run()
+    assert any(f"Loaded the model {long[:37]}...: a 3-3-1" in shown(s) for s in at.success)
+    assert run_of(at).name == f"uploaded {long[:37]}..."
+    run = run_of(at)
     for bad, why in [(model_json(activation="swish"), "unknown activation"), (b"{", "JSON"),
                      (model_json(weights=[[[1.0]]]), "layer"), (b" " * 1_000_001, "MB")]:
         at.file_uploader(key="model_file").clear()
