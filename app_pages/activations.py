@@ -12,6 +12,7 @@ from fontnet.settings import ACTIVATIONS as SCHEMA
 
 K = links.keys(SCHEMA)
 D = SCHEMA.defaults()
+LAST_LOGITS = "activations_last_logits"   # the last logits typed that could be read: the chart keeps them
 
 
 def limits(name: str) -> tuple[float, float]:
@@ -93,10 +94,12 @@ with c1:   # a first visit's light run draws the slider first (app/first_paint.p
 temp = c2.slider("Temperature", *limits("temp"), step=0.1, key=K["temp"])
 first_paint.stop_after_main_control()
 try:
-    logits = act.parse_logits(logits_text)
+    logits = st.session_state[LAST_LOGITS] = act.parse_logits(logits_text)
 except act.LogitsError as e:
-    st.error(md_literal(f"Logits: {e}."))
-else:
+    logits = st.session_state.get(LAST_LOGITS)
+    st.error(md_literal(f"Logits: {e}." + (" The chart keeps the last logits that could be read: "
+                                           f"{', '.join(f'{v:g}' for v in logits)}." if logits is not None else "")))
+if logits is not None:
     p = act.softmax_with_temperature(logits, temp)
     st.markdown(f'<div id="activations-softmax">{figs.softmax_svg(p, temperature=temp)}</div>', unsafe_allow_html=True)
 

@@ -198,17 +198,22 @@ def parse_logits(text: str, min_count: int = MIN_LOGITS, max_count: int = MAX_LO
     if not isinstance(text, str):
         raise LogitsError(f"logits must be text, got {type(text).__name__}")
     parts = [p for p in text.replace(",", " ").split() if p]
-    if not min_count <= len(parts) <= max_count:
-        raise LogitsError(f"give {min_count} to {max_count} numbers separated by commas; got {len(parts)}")
+    count = f"give {min_count} to {max_count} numbers separated by commas; got {len(parts)}"
+    if len(parts) > max_count:
+        raise LogitsError(count)
     values = []
-    for p in parts:
+    for p in parts:   # a part that is not a number is named before the count ('1;2;3' is one such part)
         try:
             v = float(p)
         except ValueError:
             raise LogitsError(f"{quoted(p)} is not a number") from None
+        if np.isnan(v):
+            raise LogitsError(f"{quoted(p)} is not a number")
         if not np.isfinite(v) or abs(v) > 1e4:
             raise LogitsError(f"{quoted(p)} is outside -10000 to 10000")
         values.append(v)
+    if len(values) < min_count:
+        raise LogitsError(count)
     return np.array(values)
 
 

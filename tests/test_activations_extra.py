@@ -54,8 +54,9 @@ def test_parse_logits_reads_commas_and_spaces(text, expected):
 
 
 @pytest.mark.parametrize("text,message", [
-    ("x,y", "3 to 10"), ("1,2", "3 to 10"), ("", "got 0"), (",".join(["1"] * 11), "got 11"),
-    ("1,2,abc", "'abc' is not a number"), ("1,2,nan", "outside"), ("1,2,inf", "outside"), ("1,2,1e9", "outside"),
+    ("x,y", "'x' is not a number"), ("1;2;3", "'1;2;3' is not a number"), ("1,2", "3 to 10 numbers separated by commas; got 2"), ("", "got 0"),
+    (",".join(["1"] * 11), "got 11"), (",".join(["x"] * 11), "got 11"),
+    ("1,2,abc", "'abc' is not a number"), ("1,2,nan", "'nan' is not a number"), ("1,2,inf", "outside"), ("1,2,1e9", "outside"),
 ])
 def test_parse_logits_rejects_with_a_clear_value_error(text, message):
     with pytest.raises(act.LogitsError, match=message) as info:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from fontnet import activations as act
 from fontnet.settings import ACTIVATIONS
+from tests.page_helpers import shown
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
 
@@ -135,11 +136,19 @@ def test_ten_logits_are_the_digits_and_the_argmax_is_marked():
     np.testing.assert_allclose(bars["p"], act.softmax(np.array([0, 1, 0, 0, 0, 0, 0, 5, 0, 0.0])), rtol=1e-5)
 
 
-def test_typed_bad_logits_show_an_error_not_an_exception():
+def test_typed_bad_logits_show_an_error_and_the_chart_keeps_the_last_good_ones():
     at = run()
+    at.text_input(key="activations.logits").input("4, 0, 0").run()
     at.text_input(key="activations.logits").input("1, two, <b>3</b>").run()
-    assert not at.exception and "softmax" not in charts(at)
+    assert not at.exception
     assert "is not a number" in at.error[0].value and "<b>" not in at.error[0].value
+    assert "keeps the last logits that could be read: 4, 0, 0" in shown(at.error[0])
+    np.testing.assert_allclose(charts(at)["softmax"]["p"], act.softmax(np.array([4.0, 0, 0])), rtol=1e-5)
+    at.text_input(key="activations.logits").input("1;2;3").run()   # one part, not three numbers
+    assert "'1;2;3' is not a number" in shown(at.error[0])
+    at.text_input(key="activations.logits").input("1, 2, 3").run()
+    assert not at.error
+    np.testing.assert_allclose(charts(at)["softmax"]["p"], act.softmax(np.array([1.0, 2, 3])), rtol=1e-5)
 
 
 def test_gradient_chart_and_its_reading_follow_depth():
