@@ -321,8 +321,14 @@ except RoomNotFound as e:
     show_open_room()
     presses.stop()
 except StoreError as e:
-    st.error(f"The class cannot be shown right now: {md_literal(e)}. Reload the page in a moment.")
-    presses.stop()
+    w = ss.get(WATCH)
+    if w is None or (w.code, w.key) != (code, key) or w.room is None:   # nothing of this room read yet
+        st.error(f"The class cannot be shown right now: {md_literal(e)}. Reload the page in a moment.")
+        presses.stop()
+    # read before: the room stays on screen as it was last read, and the live view catches up by itself
+    st.warning(f"The class database cannot be reached right now ({md_literal(e)}): the room is shown as it was "
+               "last read, and the view below catches up by itself once the database answers again.",
+               icon=":material/cloud_off:")
 
 show_links(code, key)
 show_controls(w.room)

@@ -2,6 +2,7 @@
 key, a database out of reach, and the live panel's feed (only what is new, never a key)."""
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,27 @@ def test_a_database_out_of_reach_gives_a_plain_message(db, monkeypatch):
     click(at, "Open a room")
     no_exception(at)
     assert any("No room was opened: could not reach the class database" in shown(e) for e in at.error)
+
+
+def test_a_database_lost_while_the_room_is_shown_keeps_the_room_on_screen(db, monkeypatch):
+    code, key = class_with(db, {"Ann": [((250, 250, 250), 1), ((5, 5, 5), 0)]})
+    at = page(room=code, key=key)
+    before, good = panel(at), os.environ[store.URL_ENV]
+    monkeypatch.setenv(store.URL_ENV, unreachable_url())
+    at.toggle(key="class_guess").set_value(False).run()   # the teacher changes a setting meanwhile
+    no_exception(at)
+    assert any("That did not change: could not reach the class database" in shown(e) for e in at.error)
+    assert any("cannot be reached right now" in shown(w) and "as it was last read" in shown(w) for w in at.warning)
+    assert not any("cannot be shown right now" in shown(e) for e in at.error)
+    # the code, the links, the controls (as the room last was) and the panel with its answers are all still there
+    assert any(store.display_code(code) in m.value for m in at.markdown)
+    assert at.toggle(key="class_guess").value is True and at.toggle(key="class_open").value is True
+    assert panel(at)["charts"] == before["charts"] and "feed" in panel(at)
+    assert [b.label for b in at.button if b.label == "Use the class network"]
+    monkeypatch.setenv(store.URL_ENV, good)   # the database answers again: the page is as before, with no warning
+    at.run()
+    no_exception(at)
+    assert not at.warning and db.room_status(code).show_guess
 
 
 def test_each_teacher_control_changes_the_room(db):
