@@ -519,7 +519,7 @@ class Network:
                 from None
         except (ValueError, UnicodeDecodeError, RecursionError) as e:   # a number too long, not UTF-8, too deep
             why = str(e) or type(e).__name__
-            why = why if len(why) <= 80 else why[:80].rsplit(" ", 1)[0] + "…"
+            why = why if len(why) <= 80 else why[:80].rsplit(" ", 1)[0] + "..."
             raise ModelFileError(f"model file is not valid JSON ({why})") from None
         return cls.from_dict(d)
 

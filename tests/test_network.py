@@ -251,8 +251,8 @@ def test_a_json_mistake_is_named_whole_with_its_line_and_column():
     with pytest.raises(ModelFileError) as e:   # nested too deep: Python's long reason, cut between two words
         Network.loads(deep)
     why = str(e.value)
-    assert why.startswith("model file is not valid JSON (") and why.endswith("…)")
-    cut = why[len("model file is not valid JSON ("):-2]
+    assert why.startswith("model file is not valid JSON (") and why.endswith("...)")
+    cut = why[len("model file is not valid JSON ("):-4]
     assert len(cut) <= 80 and full.startswith(cut) and full[len(cut)] == " "
 
 
