@@ -269,9 +269,14 @@ if run is not None:
         presses.done("train_sklearn")
     if ss.get(LIBRARY):
         lib, ours = ss[LIBRARY]
+        # a model from a file was not trained here: it has no time to compare
         st.dataframe([{"model": r.name, "test accuracy": f"{r.test_accuracy:.2%}",
-                       "agreement with the formula": f"{r.formula_agreement:.2%}", "time (s)": f"{r.seconds:.2f}"}
+                       "agreement with the formula": f"{r.formula_agreement:.2%}",
+                       "time (s)": "–" if r is ours and run.loaded else f"{r.seconds:.2f}"}
                       for r in (ours, lib)], hide_index=True)
+        if run.loaded:
+            st.caption("The fontnet row is the uploaded model: it was trained elsewhere, so it has no time here; "
+                       "the library was fitted on this page's settings and split.")
 
     st.subheader("Keep the model")
     with st.container(horizontal=True):   # wraps on a narrow screen rather than cutting a button's words short

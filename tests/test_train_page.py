@@ -1,6 +1,7 @@
 """The Train page in Streamlit's AppTest: buttons, live chunks, divergence, uploads, links and 'Use this model'."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -234,6 +235,18 @@ def test_library_comparison_sits_beside_fontnet():
     assert list(table["model"]) == ["fontnet", "scikit-learn MLPClassifier"]
     at2 = page(activation="leaky_relu")
     assert any("no leaky ReLU" in i.value for i in at2.info)
+
+
+def test_the_library_beside_a_loaded_model_names_it_and_gives_it_no_time():
+    at = page(iterations="300")
+    at.file_uploader(key="model_file").upload("m.json", model_json(), "application/json")
+    at.run()
+    click(at, "Fit scikit-learn's MLPClassifier")
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["fontnet (uploaded m.json)", "scikit-learn MLPClassifier"]
+    assert table["time (s)"][0] == "–" and re.fullmatch(r"\d+\.\d\d", table["time (s)"][1])
+    assert any("trained elsewhere, so it has no time here" in c.value for c in at.caption)
 
 
 def test_use_this_model_reaches_the_predict_page():

@@ -194,7 +194,8 @@ class TrainingRun(LiveRun):
     def result(self) -> Result:
         """This run scored the way the baselines are: test accuracy, agreement on 100,000 colours, time."""
         agreement = self.final_agreement if self.final_agreement is not None else formula_agreement(self.net.predict)
-        return Result("fontnet", self.net.score(self.X_test, self.y_test), agreement, self.seconds)
+        name = f"fontnet ({self.name})" if self.loaded else "fontnet"
+        return Result(name, self.net.score(self.X_test, self.y_test), agreement, self.seconds)
 
     def library_result(self) -> Result:
         """scikit-learn's MLPClassifier with the same architecture, split, learning rate and seed.
