@@ -231,6 +231,9 @@ first_paint.stop_after_main_control()
 settings_sidebar()
 if run is not None and not run.loaded and not matches_controls(run) and run.trained:
     st.caption("The settings have changed since this run started: press Train or Reset to use them.")
+if run is not None and run.loaded:
+    st.caption("A model from a file brings its weights only, so the chart below has no training to show; the map "
+               "and the weights are the model's. Train starts a fresh run with the settings on the left.")
 
 if run is not None:
     live_panel(run, status, ss.get("slice", "B"), ss.get("at", 128))

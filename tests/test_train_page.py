@@ -202,11 +202,13 @@ def model_json(**change) -> bytes:
 
 def test_uploading_a_model_loads_it_and_a_bad_one_keeps_the_current():
     at = page()
+    assert not any("brings its weights only" in c.value for c in at.caption)
     at.file_uploader(key="model_file").upload("m.json", model_json(), "application/json")
     at.run()
     no_exception(at)
     run = run_of(at)
     assert run.loaded and run.status == "done" and "m.json" in run.name
+    assert any("A model from a file brings its weights only" in c.value for c in at.caption)
     long = "a_model_with_a_very_long_name_kept_from_last_term_v2_final.json"
     at.file_uploader(key="model_file").clear()
     at.run()
