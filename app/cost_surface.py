@@ -207,7 +207,8 @@ def show_run_surface(run: TrainingRun) -> None:
     try:
         surface.check_shape(run.net)
     except surface.SurfaceError as e:
-        st.info(f"The map shows {e}. Set Hidden layers to 1 to see it.")
+        st.info(f"The map shows {e}." + (" This model came from a file; Train a run with one hidden layer to see "
+                                          "the map." if run.loaded else " Set Hidden layers to 1 to see it."))
         return
     playing = run.status == "running"
     names = weight_names(run.net)

@@ -144,8 +144,22 @@ def test_a_picked_pair_holds_when_the_run_plays_and_stops():
 
 def test_deeper_networks_say_why_there_is_no_map():
     at = page("train", layers="2")
-    assert not maps(at) and any("one hidden layer" in i.value for i in at.info)
+    assert not maps(at) and any("one hidden layer" in i.value and "Set Hidden layers to 1" in i.value
+                                for i in at.info)
     no_exception(at)
+    # a deeper model from a file: the sidebar's layers would not change it, so the page does not suggest them
+    from fontnet.training import TrainingRun, TrainingSettings
+
+    run = TrainingRun(TrainingSettings(iterations=50, layers=2))
+    run.start()
+    run.advance()
+    at = page("train")
+    at.file_uploader(key="model_file").upload("deep.json", json.dumps(run.net.to_dict()).encode(), "application/json")
+    at.run()
+    no_exception(at)
+    assert not maps(at) and at.session_state["train_run"].loaded
+    [note] = [i.value for i in at.info if "one hidden layer" in i.value]
+    assert "came from a file" in note and "Set Hidden layers" not in note
 
 
 def test_the_backprop_page_draws_the_step_and_a_large_one_goes_uphill_for_the_training_rows():
