@@ -141,7 +141,7 @@ def show_maps(net, on: tuple[bool, ...], fixed: str, value: int) -> None:
         col.markdown(node_map_svg(hs, i, sl, on[i]), unsafe_allow_html=True)
         top = f"{float(hs.A[i].max()):.3g}"
         col.caption(f"Node {i + 1}: A up to {top}" if on[i] else
-                    f"Node {i + 1}, switched off: it passes 0 on (its A would be up to {top})")
+                    f"Node {i + 1}, off: passes 0 on (A would reach {top})")
     st.caption("Orange where a node is active (darker is larger), pale grey where its ReLU gives 0; grey dashes: "
                "where its weighted sum Z crosses 0; black: the formula's line.")
     c1, c2 = st.columns([1, 2])

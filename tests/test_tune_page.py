@@ -94,10 +94,10 @@ def test_a_tuned_network_opens_from_its_link():
     assert agreement_text(at) == f"{s.agreement:.1%}" and s.agreement >= 0.99
     assert any("where G = 40" in m.value for m in at.markdown)
     assert not at.warning
-    # a node switched off passes 0 on: its caption says so, beside what its A would be
+    # a node switched off passes 0 on: its caption says so, beside what its A would reach
     nodes = [c.value for c in at.caption if c.value.startswith("Node ")]
     assert nodes[0].startswith("Node 1: A up to ")
-    assert all(n.startswith(f"Node {k}, switched off: it passes 0 on (its A would be up to ") for k, n in
+    assert all(n.startswith(f"Node {k}, off: passes 0 on (A would reach ") for k, n in
                zip((2, 3), nodes[1:]))
 
 
