@@ -143,8 +143,9 @@ def whole(label: str, name: str, **options) -> None:
 
 def bar_label(run: TrainingRun) -> str:
     """The progress bar's words; a loaded model's name and scores instead of a run's iterations."""
-    if run.loaded:
-        return f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula {run.latest.agreement:.1%}"
+    if run.loaded:   # scored on 100,000 colours when loaded, as a finished run and the library table are
+        return (f"{run.name}: test accuracy {accuracy_text(run)} · agreement with the formula "
+                f"{run.final_agreement:.2%} on 100,000 random colours")
     return progress_label(run)
 
 

@@ -249,6 +249,9 @@ def test_the_library_beside_a_loaded_model_names_it_and_gives_it_no_time():
     assert list(table["model"]) == ["fontnet (uploaded m.json)", "scikit-learn MLPClassifier"]
     assert table["time (s)"][0] == "–" and re.fullmatch(r"\d+\.\d\d", table["time (s)"][1])
     assert any("trained elsewhere, so it has no time here" in c.value for c in at.caption)
+    # the bar above says the same agreement as the table (both on 100,000 colours)
+    bar = at.get("progress")[0].proto.text.replace("\\", "")
+    assert f"agreement with the formula {table['agreement with the formula'][0]} on 100,000" in bar
 
 
 def test_use_this_model_reaches_the_predict_page():
