@@ -27,8 +27,11 @@ def progress_label(run: TrainingRun) -> str:
     """The progress bar's words: status, iteration N of M, train loss, test accuracy, agreement (numbers only)."""
     cp = run.latest
     loss_text = "–" if cp.train_loss != cp.train_loss else f"{cp.train_loss:.4f}"
+    # while it plays, the live estimate (5,000 colours); once finished, the run's score on 100,000, which the
+    # message under the bar gives too
+    agreement = f"{cp.agreement:.1%}" if run.final_agreement is None else f"{run.final_agreement:.2%}"
     return (f"{run.status}: iteration {run.iteration:,} of {run.settings.iterations:,} · train loss {loss_text} · "
-            f"test accuracy {accuracy_text(run)} · agreement with the formula {cp.agreement:.1%}")
+            f"test accuracy {accuracy_text(run)} · agreement with the formula {agreement}")
 
 
 MAP_EVERY = 4   # while a run plays, the decision map follows every few updates (the loss and weights every one)

@@ -14,7 +14,7 @@ from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart
 from app.page_kit import Flash
 from app.presses import whole_callback
-from app.text import md_literal
+from app.text import duration_text, md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS
 from fontnet.digits import DigitsRun, DrawingError
@@ -288,7 +288,7 @@ elif presses.button("Fit scikit-learn's MLPClassifier", key="digits_sklearn",
     presses.done("digits_sklearn")
 if ss.get(LIBRARY):
     used, ours, lib = ss[LIBRARY]
-    st.dataframe([{"model": r.name, "test accuracy": f"{r.accuracy:.2%}", "time (s)": f"{r.seconds:.2f}"}
+    st.dataframe([{"model": r.name, "test accuracy": f"{r.accuracy:.2%}", "time": duration_text(r.seconds)}
                   for r in (ours, lib)], hide_index=True)
     st.caption(md_literal(f"Settings: {used.describe()}."))
 

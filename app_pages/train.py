@@ -13,7 +13,7 @@ from app.cost_surface import show_run_surface
 from app.page_kit import Flash, use_model_then_open_predict
 from app.presses import whole_callback
 from app.script_export import show_train_export
-from app.text import md_literal
+from app.text import duration_text, md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS
@@ -159,7 +159,7 @@ def show_messages(run: TrainingRun) -> None:
         st.warning(md_literal(w), icon=":material/ac_unit:")
     if run.status == "done" and not run.loaded:
         played = f", played over {run.played_seconds:.1f} s so you could watch it" if run.played_seconds >= 0.5 else ""
-        st.success(f"Done in {run.seconds:.2f} s of computing{played}: test accuracy {accuracy_text(run)}, "
+        st.success(f"Done in {duration_text(run.seconds)} of computing{played}: test accuracy {accuracy_text(run)}, "
                    f"agreement with the formula {run.final_agreement:.2%} on 100,000 random colours.")
 
 
@@ -276,7 +276,7 @@ if run is not None:
         # a model from a file was not trained here: it has no time to compare
         st.dataframe([{"model": r.name, "test accuracy": f"{r.test_accuracy:.2%}",
                        "agreement with the formula": f"{r.formula_agreement:.2%}",
-                       "time (s)": "–" if r is ours and run.loaded else f"{r.seconds:.2f}"}
+                       "time": "–" if r is ours and run.loaded else duration_text(r.seconds)}
                       for r in (ours, lib)], hide_index=True)
         if run.loaded:
             st.caption("The fontnet row is the uploaded model: it was trained elsewhere, so it has no time here; "

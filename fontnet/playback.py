@@ -245,8 +245,8 @@ class LiveRun(Playback):
         self._note_pace(steps, dt)
         point = self._record(self._chunk_loss(start))
         if self.remaining == 0:
+            self._finished()   # first: whoever reads "done" finds the finished run's scores
             self._set_status("done")
-            self._finished()
         return point
 
     def _chunk_loss(self, start: int) -> float:
@@ -274,4 +274,4 @@ class LiveRun(Playback):
         """Called when a chunk begun at iteration `start` blew up (the status is diverged)."""
 
     def _finished(self) -> None:
-        """Called once the last iteration has trained (the status is done)."""
+        """Called once the last iteration has trained, just before the status becomes done."""

@@ -93,7 +93,17 @@ def test_a_short_run_finishes_with_a_success_message():
     assert run_of(at).status == "done" and run_of(at).iteration == 300
     done = next(s.value for s in at.success if s.value.startswith("Done in"))
     assert "s of computing" in done and "test accuracy" in done
+    # the bar above the message gives the finished run's agreement on 100,000 colours, as the message does
+    agreement = re.search(r"agreement with the formula ([\d.]+%) on 100,000", done).group(1)
+    assert at.get("progress")[0].proto.text.replace("\\", "").endswith(f"agreement with the formula {agreement}")
     no_exception(at)
+
+
+def test_computing_times_read_as_a_person_would():
+    from app.text import duration_text
+
+    assert [duration_text(s) for s in (12.345, 0.27, 0.1, 0.0994, 0.004, 0.0012, 0.0004, 0.0)] == [
+        "12.35 s", "0.27 s", "0.10 s", "99 ms", "4 ms", "1 ms", "under 1 ms", "under 1 ms"]
 
 
 def test_divergence_stops_with_a_message_and_reset_recovers():
@@ -247,7 +257,7 @@ def test_the_library_beside_a_loaded_model_names_it_and_gives_it_no_time():
     no_exception(at)
     table = at.dataframe[0].value
     assert list(table["model"]) == ["fontnet (uploaded m.json)", "scikit-learn MLPClassifier"]
-    assert table["time (s)"][0] == "–" and re.fullmatch(r"\d+\.\d\d", table["time (s)"][1])
+    assert table["time"][0] == "–" and re.fullmatch(r"\d+(\.\d\d s| ms)|under 1 ms", table["time"][1])
     assert any("trained elsewhere, so it has no time here" in c.value for c in at.caption)
     # the bar above says the same agreement as the table (both on 100,000 colours)
     bar = at.get("progress")[0].proto.text.replace("\\", "")
