@@ -193,12 +193,16 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     page.get_by_text(re.compile(r"Loaded colours\.csv \(52 rows\)")).wait_for(timeout=30_000)
     wait_for_app(page)
     page.locator(".st-key-data_file input[type=file]").set_input_files(str(bad))
-    page.get_by_text(re.compile(r"That CSV was not used: line 3: '700' is outside 0-255")).wait_for(timeout=30_000)
+    refused = page.get_by_text(re.compile(r"That CSV was not used: line 3: '700' is outside 0-255"))
+    refused.wait_for(timeout=30_000)
     page.get_by_role("button", name="Reset", exact=True).click()
-    # while that rerun draws, the page can hold the old row of buttons beside the new one: wait for one row
+    # the message is shown once: its going is something Reset's rerun draws (before it, the old page, with one row
+    # of buttons, already looks settled). While that rerun draws, the page can hold the old row of buttons beside
+    # the new one (the message above them is gone, so the row moved up): wait for the run to end and one row
+    refused.wait_for(state="detached", timeout=30_000)
+    wait_for_app(page)
     step = page.get_by_role("button", name="Step", exact=True)
     expect(step).to_have_count(1, timeout=30_000)
-    wait_for_app(page)
     step.click()
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText.startsWith('paused')",
                            timeout=30_000)
