@@ -96,6 +96,10 @@ def test_undo_in_the_browser_asks_the_same_colour_again(app_server, page):
     page.wait_for_function(
         "old => { const s = document.querySelector('#teach-scores'); const q = document.querySelector('#teach-colour');"
         " return s && q && s.dataset.answers === '0' && q.dataset.colour === old; }", arg=answered, timeout=30_000)
+    # the scores are drawn near the top; the answer's swatch, lower down, goes when the run reaches it
+    page.get_by_text("No answers yet: say which text reads better").wait_for(timeout=30_000)
+    page.locator("#teach-answers").wait_for(state="detached", timeout=30_000)
+    wait_for_app(page)
     assert page.locator("#teach-answers").count() == 0
 
 
