@@ -26,6 +26,7 @@ from fontnet import classroom, training
 from fontnet.classroom import ClassView, Pool
 from fontnet.figures import classroom as figures
 from fontnet.figures import live
+from fontnet.parsing import counted
 from fontnet.store import NotTeacher, Room, RoomNotFound, Store, StoreError, Student
 
 POLL_SECONDS = 0.5
@@ -107,7 +108,7 @@ class ClassWatch:
         fade = {"channel": training.CHANNELS.index(self.fixed), "at": self.value, "within": NEAR}
         map_spec = live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE, fade=fade,
                                  alt=f"The class network's P(dark text) where {self.fixed} = {self.value}, with "
-                                     f"{len(pool):,} answer{'' if len(pool) == 1 else 's'} as dots")
+                                     f"{counted(len(pool), 'answer')} as dots")
 
         stats = figures.stats_items(len(self.students), len(pool), view, self.trained_on,
                                     retraining=self.stale or self.trained_on != len(pool))

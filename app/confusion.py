@@ -19,6 +19,7 @@ from app.presses import whole_callback
 from fontnet import mistakes
 from fontnet.figures.mistakes import cell_html
 from fontnet.network import Network
+from fontnet.parsing import counted
 
 OPEN = "digits_cell"          # (true, predicted) of the opened cell, or None
 GRID = "digits_confusion"     # the grid's key: its "cell" is the last cell pressed, "true,predicted"
@@ -55,7 +56,7 @@ def show_confusion(model: Network, X_test: np.ndarray, y_test: np.ndarray, confu
         return
     t, p = opened
     cases = mistakes.cell(model, X_test, y_test, t, p)
-    st.markdown(f"**True {t}, predicted {p}: {len(cases)} test image{'' if len(cases) == 1 else 's'}.** "
+    st.markdown(f"**True {t}, predicted {p}: {counted(len(cases), 'test image')}.** "
                 "Beside each image, which pixels pushed the prediction: each pixel's value times the slope of the "
                 f"predicted digit's score (its logit), orange where it raised it, blue where it lowered it.")
     with st.container(key="digits_cell_images"):

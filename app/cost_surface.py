@@ -27,6 +27,7 @@ from fontnet import surface
 from fontnet.figures.surface import surface_svg
 from fontnet.network import Network
 from fontnet.params import flat_weights, weight_names
+from fontnet.parsing import counted
 
 if TYPE_CHECKING:   # the Backprop page never loads the training module (it brings scikit-learn)
     from fontnet.training import TrainingRun
@@ -192,7 +193,7 @@ def _still_caption(s: surface.Surface, loaded: bool = False) -> None:
     else:
         path = f"Orange: where the run starts (cost {s.point_cost:.4g}); its path grows from here as it trains."
     updates = len(s.fine) - 1
-    fine = (f" Purple: the run's first {updates} update{'' if updates == 1 else 's'} one by one: with a learning "
+    fine = (f" Purple: the run's first {counted(updates, 'update')} one by one: with a learning "
             "rate that is too large they jump across the valley and back." if updates > 0 else "")
     st.caption(
         f"{_words(s)} {path}{fine} Black arrow: downhill from here, "

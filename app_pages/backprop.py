@@ -23,6 +23,7 @@ from fontnet.figures.backprop import (
     terms_table,
 )
 from fontnet.network import Network
+from fontnet.parsing import counted
 from fontnet.printed_update import cached_comparison
 from fontnet.settings import BACKPROP as SCHEMA
 
@@ -105,7 +106,7 @@ def on_apply_n() -> None:
     if res.problem:
         FLASH("error", res.problem)
     else:
-        FLASH("success", f"{len(res.costs)} step{'' if len(res.costs) == 1 else 's'} applied on random training rows.")
+        FLASH("success", f"{counted(len(res.costs), 'step')} applied on random training rows.")
 
 
 @whole_callback
@@ -113,7 +114,7 @@ def on_use() -> None:
     work, _ = working()
     name = network_words(work["picked"])
     n = work["steps"]
-    state.use_model(backprop.configured(work["net"]), f"Backprop: {name} after {n} step{'' if n == 1 else 's'}")
+    state.use_model(backprop.configured(work["net"]), f"Backprop: {name} after {counted(n, 'step')}")
     FLASH("success", "The Predict page now uses this network, for this session only.")
 
 

@@ -15,6 +15,7 @@ from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import classroom, store, teach, training
 from fontnet.figures.classroom import qr_svg, student_labels
+from fontnet.parsing import counted
 from fontnet.settings import CLASS as SCHEMA
 from fontnet.store import NotTeacher, RoomNotFound, StoreError
 
@@ -132,7 +133,7 @@ def on_remove() -> None:
         FLASH("error", f"Nobody was removed: {e}.")
         return
     FLASH("success", f"{name} was removed from room {store.display_code(ss[K['room']])}, with "
-                     f"{'1 answer' if gone == 1 else f'{gone:,} answers'}. That seat cannot answer in this room again.")
+                     f"{counted(gone, 'answer')}. That seat cannot answer in this room again.")
 
 
 def leave_room() -> None:
@@ -241,7 +242,7 @@ def show_keep(w: ClassWatch) -> None:
                 w.train()
                 net = copy.deepcopy(w.view.net)
             use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
-                                             f"{w.trained_on:,} answer{'' if w.trained_on == 1 else 's'})",
+                                             f"{counted(w.trained_on, 'answer')})",
                                         "The Predict page now uses the class network: open it", press="class_use")
 
 
@@ -271,8 +272,8 @@ def show_delete(w: ClassWatch) -> None:
         st.button("Delete the room…", key="class_delete_ask", on_click=on_delete_ask, icon=":material/delete:")
         return
     answers, students = len(w.pool), len(w.students)
-    st.warning(f"Delete room {store.display_code(w.code)} with its {answers:,} answer{'' if answers == 1 else 's'} "
-               f"from {students:,} student{'' if students == 1 else 's'} for good? Nobody can undo this.")
+    st.warning(f"Delete room {store.display_code(w.code)} with its {counted(answers, 'answer')} "
+               f"from {counted(students, 'student')} for good? Nobody can undo this.")
     with st.container(horizontal=True):
         st.button("Delete for good", key="class_delete", on_click=on_delete, type="primary")
         st.button("Cancel", key="class_delete_cancel", on_click=on_delete_cancel)

@@ -23,6 +23,7 @@ from fontnet.figures.maps import decision_map_label
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, legend_html
 from fontnet.figures.vision import specimen_attrs
+from fontnet.parsing import counted
 from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
 
@@ -140,7 +141,7 @@ def on_upload() -> None:
     for n in notices:
         FLASH("warning", f"From the file: {n}.")
     set_answers(loaded)
-    FLASH("success", f"Loaded {len(loaded)} answer{'' if len(loaded) == 1 else 's'} from the file; carry on answering.")
+    FLASH("success", f"Loaded {counted(len(loaded), 'answer')} from the file; carry on answering.")
 
 
 def join_room(s: Seat, nickname: str) -> None:
@@ -271,7 +272,7 @@ def show_class() -> None:
                 st.button("Not you? Take a new seat", key="teach_new_seat", on_click=on_new_seat)
     if s.counts is not None:
         students, given = s.counts
-        st.caption(f"The class so far: {students:,} student{'' if students == 1 else 's'}, {given:,} answers.")
+        st.caption(f"The class so far: {counted(students, 'student')}, {counted(given, 'answer')}.")
     kind, message = s.news or ("", "")
     status = (f"{'Saved to the class: ' if kind == 'success' else ''}{s.saved:,} of your answers "
               f"{'is' if s.saved == 1 else 'are'} in room {s.shown_code}.")
@@ -360,8 +361,8 @@ with side:
                   help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
     given = len(answers())
-    st.markdown(f'<div id="teach-scores" data-answers="{given}" style="{STATUS_STYLE}; opacity: 0.7">{given} '
-                f'answer{"" if given == 1 else "s"} · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
+    st.markdown(f'<div id="teach-scores" data-answers="{given}" style="{STATUS_STYLE}; opacity: 0.7">'
+                f'{counted(given, "answer")} · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
                 unsafe_allow_html=True)
     if room is not None:   # the teacher chooses for the room: said in words (a disabled control's grey is 2.6:1)
         ss[K["ask"]] = room.ask
@@ -372,7 +373,7 @@ with side:
     st.caption(teach.WHY_ACTIVE)
     if presses.button("Use this model", key="teach_use", disabled=not answers(),
                       help="The Predict page uses your network for this session only."):
-        use_model_then_open_predict(copy.deepcopy(net), f"taught here ({given} answer{'' if given == 1 else 's'})",
+        use_model_then_open_predict(copy.deepcopy(net), f"taught here ({counted(given, 'answer')})",
                                     "The Predict page now uses your network: open it", press="teach_use")
 
 # under both columns, as wide as the page: in the question's column its table of four had two columns out of sight

@@ -27,6 +27,11 @@ def shorten(text: object, limit: int = SHORT) -> str:
     return s if len(s) <= limit else s[:limit - 3] + "..."
 
 
+def counted(n: int, noun: str) -> str:
+    """A count with its noun, for a message: '1 answer', '2 answers', '1,800 answers'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def quoted(text: object) -> str:
     """What a person typed, for a message: shortened, then quoted ('abc')."""
     return repr(shorten(text))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
-from .parsing import SettingsError, quoted, shorten
+from .parsing import SettingsError, counted, quoted, shorten
 
 __all__ = [
     "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
@@ -555,7 +555,7 @@ class Answers(Kind):
         if problems:
             n = len(answers)
             raise Corrected(value, f"{'partly unusable' if n else 'not a list of answers'} ({'; '.join(problems)})",
-                            f"the {n} answer{'' if n == 1 else 's'} kept" if n else "no answers")
+                            f"the {counted(n, 'answer')} kept" if n else "no answers")
         return value
 
 
@@ -677,7 +677,7 @@ class RunList(Kind):
         if problems:
             n = len(runs)
             raise Corrected(tuple(runs), f"{'partly unusable' if n else 'not a list of runs'} ({'; '.join(problems)})",
-                            f"the {n} run{'' if n == 1 else 's'} kept" if n else "no runs")
+                            f"the {counted(n, 'run')} kept" if n else "no runs")
         return tuple(runs)
 
     def format(self, value: object) -> str:

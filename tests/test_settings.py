@@ -212,3 +212,9 @@ def test_a_table_refuses_a_default_its_own_kind_cannot_read():
         Schema("x", (settings.Field("n", 0, settings.Whole(1, 3)),))
     with pytest.raises(ValueError, match="twice"):
         Schema("x", (settings.Field("n", 1, settings.Whole(1, 3)), settings.Field("n", 1, settings.Whole(1, 3))))
+
+
+def test_a_count_says_its_noun_in_the_singular_only_for_one():
+    from fontnet.parsing import counted
+
+    assert [counted(n, "answer") for n in (0, 1, 2, 1800)] == ["0 answers", "1 answer", "2 answers", "1,800 answers"]

@@ -313,7 +313,7 @@ def test_the_teachers_settings_hide_the_guess_choose_the_questions_and_show_coun
     at.run()
     assert not at.toggle(key="teach_show_guess").value
     assert any(m.value.startswith("**Next colour**: where the network is least sure") for m in at.markdown)
-    assert any("The class so far: 2 students, 1 answers." in c.value for c in at.caption)
+    assert any("The class so far: 2 students, 1 answer." in c.value for c in at.caption)
     at.toggle(key="teach_show_guess").set_value(True)
     at.run()
     assert any(teach.guess(at.session_state["teach_net"], question(at)).sentence() in m.value for m in at.markdown)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..model import cache_dir, cached_model, training_fingerprint
 from ..network import ModelFileError, Network
+from ..parsing import counted
 from .data import DIGITS, N_PIXELS
 from .learning import DEFAULT, train
 
@@ -23,7 +24,7 @@ def check_model(net: Network) -> Network:
         raise ModelFileError("this is a colour model (3 inputs: R, G, B; 2 classes: light or dark text); "
                              "a digits model takes 64 pixels and gives the 10 digits")
     if n_in != N_PIXELS:
-        raise ModelFileError(f"the model takes {n_in} input{'' if n_in == 1 else 's'}; a digits model takes {N_PIXELS} "
+        raise ModelFileError(f"the model takes {counted(n_in, 'input')}; a digits model takes {N_PIXELS} "
                              "(8x8 pixels)")
     if classes != [str(d) for d in DIGITS]:
         shown = ", ".join(classes[:12]) + ("..." if len(classes) > 12 else "")

@@ -14,6 +14,7 @@ import segno
 
 from .. import colors
 from ..classroom import ClassView, Split, StudentScore
+from ..parsing import counted
 from ..store import Student
 
 QR_SCALE = 8
@@ -51,7 +52,7 @@ def stats_items(students: int, answers: int, view: ClassView | None, trained_on:
         items += [
             {"key": "formula", "label": "Class network agrees with the formula", "value": f"{view.agreement.formula:.1%}"},
             {"key": "wcag", "label": "... with WCAG", "value": f"{view.agreement.wcag:.1%}"},
-            {"key": "trained", "label": "Trained on", "value": f"{trained_on:,} answer{'' if trained_on == 1 else 's'}"
+            {"key": "trained", "label": "Trained on", "value": counted(trained_on, 'answer')
              + (" (retraining)" if retraining else "")},
         ]
     return items
@@ -82,7 +83,7 @@ def split_swatches(splits: Sequence[Split]) -> list[dict]:
     out = []
     for sp in splits:
         fg = colors.to_hex(colors.text_colour(bool(colors.wcag_label(sp.rgb))))
-        people = f"{sp.students} student{'' if sp.students == 1 else 's'}"
+        people = counted(sp.students, 'student')
         out.append({"bg": sp.hex, "fg": fg, "text": f"{sp.dark} dark · {sp.light} light",
                     "title": f"{sp.hex}: {sp.dark} said dark text, {sp.light} light, from {people}"})
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import data
 from ..network import ModelFileError, Network
-from ..parsing import shorten
+from ..parsing import counted, shorten
 
 MAX_MODEL_BYTES = 1_000_000
 
@@ -14,7 +14,7 @@ def load_model(raw: bytes | str) -> Network:
     """A model from an uploaded JSON file: at most 1 MB, 3 inputs, 2 classes, every number finite."""
     net = Network.loads(raw, max_bytes=MAX_MODEL_BYTES)
     if (n_in := net.weights_[0].shape[1]) != 3:
-        raise ModelFileError(f"the model takes {n_in} input{'' if n_in == 1 else 's'}; a colour model takes 3 (R, G, B)")
+        raise ModelFileError(f"the model takes {counted(n_in, 'input')}; a colour model takes 3 (R, G, B)")
     if len(net.classes_) != 2 or sorted(map(str, net.classes_.tolist())) != ["0", "1"]:
         raise ModelFileError(f"the model has classes {shorten(net.classes_.tolist())}; a colour model has two, 0 and 1")
     if max(net.hidden_layer_sizes) > 1024 or len(net.hidden_layer_sizes) > 10:
