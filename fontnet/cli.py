@@ -159,13 +159,23 @@ def _load_model(path: str | None) -> Network:
     return model
 
 
+def _read_colours(words: list[str]) -> list:
+    """Each word a colour. Whole numbers of up to three digits, three at a time ('255 255 255'), are red, green
+    and blue written with spaces, not colours of their own ('255' alone reads as #255, teal): the shell split
+    them, so they are refused with the way to write them (commas, or a # for hex)."""
+    if len(words) % 3 == 0 and all(w.strip().isdigit() and len(w.strip()) <= 3 for w in words):
+        triples = " ".join(",".join(w.strip() for w in words[i:i + 3]) for i in range(0, len(words), 3))
+        raise colors.ColourError(f"{' '.join(words)!r} reads as red, green and blue: join them with commas "
+                                 f"({triples}), or write hex colours with a # (#{words[0].strip()})")
+    return [colors.parse_colour(c) for c in words]
+
+
 def cmd_predict(a, out) -> None:
     if a.csv and a.colours:
         raise UsageError("give colours or --csv FILE, not both")
     if not a.csv and not a.colours:
         raise UsageError("give at least one COLOUR (#ffc0cb, ffc0cb, 255,192,203 or a CSS name) or --csv FILE")
-    rgbs = (data.read_rows(_read_bytes(a.csv), want_label=False)[0] if a.csv
-            else [colors.parse_colour(c) for c in a.colours])
+    rgbs = data.read_rows(_read_bytes(a.csv), want_label=False)[0] if a.csv else _read_colours(a.colours)
     model = _load_model(a.model)
     if a.csv:
         p = p_dark(model, rgbs)

@@ -97,6 +97,11 @@ def _bad_files(tmp_path):
     (["predict", "300,0,0"], "outside 0-255"),
     (["predict", "notacolour"], "'notacolour' is not #rrggbb, #rgb, r,g,b or a CSS colour name"),
     (["predict", "pink", "blurple"], "'blurple'"),
+    (["predict", "255", "0", "0"], "'255 0 0' reads as red, green and blue: join them with commas (255,0,0), "
+                                   "or write hex colours with a # (#255)"),
+    (["predict", "255", "255", "255"], "join them with commas (255,255,255)"),
+    (["predict", "1", "2", "3", "4", "5", "6"], "join them with commas (1,2,3 4,5,6)"),
+    (["predict", "fff", "0", "0"], "'0' is not #rrggbb, #rgb, r,g,b or a CSS colour name"),
     (["predict", "--csv", "{d}/missing_col.csv"], "missing columns"),
     (["predict", "--csv", "{d}/non_numeric.csv"], "'two' is not a number"),
     (["predict", "fff", "--model", "{d}/nope.json"], "cannot read model file"),
