@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("backprop", help="one step of learning on one colour: every chain-rule term, the chapter's "
                                         "printed update, and the cost before and after")
-    g.add_argument("colour", metavar="COLOUR", help="#ffc0cb, ffc0cb or 255,192,203")
+    g.add_argument("colour", metavar="COLOUR", nargs="+", help="#ffc0cb, ffc0cb, 255,192,203 or a CSS name (pink)")
     settings.BACKPROP.add_argument(g, "label", help="the target: formula (the default), dark or light")
     settings.BACKPROP.add_argument(g, "seed", default=None, help="fresh weights, uniform in [0, 1) from this seed "
                                                                  "(default: the default model)")
@@ -235,7 +235,10 @@ def _matrix(M) -> str:
 def cmd_backprop(a, out) -> None:
     if a.seed is not None and a.model:
         raise UsageError("give --seed (fresh weights) or --model FILE, not both")
-    rgb = colors.parse_colour(a.colour)
+    rgbs = _read_colours(a.colour)
+    if len(rgbs) != 1:
+        raise UsageError(f"give one COLOUR, got {len(rgbs)}: {' '.join(a.colour)!r}")
+    rgb = rgbs[0]
     net = (backprop.fresh_network(a.seed) if a.seed is not None
            else _load_model(a.model) if a.model else default_model())
     try:

@@ -43,6 +43,8 @@ def test_label_activation_and_loss_are_used():
     assert light["cost"] == pytest.approx(-np.log(1 - A2))
     # the label defaults to the chapter's formula: pink is light enough for dark text
     assert _json("ffc0cb", "--seed", "3")["label"] == "dark" and _json("000080", "--seed", "3")["label"] == "light"
+    # a CSS name reads as its colour, as `predict` reads it
+    assert _json("pink", "--seed", "3") == _json("ffc0cb", "--seed", "3")
 
 
 def test_without_a_seed_it_explains_the_default_model():
@@ -72,6 +74,8 @@ def test_text_output_names_every_term():
 @pytest.mark.parametrize("args,words", [
     (["backprop"], "COLOUR"),
     (["backprop", "#zzz"], "#zzz"),
+    (["backprop", "255", "0", "0"], "'255 0 0' reads as red, green and blue: join them with commas (255,0,0)"),
+    (["backprop", "pink", "navy"], "give one COLOUR, got 2: 'pink navy'"),
     (["backprop", "ffc0cb", "--label", "grey"], "--label"),
     (["backprop", "ffc0cb", "--seed", "abc"], "'abc' is not a whole number"),
     (["backprop", "ffc0cb", "--seed", "-1"], "--seed"),
