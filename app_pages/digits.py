@@ -14,7 +14,7 @@ from app.draw_pad import clear, draw_pad, preview_html
 from app.live_chart import Chart
 from app.page_kit import Flash
 from app.presses import whole_callback
-from app.text import duration_text, md_literal
+from app.text import md_literal
 from fontnet import digits
 from fontnet.activations import ACTIVATIONS
 from fontnet.digits import DigitsRun, DrawingError
@@ -27,7 +27,7 @@ from fontnet.figures.digits import (
 )
 from fontnet.figures.live import history_points
 from fontnet.network import ModelFileError, Network
-from fontnet.parsing import shorten
+from fontnet.parsing import duration_text, shorten
 from fontnet.settings import DIGITS as SCHEMA
 
 RUN = "digits_run"

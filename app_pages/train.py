@@ -13,7 +13,7 @@ from app.cost_surface import show_run_surface
 from app.page_kit import Flash, use_model_then_open_predict
 from app.presses import whole_callback
 from app.script_export import show_train_export
-from app.text import duration_text, md_literal
+from app.text import md_literal
 from app.train_live import accuracy_text, feed_source, progress_label, train_charts
 from fontnet import data, training
 from fontnet.activations import ACTIVATIONS
@@ -21,7 +21,7 @@ from fontnet.figures import live
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import LOSS_LEGEND, MAP_LEGEND, legend_html
 from fontnet.network import ModelFileError, NetworkError
-from fontnet.parsing import shorten
+from fontnet.parsing import duration_text, shorten
 from fontnet.settings import TRAIN as SCHEMA
 from fontnet.training import TrainingRun, TrainingSettings
 

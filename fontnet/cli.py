@@ -23,6 +23,8 @@ from .network import (
     NetworkError,
     use_compiled_loop,
 )
+from .parsing import duration_text
+from .training import diagnose
 
 
 class UsageError(Exception):
@@ -139,15 +141,19 @@ def cmd_train(a, out) -> None:
     seconds = time.perf_counter() - t
     res = dict(mode=a.mode, iterations=net.n_iter_, hidden=list(a.hidden), activation=a.activation, seed=a.seed,
                data=ds.name, rows=len(ds), test_accuracy=net.score(X_test, y_test),
-               formula_agreement=formula_agreement(net.predict), seconds=seconds)
+               formula_agreement=formula_agreement(net.predict), seconds=seconds,
+               warnings=diagnose(net, X_train, where="cli"))
     if a.save:
         res["saved"] = _save(net, a.save)
     if a.json:
         print(json.dumps(res), file=out)
     else:
-        print(f"trained {a.mode} mode, {net.n_iter_:,} iterations on {ds.name} in {seconds:.2f} s", file=out)
+        print(f"trained {a.mode} mode, {net.n_iter_:,} iterations on {ds.name} in {duration_text(seconds)}",
+              file=out)
         print(f"test accuracy:      {res['test_accuracy']:.4f}  ({len(y_test)} held-out rows)", file=out)
         print(f"formula agreement:  {res['formula_agreement']:.4f}  (100,000 random colours)", file=out)
+        for w in res["warnings"]:
+            print(f"warning: {w}", file=out)
         if a.save:
             print(f"saved to {a.save}", file=out)
 
@@ -217,12 +223,12 @@ def cmd_digits(a, out) -> None:
     if a.json:
         print(json.dumps(res), file=out)
         return
-    print(f"trained {settings.describe()} in {seconds:.2f} s", file=out)
+    print(f"trained {settings.describe()} in {duration_text(seconds)}", file=out)
     print(f"test accuracy:             {res['test_accuracy']:.4f}  ({len(y_test)} held-out images)", file=out)
     if res["sklearn_accuracy"] is None:
         print(f"scikit-learn: {res['sklearn_note']}", file=out)
     else:
-        print(f"scikit-learn MLPClassifier: {res['sklearn_accuracy']:.4f} in {res['sklearn_seconds']:.2f} s "
+        print(f"scikit-learn MLPClassifier: {res['sklearn_accuracy']:.4f} in {duration_text(res['sklearn_seconds'])} "
               "(same layers, split and seed)", file=out)
     if a.save:
         print(f"saved to {a.save}", file=out)

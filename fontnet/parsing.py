@@ -32,6 +32,16 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def duration_text(seconds: float) -> str:
+    """A computing time as a person reads it: '0.27 s' from a second down, '4 ms' below, 'under 1 ms' below that
+    ('0.00 s' read as if nothing had been done)."""
+    if seconds >= 0.1:
+        return f"{seconds:.2f} s"
+    if seconds >= 0.0005:
+        return f"{seconds * 1000:.0f} ms"
+    return "under 1 ms"
+
+
 def quoted(text: object) -> str:
     """What a person typed, for a message: shortened, then quoted ('abc')."""
     return repr(shorten(text))

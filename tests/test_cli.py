@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -64,6 +65,24 @@ def test_train_json_save_and_predict_with_the_model(tmp_path):
     assert res["formula_agreement"] > 0.99
     code, out = run_captured(["predict", "fff", "--model", str(model), "--json"])
     assert code == 0 and json.loads(out)["text"] == "dark"
+
+
+def test_train_says_when_the_network_is_stuck_on_one_answer():
+    code, out = run_captured(["train", "--lr", "1e9", "--iterations", "100"])
+    lines = out.splitlines()
+    assert code == 0 and re.fullmatch(r"trained chapter mode, 100 iterations on the chapter's data \(1,345 rows\) in "
+                                      r"(under 1 ms|\d+ ms|\d+\.\d\d s)", lines[0])
+    stuck = [w for w in lines if w.startswith("warning: ")]
+    assert len(stuck) == 1 and "stuck predicting one class" in stuck[0]
+    assert stuck[0].endswith("try a smaller --lr or another --seed.") and "Reset" not in out
+    code, out = run_captured(["train", "--lr", "1e9", "--iterations", "100", "--json"])
+    assert code == 0 and json.loads(out)["warnings"] == [stuck[0].removeprefix("warning: ")]
+
+
+def test_a_healthy_run_has_no_warning():
+    code, out = run_captured(["train", "--iterations", "5000", "--json"])
+    res = json.loads(out)
+    assert code == 0 and res["formula_agreement"] > 0.9 and res["warnings"] == []
 
 
 @pytest.mark.parametrize("args,name", [([], "the chapter's data (1,345 rows)"),

@@ -100,7 +100,7 @@ def test_a_short_run_finishes_with_a_success_message():
 
 
 def test_computing_times_read_as_a_person_would():
-    from app.text import duration_text
+    from fontnet.parsing import duration_text
 
     assert [duration_text(s) for s in (12.345, 0.27, 0.1, 0.0994, 0.004, 0.0012, 0.0004, 0.0)] == [
         "12.35 s", "0.27 s", "0.10 s", "99 ms", "4 ms", "1 ms", "under 1 ms", "under 1 ms"]

@@ -45,8 +45,17 @@ def live_agreement(net: Network) -> float:
     return float(np.mean(net.predict(X) == y))
 
 
-def diagnose(net: Network, X: np.ndarray) -> list[str]:
-    """Warnings when a network is stuck: one answer for every colour, or a layer of ReLUs that never fire."""
+_REMEDIES = {  # what to try, where the run was made: on the Train page, or with `python -m fontnet train`
+    "page": ("Try He initialisation, a smaller learning rate or another seed, then Reset.",
+             "try a smaller learning rate or He/Xavier initialisation, then Reset."),
+    "cli": ("Try a smaller --lr or another --seed.", "try a smaller --lr or another --seed."),
+}
+
+
+def diagnose(net: Network, X: np.ndarray, *, where: str = "page") -> list[str]:
+    """Warnings when a network is stuck: one answer for every colour, or a layer of ReLUs that never fire. `where`
+    ('page' or 'cli') picks the remedy's words: the page's controls or the command's options."""
+    dead_remedy, stuck_remedy = _REMEDIES[where]
     out = []
     fwd = net.forward(np.asarray(X, dtype=float).T)
     if net.activation == "relu":
@@ -54,16 +63,14 @@ def diagnose(net: Network, X: np.ndarray) -> list[str]:
             dead = np.all(Z <= 0, axis=1)
             if dead.all():
                 out.append(f"Every ReLU in hidden layer {l} outputs 0 for every training colour (they are \"dead\"): "
-                           "no gradient flows back through them, so the network cannot learn. "
-                           "Try He initialisation, a smaller learning rate or another seed, then Reset.")
+                           f"no gradient flows back through them, so the network cannot learn. {dead_remedy}")
     p = fwd.output[0] if fwd.output.shape[0] == 1 else fwd.output[1]
     if len(p) and (np.all(p >= 0.5) or np.all(p < 0.5)):
         shade = "dark" if p[0] >= 0.5 else "light"
         out.append(f"The network answers {shade} text for every training colour: it is stuck predicting one class "
                    f"(P(dark) ranges only {p.min():.3f}-{p.max():.3f}). "
                    "A learning rate that is too large often does this, and so does the chapter's uniform [0, 1) "
-                   "initialisation in a wider or deeper network; try a smaller learning rate or He/Xavier "
-                   "initialisation, then Reset.")
+                   f"initialisation in a wider or deeper network; {stuck_remedy}")
     return out
 
 
