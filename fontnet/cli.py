@@ -301,11 +301,11 @@ def cmd_prepare(a, out) -> None:
 
     warm_up()
     print(f"default model ready ({model.n_iter_:,} iterations) and training loop compiled "
-          f"in {time.perf_counter() - t:.1f} s", file=out)
+          f"in {duration_text(time.perf_counter() - t)}", file=out)
     t = time.perf_counter()
     cached_comparison()
-    print(f"the Backprop page's printed-vs-per-node comparison measured and kept in {time.perf_counter() - t:.1f} s",
-          file=out)
+    print("the Backprop page's printed-vs-per-node comparison measured and kept in "
+          f"{duration_text(time.perf_counter() - t)}", file=out)
 
 
 def main(argv=None, out=None) -> int:

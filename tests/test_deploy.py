@@ -270,3 +270,15 @@ def test_a_bad_database_url_is_reported_without_its_password():
     out = subprocess.run([sys.executable, "scripts/serve_replicas.py", "2", "--database-url",
                           "mysql://fontnet:hunter2@h/db"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "hunter2" not in out.stderr and "mysql://fontnet:***@h/db" in out.stderr
+
+
+# ---- scripts/start: the port it passes to Streamlit -------------------------------------------------------
+@pytest.mark.parametrize("args", [["--server.port", "99999"], ["--server.port=abc"], ["--server.port="],
+                                  ["--server.headless", "true", "--server.port"], ["--server.port=-1"]])
+def test_start_refuses_a_port_that_is_not_one_before_any_set_up(args):
+    """Streamlit answers --server.port 99999 with an OverflowError traceback; the script checks first (and so
+    before installing anything: this returns at once)."""
+    out = subprocess.run(["bash", "scripts/start", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and out.stdout == ""
+    [line] = out.stderr.strip().splitlines()
+    assert line.startswith("scripts/start: --server.port '") and "is not a port number from 0 to 65535" in line
