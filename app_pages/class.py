@@ -15,7 +15,7 @@ from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import classroom, store, teach, training
 from fontnet.figures.classroom import qr_svg, student_labels
-from fontnet.parsing import counted
+from fontnet.parsing import counted, duration_text
 from fontnet.settings import CLASS as SCHEMA
 from fontnet.store import NotTeacher, RoomNotFound, StoreError
 
@@ -216,8 +216,10 @@ def show_panel(w: ClassWatch) -> None:
         live_charts(PANEL, w.charts(), columns=COLUMNS, areas=AREAS, narrow_below=NARROW_BELOW,
                     source=feed_source(w) if w.room.open else None, every=POLL_SECONDS, watch=(w.held, MAP_CHART))
     if w.trained_on >= 0:
+        trained = (f"the last retraining took {duration_text(w.train_ms / 1000)}" if w.trained_on
+                   else "until the first answer it has its starting weights")
         st.caption(f"The class network is Teach's (3 inputs, 3 ReLU nodes, 1 output), trained as Teach trains on "
-                   f"every answer pooled; the last retraining took {w.train_ms:.0f} ms. Agreement is measured on "
+                   f"every answer pooled; {trained}. Agreement is measured on "
                    f"the same {teach.AGREEMENT_COLOURS:,} fixed colours as on Teach.")
 
 

@@ -23,7 +23,7 @@ from fontnet.figures.maps import decision_map_label
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, legend_html
 from fontnet.figures.vision import specimen_attrs
-from fontnet.parsing import counted
+from fontnet.parsing import counted, duration_text
 from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
 
@@ -361,9 +361,10 @@ with side:
                   help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
     given = len(answers())
+    trained = (f"retrained in {duration_text(ss[RETRAIN_MS] / 1000)}" if given
+               else "the network has its starting weights")   # nothing to train on: no time to give
     st.markdown(f'<div id="teach-scores" data-answers="{given}" style="{STATUS_STYLE}; opacity: 0.7">'
-                f'{counted(given, "answer")} · retrained in {ss.get(RETRAIN_MS, 0):.0f} ms</div>',
-                unsafe_allow_html=True)
+                f'{counted(given, "answer")} · {trained}</div>', unsafe_allow_html=True)
     if room is not None:   # the teacher chooses for the room: said in words (a disabled control's grey is 2.6:1)
         ss[K["ask"]] = room.ask
         st.markdown(f"**Next colour**: {SCHEMA['ask'].kind.label(room.ask)}, as your teacher chose for the room.")

@@ -3,6 +3,7 @@ key, a database out of reach, and the live panel's feed (only what is new, never
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -370,6 +371,20 @@ def test_use_the_class_network_with_no_answers_says_so(db):
     click(at, "Use the class network")
     no_exception(at)
     assert any("No answers yet" in i.value for i in at.info) and "fontnet_session_model" not in at.session_state
+
+
+RETRAINED = r"the last retraining took (under 1 ms|\d+ ms|\d+\.\d\d s)\."
+
+
+def test_the_class_network_caption_gives_a_retraining_time_only_once_there_was_one(db):
+    code, key = db.create_room()
+    at = page(room=code, key=key)
+    [about] = [c.value for c in at.caption if c.value.startswith("The class network is Teach's")]
+    assert "until the first answer it has its starting weights" in about and "retraining took" not in about
+    code, key = class_with(db, {"Ann": [((250, 250, 250), 1)]})
+    at = page(room=code, key=key)
+    [about] = [c.value for c in at.caption if c.value.startswith("The class network is Teach's")]
+    assert re.search(RETRAINED, about) and "starting weights" not in about
 
 
 def test_a_class_of_one_answer_says_one_answer(db):
