@@ -238,6 +238,22 @@ def test_uploading_a_model_loads_it_and_a_bad_one_keeps_the_current():
         assert run_of(at) is run
 
 
+def test_a_loaded_model_stuck_on_one_answer_is_told_what_can_change_it():
+    """No setting on the page retrains a model from a file, so the stuck warning's remedy is Reset alone."""
+    d = json.loads(model_json())
+    d["weights"][-1] = [[0.0] * len(row) for row in d["weights"][-1]]
+    d["biases"][-1] = [-5.0]   # P(dark) tiny for every colour
+    at = page()
+    at.file_uploader(key="model_file").upload("light.json", json.dumps(d).encode(), "application/json")
+    at.run()
+    no_exception(at)
+    [stuck] = [shown(w) for w in at.warning if "stuck predicting one class" in shown(w)]
+    assert stuck.endswith("this model came from a file: Reset trains a fresh one from the settings on the left.")
+    assert "He/Xavier" not in stuck and "learning rate that is too large" in stuck
+    click(at, "Reset")   # a fresh run from the settings: nothing stuck, nothing said
+    assert not run_of(at).loaded and not any("stuck" in shown(w) for w in at.warning)
+
+
 def test_library_comparison_sits_beside_fontnet():
     at = page(iterations="300")
     click(at, "Step")

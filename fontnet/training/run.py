@@ -49,12 +49,15 @@ _REMEDIES = {  # what to try, where the run was made: on the Train page, or with
     "page": ("Try He initialisation, a smaller learning rate or another seed, then Reset.",
              "try a smaller learning rate or He/Xavier initialisation, then Reset."),
     "cli": ("Try a smaller --lr or another --seed.", "try a smaller --lr or another --seed."),
+    "loaded": ("This model came from a file: Reset trains a fresh one from the settings on the left.",
+               "this model came from a file: Reset trains a fresh one from the settings on the left."),
 }
 
 
 def diagnose(net: Network, X: np.ndarray, *, where: str = "page") -> list[str]:
     """Warnings when a network is stuck: one answer for every colour, or a layer of ReLUs that never fire. `where`
-    ('page' or 'cli') picks the remedy's words: the page's controls or the command's options."""
+    picks the remedy's words: 'page' (the Train page's controls), 'cli' (the command's options) or 'loaded' (a
+    model from a file, which no setting changes: only Reset, to a fresh run)."""
     dead_remedy, stuck_remedy = _REMEDIES[where]
     out = []
     fwd = net.forward(np.asarray(X, dtype=float).T)
@@ -196,7 +199,7 @@ class TrainingRun(LiveRun):
     # ---- what to show -----------------------------------------------------------------------------
     def warnings(self) -> list[str]:
         """Stuck diagnoses for the current weights (see `diagnose`)."""
-        return diagnose(self.net, self.X_train) if self.trained else []
+        return diagnose(self.net, self.X_train, where="loaded" if self.loaded else "page") if self.trained else []
 
     def result(self) -> Result:
         """This run scored the way the baselines are: test accuracy, agreement on 100,000 colours, time."""
