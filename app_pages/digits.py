@@ -33,6 +33,7 @@ from fontnet.settings import DIGITS as SCHEMA
 RUN = "digits_run"
 OWN = "digits_own_model"          # (model, name): uploaded, or a run kept with "Use this model"
 TEST_IMAGE = "digits_test_image"  # None: the pad is read; an int: that test image is shown instead
+LAST_DRAWN = "digits_last_drawn"   # the pad's last drawing that could be read, as the 8x8 image (kept on a bad one)
 FLASH = Flash("digits")
 LIBRARY = "digits_library"
 UPDATE_SECONDS = 0.2              # a default run's 40 chunks play in about 8 s
@@ -75,6 +76,7 @@ def new_run(start: bool) -> None:
 def on_clear() -> None:
     clear()
     ss[TEST_IMAGE] = None
+    ss.pop(LAST_DRAWN, None)
 
 
 @whole_callback
@@ -148,10 +150,16 @@ def pad_section() -> None:
         caption = f"Test image {shown}, labelled {y_test[shown]}."
     elif strokes:
         try:
-            image = digits.reduce_drawing(digits.parse_strokes(strokes))
+            image = ss[LAST_DRAWN] = digits.reduce_drawing(digits.parse_strokes(strokes))
             caption = "Your drawing, cropped to its ink, centred and counted in 4x4 blocks (0-16)."
         except DrawingError as e:
-            st.warning(md_literal(f"That drawing could not be read: {e}. Clear the pad and draw again."))
+            image = ss.get(LAST_DRAWN)   # the drawing before it still stands, read as it was
+            kept = " The reading here is of your drawing before it." if image is not None else ""
+            st.warning(md_literal(f"That drawing could not be read: {e}.{kept} Clear the pad and draw again."))
+            if image is not None:
+                caption = "Your last drawing that could be read, cropped to its ink, centred and counted in 4x4 blocks."
+    else:
+        ss.pop(LAST_DRAWN, None)   # an empty pad (the toolbar's bin empties it too): no earlier drawing stands
     reading = digits.read(model, image) if image is not None else None
     with mid:
         st.markdown("**What the network sees**")

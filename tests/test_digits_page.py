@@ -65,6 +65,36 @@ def test_the_page_opens_ready_with_an_empty_pad_asking_for_a_digit():
     assert float(accuracy.value.rstrip("%")) > 95  # the default model is trained and ready to read
 
 
+def test_a_drawing_that_cannot_be_read_keeps_the_last_reading(monkeypatch):
+    """The pad's strokes stand in for the browser's (the component is the browser's part; its reading of Fabric's
+    paths is tested in test_digits.py). A drawing grown past the point limit gets a message, and the reading of
+    the drawing before it stays; Clear empties both."""
+    import app.draw_pad
+
+    one = [[[150.0, 40.0 + 4 * i] for i in range(56)]]          # a vertical stroke: a 1
+    drawn = {"strokes": one}
+    monkeypatch.setattr(app.draw_pad, "draw_pad", lambda on_change=None: drawn["strokes"])
+    at = page()
+    no_exception(at)
+    before = prediction(at), preview_pixels(at)
+    assert before[0] is not None and before[1] and not at.warning
+    drawn["strokes"] = one + [[[100.0, 100.0]] * digits.MAX_POINTS]   # past the limit
+    at.run()
+    no_exception(at)
+    [warning] = [shown(w) for w in at.warning]
+    assert warning == (f"That drawing could not be read: the drawing has more than {digits.MAX_POINTS:,} points. "
+                       "The reading here is of your drawing before it. Clear the pad and draw again.")
+    assert (prediction(at), preview_pixels(at)) == before
+    assert any(c.value.startswith("Your last drawing that could be read") for c in at.caption)
+    drawn["strokes"] = []
+    click(at, "Clear")
+    assert prediction(at) is None and preview_pixels(at) == "" and not at.warning
+    drawn["strokes"] = [[[100.0, 100.0]] * (digits.MAX_POINTS + 1)]   # nothing read before it: nothing to keep
+    at.run()
+    [warning] = [shown(w) for w in at.warning]
+    assert "before it" not in warning and prediction(at) is None
+
+
 def test_a_random_test_image_is_read_and_shown_as_the_network_sees_it():
     at = click(page(), "Random test image")
     no_exception(at)
