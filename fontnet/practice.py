@@ -121,6 +121,7 @@ class EntryError(ValueError):
 
 
 _SPLIT = re.compile(r"[,;\s]+")
+_BRACKETS = str.maketrans("[](){}", "      ")   # [0.1 0.2] and (0.1, 0.2) alike: a vector's brackets, not numbers
 _DECIMAL_COMMA = re.compile(r"\d,\d")
 
 
@@ -130,10 +131,13 @@ def read_number_or_fraction(token: str) -> float:
     try:
         if "/" in t:
             top, bottom = t.split("/", 1)
-            value = read_number(top) / read_number(bottom)
+            top, bottom = read_number(top), read_number(bottom)
+            if bottom == 0:
+                raise EntryError(f"{quoted(token)} divides by zero")
+            value = top / bottom
         else:
             value = read_number(t)
-    except (SettingsError, ZeroDivisionError):
+    except SettingsError:
         raise EntryError(f"{quoted(token)} is not a number (write 0.25, -1/3 or 2e-3)") from None
     if not math.isfinite(value):
         raise EntryError(f"{quoted(token)} is not a finite number")
@@ -141,11 +145,12 @@ def read_number_or_fraction(token: str) -> float:
 
 
 def read_entries(text: str) -> list[float]:
-    """Every number in a cell, in order: separated by commas, spaces, semicolons or new lines; brackets ignored."""
+    """Every number in a cell, in order: separated by commas, spaces, semicolons or new lines; brackets ([], (),
+    {}) ignored."""
     text = str(text)
     if len(text) > MAX_TEXT:
         raise EntryError(f"this is longer than {MAX_TEXT:,} characters; type only the numbers")
-    tokens = [t for t in _SPLIT.split(text.replace("[", " ").replace("]", " ")) if t]
+    tokens = [t for t in _SPLIT.split(text.translate(_BRACKETS)) if t]
     return [read_number_or_fraction(t) for t in tokens]
 
 

@@ -44,13 +44,14 @@ def test_the_sheets_numbers_are_the_worked_steps_in_the_chapters_order_and_shape
 @pytest.mark.parametrize("text,want", [
     ("0.5", [0.5]), ("1/3", [1 / 3]), ("-1/4, 2e-3", [-0.25, 0.002]), ("2.5E2;3", [250.0, 3.0]),
     ("1 2\n3", [1.0, 2.0, 3.0]), ("[0.1 0.2; 0.3 0.4]", [0.1, 0.2, 0.3, 0.4]), ("−0.5", [-0.5]),
-    (" .5 , +2 ", [0.5, 2.0]), ("1,2,,3", [1.0, 2.0, 3.0]), ("", []),
+    (" .5 , +2 ", [0.5, 2.0]), ("1,2,,3", [1.0, 2.0, 3.0]), ("", []), ("(0.5, -1/4, 2)", [0.5, -0.25, 2.0]),
+    ("{1; 2}", [1.0, 2.0]), ("[(1, 2), (3, 4)]", [1.0, 2.0, 3.0, 4.0]),
 ])
 def test_typed_numbers_read_as_numbers(text, want):
     assert pr.read_entries(text) == pytest.approx(want)
 
 
-@pytest.mark.parametrize("text,says", [("abc", "'abc' is not a number"), ("1/0", "'1/0' is not a number"),
+@pytest.mark.parametrize("text,says", [("abc", "'abc' is not a number"), ("1/0", "'1/0' divides by zero"), ("-2/0.0", "'-2/0.0' divides by zero"),
                                        ("nan", "'nan' is not a number"), ("1e999", "not a number"),
                                        ("0.5x", "'0.5x'"), ("1/2/3", "'1/2/3'"),
                                        ("0.12345678901234567890123456789x", "'0.1234567890123456789012345...' is not")])
