@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .parsing import quoted
+from .parsing import number_words, quoted
 
 Array = np.ndarray
 LEAKY_SLOPE = 0.01
@@ -194,15 +194,16 @@ MIN_LOGITS, MAX_LOGITS = 3, 10
 
 
 def parse_logits(text: str, min_count: int = MIN_LOGITS, max_count: int = MAX_LOGITS) -> Array:
-    """Read logits such as `2.0, 1.0, 0.1` (commas and/or spaces) into a float vector."""
+    """Read logits such as `2.0, 1.0, 0.1` into a float vector: separated as every list of numbers typed on the
+    pages is (`parsing.number_words`: commas, semicolons or spaces; brackets ignored; − reads as a minus)."""
     if not isinstance(text, str):
         raise LogitsError(f"logits must be text, got {type(text).__name__}")
-    parts = [p for p in text.replace(",", " ").split() if p]
+    parts = number_words(text)
     count = f"give {min_count} to {max_count} numbers separated by commas; got {len(parts)}"
     if len(parts) > max_count:
         raise LogitsError(count)
     values = []
-    for p in parts:   # a part that is not a number is named before the count ('1;2;3' is one such part)
+    for p in parts:   # a part that is not a number is named before the count ('1/2/3' is one such part)
         try:
             v = float(p)
         except ValueError:

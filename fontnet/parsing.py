@@ -10,6 +10,7 @@ number"); callers add the field's name, and a file's reader turns it into its ow
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,6 +41,17 @@ def duration_text(seconds: float) -> str:
     if seconds >= 0.0005:
         return f"{seconds * 1000:.0f} ms"
     return "under 1 ms"
+
+
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+_BRACKETS = str.maketrans("[](){}", "      ")
+
+
+def number_words(text: object) -> list[str]:
+    """The parts of a typed list of numbers, one way for every box that takes several: separated by commas,
+    semicolons, spaces or new lines; brackets ([0.1 0.2], (0.1, 0.2), {}) ignored; a typographic minus (−, as
+    copied from the pages) read as a minus. Each part is for its caller to read as a number."""
+    return [t for t in _LIST_SEPARATORS.split(str(text).translate(_BRACKETS).replace("\u2212", "-")) if t]
 
 
 def quoted(text: object) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import backprop as bp
-from .parsing import quoted
+from .parsing import number_words, quoted
 from .settings import SettingsError, read_number
 
 REL, ABS = 0.01, 1e-6  # right within 1% of the page's value, or within 0.000001 of it (a value that is practically 0)
@@ -120,8 +120,6 @@ class EntryError(ValueError):
     """Typed text that cannot be read as numbers; the message says what to write instead."""
 
 
-_SPLIT = re.compile(r"[,;\s]+")
-_BRACKETS = str.maketrans("[](){}", "      ")   # [0.1 0.2] and (0.1, 0.2) alike: a vector's brackets, not numbers
 _DECIMAL_COMMA = re.compile(r"\d,\d")
 
 
@@ -145,13 +143,12 @@ def read_number_or_fraction(token: str) -> float:
 
 
 def read_entries(text: str) -> list[float]:
-    """Every number in a cell, in order: separated by commas, spaces, semicolons or new lines; brackets ([], (),
-    {}) ignored."""
+    """Every number in a cell, in order (`parsing.number_words`: commas, spaces, semicolons or new lines; brackets
+    ignored)."""
     text = str(text)
     if len(text) > MAX_TEXT:
         raise EntryError(f"this is longer than {MAX_TEXT:,} characters; type only the numbers")
-    tokens = [t for t in _SPLIT.split(text.translate(_BRACKETS)) if t]
-    return [read_number_or_fraction(t) for t in tokens]
+    return [read_number_or_fraction(t) for t in number_words(text)]
 
 
 def close(typed: np.ndarray, true: np.ndarray) -> np.ndarray:

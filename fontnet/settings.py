@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
-from .parsing import SettingsError, counted, quoted, shorten
+from .parsing import SettingsError, counted, number_words, quoted, shorten
 
 __all__ = [
     "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
@@ -315,15 +315,18 @@ class Colour(Kind):
 
 @dataclass(frozen=True)
 class LayerWidths(Kind):
-    """Hidden layer widths such as 32,16: 1 to `layers` layers of lo-hi nodes; written 32,16."""
+    """Hidden layer widths such as 32,16: 1 to `layers` layers of lo-hi nodes; written 32,16, and read as any typed
+    list of numbers is (`parsing.number_words`: 32 16, 32;16 and (32, 16) too)."""
 
     layers: int
     lo: int
     hi: int
 
     def parse(self, text: str) -> tuple[int, ...]:
-        parts = str(text).split(",")
+        parts = number_words(text)
         try:
+            if not parts:
+                raise SettingsError("empty")
             sizes = tuple(Whole(0).parse(p) for p in parts)
         except SettingsError:
             raise SettingsError("not a list of layer widths such as 32,16") from None

@@ -48,13 +48,15 @@ def test_formulas_show_the_slope_in_use():
 @pytest.mark.parametrize("text,expected", [
     ("2.0, 1.0, 0.1", [2.0, 1.0, 0.1]), ("1 2 3", [1, 2, 3]), (" -1,2 , 3e-1 ", [-1, 2, 0.3]),
     (",".join(map(str, range(10))), list(range(10))),
+    ("1;2;3", [1, 2, 3]), ("[2.0, 1.0, 0.1]", [2.0, 1.0, 0.1]), ("(−1, 0, 1)", [-1, 0, 1]),
 ])
 def test_parse_logits_reads_commas_and_spaces(text, expected):
+    """Separated as every typed list of numbers is (parsing.number_words, shared with Your turn's boxes)."""
     np.testing.assert_allclose(act.parse_logits(text), expected)
 
 
 @pytest.mark.parametrize("text,message", [
-    ("x,y", "'x' is not a number"), ("1;2;3", "'1;2;3' is not a number"), ("1,2", "3 to 10 numbers separated by commas; got 2"), ("", "got 0"),
+    ("x,y", "'x' is not a number"), ("1/2/3", "'1/2/3' is not a number"), ("1,2", "3 to 10 numbers separated by commas; got 2"), ("", "got 0"),
     (",".join(["1"] * 11), "got 11"), (",".join(["x"] * 11), "got 11"),
     ("1,2,abc", "'abc' is not a number"), ("1,2,nan", "'nan' is not a number"), ("1,2,inf", "outside"), ("1,2,1e9", "outside"),
 ])

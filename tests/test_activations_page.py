@@ -144,9 +144,10 @@ def test_typed_bad_logits_show_an_error_and_the_chart_keeps_the_last_good_ones()
     assert "is not a number" in at.error[0].value and "<b>" not in at.error[0].value
     assert "keeps the last logits that could be read: 4, 0, 0" in shown(at.error[0])
     np.testing.assert_allclose(charts(at)["softmax"]["p"], act.softmax(np.array([4.0, 0, 0])), rtol=1e-5)
-    at.text_input(key="activations.logits").input("1;2;3").run()   # one part, not three numbers
-    assert "'1;2;3' is not a number" in shown(at.error[0])
-    at.text_input(key="activations.logits").input("1, 2, 3").run()
+    at.text_input(key="activations.logits").input("1/2/3").run()   # one part, not three numbers
+    assert "'1/2/3' is not a number" in shown(at.error[0])
+    at.text_input(key="activations.logits").input("[1; 2; 3]").run()   # written as Your turn takes a vector
+    assert not at.error
     assert not at.error
     np.testing.assert_allclose(charts(at)["softmax"]["p"], act.softmax(np.array([1.0, 2, 3])), rtol=1e-5)
 

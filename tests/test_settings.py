@@ -218,3 +218,23 @@ def test_a_count_says_its_noun_in_the_singular_only_for_one():
     from fontnet.parsing import counted
 
     assert [counted(n, "answer") for n in (0, 1, 2, 1800)] == ["0 answers", "1 answer", "2 answers", "1,800 answers"]
+
+
+def test_a_typed_list_of_numbers_splits_one_way_everywhere():
+    from fontnet.parsing import number_words
+
+    assert number_words("0.5, -1/4;2\n3e-3  7") == ["0.5", "-1/4", "2", "3e-3", "7"]
+    assert number_words("[0.1 0.2; 0.3]") == number_words("(0.1, 0.2, 0.3)") == number_words("{0.1,0.2,0.3}") == [
+        "0.1", "0.2", "0.3"]
+    assert number_words("−0.5 , ,") == ["-0.5"] and number_words("") == number_words(" [ ] ") == []
+
+
+@pytest.mark.parametrize("typed", ["8,4", "8 4", "8; 4", "(8, 4)", "[8,4]"])
+def test_layer_widths_read_as_any_typed_list_of_numbers(typed):
+    assert settings.DIGITS.read({"hidden": typed}) == ({"hidden": "8,4"}, [])   # kept as text, written 8,4
+
+
+@pytest.mark.parametrize("typed", ["", "8-4", "8.5", "( )"])
+def test_layer_widths_that_are_not_a_list_of_whole_numbers_keep_the_default(typed):
+    values, [notice] = settings.DIGITS.read({"hidden": typed})
+    assert values == {"hidden": "32,16"} and "is not a list of layer widths such as 32,16" in notice
