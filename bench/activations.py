@@ -16,7 +16,7 @@ import time
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
-from bench.harness import ROOT
+from bench.harness import ROOT, count
 
 SCRIPT_MS: list[float] = []
 _exec = script_runner.exec_func_with_error_handling
@@ -88,7 +88,7 @@ def bench(runs: int) -> dict[str, tuple[float, float]]:
 def main(bench=bench, doc: str = __doc__) -> int:
     """`--runs N`, then `bench(N)` reported as a table (also the Backprop page's benchmark's command line)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=count(), default=30)
     args = parser.parse_args()
     return report(bench(args.runs), args.runs)
 

@@ -264,7 +264,7 @@ def run(counts: list[int]) -> list[dict]:
 
 
 def _counts(text: str) -> list[int]:
-    return comma_list(text, int, 1, 200, "number of visitors")
+    return comma_list(text, int, 1, 200, "numbers of visitors")
 
 
 def main() -> int:

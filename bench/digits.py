@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from bench.harness import served_chromium, wait_for_app
+from bench.harness import count, served_chromium, wait_for_app
 
 
 def fabric_drawing(rng: np.random.Generator) -> dict:
@@ -129,8 +129,8 @@ def browser_ms(strokes: int) -> tuple[list[float], float]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--drawings", type=int, default=50)
-    p.add_argument("--browser", type=int, default=15, help="strokes drawn in a real browser (0: skip)")
+    p.add_argument("--drawings", type=count(), default=50)
+    p.add_argument("--browser", type=count(0), default=15, help="strokes drawn in a real browser (0: skip)")
     a = p.parse_args()
     answer, figures = server_ms(a.drawings)
     print(f"server, drawing -> probabilities: median {statistics.median(answer):.1f} ms "

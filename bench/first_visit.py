@@ -239,7 +239,7 @@ def _times(value: float | None) -> str:
 
 
 def _throttle(text: str) -> list[float]:
-    return comma_list(text, float, 1, 20, "CPU throttling rate")
+    return comma_list(text, float, 1, 20, "CPU throttling rates")
 
 
 def _cases(text: str) -> list[Case]:

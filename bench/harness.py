@@ -119,14 +119,44 @@ def summary(name: str, values: Sequence[float], unit: str = "ms") -> str:
 
 def comma_list(text: str, kind: Callable[[str], float], lo: float, hi: float, what: str) -> list:
     """An option's values separated by commas ("10,20,30"), each of `kind` and within [lo, hi]; for argparse's
-    `type=`, so a bad value is one line of usage and exit status 2."""
+    `type=`, so a bad value is one line of usage and exit status 2. `what` names the values, in the plural
+    ("numbers of visitors")."""
     try:
         values = [kind(v) for v in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what}s separated by commas, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what} separated by commas") from None
     if not values or any(not lo <= v <= hi for v in values):
-        raise argparse.ArgumentTypeError(f"each {what} must be {lo:g}-{hi:g}")
+        raise argparse.ArgumentTypeError(f"{what} must each be {lo:g}-{hi:g}, got {text!r}")
     return values
+
+
+def count(lo: int = 1, hi: int = 100_000) -> Callable[[str], int]:
+    """An argparse `type=` for a whole number in [lo, hi] (runs, visitors, answers...): 0 or -1 runs would end in a
+    median of nothing, so they are one line of usage and exit status 2 instead."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is outside {lo:,}-{hi:,}")
+        return value
+    parse.__name__ = "count"
+    return parse
+
+
+def seconds(lo: float = 0.0, hi: float = 86_400.0) -> Callable[[str], float]:
+    """An argparse `type=` for a time in seconds in [lo, hi]."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not lo <= value <= hi:   # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is outside {lo:g}-{hi:g} seconds")
+        return value
+    parse.__name__ = "seconds"
+    return parse
 
 
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

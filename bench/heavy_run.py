@@ -24,6 +24,7 @@ import threading
 import time
 
 from app.train_live import feed_source
+from bench.harness import count
 from fontnet import training
 from fontnet.training import TrainingRun, TrainingSettings
 
@@ -76,8 +77,8 @@ def measure(updates: int, pauses: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--updates", type=int, default=5)
-    ap.add_argument("--pauses", type=int, default=5)
+    ap.add_argument("--updates", type=count(), default=5)
+    ap.add_argument("--pauses", type=count(), default=5)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     res = measure(a.updates, a.pauses)

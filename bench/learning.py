@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from bench.harness import ROOT
+from bench.harness import ROOT, count
 from fontnet import digits, export, mistakes, surface
 from fontnet.figures.mistakes import case_html
 from fontnet.figures.surface import surface_svg
@@ -172,8 +172,8 @@ def bench_scripts(seeds: int, batches: bool) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--runs", type=count(), default=20)
+    parser.add_argument("--seeds", type=count(1, 1000), default=5)
     parser.add_argument("--no-scripts", action="store_true", help="skip the exported scripts (minutes)")
     parser.add_argument("--batches", action="store_true", help="also a mini-batch and a full-batch run")
     args = parser.parse_args()

@@ -25,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.harness import ARTIFACTS, served_chromium, wait_for_app
+from bench.harness import ARTIFACTS, count, seconds, served_chromium, wait_for_app
 
 ROWS = 100_000
 LOADED = "Loaded mine.csv"
@@ -90,10 +90,10 @@ def measure(visitors: int, rounds: int, ttl: int | None, follow: float) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--visitors", type=int, default=15)
-    ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--ttl", type=int, help="server.disconnectedSessionTTL in seconds (default: the app's config)")
-    ap.add_argument("--follow", type=float, default=180.0, help="seconds to follow the memory after they left")
+    ap.add_argument("--visitors", type=count(1, 200), default=15)
+    ap.add_argument("--rounds", type=count(), default=2)
+    ap.add_argument("--ttl", type=count(0, 86_400), help="server.disconnectedSessionTTL in seconds (default: the app's config)")
+    ap.add_argument("--follow", type=seconds(), default=180.0, help="seconds to follow the memory after they left")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     res = measure(a.visitors, a.rounds, a.ttl, a.follow)

@@ -28,7 +28,7 @@ from contextlib import nullcontext
 
 import numpy as np
 
-from bench.harness import ROOT, summary
+from bench.harness import ROOT, count, summary
 from fontnet import backprop as bp
 from fontnet import practice, training, tuning
 from fontnet.figures.maps import decision_map_svg, node_map_svg
@@ -265,9 +265,9 @@ def paint_ms(changes: int) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument("--reruns", type=int, default=30)
-    ap.add_argument("--changes", type=int, default=30)
+    ap.add_argument("--runs", type=count(), default=200)
+    ap.add_argument("--reruns", type=count(), default=30)
+    ap.add_argument("--changes", type=count(), default=30)
     ap.add_argument("--server-only", action="store_true")
     args = ap.parse_args()
     print(summary("Your turn: check a whole sheet (reference + 19 quantities)", sheet_check_ms(args.runs)))

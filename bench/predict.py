@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from bench.harness import ROOT
+from bench.harness import ROOT, count
 
 
 def rerun_ms(reruns: int) -> list[float]:
@@ -121,10 +121,10 @@ def colour_change_task_ms(changes: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reruns", type=int, default=50)
-    parser.add_argument("--visits", type=int, default=3)
+    parser.add_argument("--reruns", type=count(), default=50)
+    parser.add_argument("--visits", type=count(), default=3)
     parser.add_argument("--cold", action="store_true", help="no model file from an earlier server start")
-    parser.add_argument("--changes", type=int, default=20, help="colour changes timed by the browser's task counter")
+    parser.add_argument("--changes", type=count(0), default=20, help="colour changes timed by the browser's task counter")
     args = parser.parse_args()
 
     reruns = rerun_ms(args.reruns)

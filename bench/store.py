@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 
-from bench.harness import ROOT
+from bench.harness import ROOT, count, seconds
 from fontnet import classroom, colors, data, store
 
 
@@ -111,13 +111,13 @@ def take_back(url: str, answers: int, repeat: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--writers", type=int, default=30)
-    parser.add_argument("--each", type=int, default=40)
-    parser.add_argument("--pace", type=float, default=0.0, help="seconds each writer waits between answers")
+    parser.add_argument("--answers", type=count(), default=1000)
+    parser.add_argument("--repeat", type=count(), default=15)
+    parser.add_argument("--writers", type=count(1, 500), default=30)
+    parser.add_argument("--each", type=count(), default=40)
+    parser.add_argument("--pace", type=seconds(0, 60), default=0.0, help="seconds each writer waits between answers")
     parser.add_argument("--postgres", default=os.environ.get("FONTNET_TEST_DATABASE_URL"))
-    parser.add_argument("--full", type=int, default=store.ANSWERS_PER_ROOM, help="answers in the room of (c)")
+    parser.add_argument("--full", type=count(), default=store.ANSWERS_PER_ROOM, help="answers in the room of (c)")
     args = parser.parse_args()
 
     pool = pooled(args.answers)

@@ -17,7 +17,7 @@ import argparse
 import statistics
 import time
 
-from bench.harness import ROOT
+from bench.harness import ROOT, count
 from fontnet import colors
 
 # By the page's own clock (epoch ms): the last pointer press, and for every change of the question's colour or
@@ -89,8 +89,8 @@ def browser_ms(clicks: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=40, help="answers timed in AppTest")
-    parser.add_argument("--clicks", type=int, default=30, help="answers timed in the browser")
+    parser.add_argument("--answers", type=count(), default=40, help="answers timed in AppTest")
+    parser.add_argument("--clicks", type=count(), default=30, help="answers timed in the browser")
     parser.add_argument("--server-only", action="store_true", help="only (a)")
     args = parser.parse_args()
 

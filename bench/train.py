@@ -26,7 +26,7 @@ import statistics
 import time
 
 from app.train_live import feed_source
-from bench.harness import AppServer, chromium, cpu_seconds, load_average, served_chromium, wait_for_app
+from bench.harness import AppServer, chromium, count, cpu_seconds, load_average, served_chromium, wait_for_app
 from fontnet.bench import ACCURACY_BAND
 from fontnet.training import TrainingRun, TrainingSettings, warm_up
 
@@ -153,10 +153,8 @@ def opening(fresh_servers: int = 3, warm_clicks: int = 5) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", action="store_true", help="only (a), the server time per update")
-    parser.add_argument("--runs", type=int, default=3, help="chapter runs played in the browser for (b)")
+    parser.add_argument("--runs", type=count(), default=3, help="chapter runs played in the browser for (b)")
     args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
     print(load_average("before"))
     a = server_update_ms()
     print(f"(a) one live update's own work: median {a['median_ms']:.2f} ms, p90 {a['p90_ms']:.2f} ms over "

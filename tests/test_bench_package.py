@@ -44,6 +44,31 @@ def test_a_benchmarks_bad_option_is_argparses_usage_and_exit_status_2():
     assert out.stderr.startswith("usage: python -m bench first-visit")
 
 
+@pytest.mark.parametrize("args,says", [
+    (["practice", "--runs", "-1"], "argument --runs: -1 is outside 1-100,000"),   # was a median of nothing
+    (["train", "--runs", "0"], "argument --runs: 0 is outside 1-100,000"),
+    (["heavy-run", "--updates", "x"], "argument --updates: 'x' is not a whole number"),
+    (["store", "--pace", "-1"], "argument --pace: -1 is outside 0-60 seconds"),
+    (["memory", "--follow", "nan"], "argument --follow: nan is outside 0-86400 seconds"),
+    (["capacity", "--visitors", "10,x"], "'10,x' is not numbers of visitors separated by commas"),
+    (["capacity", "--visitors", "0"], "numbers of visitors must each be 1-200, got '0'"),
+    (["predict", "--changes", "-1"], "argument --changes: -1 is outside 0-100,000"),
+    (["teach", "--clicks", "1.5"], "argument --clicks: '1.5' is not a whole number"),
+])
+def test_a_count_that_cannot_be_one_is_usage_and_exit_status_2_before_any_work(args, says):
+    out = run_bench(*args)
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    assert out.stderr.startswith(f"usage: python -m bench {args[0]}") and says in out.stderr, out.stderr
+
+
+def test_count_and_seconds_read_their_ranges():
+    assert harness.count()("3") == 3 and harness.count(0)("0") == 0 and harness.seconds()("2.5") == 2.5
+    for parse, bad in [(harness.count(), "0"), (harness.count(1, 5), "6"), (harness.count(), "2e3"),
+                       (harness.seconds(0, 60), "61"), (harness.seconds(), "inf"), (harness.seconds(), "-0.1")]:
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse(bad)
+
+
 def test_no_benchmark_imports_a_test():
     for path in (ROOT / "bench").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
