@@ -13,7 +13,6 @@ from functools import partial
 import numpy as np
 
 from . import data, digits, teach
-from .baselines import sklearn_mlp
 from .model import default_model, formula_agreement, p_dark, test_accuracy
 from .network import MODES, Network, use_compiled_loop
 
@@ -164,6 +163,8 @@ def run(seeds=(0, 1, 2, 3, 4), iterations: int = 100_000, progress=None, dataset
         t_ref, (acc_ref, predict_ref) = _timed(chapter_loop, X_train, y_train, X_test, y_test, iterations, seed=seed)
         t_ch, net = _timed(Network(mode="chapter", max_iter=iterations, random_state=seed).fit, X_train, y_train)
         say(f"seed {seed}: scikit-learn MLPClassifier with the chapter's settings")
+        from .baselines import sklearn_mlp  # here, as below: the command line's other commands need no scikit-learn
+
         mlp = sklearn_mlp(random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -24,7 +24,6 @@ from .network import (
     use_compiled_loop,
 )
 from .parsing import duration_text
-from .training import diagnose
 
 
 class UsageError(Exception):
@@ -131,6 +130,8 @@ def _save(net: Network, path: str) -> str:
 
 
 def cmd_train(a, out) -> None:
+    from .training import diagnose  # here: the live-run package is not needed by the other commands
+
     ds = _training_data(a.data, a.seed)
     X_train, X_test, y_train, y_test = data.split(ds, seed=a.seed)
     net = Network(a.hidden, a.activation, mode=a.mode, learning_rate=a.lr, max_iter=a.iterations, random_state=a.seed)
