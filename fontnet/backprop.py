@@ -379,8 +379,8 @@ def step(net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> St
     cost_after = after.cost(after.forward(X), Y) if not blew_up(after) else math.nan
     if not math.isfinite(cost_after):
         return Step(before, None, lr, C, math.nan,
-                    f"a step with learning rate {lr:g} blew up: a weight or the cost stopped being a finite number "
-                    f"below {EXPLODED:g}. The network is unchanged; try a smaller learning rate.")
+                    f"a step with learning rate {lr:g} blew up: a weight grew past {EXPLODED:g}, or the cost stopped "
+                    "being a finite number. The network is unchanged; try a smaller learning rate.")
     return Step(before, after, lr, C, cost_after)
 
 
