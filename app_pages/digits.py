@@ -208,7 +208,7 @@ def show_live(run: DigitsRun | None, status: str) -> None:
 
 def show_diverged(run: DigitsRun) -> None:
     if run.status == "diverged":
-        st.error(md_literal(run.message))
+        st.error(md_literal(f"{run.message} Reset starts again from the settings."))
 
 
 def settings_sidebar(settings: digits.DigitsSettings | None, problem: digits.SettingsError | None) -> None:

@@ -153,7 +153,8 @@ def show_messages(run: TrainingRun) -> None:
     """Any message about how training is going: diverged, stuck, or done."""
     if run.status == "diverged":
         st.error(f"**Training stopped.** {md_literal(run.message)} The network keeps its last finite weights; "
-                 "with squared error a too-large learning rate more often collapses to one shade than blows up.",
+                 "with squared error a too-large learning rate more often collapses to one shade than blows up. "
+                 "Reset starts again from the settings.",
                  icon=":material/error:")
     for w in run.warnings():
         st.warning(md_literal(w), icon=":material/ac_unit:")

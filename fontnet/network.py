@@ -80,7 +80,7 @@ class DivergenceError(ArithmeticError):
         self.step = step
         super().__init__(
             f"training diverged at iteration {step:,}: the loss or a weight stopped being finite "
-            f"(learning rate {learning_rate:g}). Try a smaller learning rate, then Reset."
+            f"(learning rate {learning_rate:g}). A smaller learning rate avoids it."
         )
 
 

@@ -166,6 +166,24 @@ def test_typed_layer_widths_that_cannot_be_used_keep_the_model_and_disable_train
     assert next(b for b in at.button if b.label == "Train").disabled
 
 
+def test_a_run_that_diverges_says_so_and_how_to_start_again(monkeypatch):
+    """Adam at these learning rates does not blow up on the digits, so the first chunk is made to, as a run with a
+    too-large learning rate would (Network.partial_fit raises DivergenceError and keeps the last good weights)."""
+    from fontnet.network import DivergenceError, Network
+
+    def blow_up(self, X, y, steps):
+        raise DivergenceError(self.n_iter_ + 1, 0.1)
+
+    at = page(iterations="400", hidden="16")   # the default model first, trained as usual
+    monkeypatch.setattr(Network, "partial_fit", blow_up)
+    at = click(at, "Train")
+    assert play(at, FEED, RUN)["status"] == "diverged"
+    no_exception(at)
+    [stopped] = [shown(e) for e in at.error]
+    assert stopped == ("training diverged at iteration 1: the loss or a weight stopped being finite (learning rate 0.1). "
+                       "A smaller learning rate avoids it. Reset starts again from the settings.")
+
+
 @pytest.mark.slow
 def test_train_pause_resume_reset_and_the_pad_uses_the_run():
     at = page(iterations="400", hidden="16")

@@ -114,7 +114,8 @@ def test_divergence_stops_with_a_message_and_reset_recovers():
             break
     at.run()
     assert run_of(at).status == "diverged"
-    assert any("Training stopped" in e.value and "smaller learning rate" in e.value for e in at.error)
+    [stopped] = [shown(e) for e in at.error if "Training stopped" in e.value]
+    assert "A smaller learning rate avoids it." in stopped and stopped.endswith("Reset starts again from the settings.")
     no_exception(at)
     at.select_slider(key="train.lr").set_value(0.001)
     at.run()
