@@ -3,7 +3,8 @@
 The store (fontnet.store) is one SQLAlchemy engine per process and URL, safe to share between threads, so every
 visitor uses the same one (st.cache_resource); nothing of a visitor's lives in it. A student's seat (the room, a
 random id for this session, the answers not yet saved) and a teacher's key live in that visitor's
-st.session_state only.
+st.session_state only (and the key, for a reload, in a cookie of the teacher's own browser, `remember_key`: the
+address bar drops it once read, so a projected page does not show it).
 
 A seat says an answer is saved to the class only after `Store.add_answer` returned. An answer the store could not
 take because the database was out of reach (or the student answered too fast) stays in the seat's `pending`
@@ -30,6 +31,7 @@ import streamlit as st
 
 from fontnet import store
 from fontnet.store import (
+    BadInput,
     NotJoined,
     Removed,
     RoomClosed,
@@ -294,17 +296,43 @@ def remembered_student(code: str) -> str | None:
     return value if isinstance(value, str) and store.ID_PATTERN.fullmatch(value) else None
 
 
+def _cookie_seconds() -> int:
+    """How long a room's cookie is kept: while the room lives (store.room_days of quiet)."""
+    try:
+        days = min(store.room_days(), 400)   # browsers keep a cookie at most 400 days
+    except StoreError:                       # a malformed setting: the store itself says so elsewhere
+        days = store.ROOM_DAYS
+    return int(days * 86_400)
+
+
 def remember_seat(seat: Seat | None, forget: str | None = None) -> None:
     """Mount the hidden component that keeps `seat`'s student id in this browser for its room, while the room
     lives (store.room_days of quiet), or that forgets the seat of room `forget` (the student left it)."""
     if seat is not None and seat.joined:
-        try:
-            days = min(store.room_days(), 400)   # browsers keep a cookie at most 400 days
-        except StoreError:                       # a malformed setting: the store itself says so elsewhere
-            days = store.ROOM_DAYS
-        data = {"name": cookie_name(seat.code), "value": seat.student, "maxAge": int(days * 86_400)}
+        data = {"name": cookie_name(seat.code), "value": seat.student, "maxAge": _cookie_seconds()}
     elif forget:
         data = {"name": cookie_name(forget), "value": "", "maxAge": 0}
     else:
         return
+    _cookie_component(key=COOKIE_KEY, data=data)
+
+
+# ---- a teacher's key, kept in the teacher's browser rather than in the address bar ------------------------------
+def key_cookie_name(code: str) -> str:
+    return f"fontnet_key_{code}"
+
+
+def remembered_key(code: str) -> str | None:
+    """The teacher key this browser ran room `code` with, from its cookie, when it holds a well-formed one."""
+    value = browser_cookies().get(key_cookie_name(code))
+    try:
+        return store.check_key(value)
+    except BadInput:
+        return None
+
+
+def remember_key(code: str, key: str | None) -> None:
+    """Mount the hidden component that keeps room `code`'s teacher key in this browser (a reload, or a new session
+    after a server replica stopped, finds it there: the address bar does not show it), or forgets it (None)."""
+    data = {"name": key_cookie_name(code), "value": key or "", "maxAge": _cookie_seconds() if key else 0}
     _cookie_component(key=COOKIE_KEY, data=data)

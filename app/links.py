@@ -7,7 +7,8 @@ What that does, once per run:
 - each control's session-state key is `key(schema, name)`, page-scoped ("train.hidden"), so two pages never
   share a control's state even where their links share a key (`hidden` is a number on Train, text on Digits);
 - a control whose state Streamlit dropped while another page was open gets the page's last value back;
-- the link is rewritten to the settings in use, each as its short link text, defaults left out.
+- the link is rewritten to the settings in use, each as its short link text, defaults left out (and a setting
+  declared `in_address=False`, such as a teacher's key, taken out of the address once read).
 Controls take their value from session state: create them with `key=key(SCHEMA, name)` and no default value.
 Callbacks change a setting with `set_setting`. (Streamlit's `bind="query-params"` is not used: it names the
 link key after the control's key and writes an option's display label into the link.)
@@ -86,11 +87,12 @@ def set_setting(schema: Schema, name: str, value: object) -> None:
 
 
 def _write_link(schema: Schema, values: Mapping[str, object]) -> None:
-    """The link's keys for this page set to the settings in use; defaults left out, other keys untouched."""
+    """The link's keys for this page set to the settings in use; defaults left out, other keys untouched. A setting
+    kept out of the address (`Field.in_address`) is taken out of it once read."""
     for f in schema.fields:
         value = values[f.name]
         text = value.strip() if f.as_text and isinstance(value, str) else f.format(value)
-        want = [] if text == f.format(f.default) else [text]
+        want = [] if text == f.format(f.default) or not f.in_address else [text]
         if st.query_params.get_all(f.name) != want:
             if want:
                 st.query_params[f.name] = text

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import first_paint, links, presses
 from app.class_live import AREAS, COLUMNS, MAP_CHART, NARROW_BELOW, POLL_SECONDS, ClassWatch, feed_source
-from app.classroom import shared_store
+from app.classroom import remember_key, remembered_key, shared_store
 from app.live_chart import live_charts
 from app.page_kit import Flash, use_model_then_open_predict
 from app.presses import whole_callback
@@ -22,6 +22,7 @@ from fontnet.store import NotTeacher, RoomNotFound, StoreError
 WATCH = "class_watch"          # ClassWatch of the room in the link (this session only)
 DELETING = "class_deleting"    # the teacher asked to delete the room: confirm first
 REMOVING = "class_removing"    # the teacher is choosing a student to remove from the room
+FORGET = "class_forget_key"    # a room deleted here: this browser forgets its teacher key on the next run
 FLASH = Flash("class")
 K = links.keys(SCHEMA)
 PANEL = "class_live"
@@ -107,6 +108,7 @@ def on_delete() -> None:
     if teacher_call(lambda db, c, k: db.delete_room(c, k),
                     f"Room {store.display_code(code)} is deleted with all its answers."):
         leave_room()
+        ss[FORGET] = code
 
 
 @whole_callback
@@ -186,8 +188,11 @@ def show_links(code: str, key: str) -> None:
         st.markdown(qr_svg(student, f"QR code of the student link {student}"), unsafe_allow_html=True)
     with st.expander("Your teacher link (keep it to yourself)", icon=":material/key:"):
         st.markdown("Whoever opens this link runs the room: it holds the room's teacher key. Bookmark it to come "
-                    "back to this page; students never see it.")
+                    "back to this page from anywhere; students never see it. The address bar leaves the key out, "
+                    "so a projected page does not show it, and this browser keeps it for the room: a reload "
+                    "here stays this room's teacher page.")
         st.code(teacher, language=None, wrap_lines=True)
+    remember_key(code, key)   # this browser keeps the key for a reload (the address bar no longer holds it)
 
 
 def show_controls(room: store.Room) -> None:
@@ -290,8 +295,17 @@ in_use = links.page_settings(SCHEMA)
 links.show_notices(SCHEMA)
 FLASH.show()
 code, key = in_use["room"], in_use["key"]
+from_cookie = False
+if code and not key and (kept := remembered_key(code)):   # this browser ran the room: a reload, or a new session
+    key, from_cookie = kept, True
+    ss[K["key"]] = key
 
-if not code or not key:
+
+def without_key(code: str, forget: str | None = None) -> None:
+    """The page for a link with no teacher key (or with one this browser kept that no longer opens the room):
+    students are pointed to Teach in the room, if it exists, and a new room can be opened. Stops the run."""
+    if forget := ss.pop(FORGET, None) or forget:
+        remember_key(forget, None)
     if code:
         try:   # point students to the room only if it exists (if the database cannot say, point them anyway)
             shared_store().room_status(code)
@@ -307,6 +321,10 @@ if not code or not key:
     show_open_room()
     presses.stop()
 
+
+if not code or not key:
+    without_key(code)
+
 try:
     db = shared_store()
     if WATCH not in ss or (watch().code, watch().key) != (code, key):
@@ -316,13 +334,15 @@ try:
         w.refresh(train_now=True)
 except NotTeacher:
     ss.pop(WATCH, None)
+    if from_cookie:   # a key this browser kept no longer opens the room: forget it, and show the page without it
+        ss[K["key"]] = ""
+        without_key(code, forget=code)
     st.error(f"This link's teacher key is not the key of room {store.display_code(code)}, so this page shows "
              "nothing of the room. Open the teacher link you were given when you opened the room.")
     presses.stop()
 except RoomNotFound as e:
     gone(e)
-    show_open_room()
-    presses.stop()
+    without_key("", forget=code if from_cookie else None)
 except StoreError as e:
     w = ss.get(WATCH)
     if w is None or (w.code, w.key) != (code, key) or w.room is None:   # nothing of this room read yet

@@ -349,13 +349,16 @@ class LayerWidths(Kind):
 @dataclass(frozen=True)
 class Field:
     """One setting: its link key (and command-line flag), default, kind (parser and formatter) and help line.
-    `as_text`: the page's control is a text box, so it holds the setting as its link text."""
+    `as_text`: the page's control is a text box, so it holds the setting as its link text. `in_address` False: read
+    from a link that carries it, but never written into the page's address (a secret, such as a teacher's key, which
+    should not show in an address bar on a projector)."""
 
     name: str
     default: object
     kind: Kind
     help: str = ""
     as_text: bool = False
+    in_address: bool = True
 
     def parse(self, text: str) -> object:
         return self.kind.parse(text)
@@ -579,7 +582,7 @@ def _teacher_key(text: str) -> str:
 
 CLASS = Schema("class", (
     Field("room", "", RoomCode(), ROOM_HELP),
-    Field("key", "", Text(_teacher_key), "the room's teacher key: whoever holds it runs the room"),
+    Field("key", "", Text(_teacher_key), "the room's teacher key: whoever holds it runs the room", in_address=False),
 ))
 
 # ---- Train -------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the AppTest page tests share: pressing a button by its label, reading Markdown as shown, no exceptions."""
 
+import json
 import re
 from pathlib import Path
 
@@ -54,3 +55,27 @@ def play(at, panel: str, run_key: str, limit: int = 1000) -> dict:
             at.run()
             return answer
     raise AssertionError(f"the run was still playing after {limit} updates")
+
+
+def walk(node):
+    """Every node of an AppTest element tree, depth first."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
+def cookie_asked(at) -> dict | None:
+    """What the page's last run asked the browser to keep (or forget) in a cookie (a class seat on Teach, a teacher
+    key on Class): the data of the hidden cookie component, or None when the run mounted none."""
+    for node in walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if getattr(proto, "component_name", None) == "fontnet_seat_cookie":
+            return json.loads(proto.json)
+    return None
+
+
+def with_cookies(monkeypatch, cookies: dict[str, str]) -> None:
+    """The cookies the next sessions' browser sends when they begin (AppTest has no browser to send any)."""
+    from app import classroom
+
+    monkeypatch.setattr(classroom, "browser_cookies", lambda: dict(cookies))

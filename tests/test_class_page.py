@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app import class_live
 from fontnet import classroom, store
 from fontnet.network import Network
-from tests.page_helpers import click, feed, no_exception, open_page, shown
+from tests.page_helpers import click, cookie_asked, feed, no_exception, open_page, shown, with_cookies
 from tests.store_helpers import unreachable_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,8 +61,12 @@ def test_opening_a_room_shows_the_code_the_student_link_with_its_qr_code_and_the
     assert at.title[0].value == "Class"
     click(at, "Open a room")
     no_exception(at)
-    code, key = at.query_params["room"], at.query_params["key"]
+    code = at.query_params["room"]
+    assert "key" not in at.query_params   # the address bar never shows the key (a projected page would)
+    [teacher] = [c.value for c in at.code if c.value.startswith(f"class?room={code}&key=")]
+    key = teacher.split("&key=")[1]
     assert store.normalise_code(code) == code and store.check_key(key) == key
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": key, "maxAge": 30 * 86_400}
     room = db.room_status(code)
     assert room.open and room.show_guess and not room.show_counts and room.ask == "active"
     big = next(m.value for m in at.markdown if 'id="class-code"' in m.value)
@@ -208,6 +212,48 @@ def test_deleting_the_room_asks_first(db):
         db.room_status(code)
     assert any(f"Room {store.display_code(code)} is deleted" in shown(s) for s in at.success)
     assert "room" not in at.query_params and "key" not in at.query_params
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": "", "maxAge": 0}   # this browser forgets it
+
+
+def test_a_teacher_link_leaves_the_address_bar_and_a_reload_keeps_the_teacher_page(db, monkeypatch):
+    """The key is read from the link, taken out of the address (a projector shows the address bar) and kept in a
+    cookie of this browser, which a reload (a new session) reads: the page stays the room's teacher page."""
+    code, key = class_with(db, {"Ann": [((250, 250, 250), 1)]})
+    at = page(room=code, key=key)
+    no_exception(at)
+    assert at.query_params["room"] == code and "key" not in at.query_params
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": key, "maxAge": 30 * 86_400}
+    assert stats(panel(at))["answers"] == "1"
+    with_cookies(monkeypatch, {f"fontnet_key_{code}": key, f"fontnet_key_{'2' * 6}": "other"})
+    again = page(room=code)            # a reload: a new session, the same browser, the address without the key
+    no_exception(again)
+    assert stats(panel(again))["answers"] == "1" and not again.info
+    assert f"class?room={code}&key={key}" in [c.value for c in again.code]
+    again.toggle(key="class_open").set_value(False).run()   # the kept key runs the room
+    no_exception(again)
+    assert not db.room_status(code).open
+
+
+def test_a_kept_key_that_no_longer_opens_the_room_is_forgotten_quietly(db, monkeypatch):
+    code, key = db.create_room()
+    with_cookies(monkeypatch, {f"fontnet_key_{code}": store.new_key()})
+    at = page(room=code)
+    no_exception(at)
+    assert not at.error and any(f"runs room {store.display_code(code)} for its teacher" in i.value for i in at.info)
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": "", "maxAge": 0}
+    assert not at.get("bidi_component") or all("class_live" not in e.proto.id for e in at.get("bidi_component"))
+    # a kept key of a room that is gone: the room is said gone, and the key forgotten
+    with_cookies(monkeypatch, {f"fontnet_key_{code}": key})
+    db.delete_room(code, key)
+    at = page(room=code)
+    no_exception(at)
+    assert any(f"There is no room {store.display_code(code)}" in shown(w) for w in at.warning)
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": "", "maxAge": 0}
+    # a browser without the cookie: the pointer to Teach, and nothing to forget
+    with_cookies(monkeypatch, {})
+    code, key = db.create_room()
+    at = page(room=code)
+    assert any("for its teacher" in i.value for i in at.info) and cookie_asked(at) is None
 
 
 def test_the_panel_shows_counts_the_class_network_dots_students_and_splits(db):

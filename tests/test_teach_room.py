@@ -1,7 +1,6 @@
 """The Teach page in a class room (AppTest): joining by link or by code, answers saved to the class, the teacher's
 settings honoured, bad and closed rooms, a database out of reach, and a resend that stores nothing twice."""
 
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from app import classroom
 from app.text import md_literal
 from fontnet import store, teach
-from tests.page_helpers import click, no_exception, open_page, shown
+from tests.page_helpers import click, cookie_asked, no_exception, open_page, shown, walk, with_cookies
 from tests.store_helpers import BACKENDS, app_database, database_url, unreachable_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,13 +51,7 @@ def button_labels(at) -> list[str]:
 
 def every_text(at) -> str:
     """Everything the page's last run sent the browser, as text: each element's and block's message."""
-    return "\n".join(str(node.proto) for node in _walk(at._tree) if getattr(node, "proto", None) is not None)
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
+    return "\n".join(str(node.proto) for node in walk(at._tree) if getattr(node, "proto", None) is not None)
 
 
 def test_a_student_link_invites_joins_with_a_nickname_and_saves_each_answer_to_the_class(db):
@@ -91,21 +84,6 @@ def test_answering_without_joining_joins_without_a_nickname(db):
     no_exception(at)
     assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("", 1)]
     assert "Join room" not in button_labels(at) and "Leave the room" in button_labels(at)
-
-
-def cookie_asked(at) -> dict | None:
-    """What the page's last run asked the browser to keep (or forget) about its class seat: the data of the hidden
-    seat-cookie component, or None when the run mounted none."""
-    for node in _walk(at._tree):
-        proto = getattr(node, "proto", None)
-        if getattr(proto, "component_name", None) == "fontnet_seat_cookie":
-            return json.loads(proto.json)
-    return None
-
-
-def with_cookies(monkeypatch, cookies: dict[str, str]) -> None:
-    """The cookies the next sessions' browser sends when they begin (AppTest has no browser to send any)."""
-    monkeypatch.setattr(classroom, "browser_cookies", lambda: dict(cookies))
 
 
 def test_a_reload_sits_the_student_back_in_their_seat_with_their_nickname_and_answers(db, monkeypatch):

@@ -3,6 +3,7 @@ live panel grows without a reload or a page run; no student's page ever holds th
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -53,6 +54,35 @@ def wait_state(page, condition: str, timeout: float = 60_000) -> dict:
     return state(page)
 
 
+@contextmanager
+def browsers(browser, n: int):
+    """n separate browsers (contexts: their own cookies), a page in each that records any dialog it opens; at the
+    end, each page has run nothing a nickname's markup would have made, and the browsers are closed."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
+    pages = [c.new_page() for c in contexts]
+    for p in pages:
+        p.dialogs = []
+        p.on("dialog", lambda d, p=p: (p.dialogs.append(d.message), d.dismiss()))
+    try:
+        yield pages
+        for p in pages:
+            assert_nothing_ran(p)
+    finally:
+        for c in contexts:
+            c.close()
+
+
+def teacher_link(teacher) -> tuple[str, str, str]:
+    """The teacher link as the page gives it (the expander "Your teacher link"; the address bar leaves the key out),
+    and its room code and key."""
+    teacher.get_by_text("Your teacher link (keep it to yourself)").click()
+    link = teacher.locator("[data-testid=stCode]", has_text="&key=").first
+    link.wait_for(timeout=30_000)
+    text = link.text_content().strip()
+    params = dict(re.findall(r"[?&](room|key)=([^&\s]+)", text))
+    return text, params["room"], params["key"]
+
+
 def answer(student, n_before: int) -> None:
     """Press an answer and wait until the page says the class has it (the status line's count)."""
     name = "Dark reads better" if n_before % 2 == 0 else "Light reads better"
@@ -61,18 +91,13 @@ def answer(student, n_before: int) -> None:
 
 
 def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_the_key(class_server, browser):
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(4)]
-    teacher, *students = [c.new_page() for c in contexts]
-    for p in (teacher, *students):
-        p.dialogs = []
-        p.on("dialog", lambda d, p=p: (p.dialogs.append(d.message), d.dismiss()))
-    try:
+    with browsers(browser, 4) as (teacher, *students):
         teacher.goto(class_server.url + "/class")
         teacher.get_by_role("button", name="Open a room").click()
         teacher.locator("#class-code").wait_for(timeout=60_000)
         wait_for_app(teacher)
-        params = dict(re.findall(r"[?&](room|key)=([^&]+)", teacher.url))
-        code, key = params["room"], params["key"]
+        _, code, key = teacher_link(teacher)
+        assert f"room={code}" in teacher.url and "key=" not in teacher.url
         qr = teacher.locator(".fontnet-qr[role=img]")
         assert qr.get_attribute("aria-label") == f"QR code of the student link {class_server.url}/teach?room={code}"
         assert qr.locator("svg").count() == 1
@@ -146,11 +171,6 @@ def test_a_teacher_sees_three_students_answers_arrive_live_and_no_student_sees_t
             assert key not in student.content()
             assert key not in student.url
         assert student_frames and not any(key.encode() in f for f in student_frames)
-        for p in (teacher, *students):
-            assert_nothing_ran(p)   # no dialog, no element a nickname's markup would have made
-    finally:
-        for c in contexts:
-            c.close()
 
 
 def test_a_student_who_reloads_sits_back_down_in_the_same_seat_and_one_who_leaves_does_not(class_server, browser):
@@ -158,48 +178,76 @@ def test_a_student_who_reloads_sits_back_down_in_the_same_seat_and_one_who_leave
     copy of the link in another browser does not, and leaving the room forgets it."""
     db = store.Store(class_server.database_url)
     code, key = db.create_room()
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
-    student, friend = [c.new_page() for c in contexts]
-    for p in (student, friend):
-        p.dialogs = []
-        p.on("dialog", lambda d, p=p: (p.dialogs.append(d.message), d.dismiss()))
     try:
-        student.goto(f"{class_server.url}/teach?room={code}")
-        student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
-        wait_for_app(student)
-        student.get_by_label("Nickname (optional)").fill("Ann")
-        student.get_by_label("Nickname (optional)").press("Enter")
-        wait_for_app(student)
-        student.get_by_role("button", name="Join room").click()
-        student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
-        answer(student, 0)
-        seat_cookie = next(c for c in contexts[0].cookies() if c["name"] == f"fontnet_seat_{code}")
-        assert seat_cookie["value"] == db.students(code, key)[0].id and seat_cookie["sameSite"] == "Lax"
-        assert seat_cookie["value"] not in student.url          # the link carries no seat
+        with browsers(browser, 2) as (student, friend):
+            student.goto(f"{class_server.url}/teach?room={code}")
+            student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+            wait_for_app(student)
+            student.get_by_label("Nickname (optional)").fill("Ann")
+            student.get_by_label("Nickname (optional)").press("Enter")
+            wait_for_app(student)
+            student.get_by_role("button", name="Join room").click()
+            student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
+            answer(student, 0)
+            seat_cookie = next(c for c in student.context.cookies() if c["name"] == f"fontnet_seat_{code}")
+            assert seat_cookie["value"] == db.students(code, key)[0].id and seat_cookie["sameSite"] == "Lax"
+            assert seat_cookie["value"] not in student.url          # the link carries no seat
 
-        student.reload()
-        student.get_by_text("Welcome back").wait_for(timeout=60_000)
-        wait_for_app(student)
-        assert_accessible(student, "Teach in a room, back in the same seat")
-        assert student.locator("#class-status").get_attribute("data-saved") == "1"
-        answer(student, 1)
-        assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]
+            student.reload()
+            student.get_by_text("Welcome back").wait_for(timeout=60_000)
+            wait_for_app(student)
+            assert_accessible(student, "Teach in a room, back in the same seat")
+            assert student.locator("#class-status").get_attribute("data-saved") == "1"
+            answer(student, 1)
+            assert [(s.nickname, s.answers) for s in db.students(code, key)] == [("Ann", 2)]
 
-        friend.goto(student.url)                                # the same link in another browser: a seat of its own
-        friend.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
-        wait_for_app(friend)
-        assert friend.get_by_text("Welcome back").count() == 0
+            friend.goto(student.url)                                # the same link in another browser: a seat of its own
+            friend.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+            wait_for_app(friend)
+            assert friend.get_by_text("Welcome back").count() == 0
 
-        student.get_by_role("button", name="Leave the room").click()
-        student.wait_for_function(f"() => !document.cookie.includes('fontnet_seat_{code}=')", timeout=30_000)
-        student.goto(f"{class_server.url}/teach?room={code}")   # following the room link again: invited afresh
-        student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
-        assert len(db.students(code, key)) == 1
-        for p in (student, friend):
-            assert_nothing_ran(p)
+            student.get_by_role("button", name="Leave the room").click()
+            student.wait_for_function(f"() => !document.cookie.includes('fontnet_seat_{code}=')", timeout=30_000)
+            student.goto(f"{class_server.url}/teach?room={code}")   # following the room link again: invited afresh
+            student.get_by_text(re.compile("You are invited to class room")).wait_for(timeout=60_000)
+            assert len(db.students(code, key)) == 1
     finally:
-        for c in contexts:
-            c.close()
+        db.close()
+
+
+def test_the_teachers_address_bar_never_shows_the_key_and_a_reload_stays_the_teacher_page(class_server, browser):
+    """A projected page shows its address bar: the key leaves the address once read, and the teacher's browser keeps
+    it in a cookie for the room, so a reload (a new session) is still the teacher's page. Another browser given
+    the address without the key is pointed to Teach; deleting the room forgets the key."""
+    db = store.Store(class_server.database_url)
+    code, key = db.create_room()
+    try:
+        with browsers(browser, 2) as (teacher, other):
+            teacher.goto(f"{class_server.url}/class?room={code}&key={key}")   # the bookmarked teacher link
+            teacher.locator("#class-code").wait_for(timeout=60_000)
+            wait_for_app(teacher)
+            teacher.wait_for_function("() => !location.search.includes('key=')", timeout=30_000)
+            assert f"room={code}" in teacher.url and key not in teacher.url
+            kept = next(c for c in teacher.context.cookies() if c["name"] == f"fontnet_key_{code}")
+            assert kept["value"] == key and kept["sameSite"] == "Lax"
+
+            teacher.reload()
+            teacher.locator("#class-code").wait_for(timeout=60_000)
+            wait_for_app(teacher)
+            wait_state(teacher, "s.answers === '0' && s.polls >= 1")
+            assert key not in teacher.url and teacher.get_by_role("switch", name="Room open").is_checked()
+            assert_accessible(teacher, "Class, the teacher's page after a reload")
+
+            other.goto(teacher.url)   # what a projected address bar would give a student: no room to run
+            other.get_by_text(re.compile("This page runs room .* for its teacher")).wait_for(timeout=60_000)
+            wait_for_app(other)
+            assert other.locator("#class-code").count() == 0 and key not in other.content()
+
+            teacher.get_by_role("button", name="Delete the room…").click()
+            teacher.get_by_role("button", name="Delete for good").click()
+            teacher.get_by_text(re.compile(f"Room {store.display_code(code)} is deleted")).wait_for(timeout=30_000)
+            teacher.wait_for_function(f"() => !document.cookie.includes('fontnet_key_{code}=')", timeout=30_000)
+    finally:
         db.close()
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from fontnet import store
 from tests.browser.conftest import ROOT, Replicas, assert_nothing_ran, describe_page, wait_for_app
-from tests.browser.test_class import state, wait_state
+from tests.browser.test_class import state, teacher_link, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -108,12 +108,11 @@ def test_students_on_two_replicas_pool_into_one_room_and_survive_a_killed_replic
         teacher.get_by_role("button", name="Open a room").click()
         teacher.locator("#class-code").wait_for(timeout=TIMEOUT_MS)
         wait_for_app(teacher, timeout=TIMEOUT_MS)
-        params = dict(re.findall(r"[?&](room|key)=([^&]+)", teacher.url))
-        code, key = params["room"], params["key"]
+        link, code, key = teacher_link(teacher)
         wait_state(teacher, "s.answers === '0' && s.polls >= 1", TIMEOUT_MS)
         ctx, teacher2 = on_replica(browser, url, r2)   # the teacher link opened on the other replica
         contexts.append(ctx)
-        teacher2.goto(teacher.url)
+        teacher2.goto(link)
         wait_state(teacher2, "s.answers === '0' && s.polls >= 1", TIMEOUT_MS)
         teachers = (teacher, teacher2)
         for t in teachers:
