@@ -23,6 +23,7 @@ WATCH = "class_watch"          # ClassWatch of the room in the link (this sessio
 DELETING = "class_deleting"    # the teacher asked to delete the room: confirm first
 REMOVING = "class_removing"    # the teacher is choosing a student to remove from the room
 FORGET = "class_forget_key"    # a room deleted here: this browser forgets its teacher key on the next run
+STALE = "class_stale_key"      # a room whose key this browser kept did not open it: not tried again this session
 FLASH = Flash("class")
 K = links.keys(SCHEMA)
 PANEL = "class_live"
@@ -296,7 +297,7 @@ links.show_notices(SCHEMA)
 FLASH.show()
 code, key = in_use["room"], in_use["key"]
 from_cookie = False
-if code and not key and (kept := remembered_key(code)):   # this browser ran the room: a reload, or a new session
+if code and not key and ss.get(STALE) != code and (kept := remembered_key(code)):   # a reload, or a new session
     key, from_cookie = kept, True
     ss[K["key"]] = key
 
@@ -335,7 +336,7 @@ try:
 except NotTeacher:
     ss.pop(WATCH, None)
     if from_cookie:   # a key this browser kept no longer opens the room: forget it, and show the page without it
-        ss[K["key"]] = ""
+        ss[K["key"]], ss[STALE] = "", code
         without_key(code, forget=code)
     st.error(f"This link's teacher key is not the key of room {store.display_code(code)}, so this page shows "
              "nothing of the room. Open the teacher link you were given when you opened the room.")

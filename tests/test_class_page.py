@@ -242,6 +242,8 @@ def test_a_kept_key_that_no_longer_opens_the_room_is_forgotten_quietly(db, monke
     assert not at.error and any(f"runs room {store.display_code(code)} for its teacher" in i.value for i in at.info)
     assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": "", "maxAge": 0}
     assert not at.get("bidi_component") or all("class_live" not in e.proto.id for e in at.get("bidi_component"))
+    at.run()   # the session's cookies still hold it (they are read once, as the session began): not tried again
+    assert any("for its teacher" in i.value for i in at.info) and cookie_asked(at) is None
     # a kept key of a room that is gone: the room is said gone, and the key forgotten
     with_cookies(monkeypatch, {f"fontnet_key_{code}": key})
     db.delete_room(code, key)
