@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import io
 import json
+import os
 import sys
 import time
 
@@ -120,6 +122,19 @@ def _training_data(name: str, seed: int) -> data.Dataset:
     return data.read_csv(_read_bytes(name), name)
 
 
+def _check_save(path: str | None) -> None:
+    """Before any training: a --save path that plainly cannot be written is a usage error now, not after the run
+    (a directory, or a folder that does not exist or cannot be written to). `_save` still reports anything else."""
+    if not path:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    problem = (errno.EISDIR if os.path.isdir(path) else errno.ENOENT if not os.path.isdir(folder)
+               else errno.EACCES if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK))
+               else None)
+    if problem is not None:
+        raise UsageError(f"cannot write {path!r}: {os.strerror(problem)}")
+
+
 def _save(net: Network, path: str) -> str:
     """Write the model file for --save; a path that cannot be written is a usage error (one line, exit 2)."""
     try:
@@ -130,6 +145,7 @@ def _save(net: Network, path: str) -> str:
 
 
 def cmd_train(a, out) -> None:
+    _check_save(a.save)
     from .training import diagnose  # here: the live-run package is not needed by the other commands
 
     ds = _training_data(a.data, a.seed)
@@ -207,6 +223,7 @@ def cmd_predict(a, out) -> None:
 
 
 def cmd_digits(a, out) -> None:
+    _check_save(a.save)
     settings = digits_data.DigitsSettings(a.hidden, a.activation, a.lr, a.iterations, a.seed)
     digits_data.train(digits_data.DigitsSettings(a.hidden, a.activation, a.lr, 2, a.seed))  # load what training needs
     net, seconds = digits_data.train(settings)

@@ -223,3 +223,20 @@ def test_predict_and_backprop_do_not_load_scikit_learn():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and res.stdout.strip() == "[]", res.stderr[-2000:]
+
+
+@pytest.mark.parametrize("command", ["train", "digits"])
+@pytest.mark.parametrize("where,why", [("{d}", "Is a directory"), ("{d}/no-such-folder/m.json", "No such file or directory")])
+def test_a_save_path_that_cannot_be_written_is_refused_before_any_training(tmp_path, capsys, monkeypatch, command,
+                                                                           where, why):
+    from fontnet import digits
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before the path was checked")
+
+    monkeypatch.setattr(Network, "fit", no_training)
+    monkeypatch.setattr(digits, "train", no_training)
+    path = where.format(d=tmp_path)
+    code, out = run_captured([command, "--save", path])
+    assert code == 2 and out == ""
+    assert capsys.readouterr().err.strip() == f"fontnet: error: cannot write {path!r}: {why}"
