@@ -348,6 +348,8 @@ except StoreError as e:
     w = ss.get(WATCH)
     if w is None or (w.code, w.key) != (code, key) or w.room is None:   # nothing of this room read yet
         st.error(f"The class cannot be shown right now: {md_literal(e)}. Reload the page in a moment.")
+        if not from_cookie:   # the address has dropped the key: kept here, the reload asked for still finds it
+            remember_key(code, key)
         presses.stop()
     # read before: the room stays on screen as it was last read, and the live view catches up by itself
     st.warning(f"The class database cannot be reached right now ({md_literal(e)}): the room is shown as it was "

@@ -151,6 +151,9 @@ def test_a_database_out_of_reach_gives_a_plain_message(db, monkeypatch):
     no_exception(at)
     assert any("The class cannot be shown right now: could not reach the class database" in shown(e)
                for e in at.error)
+    # the address has dropped the key, and the page asks for a reload: this browser keeps the key for it
+    assert "key" not in at.query_params
+    assert cookie_asked(at) == {"name": f"fontnet_key_{code}", "value": key, "maxAge": 30 * 86_400}
     at = page()
     click(at, "Open a room")
     no_exception(at)
