@@ -177,6 +177,12 @@ def test_students_on_two_replicas_pool_into_one_room_and_survive_a_killed_replic
         total = len(rows)
         final = wait_state(teacher, f"s.answers === '{total}' && s.dots === {total}", TIMEOUT_MS)
         assert final["renders"] == before[0]["renders"] and final["students"] == "4"
+        # the teacher whose replica was killed is back on the live one and still runs the room: the new session
+        # finds the key in this browser's cookie, as the address no longer holds it
+        assert "key=" not in teacher2.url
+        back = wait_state(teacher2, f"s.answers === '{total}' && s.dots === {total}", TIMEOUT_MS)
+        assert back["students"] == "4" and replica_of(teacher2, url) == r1
+        assert teacher2.get_by_role("switch", name="Room open").is_checked()
         for p in (teacher, *students.values()):
             assert_nothing_ran(p)
             assert p.locator('[data-testid="stException"]').count() == 0
