@@ -361,7 +361,7 @@ with side:
                   help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
     given = len(answers())
-    trained = (f"retrained in {duration_text(ss[RETRAIN_MS] / 1000)}" if given
+    trained = (f"retrained in {duration_text(ss.get(RETRAIN_MS, 0.0) / 1000)}" if given
                else "the network has its starting weights")   # nothing to train on: no time to give
     st.markdown(f'<div id="teach-scores" data-answers="{given}" style="{STATUS_STYLE}; opacity: 0.7">'
                 f'{counted(given, "answer")} · {trained}</div>', unsafe_allow_html=True)
