@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from fontnet import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("FONTNET_CHROMIUM", "/usr/bin/chromium")
@@ -131,32 +133,15 @@ def comma_list(text: str, kind: Callable[[str], float], lo: float, hi: float, wh
 
 
 def count(lo: int = 1, hi: int = 100_000) -> Callable[[str], int]:
-    """An argparse `type=` for a whole number in [lo, hi] (runs, visitors, answers...): 0 or -1 runs would end in a
-    median of nothing, so they are one line of usage and exit status 2 instead."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{value} is outside {lo:,}-{hi:,}")
-        return value
-    parse.__name__ = "count"
-    return parse
+    """An argparse `type=` for a whole number in [lo, hi] (runs, visitors, answers...), read by the settings
+    table's kind with its wording: 0 or -1 runs would end in a median of nothing, so they are one line of usage
+    and exit status 2 instead."""
+    return settings.cli_type(settings.Whole(lo, hi), "count")
 
 
 def seconds(lo: float = 0.0, hi: float = 86_400.0) -> Callable[[str], float]:
-    """An argparse `type=` for a time in seconds in [lo, hi]."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-        if not lo <= value <= hi:   # NaN fails this too
-            raise argparse.ArgumentTypeError(f"{text} is outside {lo:g}-{hi:g} seconds")
-        return value
-    parse.__name__ = "seconds"
-    return parse
+    """An argparse `type=` for a time in seconds in [lo, hi], read by the settings table's kind."""
+    return settings.cli_type(settings.Number(lo, hi), "seconds")
 
 
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
