@@ -151,7 +151,7 @@ def pad_section() -> None:
     elif strokes:
         try:
             image = ss[LAST_DRAWN] = digits.reduce_drawing(digits.parse_strokes(strokes))
-            caption = "Your drawing, cropped to its ink, centred and counted in 4x4 blocks (0-16)."
+            caption = "Your drawing, cropped to its ink, centred and counted in 4x4 blocks (0–16)."
         except DrawingError as e:
             image = ss.get(LAST_DRAWN)   # the drawing before it still stands, read as it was
             kept = " The reading here is of your drawing before it." if image is not None else ""
@@ -164,7 +164,7 @@ def pad_section() -> None:
     with mid:
         st.markdown("**What the network sees**")
         st.markdown(preview_html(image), unsafe_allow_html=True)
-        st.caption(caption or "8x8 pixels, 0-16, as in the data set.")
+        st.caption(caption or "8x8 pixels, 0–16, as in the data set.")
         if reading is None:
             st.markdown('<p id="digit-prompt" style="font-size:1.6rem">draw a digit</p>', unsafe_allow_html=True)
         else:
@@ -241,7 +241,7 @@ def show_weight_tiles() -> None:
 st.title("Digits")
 st.markdown("The chapter's Figure 7-8: a network that takes each pixel of an image as an input and predicts which "
             "digit it shows. 64 pixels (8x8) feed two hidden layers; ten softmax outputs give the probability of "
-            "each digit 0-9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
+            "each digit 0–9. It was trained on scikit-learn's 1,797 handwritten digits, a third held out for testing. "
             "Draw a digit below.")
 
 links.page_settings(SCHEMA)

@@ -374,7 +374,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if not 1 <= a.students <= 200 or not 0.5 <= a.every <= 60 or not 1 <= a.duration <= 3600:
-        ap.error("--students must be 1-200, --every 0.5-60 s and --duration 1-3600 s")
+        ap.error("--students must be 1–200, --every 0.5–60 s and --duration 1–3,600 s")
     pids: dict[str, int] = {}
     for i, raw in enumerate(a.pid):
         name, _, number = raw.rpartition("=")

@@ -261,7 +261,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if not 1 <= a.repeats <= 50:
-        ap.error("--repeats must be 1-50")
+        ap.error("--repeats must be 1–50")
     cases = [BARE, *(c for c in a.cases if c is not BARE)]
     print(load_average("before"), file=sys.stderr)
     res = measure(cases, a.repeats, a.throttle, a.timeout)

@@ -128,7 +128,7 @@ def comma_list(text: str, kind: Callable[[str], float], lo: float, hi: float, wh
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not {what} separated by commas") from None
     if not values or any(not lo <= v <= hi for v in values):
-        raise argparse.ArgumentTypeError(f"{what} must each be {lo:g}-{hi:g}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"{what} must each be {lo:g}–{hi:g}, got {text!r}")
     return values
 
 

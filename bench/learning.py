@@ -149,7 +149,7 @@ def compare(run: TrainingRun) -> tuple[bool, bool, float, float]:
 
 
 def bench_scripts(seeds: int, batches: bool) -> bool:
-    print(f"exported scripts: the chapter's run, 100,000 per-sample updates, seeds 0-{seeds - 1}:")
+    print(f"exported scripts: the chapter's run, 100,000 per-sample updates, seeds 0–{seeds - 1}:")
     ok, times = True, []
     for source in ("chapter", "generated", "random"):
         row = []

@@ -150,7 +150,7 @@ def sample(rgb, label: int | str | None = None) -> tuple[np.ndarray, np.ndarray,
     """X (3, 1) scaled by 1/255, Y (1, 1), and the label: the formula's unless given (1/'dark' or 0/'light')."""
     rgb = tuple(int(v) for v in rgb)
     if len(rgb) != 3 or not all(0 <= v <= 255 for v in rgb):
-        raise BackpropError(f"colour must be three values 0-255, got {rgb}")
+        raise BackpropError(f"colour must be three values 0–255, got {rgb}")
     if label is None or label == "formula":
         y = int(colors.formula_label(rgb))
     elif label in LABELS:
@@ -406,7 +406,7 @@ def training_rows() -> tuple[np.ndarray, np.ndarray]:
 def random_steps(net: Network, n: int, learning_rate: float, seed: int = 0) -> Steps:
     """`n` steps, each on one random training row (the chapter's SGD); stops at a step that blows up."""
     if not 1 <= int(n) <= 100_000:
-        raise BackpropError(f"number of steps must be 1-100000, got {n}")
+        raise BackpropError(f"number of steps must be 1–100,000, got {n}")
     X_train, y_train = training_rows()
     rows = np.random.default_rng(seed).integers(0, len(X_train), int(n))
     lr = float(learning_rate)

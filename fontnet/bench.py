@@ -213,7 +213,7 @@ def report(res: dict) -> str:
         "| measure | result | target |",
         "|---|---|---|",
         f"| the chapter's NumPy loop | {res['chapter_loop_s']:.2f} s, accuracy {res['chapter_loop_accuracy']:.3f} (min {res['chapter_loop_min_accuracy']:.3f}) | |",
-        f"| fontnet chapter mode, same settings | {res['chapter_mode_s'] * 1000:.0f} ms, accuracy {res['chapter_mode_accuracy']:.3f} (min {res['chapter_mode_min_accuracy']:.3f}) | band {lo}-{hi} |",
+        f"| fontnet chapter mode, same settings | {res['chapter_mode_s'] * 1000:.0f} ms, accuracy {res['chapter_mode_accuracy']:.3f} (min {res['chapter_mode_min_accuracy']:.3f}) | band {lo}–{hi} |",
         f"| `chapter_speedup` | {res['chapter_speedup']:.0f}x | >= 20x |",
         f"| scikit-learn MLPClassifier (chapter settings) | {res['sklearn_s'] * 1000:.0f} ms, agreement {res['sklearn_agreement']:.4f} | |",
         f"| `predict_one_us` (one colour, `p_dark`) | {res['predict_one_us']:.1f} µs | <= 50 µs |",

@@ -58,7 +58,7 @@ class Pool:
         rgb = np.array([r.rgb for r in rows], dtype=int).reshape(-1, 3)
         labels = np.array([r.label for r in rows], dtype=int)
         if ((rgb < 0) | (rgb > 255)).any() or ((labels != 0) & (labels != 1)).any():
-            raise ValueError("answers need colours 0-255 and labels 0 or 1")
+            raise ValueError("answers need colours 0–255 and labels 0 or 1")
         ids = [i for r in rows if (i := getattr(r, "id", None)) is not None]
         return Pool(np.vstack([self.rgb, rgb]), np.concatenate([self.labels, labels]),
                     np.concatenate([self.students, np.array([getattr(r, "student", "") for r in rows], dtype=object)]),

@@ -107,7 +107,7 @@ def parse_colour(text: str) -> RGB:
         rgb = tuple(int(v) for v in m.groups())
         bad = [v for v in rgb if not 0 <= v <= 255]
         if bad:
-            raise ColourError(f"colour {s!r}: channel value {bad[0]} is outside 0-255")
+            raise ColourError(f"colour {s!r}: channel value {bad[0]} is outside 0–255")
         return rgb  # type: ignore[return-value]
     shown = s if len(s) <= 40 else s[:37] + "..."
     raise ColourError(f"colour {shown!r} is not #rrggbb, #rgb, r,g,b or a CSS colour name")

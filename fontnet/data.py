@@ -90,7 +90,7 @@ def generated_dataset(n: int = CHAPTER_ROWS, seed: int = 0) -> Dataset:
 def random_dataset(n: int, seed: int = 0) -> Dataset:
     """n uniformly random colours, labelled by the formula."""
     if not 1 <= n <= MAX_ROWS:
-        raise DataError(f"number of colours must be 1-{MAX_ROWS}, got {n}")
+        raise DataError(f"number of colours must be 1–{MAX_ROWS:,}, got {n}")
     rgb = np.random.default_rng(seed).integers(0, 256, size=(n, 3))
     return Dataset(rgb, formula_label(rgb), f"{n} random colours")
 

@@ -47,6 +47,11 @@ _LIST_SEPARATORS = re.compile(r"[,;\s]+")
 _BRACKETS = str.maketrans("[](){}", "      ")
 
 
+def span(lo: int, hi: int) -> str:
+    """A range of whole numbers for a message: '0–255' (an en dash), or '-10 to 10' when it starts below zero."""
+    return f"{lo:,}\u2013{hi:,}" if lo >= 0 else f"{lo:,} to {hi:,}"
+
+
 def number_words(text: object) -> list[str]:
     """The parts of a typed list of numbers, one way for every box that takes several: separated by commas,
     semicolons, spaces or new lines; brackets ([0.1 0.2], (0.1, 0.2), {}) ignored; a typographic minus (−, as
@@ -71,7 +76,7 @@ def parse_int(text: str, lo: int, hi: int, *, grouping: bool = True) -> int:
     if not math.isfinite(v) or v != int(v):
         raise SettingsError("not a whole number")
     if not lo <= v <= hi:
-        raise SettingsError(f"outside {lo:,}-{hi:,}")
+        raise SettingsError(f"outside {span(lo, hi)}")
     return int(v)
 
 
@@ -150,7 +155,7 @@ def check_int(value: object, lo: int, hi: int) -> int:
     if isinstance(v, float) and not v.is_integer():
         raise SettingsError("not a whole number")
     if not lo <= v <= hi:   # exact for an int of any size, and inf is simply outside
-        raise SettingsError(f"outside {lo:,}-{hi:,}")
+        raise SettingsError(f"outside {span(lo, hi)}")
     return int(v)
 
 

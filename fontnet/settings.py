@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
-from .parsing import SettingsError, counted, number_words, quoted, shorten
+from .parsing import SettingsError, counted, number_words, quoted, shorten, span
 
 __all__ = [
     "Choice", "Colour", "Corrected", "Field", "Flag", "Kind", "LayerWidths", "Names", "Number", "RoomCode", "Rule", "RunList",
@@ -118,7 +118,7 @@ class Whole(Kind):
         if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
             raise SettingsError("not a whole number")
         if value < self.lo or (self.hi is not None and value > self.hi):
-            raise SettingsError(f"outside {self.lo:,} to {self.hi:,}" if self.hi is not None
+            raise SettingsError(f"outside {span(self.lo, self.hi)}" if self.hi is not None
                                 else f"below {self.lo:,}")
         return int(value)
 
@@ -627,7 +627,7 @@ TUNE = Schema("tune", (
       for key, label in _tuning.LABELS.items()),
     *(Field(key, True, Flag(), f"hidden node {k} on (off: it passes 0 on)") for k, key in enumerate(_tuning.NODE_KEYS, 1)),
     Field("slice", "b", Choice({"r": "R", "g": "G", "b": "B"}), "the maps' fixed channel: r, g or b"),
-    Field("at", 128, Whole(0, 255), "the fixed channel's value, 0-255"),
+    Field("at", 128, Whole(0, 255), "the fixed channel's value, 0–255"),
 ))
 
 
@@ -705,7 +705,7 @@ COMPARE = Schema("compare", (
 
 # ---- Digits ------------------------------------------------------------------------------------------------------
 DIGITS = Schema("digits", (
-    Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4-64 nodes, e.g. 32,16 or 24.", as_text=True),
+    Field("hidden", (32, 16), LayerWidths(2, 4, 64), "1 or 2 layers of 4–64 nodes, e.g. 32,16 or 24.", as_text=True),
     Field("activation", "relu", HIDDEN_ACTIVATION, "The hidden layers' activation; the outputs use softmax."),
     Field("lr", 0.005, Snapped((1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)),
           "Adam's step size; mini-batches of 32 images."),

@@ -152,8 +152,8 @@ def code_problem(text: str) -> str | None:
         lookalike = [c for c in bad if c in "0O1IL"]
         hint = (" (codes never use 0, O, 1, I or L, so they cannot be mixed up: check the code on the board)"
                 if lookalike else "")
-        return (f"not a room code: it has {', '.join(map(repr, bad))}; codes use the digits 2-9 and the letters "
-                f"A-Z except I, L, O and U{hint}")
+        return (f"not a room code: it has {', '.join(map(repr, bad))}; codes use the digits 2–9 and the letters "
+                f"A–Z except I, L, O and U{hint}")
     if len(code) != CODE_LENGTH:
         return f"not a room code: it has {len(code)} characters; a room code has {CODE_LENGTH}"
     return None

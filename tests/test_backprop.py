@@ -138,7 +138,7 @@ def test_a_step_that_blows_up_is_reported_and_changes_nothing():
 def test_bad_samples_and_networks_are_named():
     with pytest.raises(bp.BackpropError, match="label"):
         bp.sample((1, 2, 3), "grey")
-    with pytest.raises(bp.BackpropError, match="0-255"):
+    with pytest.raises(bp.BackpropError, match="0–255"):
         bp.sample((1, 2, 300))
     X = np.random.default_rng(0).random((20, 3))
     wide = Network((8, 4), random_state=0, max_iter=1).fit(X, (X.sum(1) > 1.5).astype(int))

@@ -45,14 +45,14 @@ def test_a_benchmarks_bad_option_is_argparses_usage_and_exit_status_2():
 
 
 @pytest.mark.parametrize("args,says", [
-    (["practice", "--runs", "-1"], "argument --runs: '-1' is outside 1 to 100,000"),   # was a median of nothing
-    (["train", "--runs", "0"], "argument --runs: '0' is outside 1 to 100,000"),
+    (["practice", "--runs", "-1"], "argument --runs: '-1' is outside 1–100,000"),   # was a median of nothing
+    (["train", "--runs", "0"], "argument --runs: '0' is outside 1–100,000"),
     (["heavy-run", "--updates", "x"], "argument --updates: 'x' is not a whole number"),
     (["store", "--pace", "-1"], "argument --pace: '-1' is outside 0 to 60"),
     (["memory", "--follow", "nan"], "argument --follow: 'nan' is not a finite number"),
     (["capacity", "--visitors", "10,x"], "'10,x' is not numbers of visitors separated by commas"),
-    (["capacity", "--visitors", "0"], "numbers of visitors must each be 1-200, got '0'"),
-    (["predict", "--changes", "-1"], "argument --changes: '-1' is outside 0 to 100,000"),
+    (["capacity", "--visitors", "0"], "numbers of visitors must each be 1–200, got '0'"),
+    (["predict", "--changes", "-1"], "argument --changes: '-1' is outside 0–100,000"),
     (["teach", "--clicks", "1.5"], "argument --clicks: '1.5' is not a whole number"),
 ])
 def test_a_count_that_cannot_be_one_is_usage_and_exit_status_2_before_any_work(args, says):

@@ -42,7 +42,7 @@ def test_a_pool_holds_store_rows_and_teach_answers():
 
 @pytest.mark.parametrize("bad", [[Answer((256, 0, 0), 1)], [Answer((1, 2, 3), 2)], [Answer((-1, 0, 0), 0)]])
 def test_a_pool_refuses_impossible_rows(bad):
-    with pytest.raises(ValueError, match="0-255"):
+    with pytest.raises(ValueError, match="0–255"):
         Pool.of(bad)
 
 

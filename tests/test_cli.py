@@ -113,7 +113,7 @@ def _bad_files(tmp_path):
 
 @pytest.mark.parametrize("args,words", [
     (["predict", "#zzz"], "#zzz"),
-    (["predict", "300,0,0"], "outside 0-255"),
+    (["predict", "300,0,0"], "outside 0–255"),
     (["predict", "notacolour"], "'notacolour' is not #rrggbb, #rgb, r,g,b or a CSS colour name"),
     (["predict", "pink", "blurple"], "'blurple'"),
     (["predict", "255", "0", "0"], "'255 0 0' reads as red, green and blue: join them with commas (255,0,0), "

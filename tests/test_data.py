@@ -77,7 +77,7 @@ def test_reads_the_chapters_columns_in_any_order_with_bom():
     ("red,green,blue,label\n", "no rows"),
     ("r,g,b,label\n1,2,3,0\n", "missing columns"),
     ("red,green,blue,label\n1,x,3,0\n0,0,0,1\n", "line 2: 'x' is not a number"),
-    ("red,green,blue,label\n1,2,300,0\n0,0,0,1\n", "outside 0-255"),
+    ("red,green,blue,label\n1,2,300,0\n0,0,0,1\n", "outside 0–255"),
     ("red,green,blue,label\n1,2,3,2\n0,0,0,1\n", "label 2 is not 0 or 1"),
     ("red,green,blue,label\n1,2,nan,0\n", "not a whole number"),
     ("red,green,blue,label\n1,2,3,1\n4,5,6,1\n", "both classes"),
@@ -132,8 +132,8 @@ def test_a_plain_file_is_read_in_one_pass_and_equals_the_cell_by_cell_reading(na
 
 @pytest.mark.parametrize("body,message", [
     ("1,2,3\r9,0\n", "not readable as CSV"), ("1 2,3,4,0\n", "'1 2' is not a number"),
-    ("1,,3,0\n", "'' is not a number"), ("1,2,300,0\n", "'300' is outside 0-255"),
-    ("1,2,3,2\n", "label 2 is not 0 or 1"), ("9" * 40 + ",2,3,0\n", "'9{27}\\.\\.\\.' is outside 0-255"),
+    ("1,,3,0\n", "'' is not a number"), ("1,2,300,0\n", "'300' is outside 0–255"),
+    ("1,2,3,2\n", "label 2 is not 0 or 1"), ("9" * 40 + ",2,3,0\n", "'9{27}\\.\\.\\.' is outside 0–255"),
     ("1,2,3," + "7" * 40 + "\n", "label 7{27}\\.\\.\\. is not 0 or 1"),
 ])
 def test_what_is_not_plain_is_named_as_before(body, message):

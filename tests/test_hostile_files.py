@@ -165,7 +165,7 @@ def test_the_bases_themselves_load(colour_base):
 
 def test_the_issues_cases_get_messages_that_name_the_problem(colour_base):
     cases = [
-        (lambda: training.load_data(csv_with("1e19", 2)), "line 4: '1e19' is outside 0-255"),
+        (lambda: training.load_data(csv_with("1e19", 2)), "line 4: '1e19' is outside 0–255"),
         (lambda: training.load_data(csv_with("1e308", 3)), "line 4: label 1e308 is not 0 or 1"),
         (lambda: training.load_data(CSV_STRUCTURE["field-over-csv-limit"]), "line 2: not readable as CSV"),
         (lambda: training.load_model(model_with(colour_base, ("n_iter",), "9" * 5000)), "a whole number of 5,000 digits"),
@@ -400,7 +400,7 @@ def test_the_checked_parsers_compare_before_they_convert():
     assert parsing.parse_int_table(["1", "2", "3", "4"], [0, 0], [9, 9]).tolist() == [[1, 2], [3, 4]]
     with pytest.raises(parsing.CellError) as e:
         parsing.parse_int_table(["1", "2", "1e19", "x"], [0, 0], [9, 9])
-    assert (e.value.row, e.value.column, str(e.value)) == (1, 0, "outside 0-9")
+    assert (e.value.row, e.value.column, str(e.value)) == (1, 0, "outside 0–9")
 
 
 # ---- the drawing pad: numbers the browser sends back ---------------------------------------------------------

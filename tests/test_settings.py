@@ -200,7 +200,7 @@ def test_cli_arguments_read_like_the_link_but_refuse_what_a_link_would_correct()
 
 def test_validate_names_the_bad_setting():
     assert TRAIN.validate({"hidden": 4, "lr": 0.2}) == {"hidden": 4, "lr": 0.2}
-    for bad, word in [({"hidden": 17}, "hidden=17 is outside 1 to 16"), ({"seed": 1.0}, "seed=1.0 is not a whole number"),
+    for bad, word in [({"hidden": 17}, "hidden=17 is outside 1–16"), ({"seed": 1.0}, "seed=1.0 is not a whole number"),
                       ({"activation": "softmax"}, "activation='softmax' is not one of"),
                       ({"lr": 0.07}, "lr=0.07 is not on the offered scale"), ({"n": True}, "n=True is not a whole")]:
         with pytest.raises(SettingsError, match=re.escape(word)):

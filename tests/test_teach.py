@@ -260,7 +260,7 @@ def test_csv_with_one_class_duplicates_or_too_many_rows_keeps_the_valid_part():
 
 
 @pytest.mark.parametrize("text,problem", [
-    ("", "empty"), ("a,b,c\n1,2,3\n", "missing columns"), ("red,green,blue,label\n1,2,300,1\n", "outside 0-255"),
+    ("", "empty"), ("a,b,c\n1,2,3\n", "missing columns"), ("red,green,blue,label\n1,2,300,1\n", "outside 0–255"),
     ("red,green,blue,label\n1,2,3,7\n", "not 0 or 1"), (b"\xff\xfe\x00", "not UTF-8"),
 ])
 def test_unreadable_csv_raises_a_named_problem(text, problem):

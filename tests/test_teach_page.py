@@ -217,7 +217,7 @@ def test_uploading_the_answers_csv_continues_them_and_a_bad_file_keeps_them():
     fresh.file_uploader(key="teach_upload").upload("bad.csv", b"red,green,blue,label\n1,2,999,1\n", "text/csv")
     fresh.run()
     no_exception(fresh)
-    assert any("outside 0-255" in shown(e) and "unchanged" in shown(e) for e in fresh.error)
+    assert any("outside 0–255" in shown(e) and "unchanged" in shown(e) for e in fresh.error)
     assert len(answers(fresh)) == 2
 
 

@@ -187,7 +187,7 @@ def test_uploading_a_good_csv_uses_it_and_a_bad_one_keeps_it():
     click(at, "Train")
     assert len(run_of(at).dataset) == 10
     for bad, why in [(b"", "empty"), (b"a,b\n1,2\n", "missing columns"),
-                     (csv_bytes([(0, 0, 0, 0), (1, 2, 999, 1)]), "outside 0-255"),
+                     (csv_bytes([(0, 0, 0, 0), (1, 2, 999, 1)]), "outside 0–255"),
                      (csv_bytes([(0, 0, 0, 0), (1, 2, 3, 7)]), "not 0 or 1"),
                      (csv_bytes([(0, 0, 0, 1), (1, 2, 3, 1)]), "both classes"),
                      (csv_bytes([(0, 0, "x", 1), (1, 2, 3, 0)]), "not a number")]:

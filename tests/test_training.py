@@ -332,7 +332,7 @@ def test_load_data_checks_size_then_content():
     with pytest.raises(data.DataError, match="MB"):
         training.load_data(b"x" * (data.MAX_BYTES + 1))
     for bad, message in [("", "empty"), ("a,b\n1,2\n", "missing columns"), ("red,green,blue,label\n0,0,x,1\n1,1,1,0\n",
-                          "not a number"), ("red,green,blue,label\n0,0,300,1\n1,1,1,0\n", "outside 0-255"),
+                          "not a number"), ("red,green,blue,label\n0,0,300,1\n1,1,1,0\n", "outside 0–255"),
                          ("red,green,blue,label\n0,0,0,2\n1,1,1,0\n", "not 0 or 1"),
                          ("red,green,blue,label\n0,0,0,1\n1,1,1,1\n", "both classes")]:
         with pytest.raises(data.DataError, match=message):

@@ -28,7 +28,7 @@ def check_model(net: Network) -> Network:
                              "(8x8 pixels)")
     if classes != [str(d) for d in DIGITS]:
         shown = ", ".join(classes[:12]) + ("..." if len(classes) > 12 else "")
-        raise ModelFileError(f"the model has classes {shown[:80]}; a digits model has the ten digits 0-9")
+        raise ModelFileError(f"the model has classes {shown[:80]}; a digits model has the ten digits 0–9")
     if len(net.hidden_layer_sizes) > 10 or max(net.hidden_layer_sizes) > 1024:
         raise ModelFileError("the model is larger than this app handles")
     return net

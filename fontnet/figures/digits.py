@@ -144,7 +144,7 @@ def network_svg(model: Network, reading: Reading) -> str:
     widths = ", ".join(str(len(a)) for a in acts[:-1])
     top2 = np.argsort(-reading.proba, kind="stable")[:2]
     title = f"Figure 7-8 for this image: the network reads {reading.digit} (P = {reading.confidence:.3f})"
-    desc = (f"64 pixel inputs (an 8x8 image, 0-16) feed hidden layers of {widths} {model.activation} nodes and 10 "
+    desc = (f"64 pixel inputs (an 8x8 image, 0–16) feed hidden layers of {widths} {model.activation} nodes and 10 "
             f"softmax outputs. Hidden nodes are shaded by their activation A: orange positive, blue negative, white "
             f"zero. The most likely digits: {top2[0]} ({reading.proba[top2[0]]:.1%}), then {top2[1]} "
             f"({reading.proba[top2[1]]:.1%}). Lines are the {MAX_EDGES} strongest contributions w·a into each "

@@ -71,7 +71,7 @@ def diagnose(net: Network, X: np.ndarray, *, where: str = "page") -> list[str]:
     if len(p) and (np.all(p >= 0.5) or np.all(p < 0.5)):
         shade = "dark" if p[0] >= 0.5 else "light"
         out.append(f"The network answers {shade} text for every training colour: it is stuck predicting one class "
-                   f"(P(dark) ranges only {p.min():.3f}-{p.max():.3f}). "
+                   f"(P(dark) ranges only {p.min():.3f}–{p.max():.3f}). "
                    "A learning rate that is too large often does this, and so does the chapter's uniform [0, 1) "
                    f"initialisation in a wider or deeper network; {stuck_remedy}")
     return out

@@ -193,7 +193,7 @@ def test_upload_a_csv_through_the_file_input(app_server, page, tmp_path):
     page.get_by_text(re.compile(r"Loaded colours\.csv \(52 rows\)")).wait_for(timeout=30_000)
     wait_for_app(page)
     page.locator(".st-key-data_file input[type=file]").set_input_files(str(bad))
-    refused = page.get_by_text(re.compile(r"That CSV was not used: line 3: '700' is outside 0-255"))
+    refused = page.get_by_text(re.compile(r"That CSV was not used: line 3: '700' is outside 0–255"))
     refused.wait_for(timeout=30_000)
     page.get_by_role("button", name="Reset", exact=True).click()
     # the message is shown once: its going is something Reset's rerun draws (before it, the old page, with one row
