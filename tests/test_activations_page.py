@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fontnet import activations as act
+from fontnet.figures.fit import drawings
 from fontnet.settings import ACTIVATIONS
 from tests.page_helpers import shown
 
@@ -36,12 +37,18 @@ def lines(at: AppTest, key: str) -> dict | None:
 
 def softmax(at: AppTest) -> dict | None:
     """The softmax bars as drawn: {names, p, argmax, svg} read from the SVG's data attributes."""
-    svg = next((m.value for m in at.markdown if "fontnet-softmax" in m.value), None)
-    if svg is None:
+    markup = next((m.value for m in at.markdown if "fontnet-softmax" in m.value), None)
+    if markup is None:
         return None
-    found = re.findall(r'<g class="bar" data-name="([^"]*)" data-p="([^"]*)"', svg)
-    return {"names": [n for n, _ in found], "p": np.array([float(v) for _, v in found]),
-            "argmax": re.search(r'data-argmax="([^"]*)"', svg).group(1), "svg": svg}
+    read = []
+    for svg in drawings(markup).values():   # drawn for a wide box and for a phone's: the same bars on both
+        found = re.findall(r'<g class="bar" data-name="([^"]*)" data-p="([^"]*)"', svg)
+        read.append({"names": [n for n, _ in found], "p": np.array([float(v) for _, v in found]),
+                     "argmax": re.search(r'data-argmax="([^"]*)"', svg).group(1), "svg": svg})
+    wide, narrow = read
+    assert (wide["names"], wide["argmax"]) == (narrow["names"], narrow["argmax"])
+    np.testing.assert_array_equal(wide["p"], narrow["p"])
+    return wide
 
 
 def charts(at: AppTest) -> dict:

@@ -8,6 +8,7 @@ import pytest
 
 from fontnet import activations as act
 from fontnet.figures import activations as figs
+from fontnet.figures.fit import drawings
 
 X = np.linspace(-6, 6, 121)
 
@@ -63,21 +64,28 @@ def test_curves_plot_the_chosen_leaky_slope():
     np.testing.assert_allclose(got["d_leaky_relu"][1], np.where(X > 0, 1.0, 0.25))
 
 
-@pytest.mark.parametrize("n", [3, 7, 10])
+@pytest.mark.parametrize("n", [3, 7, 8, 10])
 def test_softmax_bars_print_their_probabilities_and_mark_the_argmax(n):
     p = act.softmax_with_temperature(np.arange(n, dtype=float)[::-1] * 0.3 + np.eye(n)[n // 2], 1.0)
-    svg = figs.softmax_svg(p, temperature=1.0)
-    got = bars(svg)
     names = list("0123456789") if n == 10 else [f"class {i + 1}" for i in range(n)]
-    assert [b[0] for b in got] == names
-    np.testing.assert_array_equal([b[1] for b in got], p)   # the values themselves, not rounded
     best = int(np.argmax(p))
-    assert [b[2] for b in got] == [i == best for i in range(n)]
-    assert f'data-argmax="{names[best]}"' in svg and "argmax" in svg and 'data-sum="1.000000"' in svg
-    for v in p:   # every probability is printed, to three decimals
-        assert f">{v:.3f}</text>" in svg
-    assert "sum = 1.000" in svg and "temperature 1" in svg
-    assert svg.count(f'fill="{figs.ARGMAX_COLOUR}"') == 1
+    drawn = drawings(figs.softmax_svg(p, temperature=1.0))
+    for svg in drawn.values():   # for a wide box and for a phone's
+        got = bars(svg)
+        assert [b[0] for b in got] == names
+        np.testing.assert_array_equal([b[1] for b in got], p)   # the values themselves, not rounded
+        assert [b[2] for b in got] == [i == best for i in range(n)]
+        assert f'data-argmax="{names[best]}"' in svg and "argmax" in svg and 'data-sum="1.000000"' in svg
+        for v in p:   # every probability is printed, to three decimals
+            assert f">{v:.3f}</text>" in svg
+        assert "sum = 1.000" in svg and "temperature 1" in svg
+        assert svg.count(f'fill="{figs.ARGMAX_COLOUR}"') == 1
+    # the phone's drawing is narrower, so its text is larger on a phone; "class 7" goes on two lines where its
+    # slot is too narrow for it
+    widths = {k: float(re.search(r'viewBox="0 0 ([\d.]+)', v).group(1)) for k, v in drawn.items()}
+    assert widths["narrow"] < widths["wide"] * 0.85
+    split = '>class<tspan' in drawn["narrow"]
+    assert split == (n in (7, 8)) and '>class<tspan' not in drawn["wide"]
 
 
 def test_softmax_names_are_escaped():

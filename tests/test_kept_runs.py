@@ -1,6 +1,7 @@
 """Runs side by side: the kept runs' link value (fontnet/settings.py), fontnet/compare.py, and the Train page's
 section (app/kept_runs.py) in AppTest: keep, compare, same start, a link that trains them again."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from fontnet import compare
 from fontnet.figures.compare import loss_chart_svg
+from fontnet.figures.fit import drawings
 from fontnet.settings import COMPARE
 from fontnet.training import TrainingRun, TrainingSettings
 from tests.page_helpers import click, no_exception, play
@@ -68,8 +70,15 @@ def test_a_run_trained_again_from_its_settings_gives_the_same_numbers():
 
 def test_the_chart_draws_one_line_per_run_and_escapes_its_labels():
     curves = [(np.array([0, 10, 20]), np.array([np.nan, 0.2, 0.1])), (np.array([0, 10]), np.array([0.3, 0.05]))]
-    svg = loss_chart_svg(curves, ["run 1: <b>", "run 2"], 20)
-    assert svg.count('class="run"') == 2 and 'data-runs="2"' in svg and "&lt;b&gt;" in svg and "<b>" not in svg
+    markup = loss_chart_svg(curves, ["run 1: <b>", "run 2"], 20)
+    for svg in drawings(markup).values():   # for a laptop's column and for a phone's
+        assert svg.count('class="run"') == 2 and 'data-runs="2"' in svg
+        assert [len(p.split()) for p in re.findall(r'class="run" data-run="\d" points="([^"]*)"', svg)] == [2, 2]
+    # the legend is text under the chart, which wraps on a phone: each run's colour beside its name, escaped
+    legend = markup[markup.index('<ul class="fontnet-compare-legend"'):]
+    assert re.findall(r"solid (#[0-9a-f]{6})\"></span><span>([^<]*)</span>", legend) == [
+        ("#d9480f", "run 1: &lt;b&gt;"), ("#1c7ed6", "run 2")]
+    assert "<b>" not in markup
 
 
 def test_keep_compare_and_same_start():

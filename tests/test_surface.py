@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from fontnet import surface
-from fontnet.figures.surface import band_edges, nice_ticks, surface_svg
+from fontnet.figures.fit import drawings
+from fontnet.figures.surface import NARROW, WIDE, band_edges, nice_ticks, surface_svg
 from fontnet.params import flat_weights, set_flat_weights, weight_names
 from fontnet.training import TrainingRun, TrainingSettings
 
@@ -144,19 +145,26 @@ def test_deeper_networks_are_refused_with_a_reason():
 def test_the_map_draws_the_bands_the_path_the_point_and_the_arrow(chapter_run):
     run = chapter_run
     s = surface.surface(run.net, run.X_train, run.y_train, checkpoints(run))
-    svg = surface_svg(s, label="a <slice>")
-    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
-    assert 'aria-label="a &lt;slice&gt;"' in svg
-    assert f'data-point="{s.point[0]!r},{s.point[1]!r}"' in svg
-    assert f'data-path-points="{len(s.path)}"' in svg
-    assert 'class="path"' in svg and 'class="start"' in svg and 'class="current"' in svg
-    assert f'data-slope="{s.slope[0]!r},{s.slope[1]!r}"' in svg
-    assert s.names[0] in svg and s.names[1] in svg
-    assert svg.count('<image class="bands" href="data:image/png;base64,') == 1   # one picture, not 3,600 cells
+    markup = surface_svg(s, label="a <slice>")
+    assert "\n" not in markup
+    drawn, where = drawings(markup), []
+    for name, at in (("wide", WIDE), ("narrow", NARROW)):   # the same map for a laptop's column and a phone's
+        svg = drawn[name]
+        assert svg.startswith("<svg") and svg.endswith("</svg>")
+        assert 'aria-label="a &lt;slice&gt;"' in svg
+        assert f'data-point="{s.point[0]!r},{s.point[1]!r}"' in svg
+        assert f'data-path-points="{len(s.path)}"' in svg
+        assert 'class="path"' in svg and 'class="start"' in svg and 'class="current"' in svg
+        assert f'data-slope="{s.slope[0]!r},{s.slope[1]!r}"' in svg
+        assert s.names[0] in svg and s.names[1] in svg
+        assert svg.count('<image class="bands" href="data:image/png;base64,') == 1   # one picture, not 3,600 cells
+        assert f'clip-path="url(#surface-plot-{at.ids})"' in svg and f'id="surface-plot-{at.ids}"' in svg
+        cx, cy = (float(v) for v in re.search(r'class="current" cx="([\d.]+)" cy="([\d.]+)"', svg).groups())
+        assert at.left <= cx <= at.left + at.plot_w and at.top <= cy <= at.top + at.plot_h
+        where.append(((cx - at.left) / at.plot_w, (cy - at.top) / at.plot_h))
+    assert where[0] == pytest.approx(where[1], abs=0.002)   # the point at the same place on both
     edges = band_edges(s.cost)
     assert edges[0] == s.cost.min() and edges[-1] == s.cost.max() and np.all(np.diff(edges) > 0)
-    cx, cy = (float(v) for v in re.search(r'class="current" cx="([\d.]+)" cy="([\d.]+)"', svg).groups())
-    assert 70 <= cx <= 490 and 14 <= cy <= 404
 
 
 def test_nice_ticks():

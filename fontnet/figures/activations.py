@@ -15,6 +15,7 @@ import numpy as np
 
 from fontnet.activations import ACTIVATIONS
 
+from .fit import below, fitted
 from .live import lines_spec
 from .training import FONT, PALETTE
 
@@ -77,39 +78,59 @@ def softmax_title(p: np.ndarray, temperature: float) -> str:
 
 def softmax_svg(probabilities: np.ndarray, names: Sequence[str] | None = None, temperature: float = 1.0) -> str:
     """Bars of softmax outputs on a 0-1 axis, each with its probability printed above it; the argmax in its own
-    colour and labelled. Each bar carries its class and probability as data-* attributes (for tests)."""
+    colour and labelled; drawn for a wide box and, narrower, for a phone's (fit.fitted). Each bar carries its class
+    and probability as data-* attributes (for tests)."""
     p = np.asarray(probabilities, dtype=float)
     names = list(names) if names is not None else softmax_class_names(len(p))
+    wide, narrow = (_softmax_drawing(p, names, temperature, narrow) for narrow in (False, True))
+    return fitted(wide, narrow, below(max(360, 46 * len(p)) + 66, SOFTMAX_TICK))
+
+
+SOFTMAX_TICK = 11   # the smallest text (the axis's ticks and the printed probabilities), in the drawing's units
+
+
+def _softmax_drawing(p: np.ndarray, names: list[str], temperature: float, narrow: bool) -> str:
     best = int(np.argmax(p))
     ink = FONT["color"]
-    m = dict(l=58, r=8, t=34, b=48)
-    plot_w, plot_h = max(360, 46 * len(p)), 220
+    title = softmax_title(p, temperature)
+    if narrow:   # narrower slots, the title on two lines, a long class name on two
+        m, plot_w, plot_h = dict(l=50, r=8, t=52, b=62), max(292, 34 * len(p)), 200
+        head, _, tail = title.partition(" (")
+        heading = (f'<text x="{m["l"]}" y="16" font-size="14" font-weight="600" fill="{ink}">{escape(head)}'
+                   f'<tspan x="{m["l"]}" dy="18">({escape(tail)}</tspan></text>')
+    else:
+        m, plot_w, plot_h = dict(l=58, r=8, t=34, b=48), max(360, 46 * len(p)), 220
+        heading = f'<text x="{m["l"]}" y="16" font-size="14" font-weight="600" fill="{ink}">{escape(title)}</text>'
     w, h = plot_w + m["l"] + m["r"], plot_h + m["t"] + m["b"]
     slot = plot_w / len(p)
     bar = min(slot * 0.7, 48)
     py = lambda v: m["t"] + plot_h - v / 1.15 * plot_h  # noqa: E731  (the axis runs to 1.15: room for the labels)
-    title = softmax_title(p, temperature)
     said = ", ".join(f"{n}: {v:.3f}" for n, v in zip(names, p))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-softmax" viewBox="0 0 {w:.0f} {h}" width="100%" '
            f'role="img" aria-label="{escape(f"{title}. {said}. The largest: {names[best]}.")}" '
            f'data-sum="{p.sum():.6f}" data-argmax="{escape(names[best])}" data-temperature="{temperature:g}" '
            f'style="display:block;width:100%;height:auto;max-width:{w * 1.5:.0f}px;font-family:{FONT["family"]}">',
-           f'<text x="{m["l"]}" y="16" font-size="14" font-weight="600" fill="{ink}">{escape(title)}</text>']
+           heading]
     for v in (0, 0.25, 0.5, 0.75, 1):
         out.append(f'<line x1="{m["l"]}" x2="{m["l"] + plot_w}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#ebe9e3"/>'
-                   f'<text x="{m["l"] - 6}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end" '
+                   f'<text x="{m["l"] - 6}" y="{py(v) + 4:.1f}" font-size="{SOFTMAX_TICK}" text-anchor="end" '
                    f'fill="{ink}">{v:g}</text>')
     for i, (name, v) in enumerate(zip(names, p)):
         cx = m["l"] + (i + 0.5) * slot
         top = py(v)
         colour = ARGMAX_COLOUR if i == best else OTHER_COLOUR
+        first, _, rest = name.rpartition(" ")
+        if narrow and first and 6.5 * len(name) + 6 > slot:   # "class 8" as "class" over "8"
+            label = f'{escape(first)}<tspan x="{cx:.1f}" dy="14">{escape(rest)}</tspan>'
+        else:
+            label = escape(name)
         out.append(f'<g class="bar" data-name="{escape(name)}" data-p="{float(v)!r}"{" data-argmax" if i == best else ""}>'
                    f'<rect x="{cx - bar / 2:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{py(0) - top:.1f}" '
                    f'fill="{colour}"/>'
-                   f'<text x="{cx:.1f}" y="{top - 4:.1f}" font-size="11" text-anchor="middle" fill="{ink}">'
-                   f'{v:.3f}</text>'
+                   f'<text x="{cx:.1f}" y="{top - 4:.1f}" font-size="{SOFTMAX_TICK}" text-anchor="middle" '
+                   f'fill="{ink}">{v:.3f}</text>'
                    f'<text x="{cx:.1f}" y="{py(0) + 15:.1f}" font-size="12" text-anchor="middle" fill="{ink}">'
-                   f'{escape(name)}</text></g>')
+                   f'{label}</text></g>')
     bx = m["l"] + (best + 0.5) * slot
     out.append(f'<text x="{bx:.1f}" y="{py(p[best]) - 18:.1f}" font-size="12" font-weight="600" text-anchor="middle" '
                f'fill="{ink}">argmax ↓</text>')

@@ -19,11 +19,15 @@ from PIL import Image
 
 from ..node_maps import HiddenSlice
 from ..training import DecisionSlice
+from .fit import below, fitted
 from .training import FONT, FORMULA_LINE, MAP_SCALE, NETWORK_LINE, contour_segments
 
 NODE_SCALE = [[0.0, "#f1f3f5"], [1.0, "#d9480f"]]  # a node's activation: 0 (off) pale grey, its largest orange
 NODE_LINE = "#495057"
 TICKS = (0, 64, 128, 192, 255)
+TICK_TEXT = 11     # the tick labels, the smallest text of a map with axes, in the drawing's units
+MARGIN_X = 58      # a map with axes is this much wider than its square: the y ticks and label, "255" at the right
+NARROW_SIDE = 196  # the decision map drawn again for a narrow box (a tablet's column): 10-px ticks from 234 px
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def map_svg(image: np.ndarray, lines: Sequence[Line], x_label: str, y_label: str
     """An inline SVG: the image over a square plot of `side` units, the lines on it, and (with `axes`) ticks and
     channel names. `label` is its accessible name; `attrs` become data-* attributes (numbers, for tests)."""
     # room for the tick labels centred on the square's edges ("255" at the right and the top) and the y label
-    m = dict(l=44, r=14, t=10, b=34) if axes else dict(l=2, r=2, t=2, b=2)
+    m = dict(l=44, r=MARGIN_X - 44, t=10, b=34) if axes else dict(l=2, r=2, t=2, b=2)
     w, h = side + m["l"] + m["r"], side + m["t"] + m["b"]
     px = lambda v: m["l"] + float(v) / 255 * side  # noqa: E731
     py = lambda v: m["t"] + side - float(v) / 255 * side  # noqa: E731
@@ -79,9 +83,9 @@ def map_svg(image: np.ndarray, lines: Sequence[Line], x_label: str, y_label: str
     if axes:
         ink = FONT["color"]
         for v in TICKS:
-            out.append(f'<text x="{px(v):.1f}" y="{m["t"] + side + 14}" font-size="11" text-anchor="middle" '
-                       f'fill="{ink}">{v}</text>')
-            out.append(f'<text x="{m["l"] - 5}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end" '
+            out.append(f'<text x="{px(v):.1f}" y="{m["t"] + side + 14}" font-size="{TICK_TEXT}" '
+                       f'text-anchor="middle" fill="{ink}">{v}</text>')
+            out.append(f'<text x="{m["l"] - 5}" y="{py(v) + 4:.1f}" font-size="{TICK_TEXT}" text-anchor="end" '
                        f'fill="{ink}">{v}</text>')
         out.append(f'<text x="{m["l"] + side / 2:.1f}" y="{h - 6}" font-size="13" text-anchor="middle" '
                    f'fill="{ink}">{escape(x_label)}</text>')
@@ -105,12 +109,15 @@ def decision_map_label(sl: DecisionSlice) -> str:
 
 
 def decision_map_svg(sl: DecisionSlice, side: int = 300) -> str:
-    """P(dark text) over the slice, the network's P = 0.5 line (red dashes) and the formula's line (black)."""
+    """P(dark text) over the slice, the network's P = 0.5 line (red dashes) and the formula's line (black), drawn
+    on a square of `side` units for a wide box and of NARROW_SIDE for a narrow one (fit.fitted)."""
     lines = [Line(contour_segments(sl.axis, sl.p_dark, 0.5), NETWORK_LINE, "6 4", name="network"), _formula_line(sl)]
     dark = float(np.mean(sl.p_dark >= 0.5))
     label = decision_map_label(sl)
-    return map_svg(colour_grid(sl.p_dark, MAP_SCALE, 0.0, 1.0), lines, sl.x_channel, sl.y_channel, label=label,
-                   side=side, attrs={"dark-share": f"{dark:.4f}"})
+    image = colour_grid(sl.p_dark, MAP_SCALE, 0.0, 1.0)
+    wide, narrow = (map_svg(image, lines, sl.x_channel, sl.y_channel, label=label, side=size,
+                            attrs={"dark-share": f"{dark:.4f}"}) for size in (side, min(side, NARROW_SIDE)))
+    return fitted(wide, narrow, below(side + MARGIN_X, TICK_TEXT))
 
 
 def node_map_svg(hs: HiddenSlice, node: int, sl: DecisionSlice, on: bool = True, side: int = 160) -> str:

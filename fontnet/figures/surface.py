@@ -9,11 +9,13 @@ band's costs. No charting library: the browser draws it at once.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
 
 from ..surface import Surface, descends
+from .fit import below, fitted
 from .network import FONT_FAMILY, TEXT
 from .raster import data_uri, hex_rgb
 from .training import contour_segments
@@ -23,10 +25,29 @@ BANDS = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225
 PATH = "#d9480f"
 FINE = "#7048e8"
 ARROW = "#111111"
-WIDTH, HEIGHT = 640, 470
-LEFT, TOP, PLOT_W, PLOT_H = 70, 14, 420, 390
-KEY_X = LEFT + PLOT_W + 22
-ARROW_PX = 60
+KEY_TEXT = 11   # the smallest text, the colour key's, in the drawing's units
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a drawing puts the map: its size, the plot's left edge, top, width and height, the colour key's left
+    edge, the gradient arrow's length (the drawing's units), the widest it is drawn (CSS px) and the suffix of its
+    ids (the two drawings of one figure are on the page together)."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_w: int
+    plot_h: int
+    key_x: int
+    arrow: int
+    max_px: int
+    ids: str
+
+
+WIDE = Layout(640, 470, 70, 14, 420, 390, 512, 60, 640, "w")
+NARROW = Layout(390, 360, 56, 14, 212, 280, 282, 40, 480, "n")   # a phone's column: 10-px text from 355 px
 
 
 def band_edges(cost: np.ndarray, bands: int = len(BANDS)) -> np.ndarray:
@@ -57,10 +78,21 @@ def _fmt(v: float) -> str:
 
 def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]] | None = None,
                 label: str = "") -> str:
-    """The map as an inline SVG: bands of cost, the path of checkpoints (orange, from a hollow start to the
-    filled current point), the first updates one by one (purple, thin), the downhill arrow (black) and, given
-    `step` ((before), (after)), one update drawn as a dashed arrow. `label` is the app's own words for the
-    accessible name. Elements carry their numbers as data attributes for tests."""
+    """The map as inline SVG, drawn for a wide and a narrow box (fit.fitted): bands of cost, the path of
+    checkpoints (orange, from a hollow start to the filled current point), the first updates one by one (purple,
+    thin), the downhill arrow (black) and, given `step` ((before), (after)), one update drawn as a dashed arrow.
+    `label` is the app's own words for the accessible name. Elements carry their numbers as data attributes for
+    tests."""
+    edges = band_edges(s.cost)
+    band = np.clip(np.searchsorted(edges, s.cost, side="right") - 1, 0, len(edges) - 2)
+    rgb = np.array([hex_rgb(c) for c in BANDS])[band % len(BANDS)][::-1]
+    bands = data_uri(rgb)   # one picture, shared by both drawings
+    wide, narrow = (_drawing(s, step, label, edges, bands, at) for at in (WIDE, NARROW))
+    return fitted(wide, narrow, below(WIDE.width, KEY_TEXT))
+
+
+def _drawing(s: Surface, step, label: str, edges: np.ndarray, bands: str, at: Layout) -> str:
+    LEFT, TOP, PLOT_W, PLOT_H = at.left, at.top, at.plot_w, at.plot_h
     n_b, n_a = s.cost.shape
     a0, a1, b0, b1 = float(s.a[0]), float(s.a[-1]), float(s.b[0]), float(s.b[-1])
 
@@ -70,23 +102,20 @@ def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]
     def py(b: float) -> float:
         return TOP + PLOT_H - (b - b0) / (b1 - b0) * PLOT_H
 
-    edges = band_edges(s.cost)
-    band = np.clip(np.searchsorted(edges, s.cost, side="right") - 1, 0, len(edges) - 2)
     cw, ch = PLOT_W / (n_a - 1), PLOT_H / (n_b - 1)
     name = label or f"The cost over {s.names[0]} and {s.names[1]}"
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-surface" viewBox="0 0 {WIDTH} {HEIGHT}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fontnet-surface" viewBox="0 0 {at.width} {at.height}" '
            f'width="100%" role="img" aria-label="{escape(name)}" data-pair="{s.pair[0]},{s.pair[1]}" '
            f'data-point="{s.point[0]!r},{s.point[1]!r}" data-point-cost="{s.point_cost!r}" '
-           f'data-path-points="{len(s.path)}" style="display: block; width: 100%; max-width: {WIDTH}px; '
+           f'data-path-points="{len(s.path)}" style="display: block; width: 100%; max-width: {at.max_px}px; '
            f'height: auto; font-family: {FONT_FAMILY}">',
-           f'<defs><clipPath id="surface-plot"><rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}"/>'
-           '</clipPath><marker id="surface-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+           f'<defs><clipPath id="surface-plot-{at.ids}"><rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}"/>'
+           f'</clipPath><marker id="surface-head-{at.ids}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/>'
            '</marker></defs>',
-           '<g clip-path="url(#surface-plot)">']
+           f'<g clip-path="url(#surface-plot-{at.ids})">']
     # the bands as one picture, a pixel per grid value (row 0 at the bottom), each pixel centred on its value
-    rgb = np.array([hex_rgb(c) for c in BANDS])[band % len(BANDS)][::-1]
-    out.append(f'<image class="bands" href="{data_uri(rgb)}" x="{LEFT - cw / 2:.2f}" y="{TOP - ch / 2:.2f}" '
+    out.append(f'<image class="bands" href="{bands}" x="{LEFT - cw / 2:.2f}" y="{TOP - ch / 2:.2f}" '
                f'width="{n_a * cw:.2f}" height="{n_b * ch:.2f}" preserveAspectRatio="none" '
                'style="image-rendering: pixelated"/>')
     out.append("</g>")
@@ -101,8 +130,8 @@ def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]
             out.append(f'<path class="contours" d="{"".join(parts)}" stroke="#ffffff" stroke-opacity="0.7" '
                        'stroke-width="0.8" fill="none"/>')
     out.append(f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}" fill="none" stroke="#868e96"/>')
-    out += _axes(s, px, py)
-    out.append('<g clip-path="url(#surface-plot)">')
+    out += _axes(s, px, py, at)
+    out.append(f'<g clip-path="url(#surface-plot-{at.ids})">')
     if len(s.fine) > 1:
         pts = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in s.fine)
         out.append(f'<polyline class="fine" points="{pts}" fill="none" stroke="{FINE}" stroke-width="1.2" '
@@ -118,27 +147,28 @@ def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]
     if step is not None:
         (ba, bb), (aa, ab) = step
         out.append(f'<line class="step" x1="{px(ba):.1f}" y1="{py(bb):.1f}" x2="{px(aa):.1f}" y2="{py(ab):.1f}" '
-                   f'stroke="{PATH}" stroke-width="2.5" stroke-dasharray="6 4" marker-end="url(#surface-head)" '
+                   f'stroke="{PATH}" stroke-width="2.5" stroke-dasharray="6 4" marker-end="url(#surface-head-{at.ids})" '
                    f'data-after="{aa!r},{ab!r}"/>')
     cx, cy = px(s.point[0]), py(s.point[1])
     d = descends(s)
     vx, vy = d[0] * PLOT_W / (a1 - a0), -d[1] * PLOT_H / (b1 - b0)
     length = math.hypot(vx, vy)
     if length > 0 and math.isfinite(length):
-        ex, ey = cx + vx / length * ARROW_PX, cy + vy / length * ARROW_PX
+        ex, ey = cx + vx / length * at.arrow, cy + vy / length * at.arrow
         out.append(f'<line class="gradient" x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#ffffff" '
                    f'stroke-width="5"/><line x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
-                   f'stroke="{ARROW}" stroke-width="2" marker-end="url(#surface-head)" '
+                   f'stroke="{ARROW}" stroke-width="2" marker-end="url(#surface-head-{at.ids})" '
                    f'data-slope="{s.slope[0]!r},{s.slope[1]!r}"/>')
     out.append(f'<circle class="current" cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{PATH}" stroke="#111111" '
                'stroke-width="1.5"/>')
     out.append("</g>")
-    out += _key(edges)
+    out += _key(edges, at)
     out.append("</svg>")
     return "".join(out)
 
 
-def _axes(s: Surface, px, py) -> list[str]:
+def _axes(s: Surface, px, py, at: Layout) -> list[str]:
+    LEFT, TOP, PLOT_W, PLOT_H = at.left, at.top, at.plot_w, at.plot_h
     out = []
     bottom = TOP + PLOT_H
     for t in nice_ticks(float(s.a[0]), float(s.a[-1])):
@@ -158,14 +188,15 @@ def _axes(s: Surface, px, py) -> list[str]:
     return out
 
 
-def _key(edges: np.ndarray) -> list[str]:
+def _key(edges: np.ndarray, at: Layout) -> list[str]:
     """The colour key: one swatch per band, its costs beside it, the lowest at the bottom."""
+    TOP, PLOT_H, KEY_X = at.top, at.plot_h, at.key_x
     n = len(edges) - 1
     h = PLOT_H / max(n, 1)
-    out = [f'<text x="{KEY_X}" y="{TOP - 2 + 10}" font-size="11" fill="{TEXT}">cost</text>']
+    out = [f'<text x="{KEY_X}" y="{TOP - 2 + 10}" font-size="{KEY_TEXT}" fill="{TEXT}">cost</text>']
     for k in range(n):
         y = TOP + 16 + (n - 1 - k) * (h - 16 / n)
         out.append(f'<rect x="{KEY_X}" y="{y:.1f}" width="14" height="{h - 16 / n:.1f}" fill="{BANDS[k % len(BANDS)]}" '
                    f'stroke="#868e96" stroke-width="0.5"/><text x="{KEY_X + 19}" y="{y + (h - 16 / n) / 2 + 4:.1f}" '
-                   f'font-size="11" fill="{TEXT}">{_fmt(edges[k])}–{_fmt(edges[k + 1])}</text>')
+                   f'font-size="{KEY_TEXT}" fill="{TEXT}">{_fmt(edges[k])}–{_fmt(edges[k + 1])}</text>')
     return out

@@ -178,6 +178,27 @@ def svg_text_px(page, selector: str) -> float:
     return page.evaluate(SVG_TEXT_PX, selector)
 
 
+# Every SVG figure on screen that has text: its class, its smallest text as drawn (CSS px) and whether it scrolls in
+# its own box (a wide figure kept at a legible size). A figure drawn twice (fontnet/figures/fit.py) counts once: the
+# drawing not shown has no width.
+FIGURE_TEXT_JS = """() => [...document.querySelectorAll('svg[viewBox]')]
+  .filter(s => s.getBoundingClientRect().width > 0 && s.querySelector('text'))
+  .map(s => ({figure: s.getAttribute('class') || 'svg', scrolls: !!s.closest('.fontnet-scroll-x'),
+              px: +(Math.min(...[...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize)))
+                   * s.getBoundingClientRect().width / s.viewBox.baseVal.width).toFixed(2)}))"""
+LEGIBLE_PX, SCROLLING_PX = 10, 9.5   # fontnet.figures.fit.MIN_TEXT_PX; a figure that scrolls in its own box
+
+
+def figure_text(page) -> list[dict]:
+    """Every SVG figure on screen with text, its smallest text in CSS px (FIGURE_TEXT_JS)."""
+    return page.evaluate(FIGURE_TEXT_JS)
+
+
+def small_figure_text(page) -> list[dict]:
+    """The figures on screen whose smallest text is below LEGIBLE_PX (SCROLLING_PX for one that scrolls)."""
+    return [f for f in figure_text(page) if f["px"] < (SCROLLING_PX if f["scrolls"] else LEGIBLE_PX)]
+
+
 # Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first
 # appears), and text is measured in its own font only once that font has loaded.
 ALL_DRAWN = "() => !document.querySelector('[data-testid=stSkeleton]') && document.fonts.status === 'loaded'"

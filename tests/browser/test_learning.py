@@ -69,7 +69,7 @@ def test_download_the_script_of_a_run_and_run_it(app_server, page, tmp_path):
     shown = page.locator("#train-script-accuracy")
     shown.wait_for(timeout=30_000)
     # the cost surface is drawn once the run is done, with its path
-    surface = page.locator(".st-key-train_surface svg.fontnet-surface")
+    surface = page.locator(".st-key-train_surface svg.fontnet-surface >> visible=true")
     surface.wait_for(timeout=30_000)
     assert int(surface.get_attribute("data-path-points")) > 2
     assert (surface.locator("image.bands").get_attribute("href") or "").startswith("data:image/png;base64,")
@@ -88,7 +88,7 @@ def test_download_the_script_of_a_run_and_run_it(app_server, page, tmp_path):
 
     # keep it: the link holds its settings and seed, and the chart and table show it
     page.get_by_role("button", name="Keep this run for comparison").click()
-    page.locator(".st-key-compare_chart svg.fontnet-compare").wait_for(timeout=30_000)
+    page.locator(".st-key-compare_chart svg.fontnet-compare >> visible=true").wait_for(timeout=30_000)
     wait_for_app(page)
     page.wait_for_function("() => new URL(location.href).searchParams.get('kept') === 'iterations:3000,seed:2'",
                            timeout=30_000)
@@ -120,7 +120,7 @@ def test_the_cost_surface_follows_a_playing_run_at_most_once_a_second(app_server
     assert drawn["path"] >= 3
     page.get_by_role("button", name="Pause").click()
     wait_for_progress(page, "paused")
-    still = page.locator(".st-key-train_surface svg.fontnet-surface")
+    still = page.locator(".st-key-train_surface svg.fontnet-surface >> visible=true")
     still.wait_for(timeout=30_000)
     # the page run's picture where the run paused, on the finer grid; the live panel is gone
     assert int(still.get_attribute("data-path-points")) >= drawn["path"]

@@ -8,11 +8,13 @@ import pytest
 
 from tests.browser.a11y import (
     DEVICES,
+    FIGURE_TEXT_JS,
     GRID_DRAWN,
     assert_accessible,
     boxes_scrolling,
     cut_short,
     horizontal_overflow,
+    small_figure_text,
     svg_text_outside,
     svg_text_px,
 )
@@ -109,6 +111,28 @@ def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server,
     page.get_by_text("How this colour looks to colour-blind readers").tap()
     page.locator(".fontnet-vision-summary").wait_for(state="visible", timeout=30_000)
     assert boxes_scrolling(page) == [] and cut_short(page) == []
+    over = horizontal_overflow(page)
+    assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
+
+
+# Pages with their figures drawn, with how many figures that have text each shows: Train with two kept runs (their
+# loss chart, and the cost surface), softmax with eight classes, and Tune, whose map is 234 px wide in a tablet's
+# column. Shrunk to fit, the loss chart's and the cost surface's labels were 6 px on a phone, the map's 7 px on a
+# tablet and softmax's 9 px on a phone; each is now also drawn narrower, for a narrow box (fontnet/figures/fit.py).
+FIGURE_PAGES = [("/train?iterations=2000&kept=iterations:2000,seed:3~iterations:2000,lr:0.5,seed:0", "Train", 2),
+                ("/tune", "Tune", 1), ("/backprop", "Backprop", 2), ("/activations?logits=1,2,3,4,5,6,7,0.5",
+                                                                      "Activations", 1),
+                ("/digits", "Digits", 1), ("/", "Predict", 1)]
+
+
+@pytest.mark.parametrize("path,title,figures", FIGURE_PAGES)
+def test_every_figures_text_is_legible_on_a_phone_and_a_tablet(app_server, device, path, title, figures):
+    page = device
+    open_page(page, app_server.url + path, title)
+    page.wait_for_function(f"n => ({FIGURE_TEXT_JS})().length >= n", arg=figures, timeout=60_000)
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
+    assert small_figure_text(page) == []   # each figure too small to read, with its smallest text in px
+    assert svg_text_outside(page) == []   # the narrower drawings keep every label inside
     over = horizontal_overflow(page)
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
 

@@ -5,7 +5,14 @@ nothing makes the page scroll sideways, nor hides part of a figure or table in a
 
 import pytest
 
-from tests.browser.a11y import boxes_scrolling, cut_short, horizontal_overflow, svg_text_outside, svg_text_px
+from tests.browser.a11y import (
+    boxes_scrolling,
+    cut_short,
+    horizontal_overflow,
+    small_figure_text,
+    svg_text_outside,
+    svg_text_px,
+)
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -23,7 +30,7 @@ PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels
 
 
 # a figure of each page that is drawn after the page's first paint, or the one whose labels once stuck out
-FIGURES = {"Tune": "svg.fontnet-map", "Digits": "svg.digits-probabilities", "Backprop": "svg.backprop-graph",
+FIGURES = {"Tune": "svg.fontnet-map >> visible=true", "Digits": "svg.digits-probabilities", "Backprop": "svg.backprop-graph",
            "Predict": "svg.fontnet-network", "Train": ".fontnet-live-grid[data-layout]"}
 
 # Backprop's computation graph keeps a legible size (at least 576 px), scrolling in its own named, focusable box in a
@@ -58,6 +65,7 @@ def test_nothing_on_a_page_is_cut_short(app_server, laptop, path, title):
         page.locator(".st-key-comparison table").wait_for(timeout=60_000)
     assert cut_short(page) == []
     assert svg_text_outside(page) == []   # no figure clips its own labels ("255" showed as "25" on Tune's map)
+    assert small_figure_text(page) == []   # each figure's smallest text (Tune's map at 1,024 px: 9.3 px before)
     over = horizontal_overflow(page)
     assert over["where"] == {"document": 0, "main": 0, "sidebar": 0}, over   # nor does anything scroll sideways
     # on every laptop, 1,024 px included, Backprop's whole chain is in view, C included, at 10 px text or more (at
