@@ -253,19 +253,24 @@ def test_the_cost_chart_holds_every_cost_and_its_running_mean():
     import re
 
     from fontnet.figures.backprop import cost_summary, cost_svg
+    from fontnet.figures.fit import drawings
 
     costs = np.arange(1, 31, dtype=float) / 7
-    svg = cost_svg(costs)
-    read = lambda name: [float(v) for v in re.search(rf'data-{name}="([^"]*)"', svg).group(1).split()]  # noqa: E731
-    assert re.search(r'data-steps="(\d+)"', svg).group(1) == "30"
-    assert read("costs") == pytest.approx(list(costs), rel=1e-5)
-    means = read("means")
-    assert means[0] == pytest.approx(costs[0]) and means[1] == pytest.approx(costs[:2].mean(), rel=1e-5)
-    assert means[25] == pytest.approx(costs[6:26].mean(), rel=1e-5)
-    # one dot per cost and one point of the mean's line per step, inside the plot
-    assert len(re.search(r'class="costs" d="([^"]*)"', svg).group(1).split("M")) - 1 == 30
-    assert len(re.search(r'class="mean" points="([^"]*)"', svg).group(1).split()) == 30
-    assert cost_summary(costs) in svg
+    drawn = drawings(cost_svg(costs))
+    for ids, svg in (("w", drawn["wide"]), ("n", drawn["narrow"])):   # for a wide box and for a phone's
+        read = lambda name, svg=svg: [float(v) for v in re.search(rf'data-{name}="([^"]*)"', svg).group(1).split()]  # noqa: E731
+        assert re.search(r'data-steps="(\d+)"', svg).group(1) == "30"
+        assert read("costs") == pytest.approx(list(costs), rel=1e-5)
+        means = read("means")
+        assert means[0] == pytest.approx(costs[0]) and means[1] == pytest.approx(costs[:2].mean(), rel=1e-5)
+        assert means[25] == pytest.approx(costs[6:26].mean(), rel=1e-5)
+        # one dot per cost and one point of the mean's line per step, inside the plot
+        assert len(re.search(r'class="costs" d="([^"]*)"', svg).group(1).split("M")) - 1 == 30
+        assert len(re.search(r'class="mean" points="([^"]*)"', svg).group(1).split()) == 30
+        assert cost_summary(costs) in svg
+        # its name and description by ids of its own: the two drawings are on the page together
+        assert f'aria-labelledby="backprop-costs-title-{ids}"' in svg and f'<title id="backprop-costs-title-{ids}">' in svg
+        assert f'aria-describedby="backprop-costs-desc-{ids}"' in svg and f'<desc id="backprop-costs-desc-{ids}">' in svg
     assert cost_summary(costs).startswith(f"30 steps: the cost on the row went from {costs[0]:.4g} (step 1) to "
                                           f"{costs[-1]:.4g} (step 30); the mean of the last 20 steps is "
                                           f"{costs[10:].mean():.4g}.")

@@ -89,7 +89,7 @@ def test_every_gradient_entry_has_its_finite_difference_and_relative_error():
     ({"bg": "not-a-colour"}, "bg='not-a-colour' is not a hex colour", "bg", "#ff8c00"),
     ({"label": "grey"}, "label='grey' is not one of formula, dark, light", "label", "formula"),
     ({"seed": "abc"}, "seed='abc' is not a whole number; using the default, 0", "seed", 0),
-    ({"seed": "-4"}, "seed='-4' is outside 0 to", "seed", 0),
+    ({"seed": "-4"}, "seed='-4' is outside 0–", "seed", 0),
     ({"lr": "1e400"}, "lr='1e400' is not a finite number", "lr", 0.05),
     ({"model": "<b>mine</b>"}, "is not one of fresh, default, session", "model", "fresh"),
 ])

@@ -10,6 +10,7 @@ from html import escape
 import numpy as np
 
 from ..backprop import PARAMS, Backprop, Check, Step, Term
+from .fit import below, fitted
 from .network import FONT_FAMILY, NODE_FILL, NODE_LINE, TEXT, _title, edge_width
 from .network import NEGATIVE as EDGE_NEGATIVE
 from .network import POSITIVE as EDGE_POSITIVE
@@ -300,23 +301,33 @@ def cost_summary(costs: np.ndarray) -> str:
             f"{num(running_mean(costs)[-1])}.")
 
 
+COST_TEXT = 11   # the cost chart's smallest text (its ticks and legend), in the drawing's units
+
+
 def cost_svg(costs: np.ndarray) -> str:
     """Each applied step's cost on its training row (grey dots) and its running mean over 20 steps (orange), as
-    an SVG the server draws: no charting library for the browser to load. The numbers are in the element's
-    data attributes (data-costs, data-means; 6 significant digits) and, in words, in its description."""
+    an SVG the server draws: no charting library for the browser to load; drawn for a wide box and for a narrow
+    one (fit.fitted). The numbers are in the element's data attributes (data-costs, data-means; 6 significant
+    digits) and, in words, in its description."""
     costs = np.asarray(costs, dtype=float)
     mean = running_mean(costs)
+    wide, narrow = (_cost_drawing(costs, mean, *layout) for layout in ((700, 56, 8, "w"), (360, 50, 5, "n")))
+    return fitted(wide, narrow, below(700, COST_TEXT))
+
+
+def _cost_drawing(costs: np.ndarray, mean: np.ndarray, W: int, left: int, most_ticks: int, ids: str) -> str:
     n = len(costs)
-    W, H, left, right, top, bottom = 700, 220, 56, 14, 26, 38
-    xt, yt = ticks(n, 8, whole=True), ticks(float(costs.max()))
+    H, right, top, bottom = 220, 14, 26, 38
+    xt, yt = ticks(n, most_ticks, whole=True), ticks(float(costs.max()))
     x = lambda i: left + (W - left - right) * i / xt[-1]  # noqa: E731  step i (1-based)
     y = lambda c: top + (H - top - bottom) * (1 - c / yt[-1])  # noqa: E731
     out = []
     for t in yt:
         out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>'
-                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">{t:g}</text>')
+                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="{COST_TEXT}" '
+                   f'fill="{TEXT}">{t:g}</text>')
     for t in xt:
-        out.append(f'<text x="{x(t):.1f}" y="{H - bottom + 16}" text-anchor="middle" font-size="11" '
+        out.append(f'<text x="{x(t):.1f}" y="{H - bottom + 16}" text-anchor="middle" font-size="{COST_TEXT}" '
                    f'fill="{TEXT}">{t:g}</text>')
     out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{TEXT}"/>')
     out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 4}" text-anchor="middle" font-size="12" '
@@ -326,14 +337,15 @@ def cost_svg(costs: np.ndarray) -> str:
     out.append(f'<path class="costs" d="{dots}" stroke="{DOTS}" stroke-width="3.5" stroke-linecap="round"/>')
     line = " ".join(f"{x(i + 1):.1f},{y(m):.1f}" for i, m in enumerate(mean))
     out.append(f'<polyline class="mean" points="{line}" fill="none" stroke="{POSITIVE}" stroke-width="2"/>')
-    out.append(f'<g font-size="11" fill="{TEXT}"><path d="M{left + 8} 12h0" stroke="{DOTS}" stroke-width="3.5" '
-               f'stroke-linecap="round"/><text x="{left + 16}" y="16">cost on the row</text>'
+    out.append(f'<g font-size="{COST_TEXT}" fill="{TEXT}"><path d="M{left + 8} 12h0" stroke="{DOTS}" '
+               f'stroke-width="3.5" stroke-linecap="round"/><text x="{left + 16}" y="16">cost on the row</text>'
                f'<line x1="{left + 120}" x2="{left + 140}" y1="12" y2="12" stroke="{POSITIVE}" stroke-width="2"/>'
                f'<text x="{left + 146}" y="16">running mean of {MEAN_OF} steps</text></g>')
     values = lambda v: " ".join(f"{float(c):.6g}" for c in v)  # noqa: E731
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="backprop-costs" viewBox="0 0 {W} {H}" width="100%" '
-            f'role="img" aria-labelledby="backprop-costs-title" aria-describedby="backprop-costs-desc" '
+            f'role="img" aria-labelledby="backprop-costs-title-{ids}" aria-describedby="backprop-costs-desc-{ids}" '
             f'data-steps="{n}" data-costs="{values(costs)}" data-means="{values(mean)}" '
-            f'style="display: block; width: 100%; height: auto; font-family: {FONT_FAMILY}">'
-            f'<title id="backprop-costs-title">The cost of each step applied here, and its running mean</title>'
-            f'<desc id="backprop-costs-desc">{escape(cost_summary(costs))}</desc>{"".join(out)}</svg>')
+            f'style="display: block; width: 100%; max-width: {W * 1.4:.0f}px; height: auto; '
+            f'font-family: {FONT_FAMILY}">'
+            f'<title id="backprop-costs-title-{ids}">The cost of each step applied here, and its running mean</title>'
+            f'<desc id="backprop-costs-desc-{ids}">{escape(cost_summary(costs))}</desc>{"".join(out)}</svg>')

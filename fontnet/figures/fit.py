@@ -4,7 +4,8 @@ An SVG figure's text scales with the figure. Drawn for a laptop's column, the ke
 a phone and the Tune page's map 7-px ones on a tablet. A figure whose smallest text would fall below MIN_TEXT_PX in
 a narrow box is drawn a second time, narrower (the same text in fewer units), and a CSS container query on the
 figure's own box shows one of the two: no script, and the server need not know any width. The drawing not shown
-is `display: none`, so neither a screen reader nor the keyboard meets the figure twice.
+is `display: none`, so neither a screen reader nor the keyboard meets the figure twice. The rules' `<style>` is
+marked `data-fontnet-fit`: the app's own, not text from a visitor (tests/test_bad_inputs.py tells them apart).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def fitted(wide: str, narrow: str, under: int) -> str:
     """`wide` in a box at least `under` CSS px wide, `narrow` in a narrower one (one line of markup)."""
     name = f"fontnet-fit-{int(under)}"
     return (f'<div class="fontnet-fit {name}" style="container-type: inline-size">'
-            f'<style>@container (width < {int(under)}px) {{ .{name} > .fit-wide {{ display: none }} }} '
+            f'<style data-fontnet-fit>@container (width < {int(under)}px) {{ .{name} > .fit-wide {{ display: none }} }} '
             f'@container (width >= {int(under)}px) {{ .{name} > .fit-narrow {{ display: none }} }}</style>'
             f'<div class="fit-wide">{wide}</div><div class="fit-narrow">{narrow}</div></div>')
 

@@ -105,7 +105,7 @@ def test_backprop_after_a_step(app_server, page):
     wait_for_app(page)
     assert_accessible(page, "Backprop, after one step")
     page.get_by_role("button", name="Apply N steps").click()
-    page.locator(".st-key-costs svg.backprop-costs").wait_for(state="visible", timeout=60_000)
+    page.locator(".st-key-costs svg.backprop-costs >> visible=true").wait_for(state="visible", timeout=60_000)
     wait_for_app(page)
     page.mouse.move(0, 0)  # off the button: its help tooltip, mid-fade, is not the page's state
     page.locator(".stTooltipContent").wait_for(state="detached", timeout=30_000)

@@ -125,7 +125,7 @@ def test_apply_n_steps_draws_the_cost_chart_with_every_steps_cost(app_server, pa
     page.goto(app_server.url + LINK + "&steps=30")
     wait_for_app(page)
     page.get_by_role("button", name="Apply N steps").click()
-    chart = page.locator(".st-key-costs svg.backprop-costs")
+    chart = page.locator(".st-key-costs svg.backprop-costs >> visible=true")
     chart.wait_for(state="visible", timeout=60_000)
     wait_for_app(page)
     assert chart.get_attribute("data-steps") == "30"

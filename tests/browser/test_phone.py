@@ -115,20 +115,23 @@ def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server,
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
 
 
-# Pages with their figures drawn, with how many figures that have text each shows: Train with two kept runs (their
-# loss chart, and the cost surface), softmax with eight classes, and Tune, whose map is 234 px wide in a tablet's
-# column. Shrunk to fit, the loss chart's and the cost surface's labels were 6 px on a phone, the map's 7 px on a
-# tablet and softmax's 9 px on a phone; each is now also drawn narrower, for a narrow box (fontnet/figures/fit.py).
-FIGURE_PAGES = [("/train?iterations=2000&kept=iterations:2000,seed:3~iterations:2000,lr:0.5,seed:0", "Train", 2),
-                ("/tune", "Tune", 1), ("/backprop", "Backprop", 2), ("/activations?logits=1,2,3,4,5,6,7,0.5",
-                                                                      "Activations", 1),
-                ("/digits", "Digits", 1), ("/", "Predict", 1)]
+# Pages with their figures drawn, with how many figures that have text each shows, and a button to press first: Train
+# with two kept runs (their loss chart, and the cost surface), Backprop with 30 steps applied (their costs), softmax
+# with eight classes, and Tune, whose map is 234 px wide in a tablet's column. Shrunk to fit, the loss chart's and the
+# cost surface's labels were 6 px on a phone, Backprop's costs 5.6 px, softmax's 9 px, and the map's 7 px on a
+# tablet; each is now also drawn narrower, for a narrow box (fontnet/figures/fit.py).
+FIGURE_PAGES = [("/train?iterations=2000&kept=iterations:2000,seed:3~iterations:2000,lr:0.5,seed:0", "Train", 2, ""),
+                ("/tune", "Tune", 1, ""), ("/backprop?steps=30", "Backprop", 3, "Apply N steps"),
+                ("/activations?logits=1,2,3,4,5,6,7,0.5", "Activations", 1, ""), ("/digits", "Digits", 1, ""),
+                ("/", "Predict", 1, "")]
 
 
-@pytest.mark.parametrize("path,title,figures", FIGURE_PAGES)
-def test_every_figures_text_is_legible_on_a_phone_and_a_tablet(app_server, device, path, title, figures):
+@pytest.mark.parametrize("path,title,figures,press", FIGURE_PAGES)
+def test_every_figures_text_is_legible_on_a_phone_and_a_tablet(app_server, device, path, title, figures, press):
     page = device
     open_page(page, app_server.url + path, title)
+    if press:   # Backprop's cost chart is drawn once steps are applied
+        page.get_by_role("button", name=press).tap()
     page.wait_for_function(f"n => ({FIGURE_TEXT_JS})().length >= n", arg=figures, timeout=60_000)
     page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
     assert small_figure_text(page) == []   # each figure too small to read, with its smallest text in px
