@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fontnet import digits
+from fontnet.figures.fit import drawings
 from fontnet.model import default_model as colour_model
 from tests.page_helpers import play, poll
 
@@ -120,8 +121,9 @@ def test_the_figures_are_markup_with_the_readings_numbers():
     assert [float(p) for p in re.findall(r'class="bar" data-digit="\d" data-p="([^"]+)"', bars)] == \
         pytest.approx(reading.proba.tolist())
     [network] = [m.value for m in at.markdown if 'class="digits-network"' in m.value]
-    outputs = re.findall(r'data-layer="3" data-index="\d" data-p="([^"]+)"', network)
-    assert [float(p) for p in outputs] == pytest.approx(reading.proba.tolist())
+    for drawn in drawings(network).values():   # Figure 7-8 for a wide box and for a narrow one
+        outputs = re.findall(r'data-layer="3" data-index="\d" data-p="([^"]+)"', drawn)
+        assert [float(p) for p in outputs] == pytest.approx(reading.proba.tolist())
     assert not at.get("plotly_chart")
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from fontnet import digits
 from fontnet.figures import digits as figs
+from fontnet.figures.fit import drawings
 from fontnet.figures.network import NEGATIVE, POSITIVE
 from fontnet.figures.raster import hex_rgb
 
@@ -45,8 +46,9 @@ def test_before_anything_is_read_no_bar_is_marked():
     assert "data-chosen" not in svg and f'fill="{figs.CHOSEN}"' not in svg and "no image read yet" in svg
 
 
-def test_figure_7_8_shows_the_inputs_every_node_and_the_outputs(model, reading):
-    svg = figs.network_svg(model, reading)
+@pytest.mark.parametrize("drawing", ["wide", "narrow"])   # for a laptop's column and for a phone's
+def test_figure_7_8_shows_the_inputs_every_node_and_the_outputs(model, reading, drawing):
+    svg = drawings(figs.network_svg(model, reading))[drawing]
     pixels = attrs(svg, "pixel", "rect")
     assert len(pixels) == 64
     image = np.zeros((8, 8))
@@ -71,7 +73,9 @@ def test_figure_7_8_shows_the_inputs_every_node_and_the_outputs(model, reading):
     contrib = np.abs(model.weights_[2] * reading.forward.A[1][:, 0][None, :])
     i, j = np.unravel_index(np.argmax(contrib), contrib.shape)
     assert any(e["data-layer"] == "2" and e["data-to"] == str(i) and e["data-from"] == str(j) for e in edges)
-    assert f"the network reads {reading.digit}" in svg and 'aria-describedby="digits-network-desc"' in svg
+    ids = "digits-network" + ("-narrow" if drawing == "narrow" else "")   # each drawing names itself by its own ids
+    assert f"the network reads {reading.digit}" in svg and f'aria-describedby="{ids}-desc"' in svg
+    assert f'<desc id="{ids}-desc">' in svg and f'<title id="{ids}-title">' in svg
 
 
 def png_pixels(uri: str) -> np.ndarray:

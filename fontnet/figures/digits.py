@@ -14,6 +14,7 @@ import numpy as np
 
 from ..digits import Reading
 from ..network import Network
+from .fit import below, fitted
 from .mistakes import digit_rgb, img
 from .network import FONT_FAMILY, NEGATIVE, POSITIVE, TEXT, _label, _title
 from .raster import diverging_rgb
@@ -38,12 +39,15 @@ def shade(v: float) -> str:
     return _hex(diverging_rgb(np.array(v), POSITIVE, NEGATIVE))
 
 
-def _svg(cls: str, width: int, height: int, title: str, desc: str, body: list[str], max_width: str = "100%") -> str:
-    """An inline SVG that scales to its container, named for screen readers by its <title> and <desc>."""
+def _svg(cls: str, width: int, height: int, title: str, desc: str, body: list[str], max_width: str = "100%",
+         ids: str = "") -> str:
+    """An inline SVG that scales to its container, named for screen readers by its <title> and <desc> (their ids
+    end in `ids`: a figure drawn twice, fit.fitted, has both drawings on the page)."""
+    name = f"{cls}{ids}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {width} {height}" width="100%" '
-            f'role="img" aria-labelledby="{cls}-title" aria-describedby="{cls}-desc" style="display: block; '
+            f'role="img" aria-labelledby="{name}-title" aria-describedby="{name}-desc" style="display: block; '
             f'width: 100%; max-width: {max_width}; height: auto; font-family: {FONT_FAMILY}">'
-            f'<title id="{cls}-title">{escape(title)}</title><desc id="{cls}-desc">{escape(desc)}</desc>'
+            f'<title id="{name}-title">{escape(title)}</title><desc id="{name}-desc">{escape(desc)}</desc>'
             + "".join(body) + "</svg>")
 
 
@@ -83,7 +87,8 @@ def probabilities_svg(proba: np.ndarray) -> str:
 def _pixel_grid(image: np.ndarray, grid_x: float, grid_y: float, cell: int) -> list[str]:
     """The input layer of Figure 7-8: the 8x8 image as grey cells, each with its value in its hover text."""
     out = []
-    out.append(f'<g class="layer-title">{_label(grid_x + 4 * cell, grid_y - 14, ["inputs: 8x8 pixels"], size=12)}</g>')
+    out.append(f'<g class="layer-title">{_label(grid_x + 4 * cell, grid_y - 14, ["inputs: 8x8 pixels"], size=LABEL_TEXT)}'
+               '</g>')
     out.append(f'<g class="inputs"><rect x="{grid_x - 1}" y="{grid_y - 1:.1f}" width="{8 * cell + 1}" '
                f'height="{8 * cell + 1}" fill="#e9ecef" stroke="#ced4da"/>')
     greys = digit_rgb(image)
@@ -96,16 +101,30 @@ def _pixel_grid(image: np.ndarray, grid_x: float, grid_y: float, cell: int) -> l
     return out
 
 
+LABEL_TEXT = 12   # Figure 7-8's smallest text (its layers' titles and the digits beside the outputs), in its units
+# Figure 7-8's layouts: its width, the input grid's cell and left edge, the first and the last layer's column, the
+# widest it is drawn (CSS px) and the suffix of its ids. The narrow one is for a phone's or a tablet's column, where
+# the wide one's labels were 4.8 and 6.5 px.
+NETWORK_WIDE = (900, 20, 24, 320, 790, "100%", "")
+NETWORK_NARROW = (420, 12, 14, 190, 370, "520px", "-narrow")
+
+
 def network_svg(model: Network, reading: Reading) -> str:
     """Figure 7-8 for this network: the 8x8 input grid, each hidden layer's nodes shaded by their activation
     (scaled to the layer's largest |A|), the ten outputs sized and shaded by probability, and the strongest
-    contributions w·a between the later layers (orange positive, blue negative). The 64 x n connections from
-    the pixels are left out: the weight tiles show them."""
+    contributions w·a between the later layers (orange positive, blue negative), drawn for a wide box and for a
+    narrow one (fit.fitted). The 64 x n connections from the pixels are left out: the weight tiles show them."""
+    wide, narrow = (_network_drawing(model, reading, *layout) for layout in (NETWORK_WIDE, NETWORK_NARROW))
+    return fitted(wide, narrow, below(NETWORK_WIDE[0], LABEL_TEXT))
+
+
+def _network_drawing(model: Network, reading: Reading, W: int, cell: int, grid_x: int, first: int, last: int,
+                     max_width: str, ids: str) -> str:
     acts = [a[:, 0] for a in reading.forward.A]
     n_layers = len(acts)
-    W, H, cell = 900, 460, 20
-    grid_x, grid_y = 24, (H - 8 * cell) / 2 + 10
-    xs = [320 + (790 - 320) * i / max(n_layers - 1, 1) for i in range(n_layers)]
+    H = 460
+    grid_y = (H - 8 * cell) / 2 + 10
+    xs = [first + (last - first) * i / max(n_layers - 1, 1) for i in range(n_layers)]
     ys = [np.linspace(60, H - 20, len(a)) if len(a) > 1 else np.array([(60 + H - 20) / 2]) for a in acts]
     out = ['<g class="edges" stroke-linecap="round">']
     for layer in range(1, n_layers):
@@ -125,7 +144,7 @@ def network_svg(model: Network, reading: Reading) -> str:
     out += _pixel_grid(reading.image, grid_x, grid_y, cell)
     labels = [f"hidden {i + 1}: {len(a)}" for i, a in enumerate(acts[:-1])] + ["softmax: 10"]
     for x, t in zip(xs, labels):
-        out.append(f'<g class="layer-title">{_label(x, 26, [t], size=12)}</g>')
+        out.append(f'<g class="layer-title">{_label(x, 26, [t], size=LABEL_TEXT)}</g>')
     for layer, (x, y, a) in enumerate(zip(xs, ys, acts)):
         out_layer = layer == n_layers - 1
         scale = 1.0 if out_layer else max(float(np.max(np.abs(a))), 1e-9)
@@ -149,7 +168,7 @@ def network_svg(model: Network, reading: Reading) -> str:
             f"zero. The most likely digits: {top2[0]} ({reading.proba[top2[0]]:.1%}), then {top2[1]} "
             f"({reading.proba[top2[1]]:.1%}). Lines are the {MAX_EDGES} strongest contributions w·a into each "
             "later layer.")
-    return _svg("digits-network", W, H, title, desc, out)
+    return _svg("digits-network", W, H, title, desc, out, max_width, ids)
 
 
 def weight_tiles_html(W1: np.ndarray) -> str:

@@ -117,12 +117,14 @@ def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server,
 
 # Pages with their figures drawn, with how many figures that have text each shows, and a button to press first: Train
 # with two kept runs (their loss chart, and the cost surface), Backprop with 30 steps applied (their costs), softmax
-# with eight classes, and Tune, whose map is 234 px wide in a tablet's column. Shrunk to fit, the loss chart's and the
-# cost surface's labels were 6 px on a phone, Backprop's costs 5.6 px, softmax's 9 px, and the map's 7 px on a
-# tablet; each is now also drawn narrower, for a narrow box (fontnet/figures/fit.py).
+# with eight classes, Digits with a test image (Figure 7-8), and Tune, whose map is 234 px wide in a tablet's column.
+# Shrunk to fit, the loss chart's and the cost surface's labels were 6 px on a phone, Backprop's costs 5.6 px, Figure
+# 7-8's 4.8 px, softmax's 9 px, and the map's 7 px on a tablet; each is now also drawn narrower, for a narrow box
+# (fontnet/figures/fit.py).
 FIGURE_PAGES = [("/train?iterations=2000&kept=iterations:2000,seed:3~iterations:2000,lr:0.5,seed:0", "Train", 2, ""),
                 ("/tune", "Tune", 1, ""), ("/backprop?steps=30", "Backprop", 3, "Apply N steps"),
-                ("/activations?logits=1,2,3,4,5,6,7,0.5", "Activations", 1, ""), ("/digits", "Digits", 1, ""),
+                ("/activations?logits=1,2,3,4,5,6,7,0.5", "Activations", 1, ""),
+                ("/digits", "Digits", 2, "Random test image"),
                 ("/", "Predict", 1, "")]
 
 
