@@ -76,6 +76,9 @@ def softmax_title(p: np.ndarray, temperature: float) -> str:
     return f"Softmax outputs at temperature {temperature:g} (sum = {float(np.sum(p)):.3f})"
 
 
+SOFTMAX_TICK = 11   # the smallest text (the axis's ticks and the printed probabilities), in the drawing's units
+
+
 def softmax_svg(probabilities: np.ndarray, names: Sequence[str] | None = None, temperature: float = 1.0) -> str:
     """Bars of softmax outputs on a 0-1 axis, each with its probability printed above it; the argmax in its own
     colour and labelled; drawn for a wide box and, narrower, for a phone's (fit.fitted). Each bar carries its class
@@ -84,9 +87,6 @@ def softmax_svg(probabilities: np.ndarray, names: Sequence[str] | None = None, t
     names = list(names) if names is not None else softmax_class_names(len(p))
     wide, narrow = (_softmax_drawing(p, names, temperature, narrow) for narrow in (False, True))
     return fitted(wide, narrow, below(max(360, 46 * len(p)) + 66, SOFTMAX_TICK))
-
-
-SOFTMAX_TICK = 11   # the smallest text (the axis's ticks and the printed probabilities), in the drawing's units
 
 
 def _softmax_drawing(p: np.ndarray, names: list[str], temperature: float, narrow: bool) -> str:

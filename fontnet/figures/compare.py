@@ -40,7 +40,8 @@ NARROW = Layout(360, 54, 12, 282, 200, 480)   # a phone's column: the same text 
 
 def loss_chart_svg(curves: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str], x_max: float) -> str:
     """Each run's training loss (y, log scale) against iteration (x, 0 to `x_max`), drawn for a wide and a narrow
-    box (fit.fitted), then the legend naming the runs as text, which wraps to any width."""
+    box (fit.fitted), then the legend naming the runs as text, which wraps to any width. Non-finite and
+    non-positive losses are left out (a gap)."""
     finite = [ln[np.isfinite(ln) & (ln > 0)] for _, ln in curves]
     values = np.concatenate(finite) if finite else np.empty(0)
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (1e-3, 1.0)
@@ -54,9 +55,8 @@ def loss_chart_svg(curves: Sequence[tuple[np.ndarray, np.ndarray]], names: Seque
                      f'{COLOURS[k % len(COLOURS)]}"></span><span>{escape(name)}</span></li>'
                      for k, name in enumerate(names))
     return (fitted(wide, narrow, below(WIDE.width, TICK))
-            + '<ul class="fontnet-compare-legend" style="list-style: none; '
-              f'margin: 4px 0 0; padding: 0; font-size: 0.875rem">'
-              f'{legend}</ul>')
+            + '<ul class="fontnet-compare-legend" style="list-style: none; margin: 4px 0 0; padding: 0; '
+              f'font-size: 0.875rem">{legend}</ul>')
 
 
 def _drawing(curves: Sequence[tuple[np.ndarray, np.ndarray]], decades: tuple[int, int], x_max: float,
