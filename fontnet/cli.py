@@ -327,6 +327,10 @@ def cmd_prepare(a, out) -> None:
 
 
 def main(argv=None, out=None) -> int:
+    if out is None and hasattr(sys.stdout, "reconfigure"):
+        # a terminal that cannot show a character (−, ≤, an en dash) gets it as \u2212, not a traceback; the
+        # errors already go out this way (Python's stderr)
+        sys.stdout.reconfigure(errors="backslashreplace")
     out = out or sys.stdout
     try:
         a = build_parser().parse_args(argv)

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -240,3 +241,16 @@ def test_a_save_path_that_cannot_be_written_is_refused_before_any_training(tmp_p
     code, out = run_captured([command, "--save", path])
     assert code == 2 and out == ""
     assert capsys.readouterr().err.strip() == f"fontnet: error: cannot write {path!r}: {why}"
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_it_escaped_not_a_traceback():
+    """Backprop prints − (U+2212) and messages an en dash: on a terminal limited to ASCII they come out as \\u2212
+    and \\u2013 (the traceback's UnicodeEncodeError before, with the step half printed)."""
+    ascii_only = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "fontnet", *args], cwd=ROOT, capture_output=True,  # noqa: E731
+                                       text=True, encoding="ascii", errors="strict", env=ascii_only, timeout=300)
+    shown = run("backprop", "ffc0cb")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr and "\\u2212" in shown.stdout
+    refused = run("predict", "300,0,0")
+    assert refused.returncode == 2 and refused.stderr.strip() == (
+        "fontnet: error: colour '300,0,0': channel value 300 is outside 0\\u2013255")
