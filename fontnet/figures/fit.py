@@ -22,11 +22,13 @@ def below(width_units: float, smallest_text: float) -> int:
 
 
 def fitted(wide: str, narrow: str, under: int) -> str:
-    """`wide` in a box at least `under` CSS px wide, `narrow` in a narrower one (one line of markup)."""
+    """`wide` in a box at least `under` CSS px wide, `narrow` in a narrower one (one line of markup). A browser
+    without container queries shows `wide` alone, as before there were two."""
     name = f"fontnet-fit-{int(under)}"
     return (f'<div class="fontnet-fit {name}" style="container-type: inline-size">'
-            f'<style data-fontnet-fit>@container (width < {int(under)}px) {{ .{name} > .fit-wide {{ display: none }} }} '
-            f'@container (width >= {int(under)}px) {{ .{name} > .fit-narrow {{ display: none }} }}</style>'
+            f'<style data-fontnet-fit>.{name} > .fit-narrow {{ display: none }} '
+            f'@container (max-width: {int(under) - 0.02:g}px) {{ .{name} > .fit-wide {{ display: none }} '
+            f'.{name} > .fit-narrow {{ display: block }} }}</style>'
             f'<div class="fit-wide">{wide}</div><div class="fit-narrow">{narrow}</div></div>')
 
 

@@ -195,8 +195,13 @@ def figure_text(page) -> list[dict]:
 
 
 def small_figure_text(page) -> list[dict]:
-    """The figures on screen whose smallest text is below LEGIBLE_PX (SCROLLING_PX for one that scrolls)."""
-    return [f for f in figure_text(page) if f["px"] < (SCROLLING_PX if f["scrolls"] else LEGIBLE_PX)]
+    """The figures on screen whose smallest text is below LEGIBLE_PX (SCROLLING_PX for one that scrolls), and any
+    figure drawn for a wide and a narrow box that shows other than exactly one of its drawings."""
+    shown = page.evaluate("() => [...document.querySelectorAll('.fontnet-fit')].map(f => [...f.children]"
+                          ".filter(c => c.matches('.fit-wide, .fit-narrow') && c.getBoundingClientRect().height > 0)"
+                          ".map(c => c.className))")
+    twice = [{"figure drawn": drawn} for drawn in shown if len(drawn) != 1]
+    return twice + [f for f in figure_text(page) if f["px"] < (SCROLLING_PX if f["scrolls"] else LEGIBLE_PX)]
 
 
 # Streamlit draws a grey skeleton where a kind of control's code is still loading (it loads each kind when it first
