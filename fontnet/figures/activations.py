@@ -86,20 +86,27 @@ def softmax_svg(probabilities: np.ndarray, names: Sequence[str] | None = None, t
     p = np.asarray(probabilities, dtype=float)
     names = list(names) if names is not None else softmax_class_names(len(p))
     wide, narrow = (_softmax_drawing(p, names, temperature, narrow) for narrow in (False, True))
-    return fitted(wide, narrow, below(max(360, 46 * len(p)) + 66, SOFTMAX_TICK))
+    m, plot_w, _ = _softmax_layout(len(p), narrow=False)
+    return fitted(wide, narrow, below(plot_w + m["l"] + m["r"], SOFTMAX_TICK))
+
+
+def _softmax_layout(n: int, narrow: bool) -> tuple[dict, int, int]:
+    """The margins, the plot's width and its height for n bars: narrower slots for a phone's box."""
+    if narrow:
+        return dict(l=50, r=8, t=52, b=62), max(292, 34 * n), 200
+    return dict(l=58, r=8, t=34, b=48), max(360, 46 * n), 220
 
 
 def _softmax_drawing(p: np.ndarray, names: list[str], temperature: float, narrow: bool) -> str:
     best = int(np.argmax(p))
     ink = FONT["color"]
     title = softmax_title(p, temperature)
-    if narrow:   # narrower slots, the title on two lines, a long class name on two
-        m, plot_w, plot_h = dict(l=50, r=8, t=52, b=62), max(292, 34 * len(p)), 200
+    m, plot_w, plot_h = _softmax_layout(len(p), narrow)
+    if narrow:   # the title on two lines, a long class name on two
         head, _, tail = title.partition(" (")
         heading = (f'<text x="{m["l"]}" y="16" font-size="14" font-weight="600" fill="{ink}">{escape(head)}'
                    f'<tspan x="{m["l"]}" dy="18">({escape(tail)}</tspan></text>')
     else:
-        m, plot_w, plot_h = dict(l=58, r=8, t=34, b=48), max(360, 46 * len(p)), 220
         heading = f'<text x="{m["l"]}" y="16" font-size="14" font-weight="600" fill="{ink}">{escape(title)}</text>'
     w, h = plot_w + m["l"] + m["r"], plot_h + m["t"] + m["b"]
     slot = plot_w / len(p)

@@ -302,6 +302,8 @@ def cost_summary(costs: np.ndarray) -> str:
 
 
 COST_TEXT = 11   # the cost chart's smallest text (its ticks and legend), in the drawing's units
+# the cost chart's layouts: its width, the plot's left edge, at most this many x ticks, the suffix of its ids
+COSTS_WIDE, COSTS_NARROW = (700, 56, 8, "w"), (360, 50, 5, "n")
 
 
 def cost_svg(costs: np.ndarray) -> str:
@@ -311,8 +313,8 @@ def cost_svg(costs: np.ndarray) -> str:
     digits) and, in words, in its description."""
     costs = np.asarray(costs, dtype=float)
     mean = running_mean(costs)
-    wide, narrow = (_cost_drawing(costs, mean, *layout) for layout in ((700, 56, 8, "w"), (360, 50, 5, "n")))
-    return fitted(wide, narrow, below(700, COST_TEXT))
+    wide, narrow = (_cost_drawing(costs, mean, *layout) for layout in (COSTS_WIDE, COSTS_NARROW))
+    return fitted(wide, narrow, below(COSTS_WIDE[0], COST_TEXT))
 
 
 def _cost_drawing(costs: np.ndarray, mean: np.ndarray, W: int, left: int, most_ticks: int, ids: str) -> str:
