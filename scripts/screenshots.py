@@ -54,7 +54,7 @@ def digits(page, url: str) -> None:
     stroke(page, [(60, 140), (220, 140)])
     page.wait_for_function(f"p => ({PIXELS})() !== p", arg=drawn, timeout=30_000)
     page.locator("#digit-prediction").wait_for(timeout=30_000)
-    page.locator("svg.digits-network").wait_for(timeout=30_000)
+    page.locator("svg.digits-network >> visible=true").wait_for(timeout=30_000)   # the drawing its box shows
     wait_for_app(page, 60_000)
 
 

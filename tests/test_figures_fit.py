@@ -3,6 +3,8 @@ markup that holds both."""
 
 import re
 
+import numpy as np
+
 from fontnet.figures.fit import MIN_TEXT_PX, below, drawings, fitted
 
 
@@ -23,3 +25,48 @@ def test_the_markup_holds_both_drawings_and_shows_one_by_the_box_width():
     # and below 600 px the other way round: exactly one of the two is shown at any width
     assert style == (".fontnet-fit-600 > .fit-narrow { display: none } @container (max-width: 599.98px) { "
                      ".fontnet-fit-600 > .fit-wide { display: none } .fontnet-fit-600 > .fit-narrow { display: block } }")
+
+
+PHONE_COLUMN = 328   # a 360-pixel phone's column (Streamlit's 16 px of padding each side): the narrowest box drawn for
+
+
+def smallest_px(svg: str, box: float) -> float:
+    """The smallest text of `svg` in CSS px, shown in a box `box` px wide (or at its own max-width, if narrower)."""
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    cap = re.search(r"max-width: ([\d.]+)px", svg)
+    shown = min(box, float(cap.group(1))) if cap else box
+    return min(float(f) for f in re.findall(r'font-size="([\d.]+)"', svg)) * shown / width
+
+
+def test_every_figure_keeps_ten_pixel_text_in_a_360_pixel_phones_column():
+    """The drawing a phone shows (the narrow one of a figure drawn twice) at MIN_TEXT_PX or more in 328 px. Before,
+    the cost surface's narrow drawing had 9.3-px text there, Figure 7-8's 9.4 and the digit probabilities 9.5."""
+    from fontnet import digits, training, tuning
+    from fontnet.figures.activations import softmax_svg
+    from fontnet.figures.backprop import cost_svg
+    from fontnet.figures.compare import loss_chart_svg
+    from fontnet.figures.digits import network_svg, probabilities_svg
+    from fontnet.figures.maps import decision_map_svg
+    from fontnet.figures.surface import surface_svg
+    from fontnet.surface import surface
+
+    run = training.TrainingRun(training.TrainingSettings(iterations=600, seed=1))
+    run.start()
+    while run.status == "running":
+        run.advance()
+    model = digits.DigitsSettings(hidden=(12, 8), iterations=50).network().fit(*digits.split(0)[::2])
+    reading = digits.read(model, digits.split(0)[1][0].reshape(8, 8) * 16)
+    curve = (np.array([0, 300, 600]), np.array([0.3, 0.2, 0.1]))
+    figures = {
+        "cost surface": surface_svg(surface(run.net, run.X_train, run.y_train,
+                                            np.array([cp.weights for cp in run.history]))),
+        "loss chart": loss_chart_svg([curve, curve], ["run 1", "run 2"], 600),
+        "costs of N steps": cost_svg(np.linspace(0.4, 0.01, 30)),
+        "softmax": softmax_svg(np.full(8, 1 / 8)),
+        "Figure 7-8": network_svg(model, reading),
+        "decision map": decision_map_svg(training.decision_slice(tuning.network(tuning.START), "B", 128), side=320),
+    }
+    shown = {name: drawings(markup)["narrow"] for name, markup in figures.items()}
+    shown["digit probabilities"] = probabilities_svg(reading.proba)   # drawn once, 380 units
+    sizes = {name: round(smallest_px(svg, PHONE_COLUMN), 2) for name, svg in shown.items()}
+    assert min(sizes.values()) >= MIN_TEXT_PX, sizes

@@ -303,7 +303,7 @@ def cost_summary(costs: np.ndarray) -> str:
 
 COST_TEXT = 11   # the cost chart's smallest text (its ticks and legend), in the drawing's units
 # the cost chart's layouts: its width, the plot's left edge, at most this many x ticks, the suffix of its ids
-COSTS_WIDE, COSTS_NARROW = (700, 56, 8, "w"), (360, 50, 5, "n")
+COSTS_WIDE, COSTS_NARROW = (700, 56, 8, "w"), (344, 50, 5, "n")   # the narrow: 10-px text from a 313-px box
 
 
 def cost_svg(costs: np.ndarray) -> str:

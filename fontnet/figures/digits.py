@@ -51,6 +51,9 @@ def _svg(cls: str, width: int, height: int, title: str, desc: str, body: list[st
             + "".join(body) + "</svg>")
 
 
+PROBABILITY_TEXT = 12   # the output bars' text, in the figure's 380 units: 10 px from a 317-px box (a 360-px phone)
+
+
 def probabilities_svg(proba: np.ndarray) -> str:
     """The output layer: P(digit) for 0-9 as bars, each printed above its bar, the most likely one highlighted
     (none while every probability is 0: nothing read yet)."""
@@ -63,8 +66,8 @@ def probabilities_svg(proba: np.ndarray) -> str:
     out = []
     for t in (0, 0.25, 0.5, 0.75, 1):
         out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>'
-                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
-                   f'{t:.0%}</text>')
+                   f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="{PROBABILITY_TEXT}" '
+                   f'fill="{TEXT}">{t:.0%}</text>')
     for d, p in enumerate(proba):
         x = left + band * d
         top_y = y(float(p))
@@ -72,12 +75,12 @@ def probabilities_svg(proba: np.ndarray) -> str:
                    + _title(f"P({d}) = {p:.3f}") +
                    f'<rect x="{x + band * 0.15:.1f}" y="{top_y:.1f}" width="{band * 0.7:.1f}" '
                    f'height="{y(0) - top_y:.1f}" fill="{CHOSEN if d == best else BAR}"/>'
-                   f'<text x="{x + band / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" font-size="11" '
-                   f'fill="{TEXT}">{p:.0%}</text>'
-                   f'<text x="{x + band / 2:.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" font-size="12" '
-                   f'fill="{TEXT}">{d}</text></g>')
-    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 7}" text-anchor="middle" font-size="12" '
-               f'fill="{TEXT}">digit</text>')
+                   f'<text x="{x + band / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" '
+                   f'font-size="{PROBABILITY_TEXT}" fill="{TEXT}">{p:.0%}</text>'
+                   f'<text x="{x + band / 2:.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" '
+                   f'font-size="{PROBABILITY_TEXT}" fill="{TEXT}">{d}</text></g>')
+    out.append(f'<text x="{left + (W - left - right) / 2:.1f}" y="{H - 7}" text-anchor="middle" '
+               f'font-size="{PROBABILITY_TEXT}" fill="{TEXT}">digit</text>')
     every = ", ".join(f"{d}: {p:.1%}" for d, p in enumerate(proba))
     title = (f"P(digit), softmax: most likely {best} ({proba[best]:.0%})" if read
              else "P(digit), softmax: no image read yet")
@@ -106,7 +109,7 @@ LABEL_TEXT = 12   # Figure 7-8's smallest text (its layers' titles and the digit
 # widest it is drawn (CSS px) and the suffix of its ids. The narrow one is for a phone's or a tablet's column, where
 # the wide one's labels were 4.8 and 6.5 px.
 NETWORK_WIDE = (900, 20, 24, 320, 790, "100%", "")
-NETWORK_NARROW = (420, 12, 14, 190, 370, "520px", "-narrow")
+NETWORK_NARROW = (384, 12, 10, 172, 334, "520px", "-narrow")   # 10-px text from a 320-px box
 
 
 def network_svg(model: Network, reading: Reading) -> str:

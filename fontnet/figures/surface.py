@@ -25,14 +25,13 @@ BANDS = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225
 PATH = "#d9480f"
 FINE = "#7048e8"
 ARROW = "#111111"
-KEY_TEXT = 11   # the smallest text, the colour key's, in the drawing's units
 
 
 @dataclass(frozen=True)
 class Layout:
     """Where a drawing puts the map: its size, the plot's left edge, top, width and height, the colour key's left
-    edge, the gradient arrow's length (the drawing's units), the widest it is drawn (CSS px) and the suffix of its
-    ids (the two drawings of one figure are on the page together)."""
+    edge and text size (the smallest text), the gradient arrow's length (the drawing's units), the widest it is
+    drawn (CSS px) and the suffix of its ids (the two drawings of one figure are on the page together)."""
 
     width: int
     height: int
@@ -41,13 +40,14 @@ class Layout:
     plot_w: int
     plot_h: int
     key_x: int
+    key_text: int
     arrow: int
     max_px: int
     ids: str
 
 
-WIDE = Layout(640, 470, 70, 14, 420, 390, 512, 60, 640, "w")
-NARROW = Layout(390, 360, 56, 14, 212, 280, 282, 40, 480, "n")   # a phone's column: 10-px text from 355 px
+WIDE = Layout(640, 470, 70, 14, 420, 390, 512, 11, 60, 640, "w")
+NARROW = Layout(384, 360, 54, 14, 206, 280, 274, 12, 40, 480, "n")   # 10-px text from a 320-px box (a 360-px phone's column is 328)
 
 
 def band_edges(cost: np.ndarray, bands: int = len(BANDS)) -> np.ndarray:
@@ -88,7 +88,7 @@ def surface_svg(s: Surface, step: tuple[tuple[float, float], tuple[float, float]
     rgb = np.array([hex_rgb(c) for c in BANDS])[band % len(BANDS)][::-1]
     bands = data_uri(rgb)   # one picture, shared by both drawings
     wide, narrow = (_drawing(s, step, label, edges, bands, at) for at in (WIDE, NARROW))
-    return fitted(wide, narrow, below(WIDE.width, KEY_TEXT))
+    return fitted(wide, narrow, below(WIDE.width, WIDE.key_text))
 
 
 def _drawing(s: Surface, step, label: str, edges: np.ndarray, bands: str, at: Layout) -> str:
@@ -190,7 +190,7 @@ def _axes(s: Surface, px, py, at: Layout) -> list[str]:
 
 def _key(edges: np.ndarray, at: Layout) -> list[str]:
     """The colour key: one swatch per band, its costs beside it, the lowest at the bottom."""
-    TOP, PLOT_H, KEY_X = at.top, at.plot_h, at.key_x
+    TOP, PLOT_H, KEY_X, KEY_TEXT = at.top, at.plot_h, at.key_x, at.key_text
     n = len(edges) - 1
     h = PLOT_H / max(n, 1)
     out = [f'<text x="{KEY_X}" y="{TOP - 2 + 10}" font-size="{KEY_TEXT}" fill="{TEXT}">cost</text>']

@@ -20,6 +20,8 @@ KNOWN: set[tuple[str, str]] = set()
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 DEVICES = {"phone": PHONE, "tablet": TABLET}
+# The narrowest common phone (360 px, many Android phones): its column is 328 px. The figures' text is checked here too.
+SMALL_PHONE = {"viewport": {"width": 360, "height": 780}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3}
 
 # A specimen (fontnet/figures/vision.py) is text whose colours are what the page shows, often meant to be hard to
 # read; it is marked data-specimen and its accessible name states its colours and contrast ratio.
