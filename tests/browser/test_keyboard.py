@@ -5,7 +5,8 @@ Nothing here clicks: focus moves only by Tab and Shift+Tab, and buttons are pres
 
 import pytest
 
-from tests.browser.conftest import wait_for_app, wait_for_drawn_colour
+from tests.browser.conftest import AppServer, wait_for_app, wait_for_drawn_colour
+from tests.browser.test_class import wait_state
 from tests.browser.test_digits import open_digits
 from tests.browser.test_teach import open_teach
 from tests.browser.test_train import open_train, wait_whole
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 MAX_TABS = 400  # more than any page's focusable controls: Tab visits each once before it wraps around
 
 # The focused element, how its focus is drawn, and whether it is the control named `name` (a button's text, the
-# first line when it shows its shortcut too, an input's label, or an aria-label).
+# first line when it shows its shortcut too, the last when an icon comes first, an input's label, or an aria-label).
 FOCUSED = """name => {
   let el = document.activeElement;
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;  // into a component
@@ -23,7 +24,8 @@ FOCUSED = """name => {
   const s = getComputedStyle(el);
   const text = (el.getAttribute('aria-label') || el.labels?.[0]?.innerText || el.innerText || '').trim();
   const control = ['BUTTON', 'INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
-  return {text, tag: el.tagName, match: control && (text === name || text.split('\\n')[0].trim() === name),
+  const lines = text.split('\\n').map(l => l.trim()).filter(Boolean);
+  return {text, tag: el.tagName, match: control && (text === name || lines[0] === name || lines.at(-1) === name),
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none'};
 }"""
 
@@ -46,9 +48,18 @@ def press(page, name: str, backwards: bool = False) -> None:
     page.keyboard.press("Enter")
 
 
-@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/teach", "Teach"), ("/train", "Train"),
-                                        ("/backprop", "Backprop"), ("/activations", "Activations"),
-                                        ("/digits", "Digits")])
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    """The app with its class rooms in a temporary SQLite file."""
+    where = tmp_path_factory.mktemp("keyboard-rooms")
+    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'rooms.sqlite3'}"})
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("path,title", [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"),
+                                        ("/tune", "Tune"), ("/backprop", "Backprop"),
+                                        ("/activations", "Activations"), ("/digits", "Digits")])
 def test_every_control_shows_its_focus(app_server, page, path, title):
     """Tab once around the whole page, sidebar included: wherever focus lands, it is drawn."""
     page.goto(app_server.url + path)
@@ -155,3 +166,41 @@ def test_digits_a_random_test_image_then_clear(app_server, page):
     press(page, "Clear", backwards=True)
     page.locator("#digit-prompt").wait_for(timeout=60_000)
     assert page.locator("#digit-preview").get_attribute("data-pixels") == ""
+
+
+def test_class_a_teacher_opens_a_room_a_student_joins_and_answers_and_the_teacher_closes_it(room_server, browser):
+    """The class flow by keyboard on both sides: Open a room; on Teach, a nickname, Join room and an answer with D;
+    the answer reaches the teacher's panel; the teacher's Space on "Room open" closes the room."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    try:
+        teacher, student = (c.new_page() for c in contexts)
+        teacher.goto(room_server.url + "/class")
+        teacher.get_by_role("heading", name="Class").first.wait_for(timeout=60_000)
+        wait_for_app(teacher)
+        press(teacher, "Open a room")
+        code = teacher.locator("#class-code")
+        code.wait_for(timeout=60_000)
+        room = code.inner_text().replace("-", "").strip()
+        wait_state(teacher, "s.answers === '0'")
+
+        student.goto(f"{room_server.url}/teach?room={room}")
+        student.get_by_role("heading", name="Teach").first.wait_for(timeout=60_000)
+        wait_for_app(student)
+        tab_to(student, "Nickname (optional)")
+        student.keyboard.type("Kim")
+        student.keyboard.press("Enter")
+        wait_for_app(student)
+        press(student, "Join room")
+        student.get_by_role("button", name="Leave the room").wait_for(timeout=30_000)
+        wait_for_app(student)
+        student.keyboard.press("d")
+        student.locator('#class-status[data-saved="1"]').wait_for(timeout=30_000)
+        assert wait_state(teacher, "s.students === '1' && s.answers === '1'")["names"] == ["Kim"]
+
+        tab_to(teacher, "Room open")
+        teacher.keyboard.press("Space")
+        teacher.get_by_text("The room is closed").wait_for(timeout=30_000)
+        assert not teacher.get_by_role("switch", name="Room open").is_checked()
+    finally:
+        for c in contexts:
+            c.close()
