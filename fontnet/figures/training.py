@@ -25,6 +25,8 @@ NETWORK_LINE = "#c92a2a"
 DOT_EDGES = ("#ffffff", "#111111")
 MAP_LEGEND = (("the formula's boundary", FORMULA_LINE, "solid"), ("network: P(dark) = 0.5", NETWORK_LINE, "dash"),
               ("data: dark text ●", None, None), ("data: light text ◆", None, None))
+# the class room's map (the teacher's live panel): its lines; its title says what its dots are
+CLASS_MAP_LEGEND = (("the formula's boundary", FORMULA_LINE, "solid"), ("class network: P(dark) = 0.5", NETWORK_LINE, "dash"))
 _DASHES = {"solid": "", "dot": "2 3", "dash": "6 4"}
 
 
