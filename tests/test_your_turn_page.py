@@ -84,7 +84,7 @@ def test_a_product_typed_wrong_with_both_factors_right_says_so(ref):
     answers = {n: ref.answer(n) for n in pr.NAMES[:8]}
     answers["dC/dZ2"] = "0.1"
     at = click(fill(run_page(), answers), "Check my answers")
-    assert result(at) == "7 of 19 right"
+    assert result(at) == "7 of 19 right · 11 not filled in yet"
     assert at.error[0].value == ("First wrong: dC/dZ2. dC/dZ2 = dC/dA2 · dA2/dZ2: both factors are right, so the "
                                  "product is off.")
     assert len(statuses(at)) == 8  # empty boxes are not checked
@@ -101,7 +101,7 @@ def test_reveal_fills_one_box_and_is_counted(ref):
     click(at, "Reveal")
     assert any("Answers revealed: 2 (dC/dW1, Z1)" in c.value for c in at.caption)
     click(at, "Check my answers")
-    assert result(at) == "2 of 19 right (2 revealed)"
+    assert result(at) == "2 of 19 right (2 revealed) · 17 not filled in yet"
 
 
 def test_bad_input_gets_a_notice_on_its_cell_and_keeps_the_rest(ref):
@@ -113,12 +113,12 @@ def test_bad_input_gets_a_notice_on_its_cell_and_keeps_the_rest(ref):
     notices = " ".join(shown(w) for w in at.warning)
     assert "Z1: 'abc' is not a number" in notices and "decimal comma cannot be read" in notices
     assert "<b>" not in " ".join(m.value for m in at.markdown if "data-status" in m.value)  # escaped
-    assert result(at) == "1 of 19 right" and not at.error
+    assert result(at) == "1 of 19 right · 15 not filled in yet" and not at.error
 
 
 def test_a_new_colour_starts_a_clean_sheet(ref):
     at = click(fill(run_page(), {"Z1": ref.answer("Z1")}), "Check my answers")
-    assert result(at) == "1 of 19 right"
+    assert result(at) == "1 of 19 right · 18 not filled in yet"
     at.color_picker(key="backprop.bg").pick("#000080").run()
     assert at.text_input(key=box_key("Z1")).value == "" and not result(at)
 
@@ -143,7 +143,8 @@ def test_every_bad_typed_value_gets_a_notice_as_text_and_nothing_else_changes(re
         fill(at, {"A1": value})
         click(at, "Check my answers")
         assert_clean(at)
-        assert result(at) == "1 of 19 right", name
+        # an empty A1 is not checked: 18 boxes are then empty, otherwise 17
+        assert result(at) == f"1 of 19 right · {18 if name == 'empty' else 17} not filled in yet", name
         assert statuses(at) == (["right"] if name == "empty" else ["right", "count" if name == "neg" else
                                                                    "unreadable"]), name
 
@@ -155,4 +156,4 @@ def test_what_was_typed_stays_while_the_worked_step_is_looked_at(ref):
     at.toggle(key="backprop.turn").set_value(True).run()
     assert at.text_input(key=box_key("Z1")).value == ref.answer("Z1") and at.text_input(key=box_key("A1")).value == \
         "1 2 3"
-    assert result(click(at, "Check my answers")) == "1 of 19 right"
+    assert result(click(at, "Check my answers")) == "1 of 19 right · 17 not filled in yet"
