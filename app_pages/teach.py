@@ -23,7 +23,7 @@ from fontnet.figures.maps import decision_map_label
 from fontnet.figures.summaries import slice_summary
 from fontnet.figures.training import MAP_LEGEND, legend_html
 from fontnet.figures.vision import specimen_attrs
-from fontnet.parsing import counted, duration_text
+from fontnet.parsing import NO_CHANGE, counted, duration_text, points_change
 from fontnet.settings import TEACH as SCHEMA
 from fontnet.teach import Answer
 
@@ -76,6 +76,15 @@ def ask_next() -> None:
     s = seat()
     mode = s.room.ask if s is not None and s.room is not None else ss.get(K["ask"], teach.DEFAULT_STRATEGY)
     ss[QUESTION] = teach.next_colour(ss[NET], ss[RNG], mode, answers())
+
+
+def change(now: float, before: float | None) -> dict:
+    """A score's change since the last answer, as st.metric's delta: none before there is one, and no arrow or
+    colour when it rounds to zero."""
+    if before is None:
+        return {}
+    words = points_change(now, before)
+    return {"delta": words} | ({"delta_color": "off", "delta_arrow": "off"} if words == NO_CHANGE else {})
 
 
 # ---- callbacks ----------------------------------------------------------------------------------
@@ -353,11 +362,9 @@ with side:
         st.metric("Guessed right", f"{hits} of {asked}" if asked else "–", width="content",
                   help=f"Of your last {teach.SCORE_WINDOW} answers given here, how many the network predicted "
                        "before you gave them: the honest test of how well it knows you.")
-        st.metric("Formula agrees", f"{ag.formula:.1%}", width="content",
-                  delta=f"{(ag.formula - before.formula) * 100:+.1f} pts" if before else None,
+        st.metric("Formula agrees", f"{ag.formula:.1%}", width="content", **change(ag.formula, before and before.formula),
                   help="On 20,000 fixed random colours: how often your network picks the chapter's formula's shade.")
-        st.metric("WCAG agrees", f"{ag.wcag:.1%}", width="content",
-                  delta=f"{(ag.wcag - before.wcag) * 100:+.1f} pts" if before else None,
+        st.metric("WCAG agrees", f"{ag.wcag:.1%}", width="content", **change(ag.wcag, before and before.wcag),
                   help="On the same colours: how often it picks the shade with the higher WCAG 2 contrast.")
     # after the scores: a browser sees this updated once they are (the benchmark times the click to it)
     given = len(answers())

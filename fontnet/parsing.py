@@ -43,6 +43,16 @@ def duration_text(seconds: float) -> str:
     return "under 1 ms"
 
 
+NO_CHANGE = "no change"
+
+
+def points_change(now: float, before: float) -> str:
+    """The change of a share (0-1) in percentage points as shown, one decimal: '+1.2 pts', '-0.4 pts', or
+    NO_CHANGE when it rounds to zero (not '+0.0 pts', which reads as a rise, or '-0.0 pts')."""
+    points = round((now - before) * 100, 1)
+    return f"{points:+.1f} pts" if points != 0 else NO_CHANGE
+
+
 _LIST_SEPARATORS = re.compile(r"[,;\s]+")
 _BRACKETS = str.maketrans("[](){}", "      ")
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from fontnet import colors, teach, training
 from fontnet.figures.training import contour_segments
 from fontnet.network import Network
+from fontnet.parsing import NO_CHANGE, points_change
 from fontnet.teach import Answer
 from tests.page_helpers import click, no_exception, shown
 
@@ -72,6 +73,7 @@ def test_answering_records_a_row_retrains_updates_the_link_and_asks_another_colo
     assert same_network(at.session_state["teach_net"], teach.train(answers(at)))
     assert question(at) != first
     second = question(at)
+    after_one = teach.agreement(at.session_state["teach_net"])
     click(at, "Light reads better")
     assert answers(at)[-1].rgb == second and answers(at)[-1].label == 0
     assert at.query_params["labels"] == teach.encode_link(answers(at))
@@ -80,9 +82,19 @@ def test_answering_records_a_row_retrains_updates_the_link_and_asks_another_colo
     ag = teach.agreement(at.session_state["teach_net"])
     assert metric(at, "Formula agrees") == f"{ag.formula:.1%}"
     assert metric(at, "WCAG agrees") == f"{ag.wcag:.1%}"
+    # each score's change since the answer before, in points, or "no change" (not "+0.0 pts", read as a rise)
+    deltas = {m.label: m.proto.delta for m in at.metric if m.label.endswith("agrees")}
+    assert deltas == {"Formula agrees": points_change(ag.formula, after_one.formula),
+                      "WCAG agrees": points_change(ag.wcag, after_one.wcag)}
     swatches = next(m.value for m in at.markdown if 'id="teach-answers"' in m.value)
     assert f"background: {colors.to_hex(first)}; color: {colors.to_hex(colors.DARK_TEXT)}" in swatches
     assert f"background: {colors.to_hex(second)}; color: {colors.to_hex(colors.LIGHT_TEXT)}" in swatches
+
+
+def test_a_change_in_points_is_signed_and_one_that_rounds_to_zero_is_no_change():
+    assert points_change(0.823, 0.811) == "+1.2 pts" and points_change(0.5, 0.5104) == "-1.0 pts"
+    assert points_change(0.8004, 0.8) == NO_CHANGE == points_change(0.8, 0.8004) == "no change"
+    assert points_change(0.8006, 0.8) == "+0.1 pts"
 
 
 def scores_line(at) -> str:
