@@ -63,6 +63,18 @@ def pytest_runtest_makereport(item, call):
         report.sections.append((f"page {n} at failure", describe_page(pg, f"{item.name}-{n}")))
 
 
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    """The app with its class rooms in a temporary SQLite file of its own (its URL as `database_url`), one per test
+    module, under the shared server's base path."""
+    where = tmp_path_factory.mktemp("rooms")
+    url = f"sqlite:///{where / 'rooms.sqlite3'}"
+    server = AppServer(env={"FONTNET_DATABASE_URL": url}, base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
+    server.database_url = url
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def app_server():
     server = AppServer(base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))

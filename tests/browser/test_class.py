@@ -1,7 +1,6 @@
 """A class in real browsers: a teacher opens a room, three students join and answer on Teach, and the teacher's
 live panel grows without a reload or a page run; no student's page ever holds the teacher key."""
 
-import os
 import re
 from contextlib import contextmanager
 
@@ -9,7 +8,7 @@ import pytest
 
 from fontnet import store
 from tests.browser.a11y import PHONE, assert_accessible, cut_short, gap_below, horizontal_overflow
-from tests.browser.conftest import ROOT, AppServer, assert_nothing_ran, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, assert_nothing_ran, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +29,10 @@ NICKNAMES = ("Ann", "<img src=x onerror=f()>", "Bo")   # markup that fits a nick
 
 
 @pytest.fixture(scope="module")
-def class_server(tmp_path_factory):
-    """The app with its class database in a temporary SQLite file."""
-    where = tmp_path_factory.mktemp("class-db")
+def class_server(room_server):
+    """The app with its class database in a temporary SQLite file (conftest's room_server)."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    url = f"sqlite:///{where / 'class.sqlite3'}"
-    server = AppServer(env={"FONTNET_DATABASE_URL": url}, base_path=os.environ.get("FONTNET_TEST_BASE_PATH", ""))
-    server.database_url = url
-    yield server
-    server.stop()
+    return room_server
 
 
 def state(page) -> dict:

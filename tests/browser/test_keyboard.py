@@ -5,7 +5,7 @@ Nothing here clicks: focus moves only by Tab and Shift+Tab, and buttons are pres
 
 import pytest
 
-from tests.browser.conftest import AppServer, wait_for_app, wait_for_drawn_colour
+from tests.browser.conftest import wait_for_app, wait_for_drawn_colour
 from tests.browser.test_class import wait_state
 from tests.browser.test_digits import open_digits
 from tests.browser.test_teach import open_teach
@@ -46,15 +46,6 @@ def press(page, name: str, backwards: bool = False) -> None:
     """Tab to the button `name` and press Enter."""
     tab_to(page, name, backwards)
     page.keyboard.press("Enter")
-
-
-@pytest.fixture(scope="module")
-def room_server(tmp_path_factory):
-    """The app with its class rooms in a temporary SQLite file."""
-    where = tmp_path_factory.mktemp("keyboard-rooms")
-    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'rooms.sqlite3'}"})
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("path,title", [("/", "Predict"), ("/teach", "Teach"), ("/class", "Class"), ("/train", "Train"),

@@ -19,7 +19,7 @@ from tests.browser.a11y import (
     svg_text_outside,
     svg_text_px,
 )
-from tests.browser.conftest import AppServer, wait_for_app
+from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +64,6 @@ def phone(browser):
     context = browser.new_context(**DEVICES["phone"])
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture(scope="module")
-def room_server(tmp_path_factory):
-    """The app with its class rooms in a temporary SQLite file."""
-    where = tmp_path_factory.mktemp("phone-rooms")
-    server = AppServer(env={"FONTNET_DATABASE_URL": f"sqlite:///{where / 'rooms.sqlite3'}"})
-    yield server
-    server.stop()
 
 
 def open_page(page, url: str, title: str) -> None:
