@@ -47,7 +47,7 @@ class Layout:
 
 
 WIDE = Layout(640, 470, 70, 14, 420, 390, 512, 11, 60, 640, "w")
-NARROW = Layout(384, 360, 54, 14, 206, 280, 274, 12, 40, 480, "n")   # 10-px text from a 320-px box (a 360-px phone's column is 328)
+NARROW = Layout(384, 360, 54, 14, 198, 280, 266, 12, 40, 480, "n")   # 10-px text from a 320-px box (a 360-px phone's column is 328)
 
 
 def band_edges(cost: np.ndarray, bands: int = len(BANDS)) -> np.ndarray:

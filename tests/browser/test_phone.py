@@ -299,3 +299,34 @@ def test_the_charts_wait_for_their_stylesheet_and_never_stick_out(app_server, ph
         route.continue_()
     page.wait_for_function(CHARTS_FIT, arg=5, timeout=30_000)
     assert horizontal_overflow(page)["where"]["main"] == 0
+
+
+def test_the_cost_surfaces_colour_key_keeps_its_longest_labels_inside_on_a_phone(app_server, phone):
+    """The key's labels are the band edges to three figures: "0.0123–0.0456" for a usual run, but as long as
+    "1.23e-05–2.02e-05" for a cost below 0.0001. Each, drawn in the app's font in a 360-pixel phone's column, stays
+    inside the narrow drawing (with the key in 12-unit text, it ran up to 4 units out until the plot was made 8 units
+    narrower)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from fontnet import surface, training
+    from fontnet.figures.surface import surface_svg
+
+    run = training.TrainingRun(training.TrainingSettings(iterations=600, seed=1))
+    run.start()
+    while run.status == "running":
+        run.advance()
+    s = surface.surface(run.net, run.X_train, run.y_train, np.array([cp.weights for cp in run.history]))
+    page = phone
+    open_page(page, app_server.url + "/", "Predict")   # the app's own font
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
+    for low in (0.0123, 0.00123, 1.23e-5, 0.000123, 1.23):   # the lowest cost on the map
+        costs = low * np.exp((s.cost - s.cost.min()) / (s.cost.max() - s.cost.min()) * np.log(37))
+        page.evaluate("m => { const d = document.createElement('div'); d.id = 'key-probe'; d.style.width = '328px';"
+                      " d.innerHTML = m; document.querySelector('[data-testid=stMain]').prepend(d); }",
+                      surface_svg(replace(s, cost=costs)))
+        drawn = page.locator("#key-probe .fit-narrow svg")
+        assert drawn.is_visible() and drawn.bounding_box()["width"] == pytest.approx(328, abs=1)
+        assert svg_text_outside(page) == [], low
+        page.evaluate("() => document.getElementById('key-probe').remove()")
