@@ -72,10 +72,17 @@ def default_bar() -> float:
 
 
 # ---- render functions -------------------------------------------------------------------------------------------
+def value_format(value: float) -> str:
+    """Four decimals while the number fits its box as -12.3456 or -99.9999 do (8 characters), two beyond: -150.00
+    and -1000.00, not -150.0000 cut short. The box keeps its value's every digit either way."""
+    return "%.4f" if len(f"{value:.4f}") <= 8 else "%.2f"
+
+
 def value_input(key: str, width: int | str = "stretch") -> None:
-    # no min or max: on its first paint the browser shows the minimum before the value (here 0, not -1000)
-    st.number_input(tuning.LABELS[key], step=0.1, format="%.4f", key=K[key], on_change=on_value, args=(key,),
-                    width=width)
+    # no min or max: on its first paint the browser shows the minimum before the value (here 0, not -1000); the
+    # format follows the value (the widget is known by its key, so another format keeps its state)
+    st.number_input(tuning.LABELS[key], step=0.1, format=value_format(float(ss.get(K[key]) or 0.0)), key=K[key],
+                    on_change=on_value, args=(key,), width=width)
 
 
 def boxes_row():

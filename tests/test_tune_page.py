@@ -164,6 +164,21 @@ def test_a_typed_value_beyond_the_limit_is_kept_within_it_with_a_notice():
     assert any("B2 is kept within ±1,000" in w.value for w in at.warning)
 
 
+def test_a_box_shows_four_decimals_while_they_fit_it_and_two_for_a_large_value():
+    """Four decimals fit a 73-pixel box up to -99.9999 and 999.9999 (8 characters); -150.0000 or 1000.0000 would be
+    cut short, so those show two decimals, and the box keeps the value as it was typed."""
+    at = run_page({"w1_11": "-12.3456", "w1_12": "-99.9999", "w1_13": "999.9999", "b1_1": "-150.1234",
+                   "w2_1": "-1000", "w2_2": "1000", "b2": "-99.99999"})
+    no_exception(at)
+    formats = {n.key: n.proto.format for n in at.number_input}
+    assert [formats[f"tune.{k}"] for k in ("w1_11", "w1_12", "w1_13", "b1_1", "w2_1", "w2_2", "b2", "w2_3")] == \
+        ["%.4f", "%.4f", "%.4f", "%.2f", "%.2f", "%.2f", "%.2f", "%.4f"]   # -99.99999 is "-100.0000" at four decimals
+    assert at.number_input(key="tune.b1_1").value == -150.1234
+    at.number_input(key="tune.b1_1").set_value(-1.5).run()   # back to a small value: four decimals again
+    assert {n.key: n.proto.format for n in at.number_input}["tune.b1_1"] == "%.4f"
+    assert at.number_input(key="tune.b1_1").value == -1.5
+
+
 @pytest.mark.parametrize("key", ["w1_23", "on2", "slice", "at"])
 def test_every_bad_link_value_is_shown_as_text_and_the_default_used(key):
     from tests.test_bad_inputs import BAD_VALUES, assert_clean
