@@ -417,9 +417,10 @@ def random_steps(net: Network, n: int, learning_rate: float, seed: int = 0) -> S
         new = [P - lr * G for P, G in zip((*current.weights_, *current.biases_), (*dWs, *dBs))]
         # NaN fails `<` too, so this also stops at a cost or weight that is no longer a number
         if not (math.isfinite(costs[k]) and all(np.abs(P).max() < EXPLODED for P in new)):
+            kept = "is unchanged" if k == 0 else f"is kept as it was after {k:,} step{'s' if k > 1 else ''}"
             return Steps(current, costs[:k], rows[:k],
-                         f"step {k + 1} of {len(rows)} blew up (learning rate {lr:g}): the network is kept as it "
-                         f"was after {k} steps. Try a smaller learning rate.")
+                         f"step {k + 1:,} of {len(rows):,} blew up (learning rate {lr:g}): the network {kept}. Try "
+                         "a smaller learning rate.")
         current.weights_, current.biases_ = new[:2], new[2:]
         current.n_iter_ += 1
     return Steps(current, costs, rows)

@@ -166,6 +166,22 @@ def test_random_steps_stop_at_a_blow_up_and_keep_the_last_good_network():
     res = bp.random_steps(bp.fresh_network(0), 20, 1e12, seed=0)
     assert res.problem and "blew up" in res.problem and len(res.costs) < 20
     assert not bp.blew_up(res.after)
+    # the first step: the network is unchanged (not "kept as it was after 0 steps")
+    assert res.problem == ("step 1 of 20 blew up (learning rate 1e+12): the network is unchanged. Try a smaller "
+                           "learning rate.")
+
+
+def test_a_blow_up_after_one_good_step_says_so_in_the_singular(monkeypatch):
+    """With the limit set between the largest weight after one step and after two, the second step blows up."""
+    net = bp.fresh_network(0)
+    largest = [max(np.abs(P).max() for P in (*bp.random_steps(net, n, 0.5, seed=0).after.weights_,
+                                              *bp.random_steps(net, n, 0.5, seed=0).after.biases_)) for n in (1, 2)]
+    assert largest[1] > largest[0]
+    monkeypatch.setattr(bp, "EXPLODED", (largest[0] + largest[1]) / 2)
+    res = bp.random_steps(net, 1000, 0.5, seed=0)
+    assert len(res.costs) == 1 and res.problem == (
+        "step 2 of 1,000 blew up (learning rate 0.5): the network is kept as it was after 1 step. Try a smaller "
+        "learning rate.")
 
 
 # ---- finite differences --------------------------------------------------------------------------------
