@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from fontnet import export, teach
+from fontnet.parsing import counted
 from fontnet.training import TrainingRun
 
 LABEL = "Download as a Python script"
@@ -31,7 +32,7 @@ def show_train_export(run: TrainingRun) -> None:
              "the same weights to rounding (its matrix products add in another order than the app's loop)")
     accuracy = run.net.score(run.X_test, run.y_test)
     st.markdown(f'<p id="train-script-accuracy" data-accuracy="{accuracy!r}" style="font-size: 0.875rem">'
-                f'Test accuracy <strong>{accuracy:.4f}</strong> after {run.iteration:,} iterations: the script prints the '
+                f'Test accuracy <strong>{accuracy:.4f}</strong> after {counted(run.iteration, "iteration")}: the script prints the '
                 f"same, and {exact}.</p>", unsafe_allow_html=True)
 
 

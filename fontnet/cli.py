@@ -25,7 +25,7 @@ from .network import (
     NetworkError,
     use_compiled_loop,
 )
-from .parsing import duration_text
+from .parsing import counted, duration_text
 
 
 class UsageError(Exception):
@@ -165,7 +165,7 @@ def cmd_train(a, out) -> None:
     if a.json:
         print(json.dumps(res), file=out)
     else:
-        print(f"trained {a.mode} mode, {net.n_iter_:,} iterations on {ds.name} in {duration_text(seconds)}",
+        print(f"trained {a.mode} mode, {counted(net.n_iter_, 'iteration')} on {ds.name} in {duration_text(seconds)}",
               file=out)
         print(f"test accuracy:      {res['test_accuracy']:.4f}  ({len(y_test)} held-out rows)", file=out)
         print(f"formula agreement:  {res['formula_agreement']:.4f}  (100,000 random colours)", file=out)

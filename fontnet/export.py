@@ -25,6 +25,7 @@ from string import Template
 import numpy as np
 
 from . import colors, data, teach
+from .parsing import counted
 from .training import TrainingRun
 
 # ---- the activations: for one number (the per-sample loop, as the app's compiled loop computes them) and for
@@ -317,7 +318,7 @@ def train_script(run: TrainingRun, file_name: str = "fontnet_run.py") -> str:
              "Its weights agree with the Train page's to rounding: its matrix products add in another order than "
              "the app's compiled loop.")
     head = _HEAD.substitute(
-        title=f"FontNet: a run of the Train page, exported ({s.iterations:,} iterations asked, {run.iteration:,} done).",
+        title=f"FontNet: a run of the Train page, exported ({counted(s.iterations, 'iteration')} asked, {run.iteration:,} done).",
         describe=s.describe()[0].upper() + s.describe()[1:], file_name=file_name, match=match, lr=repr(s.lr),
         iterations=run.iteration, hidden=repr(tuple(s.hidden_layer_sizes)), activation=s.activation, loss=s.loss,
         batch=repr(s.batch_size), init=s.init, seed=s.seed, test=repr(s.test), start=_literal(run.start_weights),

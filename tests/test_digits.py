@@ -454,3 +454,10 @@ def test_a_chunk_keeps_to_the_time_budget_once_the_pace_is_known(monkeypatch):
     first = run.iteration
     clock[0] += digits.PLAY_SECONDS            # far behind: the rest of the run is due
     assert run.chunk_size() == max(1, int(digits.CHUNK_BUDGET_S / (0.5 / first))) < first
+
+
+def test_a_digits_network_of_one_iteration_is_described_in_the_singular():
+    from fontnet.digits import DigitsSettings
+
+    assert DigitsSettings(iterations=1).describe() == "64-32-16-10 relu, lr 0.005, 1 iteration, seed 0"
+    assert DigitsSettings(iterations=1500).describe(seed=False) == "64-32-16-10 relu, lr 0.005, 1,500 iterations"

@@ -106,3 +106,8 @@ def test_gradient_uses_a_log_axis_and_leaves_out_zeros():
     assert spec["x"]["min"] < 1 and spec["x"]["max"] > 12   # the end markers are drawn whole
     last = products["logistic"][-1]
     assert f"after 12 layers, Logistic {last:.3g};" in spec["alt"] and "ReLU 0 (gradient gone)" in spec["alt"]
+
+
+def test_a_gradient_through_one_layer_is_said_in_the_singular():
+    spec = figs.gradient_spec({"relu": np.array([1.0])})
+    assert spec["alt"].endswith(": after 1 layer, ReLU 1.")

@@ -516,3 +516,8 @@ def test_warm_up_loads_every_version_of_the_compiled_loop_the_page_uses():
     for layers in range(1, training.MAX_LAYERS + 1):
         for rows in ("array(int64, 2d, C)", "readonly array(int64, 2d, C)", "readonly array(int64, 2d, A)"):
             assert (layers + 1, rows) in layouts, (layers, rows)
+
+
+def test_a_run_of_one_iteration_is_described_in_the_singular():
+    assert ", lr 0.05, 1 iteration, uniform init" in TrainingSettings(iterations=1).describe()
+    assert ", lr 0.05, 2 iterations, uniform init" in TrainingSettings(iterations=2).describe()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..network import Forward, Network
-from ..parsing import SettingsError, shorten
+from ..parsing import SettingsError, counted, shorten
 from ..settings import DIGITS as SCHEMA
 from ..settings import format_number
 from .data import DIGITS, split
@@ -48,7 +48,7 @@ class DigitsSettings:
 
     def describe(self, seed: bool = True) -> str:
         return (f"64-{'-'.join(map(str, self.hidden))}-10 {self.activation}, lr {format_number(self.lr)}, "
-                f"{self.iterations:,} iterations" + (f", seed {self.seed}" if seed else ""))
+                + counted(self.iterations, "iteration") + (f", seed {self.seed}" if seed else ""))
 
 
 DEFAULT = DigitsSettings()

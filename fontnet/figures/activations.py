@@ -14,6 +14,7 @@ from html import escape
 import numpy as np
 
 from fontnet.activations import ACTIVATIONS
+from fontnet.parsing import counted
 
 from .fit import below, fitted
 from .live import lines_spec
@@ -164,7 +165,7 @@ def gradient_spec(products: Mapping[str, np.ndarray]) -> dict:
                "points": True, "meta": n} for n, p in products.items()]
     last = "; ".join(f"{ACTIVATIONS[n].label} {float(p[-1]):.3g}" + (" (gradient gone)" if not np.any(p) else "")
                      for n, p in products.items() if len(p))
-    alt = f"{GRADIENT_TITLE}, on a log axis: after {depth} layers, {last}."
+    alt = f"{GRADIENT_TITLE}, on a log axis: after {counted(depth, 'layer')}, {last}."
     # half a layer either side, so the first and last markers are drawn whole
     return lines_spec("layers", depth + 0.5, {"y": {"label": "product of derivatives (log)", "side": "left",
                                                     "log": True, "decades": True}},

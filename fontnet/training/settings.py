@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .. import data
 from ..network import Network
-from ..parsing import SettingsError
+from ..parsing import SettingsError, counted
 from ..playback import estimated_seconds
 from ..settings import TRAIN, format_number
 
@@ -86,14 +86,14 @@ class TrainingSettings:
             rows = self.batch_size or train_rows or _train_rows(self)
             raise SettingsError(
                 f"this run would compute for {_duration(seconds)} ({rows:,} rows per update, "
-                f"{self.iterations:,} iterations); a run here may take {_duration(MAX_RUN_SECONDS)} at most. "
+                f"{counted(self.iterations, 'iteration')}); a run here may take {_duration(MAX_RUN_SECONDS)} at most. "
                 "Use fewer iterations, mini-batches, fewer rows or fewer nodes")
 
     def describe(self) -> str:
         sizes = "-".join(map(str, self.hidden_layer_sizes))
         batch = f", batch {self.batch}" if self.mode == "minibatch" else ""
         return (f"3-{sizes}-1 {self.activation}, {self.loss.replace('_', '-')} loss, {MODES[self.mode]}{batch}, "
-                f"lr {format_number(self.lr)}, {self.iterations:,} iterations, {self.init} init, seed {self.seed}")
+                f"lr {format_number(self.lr)}, {counted(self.iterations, 'iteration')}, {self.init} init, seed {self.seed}")
 
 
 def _train_rows(settings: TrainingSettings) -> int:
