@@ -39,19 +39,23 @@ export function exposeShortcuts(doc = document) {
 }
 
 // A Markdown table wider than its column scrolls inside its own box (access.css), as does a figure in a
-// `.fontnet-scroll-x` box (the Backprop page's computation graph, kept at a legible size). A box that scrolls must
-// be reachable by keyboard to be scrolled by one: while it is wider than the screen it is a named, focusable region
-// (a figure's box names itself in data-scroll-label).
-const SCROLL_BOXES = '[data-testid="stMarkdownContainer"]:has(> table), .fontnet-scroll-x';
+// `.fontnet-scroll-x` box (the Backprop page's computation graph, kept at a legible size) and an equation KaTeX
+// draws (`st.latex`: Predict's matrix arithmetic on a phone). A box that scrolls must be reachable by keyboard to
+// be scrolled by one: while it is wider than the screen it is a named, focusable region (a figure's box names
+// itself in data-scroll-label). KaTeX's glyphs overhang their box by a pixel or two at any width: an equation
+// counts as scrolling from 12 px on, as axe-core counts a region.
+const SCROLL_BOXES = '[data-testid="stMarkdownContainer"]:has(> table), .fontnet-scroll-x, .katex-display';
 
 export function scrollableTables(doc = document) {
   for (const box of doc.querySelectorAll(SCROLL_BOXES)) {
-    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const equation = box.classList.contains("katex-display");
+    const scrolls = box.scrollWidth > box.clientWidth + (equation ? 12 : 1);
     const marked = box.dataset.fontnetScroll === "";
     if (scrolls && !marked && !box.hasAttribute("tabindex")) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", box.dataset.scrollLabel || "Table, scrolls sideways");
+      box.setAttribute("aria-label", box.dataset.scrollLabel || (equation ? "Equation, scrolls sideways"
+                                                                           : "Table, scrolls sideways"));
       box.dataset.fontnetScroll = "";
     } else if (!scrolls && marked) {
       for (const a of ["tabindex", "role", "aria-label", "data-fontnet-scroll"]) box.removeAttribute(a);
