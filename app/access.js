@@ -101,6 +101,8 @@ export default function (component) {
   };
   apply();
   addEventListener("resize", apply);
+  // a web font that loads later (KaTeX's, the theme's) widens text without adding an element: measure again then
+  document.fonts?.addEventListener?.("loadingdone", apply);
   // only attributes and style sheets change here, and the observer watches for elements added: it never wakes
   // itself
   new MutationObserver(apply).observe(document.body, { subtree: true, childList: true });
