@@ -251,7 +251,8 @@ def p_dark(X):
 if stopped is not None:
     print(f"training stopped at update {stopped + 1:,}: a weight or the cost stopped being a finite number")
 test_accuracy = float(np.mean((p_dark(X_test) >= 0.5).astype(int) == Y_test))
-print(f"test accuracy {test_accuracy:.4f} ({len(Y_test)} held-out colours), after {ITERATIONS:,} updates")
+print(f"test accuracy {test_accuracy:.4f} ({len(Y_test)} held-out colours), after {ITERATIONS:,} "
+      f"update{'' if ITERATIONS == 1 else 's'}")
 result = {}
 for l, (W, B) in enumerate(zip(weights, biases), start=1):
     print(f"W{l} =", np.array2string(W, precision=4), f"\\nB{l} =", np.array2string(B[:, 0], precision=4))

@@ -59,6 +59,12 @@ def test_a_per_sample_run_is_reproduced_bit_for_bit(settings, tmp_path):
     assert f"test accuracy {result['test_accuracy']:.4f}" in printed
 
 
+def test_the_script_of_a_one_update_run_says_so_in_the_singular(tmp_path):
+    run = finished(TrainingSettings(iterations=1, seed=5))
+    result, printed = run_script(export.train_script(run), tmp_path)
+    assert f"test accuracy {result['test_accuracy']:.4f} (449 held-out colours), after 1 update\n" in printed
+
+
 @pytest.mark.parametrize("settings", [
     TrainingSettings(iterations=3000, seed=1, mode="minibatch", batch=16),
     TrainingSettings(iterations=2000, seed=1, mode="full", lr=0.5, loss="cross_entropy"),
