@@ -233,27 +233,28 @@ def show_panel(w: ClassWatch) -> None:
 
 def show_keep(w: ClassWatch) -> None:
     code = w.code
-    c1, c2 = st.columns(2)
-    with c1:
+    # side by side, each button whole: a narrow window wraps the second to a new line (two columns cut the first's
+    # words short in a 186-pixel column)
+    with st.container(horizontal=True, gap="medium"):
         # made when pressed, from every answer the live view has pooled by then (no page run follows the panel)
         st.download_button("Download the class's answers (CSV)", lambda: classroom.to_csv(w.pool),
                            file_name=f"fontnet-class-{code}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:",
                            help="Columns red,green,blue,label (1 = dark text): the Train page reads this file.")
-    with c2:
-        if presses.button("Use the class network", key="class_use",
-                          help="The Predict page uses the class network (trained on every answer so far) for your "
-                               "session only."):
-            if not len(w.pool):
-                presses.done("class_use")
-                st.info("No answers yet: the class network has nothing to learn from.")
-                return
-            with w.lock:
-                w.train()
-                net = copy.deepcopy(w.view.net)
-            use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
-                                             f"{counted(w.trained_on, 'answer')})",
-                                        "The Predict page now uses the class network: open it", press="class_use")
+        use = presses.button("Use the class network", key="class_use",
+                             help="The Predict page uses the class network (trained on every answer so far) for your "
+                                  "session only.")
+    if use:
+        if not len(w.pool):
+            presses.done("class_use")
+            st.info("No answers yet: the class network has nothing to learn from.")
+            return
+        with w.lock:
+            w.train()
+            net = copy.deepcopy(w.view.net)
+        use_model_then_open_predict(net, f"the class network (room {store.display_code(code)}, "
+                                         f"{counted(w.trained_on, 'answer')})",
+                                    "The Predict page now uses the class network: open it", press="class_use")
 
 
 def show_remove(w: ClassWatch) -> None:
