@@ -22,6 +22,7 @@ import numpy as np
 from . import _plain, colors, data
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, d_logistic, logistic
 from .network import LOSSES, Network
+from .parsing import counted
 
 PARAMS = ("W1", "B1", "W2", "B2")
 SHAPES = {"W1": (3, 3), "B1": (3, 1), "W2": (1, 3), "B2": (1, 1)}
@@ -417,7 +418,7 @@ def random_steps(net: Network, n: int, learning_rate: float, seed: int = 0) -> S
         new = [P - lr * G for P, G in zip((*current.weights_, *current.biases_), (*dWs, *dBs))]
         # NaN fails `<` too, so this also stops at a cost or weight that is no longer a number
         if not (math.isfinite(costs[k]) and all(np.abs(P).max() < EXPLODED for P in new)):
-            kept = "is unchanged" if k == 0 else f"is kept as it was after {k:,} step{'s' if k > 1 else ''}"
+            kept = "is unchanged" if k == 0 else f"is kept as it was after {counted(k, 'step')}"
             return Steps(current, costs[:k], rows[:k],
                          f"step {k + 1:,} of {len(rows):,} blew up (learning rate {lr:g}): the network {kept}. Try "
                          "a smaller learning rate.")
