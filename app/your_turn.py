@@ -175,10 +175,9 @@ def show(schema: Schema, b: bp.Backprop, lr: float, network_words: str, in_link:
     if sheet is not None:
         st.html(_marks_css(sheet))
         with st.container(key="turn_result"):
-            empty = sum(e.status == "empty" for e in sheet.entries.values())   # not checked: said, not counted wrong
             st.markdown(f"**{sheet.right} of {len(NAMES)} right**"
                         + (f" ({len(revealed)} revealed)" if revealed else "")
-                        + (f" · {empty} not filled in yet" if empty else ""))
+                        + (f" · {sheet.empty} not filled in yet" if sheet.empty else ""))
             if sheet.first_wrong:
                 st.error(f"First wrong: {sheet.first_wrong}. {sheet.why()}", icon=":material/error:")
             elif sheet.complete:

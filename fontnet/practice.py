@@ -225,6 +225,11 @@ class Sheet:
         return next((n for n in NAMES if self.entries[n].status == "wrong"), None)
 
     @property
+    def empty(self) -> int:
+        """How many quantities were left empty: not checked, and not counted wrong."""
+        return sum(e.status == "empty" for e in self.entries.values())
+
+    @property
     def complete(self) -> bool:
         return self.right == len(NAMES)
 

@@ -49,17 +49,14 @@ def test_every_figure_keeps_ten_pixel_text_in_a_360_pixel_phones_column():
     from fontnet.figures.maps import decision_map_svg
     from fontnet.figures.surface import surface_svg
     from fontnet.surface import surface
+    from tests.test_surface import checkpoints, finished
 
-    run = training.TrainingRun(training.TrainingSettings(iterations=600, seed=1))
-    run.start()
-    while run.status == "running":
-        run.advance()
+    run = finished(iterations=600)
     model = digits.DigitsSettings(hidden=(12, 8), iterations=50).network().fit(*digits.split(0)[::2])
     reading = digits.read(model, digits.split(0)[1][0].reshape(8, 8) * 16)
     curve = (np.array([0, 300, 600]), np.array([0.3, 0.2, 0.1]))
     figures = {
-        "cost surface": surface_svg(surface(run.net, run.X_train, run.y_train,
-                                            np.array([cp.weights for cp in run.history]))),
+        "cost surface": surface_svg(surface(run.net, run.X_train, run.y_train, checkpoints(run))),
         "loss chart": loss_chart_svg([curve, curve], ["run 1", "run 2"], 600),
         "costs of N steps": cost_svg(np.linspace(0.4, 0.01, 30)),
         "softmax": softmax_svg(np.full(8, 1 / 8)),

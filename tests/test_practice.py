@@ -113,6 +113,7 @@ def test_empty_cells_are_not_checked_and_the_count_must_match_the_shape(ref):
     assert sheet.entries["A1"].status == "empty" and sheet.entries["Z2"].status == "empty"
     assert sheet.entries["Z1"].status == "count" and "3 numbers, 3×1; this holds 2" in sheet.entries["Z1"].message
     assert sheet.right == 0 and sheet.first_wrong is None and sheet.why() == ""
+    assert sheet.empty == 18   # all but Z1, which holds too few numbers: read, and not empty
 
 
 # ---- the first wrong quantity, and why ---------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def test_the_first_wrong_is_the_earliest_in_the_chain_and_later_ones_wait(ref):
     answers["dC/dW1"] = "0 " * 9
     answers["A2"] = "0.5"
     sheet = pr.check_sheet(ref, answers)
-    assert sheet.first_wrong == "A2" and sheet.right == 17
+    assert sheet.first_wrong == "A2" and sheet.right == 17 and sheet.empty == 0
 
 
 def test_an_input_not_filled_in_is_named_as_such(ref):

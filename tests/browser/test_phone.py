@@ -311,14 +311,12 @@ def test_the_cost_surfaces_colour_key_keeps_its_longest_labels_inside_on_a_phone
 
     import numpy as np
 
-    from fontnet import surface, training
+    from fontnet import surface
     from fontnet.figures.surface import surface_svg
+    from tests.test_surface import checkpoints, finished
 
-    run = training.TrainingRun(training.TrainingSettings(iterations=600, seed=1))
-    run.start()
-    while run.status == "running":
-        run.advance()
-    s = surface.surface(run.net, run.X_train, run.y_train, np.array([cp.weights for cp in run.history]))
+    run = finished(iterations=600)
+    s = surface.surface(run.net, run.X_train, run.y_train, checkpoints(run))
     page = phone
     open_page(page, app_server.url + "/", "Predict")   # the app's own font
     page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
