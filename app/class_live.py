@@ -38,6 +38,9 @@ AREAS = ["stats stats", "map students", "map splits"]
 COLUMNS = "3fr 2fr"
 # narrower than this, the panel stacks its charts: the table of students needs about 300 px, two fifths of it
 NARROW_BELOW = 760
+# the table of students scrolls in a box this tall (about 10 students), so that where the class disagrees stays
+# beside the map in a class of 30
+TABLE_HEIGHT = "20rem"
 
 
 class ClassWatch:
@@ -119,7 +122,8 @@ class ClassWatch:
             Chart(MAP_CHART, map_spec, self.code, len(pool), lambda start: self.map_points(start, grid=True),
                   f"The class network's P(dark text) where {self.fixed} = {self.value}: every answer a dot "
                   f"(● dark, ◆ light; faint: more than {NEAR} from the slice)"),
-            Chart("students", live.table_spec(figures.STUDENT_COLUMNS, figures.STUDENT_NUMERIC), self.tables, 0,
+            Chart("students", live.table_spec(figures.STUDENT_COLUMNS, figures.STUDENT_NUMERIC, TABLE_HEIGHT,
+                                                  "Scroll the table to see every student."), self.tables, 0,
                   lambda start: {"rows": rows}, "Each student"),
             Chart("splits", live.swatches_spec("No colour has been answered both ways yet."), self.tables, 0,
                   lambda start: {"items": swatches}, "Where the class disagrees: close colours answered both ways"),

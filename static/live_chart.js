@@ -28,6 +28,7 @@ await new Promise((resolve) => {
 const FONT = '13px "Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif';
 const INK = "#31333f";
 const GRID = "#ebe9e3";
+const PAPER = "#fcfbf8";   // the theme's background (.streamlit/config.toml), behind a table's fixed headings
 
 function dashOf(d) {
   return { solid: [], dot: [2, 3], dash: [6, 4] }[d] || [];
@@ -453,8 +454,11 @@ class Table extends TextKind {
       const th = document.createElement("th");
       th.scope = "col";
       th.textContent = String(c);
+      // the headings stay in view while a long table scrolls in its box (`maxHeight`): a sticky cell on the
+      // page's background, its rule drawn as a shadow (a collapsed border would scroll away)
       th.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.25rem 0.5rem;" +
-        "border-bottom:1px solid " + GRID + ";font-weight:600;";
+        "box-shadow:inset 0 -1px 0 " + GRID + ";font-weight:600;vertical-align:bottom;" +
+        "position:sticky;top:0;background:" + PAPER + ";";
       head.appendChild(th);
     });
     const body = table.createTBody();
@@ -463,19 +467,52 @@ class Table extends TextKind {
       row.forEach((cell, i) => {
         const td = tr.insertCell();
         td.textContent = String(cell);
-        // a long name (24 characters, no space) breaks rather than widening its column
+        // a long name (24 characters, no space) breaks rather than widening its column; a short one ("Student
+        // 12") keeps to one line, not squeezed by the long headings beside it
         td.style.cssText = "text-align:" + (numeric[i] ? "right" : "left") + ";padding:0.2rem 0.5rem;" +
-          "border-bottom:1px solid " + GRID + ";overflow-wrap:anywhere;";
+          "border-bottom:1px solid " + GRID + ";overflow-wrap:anywhere;" + (numeric[i] ? "" : "min-width:6.5rem;");
       });
     }
     this.el.replaceChildren(table);
-    // a table wider than a phone scrolls in its own box, not the page; the box is a named region that takes
+    // a table wider than a phone scrolls in its own box, not the page, and one taller than `maxHeight` (a class
+    // of 30) scrolls down in it, so what comes after it stays near; the box is a named region that takes
     // focus, so the keyboard can scroll it too
     this.el.style.overflowX = "auto";
+    if (this.spec.maxHeight) {
+      this.el.style.maxHeight = String(this.spec.maxHeight);
+      this.el.style.overflowY = "auto";
+      this.watchHeight();
+    }
     this.el.tabIndex = 0;
     this.el.setAttribute("role", "region");
-    this.el.setAttribute("aria-label", this.el.parentElement?.firstChild?.textContent || "table");
+    // named by its chart's title (the box's first child; the table's own box sits in the second)
+    const title = this.el.closest("[data-chart]")?.querySelector(":scope > .fontnet-live-title");
+    this.el.setAttribute("aria-label", title?.textContent || "table");
     this.el.dataset.rows = String((p.rows || []).length);
+  }
+  // While the table is taller than its box, a line under it says so (`spec.more`): a scroll bar alone is easy to
+  // miss, and on many screens it shows only while scrolling.
+  watchHeight() {
+    if (!this.more) {
+      this.more = document.createElement("p");
+      this.more.className = "fontnet-table-more";
+      this.more.style.cssText = "font-size:0.85rem;color:" + INK + ";margin:0.3rem 0 0.5rem 0;";
+      this.more.textContent = String(this.spec.more || "");
+      this.root.appendChild(this.more);
+      if (window.ResizeObserver) {
+        this.resize = new ResizeObserver(() => this.showMore());
+        this.resize.observe(this.el);
+      }
+    }
+    this.showMore();
+  }
+  showMore() {
+    this.more.hidden = !this.spec.more || this.el.scrollHeight <= this.el.clientHeight + 1;
+  }
+  destroy() {
+    this.resize?.disconnect();
+    this.more?.remove();
+    super.destroy();
   }
 }
 

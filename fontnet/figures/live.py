@@ -147,9 +147,13 @@ def stats_spec() -> dict:
     return {"kind": "stats"}
 
 
-def table_spec(columns: Sequence[str], numeric: Sequence[bool] = ()) -> dict:
-    """A table with these column headings; `numeric` columns are right-aligned. Rows are lists of text cells."""
-    return {"kind": "table", "columns": list(columns), "numeric": [bool(n) for n in numeric] or [False] * len(columns)}
+def table_spec(columns: Sequence[str], numeric: Sequence[bool] = (), max_height: str | None = None,
+               more: str = "") -> dict:
+    """A table with these column headings; `numeric` columns are right-aligned. Rows are lists of text cells.
+    With `max_height` (a CSS length), a taller table scrolls in its box under headings that stay in view, and
+    `more` is said under it while it does."""
+    spec = {"kind": "table", "columns": list(columns), "numeric": [bool(n) for n in numeric] or [False] * len(columns)}
+    return spec | ({"maxHeight": max_height, "more": more} if max_height else {})
 
 
 def swatches_spec(empty: str) -> dict:

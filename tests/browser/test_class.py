@@ -284,10 +284,69 @@ def test_the_teachers_room_shows_every_students_scores_whole_on_a_laptop_and_a_p
         if layout == "narrow":
             assert fits["map"] >= fits["grid"] - 1, fits          # the map as wide as the panel
         assert state(teacher)["names"] == list(names)
+        assert teacher.locator(f"{PANEL} .fontnet-table-more").is_hidden()   # two students: nothing to scroll
         assert cut_short(teacher) == []
         over = horizontal_overflow(teacher)
         assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
         assert_accessible(teacher, f"Class, a room at {screen}")
+    finally:
+        context.close()
+        db.close()
+
+
+# A class of thirty: the table of students scrolls in its own box (about ten rows) under headings that stay in
+# view, a line under it says so, and where the class disagrees stays beside the map. Before, the table ran 1,700
+# px down the page on a laptop, and the disagreements sat under its last row, far below the map.
+CLASS_TABLE = ("() => { const box = document.querySelector('" + PANEL + " [data-chart=students] [data-rows]');"
+               " const r = e => e.getBoundingClientRect();"
+               " const map = r(document.querySelector('" + PANEL + " [data-chart=map] canvas'));"
+               " const splits = r(document.querySelector('" + PANEL + " [data-chart=splits]'));"
+               " const rows = [...box.querySelectorAll('tbody tr')]; const last = r(rows[rows.length - 1]);"
+               " const more = document.querySelector('" + PANEL + " .fontnet-table-more');"
+               " return {scroll: [box.scrollTop, box.scrollHeight, box.clientHeight], focused: document.activeElement === box,"
+               " label: box.getAttribute('aria-label'), role: box.getAttribute('role'),"
+               " head: Math.round(r(box.querySelector('th')).top - r(box).top),"
+               " last_in_view: last.bottom <= r(box).bottom + 1 && last.top >= r(box).top + r(box.querySelector('th')).height - 1,"
+               " splits_top: Math.round(splits.top), map_bottom: Math.round(map.bottom),"
+               " more: more && !more.hidden ? more.textContent : null,"
+               " one_line: rows.map(tr => Math.round(r(tr.cells[0]).height)).every(h => h < 40)}; }")
+
+
+def test_a_class_of_thirty_scrolls_its_table_of_students_beside_the_map(class_server, browser):
+    db = store.Store(class_server.database_url)
+    code, key = db.create_room()
+    for i in range(30):
+        db.join(code, f"s{i}", f"Student {i + 1}")
+        db.add_answer(code, f"s{i}", "a0", (8 * i, 255 - 8 * i, 120), i % 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    teacher = context.new_page()
+    try:
+        teacher.goto(f"{class_server.url}/class?room={code}&key={key}")
+        wait_state(teacher, "s.answers === '30' && s.rows === 30")
+        wait_for_app(teacher)
+        teacher.locator(f"{PANEL} .fontnet-table-more:not([hidden])").wait_for(timeout=30_000)
+        seen = teacher.evaluate(CLASS_TABLE)
+        top, height, shown = seen["scroll"]
+        assert top == 0 and height > 2 * shown and shown < 400, seen          # a box of about ten rows
+        assert seen["more"] == "Scroll the table to see every student.", seen
+        assert seen["splits_top"] < seen["map_bottom"], seen                  # disagreements beside the map
+        assert seen["one_line"], seen                                         # "Student 12" on one line
+        assert seen["role"] == "region" and seen["label"] == "Each student", seen
+        assert not seen["last_in_view"], seen
+
+        # by keyboard: the box takes focus and End scrolls it to the last student, under headings still in view
+        box = teacher.locator(f"{PANEL} [data-chart=students] [data-rows]")
+        box.focus()
+        teacher.keyboard.press("End")
+        teacher.wait_for_function("() => { const b = document.querySelector('" + PANEL + " [data-chart=students] "
+                                  "[data-rows]'); return b.scrollTop > 0 && b.scrollTop + b.clientHeight >= "
+                                  "b.scrollHeight - 1; }", timeout=30_000)
+        seen = teacher.evaluate(CLASS_TABLE)
+        assert seen["focused"] and seen["last_in_view"], seen
+        assert abs(seen["head"]) <= 1, seen                                   # the headings stay at its top
+        assert state(teacher)["names"][-1] == "Student 30"
+        assert cut_short(teacher) == []
+        assert_accessible(teacher, "Class, a room of thirty")
     finally:
         context.close()
         db.close()
