@@ -282,7 +282,9 @@ else:
     st.markdown(" · ".join(f"{k} ← `{matrix_text(new[k])}`" for k in backprop.PARAMS))
 # one row that wraps on a narrow screen rather than cutting a button's words short
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    st.button("Apply this step", key="apply", on_click=on_apply, type="primary")
+    # a step that blows up has nothing to apply: the button waits for a smaller learning rate (said above)
+    st.button("Apply this step", key="apply", on_click=on_apply, type="primary", disabled=s.after is None,
+              help="This step blows up at this learning rate: try a smaller one." if s.after is None else None)
     with st.container(width=130):
         first_paint.later(st.number_input, "N", SCHEMA["steps"].kind.lo, SCHEMA["steps"].kind.hi, key=K["steps"],
                           reserve_px=68)

@@ -380,8 +380,9 @@ def step(net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> St
     cost_after = after.cost(after.forward(X), Y) if not blew_up(after) else math.nan
     if not math.isfinite(cost_after):
         return Step(before, None, lr, C, math.nan,
-                    f"a step with learning rate {lr:g} blew up: a weight grew past {EXPLODED:g}, or the cost stopped "
-                    "being a finite number. The network is unchanged; try a smaller learning rate.")
+                    f"With learning rate {lr:g}, this step blows up: a weight would grow past {EXPLODED:g}, or the "
+                    "cost would stop being a finite number, so there is no updated network. Try a smaller learning "
+                    "rate.")
     return Step(before, after, lr, C, cost_after)
 
 
@@ -420,7 +421,7 @@ def random_steps(net: Network, n: int, learning_rate: float, seed: int = 0) -> S
         if not (math.isfinite(costs[k]) and all(np.abs(P).max() < EXPLODED for P in new)):
             kept = "is unchanged" if k == 0 else f"is kept as it was after {counted(k, 'step')}"
             return Steps(current, costs[:k], rows[:k],
-                         f"step {k + 1:,} of {len(rows):,} blew up (learning rate {lr:g}): the network {kept}. Try "
+                         f"Step {k + 1:,} of {len(rows):,} blew up (learning rate {lr:g}): the network {kept}. Try "
                          "a smaller learning rate.")
         current.weights_, current.biases_ = new[:2], new[2:]
         current.n_iter_ += 1
