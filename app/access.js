@@ -81,13 +81,62 @@ export function ringInComponents(colour, doc = document) {
   }
 }
 
+// A press that takes away the control it was made on (Open a room, Join room, Delete for good) would drop
+// keyboard focus to the page, with nothing said of what the press did. Focus goes instead to the same control
+// drawn afresh, when the page drew it again (the "Room open" switch is), or else to the message the press left:
+// the first Streamlit message (success, info, warning, error) in the main area whose words were not on the page
+// when the key went down. Tab goes on from there. Only after a key press (a mouse or touch user has no focus to
+// follow), and only while the page has not put focus anywhere else, for a few seconds.
+const MESSAGES = '[data-testid="stMain"] [data-testid="stAlertContainer"]';
+const FOLLOW_MS = 8000;
+
+function widgetKey(el) {
+  const box = el.closest('[class*="st-key-"]');
+  return box ? [...box.classList].find((c) => c.startsWith("st-key-")) : null;
+}
+
+export function followFocus(doc = document) {
+  const w = doc.defaultView;
+  const said = () => [...doc.querySelectorAll(MESSAGES)];
+  let keyed = null;   // the messages' words when the last key went down; null after a pointer
+  let lost = null;
+  doc.addEventListener("keydown", () => { keyed = new Set(said().map((m) => m.textContent)); }, true);
+  doc.addEventListener("pointerdown", () => { keyed = null; }, true);
+  doc.addEventListener("focusout", (e) => {
+    if (e.relatedTarget || !keyed || !e.target.closest?.('[data-testid="stMain"]')) return;
+    lost = { control: e.target, key: widgetKey(e.target), before: keyed, at: w.performance.now() };
+    w.setTimeout(follow, 0);
+  }, true);
+  const follow = () => {
+    if (!lost) return;
+    const active = doc.activeElement;
+    if (w.performance.now() - lost.at > FOLLOW_MS || (active && active !== doc.body)) {
+      lost = null;
+      return;
+    }
+    if (lost.control.isConnected) return;
+    const { tagName, type } = lost.control;
+    const again = lost.key && [...doc.querySelectorAll(`.${w.CSS.escape(lost.key)} ${tagName}`)]
+      .find((el) => el.type === type && !el.disabled);
+    const target = again || said().find((m) => !lost.before.has(m.textContent));
+    if (target) {
+      if (!again) target.tabIndex = -1;
+      target.focus();
+      lost = null;
+    }
+  };
+  return follow;
+}
+
 export default function (component) {
   component.parentElement.setAttribute("data-access", "ready");  // for tests: the script is live
   if (window.__fontnetAccess) return;
   window.__fontnetAccess = true;
   const colour = /^#[0-9a-fA-F]{6}$/.test(component.data?.primary || "") ? component.data.primary : "#b93e0c";
   let measuring = false;
+  const follow = followFocus();
   const apply = () => {
+    follow();
     fixNavigation();
     exposeShortcuts();
     ringInComponents(colour);

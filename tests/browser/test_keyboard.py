@@ -42,6 +42,19 @@ def tab_to(page, name: str, backwards: bool = False) -> dict:
     raise AssertionError(f"{MAX_TABS} presses of {key} never reached {name!r}")
 
 
+def wait_focus_on_message(page, words: str) -> dict:
+    """Wait until keyboard focus is on the page's message that says `words` (after a press took its control away);
+    whether a ring shows it."""
+    try:
+        page.wait_for_function("w => { const a = document.activeElement; return a?.dataset.testid === "
+                               "'stAlertContainer' && a.textContent.includes(w); }", arg=words, timeout=30_000)
+    except Exception as e:
+        raise AssertionError(f"focus never reached the message {words!r}: "
+                             f"{page.evaluate('() => document.activeElement.outerHTML.slice(0, 200)')}") from e
+    return page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                         "return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; }")
+
+
 def press(page, name: str, backwards: bool = False) -> None:
     """Tab to the button `name` and press Enter."""
     tab_to(page, name, backwards)
@@ -172,6 +185,11 @@ def test_class_a_teacher_opens_a_room_a_student_joins_and_answers_and_the_teache
         code = teacher.locator("#class-code")
         code.wait_for(timeout=60_000)
         room = code.inner_text().replace("-", "").strip()
+        # the button is gone: focus is on what the press did, drawn, and Tab goes on to the students' link
+        said = wait_focus_on_message(teacher, "is open")
+        assert said["outline"], said
+        teacher.keyboard.press("Tab")
+        assert "/teach?room=" in teacher.evaluate("() => document.activeElement.innerText")
         wait_state(teacher, "s.answers === '0'")
 
         student.goto(f"{room_server.url}/teach?room={room}")
@@ -192,6 +210,16 @@ def test_class_a_teacher_opens_a_room_a_student_joins_and_answers_and_the_teache
         teacher.keyboard.press("Space")
         teacher.get_by_text("The room is closed").wait_for(timeout=30_000)
         assert not teacher.get_by_role("switch", name="Room open").is_checked()
+        kept = teacher.evaluate(FOCUSED, "Room open")
+        assert kept and kept["match"], kept   # a control still there keeps its focus
+
+        # Delete the room… is replaced by its question, and Delete for good by what it did: focus follows each
+        press(teacher, "Delete the room…")
+        wait_focus_on_message(teacher, "for good? Nobody can undo this.")
+        teacher.keyboard.press("Tab")
+        assert teacher.evaluate(FOCUSED, "Delete for good")["match"]
+        teacher.keyboard.press("Enter")
+        wait_focus_on_message(teacher, "is deleted")
     finally:
         for c in contexts:
             c.close()
