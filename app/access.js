@@ -81,14 +81,25 @@ export function ringInComponents(colour, doc = document) {
   }
 }
 
-// A press that takes away the control it was made on (Open a room, Join room, Delete for good) would drop
-// keyboard focus to the page, with nothing said of what the press did. Focus goes instead to the same control
-// drawn afresh, when the page drew it again (the "Room open" switch is), or else to the message the press left:
-// the first Streamlit message (success, info, warning, error) in the main area whose words were not on the page
-// when the key went down. Tab goes on from there. Only after a key press (a mouse or touch user has no focus to
-// follow), and only while the page has not put focus anywhere else, for a few seconds.
+// A key press on a control that the page then takes away or turns off drops keyboard focus to the page: Open a
+// room becomes the room, Delete for good a message, Pause turns off when pressed, and a message shown above a
+// control makes Streamlit draw the control again as a new element (Backprop's Apply this step, the "Room open"
+// switch). Focus goes instead, in this order, to:
+// 1. the same control drawn afresh (the same widget key), so a second press needs no Tab;
+// 2. the message the press left: the first Streamlit message (success, info, warning, error) in the main area
+//    whose words were not on the page when the key went down, once the page has settled;
+// 3. for a control turned off, the next control after it (Pause's Resume, Undo's Skip).
+// Only after a key press (a mouse or touch user has no focus to follow), and only while the page has not put
+// focus anywhere else, for a few seconds.
 const MESSAGES = '[data-testid="stMain"] [data-testid="stAlertContainer"]';
+const TABBABLE = 'button:not([disabled]), a[href], input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), ' +
+  'select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 const FOLLOW_MS = 8000;
+// Until the press's script run has ended (Streamlit's own run state on the app's element, or SETTLE_MS where a
+// version does not say), only the same control drawn afresh is looked for: a message and the next control wait
+// until the page is whole, so that they never win over a control still to be drawn.
+const SETTLE_MS = 1000;
+const CHECK_MS = 50;
 
 function widgetKey(el) {
   const box = el.closest('[class*="st-key-"]');
@@ -100,30 +111,53 @@ export function followFocus(doc = document) {
   const said = () => [...doc.querySelectorAll(MESSAGES)];
   let keyed = null;   // the messages' words when the last key went down; null after a pointer
   let lost = null;
+  let timer = null;
   doc.addEventListener("keydown", () => { keyed = new Set(said().map((m) => m.textContent)); }, true);
   doc.addEventListener("pointerdown", () => { keyed = null; }, true);
   doc.addEventListener("focusout", (e) => {
     if (e.relatedTarget || !keyed || !e.target.closest?.('[data-testid="stMain"]')) return;
     lost = { control: e.target, key: widgetKey(e.target), before: keyed, at: w.performance.now() };
-    w.setTimeout(follow, 0);
+    follow();
   }, true);
-  const follow = () => {
-    if (!lost) return;
+  const land = (el, message = false) => {
+    if (message) el.tabIndex = -1;
+    el.focus();
+    lost = null;
+  };
+  const decide = (whole) => {
     const active = doc.activeElement;
-    if (w.performance.now() - lost.at > FOLLOW_MS || (active && active !== doc.body)) {
+    if (!lost || w.performance.now() - lost.at > FOLLOW_MS || (active && active !== doc.body)) {
       lost = null;
       return;
     }
-    if (lost.control.isConnected) return;
-    const { tagName, type } = lost.control;
-    const again = lost.key && [...doc.querySelectorAll(`.${w.CSS.escape(lost.key)} ${tagName}`)]
-      .find((el) => el.type === type && !el.disabled);
-    const target = again || said().find((m) => !lost.before.has(m.textContent));
-    if (target) {
-      if (!again) target.tabIndex = -1;
-      target.focus();
-      lost = null;
+    const { control, key } = lost;
+    if (control.isConnected && !control.disabled) return;  // still there and on: focus left for another reason
+    // the control itself, or the same widget drawn afresh (on or off)
+    const here = control.isConnected ? control : key && [...doc.querySelectorAll(`.${w.CSS.escape(key)} ${control.tagName}`)]
+      .find((el) => el.type === control.type);
+    if (here && !here.disabled) return land(here);
+    if (!whole) return;
+    const message = said().find((m) => !lost.before.has(m.textContent));
+    if (message) return land(message, true);
+    // a control turned off: the next one on in its row (Pause's Resume), else the one before it
+    const row = here && here.closest('[data-testid="stHorizontalBlock"]');
+    if (row) {
+      const on = [...row.querySelectorAll(TABBABLE)].filter((el) => el.getClientRects().length);
+      const after = on.find((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const next = after || on.filter((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
+      if (next) land(next);
     }
+  };
+  const settled = () => {
+    const state = doc.querySelector('[data-testid="stApp"]')?.dataset.testScriptState;
+    const waited = w.performance.now() - lost.at;
+    return waited >= CHECK_MS && (state ? state !== "running" : waited >= SETTLE_MS);
+  };
+  // checked on every change to the page and every CHECK_MS while focus is lost (the run's end changes no element)
+  const follow = () => {
+    if (!lost) return;
+    decide(settled());
+    if (lost && !timer) timer = w.setTimeout(() => { timer = null; follow(); }, CHECK_MS);
   };
   return follow;
 }

@@ -55,6 +55,19 @@ def wait_focus_on_message(page, words: str) -> dict:
                          "return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; }")
 
 
+def wait_focus_on(page, name: str) -> dict:
+    """Wait until keyboard focus is on the control `name` without a key pressed (focus followed a press); it must
+    show a focus ring."""
+    try:
+        page.wait_for_function(f"name => {{ const f = ({FOCUSED})(name); return f && f.match; }}", arg=name,
+                               timeout=30_000)
+    except Exception as e:
+        raise AssertionError(f"focus never reached {name!r}: {page.evaluate(FOCUSED, name)}") from e
+    focused = page.evaluate(FOCUSED, name)
+    assert focused["outline"] or focused["shadow"], f"no visible focus on {name!r}: {focused}"
+    return focused
+
+
 def press(page, name: str, backwards: bool = False) -> None:
     """Tab to the button `name` and press Enter."""
     tab_to(page, name, backwards)
@@ -141,7 +154,9 @@ def test_train_train_pause_resume(app_server, page):
     press(page, "Pause")
     paused = wait_whole(page, "paused", timeout=60_000)
     wait_for_app(page)
-    press(page, "Resume")
+    # Pause is off now: focus went on to Resume, which Enter presses with no Tab
+    wait_focus_on(page, "Resume")
+    page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')?.innerText"
                            ".startsWith('running')", timeout=60_000)
     page.wait_for_function("n => +(/iteration ([\\d,]+) of/.exec(document.querySelector('[data-testid=stProgress]')"
@@ -159,6 +174,11 @@ def test_backprop_apply(app_server, page):
     press(page, "Apply this step")
     page.get_by_text("Step applied").first.wait_for(timeout=60_000)
     assert "after 1 applied step" in page.locator('[data-testid="stMain"]').inner_text()
+    # the message above it makes Streamlit draw the button afresh: focus stays on it, and Enter applies again
+    wait_for_app(page)
+    wait_focus_on(page, "Apply this step")
+    page.keyboard.press("Enter")
+    page.get_by_text("after 2 applied steps").first.wait_for(timeout=60_000)
 
 
 def test_digits_a_random_test_image_then_clear(app_server, page):
