@@ -101,9 +101,26 @@ const FOLLOW_MS = 8000;
 const SETTLE_MS = 1000;
 const CHECK_MS = 50;
 
+// The same control drawn afresh: the element with its widget key (the class Streamlit puts on a keyed widget's
+// own element container, not on a keyed container around it), else the one control of its kind with its name.
+function sameControl(doc, lost) {
+  const { control } = lost;
+  const kind = (el) => el.tagName === control.tagName && el.type === control.type;
+  if (lost.key) {
+    return [...doc.querySelectorAll(`.${doc.defaultView.CSS.escape(lost.key)} ${control.tagName}`)].find(kind);
+  }
+  const named = [...doc.querySelectorAll(`[data-testid="stMain"] ${control.tagName}`)]
+    .filter((el) => kind(el) && controlName(el) === lost.name);
+  return named.length === 1 ? named[0] : null;
+}
+
+function controlName(el) {
+  return (el.getAttribute("aria-label") || el.textContent || "").trim();
+}
+
 function widgetKey(el) {
-  const box = el.closest('[class*="st-key-"]');
-  return box ? [...box.classList].find((c) => c.startsWith("st-key-")) : null;
+  const box = el.closest('[data-testid="stElementContainer"]');
+  return box ? [...box.classList].find((c) => c.startsWith("st-key-")) || null : null;
 }
 
 export function followFocus(doc = document) {
@@ -116,7 +133,8 @@ export function followFocus(doc = document) {
   doc.addEventListener("pointerdown", () => { keyed = null; }, true);
   doc.addEventListener("focusout", (e) => {
     if (e.relatedTarget || !keyed || !e.target.closest?.('[data-testid="stMain"]')) return;
-    lost = { control: e.target, key: widgetKey(e.target), before: keyed, at: w.performance.now() };
+    lost = { control: e.target, key: widgetKey(e.target), name: controlName(e.target), before: keyed,
+             at: w.performance.now() };
     follow();
   }, true);
   const land = (el, message = false) => {
@@ -130,11 +148,10 @@ export function followFocus(doc = document) {
       lost = null;
       return;
     }
-    const { control, key } = lost;
+    const { control } = lost;
     if (control.isConnected && !control.disabled) return;  // still there and on: focus left for another reason
     // the control itself, or the same widget drawn afresh (on or off)
-    const here = control.isConnected ? control : key && [...doc.querySelectorAll(`.${w.CSS.escape(key)} ${control.tagName}`)]
-      .find((el) => el.type === control.type);
+    const here = control.isConnected ? control : sameControl(doc, lost);
     if (here && !here.disabled) return land(here);
     if (!whole) return;
     const message = said().find((m) => !lost.before.has(m.textContent));
