@@ -26,6 +26,7 @@ from fontnet import classroom, training
 from fontnet.classroom import ClassView, Pool
 from fontnet.figures import classroom as figures
 from fontnet.figures import live
+from fontnet.figures.training import CLASS_MAP_LEGEND
 from fontnet.parsing import counted
 from fontnet.store import NotTeacher, Room, RoomNotFound, Store, StoreError, Student
 
@@ -110,6 +111,7 @@ class ClassWatch:
         _, xi, yi = training.slice_axes(self.fixed)
         fade = {"channel": training.CHANNELS.index(self.fixed), "at": self.value, "within": NEAR}
         map_spec = live.map_spec(training.CHANNELS[xi], training.CHANNELS[yi], training.MAP_SIZE, fade=fade,
+                                 legend=CLASS_MAP_LEGEND,
                                  alt=f"The class network's P(dark text) where {self.fixed} = {self.value}, with "
                                      f"{counted(len(pool), 'answer')} as dots")
 

@@ -15,7 +15,6 @@ from app.presses import whole_callback
 from app.text import md_literal
 from fontnet import classroom, store, teach, training
 from fontnet.figures.classroom import qr_svg, student_labels
-from fontnet.figures.training import CLASS_MAP_LEGEND, legend_html
 from fontnet.parsing import counted, duration_text
 from fontnet.settings import CLASS as SCHEMA
 from fontnet.store import NotTeacher, RoomNotFound, StoreError
@@ -216,7 +215,6 @@ def show_panel(w: ClassWatch) -> None:
     c1, c2 = st.columns([1, 2])
     fixed = c1.radio("Map's fixed channel", training.CHANNELS, index=2, key="class_slice", horizontal=True)
     value = c2.slider("at", 0, 255, 128, key="class_at")
-    st.markdown(legend_html(CLASS_MAP_LEGEND), unsafe_allow_html=True)   # the map's lines, as on Train and Teach
     if not w.room.open:
         st.info("The room is closed: this view stays as it is until you open the room again.")
     with w.lock:   # the feed may be refreshing it meanwhile

@@ -194,6 +194,7 @@ class MapChart {
       this.canvas.setAttribute("aria-label", spec.alt);
     }
     root.appendChild(this.canvas);
+    if (spec.legend) this.addLegend(spec.legend);
     if (spec.readout) this.addReadout(spec.readout);
     this.state = null;
     this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
@@ -318,6 +319,32 @@ class MapChart {
   // a dot within a few pixels. The server's exact P (`p`, three decimals) when it sent one, else the grid's. From
   // the keyboard, the focused map's arrow keys move a cell cursor (outlined on the map) and the readout, a polite
   // live region, says the same for it.
+  // The key to the map's lines, right under it: each line's sample in its colour and dash, and its name as text
+  // (the server's words). Colours only from #rrggbb values.
+  addLegend(items) {
+    const key = document.createElement("div");
+    key.className = "fontnet-map-legend";
+    key.style.cssText = "font-size:0.85rem;line-height:1.6;color:" + INK + ";display:flex;flex-wrap:wrap;" +
+      "gap:0 1.1em;margin:0.2rem 0 0 0;";
+    const SVG = "http://www.w3.org/2000/svg";
+    for (const item of items) {
+      const entry = document.createElement("span");
+      entry.style.whiteSpace = "nowrap";
+      const svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("width", "26");
+      svg.setAttribute("height", "10");
+      svg.setAttribute("aria-hidden", "true");
+      svg.style.marginRight = "0.3em";
+      const line = document.createElementNS(SVG, "line");
+      for (const [k, v] of [["x1", 1], ["y1", 5], ["x2", 25], ["y2", 5], ["stroke-width", 2.5]]) line.setAttribute(k, v);
+      line.setAttribute("stroke", colour(item.colour, INK));
+      line.setAttribute("stroke-dasharray", dashOf(item.dash).join(" "));
+      svg.appendChild(line);
+      entry.append(svg, String(item.name));
+      key.appendChild(entry);
+    }
+    this.root.appendChild(this.legend = key);
+  }
   addReadout(rest) {
     const out = document.createElement("div");
     out.className = "fontnet-map-readout";
@@ -386,6 +413,7 @@ class MapChart {
   destroy() {
     this.resize.disconnect();
     this.canvas.remove();
+    if (this.legend) this.legend.remove();
     if (this.readout) this.readout.remove();
   }
 }

@@ -277,11 +277,12 @@ def test_the_panel_shows_counts_the_class_network_dots_students_and_splits(db):
     mp = chart(data, "map")
     assert [d[2:] for d in mp["dots"]] == [[*a.rgb, a.label] for a in db.answers(code, key)]
     assert len(mp["grid"]) == 52 * 52 and mp["spec"]["fade"] == {"channel": 2, "at": 128, "within": 40}
-    # the map's key names its two lines in the colours the map draws them in: the formula's solid, the network's dashed
-    [key_md] = [m.value for m in at.markdown if "the formula's boundary" in m.value]
-    formula, network = (re.search(rf'stroke="([^"]+)" stroke-width="2.5" stroke-dasharray="([^"]*)"/></svg> {name}',
-                                  key_md).groups() for name in ("the formula's boundary", r"class network: P\(dark\) = 0\.5"))
-    assert formula == (mp["spec"]["boundary_colour"], "") and network[0] == mp["spec"]["line"] and network[1]
+    # the map's key, drawn under it, names its two lines in the colours the map draws them in: the formula's
+    # solid, the network's dashed (and the page shows no second key above the panel)
+    assert mp["spec"]["legend"] == [
+        {"name": "the formula's boundary", "colour": mp["spec"]["boundary_colour"], "dash": "solid"},
+        {"name": "class network: P(dark) = 0.5", "colour": mp["spec"]["line"], "dash": "dash"}]
+    assert not [m.value for m in at.markdown if "the formula's boundary" in m.value]
     rows = chart(data, "students")["rows"]
     assert [r[:2] for r in rows] == [["<b>Ann</b>", "3"], ["Student 2", "1"]]   # text: the browser sets it as text
     scores = {s.student: s for s in view.students}

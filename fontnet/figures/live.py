@@ -112,7 +112,7 @@ def weights_points(history: Sequence, names: Sequence[str], start: int = 0) -> l
 
 
 def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT, fade: dict | None = None,
-             alt: str = "", readout: str = "") -> dict:
+             alt: str = "", readout: str = "", legend: Sequence[tuple[str, str, str]] = ()) -> dict:
     """P(dark text) over a slice of the RGB cube: a size x size grid, coloured like the Train page's map, with the
     network's P = 0.5 line (`line`), the formula's boundary (`boundary_colour`) and the data dots' outlines by
     label (`dot_edges`: light text, dark text).
@@ -121,12 +121,15 @@ def map_spec(x_label: str, y_label: str, size: int, height: int = MAP_HEIGHT, fa
     `within` from the slice faintly; `alt` is the canvas's text alternative (the app's own words). With
     `readout` (the words shown before the pointer is on the map) a line under the map reads P(dark) and the
     channels of the cell under the pointer, and the colour and answer of a dot there; the points then carry
-    `p`, P(dark) per cell to three decimals (`map_points(..., exact=True)`)."""
+    `p`, P(dark) per cell to three decimals (`map_points(..., exact=True)`). `legend` ((name, colour, dash) per
+    line, as `figures.training`'s legends) is drawn right under the map as its key."""
     spec = {"kind": "map", "x_label": x_label, "y_label": y_label, "size": int(size), "height": int(height),
             "scale": [[float(t), c] for t, c in MAP_SCALE], "line": NETWORK_LINE, "boundary_colour": FORMULA_LINE,
             "dot_edges": list(DOT_EDGES)}
     if readout:
         spec["readout"] = readout
+    if legend:
+        spec["legend"] = [{"name": name, "colour": colour, "dash": dash} for name, colour, dash in legend]
     if fade is not None:
         spec["fade"] = {k: int(fade[k]) for k in ("channel", "at", "within")}
     if alt:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 
 from fontnet import store
+from fontnet.figures.training import FORMULA_LINE, NETWORK_LINE
 from tests.browser.a11y import PHONE, assert_accessible, cut_short, gap_below, horizontal_overflow
 from tests.browser.conftest import ROOT, assert_nothing_ran, screenshot, wait_for_app
 
@@ -333,6 +334,16 @@ def test_a_class_of_thirty_scrolls_its_table_of_students_beside_the_map(class_se
         assert seen["one_line"], seen                                         # "Student 12" on one line
         assert seen["role"] == "region" and seen["label"] == "Each student", seen
         assert not seen["last_in_view"], seen
+        # the map's key sits right under the map, each line's sample in the map's colours
+        key = teacher.evaluate("() => { const map = document.querySelector('" + PANEL + " [data-chart=map]');"
+                               " const key = map.querySelector('.fontnet-map-legend');"
+                               " return {gap: key.getBoundingClientRect().top - map.querySelector('canvas')"
+                               ".getBoundingClientRect().bottom, text: key.innerText,"
+                               " lines: [...key.querySelectorAll('line')].map(l => [l.getAttribute('stroke'),"
+                               " l.getAttribute('stroke-dasharray')])}; }")
+        assert 0 <= key["gap"] <= 12, key
+        assert "the formula's boundary" in key["text"] and "class network: P(dark) = 0.5" in key["text"], key
+        assert key["lines"] == [[FORMULA_LINE, ""], [NETWORK_LINE, "6 4"]], key
 
         # by keyboard: the box takes focus and End scrolls it to the last student, under headings still in view
         box = teacher.locator(f"{PANEL} [data-chart=students] [data-rows]")
