@@ -86,9 +86,9 @@ export function ringInComponents(colour, doc = document) {
 // control makes Streamlit draw the control again as a new element (Backprop's Apply this step, the "Room open"
 // switch). Focus goes instead, in this order, to:
 // 1. the same control drawn afresh (the same widget key), so a second press needs no Tab;
-// 2. the message the press left: the first Streamlit message (success, info, warning, error) in the main area
-//    whose words were not on the page when the key went down, once the page has settled;
-// 3. for a control turned off, the next control after it (Pause's Resume, Undo's Skip).
+// 2. for a control turned off, the next control on in its row (Pause's Resume, Undo's Skip), where it was;
+// 3. the message the press left: the first Streamlit message (success, info, warning, error) in the main area
+//    whose words were not on the page when the key went down, once the page has settled.
 // Only after a key press (a mouse or touch user has no focus to follow), and only while the page has not put
 // focus anywhere else, for a few seconds.
 const MESSAGES = '[data-testid="stMain"] [data-testid="stAlertContainer"]';
@@ -154,16 +154,16 @@ export function followFocus(doc = document) {
     const here = control.isConnected ? control : sameControl(doc, lost);
     if (here && !here.disabled) return land(here);
     if (!whole) return;
-    const message = said().find((m) => !lost.before.has(m.textContent));
-    if (message) return land(message, true);
-    // a control turned off: the next one on in its row (Pause's Resume), else the one before it
+    // a control turned off, where it was: the next one on in its row (Pause's Resume), else the one before it
     const row = here && here.closest('[data-testid="stHorizontalBlock"]');
     if (row) {
       const on = [...row.querySelectorAll(TABBABLE)].filter((el) => el.getClientRects().length);
       const after = on.find((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
       const next = after || on.filter((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
-      if (next) land(next);
+      if (next) return land(next);
     }
+    const message = said().find((m) => !lost.before.has(m.textContent));
+    if (message) land(message, true);
   };
   const settled = () => {
     const state = doc.querySelector('[data-testid="stApp"]')?.dataset.testScriptState;
