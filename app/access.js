@@ -86,7 +86,8 @@ export function ringInComponents(colour, doc = document) {
 // control makes Streamlit draw the control again as a new element (Backprop's Apply this step, the "Room open"
 // switch). Focus goes instead, in this order, to:
 // 1. the same control drawn afresh (the same widget key), so a second press needs no Tab;
-// 2. for a control turned off, the next control on in its row (Pause's Resume, Undo's Skip), where it was;
+// 2. for a control turned off, the control its press turned on in its row (Pause's Resume, Resume's Pause), else
+//    the next control on in its row (Undo's Skip), where it was;
 // 3. the message the press left: the first Streamlit message (success, info, warning, error) in the main area
 //    whose words were not on the page when the key went down, once the page has settled.
 // Only after a key press (a mouse or touch user has no focus to follow), and only while the page has not put
@@ -129,11 +130,16 @@ export function followFocus(doc = document) {
   let keyed = null;   // the messages' words when the last key went down; null after a pointer
   let lost = null;
   let timer = null;
-  doc.addEventListener("keydown", () => { keyed = new Set(said().map((m) => m.textContent)); }, true);
+  let woke = new Set();  // the names of the controls that were off in the pressed control's row at that key
+  doc.addEventListener("keydown", () => {
+    keyed = new Set(said().map((m) => m.textContent));
+    const row = doc.activeElement?.closest?.('[data-testid="stHorizontalBlock"]');
+    woke = new Set(row ? [...row.querySelectorAll("button[disabled], input[disabled]")].map(controlName) : []);
+  }, true);
   doc.addEventListener("pointerdown", () => { keyed = null; }, true);
   doc.addEventListener("focusout", (e) => {
     if (e.relatedTarget || !keyed || !e.target.closest?.('[data-testid="stMain"]')) return;
-    lost = { control: e.target, key: widgetKey(e.target), name: controlName(e.target), before: keyed,
+    lost = { control: e.target, key: widgetKey(e.target), name: controlName(e.target), before: keyed, woke,
              at: w.performance.now() };
     follow();
   }, true);
@@ -154,12 +160,15 @@ export function followFocus(doc = document) {
     const here = control.isConnected ? control : sameControl(doc, lost);
     if (here && !here.disabled) return land(here);
     if (!whole) return;
-    // a control turned off, where it was: the next one on in its row (Pause's Resume), else the one before it
+    // a control turned off, where it was: the control in its row that the press turned on (Pause's Resume,
+    // Resume's Pause), else the next one on in its row (Undo's Skip), else the one before it
     const row = here && here.closest('[data-testid="stHorizontalBlock"]');
     if (row) {
       const on = [...row.querySelectorAll(TABBABLE)].filter((el) => el.getClientRects().length);
+      const turnedOn = on.find((el) => lost.woke.has(controlName(el)));
       const after = on.find((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
-      const next = after || on.filter((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
+      const next = turnedOn || after ||
+        on.filter((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
       if (next) return land(next);
     }
     const message = said().find((m) => !lost.before.has(m.textContent));

@@ -162,7 +162,9 @@ def test_train_train_pause_resume(app_server, page):
     page.wait_for_function("n => +(/iteration ([\\d,]+) of/.exec(document.querySelector('[data-testid=stProgress]')"
                            "?.innerText) || [0, '0'])[1].replace(/,/g, '') > n", arg=paused["last"], timeout=60_000)
     wait_for_app(page)
-    press(page, "Pause", backwards=True)  # Pause is before Resume
+    # Resume is off now: focus went to Pause, the control the press turned on, not on to Step after Resume
+    wait_focus_on(page, "Pause")
+    page.keyboard.press("Enter")
     again = wait_whole(page, "paused", timeout=60_000)
     assert again["last"] > paused["last"]  # it trained on after Resume
 
