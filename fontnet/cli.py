@@ -190,7 +190,12 @@ def _read_colours(words: list[str]) -> list:
         triples = " ".join(",".join(w.strip() for w in words[i:i + 3]) for i in range(0, len(words), 3))
         raise colors.ColourError(f"{' '.join(words)!r} reads as red, green and blue: join them with commas "
                                  f"({triples}), or write hex colours with a # (#{words[0].strip()})")
-    return [colors.parse_colour(c) for c in words]
+    rgbs = [colors.parse_colour(c) for c in words]
+    for word, rgb in zip(words, rgbs):   # '255' alone is the hex colour #255, as in CSS: say so, in case a number was meant
+        if (w := word.strip()).isdigit() and len(w) == 3:
+            print(f"note: {w!r} reads as the hex colour #{w} ({colors.to_hex(rgb)}); red, green and blue are "
+                  f"written with commas, as {w},{w},{w}", file=sys.stderr)
+    return rgbs
 
 
 def cmd_predict(a, out) -> None:

@@ -33,6 +33,17 @@ def test_predict_json_matches_the_default_model():
     assert res["text"] == "dark" and res["contrast_dark"] > res["contrast_light"]
 
 
+def test_three_digits_alone_read_as_hex_and_say_so(capsys):
+    """'255' is the CSS shorthand #255 (#225555), not red 255: the answer says which colour it read, and a note on
+    stderr says how to write red, green and blue; with a #, or six digits, there is nothing to note."""
+    code, out = run_captured(["predict", "255", "--json"])
+    assert code == 0 and json.loads(out)["rgb"] == [0x22, 0x55, 0x55]
+    assert capsys.readouterr().err.strip() == ("note: '255' reads as the hex colour #255 (#225555); red, green and "
+                                               "blue are written with commas, as 255,255,255")
+    code, out = run_captured(["predict", "#255", "112233"])
+    assert code == 0 and len(out.strip().splitlines()) == 2 and capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("name,rgb", [("rebeccapurple", (102, 51, 153)), ("RebeccaPurple", (102, 51, 153)),
                                       ("cyan", (0, 255, 255)), ("white", (255, 255, 255))])
 def test_predict_takes_css_colour_names(name, rgb):
