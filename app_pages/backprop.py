@@ -199,7 +199,7 @@ def show_worked(b: backprop.Backprop, chk: backprop.Check, s: backprop.Step) -> 
 
 def show_step_settings() -> None:
     """The step's label, network, seed, activation, loss and learning rate."""
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c2, c3 = st.columns([1.6, 1.8, 1.3])  # the largest seed whole in its box from 1,024 px
     for name, label, row in (("label", "Label Y", c1), ("model", "Network", c2)):
         row.radio(label, SCHEMA[name].kind.names, format_func=SCHEMA[name].kind.label, key=K[name], horizontal=True)
     seed = SCHEMA["seed"].kind

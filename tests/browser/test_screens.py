@@ -21,12 +21,13 @@ SCREENS = {"1024x768": (1024, 768), "1280x800": (1280, 800), "1366x768": (1366, 
 # Predict with its matrix arithmetic; Activations with all six functions chosen; Tune with weights as wide as a typed one
 # gets in practice (the boxes hold -12.3456 whole) and up to its limits (-1000.00 and -150.00: two decimals there);
 # Teach with one answer, so its scores carry their change beside them; Backprop with the chapter's
-# printed update beside the chain rule (its gradient check has seven columns, the seed comparison eight)
+# printed update beside the chain rule (its gradient check has seven columns, the seed comparison eight), and with
+# its largest seed (its box once cut the last digit at 1,280 px)
 PAGES = [("/", "Predict"), ("/?math=true&bg=ffc0cb", "Predict"), ("/teach?labels=ffc0cb.d", "Teach"),
          ("/class", "Class"), ("/train", "Train"),
          ("/tune?w1_11=-12.3456&w1_12=-99.9999&w1_13=10.5&b1_1=-0.0001&w2_1=-12.3456&w2_2=-1000&w2_3=999.9999&b2=-150.5",
           "Tune"),
-         ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop", "Backprop"), ("/backprop?printed=true", "Backprop"),
+         ("/backprop?loss=cross_entropy", "Backprop"), ("/backprop?seed=4294967295", "Backprop"), ("/backprop?printed=true", "Backprop"),
          ("/activations", "Activations"), ("/activations?fn=linear,logistic,tanh,relu,leaky_relu,softmax", "Activations"),
          ("/digits", "Digits")]
 
