@@ -124,6 +124,23 @@ def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server,
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
 
 
+# The gaps between columns stacked one above the other on a phone: (the upper column's bottom, the lower one's top)
+STACKED_GAPS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stHorizontalBlock]')]
+  .map(row => [...row.children].filter(c => c.dataset.testid === 'stColumn' && c.getBoundingClientRect().height > 0))
+  .flatMap(cols => cols.slice(1).map((c, i) => c.getBoundingClientRect().top - cols[i].getBoundingClientRect().bottom))
+  .filter(gap => gap >= 0)"""
+
+
+@pytest.mark.parametrize("path,title", [("/teach", "Teach"), ("/tune", "Tune")])
+def test_columns_stacked_on_a_phone_are_as_close_as_any_two_elements(app_server, phone, path, title):
+    """Teach's question and its scores, Tune's weights and its map sit side by side with a wide gap on a laptop; on a
+    phone they stack, 1rem (16 px) apart as everything else on the page, not 4rem (a 64-pixel hole)."""
+    open_page(phone, app_server.url + path, title)
+    gaps = phone.evaluate(STACKED_GAPS)
+    assert gaps, "no columns stacked on a phone"
+    assert max(gaps) <= 16.5, gaps
+
+
 # Pages with their figures drawn, with how many figures that have text each shows, and a button to press first: Train
 # with two kept runs (their loss chart, and the cost surface), Backprop with 30 steps applied (their costs), softmax
 # with eight classes, Digits with a test image (Figure 7-8), and Tune, whose map is 234 px wide in a tablet's column.
