@@ -199,7 +199,12 @@ class MapChart {
     this.state = null;
     this.dots = null;   // a history of dots ([x, y, r, g, b, label]) that updates append to, when the server sends `dots`
     this.count = 0;
-    this.resize = new ResizeObserver(() => this.draw(true));
+    // Redrawn at a new width; the canvas's own height follows its width (draw), which the observer then sees as
+    // the root's new size: only a change of width redraws, a frame later, so that the observer never loops.
+    this.width = 0;
+    this.resize = new ResizeObserver(() => {
+      if (this.root.clientWidth !== this.width) requestAnimationFrame(() => this.draw(true));
+    });
     this.resize.observe(root);
   }
   replace(p) {
@@ -227,14 +232,18 @@ class MapChart {
     if (!s || !s.grid || !(this.dirty || force)) return;
     this.dirty = false;
     const dpr = window.devicePixelRatio || 1;
-    const W = Math.max(this.root.clientWidth, 200);
-    const H = this.spec.height;
+    this.width = this.root.clientWidth;
+    const W = Math.max(this.width, 200);
+    const m = { l: 52, r: 10, t: 8, b: 40 };
+    // the map is square: in a box narrower than it is tall (a phone), the canvas is only as tall as the square
+    // and its axes, so that the key under it follows it without a gap
+    const H = Math.min(this.spec.height, W - m.l - m.r + m.t + m.b);
+    if (this.canvas.style.height !== H + "px") this.canvas.style.height = H + "px";
     this.canvas.width = Math.round(W * dpr);
     this.canvas.height = Math.round(H * dpr);
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const m = { l: 52, r: 10, t: 8, b: 40 };
     const side = Math.min(W - m.l - m.r, H - m.t - m.b);
     const n = this.spec.size;
     const px = (v) => m.l + (v / 255) * side;

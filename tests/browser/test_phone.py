@@ -261,9 +261,30 @@ def fits(page, what: str) -> None:
     assert_accessible(page, what)
 
 
+# For each decision map on the page (a live panel's canvas), the CSS pixels of canvas under the lowest pixel it
+# painted (its x axis's name). The map is square: on a phone its canvas kept a laptop's height, and a blank band of
+# 96 px opened between the map and the key under it.
+BLANK_UNDER_MAPS = """() => [...document.querySelectorAll('[data-chart=map] canvas')].map(c => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const painted = y => { for (let x = 0; x < c.width; x++) if (d[(y * c.width + x) * 4 + 3]) return true; return false; };
+  let y = c.height - 1;
+  while (y >= 0 && !painted(y)) y--;
+  return (c.height - 1 - y) * c.getBoundingClientRect().height / c.height; })"""
+
+
+def no_blank_under_maps(page, where: str) -> None:
+    """Wait until every decision map on `page` is drawn with at most 12 px of canvas under its axis's name."""
+    try:
+        page.wait_for_function(f"() => {{ const b = ({BLANK_UNDER_MAPS})(); return b.length && b.every(v => v <= 12); }}",
+                               timeout=30_000)
+    except Exception as e:
+        raise AssertionError(f"{where}: blank px under each map: {page.evaluate(BLANK_UNDER_MAPS)}") from e
+
+
 def test_a_room_on_a_teachers_tablet_and_a_students_phone(room_server, browser):
     """The teacher's view (code, QR, live panel, students' table) fits a tablet and a phone; a student joins on a
-    phone, answers by touch, and the teacher's panel counts the answer."""
+    phone, answers by touch, and the teacher's panel counts the answer. On the phone, each decision map's canvas
+    ends under its axis's name (the key under the map follows it)."""
     teacher_ctx = browser.new_context(**DEVICES["tablet"])
     student_ctx = browser.new_context(**DEVICES["phone"])
     try:
@@ -281,6 +302,7 @@ def test_a_room_on_a_teachers_tablet_and_a_students_phone(room_server, browser):
         student.locator('#class-status[data-saved="1"]').wait_for(timeout=30_000)
         wait_for_app(student)
         fits(student, "Teach in a room on a phone")
+        no_blank_under_maps(student, "Teach in a room on a phone")
         teacher.wait_for_function("() => [...document.querySelectorAll('[data-stat=answers] .fontnet-stat-value')]"
                                   ".some(e => e.textContent === '1')", timeout=60_000)
         fits(teacher, "the teacher's view on a tablet")
@@ -289,6 +311,7 @@ def test_a_room_on_a_teachers_tablet_and_a_students_phone(room_server, browser):
         teacher.wait_for_function("() => document.documentElement.clientWidth === "
                                   f"{DEVICES['phone']['viewport']['width']}", timeout=30_000)
         fits(teacher, "the teacher's view on a phone")
+        no_blank_under_maps(teacher, "the teacher's view on a phone")
     finally:
         teacher_ctx.close()
         student_ctx.close()
