@@ -38,13 +38,15 @@ export function exposeShortcuts(doc = document) {
   }
 }
 
-// A Markdown table wider than its column scrolls inside its own box (access.css), as does a figure in a
-// `.fontnet-scroll-x` box (the Backprop page's computation graph, kept at a legible size) and an equation KaTeX
-// draws (`st.latex`: Predict's matrix arithmetic on a phone). A box that scrolls must be reachable by keyboard to
-// be scrolled by one: while it is wider than the screen it is a named, focusable region (a figure's box names
-// itself in data-scroll-label). KaTeX's glyphs overhang their box by a pixel or two at any width: an equation
+// A Markdown table wider than its column scrolls inside its own box (access.css), as do an `st.table` (the
+// Activations page's Table 7-1 on a 320-pixel screen, WCAG's reflow width), a figure in a `.fontnet-scroll-x` box
+// (the Backprop page's computation graph, kept at a legible size) and an equation KaTeX draws (`st.latex`:
+// Predict's matrix arithmetic on a phone). A box that scrolls must be reachable by keyboard to be scrolled by one:
+// while it is wider than the screen it is a named, focusable region (a figure's box names itself in
+// data-scroll-label). KaTeX's glyphs overhang their box by a pixel or two at any width: an equation
 // counts as scrolling from 12 px on, as axe-core counts a region.
-const SCROLL_BOXES = '[data-testid="stMarkdownContainer"]:has(> table), .fontnet-scroll-x, .katex-display';
+const SCROLL_BOXES = '[data-testid="stMarkdownContainer"]:has(> table), [data-testid="stTable"] > div:has(> table), ' +
+  '.fontnet-scroll-x, .katex-display';
 
 export function scrollableTables(doc = document) {
   for (const box of doc.querySelectorAll(SCROLL_BOXES)) {

@@ -124,6 +124,43 @@ def test_the_digits_matrix_and_teachs_colour_blind_table_fit_a_phone(app_server,
     assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
 
 
+# WCAG's reflow width: 320 CSS px. A box in the main area that scrolls sideways there (by more than KaTeX's
+# overhang, as app/access.js counts), and that the keyboard cannot reach, each as "tag.testid: its width in the box's".
+REFLOW = {"viewport": {"width": 320, "height": 640}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('[data-testid=stMain] *')]
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.getBoundingClientRect().height > 0
+               && e.scrollWidth > e.clientWidth + (e.classList.contains('katex-display') ? 12 : 1) && e.tabIndex < 0)
+  .map(e => `${e.tagName.toLowerCase()}.${e.dataset.testid || e.parentElement.dataset.testid}: ${e.scrollWidth} in ${e.clientWidth}`)"""
+
+
+@pytest.mark.parametrize("path,title", PAGES)
+def test_at_wcags_reflow_width_only_boxes_the_keyboard_reaches_scroll(app_server, browser, path, title):
+    """At 320 CSS px nothing makes the page scroll sideways, and a table too wide for the screen scrolls in its own
+    box that the keyboard can reach (the Activations page's Table 7-1, an `st.table`, scrolled 36 px in a box no key
+    could scroll)."""
+    context = browser.new_context(**REFLOW)
+    try:
+        page = context.new_page()
+        open_page(page, app_server.url + path, title)
+        try:
+            page.wait_for_function(f"() => ({UNREACHABLE_SCROLLERS})().length === 0", timeout=15_000)
+        except Exception as e:
+            raise AssertionError(f"boxes no key can scroll: {page.evaluate(UNREACHABLE_SCROLLERS)}") from e
+        over = horizontal_overflow(page)
+        assert over["where"]["document"] == 0 and over["where"]["main"] == 0, over
+        if title == "Activations":
+            table = page.locator("[data-testid=stTable] > div[tabindex='0']")
+            assert table.get_attribute("role") == "region" and table.get_attribute("aria-label"), table.evaluate(
+                "e => e.outerHTML.slice(0, 200)")
+            table.focus()
+            page.keyboard.press("ArrowRight")   # the keyboard scrolls it
+            page.wait_for_function("() => document.querySelector('[data-testid=stTable] > div').scrollLeft > 0",
+                                   timeout=10_000)
+            assert_accessible(page, "Activations at 320 px")
+    finally:
+        context.close()
+
+
 # The gaps between columns stacked one above the other on a phone: (the upper column's bottom, the lower one's top)
 STACKED_GAPS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stHorizontalBlock]')]
   .map(row => [...row.children].filter(c => c.dataset.testid === 'stColumn' && c.getBoundingClientRect().height > 0))
