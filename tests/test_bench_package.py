@@ -44,6 +44,7 @@ def test_a_benchmarks_bad_option_is_argparses_usage_and_exit_status_2():
     assert out.stderr.startswith("usage: python -m bench first-visit")
 
 
+@pytest.mark.slow   # a `python -m bench` process each (1-3 s); the ranges themselves are checked quickly below
 @pytest.mark.parametrize("args,says", [
     (["practice", "--runs", "-1"], "argument --runs: '-1' is outside 1–100,000"),   # was a median of nothing
     (["train", "--runs", "0"], "argument --runs: '0' is outside 1–100,000"),
